@@ -1,0 +1,24 @@
+// What every command shares: the global flags, where the home is, and how to print.
+import { homePaths, resolveHome, type HomePaths } from '../app/paths.js';
+
+export interface GlobalArgs {
+  home?: string;
+  config?: string;
+}
+
+export function pathsFrom(argv: GlobalArgs): HomePaths {
+  return homePaths(resolveHome(argv.home), argv.config);
+}
+
+/** JSON when asked, or when stdout is not a terminal (SPEC: status). */
+export function wantJson(argv: { json?: boolean }): boolean {
+  return argv.json === true || !process.stdout.isTTY;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printLines(lines: string[]): void {
+  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+}

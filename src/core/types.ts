@@ -1,0 +1,82 @@
+// The vocabulary of the product, shared by every layer. Pure data, no behaviour.
+//
+// Glossary:
+//   Task      - one entry of the config: a shell command with a schedule and dependencies.
+//   Fire      - one instant at which a task's schedule says it is due.
+//   Run       - one execution of a task for one fire (or one manual/once request); it has
+//               one or more attempts, all sharing its run id.
+//   Attempt   - one process started for a run; every attempt is a history row.
+//   Watermark - the last fire instant a task has been dealt with, persisted so a restart
+//               neither loses nor repeats a fire.
+
+export type RunStatus = 'running' | 'success' | 'failed' | 'timeout' | 'skipped' | 'interrupted';
+export type Trigger = 'schedule' | 'dependency' | 'catch_up' | 'manual' | 'once';
+export type RetryBackoff = 'fixed' | 'linear' | 'exponential';
+export type ConcurrencyPolicy = 'forbid' | 'allow' | 'replace';
+
+/** A task with every default filled in; durations are seconds as in the config. */
+export interface Task {
+  name: string;
+  command: string;
+  description: string | null;
+  schedule: string | null;
+  dependencies: string[];
+  timeout: number;
+  retry_count: number;
+  retry_delay: number;
+  retry_backoff: RetryBackoff;
+  retry_max_delay: number;
+  enabled: boolean;
+  cwd: string | null;
+  env: Record<string, string>;
+  timezone: string | null;
+  concurrency_policy: ConcurrencyPolicy;
+  catch_up: boolean;
+  kill_grace: number;
+}
+
+export interface HttpSettings {
+  enabled: boolean;
+  host: string;
+  port: number;
+}
+
+export interface Settings {
+  max_concurrent_tasks: number;
+  task_history_retention_days: number;
+  task_timeout_default: number;
+  notification_webhook: string | null;
+  enable_notifications: boolean;
+  timezone: string | null;
+  shutdown_timeout: number;
+  log_max_bytes: number;
+  log_keep: number;
+  http: HttpSettings;
+}
+
+export interface Config {
+  tasks: Task[];
+  settings: Settings;
+}
+
+/** One history row: one attempt of a run, or one skipped fire. Times are ISO 8601 UTC. */
+export interface RunRecord {
+  run_id: string;
+  task: string;
+  attempt: number;
+  trigger: Trigger;
+  status: RunStatus;
+  started_at: string;
+  finished_at: string | null;
+  exit_code: number | null;
+  signal: string | null;
+  duration_ms: number | null;
+  reason: string | null;
+}
+
+/** The content of a health file: `status:timestamp:exit_code`. */
+export interface Health {
+  status: RunStatus;
+  timestamp: string;
+  exit_code: number | null;
+}

@@ -1,0 +1,33 @@
+// Starting a task's process: the engine says what to run, the adapter runs it.
+export interface ProcessSpec {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  /** An open file descriptor that receives both stdout and stderr. */
+  outputFd: number;
+}
+
+export interface ProcessExit {
+  /** The process's exit code, or null when a signal ended it. */
+  exitCode: number | null;
+  /** The name of the signal that ended it, e.g. `SIGTERM`. */
+  signal: string | null;
+  /** Set when the process could not be started at all (spawn error). */
+  startError: string | null;
+}
+
+export interface RunningProcess {
+  pid: number;
+  /** The process start time as the kernel knows it (clock ticks since boot), to tell a recycled pid. */
+  startTicks: number | null;
+  /** Resolves when the process has exited. */
+  exited: Promise<ProcessExit>;
+  /** Sends a signal to the process's whole group; false when no process of it was left. */
+  signalGroup(signal: NodeJS.Signals): boolean;
+  /** True while some process of the group is still alive. */
+  groupAlive(): boolean;
+}
+
+export interface Executor {
+  start(spec: ProcessSpec): RunningProcess;
+}

@@ -1,0 +1,66 @@
+// The history of runs: one row per attempt, one per skipped fire.
+import type { RunRecord, RunStatus, Trigger } from '../core/types.js';
+
+export interface AttemptStart {
+  run_id: string;
+  task: string;
+  attempt: number;
+  trigger: Trigger;
+  started_at: number;
+  /** The fire instant this run is for (ms), or null for manual and once runs. */
+  fire_at: number | null;
+  pid: number | null;
+  pid_start: number | null;
+}
+
+export interface AttemptFinish {
+  status: RunStatus;
+  finished_at: number;
+  exit_code: number | null;
+  signal: string | null;
+  reason: string | null;
+}
+
+export interface SkipRecord {
+  run_id: string;
+  task: string;
+  trigger: Trigger;
+  at: number;
+  fire_at: number | null;
+  reason: string;
+}
+
+/** A row left `running`, with what is needed to stop its process safely. */
+export interface OrphanAttempt {
+  id: number;
+  task: string;
+  run_id: string;
+  attempt: number;
+  started_at: number;
+  pid: number | null;
+  pid_start: number | null;
+}
+
+export interface RunStore {
+  /** Records an attempt as running; returns the row id. */
+  startAttempt(start: AttemptStart): number;
+  /** Records the pid of an attempt once its process is started. */
+  setAttemptPid(id: number, pid: number, pidStart: number | null): void;
+  finishAttempt(id: number, finish: AttemptFinish): void;
+  recordSkip(skip: SkipRecord): void;
+  /** Newest first. */
+  history(query: { task?: string; limit: number }): RunRecord[];
+  /** Newest first, at most one row per task: the latest row of each task. */
+  latestPerTask(): Map<string, RunRecord>;
+  /** Rows of one run, by attempt. */
+  runRows(runId: string): RunRecord[];
+  /** Rows started at or after `since` (ms), oldest first. */
+  since(since: number): RunRecord[];
+  orphans(): OrphanAttempt[];
+  /** Deletes rows started before `before` (ms); returns how many. */
+  prune(before: number): number;
+  /** The persisted watermark of a task: the last fire instant dealt with (ms). */
+  getWatermark(task: string): number | null;
+  setWatermark(task: string, fireAt: number): void;
+  close(): void;
+}

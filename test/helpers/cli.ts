@@ -1,0 +1,55 @@
+// Runs the built CLI (dist/cli/main.js) as a user would, in a temporary home.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cliPath = path.join(repoRoot, 'dist', 'cli', 'main.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI to completion. `home` becomes --home unless `noHome` is set. */
+export function runCli(
+  args: string[],
+  options: { home?: string; env?: Record<string, string>; input?: string; timeoutMs?: number; cwd?: string } = {},
+): CliResult {
+  const full = options.home ? ['--home', options.home, ...args] : args;
+  const result = spawnSync(process.execPath, [cliPath, ...full], {
+    cwd: options.cwd ?? options.home ?? repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+  });
+  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts the CLI without waiting, for signals and daemons. */
+export function spawnCli(args: string[], options: { home?: string; env?: Record<string, string> } = {}) {
+  const full = options.home ? ['--home', options.home, ...args] : args;
+  return spawn(process.execPath, [cliPath, ...full], {
+    cwd: options.home ?? repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** A fresh temporary home, with an optional config written to config/conductor_config.json. */
+export function makeHome(config?: unknown): string {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-test-'));
+  if (config !== undefined) writeConfig(home, config);
+  return home;
+}
+
+export function writeConfig(home: string, config: unknown): void {
+  fs.mkdirSync(path.join(home, 'config'), { recursive: true });
+  const text = typeof config === 'string' ? config : JSON.stringify(config, null, 2);
+  fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), text);
+}
