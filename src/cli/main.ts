@@ -45,7 +45,8 @@ async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error, y) => {
       if (error) throw error;
-      process.stderr.write(`${y.help ? '' : ''}symphony-conductor: ${message}\nRun with --help for usage.\n`);
+      void y;
+      process.stderr.write(`symphony-conductor: ${message}\nRun with --help for usage.\n`);
       process.exit(EXIT.usage);
     });
   await parser.parseAsync();

@@ -41,6 +41,12 @@ export interface OrphanAttempt {
   pid_start: number | null;
 }
 
+export interface DaemonInfo {
+  pid: number;
+  since: number;
+  version: string;
+}
+
 export interface RunStore {
   /** Records an attempt as running; returns the row id. */
   startAttempt(start: AttemptStart): number;
@@ -50,8 +56,10 @@ export interface RunStore {
   recordSkip(skip: SkipRecord): void;
   /** Newest first. */
   history(query: { task?: string; limit: number }): RunRecord[];
-  /** Newest first, at most one row per task: the latest row of each task. */
-  latestPerTask(): Map<string, RunRecord>;
+  /** The latest attempt of a task that was a real run (not a skipped fire), or null. */
+  lastRun(task: string): RunRecord | null;
+  /** The latest row of a task with this status, or null. */
+  lastWithStatus(task: string, status: RunStatus): RunRecord | null;
   /** Rows of one run, by attempt. */
   runRows(runId: string): RunRecord[];
   /** Rows started at or after `since` (ms), oldest first. */
@@ -62,5 +70,8 @@ export interface RunStore {
   /** The persisted watermark of a task: the last fire instant dealt with (ms). */
   getWatermark(task: string): number | null;
   setWatermark(task: string, fireAt: number): void;
+  /** Records the daemon that now owns this home (for `status`). */
+  setDaemonInfo(info: DaemonInfo | null): void;
+  getDaemonInfo(): DaemonInfo | null;
   close(): void;
 }

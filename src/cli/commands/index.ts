@@ -1,4 +1,6 @@
 // The scheduler's own commands, in the order --help lists them.
 import type { CommandModule } from 'yargs';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
 
-export const coreCommands: CommandModule<any, any>[] = [];
+export const coreCommands: CommandModule<any, any>[] = [runCommand, validateCommand];

@@ -1,0 +1,23 @@
+// Replaces a file so that readers see the old content or the new, never an empty or half file.
+import fs from 'node:fs';
+import path from 'node:path';
+
+let counter = 0;
+
+/** Writes to a temp file in the same folder, fsyncs it, then renames it over `file`. */
+export function writeFileAtomic(file: string, content: string | Buffer): void {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${counter++}.tmp`);
+  const fd = fs.openSync(temp, 'w', 0o644);
+  try {
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}

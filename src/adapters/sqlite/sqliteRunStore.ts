@@ -1,0 +1,207 @@
+// The run history in SQLite (WAL, busy timeout), behind the RunStore port. Statements are
+// prepared once per store; every write is one short transaction.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ConductorError } from '../../core/errors.js';
+import type { RunRecord, RunStatus, Trigger } from '../../core/types.js';
+import type {
+  AttemptFinish,
+  AttemptStart,
+  DaemonInfo,
+  OrphanAttempt,
+  RunStore,
+  SkipRecord,
+} from '../../ports/runStore.js';
+import { migrate } from './migrations.js';
+
+interface Row {
+  run_id: string;
+  task: string;
+  attempt: number;
+  trigger: string;
+  status: string;
+  started_at: number;
+  finished_at: number | null;
+  exit_code: number | null;
+  signal: string | null;
+  duration_ms: number | null;
+  reason: string | null;
+}
+
+const COLUMNS = 'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason';
+
+export function toRecord(row: Row): RunRecord {
+  return {
+    run_id: row.run_id,
+    task: row.task,
+    attempt: row.attempt,
+    trigger: row.trigger as Trigger,
+    status: row.status as RunStatus,
+    started_at: new Date(row.started_at).toISOString(),
+    finished_at: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
+    exit_code: row.exit_code,
+    signal: row.signal,
+    duration_ms: row.duration_ms,
+    reason: row.reason,
+  };
+}
+
+export interface OpenOptions {
+  /** Readers (status, history) pass false: a missing database reads as empty and is not created. */
+  create: boolean;
+}
+
+/** Opens (creating and migrating if asked) the history database at `file`. */
+export function openRunStore(file: string, options: OpenOptions = { create: true }): RunStore {
+  let db: Database.Database;
+  try {
+    if (!options.create && !fs.existsSync(file)) {
+      db = new Database(':memory:');
+    } else {
+      if (options.create) fs.mkdirSync(path.dirname(file), { recursive: true });
+      db = new Database(file, { timeout: 10_000 });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('busy_timeout = 10000');
+    migrate(db);
+  } catch (error) {
+    throw databaseError(file, error);
+  }
+  return new SqliteRunStore(db);
+}
+
+export function databaseError(file: string, error: unknown): ConductorError {
+  const err = error as NodeJS.ErrnoException;
+  const reason =
+    err.code === 'EACCES' || err.code === 'SQLITE_CANTOPEN' || err.code === 'SQLITE_READONLY'
+      ? 'cannot open for writing (check that the folder exists, is a folder, and is writable)'
+      : err.code === 'ENOTDIR' || err.code === 'EEXIST'
+        ? 'a file stands where a folder should be'
+        : err.message;
+  return new ConductorError('DATABASE', `${file}: history database: ${reason}`, { cause: error });
+}
+
+class SqliteRunStore implements RunStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.statements = {
+      start: db.prepare(
+        `INSERT INTO runs (run_id, task, attempt, trigger, status, started_at, fire_at, pid, pid_start)
+         VALUES (@run_id, @task, @attempt, @trigger, 'running', @started_at, @fire_at, @pid, @pid_start)`,
+      ),
+      setPid: db.prepare('UPDATE runs SET pid = ?, pid_start = ? WHERE id = ?'),
+      finish: db.prepare(
+        `UPDATE runs SET status = @status, finished_at = @finished_at, exit_code = @exit_code, signal = @signal,
+           duration_ms = MAX(0, @finished_at - started_at), reason = @reason
+         WHERE id = @id`,
+      ),
+      skip: db.prepare(
+        `INSERT INTO runs (run_id, task, attempt, trigger, status, started_at, finished_at, duration_ms, reason, fire_at)
+         VALUES (@run_id, @task, 1, @trigger, 'skipped', @at, @at, 0, @reason, @fire_at)`,
+      ),
+      historyAll: db.prepare(`SELECT ${COLUMNS} FROM runs ORDER BY started_at DESC, id DESC LIMIT ?`),
+      historyTask: db.prepare(`SELECT ${COLUMNS} FROM runs WHERE task = ? ORDER BY started_at DESC, id DESC LIMIT ?`),
+      lastRun: db.prepare(
+        `SELECT ${COLUMNS} FROM runs WHERE task = ? AND status != 'skipped' ORDER BY started_at DESC, id DESC LIMIT 1`,
+      ),
+      lastWithStatus: db.prepare(
+        `SELECT ${COLUMNS} FROM runs WHERE task = ? AND status = ? ORDER BY started_at DESC, id DESC LIMIT 1`,
+      ),
+      runRows: db.prepare(`SELECT ${COLUMNS} FROM runs WHERE run_id = ? ORDER BY attempt, id`),
+      since: db.prepare(`SELECT ${COLUMNS} FROM runs WHERE started_at >= ? ORDER BY started_at, id`),
+      orphans: db.prepare(
+        `SELECT id, task, run_id, attempt, started_at, pid, pid_start FROM runs WHERE status = 'running' ORDER BY id`,
+      ),
+      prune: db.prepare(`DELETE FROM runs WHERE started_at < ? AND status != 'running'`),
+      getWatermark: db.prepare('SELECT fire_at FROM watermarks WHERE task = ?'),
+      setWatermark: db.prepare(
+        `INSERT INTO watermarks (task, fire_at) VALUES (?, ?)
+         ON CONFLICT (task) DO UPDATE SET fire_at = MAX(fire_at, excluded.fire_at)`,
+      ),
+      setDaemon: db.prepare(
+        `INSERT INTO daemon (id, pid, since, version) VALUES (1, @pid, @since, @version)
+         ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, since = excluded.since, version = excluded.version`,
+      ),
+      clearDaemon: db.prepare('DELETE FROM daemon'),
+      getDaemon: db.prepare('SELECT pid, since, version FROM daemon WHERE id = 1'),
+    };
+  }
+
+  startAttempt(start: AttemptStart): number {
+    return Number(this.statements.start.run(start).lastInsertRowid);
+  }
+
+  setAttemptPid(id: number, pid: number, pidStart: number | null): void {
+    this.statements.setPid.run(pid, pidStart, id);
+  }
+
+  finishAttempt(id: number, finish: AttemptFinish): void {
+    this.statements.finish.run({ id, ...finish });
+  }
+
+  recordSkip(skip: SkipRecord): void {
+    this.statements.skip.run(skip);
+  }
+
+  history(query: { task?: string; limit: number }): RunRecord[] {
+    const rows = (
+      query.task === undefined
+        ? this.statements.historyAll.all(query.limit)
+        : this.statements.historyTask.all(query.task, query.limit)
+    ) as Row[];
+    return rows.map(toRecord);
+  }
+
+  lastRun(task: string): RunRecord | null {
+    const row = this.statements.lastRun.get(task) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  lastWithStatus(task: string, status: RunStatus): RunRecord | null {
+    const row = this.statements.lastWithStatus.get(task, status) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  runRows(runId: string): RunRecord[] {
+    return (this.statements.runRows.all(runId) as Row[]).map(toRecord);
+  }
+
+  since(since: number): RunRecord[] {
+    return (this.statements.since.all(since) as Row[]).map(toRecord);
+  }
+
+  orphans(): OrphanAttempt[] {
+    return this.statements.orphans.all() as OrphanAttempt[];
+  }
+
+  prune(before: number): number {
+    return this.statements.prune.run(before).changes;
+  }
+
+  getWatermark(task: string): number | null {
+    const row = this.statements.getWatermark.get(task) as { fire_at: number } | undefined;
+    return row ? row.fire_at : null;
+  }
+
+  setWatermark(task: string, fireAt: number): void {
+    this.statements.setWatermark.run(task, fireAt);
+  }
+
+  setDaemonInfo(info: DaemonInfo | null): void {
+    if (info) this.statements.setDaemon.run(info);
+    else this.statements.clearDaemon.run();
+  }
+
+  getDaemonInfo(): DaemonInfo | null {
+    return (this.statements.getDaemon.get() as DaemonInfo | undefined) ?? null;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

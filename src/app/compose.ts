@@ -1,0 +1,38 @@
+// The composition root: real adapters wired into the engine's context for one home.
+import { createTaskLog } from '../adapters/fileTaskLog.js';
+import { createHealthStore } from '../adapters/fsHealthStore.js';
+import { createPinoLogger } from '../adapters/pinoLogger.js';
+import { createExecaExecutor } from '../adapters/process/execaExecutor.js';
+import { openRunStore } from '../adapters/sqlite/sqliteRunStore.js';
+import { systemClock } from '../adapters/systemClock.js';
+import type { Config } from '../core/types.js';
+import type { EngineContext, RunEvent } from '../engine/context.js';
+import type { Logger } from '../ports/logger.js';
+import { ensureWritableDir } from './homeDirs.js';
+import type { HomePaths } from './paths.js';
+
+export interface ComposeOptions {
+  logger?: Logger;
+  onEvent?: (event: RunEvent) => void;
+  daemon?: boolean;
+}
+
+/** Checks the home's folders, opens the history and the logs, and returns the engine's context. */
+export function composeEngine(paths: HomePaths, config: Config, options: ComposeOptions = {}): EngineContext {
+  for (const dir of [paths.logsDir, paths.taskLogsDir, paths.statusDir, paths.healthDir]) ensureWritableDir(dir);
+  const logger =
+    options.logger ??
+    createPinoLogger({ file: paths.conductorLog, sync: !options.daemon, echo: options.daemon ? 'info' : 'none' });
+  const store = openRunStore(paths.database, { create: true });
+  return {
+    executor: createExecaExecutor(),
+    store,
+    health: createHealthStore(paths.healthDir),
+    taskLog: createTaskLog(paths.taskLogsDir, { maxBytes: config.settings.log_max_bytes, keep: config.settings.log_keep }),
+    logger,
+    clock: systemClock,
+    home: paths.home,
+    baseEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    onEvent: options.onEvent,
+  };
+}

@@ -1,0 +1,31 @@
+// Makes sure the folders a command writes into exist and are folders we can write,
+// or says which path is wrong.
+import fs from 'node:fs';
+import { ConductorError } from '../core/errors.js';
+
+export function ensureWritableDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'a file stands where a folder should be'
+        : code === 'EACCES' || code === 'EROFS'
+          ? 'cannot create the folder (permission denied or read-only file system)'
+          : (error as Error).message;
+    throw new ConductorError('PATH_NOT_WRITABLE', `${dir}: ${why}`, { cause: error });
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (error) {
+    throw new ConductorError('PATH_NOT_WRITABLE', `${dir}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!stat.isDirectory()) throw new ConductorError('PATH_NOT_WRITABLE', `${dir}: a file stands where a folder should be`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (error) {
+    throw new ConductorError('PATH_NOT_WRITABLE', `${dir}: folder is not writable`, { cause: error });
+  }
+}

@@ -1,0 +1,41 @@
+// Read, then parse, then validate the config: the one way every command gets a Config.
+import path from 'node:path';
+import { readConfigText } from '../adapters/configFile.js';
+import { ConductorError, type Problem } from '../core/errors.js';
+import { parseJson } from '../core/config/parseJson.js';
+import { validateConfig } from '../core/config/validateConfig.js';
+import type { Config } from '../core/types.js';
+
+export interface LoadedConfig {
+  config: Config;
+  warnings: Problem[];
+  /** The path as shown to the user. */
+  shown: string;
+}
+
+/** A path as the user would like to read it: relative to the current directory when inside it. */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+export function loadConfig(file: string): LoadedConfig {
+  const shown = shownPath(file);
+  const text = readConfigText(file, shown);
+  const parsed = parseJson(text, shown);
+  if (!parsed.ok) {
+    throw new ConductorError('CONFIG_JSON', `${formatProblemInline(parsed.problem)}`);
+  }
+  const result = validateConfig(parsed.value);
+  if (!result.ok) {
+    const count = result.problems.length;
+    throw new ConductorError('CONFIG_INVALID', `${shown}: invalid config, ${count} problem${count === 1 ? '' : 's'}:`, {
+      problems: result.problems,
+    });
+  }
+  return { config: result.config, warnings: result.warnings, shown };
+}
+
+function formatProblemInline(problem: Problem): string {
+  return `${problem.where}: ${problem.message}`;
+}

@@ -1,0 +1,48 @@
+// Which tasks a foreground `run` covers, in DAG order, and which of their dependencies cannot run.
+import { ConductorError } from '../core/errors.js';
+import { upstreamOf } from '../core/dag/closure.js';
+import { topoOrder } from '../core/dag/topoOrder.js';
+import type { Config, Task } from '../core/types.js';
+
+export interface Selection {
+  tasks: Task[];
+  unavailable: Map<string, string>;
+}
+
+export function findTask(config: Config, name: string): Task {
+  const task = config.tasks.find((t) => t.name === name);
+  if (task) return task;
+  const names = config.tasks.map((t) => t.name);
+  const close = names.filter((n) => n.includes(name) || name.includes(n)).slice(0, 3);
+  const hint = close.length > 0 ? ` (did you mean ${close.map((n) => `"${n}"`).join(', ')}?)` : ` (tasks: ${names.join(', ') || 'none'})`;
+  throw new ConductorError('UNKNOWN_TASK', `no task named "${name}" in the config${hint}`);
+}
+
+/** `run --all`: every enabled task; dependents of disabled ones are skipped. */
+export function selectAll(config: Config): Selection {
+  const byName = new Map(config.tasks.map((t) => [t.name, t]));
+  const unavailable = new Map<string, string>();
+  for (const task of config.tasks) if (!task.enabled) unavailable.set(task.name, 'is disabled');
+  const tasks = topoOrder(config.tasks)
+    .map((name) => byName.get(name) as Task)
+    .filter((task) => task.enabled);
+  return { tasks, unavailable };
+}
+
+/** `run --task X [--with-deps]`: X alone, or X after its whole upstream. */
+export function selectTask(config: Config, name: string, withDeps: boolean): Selection {
+  const task = findTask(config, name);
+  if (!task.enabled) {
+    throw new ConductorError('USAGE', `task "${name}" is disabled in the config; enable it to run it`);
+  }
+  if (!withDeps) return { tasks: [task], unavailable: new Map() };
+  const upstream = upstreamOf(config.tasks, name);
+  const selected = config.tasks.filter((t) => upstream.has(t.name));
+  const byName = new Map(selected.map((t) => [t.name, t]));
+  const unavailable = new Map<string, string>();
+  for (const t of selected) if (!t.enabled) unavailable.set(t.name, 'is disabled');
+  const tasks = topoOrder(selected)
+    .map((n) => byName.get(n) as Task)
+    .filter((t) => t.enabled);
+  return { tasks, unavailable };
+}

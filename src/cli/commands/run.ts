@@ -1,0 +1,45 @@
+// `run --task NAME [--with-deps]` and `run --all`: run now, in the foreground.
+import type { CommandModule } from 'yargs';
+import { pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+
+interface Args extends GlobalArgs {
+  task?: string;
+  all?: boolean;
+  'with-deps'?: boolean;
+  json?: boolean;
+}
+
+export const runCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'run',
+  describe: 'Run a task now (or every enabled task once, in DAG order), in the foreground',
+  builder: (y) =>
+    y
+      .option('task', { alias: 't', type: 'string', describe: 'the task to run' })
+      .option('with-deps', { type: 'boolean', describe: "run the task's upstream first, in DAG order" })
+      .option('all', { type: 'boolean', describe: 'run every enabled task once, in DAG order, then exit' })
+      .option('json', { type: 'boolean', describe: 'print the outcome of each task as JSON' })
+      .conflicts('all', 'task')
+      .check((a) => {
+        if (!a.all && !a.task) throw new Error('Name a task with --task NAME, or use --all.');
+        if (a['with-deps'] && !a.task) throw new Error('--with-deps goes with --task.');
+        return true;
+      })
+      .example('$0 run --task inventory_scan', 'run one task now; its output goes to logs/automation/inventory_scan.log')
+      .example('$0 run --task cleanup_execution --with-deps', 'run its dependencies first')
+      .example('$0 run --all', 'every enabled task once, dependencies first; exit 8 if any failed'),
+  handler: async (argv) => {
+    const [{ runForeground }, { renderRunEvent, renderOutcomes }] = await Promise.all([
+      import('../../app/runForeground.js'),
+      import('../render/runEvents.js'),
+    ]);
+    const out = argv.json ? process.stderr : process.stdout;
+    const result = await runForeground(
+      pathsFrom(argv),
+      { task: argv.task, all: argv.all === true, withDeps: argv['with-deps'] === true },
+      (event) => out.write(renderRunEvent(event)),
+    );
+    if (argv.json) printJson(result.outcomes);
+    else out.write(renderOutcomes(result.outcomes, result.interruptedBy));
+    process.exitCode = result.exitCode;
+  },
+};

@@ -1,0 +1,125 @@
+// Finds where JSON text first goes wrong, for messages with a line and column. Only called
+// after JSON.parse has failed, because V8 does not always say where.
+
+export interface JsonSyntaxError {
+  offset: number;
+  message: string;
+}
+
+/** Scans `text` as JSON (RFC 8259) and returns the first syntax error, or null if it is valid. */
+export function findJsonError(text: string): JsonSyntaxError | null {
+  let i = 0;
+  const fail = (message: string, at = i): never => {
+    throw { offset: at, message } satisfies JsonSyntaxError;
+  };
+  const describe = (at: number) => (at >= text.length ? 'end of file' : `'${text[at]}'`);
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail(`unexpected ${describe(i)}, expected a value`);
+  };
+  const string = () => {
+    i++; // opening quote
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) fail('control character in string (a string cannot span lines)');
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail('bad \\u escape in string');
+          i += 6;
+          continue;
+        }
+        if (e === undefined || !'"\\/bfnrt'.includes(e)) fail(`bad escape '\\${e ?? ''}' in string`);
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    fail('unterminated string');
+  };
+  const number = () => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!match) fail(`unexpected ${describe(i)}, expected a value`);
+    i += (match as RegExpExecArray)[0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') return object();
+    if (c === '[') return array();
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
+    fail(`unexpected ${describe(i)}, expected a value`);
+  };
+  const object = () => {
+    i++;
+    ws();
+    if (text[i] === '}') {
+      i++;
+      return;
+    }
+    for (;;) {
+      ws();
+      if (text[i] !== '"') fail(`unexpected ${describe(i)}, expected a double-quoted key`);
+      string();
+      ws();
+      if (text[i] !== ':') fail(`unexpected ${describe(i)}, expected ':' after the key`);
+      i++;
+      value();
+      ws();
+      if (text[i] === ',') {
+        i++;
+        ws();
+        if (text[i] === '}') fail("trailing comma before '}'");
+        continue;
+      }
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      fail(`unexpected ${describe(i)}, expected ',' or '}'`);
+    }
+  };
+  const array = () => {
+    i++;
+    ws();
+    if (text[i] === ']') {
+      i++;
+      return;
+    }
+    for (;;) {
+      value();
+      ws();
+      if (text[i] === ',') {
+        i++;
+        ws();
+        if (text[i] === ']') fail("trailing comma before ']'");
+        continue;
+      }
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      fail(`unexpected ${describe(i)}, expected ',' or ']'`);
+    }
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON value`);
+    return null;
+  } catch (error) {
+    if (typeof error === 'object' && error !== null && 'offset' in error) return error as JsonSyntaxError;
+    throw error;
+  }
+}

@@ -1,0 +1,142 @@
+// The JSON Schema of the config. It is built in (a config's "$schema" key needs no file) and
+// also written to config/conductor_config.schema.json at build time so editors can show help.
+
+const seconds = (description: string, exclusiveMinimum = false) =>
+  exclusiveMinimum
+    ? { type: 'number', exclusiveMinimum: 0, description }
+    : { type: 'number', minimum: 0, description };
+
+const taskSchema = {
+  type: 'object',
+  description: 'One task: a shell command with an optional cron schedule and dependencies.',
+  additionalProperties: false,
+  required: ['name', 'command'],
+  properties: {
+    name: {
+      type: 'string',
+      description:
+        "Unique name; also the file name of the task's log and health file (letters, digits, '.', '_', '-'; at most 100 characters).",
+    },
+    command: {
+      type: 'string',
+      minLength: 1,
+      description: 'Shell command, run as `/bin/sh -c COMMAND` in its own process group.',
+    },
+    description: { type: 'string', description: 'What the task does, for people reading status and graphs.' },
+    schedule: {
+      type: ['string', 'null'],
+      description:
+        'Cron expression: 5 fields, or 6 with seconds first, or a nickname such as @daily. Omit it (or null) for a task that runs only after its dependencies, or by hand.',
+    },
+    dependencies: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Names of tasks that must have succeeded (in their current period) before this one runs.',
+    },
+    timeout: seconds('Seconds before the run is stopped and recorded `timeout` (default: settings.task_timeout_default).', true),
+    retry_count: {
+      type: 'integer',
+      minimum: 0,
+      description: 'How many times a failed or timed-out run is retried (default 0).',
+    },
+    retry_delay: seconds('Seconds before the first retry (default 60).'),
+    retry_backoff: {
+      enum: ['fixed', 'linear', 'exponential'],
+      description: 'How the delay grows between retries: fixed, linear (delay x n) or exponential (delay x 2^(n-1)); default fixed.',
+    },
+    retry_max_delay: seconds('Cap on the delay between retries, in seconds (default 3600; never below retry_delay).'),
+    enabled: { type: 'boolean', description: 'A disabled task never runs, and its dependents are skipped (default true).' },
+    cwd: {
+      type: 'string',
+      minLength: 1,
+      description: 'Working directory of the command; relative to the home (default: the home).',
+    },
+    env: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: "Extra environment variables for the command, added to the daemon's environment.",
+    },
+    timezone: {
+      type: 'string',
+      description: 'IANA timezone of the schedule, e.g. Europe/Berlin (default: settings.timezone, else the system zone).',
+    },
+    concurrency_policy: {
+      enum: ['forbid', 'allow', 'replace'],
+      description:
+        'When a fire comes while the previous run is still going: forbid (skip the new fire, the default), allow (run both), replace (stop the old run, start the new one).',
+    },
+    catch_up: {
+      type: 'boolean',
+      description: 'Run once at start-up if a fire was missed while the daemon was down, as systemd Persistent=true (default false).',
+    },
+    kill_grace: seconds('Seconds between SIGTERM and SIGKILL when a run is stopped (default 10).'),
+  },
+} as const;
+
+const settingsSchema = {
+  type: 'object',
+  description: 'Settings of the whole scheduler.',
+  additionalProperties: false,
+  properties: {
+    max_concurrent_tasks: {
+      type: 'integer',
+      minimum: 1,
+      description: 'How many task runs may go at once; the rest queue (default 3).',
+    },
+    task_history_retention_days: {
+      type: 'number',
+      minimum: 0,
+      description: 'History rows older than this many days are pruned daily (default 30; 0 keeps everything).',
+    },
+    task_timeout_default: seconds('Timeout in seconds of tasks that set none (default 3600).', true),
+    notification_webhook: {
+      type: ['string', 'null'],
+      description: 'URL that receives a JSON POST when a task fails for good, times out, or recovers.',
+    },
+    enable_notifications: { type: 'boolean', description: 'Send notifications to notification_webhook (default false).' },
+    timezone: {
+      type: 'string',
+      description: 'IANA timezone of schedules that name none (default: the system zone).',
+    },
+    shutdown_timeout: seconds('Seconds the daemon lets running tasks finish on SIGTERM before stopping them (default 30).'),
+    log_max_bytes: {
+      type: 'integer',
+      minimum: 1024,
+      description: 'A task log over this size is rotated before the next attempt (default 10485760, 10 MiB).',
+    },
+    log_keep: {
+      type: 'integer',
+      minimum: 0,
+      description: 'How many rotated task logs to keep (<task>.log.1 ... .N; default 5).',
+    },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'A read-only HTTP status endpoint of the daemon (GET /health, GET /status).',
+      properties: {
+        enabled: { type: 'boolean', description: 'Serve the endpoint (default false).' },
+        host: { type: 'string', description: 'Address to listen on (default 127.0.0.1).' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port to listen on (default 8080).' },
+      },
+    },
+  },
+} as const;
+
+export const configSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://symphony-conductor.dev/conductor_config.schema.json',
+  title: 'symphony-conductor config',
+  description: 'Tasks (shell commands with cron schedules and dependencies) and scheduler settings.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['tasks'],
+  properties: {
+    $schema: { type: 'string', description: 'Path or URL of this schema, for editors; not needed by the conductor.' },
+    tasks: { type: 'array', items: taskSchema, description: 'The tasks to schedule.' },
+    settings: settingsSchema,
+  },
+} as const;
+
+/** The keys a task may have, for "did you mean" hints. */
+export const taskKeys = Object.keys(taskSchema.properties);
+export const settingsKeys = Object.keys(settingsSchema.properties);
