@@ -32,6 +32,7 @@ export class TaskRun {
   readonly done: Promise<RunResult>;
   private process: RunningProcess | null = null;
   private interruptedBy: string | null = null;
+  private noRetry: string | null = null;
   private wakeRetry: (() => void) | null = null;
   private killTimer: (() => void) | null = null;
 
@@ -52,6 +53,12 @@ export class TaskRun {
     this.stopGroup();
   }
 
+  /** Lets the current attempt finish but starts no retry (the daemon is stopping). */
+  stopRetrying(reason: string): void {
+    this.noRetry ??= reason;
+    if (this.wakeRetry && !this.process) this.interrupt(reason);
+  }
+
   /** SIGKILL now (a second Ctrl-C). */
   kill(): void {
     this.process?.signalGroup('SIGKILL');
@@ -69,7 +76,8 @@ export class TaskRun {
     while (attempt < attempts && !this.interruptedBy) {
       attempt++;
       last = await this.runAttempt(request, attempt);
-      const retry = last.status !== 'success' && last.status !== 'interrupted' && attempt < attempts && !this.interruptedBy;
+      const retry =
+        last.status !== 'success' && last.status !== 'interrupted' && attempt < attempts && !this.interruptedBy && !this.noRetry;
       const delay = retry ? retryDelayMs(task, attempt) : null;
       this.emitEnd(attempt, last, delay);
       if (delay === null) break;

@@ -39,6 +39,9 @@ export interface OrphanAttempt {
   started_at: number;
   pid: number | null;
   pid_start: number | null;
+  /** The conductor process that started the attempt. */
+  owner_pid: number | null;
+  owner_start: number | null;
 }
 
 export interface DaemonInfo {
@@ -64,7 +67,10 @@ export interface RunStore {
   runRows(runId: string): RunRecord[];
   /** Rows started at or after `since` (ms), oldest first. */
   since(since: number): RunRecord[];
+  /** Rows still `running` (the caller decides which are orphans: their owner is gone). */
   orphans(): OrphanAttempt[];
+  /** Marks a row left running as interrupted. */
+  markInterrupted(id: number, at: number, exitCode: number | null, reason: string): void;
   /** Deletes rows started before `before` (ms); returns how many. */
   prune(before: number): number;
   /** The persisted watermark of a task: the last fire instant dealt with (ms). */

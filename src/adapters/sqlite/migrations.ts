@@ -19,7 +19,9 @@ const MIGRATIONS: readonly string[] = [
     reason      TEXT,
     fire_at     INTEGER,
     pid         INTEGER,
-    pid_start   INTEGER
+    pid_start   INTEGER,
+    owner_pid   INTEGER,
+    owner_start INTEGER
   );
   CREATE INDEX runs_by_task    ON runs (task, started_at DESC, id DESC);
   CREATE INDEX runs_by_time    ON runs (started_at DESC, id DESC);

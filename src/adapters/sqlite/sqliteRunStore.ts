@@ -13,6 +13,7 @@ import type {
   RunStore,
   SkipRecord,
 } from '../../ports/runStore.js';
+import { processStartTicks } from '../process/procfs.js';
 import { migrate } from './migrations.js';
 
 interface Row {
@@ -56,7 +57,7 @@ export interface OpenOptions {
 export function openRunStore(file: string, options: OpenOptions = { create: true }): RunStore {
   let db: Database.Database;
   try {
-    if (!options.create && !fs.existsSync(file)) {
+    if (file === ':memory:' || (!options.create && !fs.existsSync(file))) {
       db = new Database(':memory:');
     } else {
       if (options.create) fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -87,12 +88,15 @@ class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly statements;
 
+  /** This process, recorded on every attempt it starts, so a later daemon can tell whose rows are orphans. */
+  private readonly owner = { owner_pid: process.pid, owner_start: processStartTicks(process.pid) };
+
   constructor(db: Database.Database) {
     this.db = db;
     this.statements = {
       start: db.prepare(
-        `INSERT INTO runs (run_id, task, attempt, trigger, status, started_at, fire_at, pid, pid_start)
-         VALUES (@run_id, @task, @attempt, @trigger, 'running', @started_at, @fire_at, @pid, @pid_start)`,
+        `INSERT INTO runs (run_id, task, attempt, trigger, status, started_at, fire_at, pid, pid_start, owner_pid, owner_start)
+         VALUES (@run_id, @task, @attempt, @trigger, 'running', @started_at, @fire_at, @pid, @pid_start, @owner_pid, @owner_start)`,
       ),
       setPid: db.prepare('UPDATE runs SET pid = ?, pid_start = ? WHERE id = ?'),
       finish: db.prepare(
@@ -115,7 +119,12 @@ class SqliteRunStore implements RunStore {
       runRows: db.prepare(`SELECT ${COLUMNS} FROM runs WHERE run_id = ? ORDER BY attempt, id`),
       since: db.prepare(`SELECT ${COLUMNS} FROM runs WHERE started_at >= ? ORDER BY started_at, id`),
       orphans: db.prepare(
-        `SELECT id, task, run_id, attempt, started_at, pid, pid_start FROM runs WHERE status = 'running' ORDER BY id`,
+        `SELECT id, task, run_id, attempt, started_at, pid, pid_start, owner_pid, owner_start
+         FROM runs WHERE status = 'running' ORDER BY id`,
+      ),
+      interrupt: db.prepare(
+        `UPDATE runs SET status = 'interrupted', finished_at = @at, exit_code = @exit_code, reason = @reason,
+           duration_ms = MAX(0, @at - started_at) WHERE id = @id AND status = 'running'`,
       ),
       prune: db.prepare(`DELETE FROM runs WHERE started_at < ? AND status != 'running'`),
       getWatermark: db.prepare('SELECT fire_at FROM watermarks WHERE task = ?'),
@@ -133,7 +142,7 @@ class SqliteRunStore implements RunStore {
   }
 
   startAttempt(start: AttemptStart): number {
-    return Number(this.statements.start.run(start).lastInsertRowid);
+    return Number(this.statements.start.run({ ...start, ...this.owner }).lastInsertRowid);
   }
 
   setAttemptPid(id: number, pid: number, pidStart: number | null): void {
@@ -177,6 +186,10 @@ class SqliteRunStore implements RunStore {
 
   orphans(): OrphanAttempt[] {
     return this.statements.orphans.all() as OrphanAttempt[];
+  }
+
+  markInterrupted(id: number, at: number, exitCode: number | null, reason: string): void {
+    this.statements.interrupt.run({ id, at, exit_code: exitCode, reason });
   }
 
   prune(before: number): number {

@@ -1,6 +1,21 @@
 // The scheduler's own commands, in the order --help lists them.
 import type { CommandModule } from 'yargs';
+import { graphCommand } from './graph.js';
+import { historyCommand } from './history.js';
+import { logsCommand } from './logs.js';
+import { nextCommand } from './next.js';
 import { runCommand } from './run.js';
+import { startCommand } from './start.js';
+import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
-export const coreCommands: CommandModule<any, any>[] = [runCommand, validateCommand];
+export const coreCommands: CommandModule<any, any>[] = [
+  startCommand,
+  statusCommand,
+  runCommand,
+  historyCommand,
+  nextCommand,
+  validateCommand,
+  graphCommand,
+  logsCommand,
+];

@@ -11,7 +11,7 @@ export function renderRunEvent(event: RunEvent): string {
       const took = formatDuration(event.duration_ms);
       if (event.status === 'success') return `ok ${event.task}: succeeded in ${took}\n`;
       const retry = event.retry_in_ms !== null ? `; retrying in ${formatDuration(event.retry_in_ms)}` : '';
-      return `!! ${event.task}: ${event.status} after ${took}: ${event.reason ?? ''}${retry}\n`;
+      return `!! ${event.task}: ${event.status} after ${took}${event.status === 'timeout' ? '' : `: ${event.reason ?? ''}`}${retry}\n`;
     }
     case 'skipped':
       return `-- ${event.task}: skipped: ${event.reason}\n`;

@@ -1,0 +1,54 @@
+// `history [--task NAME] [--limit N] [--json]`: past runs, newest first.
+import type { CommandModule } from 'yargs';
+import { pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+
+interface Args extends GlobalArgs {
+  task?: string;
+  limit: number;
+  json?: boolean;
+}
+
+export const historyCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'history',
+  describe: 'Past runs (one row per attempt or skipped fire), newest first',
+  builder: (y) =>
+    y
+      .option('task', { alias: 't', type: 'string', describe: 'only this task' })
+      .option('limit', { alias: 'n', type: 'number', default: 20, describe: 'how many rows' })
+      .option('json', { type: 'boolean', describe: 'print an array of runs as JSON' })
+      .check((a) => {
+        if (!Number.isInteger(a.limit) || a.limit < 1) throw new Error('--limit takes a whole number of at least 1.');
+        return true;
+      })
+      .example('$0 history --task inventory_scan --limit 5', 'the latest five attempts of one task')
+      .example('$0 history --json', 'the latest 20 rows as JSON'),
+  handler: async (argv) => {
+    const { openRunStore } = await import('../../adapters/sqlite/sqliteRunStore.js');
+    const store = openRunStore(pathsFrom(argv).database, { create: false });
+    const runs = store.history({ task: argv.task, limit: argv.limit });
+    store.close();
+    if (argv.json) {
+      printJson(runs);
+      return;
+    }
+    if (runs.length === 0) {
+      process.stdout.write(argv.task ? `no runs of ${argv.task} recorded\n` : 'no runs recorded\n');
+      return;
+    }
+    const { renderTable, formatDuration } = await import('../render/table.js');
+    const rows = runs.map((r) => [
+      r.started_at,
+      r.task,
+      r.run_id,
+      String(r.attempt),
+      r.trigger,
+      r.status,
+      r.exit_code === null ? '-' : String(r.exit_code),
+      formatDuration(r.duration_ms),
+      r.reason ?? '',
+    ]);
+    process.stdout.write(
+      `${renderTable(['STARTED', 'TASK', 'RUN', 'ATTEMPT', 'TRIGGER', 'STATUS', 'EXIT', 'TOOK', 'REASON'], rows).join('\n')}\n`,
+    );
+  },
+};

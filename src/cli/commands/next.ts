@@ -1,0 +1,42 @@
+// `next [--task NAME] [-n N] [--from ISO]`: the next fire times, with the zone's offset.
+import type { CommandModule } from 'yargs';
+import { pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+
+interface Args extends GlobalArgs {
+  task?: string;
+  n: number;
+  from?: string;
+  json?: boolean;
+}
+
+export const nextCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'next',
+  describe: "The next fire times, in each task's timezone (ISO 8601 with offset)",
+  builder: (y) =>
+    y
+      .option('task', { alias: 't', type: 'string', describe: 'only this task' })
+      .option('n', { type: 'number', default: 5, describe: 'how many fire times per task' })
+      .option('from', {
+        type: 'string',
+        describe: "start after this time (exclusive); without an offset it is read in the task's timezone",
+      })
+      .option('json', { type: 'boolean', describe: 'print [{task, at}] as JSON' })
+      .check((a) => {
+        if (!Number.isInteger(a.n) || a.n < 1) throw new Error('-n takes a whole number of at least 1.');
+        return true;
+      })
+      .example('$0 next --task inventory_scan -n 3', 'its next three fires')
+      .example('$0 next --from 2025-03-09T00:00:00-05:00', 'what fires after that instant'),
+  handler: async (argv) => {
+    const [{ loadConfig }, { nextFires }] = await Promise.all([import('../../app/loadConfig.js'), import('../../app/nextFires.js')]);
+    const { config } = loadConfig(pathsFrom(argv).config);
+    const fires = nextFires(config, { task: argv.task, count: argv.n, from: argv.from, now: Date.now() });
+    if (argv.json) {
+      printJson(fires);
+      return;
+    }
+    const lines = fires.map((fire) => (argv.task ? fire.at : `${fire.task} ${fire.at}`));
+    if (lines.length === 0 && argv.task) process.stderr.write(`task ${argv.task} has no schedule; it runs after its dependencies or by hand\n`);
+    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+  },
+};

@@ -1,0 +1,27 @@
+// `status`: JSON when stdout is not a terminal or with --json, a table otherwise.
+import type { CommandModule } from 'yargs';
+import { pathsFrom, printJson, wantJson, type GlobalArgs } from '../shared.js';
+
+interface Args extends GlobalArgs {
+  json?: boolean;
+}
+
+export const statusCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'status',
+  describe: 'The daemon, every task (schedule, next run, last run, health) and recent results',
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', describe: 'print JSON (the default when stdout is not a terminal)' })
+      .example('$0 status', 'a table on a terminal')
+      .example("$0 status --json | jq '.recent_results'", 'the latest runs as JSON'),
+  handler: async (argv) => {
+    const { buildStatus } = await import('../../app/status.js');
+    const report = buildStatus(pathsFrom(argv), Date.now());
+    if (wantJson(argv)) {
+      printJson(report);
+      return;
+    }
+    const { renderStatus } = await import('../render/status.js');
+    process.stdout.write(renderStatus(report));
+  },
+};

@@ -1,0 +1,34 @@
+// The `status` table for people.
+import type { StatusReport } from '../../app/status.js';
+import { formatDuration, renderTable } from './table.js';
+
+export function renderStatus(report: StatusReport): string {
+  const { daemon } = report;
+  const lines = [
+    daemon.running
+      ? `daemon: running (pid ${daemon.pid ?? '?'}${daemon.since ? `, since ${daemon.since}` : ''})`
+      : 'daemon: not running',
+    '',
+  ];
+  const rows = report.tasks.map((task) => [
+    task.name,
+    task.enabled ? (task.schedule ?? '(after dependencies)') : 'disabled',
+    task.next_run ?? '-',
+    task.last_run ? `${task.last_run.status} ${task.last_run.started_at}` : 'never',
+    task.health ? `${task.health.status}:${task.health.exit_code ?? ''}` : '-',
+  ]);
+  lines.push(...renderTable(['TASK', 'SCHEDULE', 'NEXT RUN (UTC)', 'LAST RUN', 'HEALTH'], rows));
+  if (report.recent_results.length > 0) {
+    lines.push('', 'recent results:');
+    const recent = report.recent_results.slice(0, 10).map((run) => [
+      run.started_at,
+      run.task,
+      run.status,
+      run.exit_code === null ? '-' : String(run.exit_code),
+      formatDuration(run.duration_ms),
+      run.reason ?? '',
+    ]);
+    lines.push(...renderTable(['STARTED', 'TASK', 'STATUS', 'EXIT', 'TOOK', 'REASON'], recent));
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,50 @@
+// The DAG as text, Mermaid or Graphviz dot.
+import type { Task } from '../types.js';
+import { topoOrder } from './topoOrder.js';
+
+export type GraphFormat = 'text' | 'mermaid' | 'dot';
+
+export function renderGraph(tasks: Task[], format: GraphFormat): string {
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const ordered = topoOrder(tasks).map((name) => byName.get(name) as Task);
+  if (format === 'mermaid') return mermaid(ordered);
+  if (format === 'dot') return dot(ordered);
+  return text(ordered);
+}
+
+function label(task: Task): string {
+  const when = task.schedule ?? (task.dependencies.length > 0 ? 'after dependencies' : 'by hand only');
+  return task.enabled ? when : `${when}, disabled`;
+}
+
+function text(tasks: Task[]): string {
+  const width = Math.max(0, ...tasks.map((t) => t.name.length));
+  return tasks
+    .map((task) => {
+      const needs = task.dependencies.length > 0 ? `  <- ${task.dependencies.join(', ')}` : '';
+      return `${task.name.padEnd(width)}  [${label(task)}]${needs}`;
+    })
+    .join('\n')
+    .concat('\n');
+}
+
+function mermaid(tasks: Task[]): string {
+  const id = (name: string) => `t_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  const lines = ['graph TD'];
+  for (const task of tasks) lines.push(`  ${id(task.name)}["${task.name}<br/>${label(task).replace(/"/g, '#quot;')}"]`);
+  for (const task of tasks) for (const dep of task.dependencies) lines.push(`  ${id(dep)} --> ${id(task.name)}`);
+  for (const task of tasks) if (!task.enabled) lines.push(`  style ${id(task.name)} stroke-dasharray: 5 5`);
+  return `${lines.join('\n')}\n`;
+}
+
+function dot(tasks: Task[]): string {
+  const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const lines = ['digraph conductor {', '  rankdir=LR;', '  node [shape=box];'];
+  for (const task of tasks) {
+    const style = task.enabled ? '' : ', style=dashed';
+    lines.push(`  ${q(task.name)} [label=${q(`${task.name}\n${label(task)}`)}${style}];`);
+  }
+  for (const task of tasks) for (const dep of task.dependencies) lines.push(`  ${q(dep)} -> ${q(task.name)};`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}

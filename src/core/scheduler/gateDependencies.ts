@@ -1,0 +1,53 @@
+// May a scheduled task run now, as far as its dependencies go? (SPEC "Dependency semantics")
+// Each dependency must have succeeded in its own current period: its latest run succeeded and
+// started at or after the dependency's latest scheduled fire. A running or retrying dependency
+// means wait; a dependency that failed for good, is disabled, or did not run means skip.
+import type { RunStatus } from '../types.js';
+
+export interface DependencyView {
+  name: string;
+  enabled: boolean;
+  /** Running, retrying, queued, or itself waiting to run. */
+  active: boolean;
+  /** Its latest real run (attempt), or null if it never ran. */
+  lastRun: { status: RunStatus; startedAt: number } | null;
+  /** Start of its current period: its latest scheduled fire at or before the dependent's fire;
+   *  for a dependency with no schedule, the dependent's previous fire. Null: any run counts. */
+  periodStart: number | null;
+}
+
+export type Gate = { kind: 'ready' } | { kind: 'wait'; on: string } | { kind: 'skip'; reason: string };
+
+export function gateDependencies(dependencies: DependencyView[]): Gate {
+  for (const dep of dependencies) {
+    if (!dep.enabled) return { kind: 'skip', reason: `dependency ${dep.name} is disabled` };
+  }
+  for (const dep of dependencies) {
+    if (dep.active) return { kind: 'wait', on: dep.name };
+  }
+  for (const dep of dependencies) {
+    const last = dep.lastRun;
+    const inPeriod = last !== null && (dep.periodStart === null || last.startedAt >= dep.periodStart);
+    if (!inPeriod) {
+      const since = dep.periodStart === null ? '' : ` since ${new Date(dep.periodStart).toISOString()}`;
+      return { kind: 'skip', reason: `dependency ${dep.name} did not run${since}` };
+    }
+    if (last.status !== 'success') return { kind: 'skip', reason: `dependency ${dep.name} ${statusWords(last.status)}` };
+  }
+  return { kind: 'ready' };
+}
+
+export function statusWords(status: RunStatus): string {
+  switch (status) {
+    case 'timeout':
+      return 'timed out';
+    case 'interrupted':
+      return 'was interrupted';
+    case 'skipped':
+      return 'was skipped';
+    case 'running':
+      return 'is running';
+    default:
+      return status;
+  }
+}

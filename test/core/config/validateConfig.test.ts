@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../../src/core/config/validateConfig.js';
+import { parseJson } from '../../../src/core/config/parseJson.js';
+
+const task = (over: Record<string, unknown> = {}) => ({ name: 'a', command: 'true', schedule: '0 2 * * *', ...over });
+
+function problems(value: unknown): string[] {
+  const result = validateConfig(value);
+  return result.ok ? [] : result.problems.map((p) => `${p.where}: ${p.message}`);
+}
+
+describe('when the config is the seed format', () => {
+  it('loads it as it is and fills every default', () => {
+    const result = validateConfig({
+      tasks: [
+        {
+          name: 'cleanup_analysis',
+          command: 'python scripts/cleanup_engine.py cleanup_inventory.json --analyze',
+          schedule: '30 2 * * *',
+          dependencies: ['inventory_scan'],
+          timeout: 3600,
+          retry_count: 3,
+          retry_delay: 300,
+          enabled: true,
+        },
+        { name: 'inventory_scan', command: './scan.sh', schedule: '0 2 * * *' },
+      ],
+      settings: {
+        max_concurrent_tasks: 3,
+        task_history_retention_days: 30,
+        task_timeout_default: 3600,
+        notification_webhook: 'https://example.invalid/hook',
+        enable_notifications: false,
+      },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const scan = result.config.tasks[1];
+    expect(scan).toMatchObject({
+      timeout: 3600,
+      retry_count: 0,
+      retry_delay: 60,
+      retry_backoff: 'fixed',
+      kill_grace: 10,
+      concurrency_policy: 'forbid',
+      catch_up: false,
+      enabled: true,
+      dependencies: [],
+    });
+    expect(result.config.settings).toMatchObject({ shutdown_timeout: 30, log_max_bytes: 10485760, log_keep: 5, timezone: null });
+  });
+
+  it('accepts a "$schema" key without needing the file', () => {
+    expect(problems({ $schema: './nowhere.json', tasks: [task()] })).toEqual([]);
+  });
+
+  it('takes the timeout default from settings.task_timeout_default', () => {
+    const result = validateConfig({ tasks: [task()], settings: { task_timeout_default: 42 } });
+    expect(result.ok && result.config.tasks[0]?.timeout).toBe(42);
+  });
+});
+
+describe('when the config is wrong', () => {
+  it.each([
+    ['an unknown task key', { tasks: [task(), task({ name: 'b', retries: 3 })] }, '/tasks/1/retries: unknown key'],
+    ['an unknown settings key', { tasks: [task()], settings: { max_tasks: 2 } }, '/settings/max_tasks: unknown key'],
+    ['a wrong type', { tasks: [task({ timeout: '60' })] }, '/tasks/0/timeout: expected a number, got "60"'],
+    ['a negative number', { tasks: [task({ retry_count: -1 })] }, '/tasks/0/retry_count: must be >= 0, got -1'],
+    ['a missing command', { tasks: [{ name: 'a' }] }, '/tasks/0/command: required key is missing'],
+    ['missing tasks', {}, '/tasks: required key is missing'],
+    ['a bad backoff', { tasks: [task({ retry_backoff: 'random' })] }, '/tasks/0/retry_backoff: must be one of fixed, linear, exponential; got "random"'],
+    [
+      'a bad cron minute',
+      { tasks: [task(), task(), task(), task({ schedule: '61 * * * *' })].map((t, i) => ({ ...t, name: `t${i}` })) },
+      '/tasks/3/schedule: "61 * * * *" is not a valid cron expression (minute 61 out of range',
+    ],
+    ['a missing dependency', { tasks: [task({ dependencies: ['ghost'] })] }, '/tasks/0/dependencies/0: unknown task "ghost"'],
+    ['a self dependency', { tasks: [task({ dependencies: ['a'] })] }, '/tasks/0/dependencies/0: task "a" depends on itself'],
+    ['a duplicate name', { tasks: [task(), task()] }, '/tasks/1/name: duplicate task name "a" (first at /tasks/0)'],
+    ['a name with a slash', { tasks: [task({ name: '../etc/passwd' })] }, '/tasks/0/name: "../etc/passwd" is not a safe task name'],
+    ['an empty name', { tasks: [task({ name: '' })] }, '/tasks/0/name: a task name must not be empty'],
+    ['a too long name', { tasks: [task({ name: 'x'.repeat(101) })] }, '/tasks/0/name: a task name is at most 100 characters'],
+    ['an unknown timezone', { tasks: [task({ timezone: 'Mars/Base' })] }, '/tasks/0/timezone:'],
+    ['notifications without a webhook', { tasks: [task()], settings: { enable_notifications: true } }, '/settings/notification_webhook:'],
+    ['tasks not an array', { tasks: {} }, '/tasks: expected an array, got an object'],
+    ['a config that is an array', [], '/: expected an object, got an array'],
+  ])('refuses %s, naming the JSON path', (_label, value, expected) => {
+    expect(problems(value).some((line) => line.startsWith(expected))).toBe(true);
+  });
+
+  it('names the whole cycle', () => {
+    const lines = problems({
+      tasks: [task({ name: 'a', dependencies: ['b'] }), task({ name: 'b', dependencies: ['c'] }), task({ name: 'c', dependencies: ['a'] })],
+    });
+    expect(lines).toContain('/tasks/0/dependencies: dependency cycle: a -> b -> c -> a (each task depends on the next)');
+  });
+
+  it('reports every problem at once, in file order', () => {
+    const lines = problems({
+      tasks: [task({ retries: 1 }), task({ name: 'b', schedule: 'bogus' }), task({ name: 'c', dependencies: ['zz'] })],
+      settings: { max_concurrent_tasks: 0 },
+    });
+    expect(lines.length).toBe(4);
+    expect(lines[0]).toMatch(/^\/settings\/max_concurrent_tasks/);
+    expect(lines[1]).toMatch(/^\/tasks\/0\/retries: unknown key/);
+    expect(lines[2]).toMatch(/^\/tasks\/1\/schedule/);
+    expect(lines[3]).toMatch(/^\/tasks\/2\/dependencies\/0/);
+  });
+
+  it('suggests the key that was probably meant', () => {
+    expect(problems({ tasks: [task({ retry_cuont: 2 })] })).toContain('/tasks/0/retry_cuont: unknown key (did you mean "retry_count"?)');
+  });
+});
+
+describe('when a dependency is disabled', () => {
+  it('accepts the config with a warning naming it', () => {
+    const result = validateConfig({ tasks: [task({ name: 'a', enabled: false }), task({ name: 'b', dependencies: ['a'] })] });
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => w.message)).toEqual(['dependency a is disabled, so "b" will always be skipped']);
+  });
+});
+
+describe('when the JSON itself is malformed', () => {
+  it.each([
+    ['a trailing comma', '{\n  "tasks": [],\n}', 'f.json:3:1: invalid JSON: trailing comma'],
+    ['a missing colon', '{\n  "tasks" []\n}', "f.json:2:11: invalid JSON: unexpected '[', expected ':'"],
+    ['a truncated file', '{"tasks": [', 'f.json:1:12: invalid JSON: unexpected end of file'],
+    ['a bad literal', '{"tasks": tru}', "f.json:1:11: invalid JSON: unexpected 't'"],
+    ['text after the value', '{}\nx', "f.json:2:1: invalid JSON: unexpected 'x' after the end"],
+    ['an empty file', '  \n', 'f.json: the file is empty'],
+  ])('says where for %s', (_label, text, expected) => {
+    const result = parseJson(text, 'f.json');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(`${result.problem.where}: ${result.problem.message}`.startsWith(expected)).toBe(true);
+  });
+
+  it('accepts a byte-order mark', () => {
+    expect(parseJson('\ufeff{"tasks": []}', 'f.json').ok).toBe(true);
+  });
+});
