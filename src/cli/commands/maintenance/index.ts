@@ -1,4 +1,7 @@
 // The maintenance tasks' commands (inventory, cleanup, expire, health checks, git, report).
 import type { CommandModule } from 'yargs';
+import { cleanupCommand } from './cleanup.js';
+import { expireCommand } from './expire.js';
+import { inventoryCommand } from './inventory.js';
 
-export const maintenanceCommands: CommandModule<any, any>[] = [];
+export const maintenanceCommands: CommandModule<any, any>[] = [inventoryCommand, cleanupCommand, expireCommand];

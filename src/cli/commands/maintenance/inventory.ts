@@ -1,0 +1,42 @@
+// `inventory`: scan the root and write cleanup_inventory.json (logic in src/maintenance).
+import type { Argv, CommandModule } from 'yargs';
+import { pathsFrom, printJson, printLines, type GlobalArgs } from '../../shared.js';
+
+interface InventoryArgs extends GlobalArgs {
+  root?: string;
+  output?: string;
+  'large-size': string;
+  'log-age': string;
+  json?: boolean;
+}
+
+export const inventoryCommand: CommandModule<GlobalArgs, InventoryArgs> = {
+  command: 'inventory',
+  describe: 'Scan the root; write cleanup_inventory.json (size, time, git state, cleanup reasons)',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('root', { type: 'string', describe: 'directory to scan (default: the home); nothing outside it is read' })
+      .option('output', { type: 'string', describe: 'inventory file, inside the root (default: <root>/cleanup_inventory.json)' })
+      .option('large-size', { type: 'string', default: '10M', describe: 'untracked files at least this big are candidates' })
+      .option('log-age', { type: 'string', default: '30d', describe: 'logs older than this are candidates' })
+      .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
+      .example('$0 inventory --root ~/project', 'scan a project and write ~/project/cleanup_inventory.json')
+      .example('$0 inventory --large-size 100M --log-age 14d --json', 'other thresholds, JSON summary') as unknown as Argv<InventoryArgs>,
+  handler: async (argv) => {
+    const { rootFrom, inventoryFrom } = await import('../../../maintenance/commandInputs.js');
+    const { parseDuration } = await import('../../../maintenance/duration.js');
+    const { parseSize } = await import('../../../maintenance/size.js');
+    const { scanInventory } = await import('../../../maintenance/scanInventory.js');
+    const { formatScan } = await import('../../../maintenance/formatText.js');
+    const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
+    const summary = scanInventory({
+      root: input.root,
+      output: inventoryFrom(input, argv.output),
+      settings: { largeBytes: parseSize(argv['large-size'], '--large-size'), logAgeMs: parseDuration(argv['log-age'], '--log-age') },
+      now: new Date(),
+    });
+    if (argv.json) printJson(summary);
+    else printLines(formatScan(summary));
+    if (summary.errors.length > 0) process.exitCode = 8;
+  },
+};
