@@ -1,0 +1,327 @@
+// scripts/setup_symphony_conductor.sh, run in sandboxes: a fake built checkout, temporary
+// prefix/home/XDG folders, and a stand-in systemctl on PATH. Nothing here touches /etc, /opt,
+// /var/lib, the real systemd or the real users: the system mode is only ever run with --dry-run.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  makeFakeSource,
+  makeStubSystemctl,
+  parseUnit,
+  removeTempDirs,
+  runSetup,
+  setting,
+  snapshot,
+  tempDir,
+  unitName,
+  verify,
+} from './helpers.js';
+
+afterAll(removeTempDirs);
+
+const NOTHING_CHANGED = 'Nothing changed: everything was already in place.';
+const HOME_DIRS = ['', 'config', 'logs', 'logs/automation', 'status', 'status/automation_health'];
+
+interface Sandbox {
+  root: string; // everything the script may write goes under here
+  source: string;
+  home: string;
+  userHome: string;
+  stub: ReturnType<typeof makeStubSystemctl>;
+  env: Record<string, string | undefined>;
+}
+
+function makeSandbox(): Sandbox {
+  const root = tempDir('conductor-setup-');
+  const userHome = path.join(root, 'user-home');
+  fs.mkdirSync(userHome);
+  const stub = makeStubSystemctl();
+  const scratch = tempDir('conductor-scratch-');
+  return {
+    root,
+    source: makeFakeSource(),
+    home: path.join(root, 'conductor-home'),
+    userHome,
+    stub,
+    env: {
+      SETUP_ASSUME_NONROOT: '1',
+      HOME: userHome,
+      XDG_CONFIG_HOME: undefined,
+      XDG_STATE_HOME: undefined,
+      XDG_RUNTIME_DIR: undefined,
+      TMPDIR: scratch,
+      PATH: `${stub.binDir}${path.delimiter}${process.env.PATH ?? ''}`,
+    },
+  };
+}
+
+/** The arguments of a user-mode run in the sandbox. */
+function userArgs(box: Sandbox, ...extra: string[]): string[] {
+  return ['--source', box.source, '--home', box.home, '--node', process.execPath, '--skip-build', ...extra];
+}
+
+/** Runs the command the script printed for the foreground, and returns what the fake CLI saw. */
+function runForegroundCommand(stdout: string): { argv: string[]; home: string } {
+  const line = stdout.split('\n').find((l) => l.includes('dist/cli/main.js start'));
+  expect(line, stdout).toBeDefined();
+  const result = spawnSync('sh', ['-c', (line ?? '').trim()], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as { argv: string[]; home: string };
+}
+
+function mode(file: string): string {
+  return (fs.statSync(file).mode & 0o777).toString(8);
+}
+
+let box: Sandbox;
+beforeEach(() => {
+  box = makeSandbox();
+});
+
+describe('--help and bad arguments', () => {
+  it('prints the usage with every option and exits 0', () => {
+    const result = runSetup(['--help']);
+    expect(result.code).toBe(0);
+    for (const word of ['--dry-run', '--prefix', '--home', '--user', '--node', '--mode', '--skip-build', '--no-systemd', '--no-start', '--print-unit', 'SETUP_ASSUME_NONROOT']) {
+      expect(result.stdout).toContain(word);
+    }
+  });
+
+  it('refuses an unknown option with exit 1', () => {
+    const result = runSetup(['--frobnicate']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/unknown option: --frobnicate/);
+  });
+
+  it('refuses a path systemd would need escaped', () => {
+    const result = runSetup(userArgs(box, '--home', path.join(box.root, 'a home')), box.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--home must not contain spaces/);
+  });
+
+  it('refuses system mode without root unless it is a dry run', () => {
+    const result = runSetup(userArgs(box, '--mode', 'system'), box.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/system mode needs root/);
+  });
+});
+
+describe('when Node is missing or too old', () => {
+  it('says what it needs, and does not download Node', () => {
+    const missing = runSetup(userArgs(box, '--node', path.join(box.root, 'no-such-node')), box.env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/Node\.js >= 20/);
+    expect(missing.stderr).toMatch(/does not download Node/);
+
+    const old = path.join(box.root, 'old-node');
+    fs.writeFileSync(old, '#!/bin/sh\necho 18.19.1\n', { mode: 0o755 });
+    const tooOld = runSetup(userArgs(box, '--node', old), box.env);
+    expect(tooOld.code).toBe(1);
+    expect(tooOld.stderr).toMatch(/Node\.js 18\.19\.1 .* is too old: symphony-conductor needs >= 20/);
+    expect(fs.existsSync(box.home)).toBe(false);
+  });
+});
+
+describe('--dry-run', () => {
+  it('in user mode prints every step and changes nothing', () => {
+    fs.writeFileSync(path.join(box.stub.stateDir, 'manager'), 'running\n');
+    const before = snapshot(box.root);
+    const result = runSetup(userArgs(box, '--dry-run'), box.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    for (const dir of HOME_DIRS) {
+      expect(out).toContain(`[dry-run] install -d -m 0750 -- ${path.join(box.home, dir)}\n`);
+    }
+    expect(out).toContain(`[dry-run] install -m 0640 -- ${box.source}/config/conductor_config.example.json ${box.home}/config/conductor_config.json`);
+    expect(out).toContain(`[dry-run] write ${box.userHome}/.config/systemd/user/${unitName} (mode 0644)`);
+    expect(out).toContain('[dry-run] systemctl --user daemon-reload');
+    expect(out).toContain(`[dry-run] systemctl --user enable ${unitName}`);
+    expect(out).toContain(`[dry-run] systemctl --user start ${unitName}`);
+    expect(out).toMatch(/\[dry-run\] \d+ step\(s\) would change something; nothing was changed\./);
+    expect(snapshot(box.root)).toEqual(before);
+    // Only questions were asked of systemctl.
+    expect(box.stub.calls().filter((call) => !/is-system-running|is-enabled|is-active/.test(call))).toEqual([]);
+  });
+
+  it('in system mode prints the npm, copy, user, folder, unit and systemctl steps and changes nothing', () => {
+    const user = `sc${process.pid}x`;
+    const prefix = path.join(box.root, 'opt');
+    const home = path.join(box.root, 'var-lib-home');
+    const etcUnit = `/etc/systemd/system/${unitName}`;
+    const etcBefore = fs.existsSync(etcUnit);
+    const before = snapshot(box.root);
+    const sourceBefore = snapshot(box.source);
+    const result = runSetup(
+      ['--dry-run', '--mode', 'system', '--source', box.source, '--prefix', prefix, '--home', home, '--user', user, '--node', process.execPath],
+      box.env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/\[dry-run\] env -C \S+ \S*npm ci --no-audit --no-fund\n/);
+    expect(out).toMatch(/\[dry-run\] env -C \S+ \S*npm run build\n/);
+    expect(out).toContain(`[dry-run] install -d -m 0755 ${prefix}`);
+    expect(out).toContain(`[dry-run] cp -R --preserve=mode,timestamps -- ${box.source}/dist ${prefix}/dist.setup-new`);
+    expect(out).toContain(`[dry-run] install -m 0644 -- ${box.source}/package.json ${prefix}/package.json`);
+    expect(out).toMatch(/npm ci --no-audit --no-fund --omit=dev\n/);
+    expect(out).toContain(`[dry-run] useradd --system --user-group --home-dir ${home} --no-create-home --shell /usr/sbin/nologin`);
+    for (const dir of HOME_DIRS) {
+      expect(out).toContain(`[dry-run] install -d -o ${user} -g ${user} -m 0750 -- ${path.join(home, dir)}\n`);
+    }
+    expect(out).toContain(`[dry-run] write ${etcUnit} (mode 0644)`);
+    expect(out).toContain(`[dry-run] systemctl enable ${unitName}`);
+    expect(snapshot(box.root)).toEqual(before);
+    expect(snapshot(box.source)).toEqual(sourceBefore);
+    expect(fs.existsSync(etcUnit)).toBe(etcBefore);
+    expect(spawnSync('getent', ['passwd', user]).status).not.toBe(0);
+  });
+});
+
+describe('without a systemd manager (as in a container)', () => {
+  it('creates the home folders, says why nothing was started, and prints a foreground command that works', () => {
+    const result = runSetup(userArgs(box), box.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    for (const dir of HOME_DIRS) {
+      expect(fs.statSync(path.join(box.home, dir)).isDirectory()).toBe(true);
+      expect(mode(path.join(box.home, dir))).toBe('750');
+    }
+    const config = path.join(box.home, 'config', 'conductor_config.json');
+    expect(fs.readFileSync(config, 'utf8')).toBe('{ "tasks": [] }\n');
+    expect(mode(config)).toBe('640');
+    expect(result.stdout).toContain('No user systemd manager runs here, so nothing was installed into systemd and nothing was started');
+    expect(result.stdout).toContain(`CONDUCTOR_HOME=${box.home} ${process.execPath} ${box.source}/dist/cli/main.js start`);
+    expect(fs.existsSync(path.join(box.userHome, '.config'))).toBe(false);
+    expect(runForegroundCommand(result.stdout)).toEqual({ argv: ['start'], home: box.home });
+  });
+
+  it('changes nothing when run a second time, and keeps the config it finds', () => {
+    expect(runSetup(userArgs(box), box.env).code).toBe(0);
+    const config = path.join(box.home, 'config', 'conductor_config.json');
+    fs.writeFileSync(config, '{ "tasks": [ "mine" ] }\n');
+    const before = snapshot(box.root);
+    const again = runSetup(userArgs(box), box.env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(NOTHING_CHANGED);
+    expect(again.stdout).not.toMatch(/^ {4}\+ /m);
+    expect(snapshot(box.root)).toEqual(before);
+    expect(fs.readFileSync(config, 'utf8')).toBe('{ "tasks": [ "mine" ] }\n');
+    const dry = runSetup(userArgs(box, '--dry-run'), box.env);
+    expect(dry.stdout).toContain('[dry-run] 0 step(s) would change something');
+  });
+
+  it('repairs a folder whose mode drifted', () => {
+    expect(runSetup(userArgs(box), box.env).code).toBe(0);
+    fs.chmodSync(path.join(box.home, 'logs'), 0o777);
+    const again = runSetup(userArgs(box), box.env);
+    expect(again.stdout).toContain(`+ install -d -m 0750 -- ${box.home}/logs\n`);
+    expect(again.stdout).toContain('Done: 1 change(s).');
+    expect(mode(path.join(box.home, 'logs'))).toBe('750');
+  });
+});
+
+describe('--no-systemd', () => {
+  it('installs no unit and calls no systemctl, even where a manager runs', () => {
+    fs.writeFileSync(path.join(box.stub.stateDir, 'manager'), 'running\n');
+    const result = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--no-systemd: nothing was started.');
+    expect(result.stdout).toContain(`CONDUCTOR_HOME=${box.home} ${process.execPath} ${box.source}/dist/cli/main.js start`);
+    expect(box.stub.calls()).toEqual([]);
+    expect(fs.existsSync(path.join(box.userHome, '.config'))).toBe(false);
+  });
+});
+
+describe('with a user systemd manager running', () => {
+  beforeEach(() => {
+    fs.writeFileSync(path.join(box.stub.stateDir, 'manager'), 'running\n');
+  });
+
+  it('installs a user unit without the system-only directives, then reloads, enables and starts it', () => {
+    const result = runSetup(userArgs(box), box.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const file = path.join(box.userHome, '.config', 'systemd', 'user', unitName);
+    const unit = parseUnit(fs.readFileSync(file, 'utf8'));
+    const service = unit.get('Service');
+    expect(setting(unit, 'Service', 'ExecStart')).toBe(`${process.execPath} ${box.source}/dist/cli/main.js start`);
+    expect(service?.get('Environment')).toContain(`CONDUCTOR_HOME=${box.home}`);
+    expect(setting(unit, 'Service', 'Restart')).toBe('on-failure');
+    expect(setting(unit, 'Service', 'KillMode')).toBe('control-group');
+    expect(setting(unit, 'Service', 'NoNewPrivileges')).toBe('yes');
+    for (const key of ['User', 'Group', 'ProtectSystem', 'ProtectHome', 'PrivateUsers', 'CapabilityBoundingSet', 'StateDirectory', 'ReadWritePaths']) {
+      expect(service?.has(key), key).toBe(false);
+    }
+    expect(setting(unit, 'Install', 'WantedBy')).toBe('default.target');
+    expect(verify(file, { user: true }).ours).toEqual([]);
+    expect(box.stub.calls()).toEqual([
+      '--user is-system-running',
+      '--user daemon-reload',
+      `--user is-enabled ${unitName}`,
+      `--user enable ${unitName}`,
+      `--user is-active ${unitName}`,
+      `--user start ${unitName}`,
+      `--user is-active ${unitName}`,
+    ]);
+  });
+
+  it('changes nothing the second time, and rewrites a unit that drifted, then restarts the service', () => {
+    expect(runSetup(userArgs(box), box.env).code).toBe(0);
+    const first = box.stub.calls().length;
+    const before = snapshot(box.root);
+    const again = runSetup(userArgs(box), box.env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(NOTHING_CHANGED);
+    expect(snapshot(box.root)).toEqual(before);
+    expect(box.stub.calls().slice(first).filter((call) => !/is-system-running|is-enabled|is-active/.test(call))).toEqual([]);
+
+    const file = path.join(box.userHome, '.config', 'systemd', 'user', unitName);
+    fs.appendFileSync(file, 'Nice=5\n');
+    const mark = box.stub.calls().length;
+    const repaired = runSetup(userArgs(box), box.env);
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toContain(`${file} differs:`);
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('Nice=5');
+    expect(box.stub.calls().slice(mark).filter((call) => !/is-system-running|is-enabled|is-active/.test(call))).toEqual([
+      '--user daemon-reload',
+      `--user restart ${unitName}`,
+    ]);
+  });
+
+  it('does not start a daemon that has no config yet', () => {
+    fs.rmSync(path.join(box.source, 'config'), { recursive: true });
+    const result = runSetup(userArgs(box), box.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/not started: there is no config yet/);
+    expect(box.stub.calls()).toContain(`--user enable ${unitName}`);
+    expect(box.stub.calls()).not.toContain(`--user start ${unitName}`);
+  });
+});
+
+describe('with a prefix apart from the checkout', () => {
+  it('copies the built code there, and copies again only what changed', () => {
+    const prefix = path.join(box.root, 'prefix');
+    const args = userArgs(box, '--prefix', prefix, '--no-systemd');
+    const result = runSetup(args, box.env);
+    expect(result.code).toBe(0);
+    // --skip-build runs no npm, so it warns that the prefix has no node_modules.
+    expect(result.stderr).toMatch(/node_modules is missing/);
+    for (const file of ['dist/cli/main.js', 'package.json', 'package-lock.json', 'config/conductor_config.example.json']) {
+      expect(fs.readFileSync(path.join(prefix, file), 'utf8')).toBe(fs.readFileSync(path.join(box.source, file), 'utf8'));
+    }
+    expect(runForegroundCommand(result.stdout)).toEqual({ argv: ['start'], home: box.home });
+    expect(result.stdout).toContain(`${prefix}/dist/cli/main.js start`);
+
+    const before = snapshot(box.root);
+    expect(runSetup(args, box.env).stdout).toContain(NOTHING_CHANGED);
+    expect(snapshot(box.root)).toEqual(before);
+
+    fs.writeFileSync(path.join(box.source, 'dist', 'cli', 'extra.js'), 'export {};\n');
+    const third = runSetup(args, box.env);
+    expect(third.stdout).toContain(`+ mv -- ${prefix}/dist.setup-new ${prefix}/dist`);
+    expect(third.stdout).toContain('ok: package.json is up to date');
+    expect(fs.existsSync(path.join(prefix, 'dist', 'cli', 'extra.js'))).toBe(true);
+  });
+});
