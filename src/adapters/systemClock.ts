@@ -1,5 +1,7 @@
-// The real clock. Timers wait on Node's monotonic timers, so a wall-clock step does not make
-// them fire early or late by the step; the daemon re-reads the wall clock when they fire.
+// The real clock. `at` waits on Node's monotonic timers for the delay it had when armed, so a
+// wall-clock step neither shortens nor stretches a run's timeout; the scheduler re-reads the
+// wall clock whenever it wakes (at least every 30 s) and so notices steps on its own.
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../ports/clock.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -7,15 +9,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export const systemClock: Clock = {
   now: () => Date.now(),
   at(at: number, fn: () => void): () => void {
+    const due = performance.now() + Math.max(0, at - Date.now());
     let handle: NodeJS.Timeout | undefined;
     let cancelled = false;
     const arm = () => {
-      const delay = at - Date.now();
-      if (delay <= 0) {
-        handle = setTimeout(() => !cancelled && fn(), 0);
-        return;
-      }
-      handle = setTimeout(() => !cancelled && (Date.now() >= at ? fn() : arm()), Math.min(delay, MAX_TIMER_MS));
+      const left = due - performance.now();
+      if (left > MAX_TIMER_MS) handle = setTimeout(arm, MAX_TIMER_MS);
+      else handle = setTimeout(() => !cancelled && fn(), Math.max(0, Math.ceil(left)));
     };
     arm();
     return () => {

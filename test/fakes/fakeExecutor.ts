@@ -1,0 +1,60 @@
+// Processes that exist only in the fake clock's time. A command is a script of the form
+// `sleep=<ms> exit=<code> [ignore-term]`; every start is recorded with its instant.
+import type { Executor, ProcessExit, ProcessSpec, RunningProcess } from '../../src/ports/executor.js';
+import type { FakeClock } from './fakeClock.js';
+
+export interface Spawn {
+  task: string;
+  at: number;
+  trigger: string;
+  attempt: number;
+  pid: number;
+}
+
+export class FakeExecutor implements Executor {
+  readonly spawns: Spawn[] = [];
+  private pid = 1000;
+  private live = 0;
+  maxLive = 0;
+
+  constructor(private readonly clock: FakeClock) {}
+
+  start(spec: ProcessSpec): RunningProcess {
+    const sleep = Number(/sleep=(\d+)/.exec(spec.command)?.[1] ?? 0);
+    const code = Number(/exit=(\d+)/.exec(spec.command)?.[1] ?? 0);
+    const ignoreTerm = spec.command.includes('ignore-term');
+    const pid = this.pid++;
+    this.spawns.push({
+      task: spec.env.CONDUCTOR_TASK ?? '?',
+      at: this.clock.now(),
+      trigger: spec.env.CONDUCTOR_TRIGGER ?? '?',
+      attempt: Number(spec.env.CONDUCTOR_ATTEMPT),
+      pid,
+    });
+    this.live++;
+    this.maxLive = Math.max(this.maxLive, this.live);
+    let alive = true;
+    let finish: (exit: ProcessExit) => void = () => {};
+    const exited = new Promise<ProcessExit>((resolve) => {
+      finish = (exit) => {
+        if (!alive) return;
+        alive = false;
+        this.live--;
+        cancel();
+        resolve(exit);
+      };
+    });
+    const cancel = this.clock.at(this.clock.now() + sleep, () => finish({ exitCode: code, signal: null, startError: null }));
+    return {
+      pid,
+      startTicks: 1,
+      exited,
+      signalGroup(signal) {
+        if (!alive) return false;
+        if (signal === 'SIGKILL' || (signal === 'SIGTERM' && !ignoreTerm)) finish({ exitCode: null, signal, startError: null });
+        return true;
+      },
+      groupAlive: () => alive,
+    };
+  }
+}
