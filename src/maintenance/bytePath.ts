@@ -34,8 +34,12 @@ export function baseName(path: BytePath): BytePath {
   return path.slice(path.lastIndexOf('/') + 1) as BytePath;
 }
 
+/** Printable ASCII: the same as bytes, as UTF-8 and as text (the common case, kept fast). */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
 /** The path as readable text: UTF-8 when it is valid UTF-8, else `\xNN` for each byte above 0x7f. */
 export function displayPath(path: BytePath): string {
+  if (PLAIN_ASCII.test(path)) return path;
   const buffer = fsPath(path);
   if (isUtf8(buffer)) return buffer.toString('utf8');
   let text = '';
@@ -69,6 +73,7 @@ export interface JsonPath {
 }
 
 export function toJsonPath(path: BytePath): JsonPath {
+  if (PLAIN_ASCII.test(path)) return { path };
   const buffer = fsPath(path);
   return isUtf8(buffer) ? { path: buffer.toString('utf8') } : { path: displayPath(path), path_b64: buffer.toString('base64') };
 }

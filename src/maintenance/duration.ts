@@ -32,6 +32,7 @@ export function parseDuration(text: string, flag = 'duration'): number {
 /** A duration for people: the largest whole units, e.g. `2d 3h`. */
 export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)}s`;
   const parts: string[] = [];
   let rest = Math.floor(ms / 1_000);
   for (const [unit, seconds] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {

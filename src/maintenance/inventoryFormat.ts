@@ -29,21 +29,22 @@ export interface Inventory {
 
 /** One file as JSON (one line of the `files` array). */
 export function fileToJson(file: InventoryFile): string {
-  const out: Record<string, unknown> = { ...toJsonPath(file.rel) };
-  out.size = file.size;
-  out.mtime = new Date(file.mtimeMs).toISOString();
-  out.mode = formatMode(file.mode);
-  out.kind = file.kind;
-  out.git = file.git;
-  if (file.linkTarget !== null) out.link_target = toJsonPath(file.linkTarget).path;
-  if (file.hash !== null) out.hash = file.hash;
-  if (file.duplicateOf !== null) {
-    const dup = toJsonPath(file.duplicateOf);
-    out.duplicate_of = dup.path;
-    if (dup.path_b64 !== undefined) out.duplicate_of_b64 = dup.path_b64;
-  }
-  out.reasons = file.reasons;
-  return JSON.stringify(out);
+  const where = toJsonPath(file.rel);
+  const dup = file.duplicateOf === null ? null : toJsonPath(file.duplicateOf);
+  return JSON.stringify({
+    path: where.path,
+    path_b64: where.path_b64,
+    size: file.size,
+    mtime: new Date(file.mtimeMs).toISOString(),
+    mode: formatMode(file.mode),
+    kind: file.kind,
+    git: file.git,
+    link_target: file.linkTarget === null ? undefined : toJsonPath(file.linkTarget).path,
+    hash: file.hash ?? undefined,
+    duplicate_of: dup?.path,
+    duplicate_of_b64: dup?.path_b64,
+    reasons: file.reasons,
+  });
 }
 
 /** Permission bits as 4 octal digits, e.g. `0644`. */
