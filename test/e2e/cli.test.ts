@@ -1,0 +1,241 @@
+// The built CLI as a new user runs it: real processes, a real SQLite file, real signals.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeHome, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
+import { exitOf, processAlive, rows, waitFor } from '../helpers/wait.js';
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('validate, when the config is bad', () => {
+  it.each([
+    ['malformed JSON', '{\n  "tasks": [\n    {"name": "a",}\n  ]\n}', /conductor_config\.json:3:18: invalid JSON: trailing comma/],
+    ['an empty file', '', /conductor_config\.json: the file is empty/],
+    ['an unknown key', { tasks: [{ name: 'a', command: 'true', retries: 2 }] }, /\/tasks\/0\/retries: unknown key/],
+    ['a wrong type', { tasks: [{ name: 'a', command: 'true', timeout: 'soon' }] }, /\/tasks\/0\/timeout: expected a number, got "soon"/],
+    ['a bad cron', { tasks: [{ name: 'a', command: 'true', schedule: '61 * * * *' }] }, /\/tasks\/0\/schedule: "61 \* \* \* \*" is not a valid cron expression \(minute 61/],
+    ['a missing dependency', { tasks: [{ name: 'a', command: 'true', dependencies: ['zz'] }] }, /\/tasks\/0\/dependencies\/0: unknown task "zz"/],
+    [
+      'a cycle',
+      { tasks: [{ name: 'a', command: 'true', dependencies: ['b'] }, { name: 'b', command: 'true', dependencies: ['a'] }] },
+      /dependency cycle: a -> b -> a/,
+    ],
+    ['duplicate names', { tasks: [{ name: 'a', command: 'true' }, { name: 'a', command: 'true' }] }, /\/tasks\/1\/name: duplicate task name "a"/],
+    ['an unsafe name', { tasks: [{ name: '../../etc/x', command: 'true' }] }, /\/tasks\/0\/name: "..\/..\/etc\/x" is not a safe task name/],
+    ['negative numbers', { tasks: [{ name: 'a', command: 'true', retry_delay: -5 }] }, /\/tasks\/0\/retry_delay: must be >= 0, got -5/],
+  ])('refuses %s with exit 1 and says where', (_label, config, expected) => {
+    const home = makeHome(config);
+    const result = runCli(['validate'], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(expected);
+    noStack(result.stderr);
+  });
+
+  it('says the config file is missing, with exit 1', () => {
+    const result = runCli(['validate'], { home: makeHome() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/config\/conductor_config\.json: config file not found/);
+  });
+
+  it('lists every problem at once', () => {
+    const home = makeHome({ tasks: [{ name: 'a', command: 'true', retries: 1 }, { name: 'b', command: 'true', schedule: 'x' }] });
+    const result = runCli(['validate'], { home });
+    expect(result.stderr).toMatch(/2 problems/);
+    expect(result.stderr).toMatch(/\/tasks\/0\/retries/);
+    expect(result.stderr).toMatch(/\/tasks\/1\/schedule/);
+  });
+
+  it('validates the shipped config', () => {
+    const result = runCli(['validate', '--config', path.resolve('config/conductor_config.json')], { home: makeHome() });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/valid, 7 tasks/);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('run --task', () => {
+  it('records a command that does not exist as failed with exit 127 and a clear reason', () => {
+    const home = makeHome({ tasks: [{ name: 'ghost', command: 'no_such_command_at_all' }] });
+    const result = runCli(['run', '--task', 'ghost'], { home });
+    expect(result.code).toBe(8);
+    const [row] = rows(home);
+    expect(row).toMatchObject({ status: 'failed', exit_code: 127, reason: 'exit code 127: command not found', trigger: 'manual' });
+    expect(fs.readFileSync(path.join(home, 'status/automation_health/ghost.health'), 'utf8')).toMatch(/^failed:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ:127\n$/);
+  });
+
+  it('gives the command the contract environment, cwd and output log', () => {
+    const home = makeHome({
+      tasks: [{ name: 'env', command: 'echo "$CONDUCTOR_TASK $CONDUCTOR_ATTEMPT $CONDUCTOR_TRIGGER $GREETING $(pwd)"; echo oops >&2', env: { GREETING: 'hi' }, cwd: 'work' }],
+    });
+    fs.mkdirSync(path.join(home, 'work'));
+    expect(runCli(['run', '--task', 'env'], { home }).code).toBe(0);
+    const log = fs.readFileSync(path.join(home, 'logs/automation/env.log'), 'utf8');
+    expect(log).toMatch(/^=== symphony-conductor run=\S+ attempt=1 task=env trigger=manual at=\S+ ===\n/);
+    expect(log).toContain(`env 1 manual hi ${fs.realpathSync(path.join(home, 'work'))}\noops\n`);
+    const logs = runCli(['logs', '--task', 'env'], { home });
+    expect(logs.stdout).toContain('env 1 manual hi');
+  });
+
+  it('retries a failing task and records every attempt', () => {
+    const home = makeHome({ tasks: [{ name: 'flaky', command: 'exit 2', retry_count: 2, retry_delay: 0.05, retry_backoff: 'exponential' }] });
+    expect(runCli(['run', '--task', 'flaky'], { home }).code).toBe(8);
+    const attempts = rows(home);
+    expect(attempts.map((r) => [r.attempt, r.status, r.exit_code])).toEqual([
+      [1, 'failed', 2],
+      [2, 'failed', 2],
+      [3, 'failed', 2],
+    ]);
+    expect(new Set(attempts.map((r) => r.run_id)).size).toBe(1);
+  });
+
+  it('stops a task at its timeout with its grandchildren, status timeout, code 124', () => {
+    const home = makeHome({
+      tasks: [{ name: 'slow', command: 'sleep 60 & echo $! > grandchild.pid; sleep 60', timeout: 0.5, kill_grace: 0.5 }],
+    });
+    const result = runCli(['run', '--task', 'slow'], { home });
+    expect(result.code).toBe(8);
+    expect(rows(home)[0]).toMatchObject({ status: 'timeout', exit_code: 124 });
+    const grandchild = Number(fs.readFileSync(path.join(home, 'grandchild.pid'), 'utf8'));
+    expect(processAlive(grandchild)).toBe(false);
+  });
+
+  it('leaves nothing of the run behind when the shell exits early', () => {
+    const home = makeHome({ tasks: [{ name: 'bg', command: 'sleep 60 & echo $! > bg.pid', kill_grace: 1 }] });
+    expect(runCli(['run', '--task', 'bg'], { home }).code).toBe(0);
+    expect(processAlive(Number(fs.readFileSync(path.join(home, 'bg.pid'), 'utf8')))).toBe(false);
+  });
+
+  it('refuses an unknown task with exit 1', () => {
+    const result = runCli(['run', '--task', 'nope'], { home: makeHome({ tasks: [{ name: 'a', command: 'true' }] }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no task named "nope"/);
+  });
+
+  it('runs the upstream first with --with-deps', () => {
+    const home = makeHome({
+      tasks: [
+        { name: 'a', command: 'true' },
+        { name: 'b', command: 'true', dependencies: ['a'] },
+        { name: 'c', command: 'true', dependencies: ['b'] },
+        { name: 'other', command: 'true' },
+      ],
+    });
+    expect(runCli(['run', '--task', 'c', '--with-deps'], { home }).code).toBe(0);
+    expect(rows(home).map((r) => r.task)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('stops the running group on SIGINT, records it interrupted and exits 3', async () => {
+    const home = makeHome({ tasks: [{ name: 'long', command: 'echo $$ > shell.pid; sleep 60 & wait', kill_grace: 2 }] });
+    const child = spawnCli(['run', '--task', 'long'], { home });
+    const pidFile = path.join(home, 'shell.pid');
+    await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim(), 'the task to start');
+    child.kill('SIGINT');
+    const exit = await exitOf(child);
+    expect(exit.code).toBe(3);
+    expect(rows(home)[0]).toMatchObject({ status: 'interrupted', reason: 'interrupted by SIGINT' });
+    expect(processAlive(Number(fs.readFileSync(pidFile, 'utf8')))).toBe(false);
+  });
+});
+
+describe('run --all', () => {
+  it('runs in DAG order, skips the dependents of a failed task and goes on with other branches', () => {
+    const home = makeHome({
+      tasks: [
+        { name: 'bad', command: 'exit 1' },
+        { name: 'after_bad', command: 'true', dependencies: ['bad'] },
+        { name: 'good', command: 'true' },
+        { name: 'after_good', command: 'true', dependencies: ['good'] },
+        { name: 'off', command: 'true', enabled: false },
+        { name: 'after_off', command: 'true', dependencies: ['off'] },
+      ],
+      settings: { max_concurrent_tasks: 2 },
+    });
+    const result = runCli(['run', '--all', '--json'], { home });
+    expect(result.code).toBe(8);
+    const outcome = Object.fromEntries((JSON.parse(result.stdout) as { task: string; status: string; reason: string }[]).map((o) => [o.task, o]));
+    expect(outcome.after_bad).toMatchObject({ status: 'skipped', reason: 'dependency bad failed' });
+    expect(outcome.after_good?.status).toBe('success');
+    expect(outcome.after_off).toMatchObject({ status: 'skipped', reason: 'dependency off is disabled' });
+    expect(outcome.off).toBeUndefined();
+    expect(rows(home).every((r) => r.trigger === 'once')).toBe(true);
+  });
+});
+
+describe('the home folders', () => {
+  it.each([['logs'], ['status']])('names the path when a file stands where %s/ should be, exit 1', (folder) => {
+    const home = makeHome({ tasks: [{ name: 'a', command: 'true' }] });
+    fs.writeFileSync(path.join(home, folder), 'not a folder');
+    const result = runCli(['run', '--task', 'a'], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(path.join(home, folder));
+    noStack(result.stderr);
+  });
+});
+
+describe('status, history, next and graph', () => {
+  const config = {
+    tasks: [
+      { name: 'nightly', command: 'true', schedule: '0 2 * * *', timezone: 'America/New_York' },
+      { name: 'after', command: 'true', dependencies: ['nightly'] },
+    ],
+  };
+
+  it('status --json has the contract shape, before and after runs', () => {
+    const home = makeHome(config);
+    const before = JSON.parse(runCli(['status', '--json'], { home }).stdout);
+    expect(before.daemon).toEqual({ running: false, pid: null, since: null, version: null });
+    expect(before.tasks[0]).toMatchObject({ name: 'nightly', enabled: true, schedule: '0 2 * * *', timezone: 'America/New_York', last_run: null, health: null });
+    expect(before.tasks[0].next_run).toMatch(/T0[67]:00:00\.000Z$/);
+    expect(before.recent_results).toEqual([]);
+    runCli(['run', '--task', 'nightly'], { home });
+    const after = JSON.parse(runCli(['status'], { home }).stdout); // piped: JSON by default
+    expect(Object.keys(after.recent_results[0]).sort()).toEqual(
+      ['attempt', 'duration_ms', 'exit_code', 'finished_at', 'reason', 'run_id', 'signal', 'started_at', 'status', 'task', 'trigger'].sort(),
+    );
+    expect(after.tasks[0].health).toMatchObject({ status: 'success', exit_code: 0 });
+  });
+
+  it('history --json is newest first and honours --task and --limit', () => {
+    const home = makeHome(config);
+    runCli(['run', '--task', 'nightly'], { home });
+    runCli(['run', '--task', 'after'], { home });
+    const all = JSON.parse(runCli(['history', '--json'], { home }).stdout);
+    expect(all.map((r: { task: string }) => r.task)).toEqual(['after', 'nightly']);
+    const one = JSON.parse(runCli(['history', '--task', 'nightly', '--limit', '1', '--json'], { home }).stdout);
+    expect(one).toHaveLength(1);
+  });
+
+  it('next prints ISO times with the zone offset, --from exclusive', () => {
+    const home = makeHome(config);
+    const result = runCli(['next', '--task', 'nightly', '-n', '2', '--from', '2025-03-08T07:00:00Z'], { home });
+    // 02:00 does not exist on 2025-03-09 in New York: the fixed-time task runs right after the jump.
+    expect(result.stdout).toBe('2025-03-09T03:00:00-04:00\n2025-03-10T02:00:00-04:00\n');
+    const all = runCli(['next', '-n', '1', '--from', '2025-06-01T00:00:00Z'], { home });
+    expect(all.stdout).toBe('nightly 2025-06-01T02:00:00-04:00\n');
+    const json = JSON.parse(runCli(['next', '--json', '-n', '1', '--from', '2025-06-01T00:00:00Z'], { home }).stdout);
+    expect(json).toEqual([{ task: 'nightly', at: '2025-06-01T02:00:00-04:00' }]);
+  });
+
+  it('graph draws the edges in text, mermaid and dot', () => {
+    const home = makeHome(config);
+    expect(runCli(['graph'], { home }).stdout).toMatch(/after\s+\[after dependencies\]\s+<- nightly/);
+    expect(runCli(['graph', '--format', 'mermaid'], { home }).stdout).toContain('t_nightly --> t_after');
+    expect(runCli(['graph', '--format', 'dot'], { home }).stdout).toContain('"nightly" -> "after";');
+  });
+
+  it('every command has --help with an example', () => {
+    for (const command of ['start', 'status', 'run', 'history', 'next', 'validate', 'graph', 'logs']) {
+      const help = runCli([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/Examples:/);
+    }
+  });
+
+  it('refuses an unknown flag with exit 1', () => {
+    const result = runCli(['status', '--bogus'], { home: makeHome(config) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Unknown argument/);
+  });
+});
+
+void writeConfig;
