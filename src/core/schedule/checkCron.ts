@@ -1,0 +1,21 @@
+// Whether a cron expression is one the contract accepts: 5 fields, or 6 with seconds first,
+// or a nickname; values in range; accepted by croner; and able to fire at all.
+import { cronerProblem, floatingCron } from './cronerCache.js';
+import { readCron } from './readCron.js';
+
+/** Any date works as a start: without a year field, a pattern that fires does so within 8 years of it. */
+const NEVER_FIRES_PROBE = new Date(Date.UTC(2000, 0, 1));
+
+/** Null when `expression` is valid, else a message naming what is wrong. */
+export function checkCron(expression: string): string | null {
+  const read = readCron(expression);
+  if ('problem' in read) return read.problem;
+  let fires: boolean;
+  try {
+    fires = floatingCron(read.pattern).nextRun(NEVER_FIRES_PROBE) instanceof Date;
+  } catch (error) {
+    return cronerProblem(expression, error);
+  }
+  if (fires) return null;
+  return `"${expression}" is not a valid cron expression (never fires: no date matches its day and month fields)`;
+}
