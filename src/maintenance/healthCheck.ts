@@ -6,6 +6,7 @@ import { collectTaskHealth } from './automationHealthCollect.js';
 import { judgeDisk, readDiskSpace, type DiskCheck } from './healthCheckDisk.js';
 import type { HealthCheckLimits } from './healthCheckInputs.js';
 import { scanTempFiles, type TempFileScan } from './healthCheckTempFiles.js';
+import { formatPeriod } from './reportPeriod.js';
 
 export interface HealthProblem {
   level: Exclude<Level, 'ok'>;
@@ -40,7 +41,7 @@ export function runHealthCheck(input: HealthCheckInput): HealthCheckResult {
   let tempLevel: Level = 'ok';
   if (scan.count > limits.maxTempFiles) {
     tempLevel = 'warning';
-    problems.push({ level: 'warning', check: 'temp_files', message: `${scan.count} temp files older than ${formatAge(limits.tempMinAgeMs)} (more than ${limits.maxTempFiles})` });
+    problems.push({ level: 'warning', check: 'temp_files', message: `${scan.count} temp files older than ${formatPeriod(limits.tempMinAgeMs)} (more than ${limits.maxTempFiles})` });
   }
   if (scan.unreadable > 0) {
     tempLevel = 'warning';
@@ -49,7 +50,7 @@ export function runHealthCheck(input: HealthCheckInput): HealthCheckResult {
 
   const tasks = collectTaskHealth(input.paths, now);
   for (const task of tasks) {
-    if (task.level !== 'ok') problems.push({ level: task.level, check: 'tasks', message: `${task.name}: ${task.state}: ${task.reason ?? ''}`.replace(/: $/, '') });
+    if (task.level !== 'ok') problems.push({ level: task.level, check: 'tasks', message: `${task.name}: ${task.reason ?? task.state}` });
   }
 
   const disk = judgeDisk(readDiskSpace(input.root), limits.disk);
@@ -69,9 +70,4 @@ export function runHealthCheck(input: HealthCheckInput): HealthCheckResult {
 function worst(levels: Level[]): Level {
   if (levels.includes('error')) return 'error';
   return levels.includes('warning') ? 'warning' : 'ok';
-}
-
-function formatAge(ms: number): string {
-  const hours = ms / 3_600_000;
-  return hours >= 24 && hours % 24 === 0 ? `${hours / 24}d` : hours >= 1 && Number.isInteger(hours) ? `${hours}h` : `${Math.round(ms / 60_000)}m`;
 }

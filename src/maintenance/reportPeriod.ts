@@ -29,3 +29,11 @@ export function parsePeriod(text: string, flag: string): number {
 function badPeriod(text: string, flag: string, message: string): ConductorError {
   return new ConductorError('USAGE', `Bad ${flag}: "${text}"`, { problems: [{ where: flag, message }] });
 }
+
+/** A period back in the units it was most likely typed in: `7d`, `2w`, `24h` stays `1d`, `90m`. */
+export function formatPeriod(ms: number): string {
+  for (const [unit, size] of [['w', 604_800_000], ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms / 1000)}s`;
+}

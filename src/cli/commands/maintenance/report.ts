@@ -1,0 +1,38 @@
+// `report --since 7d --format markdown|json`: the runs, failures, durations and cleanup actions of a period.
+import type { Argv, CommandModule } from 'yargs';
+import { pathsFrom, printJson, type GlobalArgs } from '../../shared.js';
+
+interface ReportArgs extends GlobalArgs {
+  root?: string;
+  since: string;
+  format: 'markdown' | 'json';
+  json?: boolean;
+}
+
+export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
+  command: 'report',
+  describe: 'Runs, failures, durations and cleanup actions of a period, as markdown or JSON',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('since', { type: 'string', default: '7d', describe: 'the period back from now: 30m, 24h, 7d, 2w ...' })
+      .option('format', { choices: ['markdown', 'json'] as const, default: 'markdown' as const, describe: 'output format' })
+      .option('json', { type: 'boolean', describe: 'same as --format json' })
+      .option('root', { type: 'string', describe: 'where cleanup_actions.log is (default: the home)' })
+      .example('$0 report', 'the last 7 days as markdown, for a pull request or a weekly mail')
+      .example('$0 report --since 24h --format json', 'the last day as JSON') as unknown as Argv<ReportArgs>,
+  handler: async (argv) => {
+    const { resolveRoot } = await import('../../../maintenance/maintenanceRoot.js');
+    const { parsePeriod } = await import('../../../maintenance/reportPeriod.js');
+    const { buildReport } = await import('../../../maintenance/report.js');
+    const periodMs = parsePeriod(argv.since, '--since');
+    const paths = pathsFrom(argv);
+    const root = resolveRoot(argv.root ?? paths.home).rootText;
+    const report = await buildReport({ paths, root, periodMs, now: Date.now() });
+    if (argv.json || argv.format === 'json') {
+      printJson(report);
+      return;
+    }
+    const { renderReportMarkdown } = await import('../../../maintenance/reportMarkdown.js');
+    process.stdout.write(renderReportMarkdown(report));
+  },
+};
