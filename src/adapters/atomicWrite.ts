@@ -21,3 +21,21 @@ export function writeFileAtomic(file: string, content: string | Buffer): void {
     throw error;
   }
 }
+
+/** The same, with the I/O (fsync included) in libuv's thread pool. */
+export async function writeFileAtomicAsync(file: string, content: string | Buffer): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${counter++}.tmp`);
+  const handle = await fs.promises.open(temp, 'w', 0o644);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.promises.rename(temp, file);
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true });
+    throw error;
+  }
+}

@@ -1,21 +1,40 @@
-// Health files under status/automation_health/, one per task, replaced atomically.
+// Health files under status/automation_health/, one per task, replaced atomically (temp file,
+// fsync, rename). The fsync runs in libuv's thread pool, off the event loop and off the run's
+// critical path; writes to one task's file are serialised, and only the latest content of a
+// burst is written. `flush()` waits for all of them (before exit).
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatHealth, parseHealth } from '../core/health.js';
 import type { Health } from '../core/types.js';
 import type { HealthStore } from '../ports/healthWriter.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { writeFileAtomicAsync } from './atomicWrite.js';
 
-export function createHealthStore(dir: string): HealthStore {
+export function createHealthStore(dir: string, onError: (task: string, error: Error) => void = () => {}): HealthStore {
   let made = false;
   const file = (task: string) => path.join(dir, `${task}.health`);
+  const latest = new Map<string, string>();
+  const inFlight = new Map<string, Promise<void>>();
+
+  const drain = async (task: string): Promise<void> => {
+    for (let content = latest.get(task); content !== undefined; content = latest.get(task)) {
+      latest.delete(task);
+      try {
+        await writeFileAtomicAsync(file(task), content);
+      } catch (error) {
+        onError(task, error as Error);
+      }
+    }
+    inFlight.delete(task);
+  };
+
   return {
     write(task: string, health: Health): void {
       if (!made) {
         fs.mkdirSync(dir, { recursive: true });
         made = true;
       }
-      writeFileAtomic(file(task), formatHealth(health));
+      latest.set(task, formatHealth(health));
+      if (!inFlight.has(task)) inFlight.set(task, drain(task));
     },
     read(task: string): Health | null {
       try {
@@ -23,6 +42,9 @@ export function createHealthStore(dir: string): HealthStore {
       } catch {
         return null;
       }
+    },
+    async flush(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all([...inFlight.values()]);
     },
   };
 }

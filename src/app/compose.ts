@@ -27,7 +27,9 @@ export function composeEngine(paths: HomePaths, config: Config, options: Compose
   return {
     executor: createExecaExecutor(),
     store,
-    health: createHealthStore(paths.healthDir),
+    health: createHealthStore(paths.healthDir, (task, error) =>
+      logger.error({ task, err: error.message }, 'cannot write the health file'),
+    ),
     taskLog: createTaskLog(paths.taskLogsDir, { maxBytes: config.settings.log_max_bytes, keep: config.settings.log_keep }),
     logger,
     clock: systemClock,

@@ -115,6 +115,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   await scheduler.stop(`the daemon stopped (${stopSignal})`);
   server?.close();
   await notifier?.settle();
+  await ctx.health.flush();
   ctx.store.setDaemonInfo(null);
   ctx.store.close();
   fs.rmSync(paths.pidFile, { force: true });

@@ -20,13 +20,10 @@ export async function recoverOrphans(store: RunStore, health: HealthStore, confi
     }
     const now = Date.now();
     store.markInterrupted(row.id, now, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found at start-up`);
-    try {
-      health.write(row.task, { status: 'interrupted', timestamp: healthTimestamp(now), exit_code: exitCode });
-    } catch (error) {
-      logger.error({ task: row.task, err: (error as Error).message }, 'cannot write the health file');
-    }
+    health.write(row.task, { status: 'interrupted', timestamp: healthTimestamp(now), exit_code: exitCode });
     logger.warn({ task: row.task, run_id: row.run_id, attempt: row.attempt }, 'marked a run left running as interrupted');
   }
+  await health.flush();
   return orphans.length;
 }
 

@@ -52,6 +52,7 @@ export async function runForeground(
     return { outcomes, exitCode, interruptedBy };
   } finally {
     stopListening();
+    await ctx.health.flush();
     ctx.store.close();
     ctx.logger.flush();
   }

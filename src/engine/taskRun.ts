@@ -146,11 +146,7 @@ export class TaskRun {
       signal,
       reason: final.reason,
     });
-    try {
-      ctx.health.write(task.name, { status: final.status, timestamp: healthTimestamp(finishedAt), exit_code: final.exitCode });
-    } catch (error) {
-      ctx.logger.error({ task: task.name, err: (error as Error).message }, 'cannot write the health file');
-    }
+    ctx.health.write(task.name, { status: final.status, timestamp: healthTimestamp(finishedAt), exit_code: final.exitCode });
     ctx.logger.info(
       { task: task.name, run_id: this.runId, attempt, status: final.status, exit_code: final.exitCode, duration_ms: this.lastDuration, reason: final.reason },
       'attempt finished',

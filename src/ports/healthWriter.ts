@@ -2,6 +2,9 @@
 import type { Health } from '../core/types.js';
 
 export interface HealthStore {
+  /** Queues the replacement of a task's health file; the latest queued content wins. */
   write(task: string, health: Health): void;
   read(task: string): Health | null;
+  /** Resolves once every queued write is on disk (called before exit). */
+  flush(): Promise<void>;
 }

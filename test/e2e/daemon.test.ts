@@ -91,7 +91,9 @@ describe('the daemon', () => {
     expect(processAlive(shell)).toBe(false);
     const orphan = rows(home).find((r) => r.status === 'interrupted');
     expect(orphan?.reason).toMatch(/stopped while this ran; found at start-up/);
-    expect(fs.readFileSync(path.join(home, 'status/automation_health/orphan.health'), 'utf8')).toMatch(/^(interrupted|success|failed):/);
+    const healthFile = path.join(home, 'status/automation_health/orphan.health');
+    await waitFor(() => fs.existsSync(healthFile), 'the health file');
+    expect(fs.readFileSync(healthFile, 'utf8')).toMatch(/^(interrupted|success|failed):/);
     second.kill('SIGTERM');
     expect((await exitOf(second)).code).toBe(0);
   });

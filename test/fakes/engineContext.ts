@@ -16,7 +16,7 @@ export function fakeEngine(start: string) {
     clock,
     executor,
     store: openRunStore(':memory:'),
-    health: { write: (task, h) => void health.set(task, h), read: (task) => health.get(task) ?? null },
+    health: { write: (task, h) => void health.set(task, h), read: (task) => health.get(task) ?? null, flush: async () => {} },
     taskLog: { openAttempt: () => 99, close: () => {}, path: (task) => `/logs/${task}.log` },
     logger: { debug: silent, info: silent, warn: silent, error: silent, flush: silent },
     home: '/home',
