@@ -1,7 +1,7 @@
 // cleanup_actions.log: one appended line per action, `<ISO time> <action> <outcome> "<path>" <detail>`.
 // The path is a JSON string, so spaces, newlines and non-UTF-8 bytes cannot break a line.
-import fs from 'node:fs';
 import { displayPath, type BytePath } from './bytePath.js';
+import { appendNoFollow } from './noFollow.js';
 import { fsAbsolute, STATE, type MaintenanceRoot } from './maintenanceRoot.js';
 
 export interface ActionsLog {
@@ -23,7 +23,7 @@ export function openActionsLog(root: MaintenanceRoot, clock: () => Date = () => 
   return {
     failures,
     append(action, outcome, rel, detail) {
-      fs.appendFileSync(file, line(action, outcome, rel, detail), { mode: 0o644 });
+      appendNoFollow(file, line(action, outcome, rel, detail));
     },
     note(action, outcome, rel, detail) {
       try {

@@ -1,10 +1,11 @@
 // `cleanup execute`: candidates from the inventory, checked again one by one, moved into one
 // quarantine batch (dry run unless asked), at most `maxDeletions`; then old batches purged.
 import { openActionsLog } from './actionsLog.js';
+import { withCleanupLock } from './cleanupLock.js';
 import { toJsonPath, type BytePath } from './bytePath.js';
 import { assertSameRoot } from './analyzeCleanup.js';
 import { trackedForExecution } from './gitState.js';
-import { readInventory } from './inventoryFormat.js';
+import { readInventory, type InventoryFile } from './inventoryFormat.js';
 import { absolute, type MaintenanceRoot } from './maintenanceRoot.js';
 import { moveToQuarantine } from './moveToQuarantine.js';
 import { purgeQuarantine, type PurgeResult } from './purgeQuarantine.js';
@@ -30,13 +31,19 @@ export interface ExecuteResult extends BatchSummary {
 }
 
 export function executeCleanup(options: ExecuteOptions): ExecuteResult {
-  const { root, policy } = options;
+  const { root } = options;
   const abs = absolute(root, options.inventory);
   const shown = toJsonPath(abs).path;
   const inventory = readInventory(abs, shown);
   assertSameRoot(inventory.root, root, shown);
+  const run = (): ExecuteResult => moveAndPurge(options, inventory.files, shown);
+  return options.dryRun ? run() : withCleanupLock(root, run);
+}
+
+function moveAndPurge(options: ExecuteOptions, files: InventoryFile[], shown: string): ExecuteResult {
+  const { root, policy } = options;
   const now = options.clock();
-  const { candidates } = selectCandidates(inventory.files, policy, now.getTime());
+  const { candidates } = selectCandidates(files, policy, now.getTime());
   const tracked = trackedForExecution(root.root);
   const log = openActionsLog(root, options.clock);
   const batch = moveToQuarantine(
@@ -58,4 +65,3 @@ export function executeCleanup(options: ExecuteOptions): ExecuteResult {
   const purge = options.purgeAfterMs === null ? null : purgeQuarantine(root, options.purgeAfterMs, now, options.dryRun, log);
   return { root: root.rootText, inventory: shown, max_deletions: options.maxDeletions, ...summarize(batch, log.failures), purge };
 }
-

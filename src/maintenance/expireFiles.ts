@@ -5,6 +5,7 @@ import { ConductorError } from '../core/errors.js';
 import { openActionsLog } from './actionsLog.js';
 import { toJsonPath, type BytePath, type JsonPath } from './bytePath.js';
 import { checkParents } from './checkPath.js';
+import { withCleanupLock } from './cleanupLock.js';
 import { trackedForExecution } from './gitState.js';
 import { fsAbsolute, isStatePath, relativeToRoot, type MaintenanceRoot } from './maintenanceRoot.js';
 import { moveToQuarantine } from './moveToQuarantine.js';
@@ -48,12 +49,14 @@ export function addExpiry(
   const stat = fs.lstatSync(fsAbsolute(root, rel), { throwIfNoEntry: false });
   if (!stat) refuse('no such file');
   else if (!stat.isFile() && !stat.isSymbolicLink()) refuse('not a regular file or symlink (folders cannot expire)');
-  const registry = readRegistry(root);
-  const kept = registry.entries.filter((entry) => entry.rel !== rel);
   const entry: Expiry = { rel, expiresAt: input.expiresAt, reason: input.reason, addedAt: now.toISOString() };
-  writeRegistry(root, [...kept, entry]);
-  openActionsLog(root, () => now).note('expire-add', 'ok', rel, `expires ${entry.expiresAt.toISOString()}: ${input.reason}`);
-  return { entry: toJson(entry, now.getTime()), replaced: kept.length !== registry.entries.length };
+  return withCleanupLock(root, () => {
+    const registry = readRegistry(root);
+    const kept = registry.entries.filter((old) => old.rel !== rel);
+    writeRegistry(root, [...kept, entry]);
+    openActionsLog(root, () => now).note('expire-add', 'ok', rel, `expires ${entry.expiresAt.toISOString()}: ${input.reason}`);
+    return { entry: toJson(entry, now.getTime()), replaced: kept.length !== registry.entries.length };
+  });
 }
 
 export function listExpiries(root: MaintenanceRoot, now: Date): { registry_exists: boolean; entries: ExpiryJson[] } {
@@ -70,11 +73,23 @@ export interface ExpireRunResult extends BatchSummary {
   pruned: { path: string; path_b64?: string; why: string }[];
 }
 
+/** Options of `expire run`. */
+export interface ExpireOptions {
+  rules: ProtectRule[];
+  includeTracked: boolean;
+  dryRun: boolean;
+  maxDeletions: number;
+  clock: () => Date;
+}
+
 /** Moves expired files to the quarantine and prunes what is gone from the registry. */
-export function runExpiry(
-  root: MaintenanceRoot,
-  options: { rules: ProtectRule[]; includeTracked: boolean; dryRun: boolean; maxDeletions: number; clock: () => Date },
-): ExpireRunResult {
+export function runExpiry(root: MaintenanceRoot, options: ExpireOptions): ExpireRunResult {
+  const nowMs = options.clock().getTime();
+  const anyExpired = readRegistry(root).entries.some((entry) => entry.expiresAt.getTime() <= nowMs);
+  return options.dryRun || !anyExpired ? expireNow(root, options) : withCleanupLock(root, () => expireNow(root, options));
+}
+
+function expireNow(root: MaintenanceRoot, options: ExpireOptions): ExpireRunResult {
   const now = options.clock();
   const registry = readRegistry(root);
   const seen = new Set<string>();
@@ -124,12 +139,14 @@ export function expiryFailed(result: ExpireRunResult): boolean {
 export function removeExpiry(root: MaintenanceRoot, input: { path: string; spelledRoot?: string }, now: Date): { removed: number } {
   const rel = relativeToRoot(root, input.path, input.spelledRoot);
   if (rel === null) throw new ConductorError('USAGE', `Cannot unregister ${input.path}`, { problems: [{ where: input.path, message: `outside the root ${root.rootText}` }] });
-  const registry = readRegistry(root);
-  const kept = registry.entries.filter((entry) => entry.rel !== rel);
-  const removed = registry.entries.length - kept.length;
-  if (removed > 0) {
-    writeRegistry(root, kept);
-    openActionsLog(root, () => now).note('expire-remove', 'ok', rel, 'unregistered');
-  }
-  return { removed };
+  return withCleanupLock(root, () => {
+    const registry = readRegistry(root);
+    const kept = registry.entries.filter((entry) => entry.rel !== rel);
+    const removed = registry.entries.length - kept.length;
+    if (removed > 0) {
+      writeRegistry(root, kept);
+      openActionsLog(root, () => now).note('expire-remove', 'ok', rel, 'unregistered');
+    }
+    return { removed };
+  });
 }

@@ -1,9 +1,9 @@
 // The shape of cleanup_inventory.json, and its reading: parse, then check every record, so a
 // corrupt or foreign inventory is refused with every problem named (JSON pointer).
-import fs from 'node:fs';
 import { ConductorError, type Problem } from '../core/errors.js';
 import { fromJsonPath, fsPath, isContainedRelative, toJsonPath, type BytePath } from './bytePath.js';
 import type { GitState } from './gitState.js';
+import { readTextNoFollow } from './noFollow.js';
 
 export const INVENTORY_VERSION = 1;
 
@@ -64,7 +64,7 @@ function bad(file: string, message: string, problems: Problem[] = []): Conductor
 export function readInventory(abs: BytePath, shown: string): Inventory {
   let text: string;
   try {
-    text = fs.readFileSync(fsPath(abs), 'utf8');
+    text = readTextNoFollow(fsPath(abs));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw bad(shown, code === 'ENOENT' ? 'does not exist; run `symphony-conductor inventory` first' : 'cannot be read', [

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConductorError } from '../core/errors.js';
+import { checkParents } from './checkPath.js';
 import { bytesOf, fromText, fsPath, isContainedRelative, joinPath, type BytePath } from './bytePath.js';
 
 /** State files relative to the root (documented in docs/maintenance.md). */
@@ -12,6 +13,7 @@ export const STATE = {
   registry: '.cleanup_registry.json' as BytePath,
   quarantine: '.quarantine' as BytePath,
   protectFile: '.cleanup_protect' as BytePath,
+  lock: '.cleanup.lock' as BytePath,
 };
 
 export interface MaintenanceRoot {
@@ -74,6 +76,10 @@ export function stateFile(root: MaintenanceRoot, flag: string, value: string | u
       problems: [{ where: flag, message: `${value} is outside the root` }],
     });
   }
+  const parents = checkParents(root, rel);
+  if (!parents.ok) {
+    throw new ConductorError('USAGE', `${flag} ${value} cannot be used`, { problems: [{ where: flag, message: parents.detail }] });
+  }
   return rel;
 }
 
@@ -82,7 +88,7 @@ export function stateFile(root: MaintenanceRoot, flag: string, value: string | u
  * temp files next to them). Never walked, never listed, never a candidate, whatever the flags.
  */
 export function isStatePath(rel: BytePath, extra: BytePath[] = []): boolean {
-  if (rel === STATE.quarantine || rel.startsWith(`${STATE.quarantine}/`) || rel === STATE.actionsLog) return true;
+  if (rel === STATE.quarantine || rel.startsWith(`${STATE.quarantine}/`) || rel === STATE.actionsLog || rel === STATE.lock) return true;
   for (const file of [STATE.registry, STATE.inventory, ...extra]) {
     if (rel === file || rel.startsWith(`${file}.`)) return true;
   }

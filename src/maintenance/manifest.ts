@@ -6,6 +6,7 @@ import { ConductorError, type Problem } from '../core/errors.js';
 import { fromJsonPath, fsPath, isContainedRelative, joinPath, toJsonPath, type BytePath } from './bytePath.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { absolute, STATE, type MaintenanceRoot } from './maintenanceRoot.js';
+import { readTextNoFollow } from './noFollow.js';
 
 export const MANIFEST_VERSION = 1;
 export type EntryStatus = 'planned' | 'moved' | 'failed' | 'restored';
@@ -84,7 +85,7 @@ export function readManifest(root: MaintenanceRoot, batchId: string): Manifest {
   const rel = joinPath(batchDir(batchId), 'manifest.json');
   let data: Record<string, unknown>;
   try {
-    data = JSON.parse(fs.readFileSync(fsPath(absolute(root, rel)), 'utf8')) as Record<string, unknown>;
+    data = JSON.parse(readTextNoFollow(fsPath(absolute(root, rel)))) as Record<string, unknown>;
   } catch (error) {
     throw new ConductorError('INPUT_INVALID', `Manifest of batch ${batchId} cannot be read`, { problems: [{ where: rel, message: (error as Error).message }], cause: error });
   }

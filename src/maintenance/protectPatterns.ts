@@ -3,10 +3,10 @@
 //   `name` or `name/`  - a file or directory with that name at any depth, and all below it;
 //   `a/b`, `/a/b`      - that path from the root, and all below it;
 //   `*` any bytes but `/`, `**` any bytes, `?` one byte.
-import fs from 'node:fs';
 import { ConductorError } from '../core/errors.js';
 import { fromText, fsPath, type BytePath } from './bytePath.js';
 import { absolute, STATE, type MaintenanceRoot } from './maintenanceRoot.js';
+import { readTextNoFollow } from './noFollow.js';
 
 /** Defaults: git's files, the config, sources, databases, installed dependencies, secrets. */
 export const DEFAULT_PROTECTED = [
@@ -69,7 +69,7 @@ function globToRegex(glob: string): string {
 export function readProtectFile(root: MaintenanceRoot): string[] {
   let text: string;
   try {
-    text = fs.readFileSync(fsPath(absolute(root, STATE.protectFile)), 'utf8');
+    text = readTextNoFollow(fsPath(absolute(root, STATE.protectFile)));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new ConductorError('INPUT_INVALID', `Cannot read ${STATE.protectFile}`, { problems: [{ where: STATE.protectFile, message: (error as Error).message }], cause: error });

@@ -2,6 +2,7 @@
 // place the tools delete files, and it deletes only inside `<root>/.quarantine/<batch-id>`.
 import fs from 'node:fs';
 import type { ActionsLog } from './actionsLog.js';
+import { withCleanupLock } from './cleanupLock.js';
 import { fsAbsolute, STATE, type MaintenanceRoot } from './maintenanceRoot.js';
 import { batchDir, batchTime, listBatchIds } from './manifest.js';
 
@@ -10,6 +11,12 @@ export interface PurgeResult {
   cutoff: string;
   dry_run: boolean;
   batches: { batch_id: string; created_at: string; outcome: 'purged' | 'would purge' | 'failed'; detail?: string }[];
+}
+
+/** `cleanup purge` on its own: a real purge holds the cleanup lock. */
+export function purgeQuarantineLocked(root: MaintenanceRoot, olderThanMs: number, now: Date, dryRun: boolean, log: ActionsLog): PurgeResult {
+  const run = (): PurgeResult => purgeQuarantine(root, olderThanMs, now, dryRun, log);
+  return dryRun ? run() : withCleanupLock(root, run);
 }
 
 export function purgeQuarantine(root: MaintenanceRoot, olderThanMs: number, now: Date, dryRun: boolean, log: ActionsLog): PurgeResult {

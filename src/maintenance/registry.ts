@@ -1,11 +1,11 @@
 // .cleanup_registry.json: files registered to expire. Read (parse and check every entry, so a
 // corrupt registry or an entry pointing outside the root refuses the whole file) and written
 // atomically.
-import fs from 'node:fs';
 import { ConductorError, type Problem } from '../core/errors.js';
 import { fromJsonPath, isContainedRelative, toJsonPath, type BytePath } from './bytePath.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { absolute, fsAbsolute, STATE, type MaintenanceRoot } from './maintenanceRoot.js';
+import { readTextNoFollow } from './noFollow.js';
 
 export const REGISTRY_VERSION = 1;
 
@@ -25,7 +25,7 @@ export interface Registry {
 export function readRegistry(root: MaintenanceRoot): Registry {
   let text: string;
   try {
-    text = fs.readFileSync(fsAbsolute(root, STATE.registry), 'utf8');
+    text = readTextNoFollow(fsAbsolute(root, STATE.registry));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, entries: [] };
     throw new ConductorError('INPUT_INVALID', `Registry ${STATE.registry} cannot be read`, { problems: [{ where: STATE.registry, message: (error as Error).message }] });

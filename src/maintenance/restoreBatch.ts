@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { ConductorError } from '../core/errors.js';
 import { openActionsLog, type ActionsLog } from './actionsLog.js';
+import { withCleanupLock } from './cleanupLock.js';
 import { displayPath, fsPath, isContainedRelative, joinPath, parentOf, toJsonPath, type BytePath } from './bytePath.js';
 import { absolute, fsAbsolute, type MaintenanceRoot } from './maintenanceRoot.js';
 import { batchDir, isBatchId, listBatchIds, quarantinedPath, readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
@@ -34,6 +35,10 @@ export function pickBatch(root: MaintenanceRoot, batchId: string | undefined, la
 }
 
 export function restoreBatch(root: MaintenanceRoot, batchId: string, clock: () => Date = () => new Date()): RestoreResult {
+  return withCleanupLock(root, () => restoreNow(root, batchId, clock));
+}
+
+function restoreNow(root: MaintenanceRoot, batchId: string, clock: () => Date): RestoreResult {
   const manifest = readManifest(root, batchId);
   const log = openActionsLog(root, clock);
   const result: RestoreResult = {

@@ -203,27 +203,47 @@ describe('when the quarantine cannot take the files', () => {
 });
 
 describe('when the disk is full', () => {
-  it.skipIf(!canMount)('moves nothing, deletes nothing, exits 8', () => {
-    // The whole root on a small tmpfs, filled to the last byte after the inventory.
+  /** A root on a 512 KiB tmpfs with three candidates, inventoried, then filled up but for `spare` bytes. */
+  const fullRoot = (spare: number): { root: string; umount: () => void } => {
     const small = path.join(repo.base, 'small');
     fs.mkdirSync(small);
     expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', small]).status).toBe(0);
+    const root = path.join(small, 'root');
+    fs.mkdirSync(root);
+    for (const name of ['a.tmp', 'b.bak', 'c~']) {
+      fs.writeFileSync(path.join(root, name), `${name}\n`);
+      fs.utimesSync(path.join(root, name), new Date(Date.now() - 86_400_000), new Date(Date.now() - 86_400_000));
+    }
+    expect(runCli(['inventory', '--root', root]).code).toBe(0);
+    if (spare > 0) fs.writeFileSync(path.join(root, 'spare'), Buffer.alloc(spare, 1));
+    const fill = fs.openSync(path.join(root, 'filler.dat'), 'w');
     try {
-      const root = path.join(small, 'root');
-      fs.mkdirSync(root);
-      for (const name of ['a.tmp', 'b.bak', 'c~']) {
-        fs.writeFileSync(path.join(root, name), `${name}\n`);
-        fs.utimesSync(path.join(root, name), new Date(Date.now() - 86_400_000), new Date(Date.now() - 86_400_000));
-      }
-      expect(runCli(['inventory', '--root', root]).code).toBe(0);
-      const fill = fs.openSync(path.join(root, 'filler.dat'), 'w');
-      try {
-        for (;;) fs.writeSync(fill, Buffer.alloc(4096, 1));
-      } catch (error) {
-        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
-      } finally {
-        fs.closeSync(fill);
-      }
+      for (;;) fs.writeSync(fill, Buffer.alloc(4096, 1));
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    } finally {
+      fs.closeSync(fill);
+    }
+    if (spare > 0) fs.rmSync(path.join(root, 'spare'));
+    return { root, umount: () => spawnSync('umount', [small]) };
+  };
+
+  it.skipIf(!canMount)('cannot even take the lock: changes nothing, exits 8', () => {
+    const { root, umount } = fullRoot(0);
+    try {
+      const before = snapshotTree(root, { withState: true });
+      const result = runCli(['cleanup', 'execute', '--execute', '--root', root]);
+      expect(result.code).toBe(8);
+      expect(result.stderr).toMatch(/Cannot take the cleanup lock .*nothing was changed/s);
+      expect(diffSnapshots(before, snapshotTree(root, { withState: true }))).toEqual([]);
+    } finally {
+      umount();
+    }
+  });
+
+  it.skipIf(!canMount)('cannot write the manifest: moves nothing, deletes nothing, exits 8', () => {
+    const { root, umount } = fullRoot(4096); // one page: enough for the lock, not for the manifest
+    try {
       const before = snapshotTree(root);
       const result = runCli(['cleanup', 'execute', '--execute', '--json', '--root', root]);
       expect(result.code).toBe(8);
@@ -233,7 +253,7 @@ describe('when the disk is full', () => {
       expect(out.results[0].detail).toMatch(/ENOSPC/);
       expect(diffSnapshots(before, snapshotTree(root))).toEqual([]);
     } finally {
-      spawnSync('umount', [small]);
+      umount();
     }
   });
 });
@@ -279,6 +299,59 @@ describe('when purging the quarantine', () => {
     const { out } = execute();
     expect(JSON.parse(cli('cleanup', 'purge', '--older-than', '1d', '--execute', '--json').stdout).batches).toEqual([]);
     expect(fs.existsSync(path.join(repo.root, '.quarantine', out.batch_id))).toBe(true);
+  });
+});
+
+describe('when state files are planted as symlinks out of the root', () => {
+  it('does not follow cleanup_actions.log out of the root: no log, no move, exit 8', () => {
+    const target = path.join(repo.outside, 'victim.log');
+    fs.writeFileSync(target, 'untouched\n');
+    fs.symlinkSync(target, path.join(repo.root, 'cleanup_actions.log'));
+    const before = snapshotTree(repo.root);
+    const { code, out } = execute();
+    expect(code).toBe(8);
+    expect(out.counts.moved).toBe(0);
+    expect(fs.readFileSync(target, 'utf8')).toBe('untouched\n');
+    expect(diffSnapshots(before, snapshotTree(repo.root))).toEqual([]);
+  });
+
+  it('does not read an inventory that is a symlink (exit 1)', () => {
+    fs.renameSync(inventoryPath(), path.join(repo.outside, 'inv.json'));
+    fs.symlinkSync(path.join(repo.outside, 'inv.json'), inventoryPath());
+    const result = cli('cleanup', 'analyze');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot be read/);
+  });
+
+  it('does not write an inventory through a symlinked folder (exit 1)', () => {
+    const result = cli('inventory', '--output', 'outdir/inv.json');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/goes through a symlink \(outdir\)/);
+    expect(fs.existsSync(path.join(repo.outside, 'inv.json'))).toBe(false);
+  });
+});
+
+describe('when another cleanup holds the lock', () => {
+  it('refuses to run while the holder lives (exit 8), and takes over a stale lock', () => {
+    fs.writeFileSync(path.join(repo.root, '.cleanup.lock'), `${process.pid}\n`);
+    const before = snapshotTree(repo.root);
+    const busy = cli('cleanup', 'execute', '--execute');
+    expect(busy.code).toBe(8);
+    expect(busy.stderr).toMatch(/Another cleanup is running \(pid \d+\)/);
+    expect(diffSnapshots(before, snapshotTree(repo.root))).toEqual([]);
+    expect(cli('cleanup', 'execute').code).toBe(0); // a dry run needs no lock
+    fs.writeFileSync(path.join(repo.root, '.cleanup.lock'), '999999999\n');
+    expect(execute().code).toBe(0);
+    expect(fs.existsSync(path.join(repo.root, '.cleanup.lock'))).toBe(false);
+  });
+});
+
+describe('when a folder cannot be read during the scan', () => {
+  it.skipIf(isRoot)('still writes the inventory, names the folder and exits 8', () => {
+    fs.chmodSync(path.join(repo.root, 'data'), 0o000);
+    const result = cli('inventory', '--json');
+    expect(result.code).toBe(8);
+    expect(JSON.parse(result.stdout).errors[0].path).toBe('data');
   });
 });
 

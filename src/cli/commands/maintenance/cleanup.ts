@@ -120,10 +120,10 @@ const purge: CommandModule<GlobalArgs, PurgeArgs> = {
     const { rootFrom, formatPurge } = await lib();
     const { parseDuration } = await import('../../../maintenance/duration.js');
     const { openActionsLog } = await import('../../../maintenance/actionsLog.js');
-    const { purgeQuarantine } = await import('../../../maintenance/purgeQuarantine.js');
+    const { purgeQuarantineLocked } = await import('../../../maintenance/purgeQuarantine.js');
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const olderThan = parseDuration(argv['older-than'], '--older-than');
-    const result = purgeQuarantine(input.root, olderThan, new Date(), argv.execute !== true, openActionsLog(input.root));
+    const result = purgeQuarantineLocked(input.root, olderThan, new Date(), argv.execute !== true, openActionsLog(input.root));
     if (argv.json) printJson(result);
     else printLines(formatPurge(result));
     if (result.batches.some((b) => b.outcome === 'failed')) process.exitCode = 8;
