@@ -35,6 +35,16 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       `another daemon is already running on ${paths.home}${pid ? ` (pid ${pid})` : ''}; stop it first (SIGTERM), or use another --home`,
     );
   }
+  // Signals are taken from here on, so a SIGTERM during start-up (recovery) still stops cleanly.
+  let stopRequested: ((signal: NodeJS.Signals) => void) | null = null;
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => (stopRequested = resolve));
+  const onStop = (signal: NodeJS.Signals) => stopRequested?.(signal);
+  process.once('SIGTERM', onStop);
+  process.once('SIGINT', onStop);
+  let reloadNow: (() => void) | null = null;
+  let reloadPending = false;
+  const onHangup = () => (reloadNow ? reloadNow() : (reloadPending = true));
+  process.on('SIGHUP', onHangup);
   const logger = createPinoLogger({ file: paths.conductorLog, sync: false, echo: 'info' });
   const ctx = composeEngine(paths, loaded.config, { logger, daemon: true });
   const since = Date.now();
@@ -98,12 +108,10 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     }
   };
 
-  const stopSignal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.on('SIGHUP', reload);
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  process.off('SIGHUP', reload);
+  reloadNow = reload;
+  if (reloadPending) reload();
+  const signal = await stopSignal;
+  process.off('SIGHUP', onHangup);
   // A second signal while draining stops the runs at once.
   const hurry = () => {
     logger.warn({}, 'second signal: stopping every run now');
@@ -111,8 +119,8 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   };
   process.on('SIGTERM', hurry);
   process.on('SIGINT', hurry);
-  logger.info({ signal: stopSignal, running: scheduler.activeRuns, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
-  await scheduler.stop(`the daemon stopped (${stopSignal})`);
+  logger.info({ signal, running: scheduler.activeRuns, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
+  await scheduler.stop(`the daemon stopped (${signal})`);
   server?.close();
   await notifier?.settle();
   await ctx.health.flush();
