@@ -11,12 +11,12 @@ export const REASON_KINDS = [
   'empty file',
   'old log',
   'build leftover',
-  'duplicate of',
+  'duplicate',
   'large untracked file',
 ] as const;
 export type ReasonKind = (typeof REASON_KINDS)[number];
 
-/** The kind of a reason string (`duplicate of a/b.txt` -> `duplicate of`). */
+/** The kind of a reason string (`duplicate of a/b.txt` -> `duplicate`). */
 export function reasonKind(reason: string): ReasonKind | 'other' {
   return REASON_KINDS.find((kind) => reason.startsWith(kind)) ?? 'other';
 }

@@ -187,7 +187,7 @@ describe('reasons', () => {
   });
 
   it('names the kind of a reason', () => {
-    expect(reasonKind('duplicate of a/b')).toBe('duplicate of');
+    expect(reasonKind('duplicate of a/b')).toBe('duplicate');
     expect(reasonKind('old log (3 days)')).toBe('old log');
   });
 });
