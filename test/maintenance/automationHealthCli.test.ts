@@ -1,8 +1,9 @@
 // automation-health through the built CLI: the report file under status/, the table and --json.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, runCli } from '../helpers/cli.js';
+import { makeHome, repoRoot, runCli } from '../helpers/cli.js';
 
 const homes: string[] = [];
 afterEach(() => {
@@ -101,5 +102,18 @@ describe('automation-health', () => {
     const result = runCli(['automation-health', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Examples:');
+  });
+});
+
+describe('scripts/automation_health.sh', () => {
+  it('runs automation-health with the flags given, through a symlink from another folder', () => {
+    const dir = home();
+    const linkDir = makeHome();
+    homes.push(linkDir);
+    fs.symlinkSync(path.join(repoRoot, 'scripts', 'automation_health.sh'), path.join(linkDir, 'ah'));
+    const result = spawnSync(path.join(linkDir, 'ah'), ['--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CONDUCTOR_HOME: '' } });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).tasks).toHaveLength(5);
+    expect(fs.existsSync(reportFile(dir))).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { judgeGitLocks, type LockFile } from '../../src/maintenance/gitMaintenanceLock.js';
 import { parseCountObjects } from '../../src/maintenance/gitMaintenanceSize.js';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { repoRoot, runCli, spawnCli } from '../helpers/cli.js';
 import { exitOf, processAlive, waitFor } from '../helpers/wait.js';
 
 const made: string[] = [];
@@ -201,6 +201,15 @@ describe('git-maintenance input errors (exit 1)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--aggressive');
     expect(result.stdout).toContain('Examples:');
+  });
+});
+
+describe('scripts/git_maintenance.sh', () => {
+  it('runs git-maintenance on the current folder as home', () => {
+    const root = makeRepo();
+    const result = spawnSync(path.join(repoRoot, 'scripts', 'git_maintenance.sh'), ['--json'], { cwd: root, encoding: 'utf8', env: { ...process.env, CONDUCTOR_HOME: '' } });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ root, status: 'done' });
   });
 });
 

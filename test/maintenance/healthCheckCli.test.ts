@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, runCli } from '../helpers/cli.js';
+import { makeHome, repoRoot, runCli } from '../helpers/cli.js';
 
 const homes: string[] = [];
 afterEach(() => {
@@ -171,5 +171,21 @@ describe('health-check input errors (exit 1)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--max-temp-files');
     expect(result.stdout).toContain('Examples:');
+  });
+});
+
+describe('scripts/quick_health_check.sh run as the shipped config runs it', () => {
+  it('checks the home from a task and fails that task (exit 8) when another task failed, not counting itself', () => {
+    const dir = home([
+      task('bad', 'exit 5'),
+      { name: 'health_check', command: './scripts/quick_health_check.sh', schedule: '*/30 * * * *' },
+    ]);
+    fs.symlinkSync(path.join(repoRoot, 'scripts'), path.join(dir, 'scripts'));
+    run(dir, 'bad');
+    expect(run(dir, 'health_check')).toBe(8);
+    const log = runCli(['logs', '--task', 'health_check'], { home: dir }).stdout;
+    expect(log).toContain('ERROR: tasks: bad: last run failed');
+    expect(log).not.toContain('health_check:');
+    expect(fs.statSync(path.join(repoRoot, 'scripts', 'quick_health_check.sh')).mode & 0o111).not.toBe(0);
   });
 });
