@@ -21,7 +21,8 @@ export interface HealthCheckResult {
   status: Level;
   problems: HealthProblem[];
   temp_files: TempFileScan & { level: Level; max: number; min_age_seconds: number };
-  tasks: { level: Level; tasks: TaskHealth[] };
+  /** `self` is the task running this check (not judged: its own run is in progress). */
+  tasks: { level: Level; self: string | null; tasks: TaskHealth[] };
   disk: DiskCheck;
 }
 
@@ -31,6 +32,12 @@ export interface HealthCheckInput {
   root: string;
   limits: HealthCheckLimits;
   now: number;
+  /**
+   * The task this check runs as ($CONDUCTOR_TASK under the daemon), or null. It is left out of
+   * the verdict: otherwise a check that failed for two periods would find itself stale, and
+   * fail forever after the real problem is gone.
+   */
+  selfTask: string | null;
 }
 
 export function runHealthCheck(input: HealthCheckInput): HealthCheckResult {
@@ -49,7 +56,8 @@ export function runHealthCheck(input: HealthCheckInput): HealthCheckResult {
   }
 
   const tasks = collectTaskHealth(input.paths, now);
-  for (const task of tasks) {
+  const judged = tasks.filter((task) => task.name !== input.selfTask);
+  for (const task of judged) {
     if (task.level !== 'ok') problems.push({ level: task.level, check: 'tasks', message: `${task.name}: ${task.reason ?? task.state}` });
   }
 
@@ -62,7 +70,7 @@ export function runHealthCheck(input: HealthCheckInput): HealthCheckResult {
     status: worst(problems.map((p) => p.level)),
     problems,
     temp_files: { level: tempLevel, max: limits.maxTempFiles, min_age_seconds: Math.round(limits.tempMinAgeMs / 1000), ...scan },
-    tasks: { level: worst(tasks.map((t) => t.level)), tasks },
+    tasks: { level: worst(judged.map((t) => t.level)), self: judged.length < tasks.length ? input.selfTask : null, tasks },
     disk,
   };
 }

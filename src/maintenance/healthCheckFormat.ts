@@ -7,8 +7,9 @@ export function formatHealthCheck(result: HealthCheckResult): string[] {
   const warnings = result.problems.filter((p) => p.level === 'warning');
   const t = result.temp_files;
   const states = new Map<string, number>();
-  for (const task of result.tasks.tasks) states.set(task.state, (states.get(task.state) ?? 0) + 1);
-  const taskSummary = [...states].map(([state, count]) => `${count} ${state.replace('_', ' ')}`).join(', ') || 'no tasks';
+  for (const task of result.tasks.tasks) if (task.name !== result.tasks.self) states.set(task.state, (states.get(task.state) ?? 0) + 1);
+  const counted = [...states].map(([state, count]) => `${count} ${state.replace('_', ' ')}`).join(', ') || 'no tasks';
+  const taskSummary = result.tasks.self ? `${counted} (${result.tasks.self}, this check, not judged)` : counted;
   const lines = [
     `Health check of ${result.root} at ${result.generated_at}: ${verdict(errors.length, warnings.length)}`,
     `  temp files  ${t.level.padEnd(7)}  ${t.count} older than ${formatPeriod(t.min_age_seconds * 1000)} (limit ${t.max})${t.examples.length > 0 ? `, e.g. ${t.examples.slice(0, 3).join(', ')}` : ''}`,

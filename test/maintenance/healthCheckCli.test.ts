@@ -87,6 +87,20 @@ describe('health-check when a task is stale', () => {
   });
 });
 
+describe('health-check run as a task ($CONDUCTOR_TASK)', () => {
+  it('does not judge its own task, so a check that failed for a while cannot keep failing on itself', async () => {
+    const dir = home([task('health_check', 'exit 8', '* * * * * *')]);
+    expect(run(dir, 'health_check')).toBe(8);
+    await new Promise((resolve) => setTimeout(resolve, 3_200));
+    expect(check(dir).code).toBe(8);
+    const asTask = runCli(['health-check', '--json'], { home: dir, env: { CONDUCTOR_TASK: 'health_check' } });
+    expect(asTask.code).toBe(0);
+    const json = JSON.parse(asTask.stdout);
+    expect(json).toMatchObject({ status: 'ok', problems: [], tasks: { level: 'ok', self: 'health_check' } });
+    expect(json.tasks.tasks[0]).toMatchObject({ name: 'health_check', state: 'failed', stale: true });
+  });
+});
+
 describe('health-check with warnings only', () => {
   it('exits 0 on a fresh home where nothing ran yet (never_ran is a warning)', () => {
     const dir = home([task('a', 'true')]);

@@ -32,7 +32,7 @@ export const healthCheckCommand: CommandModule<GlobalArgs, HealthCheckArgs> = {
     const paths = pathsFrom(argv);
     const limits = healthCheckLimitsFrom(argv);
     const root = resolveRoot(argv.root ?? paths.home).rootText;
-    const result = runHealthCheck({ paths, root, limits, now: Date.now() });
+    const result = runHealthCheck({ paths, root, limits, now: Date.now(), selfTask: process.env.CONDUCTOR_TASK || null });
     if (argv.json) printJson(result);
     else printLines(formatHealthCheck(result));
     if (result.status === 'error') process.exitCode = 8;
