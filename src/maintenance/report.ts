@@ -28,6 +28,8 @@ export interface ReportInput {
   /** Real path of the root (where cleanup_actions.log is). */
   root: string;
   periodMs: number;
+  /** The period as the user typed it (`7d`); made from periodMs when absent. */
+  periodText?: string;
   now: number;
 }
 
@@ -48,7 +50,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   if (actions.note) notes.push(actions.note);
   return {
     generated_at: new Date(input.now).toISOString(),
-    period: formatPeriod(input.periodMs),
+    period: input.periodText ?? formatPeriod(input.periodMs),
     since: new Date(sinceMs).toISOString(),
     until: new Date(input.now).toISOString(),
     root: input.root,

@@ -68,7 +68,7 @@ describe('report --format json', () => {
   it('is also what --json prints', () => {
     const dir = withHistory();
     const json = JSON.parse(runCli(['report', '--json'], { home: dir }).stdout);
-    expect(json.period).toBe('1w');
+    expect(json.period).toBe('7d');
     expect(json.totals.runs).toBe(3);
   });
 });

@@ -27,7 +27,7 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
     const periodMs = parsePeriod(argv.since, '--since');
     const paths = pathsFrom(argv);
     const root = resolveRoot(argv.root ?? paths.home).rootText;
-    const report = await buildReport({ paths, root, periodMs, now: Date.now() });
+    const report = await buildReport({ paths, root, periodMs, periodText: argv.since.trim().toLowerCase(), now: Date.now() });
     if (argv.json || argv.format === 'json') {
       printJson(report);
       return;
