@@ -5,6 +5,11 @@ export interface ProcessSpec {
   env: Record<string, string>;
   /** An open file descriptor that receives both stdout and stderr. */
   outputFd: number;
+  /**
+   * The path of the file `outputFd` is open on, for adapters that start the process in another
+   * process and so cannot hand it the descriptor (the spawn helper opens it for appending).
+   */
+  outputPath?: string;
 }
 
 export interface ProcessExit {
@@ -17,9 +22,15 @@ export interface ProcessExit {
 }
 
 export interface RunningProcess {
+  /** The process id, which leads the process group; -1 until `ready` resolves, or when it could not start. */
   pid: number;
   /** The process start time as the kernel knows it (clock ticks since boot), to tell a recycled pid. */
   startTicks: number | null;
+  /**
+   * Resolves (never rejects) once `pid` and `startTicks` are set or the start has failed. Absent
+   * when the adapter knows them as soon as `start()` returns.
+   */
+  ready?: Promise<void>;
   /** Resolves when the process has exited. */
   exited: Promise<ProcessExit>;
   /** Sends a signal to the process's whole group; false when no process of it was left. */

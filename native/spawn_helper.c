@@ -1,0 +1,275 @@
+/*
+ * spawn-helper: starts task processes for symphony-conductor far more cheaply than Node's
+ * child_process.spawn (posix_spawn, i.e. clone(CLONE_VM|CLONE_VFORK) + exec) and reaps them.
+ *
+ * Usage: spawn-helper [PARENT_PID]   (driven over stdin/stdout by helperExecutor.ts)
+ *
+ * Requests on stdin, every field NUL-terminated, so any byte but NUL survives:
+ *   "start" ID COMMAND CWD OUTPUT_PATH N ENV_1 ... ENV_N      (ID: digits; ENV_i: KEY=VALUE)
+ * Runs `/bin/sh -c COMMAND` in CWD as the leader of a new process group, with default signal
+ * dispositions and an empty signal mask, stdin from /dev/null, stdout and stderr appended to
+ * OUTPUT_PATH (created 0644), and exactly the environment ENV_1..ENV_N.
+ * Replies on stdout, one write() per line:
+ *   started ID PID STARTTICKS     (STARTTICKS: field 22 of /proc/PID/stat, or - if unreadable)
+ *   error ID STAGE MESSAGE        (STAGE: output | cwd | spawn; MESSAGE: strerror text)
+ *   exit ID PID CODE SIGNAL       (CODE -1 when killed by SIGNAL; SIGNAL 0 after a normal exit)
+ * Exits when stdin reaches end of file or when its parent dies, leaving running children alone.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_REQUEST (256u << 20)
+
+struct child {
+  pid_t pid;
+  char id[24];
+};
+
+static struct child *children;
+static size_t nchildren, children_cap;
+static char *buf;
+static size_t buf_len, buf_cap;
+
+static void fatal(const char *what, int err) {
+  if (err) fprintf(stderr, "spawn-helper: %s: %s\n", what, strerror(err));
+  else fprintf(stderr, "spawn-helper: %s\n", what);
+  exit(2);
+}
+
+/* One reply line, written with one write() (lines stay far below PIPE_BUF). */
+static void reply(const char *fmt, ...) {
+  char line[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= sizeof line) fatal("reply too long", 0);
+  for (size_t off = 0; off < (size_t)n;) {
+    ssize_t w = write(STDOUT_FILENO, line + off, (size_t)n - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) { /* a non-blocking stdout: wait until it drains */
+      struct pollfd out = {.fd = STDOUT_FILENO, .events = POLLOUT};
+      if (poll(&out, 1, -1) < 0 && errno != EINTR) fatal("poll", errno);
+      continue;
+    }
+    if (w < 0 && errno == EPIPE) exit(0); /* the conductor is gone: so are the replies' readers */
+    if (w < 0) fatal("write", errno);
+    off += (size_t)w;
+  }
+}
+
+/* Field 22 (starttime) of /proc/PID/stat, or -1. The comm field may hold spaces and ')'. */
+static long long start_ticks(pid_t pid) {
+  char path[64], text[2048];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  text[n] = '\0';
+  char *p = strrchr(text, ')');
+  for (int field = 2; p && field < 22; field++) p = strchr(p + 1, ' '); /* p: the space before 22 */
+  if (!p) return -1;
+  char *end;
+  errno = 0;
+  long long ticks = strtoll(p + 1, &end, 10);
+  return errno || end == p + 1 ? -1 : ticks;
+}
+
+/* Which stage failed when posix_spawn did: the working directory, or the exec of /bin/sh. */
+static const char *spawn_stage(const char *cwd, int *err) {
+  struct stat st;
+  if (stat(cwd, &st) != 0) *err = errno;
+  else if (!S_ISDIR(st.st_mode)) *err = ENOTDIR;
+  else if (access(cwd, X_OK) != 0) *err = errno;
+  else return "spawn";
+  return "cwd";
+}
+
+static void start(const char *id, const char *command, const char *cwd, const char *output, char **envp) {
+  int fd = open(output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd >= 0 && fd <= STDERR_FILENO) { /* never when 0-2 are open; dup2(fd, fd) would keep CLOEXEC */
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+    int saved = errno;
+    close(fd);
+    fd = high;
+    errno = saved;
+  }
+  if (fd < 0) {
+    reply("error %s output %s\n", id, strerror(errno));
+    return;
+  }
+  if (nchildren == children_cap) {
+    size_t cap = children_cap ? children_cap * 2 : 64;
+    struct child *grown = realloc(children, cap * sizeof *grown);
+    if (!grown) fatal("out of memory", 0);
+    children = grown;
+    children_cap = cap;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  char *argv[] = {"/bin/sh", "-c", (char *)command, NULL};
+  pid_t pid = -1;
+  const char *stage = "spawn";
+  int err = posix_spawn_file_actions_init(&actions);
+  if (err == 0) {
+    if ((err = posix_spawnattr_init(&attr)) == 0) {
+      if (!(err = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)) &&
+          !(err = posix_spawn_file_actions_adddup2(&actions, fd, STDOUT_FILENO)) &&
+          !(err = posix_spawn_file_actions_adddup2(&actions, fd, STDERR_FILENO)) &&
+          !(err = posix_spawn_file_actions_addchdir_np(&actions, cwd)) &&
+          !(err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) &&
+          !(err = posix_spawnattr_setpgroup(&attr, 0)) && !(err = posix_spawnattr_setsigmask(&attr, &none)) &&
+          !(err = posix_spawnattr_setsigdefault(&attr, &all)) &&
+          (err = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, envp)) != 0)
+        stage = spawn_stage(cwd, &err); /* glibc reports chdir and exec failures, and reaps that child */
+      posix_spawnattr_destroy(&attr);
+    }
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  close(fd);
+  if (err) {
+    reply("error %s %s %s\n", id, stage, strerror(err));
+    return;
+  }
+  children[nchildren].pid = pid;
+  snprintf(children[nchildren].id, sizeof children[nchildren].id, "%s", id);
+  nchildren++;
+  long long ticks = start_ticks(pid);
+  if (ticks >= 0) reply("started %s %d %lld\n", id, (int)pid, ticks);
+  else reply("started %s %d -\n", id, (int)pid);
+}
+
+/* Parses and runs one request from the front of buf; returns its length, or 0 if incomplete. */
+static size_t take_request(void) {
+  char *field[6];
+  size_t pos = 0;
+  for (int i = 0; i < 6; i++) {
+    char *nul = memchr(buf + pos, '\0', buf_len - pos);
+    if (!nul) return 0;
+    field[i] = buf + pos;
+    pos = (size_t)(nul - buf) + 1;
+  }
+  char *end;
+  errno = 0;
+  unsigned long n = strtoul(field[5], &end, 10);
+  size_t idlen = strspn(field[1], "0123456789");
+  if (strcmp(field[0], "start") != 0 || idlen == 0 || idlen > 20 || field[1][idlen] != '\0' || errno ||
+      end == field[5] || *end != '\0' || n > MAX_REQUEST / 2)
+    fatal("malformed request", 0);
+  if (n > buf_len - pos) return 0; /* each entry takes a byte at least: wait for more */
+  char **envp = malloc((n + 1) * sizeof *envp);
+  if (!envp) fatal("out of memory", 0);
+  for (unsigned long i = 0; i < n; i++) {
+    char *nul = memchr(buf + pos, '\0', buf_len - pos);
+    if (!nul) {
+      free(envp);
+      return 0;
+    }
+    envp[i] = buf + pos;
+    pos = (size_t)(nul - buf) + 1;
+  }
+  envp[n] = NULL;
+  start(field[1], field[2], field[3], field[4], envp);
+  free(envp);
+  return pos;
+}
+
+/* Reads what stdin has; runs every complete request. Returns 0 at end of file. */
+static int read_requests(void) {
+  if (buf_len == buf_cap) {
+    if (buf_cap >= MAX_REQUEST) fatal("request too large", 0);
+    size_t cap = buf_cap ? buf_cap * 2 : 65536;
+    char *grown = realloc(buf, cap);
+    if (!grown) fatal("out of memory", 0);
+    buf = grown;
+    buf_cap = cap;
+  }
+  ssize_t n = read(STDIN_FILENO, buf + buf_len, buf_cap - buf_len);
+  if (n < 0) {
+    if (errno == EINTR || errno == EAGAIN) return 1;
+    fatal("read", errno);
+  }
+  if (n == 0) return 0;
+  buf_len += (size_t)n;
+  size_t used;
+  while (buf_len > 0 && (used = take_request()) > 0) {
+    memmove(buf, buf + used, buf_len - used);
+    buf_len -= used;
+  }
+  return 1;
+}
+
+/* Drains the signalfd, then reaps every child that has ended and reports it. */
+static void reap(int sfd) {
+  struct signalfd_siginfo info;
+  for (;;) {
+    ssize_t n = read(sfd, &info, sizeof info);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    if (n != (ssize_t)sizeof info) fatal("read signalfd", n < 0 ? errno : EIO);
+  }
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid < 0 && errno == EINTR) continue;
+    if (pid < 0 && errno == ECHILD) return;
+    if (pid < 0) fatal("waitpid", errno);
+    if (pid == 0) return;
+    for (size_t i = 0; i < nchildren; i++) {
+      if (children[i].pid != pid) continue;
+      if (WIFSIGNALED(status)) reply("exit %s %d -1 %d\n", children[i].id, (int)pid, WTERMSIG(status));
+      else reply("exit %s %d %d 0\n", children[i].id, (int)pid, WEXITSTATUS(status));
+      children[i] = children[--nchildren];
+      break;
+    }
+  }
+}
+
+int main(int argc, char **argv) {
+  pid_t parent = getppid();
+  if (argc > 1) {
+    char *end;
+    long given = strtol(argv[1], &end, 10);
+    if (end == argv[1] || *end != '\0' || given <= 0) fatal("usage: spawn-helper [PARENT_PID]", 0);
+    parent = (pid_t)given;
+  }
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) fatal("prctl", errno);
+  if (getppid() != parent) return 0; /* the parent died before the prctl took effect */
+  struct sigaction ignore = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
+  if (sigaction(SIGPIPE, &ignore, NULL) != 0 || sigaction(SIGCHLD, &dfl, NULL) != 0 ||
+      sigaction(SIGTERM, &dfl, NULL) != 0)
+    fatal("sigaction", errno);
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  if (sigprocmask(SIG_BLOCK, &chld, NULL) != 0) fatal("sigprocmask", errno);
+  int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0) fatal("signalfd", errno);
+  struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+  for (;;) {
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      fatal("poll", errno);
+    }
+    if (fds[1].revents) reap(sfd);
+    if (fds[0].revents && !read_requests()) return 0; /* EOF: leave the children to the conductor */
+  }
+}

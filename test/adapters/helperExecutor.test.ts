@@ -1,0 +1,308 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExecaExecutor } from '../../src/adapters/process/execaExecutor.js';
+import { createHelperExecutor } from '../../src/adapters/process/helperExecutor.js';
+import { groupHasLiveMember, processStartTicks } from '../../src/adapters/process/procfs.js';
+import type { Executor, ProcessSpec } from '../../src/ports/executor.js';
+import { exitOf, processAlive, waitFor } from '../helpers/wait.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const binary = path.join(root, 'dist', 'native', 'spawn-helper');
+const dirs: string[] = [];
+const groups: number[] = []; // process groups a test may leave behind on failure
+
+function tempDir(name = 'helper-'): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), name)));
+  dirs.push(dir);
+  return dir;
+}
+
+function spec(command: string, more: Partial<ProcessSpec> = {}): ProcessSpec {
+  // The helper opens outputPath itself; outputFd is what the engine also holds (unused here).
+  return { command, cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, outputFd: -1, outputPath: '/dev/null', ...more };
+}
+
+/** Pids of this process's spawn-helper children (one per executor that has started something). */
+function helperPids(parent = process.pid): number[] {
+  return fs.readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      return comm === 'spawn-helper' && Number(fields[1]) === parent && fields[0] !== 'Z' ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function groupMembers(pgid: number): number[] {
+  return fs.readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[2]) === pgid && fields[0] !== 'Z' ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The adapter compiled on its own (type-only imports vanish), for scripts that run in plain Node. */
+function transpiledAdapter(): string {
+  const dir = tempDir('helper-js-');
+  const out = path.join(dir, 'adapters', 'process');
+  fs.mkdirSync(out, { recursive: true });
+  for (const name of ['helperExecutor', 'procfs']) {
+    const source = fs.readFileSync(path.join(root, 'src', 'adapters', 'process', `${name}.ts`), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    });
+    fs.writeFileSync(path.join(out, `${name}.js`), outputText);
+  }
+  return path.join(out, 'helperExecutor.js');
+}
+
+let executor: Executor;
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build', 'spawn-helper.mjs')], { encoding: 'utf8' });
+  if (build.status !== 0 || build.stderr.includes('not built') || !fs.existsSync(binary)) {
+    throw new Error(`the spawn helper could not be built (a C compiler is required here): ${build.stderr || `exit ${build.status}`}`);
+  }
+  const created = createHelperExecutor(binary);
+  if (!created) throw new Error(`createHelperExecutor(${binary}) returned null`);
+  executor = created;
+});
+
+afterAll(() => {
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the spawn helper executor', () => {
+  it('is null without a helper binary', () => {
+    expect(createHelperExecutor(path.join(tempDir(), 'missing'))).toBeNull();
+  });
+
+  it('appends stdout and stderr to the output file, after the header the engine wrote', async () => {
+    const log = path.join(tempDir(), 'task.log');
+    const fd = fs.openSync(log, 'a', 0o644);
+    fs.writeSync(fd, '=== header\n');
+    const run = executor.start(spec('echo hi; echo err >&2', { outputFd: fd, outputPath: log }));
+    expect(run.pid).toBe(-1); // known once the helper has replied
+    await run.ready;
+    expect(run.pid).toBeGreaterThan(0);
+    expect(await run.exited).toEqual({ exitCode: 0, signal: null, startError: null });
+    fs.closeSync(fd);
+    expect(fs.readFileSync(log, 'utf8')).toBe('=== header\nhi\nerr\n');
+  });
+
+  it('reports exit codes and death by a signal', async () => {
+    expect(await executor.start(spec('exit 0')).exited).toEqual({ exitCode: 0, signal: null, startError: null });
+    expect(await executor.start(spec('exit 3')).exited).toEqual({ exitCode: 3, signal: null, startError: null });
+    expect(await executor.start(spec('kill -TERM $$')).exited).toEqual({ exitCode: null, signal: 'SIGTERM', startError: null });
+  });
+
+  it('runs the command as the leader of its own process group, which signalGroup stops whole', async () => {
+    const run = executor.start(spec('sleep 30 & wait'));
+    await run.ready;
+    groups.push(run.pid);
+    expect(run.startTicks).toBe(processStartTicks(run.pid));
+    const members = await waitFor(() => {
+      const found = groupMembers(run.pid);
+      return found.length >= 2 && found;
+    }, 'the sleep to join the group');
+    expect(members).toContain(run.pid);
+    expect(run.groupAlive()).toBe(true);
+    expect(run.signalGroup('SIGTERM')).toBe(true);
+    expect(await run.exited).toEqual({ exitCode: null, signal: 'SIGTERM', startError: null });
+    await waitFor(() => !groupHasLiveMember(run.pid), 'the whole group to end');
+    expect(members.every((pid) => !processAlive(pid))).toBe(true);
+    expect(run.groupAlive()).toBe(false);
+  });
+
+  it('reports a missing working directory as a start error, and a missing command as exit 127', async () => {
+    const cwd = path.join(tempDir(), 'gone');
+    const run = executor.start(spec('touch here', { cwd }));
+    await run.ready;
+    expect(run.pid).toBe(-1);
+    const exit = await run.exited;
+    expect(exit.exitCode).toBeNull();
+    expect(exit.startError).toBe(`cannot start the command: working directory ${cwd}: No such file or directory`);
+    expect(fs.existsSync(cwd)).toBe(false);
+
+    const log = path.join(tempDir(), 'out.log');
+    expect(await executor.start(spec('no-such-command-xyz', { outputPath: log })).exited).toEqual({ exitCode: 127, signal: null, startError: null });
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/no-such-command-xyz: not found/);
+  });
+
+  it('refuses a spec without outputPath, or with a NUL byte', async () => {
+    expect((await executor.start({ ...spec('true'), outputPath: undefined }).exited).startError).toMatch(/outputPath/);
+    expect((await executor.start(spec('echo a\0b')).exited).startError).toMatch(/NUL byte/);
+  });
+
+  it('passes the environment exactly, and any bytes in the command, cwd and output path', async () => {
+    const dir = tempDir();
+    const cwd = path.join(dir, 'a dir\nwith a newline, "quotes" and é');
+    fs.mkdirSync(cwd);
+    const log = path.join(cwd, 'out\n.log');
+    const env = { MULTI: 'line one\nline two', UTF8: 'héllo ✓ 日本', EMPTY: '', 'WITH=EQUALS': 'x=y', TAB: '\t' };
+    expect(await executor.start(spec("cat /proc/$$/environ; printf '%s\\n' 'a\nb'", { env, outputPath: log, cwd })).exited).toMatchObject({ exitCode: 0 });
+    const expected = Object.entries(env).map(([key, value]) => `${key}=${value}\0`).join('');
+    expect(fs.readFileSync(log, 'utf8')).toBe(`${expected}a\nb\n`);
+    fs.rmSync(log);
+    expect(await executor.start(spec('pwd', { outputPath: log, cwd })).exited).toMatchObject({ exitCode: 0 });
+    expect(fs.readFileSync(log, 'utf8')).toBe(`${cwd}\n`);
+  });
+
+  it('starts 200 processes in sequence (ms per spawn printed, against child_process.spawn and execa)', async () => {
+    const n = 200;
+    await executor.start(spec('true')).exited; // the helper is up
+    let t = performance.now();
+    for (let i = 0; i < n; i++) {
+      const exit = await executor.start(spec('true')).exited;
+      if (exit.exitCode !== 0) throw new Error(`run ${i}: ${JSON.stringify(exit)}`);
+    }
+    const helperMs = (performance.now() - t) / n;
+
+    const devNull = fs.openSync('/dev/null', 'a');
+    t = performance.now();
+    for (let i = 0; i < n; i++) {
+      const child = spawn('/bin/sh', ['-c', 'true'], { stdio: ['ignore', devNull, devNull], detached: true, env: {} });
+      const exit = await exitOf(child);
+      if (exit.code !== 0) throw new Error(`spawn ${i}: ${JSON.stringify(exit)}`);
+    }
+    const nodeMs = (performance.now() - t) / n;
+
+    const execa = createExecaExecutor();
+    t = performance.now();
+    for (let i = 0; i < n; i++) await execa.start(spec('true', { outputFd: devNull })).exited;
+    const execaMs = (performance.now() - t) / n;
+    fs.closeSync(devNull);
+    console.log(
+      `/bin/sh -c true, ${n} sequential: spawn helper ${helperMs.toFixed(2)} ms/op, ` +
+        `child_process.spawn ${nodeMs.toFixed(2)} ms/op, execa executor ${execaMs.toFixed(2)} ms/op`,
+    );
+  });
+
+  it('reports every one of 50 concurrent runs', async () => {
+    const runs = Array.from({ length: 50 }, (_, i) => executor.start(spec(`sleep 0.1; exit ${i % 7}`)));
+    await Promise.all(runs.map((run) => run.ready));
+    expect(new Set(runs.map((run) => run.pid)).size).toBe(50);
+    const exits = await Promise.all(runs.map((run) => run.exited));
+    expect(exits.map((exit) => exit.exitCode)).toEqual(runs.map((_, i) => i % 7));
+  });
+
+  it('settles runs in flight with a start error when the helper dies, and restarts it for the next run', async () => {
+    const own = createHelperExecutor(binary)!;
+    const before = new Set(helperPids());
+    const running = own.start(spec('sleep 30'));
+    await running.ready;
+    groups.push(running.pid);
+    const [helper] = helperPids().filter((pid) => !before.has(pid));
+    expect(helper).toBeGreaterThan(0);
+    process.kill(helper!, 'SIGSTOP'); // this request is written but never answered
+    const unanswered = own.start(spec('true'));
+    process.kill(helper!, 'SIGKILL');
+
+    const exit = await running.exited;
+    expect(exit.startError).toBe('the spawn helper died (killed by SIGKILL) while the process ran; its exit status is lost');
+    expect(running.groupAlive()).toBe(true); // the process outlives the helper; stopping it is the engine's call
+    expect(running.signalGroup('SIGKILL')).toBe(true);
+    expect((await unanswered.exited).startError).toBe('cannot start the command: the spawn helper died (killed by SIGKILL)');
+    await unanswered.ready;
+    expect(unanswered.pid).toBe(-1);
+
+    const next = own.start(spec('exit 5'));
+    expect(await next.exited).toEqual({ exitCode: 5, signal: null, startError: null });
+    expect(helperPids().filter((pid) => !before.has(pid) && pid !== helper)).toHaveLength(1);
+    await waitFor(() => !running.groupAlive(), 'the orphaned sleep to end');
+  });
+
+  it('does not keep Node alive when idle, but does while a run is in flight', async () => {
+    const adapter = transpiledAdapter();
+    const script = path.join(path.dirname(adapter), 'idle.mjs');
+    fs.writeFileSync(
+      script,
+      `import { createHelperExecutor } from ${JSON.stringify(adapter)};
+const executor = createHelperExecutor(process.argv[2]);
+executor.start({ command: 'sleep 0.3; exit 4', cwd: '/', env: {}, outputFd: -1, outputPath: '/dev/null' })
+  .exited.then((exit) => console.log(JSON.stringify(exit)));
+`,
+    );
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [script, binary], { encoding: 'utf8', timeout: 10_000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`${JSON.stringify({ exitCode: 4, signal: null, startError: null })}\n`);
+    expect(result.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('when the conductor dies', () => {
+  it('the helper exits too, while the runs it started keep running until signalled', async () => {
+    const adapter = transpiledAdapter();
+    const script = path.join(path.dirname(adapter), 'parent.mjs');
+    fs.writeFileSync(
+      script,
+      `import fs from 'node:fs';
+import { createHelperExecutor } from ${JSON.stringify(adapter)};
+const executor = createHelperExecutor(process.argv[2]);
+const run = executor.start({ command: 'sleep 30', cwd: '/', env: {}, outputFd: -1, outputPath: '/dev/null' });
+await run.ready;
+const helper = fs.readdirSync('/proc').filter((e) => /^\\d+$/.test(e)).find((e) => {
+  try {
+    const stat = fs.readFileSync('/proc/' + e + '/stat', 'latin1');
+    return stat.includes('(spawn-helper) ') && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
+  } catch { return false; }
+});
+process.stdout.write(JSON.stringify({ helper: Number(helper), run: run.pid }) + '\\n', () => process.kill(process.pid, 'SIGKILL'));
+`,
+    );
+    const parent = spawn(process.execPath, [script, binary], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    expect(await exitOf(parent)).toEqual({ code: null, signal: 'SIGKILL' });
+    const { helper, run } = JSON.parse(out) as { helper: number; run: number };
+    groups.push(run);
+    expect(helper).toBeGreaterThan(0);
+    await waitFor(() => !processAlive(helper), 'the helper to exit');
+    expect(processAlive(run)).toBe(true);
+    expect(groupHasLiveMember(run)).toBe(true);
+    process.kill(-run, 'SIGKILL');
+    await waitFor(() => !groupHasLiveMember(run), 'the run to end');
+  });
+
+  it('the helper exits on its parent death signal alone, with its stdin still open', async () => {
+    // sh starts the helper on a pipe that this test holds open, reports its pid, then dies.
+    const sh = spawn('/bin/sh', ['-c', '"$0" <&3 & echo $!; sleep 0.3; kill -KILL $$', binary], {
+      stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
+    });
+    let out = '';
+    sh.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await exitOf(sh);
+    const helper = Number(out.trim());
+    expect(helper).toBeGreaterThan(0);
+    await waitFor(() => !processAlive(helper), 'the helper to exit');
+    sh.stdio[3]?.destroy();
+  });
+
+  it('the helper exits at once when its parent is not the one it was told', () => {
+    const result = spawnSync(binary, ['1'], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 5000 });
+    expect(result.status).toBe(0);
+  });
+});
