@@ -32,17 +32,20 @@ export async function runForeground(
   const trigger: Trigger = request.all ? 'once' : 'manual';
   const ctx = composeEngine(paths, config, { onEvent });
   ctx.logger.info({ trigger, tasks: selection.tasks.map((t) => t.name) }, 'foreground run started');
-  const dag = new DagRun(ctx, {
+  // Signals are taken before the first process starts: a Ctrl-C an instant later must not
+  // find the default action (death without a record).
+  let interruptedBy: string | null = null;
+  let dag: DagRun | null = null;
+  const stopListening = onStopSignals((signal, n) => {
+    interruptedBy ??= `interrupted by ${signal}`;
+    if (n === 1) dag?.interrupt(interruptedBy);
+    else dag?.kill();
+  });
+  dag = new DagRun(ctx, {
     tasks: selection.tasks,
     unavailable: selection.unavailable,
     maxConcurrent: config.settings.max_concurrent_tasks,
     trigger,
-  });
-  let interruptedBy: string | null = null;
-  const stopListening = onStopSignals((signal, count) => {
-    interruptedBy ??= `interrupted by ${signal}`;
-    if (count === 1) dag.interrupt(interruptedBy);
-    else dag.kill();
   });
   try {
     const outcomes = await dag.done;

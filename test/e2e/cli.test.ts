@@ -130,8 +130,10 @@ describe('run --task', () => {
     const pidFile = path.join(home, 'shell.pid');
     await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim(), 'the task to start');
     child.kill('SIGINT');
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     const exit = await exitOf(child);
-    expect(exit.code).toBe(3);
+    expect({ ...exit, stderr }).toMatchObject({ code: 3 });
     expect(rows(home)[0]).toMatchObject({ status: 'interrupted', reason: 'interrupted by SIGINT' });
     expect(processAlive(Number(fs.readFileSync(pidFile, 'utf8')))).toBe(false);
   });
