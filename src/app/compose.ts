@@ -2,7 +2,9 @@
 import { createTaskLog } from '../adapters/fileTaskLog.js';
 import { createHealthStore } from '../adapters/fsHealthStore.js';
 import { createPinoLogger } from '../adapters/pinoLogger.js';
+import { fileURLToPath } from 'node:url';
 import { createExecaExecutor } from '../adapters/process/execaExecutor.js';
+import { createHelperExecutor } from '../adapters/process/helperExecutor.js';
 import { openRunStore } from '../adapters/sqlite/sqliteRunStore.js';
 import { systemClock } from '../adapters/systemClock.js';
 import type { Config } from '../core/types.js';
@@ -25,7 +27,7 @@ export function composeEngine(paths: HomePaths, config: Config, options: Compose
     createPinoLogger({ file: paths.conductorLog, sync: !options.daemon, echo: options.daemon ? 'info' : 'none' });
   const store = openRunStore(paths.database, { create: true });
   return {
-    executor: createExecaExecutor(),
+    executor: chooseExecutor(),
     store,
     health: createHealthStore(paths.healthDir, (task, error) =>
       logger.error({ task, err: error.message }, 'cannot write the health file'),
@@ -37,4 +39,18 @@ export function composeEngine(paths: HomePaths, config: Config, options: Compose
     baseEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
     onEvent: options.onEvent,
   };
+}
+
+/**
+ * Task processes start through the small C spawn helper (dist/native/spawn-helper, built by
+ * `npm run build` when a C compiler is present): Node 20 forks its whole heap for every spawn,
+ * about 4x slower here and slower still as the daemon grows. Without the helper, execa.
+ * CONDUCTOR_SPAWN=node forces execa.
+ */
+function chooseExecutor() {
+  if (process.env.CONDUCTOR_SPAWN !== 'node') {
+    const helper = createHelperExecutor(fileURLToPath(new URL('../native/spawn-helper', import.meta.url)));
+    if (helper) return helper;
+  }
+  return createExecaExecutor();
 }

@@ -166,6 +166,8 @@ export class TaskRun {
       command: task.command,
       cwd: task.cwd ? path.resolve(ctx.home, task.cwd) : ctx.home,
       outputFd: fd,
+      // The same open file, by a path a helper process can open (survives a rotation in between).
+      outputPath: `/proc/${process.pid}/fd/${fd}`,
       env: {
         ...ctx.baseEnv,
         ...task.env,
@@ -176,6 +178,7 @@ export class TaskRun {
         CONDUCTOR_HOME: ctx.home,
       },
     });
+    await child.ready;
     this.process = child;
     if (child.pid > 0) ctx.store.setAttemptPid(rowId, child.pid, child.startTicks);
     ctx.onEvent?.({
