@@ -1,8 +1,9 @@
 // The built CLI as a new user runs it: real processes, a real SQLite file, real signals.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeHome, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
+import { cliPath, makeHome, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
 import { exitOf, processAlive, rows, waitFor } from '../helpers/wait.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -241,3 +242,42 @@ describe('status, history, next and graph', () => {
 });
 
 void writeConfig;
+
+describe('logs', () => {
+  it('prints one run with --run, every attempt of it, and only it', () => {
+    const home = makeHome({ tasks: [{ name: 'n', command: 'echo "attempt $CONDUCTOR_ATTEMPT of $CONDUCTOR_RUN_ID"; exit 1', retry_count: 1, retry_delay: 0 }] });
+    runCli(['run', '--task', 'n'], { home });
+    runCli(['run', '--task', 'n'], { home });
+    const [first] = rows(home);
+    const out = runCli(['logs', '--task', 'n', '--run', first!.run_id], { home });
+    expect(out.code).toBe(0);
+    expect(out.stdout.match(/^attempt \d of .*$/gm)).toEqual([`attempt 1 of ${first!.run_id}`, `attempt 2 of ${first!.run_id}`]);
+    const latest = runCli(['logs', '--task', 'n'], { home });
+    expect(latest.stdout).not.toContain(first!.run_id);
+    expect(runCli(['logs', '--task', 'n', '--run', 'nope'], { home }).code).toBe(1);
+  });
+
+  it('follows the log with -f until SIGINT, then exits 0', async () => {
+    const home = makeHome({ tasks: [{ name: 'f', command: 'echo later' }] });
+    runCli(['run', '--task', 'f'], { home });
+    const follower = spawnCli(['logs', '--task', 'f', '-f'], { home });
+    let out = '';
+    follower.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    await waitFor(() => out.includes('later'), 'the existing output');
+    fs.appendFileSync(path.join(home, 'logs/automation/f.log'), 'appended line\n');
+    await waitFor(() => out.includes('appended line'), 'the appended output');
+    follower.kill('SIGINT');
+    expect((await exitOf(follower)).code).toBe(0);
+  });
+});
+
+describe('status on a terminal', () => {
+  it('prints a readable table', () => {
+    const home = makeHome({ tasks: [{ name: 'a', command: 'true', schedule: '0 2 * * *' }] });
+    runCli(['run', '--task', 'a'], { home });
+    const shown = spawnSync('script', ['-qc', `${process.execPath} ${cliPath} --home ${home} status`, '/dev/null'], { encoding: 'utf8' });
+    expect(shown.stdout).toMatch(/daemon: not running/);
+    expect(shown.stdout).toMatch(/TASK\s+SCHEDULE\s+NEXT RUN \(UTC\)\s+LAST RUN\s+HEALTH/);
+    expect(shown.stdout).toMatch(/a\s+0 2 \* \* \*\s+\S+Z\s+success \S+\s+success:0/);
+  });
+});
