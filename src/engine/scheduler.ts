@@ -63,7 +63,11 @@ export class Scheduler {
       const last = this.ctx.store.lastRun(state.task.name);
       if (last && last.status !== 'running') this.lastStatus.set(state.task.name, last.status as RunResult['status']);
       if (!state.schedule || !state.task.enabled) continue;
-      const decision = startDecision(state.schedule, this.ctx.store.getWatermark(state.task.name), state.task.catch_up, now);
+      const watermark = this.ctx.store.getWatermark(state.task.name);
+      // A task this home never scheduled before: everything up to now counts as dealt with, so a
+      // later downtime over its first fire is still caught up.
+      if (watermark === null) this.ctx.store.setWatermark(state.task.name, now);
+      const decision = startDecision(state.schedule, watermark, state.task.catch_up, now);
       state.cursor = cursorAfterStepBack(decision.cursor, now);
       state.nextAt = state.schedule.next(state.cursor);
       if (decision.kind === 'catch_up') {

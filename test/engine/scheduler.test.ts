@@ -241,6 +241,18 @@ describe('when the daemon was down over a fire', () => {
     expect(await downtime(true)).toEqual(['catch_up@2025-06-03T12:00:00.000Z']);
   });
 
+  it('catches up a fire missed in a downtime that came before the task ever fired', async () => {
+    const first = setup('2025-06-01T10:00:00Z', [{ name: 'weekly', schedule: '0 3 * * 0', catch_up: true }]);
+    first.scheduler.start();
+    await first.clock.advance(1000);
+    await first.scheduler.stop('test');
+    const second = fakeEngine('2025-06-09T12:00:00Z'); // Sunday 2025-06-08 03:00 was missed
+    second.ctx.store = first.ctx.store;
+    new Scheduler(second.ctx, first.config).start();
+    await second.clock.advance(1000);
+    expect(second.executor.spawns.map((s) => `${s.trigger}@${iso(s.at)}`)).toEqual(['catch_up@2025-06-09T12:00:00.000Z']);
+  });
+
   it('does not run a task without catch_up', async () => {
     expect(await downtime(false)).toEqual([]);
   });
