@@ -1,7 +1,8 @@
 #!/bin/sh
 # Cleanup engine: analyze | execute [--execute] | restore | purge | batches.
 # A thin wrapper over `symphony-conductor cleanup` (see docs/maintenance.md); all flags pass through.
-# Resolves symlinks to itself, so it works when linked from elsewhere (e.g. /usr/local/bin).
+# Finds its real folder (through a symlink to the script or to scripts/ itself), so it works when
+# linked from elsewhere (e.g. /usr/local/bin) or run as ./scripts/... from a home that links scripts/.
 set -eu
 self=$0
 while [ -L "$self" ]; do
@@ -11,4 +12,5 @@ while [ -L "$self" ]; do
     *) self=$(dirname "$self")/$target ;;
   esac
 done
-exec node "$(dirname "$self")/../dist/cli/main.js" cleanup "$@"
+dir=$(CDPATH= cd -- "$(dirname -- "$self")" && pwd -P)
+exec node "$dir/../dist/cli/main.js" cleanup "$@"

@@ -63,7 +63,7 @@ export function scanInventory(options: ScanOptions): ScanSummary {
     const totals = { ...pass1.totals, hashed: dupes.hashed };
     totals.candidates += dupes.newCandidates;
     totals.candidate_bytes += dupes.newCandidateBytes;
-    const byReason = writeInventory(options, outputAbs, spoolAbs, dupes, {
+    const byReason = writeInventory(outputAbs, spoolAbs, dupes, {
       version: INVENTORY_VERSION,
       root: root.rootText,
       generated_at: options.now.toISOString(),
@@ -203,7 +203,6 @@ function findDuplicates(options: ScanOptions, spoolAbs: BytePath, sizes: SizeCou
 }
 
 function writeInventory(
-  options: ScanOptions,
   outputAbs: BytePath,
   spoolAbs: BytePath,
   dupes: Duplicates,

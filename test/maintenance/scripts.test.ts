@@ -20,6 +20,18 @@ describe.each([
     expect(result.stdout).toContain(usage);
   });
 
+  it('works as ./scripts/... from a home whose scripts/ folder is a symlink', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-home-'));
+    try {
+      fs.symlinkSync(path.join(repoRoot, 'scripts'), path.join(home, 'scripts'));
+      const result = spawnSync(`./scripts/${script}`, ['--help'], { encoding: 'utf8', cwd: home });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(usage);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('works through a relative symlink from another folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-link-'));
     try {
