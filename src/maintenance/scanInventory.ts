@@ -2,6 +2,7 @@
 // the files that share a size with a possible duplicate, then write cleanup_inventory.json
 // atomically from the spool. Memory holds counters and hashes, never the whole tree.
 import fs from 'node:fs';
+import { ConductorError } from '../core/errors.js';
 import { performance } from 'node:perf_hooks';
 import { bytesOf, displayPath, fsPath, joinPath, toJsonPath, type BytePath } from './bytePath.js';
 import { openAtomic, tempNameFor } from './atomicWrite.js';
@@ -82,10 +83,20 @@ export function scanInventory(options: ScanOptions): ScanSummary {
       by_reason: byReason,
       errors,
     };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined || !WRITE_ERRORS.has(code)) throw error;
+    throw new ConductorError('PATH_NOT_WRITABLE', `Cannot write the inventory next to ${toJsonPath(outputAbs).path}; the old one (if any) is unchanged`, {
+      problems: [{ where: toJsonPath(outputAbs).path, message: (error as Error).message }],
+      exitCode: 8,
+      cause: error,
+    });
   } finally {
     fs.rmSync(fsPath(spoolAbs), { force: true });
   }
 }
+
+const WRITE_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR', 'ENOENT', 'ENOTDIR']);
 
 type SizeCounts = Map<number, { all: number; eligible: number }>;
 

@@ -346,6 +346,18 @@ describe('when another cleanup holds the lock', () => {
   });
 });
 
+describe('when the inventory cannot be written', () => {
+  it('keeps the old inventory, leaves no temp file and exits 8', () => {
+    const old = fs.readFileSync(inventoryPath(), 'utf8');
+    fs.mkdirSync(path.join(repo.root, 'inv.json'));
+    const result = cli('inventory', '--output', 'inv.json');
+    expect(result.code).toBe(8);
+    expect(result.stderr).toMatch(/Cannot write the inventory/);
+    expect(fs.readFileSync(inventoryPath(), 'utf8')).toBe(old);
+    expect(fs.readdirSync(repo.root).filter((name) => name.startsWith('inv.json.'))).toEqual([]);
+  });
+});
+
 describe('when a folder cannot be read during the scan', () => {
   it.skipIf(isRoot)('still writes the inventory, names the folder and exits 8', () => {
     fs.chmodSync(path.join(repo.root, 'data'), 0o000);
