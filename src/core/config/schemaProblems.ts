@@ -1,20 +1,13 @@
 // Checks a config's shape against the built-in JSON Schema and words each failure for people.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Problem } from '../errors.js';
-import { configSchema, settingsKeys, taskKeys } from './schema.js';
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
-  return compiled;
-}
+import { validateSchema } from './compiledSchema.js';
+import { settingsKeys, taskKeys } from './schema.js';
 
 /** Every schema violation of `value`, each with its JSON pointer. */
 export function schemaProblems(value: unknown): Problem[] {
-  const validate = validator();
-  if (validate(value)) return [];
-  const problems = (validate.errors ?? []).map((error) => describeError(error, value));
+  if (validateSchema(value)) return [];
+  const problems = (validateSchema.errors ?? []).map((error) => describeError(error, value));
   return dedupe(problems);
 }
 

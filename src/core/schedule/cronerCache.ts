@@ -16,7 +16,8 @@ const CONTRACT_OPTIONS: CronOptions = {
   domAndDow: false,
 };
 
-const CACHE_LIMIT = 256;
+// Large enough that validating a config and then compiling its schedules parses each once.
+const CACHE_LIMIT = 4096;
 const cache = new Map<string, Cron>();
 
 /** `pattern` evaluated on a clock with no zone and no DST: wall time read as UTC. */
