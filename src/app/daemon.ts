@@ -46,7 +46,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const onHangup = () => (reloadNow ? reloadNow() : (reloadPending = true));
   process.on('SIGHUP', onHangup);
   const logger = createPinoLogger({ file: paths.conductorLog, sync: false, echo: 'info' });
-  const ctx = composeEngine(paths, loaded.config, { logger, daemon: true });
+  const ctx = await composeEngine(paths, loaded.config, { logger, daemon: true });
   const since = Date.now();
   writeFileAtomic(paths.pidFile, `${process.pid}\n`);
   ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion() });

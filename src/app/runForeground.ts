@@ -30,7 +30,7 @@ export async function runForeground(
   const { config } = loadConfig(paths.config);
   const selection = request.all ? selectAll(config) : selectTask(config, request.task as string, request.withDeps);
   const trigger: Trigger = request.all ? 'once' : 'manual';
-  const ctx = composeEngine(paths, config, { onEvent });
+  const ctx = await composeEngine(paths, config, { onEvent });
   ctx.logger.info({ trigger, tasks: selection.tasks.map((t) => t.name) }, 'foreground run started');
   // Signals are taken before the first process starts: a Ctrl-C an instant later must not
   // find the default action (death without a record).
