@@ -28,9 +28,13 @@ export function pickBatch(root: MaintenanceRoot, batchId: string | undefined, la
     return batchId;
   }
   if (!latest) throw new ConductorError('USAGE', 'Name a batch id or pass --latest');
-  for (const id of ids) {
-    if (readManifest(root, id).entries.some((entry) => entry.status === 'moved' || entry.status === 'planned')) return id;
-  }
+  // Newest first by the manifest's creation time (ms): ids made within one second share their
+  // stamp, and their random suffixes do not order them.
+  const holding = ids
+    .map((id) => ({ id, manifest: readManifest(root, id) }))
+    .filter(({ manifest }) => manifest.entries.some((entry) => entry.status === 'moved' || entry.status === 'planned'))
+    .sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt) || b.id.localeCompare(a.id));
+  if (holding[0]) return holding[0].id;
   throw new ConductorError('USAGE', 'No quarantine batch holds files to restore');
 }
 
