@@ -1,0 +1,247 @@
+// Memory of the daemon (VmRSS from /proc/PID/status):
+//  idle     1000 tasks with yearly schedules far from now, after it settles; against bare Node idle;
+//  output   growth while one task writes a lot of output (`head -c BYTES /dev/zero`, 1 GiB);
+//           against the minimal Node scheduler running the same command;
+//  week     a simulated week: many tasks on `* * * * * *` for a while, RSS at start vs end;
+//           against the minimal Node scheduler doing the same fires.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  REPO, alternate, makeCase, makeTempDir, median, removeDir, round, sampleRss, sleep, startBareNode, startDaemon,
+  startMinimalScheduler, taskName, waitFor, writeConfig,
+} from '../lib.mjs';
+
+export const description = 'daemon RSS: idle with 1000 tasks, growth while a task prints 1 GiB, growth over a simulated week';
+
+export const sizes = {
+  full: { idle_tasks: 1000, settle_seconds: 10, idle_rounds: 3, output_bytes: 2 ** 30, output_rounds: 2, output_lead_seconds: 6, week_tasks: 50, week_seconds: 120 },
+  tiny: { idle_tasks: 10, settle_seconds: 1.5, idle_rounds: 1, output_bytes: 10 * 2 ** 20, output_rounds: 1, output_lead_seconds: 4, week_tasks: 3, week_seconds: 3.5 },
+};
+
+const MB = (x) => round(x, 2);
+
+/** Settled RSS: the median of the last 2 s of samples after `settle` seconds. */
+async function settledRss(pid, settleSeconds) {
+  const sampler = sampleRss(pid, 100);
+  await sleep(settleSeconds * 1000);
+  const samples = sampler.stop();
+  const tail = samples.filter((s) => s.t >= samples[samples.length - 1].t - 2000);
+  return median(tail.map((s) => s.mb));
+}
+
+/** Yearly tasks at different minutes, in a month half a year away: nothing fires while we watch. */
+export function yearlyTasks(n) {
+  const month = ((new Date().getUTCMonth() + 6) % 12) + 1;
+  return Array.from({ length: n }, (_, i) => ({
+    name: taskName(i),
+    command: 'true',
+    schedule: `${i % 60} ${Math.floor(i / 60) % 24} ${1 + (Math.floor(i / 1440) % 28)} ${month} *`,
+  }));
+}
+
+/** NODE_OPTIONS as the shipped systemd unit sets them (Environment=NODE_OPTIONS=...), or null. */
+export function unitNodeOptions() {
+  try {
+    const unit = fs.readFileSync(path.join(REPO, 'systemd', 'symphony-conductor.service'), 'utf8');
+    const match = /^Environment=("?)NODE_OPTIONS=([^"\n]*)\1\s*$/m.exec(unit);
+    return match ? match[2].trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+async function idleCase(params, log, nodeOptions = null) {
+  const home = makeTempDir('mem-idle');
+  try {
+    const tasks = yearlyTasks(params.idle_tasks);
+    writeConfig(home, { tasks, settings: { max_concurrent_tasks: 3, timezone: 'UTC' } });
+    const env = nodeOptions ? { ...process.env, NODE_OPTIONS: nodeOptions } : process.env;
+    const daemon = async () => {
+      const proc = await startDaemon(home, { env });
+      try {
+        return await settledRss(proc.pid, params.settle_seconds);
+      } finally {
+        await proc.stop();
+      }
+    };
+    const bare = async () => {
+      const proc = await startBareNode(home, { env });
+      try {
+        return await settledRss(proc.pid, params.settle_seconds);
+      } finally {
+        await proc.stop();
+      }
+    };
+    const samples = await alternate(params.idle_rounds, { bare, daemon }, { log: (l) => log(`${l} MB (idle)`) });
+    return makeCase({
+      name: `idle RSS, ${params.idle_tasks} tasks${nodeOptions ? `, NODE_OPTIONS=${nodeOptions} (as the unit)` : ''}`,
+      unit: 'MB',
+      samples: samples.daemon,
+      yardstick: { name: `bare node, idle${nodeOptions ? ', same NODE_OPTIONS' : ''}`, samples: samples.bare },
+      target: { text: 'under 80 MB', stat: 'median', op: '<=', limit: 80 },
+    });
+  } finally {
+    removeDir(home);
+  }
+}
+
+/** The 6-field cron expression of one UTC instant (a whole second). */
+function cronAt(ms) {
+  const d = new Date(ms);
+  return `${d.getUTCSeconds()} ${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} *`;
+}
+
+async function outputCase(params, log) {
+  const home = makeTempDir('mem-out');
+  const command = `head -c ${params.output_bytes} /dev/zero`;
+  const details = { conductor: [], minimal: [] };
+  try {
+    const side = (name) => async () => {
+      fs.rmSync(path.join(home, 'logs'), { recursive: true, force: true });
+      fs.rmSync(path.join(home, 'status', 'automation_health'), { recursive: true, force: true });
+      const leadMs = params.output_lead_seconds * 1000;
+      const at = Math.ceil((Date.now() + leadMs) / 1000) * 1000;
+      let proc;
+      let logFile;
+      if (name === 'conductor') {
+        writeConfig(home, { tasks: [{ name: 'big', command, schedule: cronAt(at) }], settings: { max_concurrent_tasks: 3, timezone: 'UTC' } });
+        proc = await startDaemon(home);
+        logFile = path.join(home, 'logs', 'automation', 'big.log');
+      } else {
+        proc = await startMinimalScheduler(home, { home, tasks: [{ name: 'big', command }], once_at: at });
+        logFile = path.join(home, 'logs', 'minimal', 'big.log');
+      }
+      try {
+        if (Date.now() > at - 1000) throw new Error(`${name} took too long to start; the fire at ${new Date(at).toISOString()} is too close`);
+        const sampler = sampleRss(proc.pid, 25);
+        const done =
+          name === 'conductor'
+            ? () => fs.existsSync(path.join(home, 'status', 'automation_health', 'big.health'))
+            : () => fs.existsSync(logFile) && fs.statSync(logFile).size >= params.output_bytes && !hasChildren(proc.pid);
+        await waitFor(done, 60_000 + params.output_bytes / 5000, `the ${params.output_bytes}-byte run of ${name}`, 25);
+        const finishedAt = Date.now();
+        await sleep(500);
+        const samples = sampler.stop();
+        const rel = at - sampler.t0; // the fire instant on the sampler's clock
+        const before = samples.filter((s) => s.t >= rel - 1500 && s.t < rel).map((s) => s.mb);
+        const during = samples.filter((s) => s.t >= rel).map((s) => s.mb);
+        const baseline = median(before.length > 0 ? before : samples.slice(0, 5).map((s) => s.mb));
+        const peak = Math.max(...during);
+        const size = fs.statSync(logFile).size;
+        if (size < params.output_bytes) throw new Error(`${name}: the log holds ${size} bytes, fewer than ${params.output_bytes}`);
+        details[name].push({ baseline_mb: MB(baseline), peak_mb: MB(peak), run_seconds: round((finishedAt - at) / 1000, 2), log_bytes: size, samples: during.length });
+        return peak - baseline;
+      } finally {
+        await proc.stop();
+        fs.rmSync(logFile, { force: true });
+      }
+    };
+    const samples = await alternate(params.output_rounds, { minimal: side('minimal'), conductor: side('conductor') }, { log: (l) => log(`${l} MB growth (output)`) });
+    return makeCase({
+      name: `RSS growth while a task prints ${round(params.output_bytes / 2 ** 20, 0)} MiB`,
+      unit: 'MB',
+      samples: samples.conductor,
+      yardstick: { name: 'minimal node scheduler', samples: samples.minimal },
+      target: { text: 'under 10 MB', stat: 'max', op: '<=', limit: 10 },
+      extra: { runs: details.conductor, yardstick_runs: details.minimal },
+    });
+  } finally {
+    removeDir(home);
+  }
+}
+
+/** Least-squares slope of RSS over time, in MB per minute. */
+function slopeMbPerMin(samples) {
+  const n = samples.length;
+  if (n < 2) return 0;
+  const mt = samples.reduce((a, s) => a + s.t, 0) / n;
+  const mm = samples.reduce((a, s) => a + s.mb, 0) / n;
+  const num = samples.reduce((a, s) => a + (s.t - mt) * (s.mb - mm), 0);
+  const den = samples.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+  return den === 0 ? 0 : (num / den) * 60_000;
+}
+
+function hasChildren(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+async function weekCase(params, log) {
+  const homes = { conductor: makeTempDir('mem-week-c'), minimal: makeTempDir('mem-week-m') };
+  const tasks = Array.from({ length: params.week_tasks }, (_, i) => ({ name: taskName(i, 3), command: 'true' }));
+  writeConfig(homes.conductor, {
+    tasks: tasks.map((t) => ({ ...t, schedule: '* * * * * *' })),
+    settings: { max_concurrent_tasks: params.week_tasks, timezone: 'UTC' },
+  });
+  const info = {};
+  try {
+    for (const name of ['minimal', 'conductor']) {
+      const home = homes[name];
+      const proc = name === 'conductor' ? await startDaemon(home) : await startMinimalScheduler(home, { home, tasks, every_second: true });
+      const sampler = sampleRss(proc.pid, 250);
+      await sleep(params.week_seconds * 1000);
+      const samples = sampler.stop();
+      await proc.stop();
+      // thirds: the first is start-up and heap warm-up (left out); growth = last third vs middle third
+      const T = samples[samples.length - 1].t;
+      const startWindow = samples.filter((s) => s.t >= T / 3 && s.t < (2 * T) / 3).map((s) => s.mb);
+      const endWindow = samples.filter((s) => s.t >= (2 * T) / 3).map((s) => s.mb);
+      const slope = slopeMbPerMin(samples.filter((s) => s.t >= T / 3));
+      let runs = null; // the minimal scheduler keeps no count; it fires the same seconds
+      if (name === 'conductor') {
+        const db = new Database(path.join(home, 'status', 'conductor.db'), { readonly: true });
+        runs = db.prepare("SELECT count(*) AS n FROM runs WHERE status != 'skipped'").get().n;
+        db.close();
+      }
+      info[name] = {
+        start_mb: MB(median(startWindow)),
+        end_mb: MB(median(endWindow)),
+        growth_mb: MB(median(endWindow) - median(startWindow)),
+        slope_mb_per_min_after_warmup: round(slope, 3),
+        min_mb: MB(Math.min(...samples.map((s) => s.mb))),
+        max_mb: MB(Math.max(...samples.map((s) => s.mb))),
+        runs,
+        series: samples.filter((_, i) => i % 4 === 0).map((s) => [round(s.t / 1000, 1), MB(s.mb)]),
+      };
+      log(`  week ${name}: ${JSON.stringify({ ...info[name], series: undefined })}`);
+    }
+    const c = makeCase({
+      name: `RSS growth over ${info.conductor.runs} runs (${params.week_tasks} tasks x ${params.week_seconds} s)`,
+      unit: 'MB',
+      samples: [info.conductor.growth_mb],
+      yardstick: { name: 'minimal node scheduler', samples: [info.minimal.growth_mb] },
+      target: { text: 'no growth (under 5 MB)', stat: 'median', op: '<=', limit: 5 },
+      extra: { conductor: info.conductor, yardstick_detail: info.minimal },
+    });
+    return c;
+  } finally {
+    removeDir(homes.conductor);
+    removeDir(homes.minimal);
+  }
+}
+
+export async function run(params, { log }) {
+  log(' idle');
+  const idle = await idleCase(params, log);
+  const nodeOptions = unitNodeOptions();
+  const idleUnit = nodeOptions ? await idleCase(params, log, nodeOptions) : null;
+  log(' output');
+  const output = await outputCase(params, log);
+  log(' week');
+  const week = await weekCase(params, log);
+  const runsPerWeek = week.conductor.runs;
+  return {
+    cases: [idle, ...(idleUnit ? [idleUnit] : []), output, week],
+    notes: [
+      'RSS = VmRSS of the daemon process (node dist/cli/main.js start), from /proc/PID/status; every case runs it plainly, as the issue asks, and the idle case once more with the NODE_OPTIONS the shipped systemd unit sets',
+      `idle: tasks on yearly schedules (different minutes, a month half a year away); RSS settled = median of the last 2 s after ${params.settle_seconds} s`,
+      'output: growth = peak RSS while the run lasts minus the median RSS of the 1.5 s before the fire; sampled every 25 ms; the task log is checked to hold every byte',
+      `week (simulated): ${params.week_tasks} tasks on "* * * * * *" for ${params.week_seconds} s = ${runsPerWeek} runs, as many as a config of ~${Math.round((runsPerWeek ?? 0) / 168)} hourly tasks makes in a week; growth = median RSS of the last third of the run minus that of the middle third (the first third is start-up and heap warm-up, left out); the slope is fitted over the last two thirds. Not simulated: a week of wall-clock time (timers, the daily prune, log rotation), history of a week of rows in one go`,
+      `ratio for growth cases compares against the yardstick's growth, which is close to 0: read the absolute numbers`,
+    ],
+  };
+}
