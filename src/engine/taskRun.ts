@@ -162,6 +162,9 @@ export class TaskRun {
     startedAt: number,
   ): Promise<{ outcome: AttemptOutcome; signal: string | null }> {
     const { ctx, task } = this;
+    // Start the process in a later microtask, after whatever transaction recorded this attempt
+    // has committed: no process may run without its row on disk.
+    await null;
     const child = ctx.executor.start({
       command: task.command,
       cwd: task.cwd ? path.resolve(ctx.home, task.cwd) : ctx.home,

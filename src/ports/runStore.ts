@@ -76,6 +76,8 @@ export interface RunStore {
   /** The persisted watermark of a task: the last fire instant dealt with (ms). */
   getWatermark(task: string): number | null;
   setWatermark(task: string, fireAt: number): void;
+  /** Runs `fn` in one transaction: one commit for many writes (a burst of fires). */
+  batch<T>(fn: () => T): T;
   /** Records the daemon that now owns this home (for `status`). */
   setDaemonInfo(info: DaemonInfo | null): void;
   getDaemonInfo(): DaemonInfo | null;

@@ -209,6 +209,11 @@ class SqliteRunStore implements RunStore {
     this.statements.setWatermark.run(task, fireAt);
   }
 
+  batch<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn)();
+  }
+
   setDaemonInfo(info: DaemonInfo | null): void {
     if (info) this.statements.setDaemon.run(info);
     else this.statements.clearDaemon.run();
