@@ -46,6 +46,13 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const onHangup = () => (reloadNow ? reloadNow() : (reloadPending = true));
   process.on('SIGHUP', onHangup);
   const logger = createPinoLogger({ file: paths.conductorLog, sync: false, echo: 'info' });
+  // A bug must not vanish with the asynchronous log buffer: write it out, then exit 1 so
+  // systemd restarts the daemon (the next start recovers the runs left running).
+  process.on('uncaughtException', (error) => {
+    logger.error({ err: error.message, stack: error.stack }, 'internal error; the daemon stops');
+    logger.flush();
+    process.exit(1);
+  });
   const ctx = await composeEngine(paths, loaded.config, { logger, daemon: true });
   const since = Date.now();
   writeFileAtomic(paths.pidFile, `${process.pid}\n`);
@@ -53,14 +60,13 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
 
   let notifier: Notifier | null = makeNotifier(loaded.config, logger);
   const recovered = await recoverOrphans(ctx.store, ctx.health, loaded.config, logger);
+  let config = loaded.config;
   const prune = () => {
-    const days = currentConfig().settings.task_history_retention_days;
+    const days = config.settings.task_history_retention_days;
     if (days <= 0) return;
     const removed = ctx.store.prune(Date.now() - days * DAY_MS);
     if (removed > 0) logger.info({ removed, days }, 'pruned old history');
   };
-  let config = loaded.config;
-  const currentConfig = () => config;
   prune();
   const pruneTimer = setInterval(prune, DAY_MS);
   pruneTimer.unref();
