@@ -12,7 +12,7 @@ export const description = 'daemon firing lateness (scheduled second to child ex
 
 export const sizes = {
   full: { idle_tasks: 1, busy_tasks: 100, idle_seconds: 25, busy_seconds: 12, rounds: 3, warmup_seconds: 2 },
-  tiny: { idle_tasks: 1, busy_tasks: 5, idle_seconds: 4, busy_seconds: 3, rounds: 1, warmup_seconds: 0 },
+  tiny: { idle_tasks: 1, busy_tasks: 5, idle_seconds: 4, busy_seconds: 2.5, rounds: 1, warmup_seconds: 0 },
 };
 
 const COMMAND = 'date +%s%N >> "$CONDUCTOR_HOME/fires/$CONDUCTOR_TASK"';
@@ -64,18 +64,21 @@ function historyView(home, fromMs, toMs) {
 
 async function measure(kind, count, params, log) {
   const tasks = tasksOf(count);
-  const homes = { conductor: makeTempDir(`late-${kind}-c`), minimal: makeTempDir(`late-${kind}-m`) };
+  const homes = { conductor: makeTempDir(`late-${kind}-c`), minimal: makeTempDir(`late-${kind}-m`), floor: makeTempDir(`late-${kind}-f`) };
   writeConfig(homes.conductor, {
     tasks: tasks.map((t) => ({ ...t, schedule: '* * * * * *' })),
     settings: { max_concurrent_tasks: Math.max(4, count), timezone: 'UTC' },
   });
-  const all = { conductor: [], minimal: [] };
-  const detail = { fires_expected: { conductor: 0, minimal: 0 }, skipped: 0, not_success: 0, row_lateness_ms: [] };
+  const all = { conductor: [], minimal: [], floor: [] };
+  const detail = { fires_expected: { conductor: 0, minimal: 0, floor: 0 }, skipped: 0, not_success: 0, row_lateness_ms: [] };
   try {
     const side = (name) => async () => {
       const home = homes[name];
       resetFires(home);
-      const proc = name === 'conductor' ? await startDaemon(home) : await startMinimalScheduler(home, { home, tasks, every_second: true });
+      const proc =
+        name === 'conductor'
+          ? await startDaemon(home)
+          : await startMinimalScheduler(home, { home, tasks, every_second: true, shell_fanout: name === 'floor' });
       const from = Date.now() + params.warmup_seconds * 1000;
       await sleep(params.seconds * 1000);
       const stopAt = Date.now();
@@ -96,10 +99,9 @@ async function measure(kind, count, params, log) {
       const p99 = stats(lateness).p99;
       return p99 ?? NaN;
     };
-    await alternate(params.rounds, { minimal: side('minimal'), conductor: side('conductor') }, { log: (l) => log(`${l} (p99 ms, ${kind})`) });
+    await alternate(params.rounds, { minimal: side('minimal'), conductor: side('conductor'), floor: side('floor') }, { log: (l) => log(`${l} (p99 ms, ${kind})`) });
   } finally {
-    removeDir(homes.conductor);
-    removeDir(homes.minimal);
+    for (const home of Object.values(homes)) removeDir(home);
   }
   return { all, detail };
 }
@@ -110,6 +112,7 @@ export async function run(params, { log }) {
     'fires counted: those scheduled on whole seconds from warm-up end to the last whole second before SIGTERM; lateness = the child\'s own start (date +%s%N, the first thing the command does) minus the whole second just before it; the first warmup_seconds after start-up are left out on both sides',
     'yardstick: a minimal Node scheduler (setTimeout to the next second, then spawn /bin/sh -c in its own group with a log fd per run): the floor of Node timers + spawn on this machine',
     `busy case: ${params.busy_tasks} tasks on "* * * * * *" and settings.max_concurrent_tasks = ${Math.max(4, params.busy_tasks)} (so none waits for a slot)`,
+    'os_floor: the same fires started by one /bin/sh per second that forks every task\'s command in the background (no Node spawn per task, no bookkeeping): roughly what this machine\'s kernel and CPUs allow for N children on one second',
     'row_lateness: fire_at to the started_at of the history row (the daemon\'s own bookkeeping before spawn), from the daemon\'s history',
   ];
   for (const [kind, count, seconds, limit] of [
@@ -137,6 +140,7 @@ export async function run(params, { log }) {
           runs_not_success: detail.not_success,
           row_lateness_ms: rowStats,
           spawn_to_exec_ms_approx: { p50: round((stats(all.conductor).p50 ?? 0) - (rowStats.p50 ?? 0), 3) },
+          os_floor: { ...stats(all.floor), fires: all.floor.length, fires_expected: detail.fires_expected.floor, samples: all.floor.map((x) => round(x, 3)) },
         },
       }),
     );

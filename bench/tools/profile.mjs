@@ -84,7 +84,7 @@ try {
       writeConfig(home, { tasks: yearlyTasks(1000), settings: { max_concurrent_tasks: 3, timezone: 'UTC' } });
       const dump = path.join(out, 'memdump.jsonl');
       const env = { ...process.env, MEMDUMP_FILE: dump, MEMDUMP_EVERY_MS: '1000' };
-      const daemon = await startDaemon(home, { env, extraArgs: ['--heap-prof', `--heap-prof-dir=${out}`, '--import', path.join(BENCH_DIR, 'tools', 'memdump.mjs')] });
+      const daemon = await startDaemon(home, { env, extraArgs: ['--heap-prof', '--heap-prof-interval=16384', `--heap-prof-dir=${out}`, '--import', path.join(BENCH_DIR, 'tools', 'memdump.mjs')] });
       await sleep(12_000);
       await daemon.stop();
       const lines = fs.readFileSync(dump, 'utf8').trim().split('\n');

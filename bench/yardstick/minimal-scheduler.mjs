@@ -3,7 +3,9 @@
 // process group, cwd = home, env + CONDUCTOR_* vars, stdout/stderr appended to a log file
 // opened for the run. No history, no health file, no logging, no config: the floor.
 // Usage: node minimal-scheduler.mjs SPEC.json
-//   SPEC: { home, tasks: [{ name, command }], every_second?: true, once_at?: ms }
+//   SPEC: { home, tasks: [{ name, command }], every_second?: true, once_at?: ms, shell_fanout?: true }
+// shell_fanout: one /bin/sh per fire starts every task's command in the background (fork from a
+// small process, no Node spawn per task, no log fd): an estimate of the OS floor for N children.
 // Writes <home>/minimal.ready once armed; SIGTERM: fire no more, wait for children, exit 0.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +20,24 @@ let timer = null;
 let seq = 0;
 let onIdle = null;
 
+const quote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
+const fanout = spec.tasks
+  .map((task) => `CONDUCTOR_TASK=${quote(task.name)} /bin/sh -c ${quote(task.command)} &`)
+  .concat('wait')
+  .join('\n');
+
 function fire(at) {
+  if (spec.shell_fanout) {
+    const child = spawn('/bin/sh', ['-c', fanout], { cwd: spec.home, stdio: 'ignore', env: { ...process.env, CONDUCTOR_HOME: spec.home } });
+    running++;
+    const done = () => {
+      running--;
+      if (running === 0 && onIdle) onIdle();
+    };
+    child.once('error', done);
+    child.once('exit', done);
+    return;
+  }
   for (const task of spec.tasks) {
     const fd = fs.openSync(path.join(logDir, `${task.name}.log`), 'a');
     const child = spawn('/bin/sh', ['-c', task.command], {
