@@ -1,16 +1,7 @@
 #!/bin/sh
 # Scan the root and write cleanup_inventory.json.
 # A thin wrapper over `symphony-conductor inventory` (see docs/maintenance.md); all flags pass through.
-# Finds its real folder (through a symlink to the script or to scripts/ itself), so it works when
-# linked from elsewhere (e.g. /usr/local/bin) or run as ./scripts/... from a home that links scripts/.
+# readlink -f finds the real file through any symlink (to the script or to scripts/ itself),
+# so it works linked from elsewhere or run as ./scripts/... from a home that links scripts/.
 set -eu
-self=$0
-while [ -L "$self" ]; do
-  target=$(readlink "$self")
-  case $target in
-    /*) self=$target ;;
-    *) self=$(dirname "$self")/$target ;;
-  esac
-done
-dir=$(CDPATH= cd -- "$(dirname -- "$self")" && pwd -P)
-exec node "$dir/../dist/cli/main.js" inventory "$@"
+exec node "$(dirname -- "$(readlink -f -- "$0")")/../dist/cli/main.js" inventory "$@"
