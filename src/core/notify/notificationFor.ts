@@ -11,15 +11,9 @@ export interface RunEnding {
   attempts: number;
 }
 
-export interface Notification {
+export interface Notification extends RunEnding {
   text: string;
   event: 'failure' | 'timeout' | 'recovery';
-  task: string;
-  run_id: string;
-  status: RunStatus;
-  exit_code: number | null;
-  reason: string | null;
-  attempts: number;
   host: string;
   at: string;
 }
