@@ -465,8 +465,9 @@ export function startBareNode(home, { env = process.env } = {}) {
 /** The columns the bulk insert fills; must match src/adapters/sqlite/migrations.ts (checked at run time). */
 const RUN_COLUMNS = [
   'run_id', 'task', 'attempt', 'trigger', 'status', 'started_at', 'finished_at', 'exit_code', 'signal',
-  'duration_ms', 'reason', 'fire_at', 'pid', 'pid_start', 'owner_pid', 'owner_start',
+  'duration_ms', 'reason', 'fire_at', 'handle', 'owner_pid', 'owner_start',
 ];
+const RUN_ROW_COLUMNS = ['run_id', 'task', 'trigger', 'state', 'source', 'requested_at', 'fire_at', 'reason', 'attempts', 'finished_at'];
 
 function runIdAt(ms, random) {
   const stamp = new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
@@ -486,14 +487,17 @@ export async function buildHistoryHome(home, { tasks: taskCount, rows, seed = 1,
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(path.join(home, 'status', 'conductor.db'));
   try {
-    const info = db.prepare('PRAGMA table_info(runs)').all();
-    const have = new Set(info.map((c) => c.name));
-    const missing = RUN_COLUMNS.filter((c) => !have.has(c));
-    const unfilled = info.filter((c) => !RUN_COLUMNS.includes(c.name) && c.notnull && c.dflt_value === null && !c.pk);
-    if (missing.length > 0 || unfilled.length > 0) {
-      throw new Error(`the runs table changed (missing ${missing.join(', ') || '-'}, new NOT NULL ${unfilled.map((c) => c.name).join(', ') || '-'}): update RUN_COLUMNS in bench/lib.mjs`);
+    for (const [table, columns] of [['attempts', RUN_COLUMNS], ['runs', RUN_ROW_COLUMNS]]) {
+      const info = db.prepare(`PRAGMA table_info(${table})`).all();
+      const have = new Set(info.map((c) => c.name));
+      const missing = columns.filter((c) => !have.has(c));
+      const unfilled = info.filter((c) => !columns.includes(c.name) && c.notnull && c.dflt_value === null && !c.pk);
+      if (missing.length > 0 || unfilled.length > 0) {
+        throw new Error(`the ${table} table changed (missing ${missing.join(', ') || '-'}, new NOT NULL ${unfilled.map((c) => c.name).join(', ') || '-'}): update bench/lib.mjs`);
+      }
     }
-    const insert = db.prepare(`INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map(() => '?').join(', ')})`);
+    const insert = db.prepare(`INSERT INTO attempts (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map(() => '?').join(', ')})`);
+    const insertRun = db.prepare(`INSERT INTO runs (${RUN_ROW_COLUMNS.join(', ')}) VALUES (${RUN_ROW_COLUMNS.map(() => '?').join(', ')})`);
     const random = rng(seed);
     const now = Date.now();
     const span = spanDays * 86_400_000;
@@ -505,12 +509,15 @@ export async function buildHistoryHome(home, { tasks: taskCount, rows, seed = 1,
         const roll = random();
         const status = roll < 0.95 ? 'success' : roll < 0.98 ? 'failed' : 'skipped';
         const duration = status === 'skipped' ? 0 : 5 + Math.floor(random() * 5000);
+        const runId = runIdAt(startedAt, random);
+        const reason = status === 'skipped' ? `dependency ${tasks[0].name} failed` : null;
         insert.run(
-          runIdAt(startedAt, random), task, 1, 'schedule', status, startedAt, startedAt + duration,
+          runId, task, 1, 'schedule', status, startedAt, startedAt + duration,
           status === 'success' ? 0 : status === 'failed' ? 1 : null, null, duration,
-          status === 'skipped' ? `dependency ${tasks[0].name} failed` : null, startedAt - 3,
-          status === 'skipped' ? null : 10_000 + (k % 50_000), status === 'skipped' ? null : 1000 + k, 4242, 17,
+          reason, startedAt - 3,
+          status === 'skipped' ? null : `local:${10_000 + (k % 50_000)}:${1000 + k}`, 4242, 17,
         );
+        insertRun.run(runId, task, 'schedule', status, 'daemon', startedAt, startedAt - 3, reason, status === 'skipped' ? 0 : 1, startedAt + duration);
       }
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');

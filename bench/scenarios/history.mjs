@@ -25,13 +25,21 @@ async function recordRate(params, dir, log) {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 10000');
   migrate(raw);
+  // What the engine writes for a run that starts at once: its run row, its attempt row, the
+  // attempt's handle once the process runs, the attempt's end, the run's end.
+  const rawRun = raw.prepare(
+    `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, owner_pid, owner_start)
+     VALUES (?, ?, ?, 'running', 'daemon', ?, ?, ?, ?)`,
+  );
   const rawStart = raw.prepare(
-    `INSERT INTO runs (run_id, task, attempt, trigger, status, started_at, fire_at, pid, pid_start, owner_pid, owner_start)
-     VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, fire_at, owner_pid, owner_start)
+     VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
   );
+  const rawStarted = raw.prepare(`UPDATE attempts SET handle = ? WHERE id = ?`);
   const rawFinish = raw.prepare(
-    `UPDATE runs SET status = ?, finished_at = ?, exit_code = ?, signal = ?, duration_ms = MAX(0, ? - started_at), reason = ? WHERE id = ?`,
+    `UPDATE attempts SET status = ?, finished_at = ?, exit_code = ?, signal = ?, duration_ms = MAX(0, ? - started_at), reason = ? WHERE id = ?`,
   );
+  const rawRunEnd = raw.prepare(`UPDATE runs SET state = ?, attempts = ?, finished_at = ? WHERE run_id = ?`);
   let seq = 0;
   const ids = (i) => `20250101T000000Z-${(seq * 1_000_000 + i).toString(16).padStart(8, '0')}`;
   const product = () => {
@@ -39,8 +47,12 @@ async function recordRate(params, dir, log) {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < params.pairs; i++) {
       const now = Date.now();
-      const id = store.startAttempt({ run_id: ids(i), task: `t${i % 1000}`, attempt: 1, trigger: 'schedule', started_at: now, fire_at: now, pid: null, pid_start: null });
+      const run = { run_id: ids(i), task: `t${i % 1000}`, trigger: 'schedule' };
+      store.createRun({ ...run, state: 'running', source: 'daemon', requested_at: now, fire_at: now, deadline: null, payload: null, reason: null });
+      const id = store.startAttempt({ ...run, attempt: 1, started_at: now, fire_at: now, status: 'running' });
+      store.attemptStarted(id, `local:${10_000 + i}:17`, null, now);
       store.finishAttempt(id, { status: 'success', finished_at: now + 1, exit_code: 0, signal: null, reason: null });
+      store.setRunState(run.run_id, 'success', { attempts: 1, finished_at: now + 1 });
     }
     return params.pairs / (Number(process.hrtime.bigint() - t0) / 1e9);
   };
@@ -49,8 +61,11 @@ async function recordRate(params, dir, log) {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < params.pairs; i++) {
       const now = Date.now();
-      const id = rawStart.run(ids(i), `t${i % 1000}`, 1, 'schedule', now, now, null, null, process.pid, 17).lastInsertRowid;
+      rawRun.run(ids(i), `t${i % 1000}`, 'schedule', now, now, process.pid, 17);
+      const id = rawStart.run(ids(i), `t${i % 1000}`, 1, 'schedule', now, now, process.pid, 17).lastInsertRowid;
+      rawStarted.run(`local:${10_000 + i}:17`, id);
       rawFinish.run('success', now + 1, 0, null, now + 1, null, id);
+      rawRunEnd.run('success', 1, now + 1, ids(i));
     }
     return params.pairs / (Number(process.hrtime.bigint() - t0) / 1e9);
   };
@@ -88,7 +103,7 @@ export async function run(params, { log }) {
     return {
       cases: [
         makeCase({
-          name: 'runs recorded (startAttempt+finishAttempt)',
+          name: 'runs recorded (run row, attempt row, handle, both ends)',
           unit: 'runs/s',
           samples: rate.product,
           yardstick: { name: 'raw better-sqlite3, same SQL', samples: rate.bare },

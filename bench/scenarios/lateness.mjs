@@ -49,7 +49,7 @@ function resetFires(home) {
 function historyView(home, fromMs, toMs) {
   const db = new Database(path.join(home, 'status', 'conductor.db'), { readonly: true });
   try {
-    const rows = db.prepare('SELECT status, started_at, fire_at FROM runs WHERE fire_at BETWEEN ? AND ?').all(fromMs, toMs);
+    const rows = db.prepare('SELECT status, started_at, fire_at FROM attempts WHERE fire_at BETWEEN ? AND ?').all(fromMs, toMs);
     const ran = rows.filter((r) => r.status !== 'skipped');
     return {
       runs: ran.length,

@@ -194,7 +194,7 @@ async function weekCase(params, log) {
       let runs = null; // the minimal scheduler keeps no count; it fires the same seconds
       if (name === 'conductor') {
         const db = new Database(path.join(home, 'status', 'conductor.db'), { readonly: true });
-        runs = db.prepare("SELECT count(*) AS n FROM runs WHERE status != 'skipped'").get().n;
+        runs = db.prepare("SELECT count(*) AS n FROM attempts WHERE status != 'skipped'").get().n;
         db.close();
       }
       info[name] = {

@@ -101,8 +101,12 @@ const store = openRunStore(${JSON.stringify(path.join(home, 'db', 'conductor.db'
 const t0 = performance.now();
 for (let i = 0; i < 20000; i++) {
   const now = Date.now();
-  const id = store.startAttempt({ run_id: 'r' + i, task: 't' + (i % 1000), attempt: 1, trigger: 'schedule', started_at: now, fire_at: now, pid: null, pid_start: null });
+  const run = { run_id: 'r' + i, task: 't' + (i % 1000), trigger: 'schedule' };
+  store.createRun({ ...run, state: 'running', source: 'daemon', requested_at: now, fire_at: now, deadline: null, payload: null, reason: null });
+  const id = store.startAttempt({ ...run, attempt: 1, started_at: now, fire_at: now, status: 'running' });
+  store.attemptStarted(id, 'local:' + (10000 + i) + ':17', null, now);
   store.finishAttempt(id, { status: 'success', finished_at: now + 1, exit_code: 0, signal: null, reason: null });
+  store.setRunState(run.run_id, 'success', { attempts: 1, finished_at: now + 1 });
 }
 console.log('runs/s', Math.round(20000 / ((performance.now() - t0) / 1000)));
 store.close();

@@ -8,6 +8,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   at(at: number, fn: () => void): () => void {
     const due = performance.now() + Math.max(0, at - Date.now());
     let handle: NodeJS.Timeout | undefined;

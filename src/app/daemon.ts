@@ -1,5 +1,6 @@
 // `start`: the long-running scheduler, as systemd runs it. One per home (a kernel lock);
-// recovers runs left by a dead daemon; SIGTERM/SIGINT drain and exit 0; SIGHUP reloads.
+// recovers runs left by a dead daemon and resumes the ones it left queued; SIGTERM/SIGINT drain
+// and exit 0; SIGHUP reloads. The engine takes requests; the cron source is what asks here.
 import fs from 'node:fs';
 import os from 'node:os';
 import type http from 'node:http';
@@ -10,16 +11,19 @@ import { createPinoLogger } from '../adapters/pinoLogger.js';
 import { createWebhookNotifier, type Notifier } from '../adapters/webhookNotifier.js';
 import { ConductorError, EXIT, isConductorError } from '../core/errors.js';
 import { notificationFor } from '../core/notify/notificationFor.js';
-import { formatInZone, resolveTimezone } from '../core/schedule/cron.js';
+import { formatInZone } from '../core/schedule/cron.js';
 import type { Config } from '../core/types.js';
 import { Scheduler } from '../engine/scheduler.js';
+import type { Logger } from '../ports/logger.js';
 import { composeEngine } from './compose.js';
-import { daemonLockPath } from './daemonState.js';
+import { daemonLockPath, type DaemonState } from './daemonState.js';
 import { ensureWritableDir } from './homeDirs.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
+import { readPidFile } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
-import { buildStatus } from './status.js';
+import { onStopSignals } from './signals.js';
+import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -29,18 +33,18 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   ensureWritableDir(paths.statusDir);
   const lock = acquireDaemonLock(daemonLockPath(paths));
   if (!lock) {
-    const pid = readPid(paths.pidFile);
+    const pid = readPidFile(paths.pidFile);
     throw new ConductorError(
       'DAEMON_RUNNING',
       `another daemon is already running on ${paths.home}${pid ? ` (pid ${pid})` : ''}; stop it first (SIGTERM), or use another --home`,
     );
   }
-  // Signals are taken from here on, so a SIGTERM during start-up (recovery) still stops cleanly.
-  let stopRequested: ((signal: NodeJS.Signals) => void) | null = null;
+  // Signals are taken from here on, so a SIGTERM during start-up (recovery) still stops cleanly;
+  // a second one while draining stops the runs at once.
+  let stopRequested: (signal: NodeJS.Signals) => void = () => {};
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => (stopRequested = resolve));
-  const onStop = (signal: NodeJS.Signals) => stopRequested?.(signal);
-  process.once('SIGTERM', onStop);
-  process.once('SIGINT', onStop);
+  let hurry: () => void = () => {};
+  const stopListening = onStopSignals((signal, count) => (count === 1 ? stopRequested(signal) : hurry()));
   let reloadNow: (() => void) | null = null;
   let reloadPending = false;
   const onHangup = () => (reloadNow ? reloadNow() : (reloadPending = true));
@@ -51,37 +55,39 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   process.on('uncaughtException', (error) => {
     logger.error({ err: error.message, stack: error.stack }, 'internal error; the daemon stops');
     logger.flush();
-    process.exit(1);
+    process.exit(EXIT.usage);
   });
-  const ctx = await composeEngine(paths, loaded.config, { logger, daemon: true });
+  let config = loaded.config;
+  const ctx = await composeEngine(paths, config, { logger, source: 'daemon' });
   const since = Date.now();
   writeFileAtomic(paths.pidFile, `${process.pid}\n`);
   ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion() });
+  const daemonState = (): DaemonState => ({ running: true, pid: process.pid, since: new Date(since).toISOString(), version: packageVersion() });
 
-  let notifier: Notifier | null = makeNotifier(loaded.config, logger);
-  const recovered = await recoverOrphans(ctx.store, ctx.health, loaded.config, logger);
-  let config = loaded.config;
+  let notifier: Notifier | null = makeNotifier(config, logger);
+  ctx.events.on('run.ended', (ending) => {
+    const message = notifier && notificationFor(ending, ending.previous, os.hostname(), ctx.clock.now());
+    if (message) notifier?.send(message);
+  });
+  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now());
   const prune = () => {
     const days = config.settings.task_history_retention_days;
     if (days <= 0) return;
-    const removed = ctx.store.prune(Date.now() - days * DAY_MS);
+    const removed = ctx.store.prune(ctx.clock.now() - days * DAY_MS);
     if (removed > 0) logger.info({ removed, days }, 'pruned old history');
   };
   prune();
   const pruneTimer = setInterval(prune, DAY_MS);
   pruneTimer.unref();
 
-  const scheduler = new Scheduler(ctx, config, {
-    onRunEnd: (result, previous) => {
-      const message = notifier && notificationFor(result, previous, os.hostname(), Date.now());
-      if (message) notifier?.send(message);
-    },
-  });
+  const scheduler = new Scheduler(ctx, config);
+  const { engine, cron } = scheduler;
+  const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events);
   banner(paths, loaded.shown, config, logger, recovered);
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
   scheduler.start();
-  for (const fire of scheduler.upcoming(5)) {
-    const zone = resolveTimezone(config.tasks.find((t) => t.name === fire.task)?.timezone ?? null, config.settings.timezone);
+  for (const fire of cron.upcoming(5)) {
+    const zone = engine.tasks.entries.get(fire.task)?.timezone ?? 'UTC';
     logger.info({ task: fire.task, at: formatInZone(fire.at, zone) }, 'next fire');
   }
 
@@ -90,8 +96,8 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     server = await serveStatus(
       config.settings.http,
       {
-        health: () => ({ status: 'ok', pid: process.pid, since: new Date(since).toISOString(), running: scheduler.activeRuns }),
-        status: () => buildStatus(paths, Date.now()),
+        health: () => ({ status: 'ok', pid: process.pid, since: new Date(since).toISOString(), running: engine.runningCount }),
+        status: () => live.report(ctx.clock.now()),
       },
       logger,
     ).catch((error: Error) => {
@@ -100,7 +106,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     });
   }
 
-  const reload = () => {
+  reloadNow = () => {
     try {
       const next = loadConfig(paths.config);
       config = next.config;
@@ -113,22 +119,21 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       logger.error({ problems: lines.slice(1).map((l) => l.trim()) }, `config reload refused, keeping the old config: ${lines[0]}`);
     }
   };
+  if (reloadPending) reloadNow();
 
-  reloadNow = reload;
-  if (reloadPending) reload();
   const signal = await stopSignal;
   process.off('SIGHUP', onHangup);
-  // A second signal while draining stops the runs at once.
-  const hurry = () => {
+  const reason = `the daemon stopped (${signal})`;
+  hurry = () => {
     logger.warn({}, 'second signal: stopping every run now');
-    void scheduler.stop('the daemon was told twice to stop');
+    engine.interruptAll(`interrupted: the daemon was told twice to stop`);
   };
-  process.on('SIGTERM', hurry);
-  process.on('SIGINT', hurry);
-  logger.info({ signal, running: scheduler.activeRuns, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
-  await scheduler.stop(`the daemon stopped (${signal})`);
+  logger.info({ signal, running: engine.runningCount, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
+  await scheduler.stop(reason);
+  stopListening();
   server?.close();
   await notifier?.settle();
+  await ctx.executor.close();
   await ctx.health.flush();
   ctx.store.setDaemonInfo(null);
   ctx.store.close();
@@ -139,12 +144,12 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   return EXIT.ok;
 }
 
-function makeNotifier(config: Config, logger: ReturnType<typeof createPinoLogger>): Notifier | null {
+function makeNotifier(config: Config, logger: Logger): Notifier | null {
   const { enable_notifications: enabled, notification_webhook: url } = config.settings;
   return enabled && url ? createWebhookNotifier(url, logger) : null;
 }
 
-function banner(paths: HomePaths, shown: string, config: Config, logger: ReturnType<typeof createPinoLogger>, recovered: number): void {
+function banner(paths: HomePaths, shown: string, config: Config, logger: Logger, recovered: number): void {
   const enabled = config.tasks.filter((t) => t.enabled).length;
   logger.info(
     { version: packageVersion(), pid: process.pid, home: paths.home, config: shown, tasks: config.tasks.length, enabled },
@@ -152,13 +157,3 @@ function banner(paths: HomePaths, shown: string, config: Config, logger: ReturnT
   );
   if (recovered > 0) logger.warn({ runs: recovered }, 'runs left running by a previous daemon were marked interrupted');
 }
-
-function readPid(file: string): number | null {
-  try {
-    const text = fs.readFileSync(file, 'utf8').trim();
-    return /^\d+$/.test(text) ? Number(text) : null;
-  } catch {
-    return null;
-  }
-}
-

@@ -1,9 +1,9 @@
 // Whether a daemon runs on a home, and since when: the lock says if, the database says who.
-import fs from 'node:fs';
 import path from 'node:path';
 import { isDaemonLockHeld } from '../adapters/daemonLock.js';
 import type { RunStore } from '../ports/runStore.js';
 import type { HomePaths } from './paths.js';
+import { readPidFile } from './pidFile.js';
 
 export interface DaemonState {
   running: boolean;
@@ -20,23 +20,11 @@ export function readDaemonState(paths: HomePaths, store: RunStore): DaemonState 
   const running = isDaemonLockHeld(daemonLockPath(paths));
   if (!running) return { running: false, pid: null, since: null, version: null };
   const info = store.getDaemonInfo();
-  let pid = info?.pid ?? null;
-  if (pid === null) {
-    const text = safeRead(paths.pidFile);
-    pid = text && /^\d+$/.test(text.trim()) ? Number(text.trim()) : null;
-  }
+  const pid = info?.pid ?? readPidFile(paths.pidFile);
   return {
     running: true,
     pid,
     since: info ? new Date(info.since).toISOString() : null,
     version: info?.version ?? null,
   };
-}
-
-function safeRead(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
 }

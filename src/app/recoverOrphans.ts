@@ -1,54 +1,52 @@
-// After a daemon died (kill -9, power cut), its attempts are still `running` in the history.
-// At the next start they are marked interrupted, and their process groups, if still alive and
-// really theirs (same pid and start time), are stopped. Attempts of a live foreground `run`
-// (their owner process is alive) are left alone.
+// After a conductor died (kill -9, power cut), its attempts are still `running` in the history.
+// The next daemon (and any later command that opens the history for writing) marks them
+// interrupted, and asks the executor to stop what they left running (their process group, if it
+// is really theirs). Attempts and runs of a live conductor (a foreground `run` going on) are left
+// alone. Runs of a dead foreground command that never started are recorded skipped; queued and
+// waiting runs of a dead daemon are left for the next daemon to resume.
 import { isSameProcess } from '../adapters/process/procfs.js';
 import { healthTimestamp } from '../core/health.js';
 import type { Config } from '../core/types.js';
+import type { Executor } from '../ports/executor.js';
 import type { HealthStore } from '../ports/healthWriter.js';
 import type { Logger } from '../ports/logger.js';
 import type { RunStore } from '../ports/runStore.js';
 
-export async function recoverOrphans(store: RunStore, health: HealthStore, config: Config, logger: Logger): Promise<number> {
-  const orphans = store.orphans().filter((row) => row.owner_pid === null || !isSameProcess(row.owner_pid, row.owner_start));
+export async function recoverOrphans(
+  store: RunStore,
+  health: HealthStore,
+  executor: Executor,
+  config: Config,
+  logger: Logger,
+  now: () => number,
+): Promise<number> {
+  const dead = (owner: { owner_pid: number | null; owner_start: number | null }) =>
+    owner.owner_pid === null || !isSameProcess(owner.owner_pid, owner.owner_start);
+  const orphans = store.orphans().filter(dead);
   for (const row of orphans) {
     let exitCode: number | null = null;
-    if (row.pid !== null && isSameProcess(row.pid, row.pid_start)) {
+    if (row.handle !== null) {
       const grace = config.tasks.find((t) => t.name === row.task)?.kill_grace ?? 10;
-      exitCode = await stopGroup(row.pid, grace);
-      logger.warn({ task: row.task, run_id: row.run_id, pid: row.pid }, 'stopped the process group of a run left by a dead daemon');
+      exitCode = await executor.recover(row.handle, grace * 1000);
+      if (exitCode !== null) logger.warn({ task: row.task, run_id: row.run_id, handle: row.handle }, 'stopped what a run left by a dead conductor was still running');
     }
-    const now = Date.now();
-    store.markInterrupted(row.id, now, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found at start-up`);
-    health.write(row.task, { status: 'interrupted', timestamp: healthTimestamp(now), exit_code: exitCode });
+    const at = now();
+    store.markInterrupted(row.id, at, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found at start-up`);
+    health.write(row.task, { status: 'interrupted', timestamp: healthTimestamp(at), exit_code: exitCode });
     logger.warn({ task: row.task, run_id: row.run_id, attempt: row.attempt }, 'marked a run left running as interrupted');
+  }
+  // Runs between attempts (waiting to retry) when their conductor died, and never-started runs of a dead foreground command.
+  for (const run of store.openRuns().filter(dead)) {
+    const at = now();
+    if (run.state === 'running' || run.state === 'retrying') {
+      store.setRunState(run.run_id, 'interrupted', { reason: `the conductor (pid ${run.owner_pid ?? '?'}) stopped while this run was going`, finished_at: at });
+    } else if (run.source === 'foreground') {
+      const reason = `not started: the command that asked for it (pid ${run.owner_pid ?? '?'}) ended`;
+      const rowId = store.firstRowOf(run.run_id);
+      if (rowId !== null) store.finishAttempt(rowId, { status: 'skipped', finished_at: at, exit_code: null, signal: null, reason });
+      store.setRunState(run.run_id, 'skipped', { reason, finished_at: at });
+    }
   }
   await health.flush();
   return orphans.length;
-}
-
-/** SIGTERM to the group, SIGKILL after the grace; the exit code the contract records for it. */
-async function stopGroup(pgid: number, graceSeconds: number): Promise<number> {
-  const alive = () => {
-    try {
-      process.kill(-pgid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  try {
-    process.kill(-pgid, 'SIGTERM');
-  } catch {
-    return 143;
-  }
-  const deadline = Date.now() + graceSeconds * 1000;
-  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!alive()) return 143;
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    // gone in between
-  }
-  return 137;
 }

@@ -1,7 +1,7 @@
 // The health file's one line, `status:timestamp:exit_code`, written and read back.
 import type { Health, RunStatus } from './types.js';
 
-const STATUSES: ReadonlySet<string> = new Set(['running', 'success', 'failed', 'timeout', 'skipped', 'interrupted']);
+const STATUSES: ReadonlySet<string> = new Set(['running', 'success', 'failed', 'timeout', 'skipped', 'interrupted', 'cancelled']);
 
 /** ISO 8601 UTC to the second, as in the contract's example `2025-06-02T10:00:00Z`. */
 export function healthTimestamp(ms: number): string {

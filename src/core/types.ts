@@ -8,9 +8,26 @@
 //   Attempt   - one process started for a run; every attempt is a history row.
 //   Watermark - the last fire instant a task has been dealt with, persisted so a restart
 //               neither loses nor repeats a fire.
+//   Request   - the one way into the scheduler: a source (cron, a dependency, catch-up, run --all,
+//               the API, a webhook, a watched file) asks for a run of a task; the run is a row from
+//               that moment on, so a queued or waiting run survives a restart.
 
-export type RunStatus = 'running' | 'success' | 'failed' | 'timeout' | 'skipped' | 'interrupted';
-export type Trigger = 'schedule' | 'dependency' | 'catch_up' | 'manual' | 'once';
+/** The status of a history row (an attempt, or a run that never got one). */
+export type RunStatus =
+  | 'queued'
+  | 'awaiting_approval'
+  | 'running'
+  | 'success'
+  | 'failed'
+  | 'timeout'
+  | 'skipped'
+  | 'interrupted'
+  | 'cancelled';
+/** How a run ended for good. */
+export type FinalStatus = 'success' | 'failed' | 'timeout' | 'skipped' | 'interrupted' | 'cancelled';
+/** Where a run is in its life: its row in `runs`. `waiting` is a scheduled fire waiting on a dependency. */
+export type RunState = 'queued' | 'waiting' | 'awaiting_approval' | 'running' | 'retrying' | FinalStatus;
+export type Trigger = 'schedule' | 'dependency' | 'catch_up' | 'manual' | 'once' | 'watch' | 'webhook' | 'api';
 export type RetryBackoff = 'fixed' | 'linear' | 'exponential';
 export type ConcurrencyPolicy = 'forbid' | 'allow' | 'replace';
 

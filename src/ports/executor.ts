@@ -1,44 +1,65 @@
-// Starting a task's process: the engine says what to run, the adapter runs it.
-export interface ProcessSpec {
+// Running one attempt of a task somewhere: the engine says what to run and where its output
+// goes, and gets back how it ended. No pid, no process: a local process group is one adapter, a
+// job on a worker machine another. Stopping is an AbortSignal; timeouts and the SIGTERM ->
+// SIGKILL escalation are the adapter's, so the engine never sees how a process is stopped.
+import type { Trigger } from '../core/types.js';
+
+export interface AttemptSpec {
+  run_id: string;
+  task: string;
+  attempt: number;
+  trigger: Trigger;
   command: string;
+  /** Absolute working directory (resolved against the home by the engine). */
   cwd: string;
   env: Record<string, string>;
-  /** An open file descriptor that receives both stdout and stderr. */
-  outputFd: number;
-  /**
-   * The path of the file `outputFd` is open on, for adapters that start the process in another
-   * process and so cannot hand it the descriptor (the spawn helper opens it for appending).
-   */
-  outputPath?: string;
+  timeoutMs: number;
+  killGraceMs: number;
+  /** Where stdout and stderr go: an fd open for appending on the task log, and a path to that same open file. */
+  output: { fd: number; path: string };
+  /** Aborted: stop the attempt (the group gets SIGTERM, then SIGKILL after killGraceMs). */
+  signal: AbortSignal;
+  /** Aborted: SIGKILL now (an operator insisted). */
+  killSignal?: AbortSignal;
+  /** The queue a remote executor sends it to (`default` when the task names none). */
+  queue?: string;
 }
 
-export interface ProcessExit {
-  /** The process's exit code, or null when a signal ended it. */
+/** Said once the attempt is really running (its process exists, or a worker took it). */
+export interface AttemptStarted {
+  /** An opaque handle the same executor can later `recover` from (e.g. `local:PID:STARTTICKS`). */
+  handle: string | null;
+  /** Who runs it, for people: `pid 1234` or `worker gpu-1`. */
+  label: string;
+  /** The worker's name for a remote attempt, null for a local one. */
+  worker: string | null;
+}
+
+export interface AttemptEnd {
+  /** The process's exit code, or null when a signal ended it (or it never started). */
   exitCode: number | null;
   /** The name of the signal that ended it, e.g. `SIGTERM`. */
   signal: string | null;
-  /** Set when the process could not be started at all (spawn error). */
+  /** Set when the command could not be started at all. */
   startError: string | null;
-}
-
-export interface RunningProcess {
-  /** The process id, which leads the process group; -1 until `ready` resolves, or when it could not start. */
-  pid: number;
-  /** The process start time as the kernel knows it (clock ticks since boot), to tell a recycled pid. */
-  startTicks: number | null;
-  /**
-   * Resolves (never rejects) once `pid` and `startTicks` are set or the start has failed. Absent
-   * when the adapter knows them as soon as `start()` returns.
-   */
-  ready?: Promise<void>;
-  /** Resolves when the process has exited. */
-  exited: Promise<ProcessExit>;
-  /** Sends a signal to the process's whole group; false when no process of it was left. */
-  signalGroup(signal: NodeJS.Signals): boolean;
-  /** True while some process of the group is still alive. */
-  groupAlive(): boolean;
+  /** True when the adapter stopped it at its timeout. */
+  timedOut: boolean;
+  /** Set when the executor lost the attempt (its worker died): the reason, e.g. `worker w1 lost`. */
+  lost: string | null;
+  /** Processes of the attempt that escaped its process group and outlived it, described for the reason and log. */
+  escaped: string | null;
 }
 
 export interface Executor {
-  start(spec: ProcessSpec): RunningProcess;
+  /** Runs one attempt to its end. Never rejects: every failure is an AttemptEnd. */
+  run(spec: AttemptSpec, onStarted: (started: AttemptStarted) => void): Promise<AttemptEnd>;
+  /**
+   * Stops what an attempt left running when the conductor that started it died (a handle from
+   * `onStarted`). Resolves with the exit code to record, or null when nothing of it was left.
+   */
+  recover(handle: string, killGraceMs: number): Promise<number | null>;
+  /** True when attempts wait for a worker after dispatch (recorded `queued` until `onStarted`). */
+  readonly remote: boolean;
+  /** Releases what the executor holds (helper processes, connections). */
+  close(): Promise<void>;
 }

@@ -1,5 +1,36 @@
-// The history of runs: one row per attempt, one per skipped fire.
-import type { RunRecord, RunStatus, Trigger } from '../core/types.js';
+// The history: a row per run (`runs`: one request of a task, from the moment it is asked for)
+// and a row per attempt (`attempts`: what `history` lists; a run that never got an attempt, such
+// as a skipped fire or a run still queued, shows as one row there too).
+import type { RunRecord, RunState, RunStatus, Trigger } from '../core/types.js';
+
+/** Who asked for a run: the daemon resumes its own open runs after a restart, never a foreground command's. */
+export type RunSource = 'daemon' | 'foreground';
+
+export interface NewRun {
+  run_id: string;
+  task: string;
+  trigger: Trigger;
+  /** `running`: it starts at once (its first attempt row comes with it); else it waits, with a history row saying so. */
+  state: Extract<RunState, 'queued' | 'waiting' | 'awaiting_approval' | 'running'>;
+  source: RunSource;
+  requested_at: number;
+  fire_at: number | null;
+  /** Give up waiting at this instant (a scheduled fire waiting on a dependency: the task's next fire). */
+  deadline: number | null;
+  /** What the trigger hands to the run (a watched file, a webhook delivery), as JSON. */
+  payload: string | null;
+  /** Why it waits, for people (`waiting for dependency scan`). */
+  reason: string | null;
+}
+
+/** A run as stored. */
+export interface StoredRun extends Omit<NewRun, 'state'> {
+  state: RunState;
+  attempts: number;
+  finished_at: number | null;
+  owner_pid: number | null;
+  owner_start: number | null;
+}
 
 export interface AttemptStart {
   run_id: string;
@@ -7,10 +38,10 @@ export interface AttemptStart {
   attempt: number;
   trigger: Trigger;
   started_at: number;
-  /** The fire instant this run is for (ms), or null for manual and once runs. */
+  /** The fire instant this run is for (ms), or null for runs with no fire. */
   fire_at: number | null;
-  pid: number | null;
-  pid_start: number | null;
+  /** `running` for a local attempt; `queued` while a remote one waits for a worker. */
+  status: 'running' | 'queued';
 }
 
 export interface AttemptFinish {
@@ -25,20 +56,22 @@ export interface SkipRecord {
   run_id: string;
   task: string;
   trigger: Trigger;
+  source: RunSource;
   at: number;
   fire_at: number | null;
   reason: string;
 }
 
-/** A row left `running`, with what is needed to stop its process safely. */
+/** An attempt row left `running` or `queued`, with what is needed to stop what it left behind. */
 export interface OrphanAttempt {
   id: number;
   task: string;
   run_id: string;
   attempt: number;
+  status: RunStatus;
   started_at: number;
-  pid: number | null;
-  pid_start: number | null;
+  /** The executor's handle of the attempt (e.g. `local:PID:STARTTICKS`), or null if it never started. */
+  handle: string | null;
   /** The conductor process that started the attempt. */
   owner_pid: number | null;
   owner_start: number | null;
@@ -51,27 +84,48 @@ export interface DaemonInfo {
 }
 
 export interface RunStore {
-  /** Records an attempt as running; returns the row id. */
+  /**
+   * Records a new run. One that waits (queued, waiting, awaiting approval) also gets its first
+   * history row, whose id is returned; one that starts at once gets it with its first attempt (null).
+   */
+  createRun(run: NewRun): number | null;
+  /** Moves a run along its life; `finished_at` once it ended. */
+  setRunState(runId: string, state: RunState, details?: { reason?: string | null; attempts?: number; finished_at?: number | null }): void;
+  getRun(runId: string): StoredRun | null;
+  /** The id of a run's first history row while it has not started (queued, waiting, awaiting approval), or null. */
+  firstRowOf(runId: string): number | null;
+  /** This process takes over an open run an earlier process left (its rows now name this owner). */
+  adoptRun(runId: string): void;
+  /** Runs not ended (queued, waiting, awaiting approval, running, retrying), oldest first. */
+  openRuns(): StoredRun[];
+  /** Records an attempt (a retry, or a run that started without queueing); returns the row id. */
   startAttempt(start: AttemptStart): number;
-  /** Records the pid of an attempt once its process is started. */
-  setAttemptPid(id: number, pid: number, pidStart: number | null): void;
+  /** A queued row goes: it is now attempt 1, running (or queued at a remote executor) since `at`. */
+  dispatchAttempt(id: number, at: number, status: 'running' | 'queued'): void;
+  /** The executor says the attempt really runs: its handle, and the worker for a remote one. */
+  attemptStarted(id: number, handle: string | null, worker: string | null, at: number): void;
   finishAttempt(id: number, finish: AttemptFinish): void;
+  /** A fire or request that will not run: its run row and history row, `skipped`, in one go. */
   recordSkip(skip: SkipRecord): void;
   /** Newest first. */
   history(query: { task?: string; limit: number }): RunRecord[];
-  /** The latest attempt of a task that was a real run (not a skipped fire), or null. */
+  /** The latest attempt of a task that was a real run (not skipped, queued or awaiting approval), or null. */
   lastRun(task: string): RunRecord | null;
+  /** `lastRun` of each of these tasks (absent: never ran). */
+  lastRuns(tasks: readonly string[]): Map<string, RunRecord>;
+  /** A number that changes when another connection (another process) committed to the history. */
+  dataVersion(): number;
   /** The latest row of a task with this status, or null. */
   lastWithStatus(task: string, status: RunStatus): RunRecord | null;
   /** Rows of one run, by attempt. */
   runRows(runId: string): RunRecord[];
   /** Rows started at or after `since` (ms), oldest first. */
   since(since: number): RunRecord[];
-  /** Rows still `running` (the caller decides which are orphans: their owner is gone). */
+  /** Attempt rows still `running` or `queued` (the caller decides which are orphans: their owner is gone). */
   orphans(): OrphanAttempt[];
-  /** Marks a row left running as interrupted. */
+  /** Ends an attempt row left behind (and, if it was its run's last word, the run) as interrupted. */
   markInterrupted(id: number, at: number, exitCode: number | null, reason: string): void;
-  /** Deletes rows started before `before` (ms); returns how many. */
+  /** Deletes rows started before `before` (ms); returns how many history rows. */
   prune(before: number): number;
   /** The persisted watermark of a task: the last fire instant dealt with (ms). */
   getWatermark(task: string): number | null;

@@ -2,6 +2,7 @@
 // crash recovery, reload, a second daemon, and tasks that misbehave.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
@@ -149,6 +150,30 @@ describe('the daemon', () => {
     expect((await exitOf(daemon)).code).toBe(0);
   });
 
+  it('answers GET /status from its live state: an emptied config (a save in progress) or a refused reload cannot stop it', async () => {
+    const port = await freePort();
+    const home = makeHome({
+      tasks: [{ name: 'tick', command: 'true', schedule: everySecond }],
+      settings: { http: { enabled: true, port } },
+    });
+    const daemon = startDaemon(home);
+    await waitFor(() => rows(home).some((r) => r.task === 'tick' && r.status === 'success'), 'tick to run');
+    fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), '');
+    const during = await fetch(`http://127.0.0.1:${port}/status`);
+    expect(during.status).toBe(200);
+    const report = (await during.json()) as { tasks: { name: string; last_run: { status: string } | null }[]; daemon: { pid: number } };
+    expect(report.daemon.pid).toBe(daemon.pid);
+    expect(report.tasks.map((t) => t.name)).toEqual(['tick']);
+    daemon.kill('SIGHUP');
+    await waitFor(() => daemon.output().includes('config reload refused'), 'the refusal');
+    for (let i = 0; i < 20; i++) expect((await fetch(`http://127.0.0.1:${port}/status`)).status).toBe(200);
+    expect(daemon.exitCode).toBeNull();
+    const ticks = rows(home).filter((r) => r.task === 'tick').length;
+    await waitFor(() => rows(home).filter((r) => r.task === 'tick').length >= ticks + 2, 'tick to keep firing');
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+  });
+
   it('refuses to start on a bad config, exit 1, nothing started', () => {
     const home = makeHome({ tasks: [{ name: 'a', command: 'true', schedule: 'nope' }] });
     const result = runCli(['start'], { home });
@@ -159,3 +184,15 @@ describe('the daemon', () => {
 });
 
 void execFileSync;
+
+/** A port nothing listens on right now (the kernel picks it; released before the daemon binds it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -24,6 +24,10 @@ export class FakeClock implements Clock {
     return this.wall;
   }
 
+  monotonic(): number {
+    return this.mono;
+  }
+
   at(at: number, fn: () => void): () => void {
     const timer: Timer = { dueMono: this.mono + Math.max(0, at - this.wall), fn, seq: this.seq++, cancelled: false };
     this.timers.push(timer);
@@ -34,7 +38,7 @@ export class FakeClock implements Clock {
 
   /** Lets promise chains settle (processes "exit", runs get recorded). */
   async settle(): Promise<void> {
-    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Advances both clocks by `ms`, firing every timer due on the way, in order. */
@@ -50,8 +54,10 @@ export class FakeClock implements Clock {
         }
       }
       if (!next) break;
-      this.wall += next.dueMono - this.mono;
-      this.mono = next.dueMono;
+      if (next.dueMono > this.mono) {
+        this.wall += next.dueMono - this.mono;
+        this.mono = next.dueMono;
+      }
       next.cancelled = true;
       next.fn();
       await this.settle();
@@ -59,6 +65,16 @@ export class FakeClock implements Clock {
     this.wall += endMono - this.mono;
     this.mono = endMono;
     await this.settle();
+  }
+
+  /**
+   * Both clocks advance by `ms`, but no timer runs until the end: the event loop was blocked
+   * (a slow request), so every timer due meanwhile fires late, at once.
+   */
+  async advanceBlocked(ms: number): Promise<void> {
+    this.wall += ms;
+    this.mono += ms;
+    await this.advance(0);
   }
 
   async advanceTo(wall: number | string): Promise<void> {

@@ -25,13 +25,15 @@ export interface Row {
   fire_at: number | null;
 }
 
-/** Every history row of a home, oldest first (read-only; the CLI or daemon may be writing). */
+/** Every history row (attempt) of a home, oldest first (read-only; the CLI or daemon may be writing). */
 export function rows(home: string): Row[] {
   const file = `${home}/status/conductor.db`;
   if (!fs.existsSync(file)) return [];
   const db = new Database(file, { readonly: true, timeout: 5000 });
   try {
-    return db.prepare('SELECT * FROM runs ORDER BY id').all() as Row[];
+    const all = db.prepare('SELECT * FROM attempts ORDER BY id').all() as (Row & { handle: string | null })[];
+    // A local attempt's handle is `local:PID:STARTTICKS`.
+    return all.map((row) => ({ ...row, pid: row.handle?.startsWith('local:') ? Number(row.handle.split(':')[1]) : row.pid }));
   } catch {
     return [];
   } finally {

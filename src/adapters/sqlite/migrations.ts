@@ -38,6 +38,50 @@ const MIGRATIONS: readonly string[] = [
     version TEXT    NOT NULL
   );
   `,
+  // 2: runs are rows. The history table of attempts becomes `attempts`; a run (one request of a
+  // task: a fire, a dependency trigger, a run by hand) is a row in `runs` from the moment it is
+  // asked for, so a queued or waiting run survives a restart. Existing history is kept: one run
+  // row per run id, its state the status of its last attempt.
+  `
+  ALTER TABLE runs RENAME TO attempts;
+  DROP INDEX runs_by_task;
+  DROP INDEX runs_by_time;
+  DROP INDEX runs_by_run_id;
+  DROP INDEX runs_running;
+  ALTER TABLE attempts ADD COLUMN handle TEXT;
+  ALTER TABLE attempts ADD COLUMN worker TEXT;
+  UPDATE attempts SET handle = 'local:' || pid || ':' || coalesce(pid_start, '') WHERE pid IS NOT NULL AND status = 'running';
+  CREATE INDEX attempts_by_task   ON attempts (task, started_at DESC, id DESC);
+  CREATE INDEX attempts_by_time   ON attempts (started_at DESC, id DESC);
+  CREATE INDEX attempts_by_run_id ON attempts (run_id, attempt);
+  CREATE INDEX attempts_open      ON attempts (status) WHERE status IN ('running', 'queued', 'awaiting_approval');
+  CREATE TABLE runs (
+    run_id       TEXT    PRIMARY KEY,
+    task         TEXT    NOT NULL,
+    trigger      TEXT    NOT NULL,
+    state        TEXT    NOT NULL,
+    source       TEXT    NOT NULL,
+    requested_at INTEGER NOT NULL,
+    fire_at      INTEGER,
+    deadline     INTEGER,
+    payload      TEXT,
+    reason       TEXT,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    finished_at  INTEGER,
+    owner_pid    INTEGER,
+    owner_start  INTEGER
+  ) WITHOUT ROWID;
+  INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, reason, attempts, finished_at, owner_pid, owner_start)
+    SELECT a.run_id, a.task, a.trigger, a.status,
+           CASE WHEN a.trigger IN ('manual', 'once') THEN 'foreground' ELSE 'daemon' END,
+           (SELECT MIN(b.started_at) FROM attempts b WHERE b.run_id = a.run_id),
+           a.fire_at, a.reason, CASE WHEN a.status = 'skipped' THEN 0 ELSE a.attempt END, a.finished_at, a.owner_pid, a.owner_start
+    FROM attempts a
+    WHERE a.id = (SELECT MAX(c.id) FROM attempts c WHERE c.run_id = a.run_id);
+  CREATE INDEX runs_open ON runs (state) WHERE state IN ('queued', 'waiting', 'awaiting_approval', 'running', 'retrying');
+  CREATE INDEX runs_by_task ON runs (task, requested_at DESC);
+  CREATE INDEX runs_by_requested ON runs (requested_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,14 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConductorError } from '../../core/errors.js';
-import type { RunRecord, RunStatus, Trigger } from '../../core/types.js';
+import type { RunRecord, RunState, RunStatus, Trigger } from '../../core/types.js';
 import type {
   AttemptFinish,
   AttemptStart,
   DaemonInfo,
+  NewRun,
   OrphanAttempt,
   RunStore,
   SkipRecord,
+  StoredRun,
 } from '../../ports/runStore.js';
 import { processStartTicks } from '../process/procfs.js';
 import { migrate } from './migrations.js';
@@ -64,7 +66,7 @@ export function openRunStore(file: string, options: OpenOptions = { create: true
       db = new Database(file, { timeout: 10_000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      // Checkpoint (and fsync) every ~16 MB of WAL rather than every ~4 MB: a run writes three
+      // Checkpoint (and fsync) every ~16 MB of WAL rather than every ~4 MB: a run writes a few
       // small commits, and each checkpoint's fsync stalls them. SQLite also checkpoints when
       // the last connection closes.
       db.pragma('wal_autocheckpoint = 4000');
@@ -88,49 +90,92 @@ export function databaseError(file: string, error: unknown): ConductorError {
   return new ConductorError('DATABASE', `${file}: history database: ${reason}`, { cause: error });
 }
 
+/** History rows that are not real runs: `lastRun` passes over them. */
+const NOT_A_RUN = "'skipped', 'queued', 'awaiting_approval'";
+const OPEN_STATES = "'queued', 'waiting', 'awaiting_approval', 'running', 'retrying'";
+const RUN_COLUMNS =
+  'run_id, task, trigger, state, source, requested_at, fire_at, deadline, payload, reason, attempts, finished_at, owner_pid, owner_start';
+
 class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly statements;
 
-  /** This process, recorded on every attempt it starts, so a later daemon can tell whose rows are orphans. */
+  /** This process, recorded on every run and attempt it starts, so a later one can tell whose rows are orphans. */
   private readonly owner = { owner_pid: process.pid, owner_start: processStartTicks(process.pid) };
 
   constructor(db: Database.Database) {
     this.db = db;
     this.statements = {
-      start: db.prepare(
-        `INSERT INTO runs (run_id, task, attempt, trigger, status, started_at, fire_at, pid, pid_start, owner_pid, owner_start)
-         VALUES (@run_id, @task, @attempt, @trigger, 'running', @started_at, @fire_at, @pid, @pid_start, @owner_pid, @owner_start)`,
+      createRun: db.prepare(
+        `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, deadline, payload, reason, owner_pid, owner_start)
+         VALUES (@run_id, @task, @trigger, @state, @source, @requested_at, @fire_at, @deadline, @payload, @reason, @owner_pid, @owner_start)`,
       ),
-      setPid: db.prepare('UPDATE runs SET pid = ?, pid_start = ? WHERE id = ?'),
+      firstRow: db.prepare(
+        `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, fire_at, reason, owner_pid, owner_start)
+         VALUES (@run_id, @task, 1, @trigger, @status, @requested_at, @fire_at, @reason, @owner_pid, @owner_start)`,
+      ),
+      setRunState: db.prepare(
+        `UPDATE runs SET state = @state,
+           reason = CASE WHEN @set_reason THEN @reason ELSE reason END,
+           attempts = coalesce(@attempts, attempts),
+           finished_at = coalesce(@finished_at, finished_at)
+         WHERE run_id = @run_id`,
+      ),
+      getRun: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
+      firstRowOf: db.prepare(
+        `SELECT id FROM attempts WHERE run_id = ? AND attempt = 1 AND status IN ('queued', 'awaiting_approval') ORDER BY id LIMIT 1`,
+      ),
+      openRuns: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE state IN (${OPEN_STATES}) ORDER BY requested_at, run_id`),
+      start: db.prepare(
+        `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, fire_at, owner_pid, owner_start)
+         VALUES (@run_id, @task, @attempt, @trigger, @status, @started_at, @fire_at, @owner_pid, @owner_start)`,
+      ),
+      dispatch: db.prepare(
+        'UPDATE attempts SET status = @status, started_at = @at, reason = NULL, owner_pid = @owner_pid, owner_start = @owner_start WHERE id = @id',
+      ),
+      adoptRun: db.prepare('UPDATE runs SET owner_pid = @owner_pid, owner_start = @owner_start WHERE run_id = @run_id'),
+      started: db.prepare(
+        `UPDATE attempts SET status = 'running', handle = ?, worker = ?,
+           started_at = CASE WHEN status = 'queued' THEN ? ELSE started_at END
+         WHERE id = ?`,
+      ),
       finish: db.prepare(
-        `UPDATE runs SET status = @status, finished_at = @finished_at, exit_code = @exit_code, signal = @signal,
+        `UPDATE attempts SET status = @status, finished_at = @finished_at, exit_code = @exit_code, signal = @signal,
            duration_ms = MAX(0, @finished_at - started_at), reason = @reason
          WHERE id = @id`,
       ),
+      skipRun: db.prepare(
+        `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, reason, finished_at, owner_pid, owner_start)
+         VALUES (@run_id, @task, @trigger, 'skipped', @source, @at, @fire_at, @reason, @at, @owner_pid, @owner_start)`,
+      ),
       skip: db.prepare(
-        `INSERT INTO runs (run_id, task, attempt, trigger, status, started_at, finished_at, duration_ms, reason, fire_at)
+        `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, finished_at, duration_ms, reason, fire_at)
          VALUES (@run_id, @task, 1, @trigger, 'skipped', @at, @at, 0, @reason, @fire_at)`,
       ),
-      historyAll: db.prepare(`SELECT ${COLUMNS} FROM runs ORDER BY started_at DESC, id DESC LIMIT ?`),
-      historyTask: db.prepare(`SELECT ${COLUMNS} FROM runs WHERE task = ? ORDER BY started_at DESC, id DESC LIMIT ?`),
+      historyAll: db.prepare(`SELECT ${COLUMNS} FROM attempts ORDER BY started_at DESC, id DESC LIMIT ?`),
+      historyTask: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE task = ? ORDER BY started_at DESC, id DESC LIMIT ?`),
       lastRun: db.prepare(
-        `SELECT ${COLUMNS} FROM runs WHERE task = ? AND status != 'skipped' ORDER BY started_at DESC, id DESC LIMIT 1`,
+        `SELECT ${COLUMNS} FROM attempts WHERE task = ? AND status NOT IN (${NOT_A_RUN}) ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
       lastWithStatus: db.prepare(
-        `SELECT ${COLUMNS} FROM runs WHERE task = ? AND status = ? ORDER BY started_at DESC, id DESC LIMIT 1`,
+        `SELECT ${COLUMNS} FROM attempts WHERE task = ? AND status = ? ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
-      runRows: db.prepare(`SELECT ${COLUMNS} FROM runs WHERE run_id = ? ORDER BY attempt, id`),
-      since: db.prepare(`SELECT ${COLUMNS} FROM runs WHERE started_at >= ? ORDER BY started_at, id`),
+      runRows: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE run_id = ? ORDER BY attempt, id`),
+      since: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE started_at >= ? ORDER BY started_at, id`),
       orphans: db.prepare(
-        `SELECT id, task, run_id, attempt, started_at, pid, pid_start, owner_pid, owner_start
-         FROM runs WHERE status = 'running' ORDER BY id`,
+        `SELECT id, task, run_id, attempt, status, started_at, handle, owner_pid, owner_start
+         FROM attempts WHERE status = 'running' ORDER BY id`,
       ),
       interrupt: db.prepare(
-        `UPDATE runs SET status = 'interrupted', finished_at = @at, exit_code = @exit_code, reason = @reason,
+        `UPDATE attempts SET status = 'interrupted', finished_at = @at, exit_code = @exit_code, reason = @reason,
            duration_ms = MAX(0, @at - started_at) WHERE id = @id AND status = 'running'`,
       ),
-      prune: db.prepare(`DELETE FROM runs WHERE started_at < ? AND status != 'running'`),
+      interruptRun: db.prepare(
+        `UPDATE runs SET state = 'interrupted', finished_at = @at, reason = @reason
+         WHERE run_id = (SELECT run_id FROM attempts WHERE id = @id) AND state IN ('running', 'retrying')`,
+      ),
+      prune: db.prepare(`DELETE FROM attempts WHERE started_at < ? AND status NOT IN ('running', 'queued', 'awaiting_approval')`),
+      pruneRuns: db.prepare(`DELETE FROM runs WHERE requested_at < ? AND state NOT IN (${OPEN_STATES})`),
       getWatermark: db.prepare('SELECT fire_at FROM watermarks WHERE task = ?'),
       setWatermark: db.prepare(
         `INSERT INTO watermarks (task, fire_at) VALUES (?, ?)
@@ -145,12 +190,52 @@ class SqliteRunStore implements RunStore {
     };
   }
 
+  createRun(run: NewRun): number | null {
+    const row = { ...run, ...this.owner };
+    this.statements.createRun.run(row);
+    if (run.state === 'running') return null;
+    const status = run.state === 'awaiting_approval' ? 'awaiting_approval' : 'queued';
+    return Number(this.statements.firstRow.run({ ...row, status }).lastInsertRowid);
+  }
+
+  setRunState(runId: string, state: RunState, details: { reason?: string | null; attempts?: number; finished_at?: number | null } = {}): void {
+    this.statements.setRunState.run({
+      run_id: runId,
+      state,
+      set_reason: details.reason === undefined ? 0 : 1,
+      reason: details.reason ?? null,
+      attempts: details.attempts ?? null,
+      finished_at: details.finished_at ?? null,
+    });
+  }
+
+  getRun(runId: string): StoredRun | null {
+    return (this.statements.getRun.get(runId) as StoredRun | undefined) ?? null;
+  }
+
+  firstRowOf(runId: string): number | null {
+    const row = this.statements.firstRowOf.get(runId) as { id: number } | undefined;
+    return row ? row.id : null;
+  }
+
+  openRuns(): StoredRun[] {
+    return this.statements.openRuns.all() as StoredRun[];
+  }
+
   startAttempt(start: AttemptStart): number {
     return Number(this.statements.start.run({ ...start, ...this.owner }).lastInsertRowid);
   }
 
-  setAttemptPid(id: number, pid: number, pidStart: number | null): void {
-    this.statements.setPid.run(pid, pidStart, id);
+  dispatchAttempt(id: number, at: number, status: 'running' | 'queued'): void {
+    this.statements.dispatch.run({ id, at, status, ...this.owner });
+  }
+
+  adoptRun(runId: string): void {
+    this.statements.adoptRun.run({ run_id: runId, ...this.owner });
+  }
+
+  attemptStarted(id: number, handle: string | null, worker: string | null, at: number): void {
+    this.statements.started.run(handle, worker, at, id);
   }
 
   finishAttempt(id: number, finish: AttemptFinish): void {
@@ -158,7 +243,10 @@ class SqliteRunStore implements RunStore {
   }
 
   recordSkip(skip: SkipRecord): void {
-    this.statements.skip.run(skip);
+    this.batch(() => {
+      this.statements.skipRun.run({ ...skip, ...this.owner });
+      this.statements.skip.run(skip);
+    });
   }
 
   history(query: { task?: string; limit: number }): RunRecord[] {
@@ -173,6 +261,19 @@ class SqliteRunStore implements RunStore {
   lastRun(task: string): RunRecord | null {
     const row = this.statements.lastRun.get(task) as Row | undefined;
     return row ? toRecord(row) : null;
+  }
+
+  lastRuns(tasks: readonly string[]): Map<string, RunRecord> {
+    const found = new Map<string, RunRecord>();
+    for (const task of tasks) {
+      const row = this.statements.lastRun.get(task) as Row | undefined;
+      if (row) found.set(task, toRecord(row));
+    }
+    return found;
+  }
+
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   lastWithStatus(task: string, status: RunStatus): RunRecord | null {
@@ -193,11 +294,17 @@ class SqliteRunStore implements RunStore {
   }
 
   markInterrupted(id: number, at: number, exitCode: number | null, reason: string): void {
-    this.statements.interrupt.run({ id, at, exit_code: exitCode, reason });
+    this.batch(() => {
+      this.statements.interruptRun.run({ id, at, reason });
+      this.statements.interrupt.run({ id, at, exit_code: exitCode, reason });
+    });
   }
 
   prune(before: number): number {
-    return this.statements.prune.run(before).changes;
+    return this.batch(() => {
+      this.statements.pruneRuns.run(before);
+      return this.statements.prune.run(before).changes;
+    });
   }
 
   getWatermark(task: string): number | null {

@@ -15,8 +15,8 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 status', 'a table on a terminal')
       .example("$0 status --json | jq '.recent_results'", 'the latest runs as JSON'),
   handler: async (argv) => {
-    const { buildStatus } = await import('../../app/status.js');
-    const report = buildStatus(pathsFrom(argv), Date.now());
+    const { coldStatus } = await import('../../app/status/coldStatus.js');
+    const report = coldStatus(pathsFrom(argv), Date.now());
     if (wantJson(argv)) {
       printJson(report);
       return;

@@ -1,27 +1,30 @@
 // Progress lines of a foreground run, for people.
-import type { RunEvent } from '../../engine/context.js';
-import type { DagOutcome } from '../../engine/runDag.js';
+import type { DagOutcome } from '../../engine/dagSession.js';
+import type { RunEvent } from '../../engine/events.js';
 import { formatDuration } from './table.js';
 
 export function renderRunEvent(event: RunEvent): string {
   switch (event.type) {
-    case 'attempt-start':
-      return `-> ${event.task}: started (run ${event.run_id}, attempt ${event.attempt}, pid ${event.pid})\n`;
-    case 'attempt-end': {
+    case 'attempt.started':
+      return `-> ${event.task}: started (run ${event.run_id}, attempt ${event.attempt}, ${event.label})\n`;
+    case 'attempt.ended': {
       const took = formatDuration(event.duration_ms);
       if (event.status === 'success') return `ok ${event.task}: succeeded in ${took}\n`;
       const retry = event.retry_in_ms !== null ? `; retrying in ${formatDuration(event.retry_in_ms)}` : '';
       return `!! ${event.task}: ${event.status} after ${took}${event.status === 'timeout' ? '' : `: ${event.reason ?? ''}`}${retry}\n`;
     }
-    case 'skipped':
-      return `-- ${event.task}: skipped: ${event.reason}\n`;
+    case 'run.ended':
+      if (event.status === 'skipped' || (event.status === 'cancelled' && event.attempts === 0)) return `-- ${event.task}: ${event.status}: ${event.reason ?? ''}\n`;
+      return '';
+    default:
+      return '';
   }
 }
 
 export function renderOutcomes(outcomes: DagOutcome[], interruptedBy: string | null): string {
   const count = (status: string) => outcomes.filter((o) => o.status === status).length;
   const parts = [`${count('success')} succeeded`];
-  for (const status of ['failed', 'timeout', 'skipped', 'interrupted']) {
+  for (const status of ['failed', 'timeout', 'skipped', 'interrupted', 'cancelled']) {
     const n = count(status);
     if (n > 0) parts.push(`${n} ${status === 'timeout' ? 'timed out' : status}`);
   }

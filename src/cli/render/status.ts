@@ -1,5 +1,5 @@
 // The `status` table for people.
-import type { StatusReport } from '../../app/status.js';
+import type { StatusReport } from '../../app/status/statusReport.js';
 import { formatDuration, renderTable } from './table.js';
 
 export function renderStatus(report: StatusReport): string {

@@ -1,5 +1,5 @@
 // What an attempt's end means: its status, the exit code the contract records, and why.
-import type { RunStatus } from '../types.js';
+import type { FinalStatus } from '../types.js';
 
 /** Linux signal numbers, for the 128+N exit code of a process killed by a signal. */
 const SIGNALS: Record<string, number> = {
@@ -19,17 +19,23 @@ export interface AttemptEnd {
   timeoutSeconds: number;
   /** Set when the conductor stopped the attempt (signal to the conductor, replace policy). */
   interruptedBy: string | null;
+  /** Set when an operator cancelled the run. */
+  cancelledBy?: string | null;
+  /** Set when the executor lost the attempt (its worker died): it ends interrupted with this reason. */
+  lost?: string | null;
 }
 
 export interface AttemptOutcome {
-  status: Exclude<RunStatus, 'running' | 'skipped'>;
+  status: Exclude<FinalStatus, 'skipped'>;
   exitCode: number | null;
   reason: string | null;
 }
 
 export function attemptOutcome(end: AttemptEnd): AttemptOutcome {
   const code = end.signal ? 128 + (SIGNALS[end.signal] ?? 0) : end.exitCode;
+  if (end.cancelledBy) return { status: 'cancelled', exitCode: code, reason: end.cancelledBy };
   if (end.interruptedBy) return { status: 'interrupted', exitCode: code, reason: end.interruptedBy };
+  if (end.lost) return { status: 'interrupted', exitCode: code, reason: end.lost };
   if (end.startError) return { status: 'failed', exitCode: 127, reason: end.startError };
   if (end.timedOut) {
     return {

@@ -3,6 +3,7 @@
 // started at or after the dependency's latest scheduled fire. A running or retrying dependency
 // means wait; a dependency that failed for good, is disabled, or did not run means skip.
 import type { RunStatus } from '../types.js';
+import { statusWords } from './statusWords.js';
 
 export interface DependencyView {
   name: string;
@@ -35,19 +36,4 @@ export function gateDependencies(dependencies: DependencyView[]): Gate {
     if (last.status !== 'success') return { kind: 'skip', reason: `dependency ${dep.name} ${statusWords(last.status)}` };
   }
   return { kind: 'ready' };
-}
-
-export function statusWords(status: RunStatus): string {
-  switch (status) {
-    case 'timeout':
-      return 'timed out';
-    case 'interrupted':
-      return 'was interrupted';
-    case 'skipped':
-      return 'was skipped';
-    case 'running':
-      return 'is running';
-    default:
-      return status;
-  }
 }

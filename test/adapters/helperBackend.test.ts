@@ -5,10 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExecaExecutor } from '../../src/adapters/process/execaExecutor.js';
-import { createHelperExecutor } from '../../src/adapters/process/helperExecutor.js';
+import { createExecaBackend } from '../../src/adapters/process/execaBackend.js';
+import { createHelperBackend } from '../../src/adapters/process/helperBackend.js';
 import { groupHasLiveMember, processStartTicks } from '../../src/adapters/process/procfs.js';
-import type { Executor, ProcessSpec } from '../../src/ports/executor.js';
+import type { ProcessSpec, SpawnBackend } from '../../src/adapters/process/spawnBackend.js';
 import { exitOf, processAlive, waitFor } from '../helpers/wait.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -60,25 +60,25 @@ function transpiledAdapter(): string {
   const dir = tempDir('helper-js-');
   const out = path.join(dir, 'adapters', 'process');
   fs.mkdirSync(out, { recursive: true });
-  for (const name of ['helperExecutor', 'procfs']) {
+  for (const name of ['helperBackend', 'procfs']) {
     const source = fs.readFileSync(path.join(root, 'src', 'adapters', 'process', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     });
     fs.writeFileSync(path.join(out, `${name}.js`), outputText);
   }
-  return path.join(out, 'helperExecutor.js');
+  return path.join(out, 'helperBackend.js');
 }
 
-let executor: Executor;
+let executor: SpawnBackend;
 
 beforeAll(() => {
   const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build', 'spawn-helper.mjs')], { encoding: 'utf8' });
   if (build.status !== 0 || build.stderr.includes('not built') || !fs.existsSync(binary)) {
     throw new Error(`the spawn helper could not be built (a C compiler is required here): ${build.stderr || `exit ${build.status}`}`);
   }
-  const created = createHelperExecutor(binary);
-  if (!created) throw new Error(`createHelperExecutor(${binary}) returned null`);
+  const created = createHelperBackend(binary);
+  if (!created) throw new Error(`createHelperBackend(${binary}) returned null`);
   executor = created;
 });
 
@@ -93,9 +93,9 @@ afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the spawn helper executor', () => {
+describe('the spawn helper back end', () => {
   it('is null without a helper binary', () => {
-    expect(createHelperExecutor(path.join(tempDir(), 'missing'))).toBeNull();
+    expect(createHelperBackend(path.join(tempDir(), 'missing'))).toBeNull();
   });
 
   it('appends stdout and stderr to the output file, after the header the engine wrote', async () => {
@@ -188,7 +188,7 @@ describe('the spawn helper executor', () => {
     }
     const nodeMs = (performance.now() - t) / n;
 
-    const execa = createExecaExecutor();
+    const execa = createExecaBackend();
     t = performance.now();
     for (let i = 0; i < n; i++) await execa.start(spec('true', { outputFd: devNull })).exited;
     const execaMs = (performance.now() - t) / n;
@@ -208,7 +208,7 @@ describe('the spawn helper executor', () => {
   });
 
   it('settles runs in flight with a start error when the helper dies, and restarts it for the next run', async () => {
-    const own = createHelperExecutor(binary)!;
+    const own = createHelperBackend(binary)!;
     const before = new Set(helperPids());
     const running = own.start(spec('sleep 30'));
     await running.ready;
@@ -238,8 +238,8 @@ describe('the spawn helper executor', () => {
     const script = path.join(path.dirname(adapter), 'idle.mjs');
     fs.writeFileSync(
       script,
-      `import { createHelperExecutor } from ${JSON.stringify(adapter)};
-const executor = createHelperExecutor(process.argv[2]);
+      `import { createHelperBackend } from ${JSON.stringify(adapter)};
+const executor = createHelperBackend(process.argv[2]);
 executor.start({ command: 'sleep 0.3; exit 4', cwd: '/', env: {}, outputFd: -1, outputPath: '/dev/null' })
   .exited.then((exit) => console.log(JSON.stringify(exit)));
 `,
@@ -260,8 +260,8 @@ describe('when the conductor dies', () => {
     fs.writeFileSync(
       script,
       `import fs from 'node:fs';
-import { createHelperExecutor } from ${JSON.stringify(adapter)};
-const executor = createHelperExecutor(process.argv[2]);
+import { createHelperBackend } from ${JSON.stringify(adapter)};
+const executor = createHelperBackend(process.argv[2]);
 const run = executor.start({ command: 'sleep 30', cwd: '/', env: {}, outputFd: -1, outputPath: '/dev/null' });
 await run.ready;
 const helper = fs.readdirSync('/proc').filter((e) => /^\\d+$/.test(e)).find((e) => {

@@ -1,10 +1,10 @@
 // Runs a task's command as `/bin/sh -c COMMAND` in a new process group (execa), with stdout
 // and stderr written straight to the task's log file descriptor: no buffering, flat memory.
 import { execa, type Options } from 'execa';
-import type { Executor, ProcessExit, ProcessSpec, RunningProcess } from '../../ports/executor.js';
+import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from './spawnBackend.js';
 import { groupHasLiveMember, processStartTicks } from './procfs.js';
 
-export function createExecaExecutor(): Executor {
+export function createExecaBackend(): SpawnBackend {
   return { start };
 }
 

@@ -1,6 +1,7 @@
-// Processes that exist only in the fake clock's time. A command is a script of the form
-// `sleep=<ms> exit=<code> [ignore-term]`; every start is recorded with its instant.
-import type { Executor, ProcessExit, ProcessSpec, RunningProcess } from '../../src/ports/executor.js';
+// Processes that exist only in the fake clock's time, behind the local executor's spawn back-end
+// interface (so timeouts, stopping and reaping run the real executor code). A command is a
+// script of the form `sleep=<ms> exit=<code> [ignore-term]`; every start is recorded with its instant.
+import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from '../../src/adapters/process/spawnBackend.js';
 import type { FakeClock } from './fakeClock.js';
 
 export interface Spawn {
@@ -9,9 +10,10 @@ export interface Spawn {
   trigger: string;
   attempt: number;
   pid: number;
+  env: Record<string, string>;
 }
 
-export class FakeExecutor implements Executor {
+export class FakeBackend implements SpawnBackend {
   readonly spawns: Spawn[] = [];
   private pid = 1000;
   private live = 0;
@@ -30,6 +32,7 @@ export class FakeExecutor implements Executor {
       trigger: spec.env.CONDUCTOR_TRIGGER ?? '?',
       attempt: Number(spec.env.CONDUCTOR_ATTEMPT),
       pid,
+      env: spec.env,
     });
     this.live++;
     this.maxLive = Math.max(this.maxLive, this.live);

@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Executor, ProcessExit, ProcessSpec, RunningProcess } from '../../ports/executor.js';
+import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from './spawnBackend.js';
 import { groupHasLiveMember } from './procfs.js';
 
-/** An executor over the helper binary, or null when there is no executable file at `binaryPath`. */
-export function createHelperExecutor(binaryPath: string): Executor | null {
+/** A spawn back end over the helper binary, or null when there is no executable file at `binaryPath`. */
+export function createHelperBackend(binaryPath: string): SpawnBackend | null {
   try {
     fs.accessSync(binaryPath, fs.constants.X_OK);
     if (!fs.statSync(binaryPath).isFile()) return null;

@@ -1,0 +1,45 @@
+// Starting a local process group: what the local executor asks of a spawn back end (the C spawn
+// helper, or execa). The local executor adds timeouts, stopping and reaping on top.
+export interface ProcessSpec {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  /** An open file descriptor that receives both stdout and stderr. */
+  outputFd: number;
+  /**
+   * The path of the file `outputFd` is open on, for adapters that start the process in another
+   * process and so cannot hand it the descriptor (the spawn helper opens it for appending).
+   */
+  outputPath?: string;
+}
+
+export interface ProcessExit {
+  /** The process's exit code, or null when a signal ended it. */
+  exitCode: number | null;
+  /** The name of the signal that ended it, e.g. `SIGTERM`. */
+  signal: string | null;
+  /** Set when the process could not be started at all (spawn error). */
+  startError: string | null;
+}
+
+export interface RunningProcess {
+  /** The process id, which leads the process group; -1 until `ready` resolves, or when it could not start. */
+  pid: number;
+  /** The process start time as the kernel knows it (clock ticks since boot), to tell a recycled pid. */
+  startTicks: number | null;
+  /**
+   * Resolves (never rejects) once `pid` and `startTicks` are set or the start has failed. Absent
+   * when the adapter knows them as soon as `start()` returns.
+   */
+  ready?: Promise<void>;
+  /** Resolves when the process has exited. */
+  exited: Promise<ProcessExit>;
+  /** Sends a signal to the process's whole group; false when no process of it was left. */
+  signalGroup(signal: NodeJS.Signals): boolean;
+  /** True while some process of the group is still alive. */
+  groupAlive(): boolean;
+}
+
+export interface SpawnBackend {
+  start(spec: ProcessSpec): RunningProcess;
+}

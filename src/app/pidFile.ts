@@ -1,0 +1,12 @@
+// conductor.pid: the running daemon's pid, for people and tools (the lock, not this file, decides).
+import fs from 'node:fs';
+
+/** The pid in the file, or null when there is no file or it does not hold one. */
+export function readPidFile(file: string): number | null {
+  try {
+    const text = fs.readFileSync(file, 'utf8').trim();
+    return /^\d+$/.test(text) ? Number(text) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,50 @@
+// What `status --json` prints and `GET /api/v1/status` answers: one function over a StatusView,
+// which is either the daemon's live state (served without any I/O) or, from the CLI, the files
+// and the history of a home read cold.
+import type { Config, Health, RunRecord } from '../../core/types.js';
+import type { DaemonState } from '../daemonState.js';
+
+export interface TaskStatus {
+  name: string;
+  enabled: boolean;
+  schedule: string | null;
+  timezone: string;
+  next_run: string | null;
+  last_run: RunRecord | null;
+  health: Health | null;
+}
+
+export interface StatusReport {
+  daemon: DaemonState;
+  tasks: TaskStatus[];
+  recent_results: RunRecord[];
+}
+
+export const RECENT_RESULTS = 20;
+
+/** Where the answers come from; `now` is the caller's clock. */
+export interface StatusView {
+  config: Config;
+  daemon(): DaemonState;
+  timezone(task: string): string;
+  nextRun(task: string, now: number): number | null;
+  lastRun(task: string): RunRecord | null;
+  health(task: string): Health | null;
+  recent(limit: number): RunRecord[];
+}
+
+export function buildStatusReport(view: StatusView, now: number): StatusReport {
+  const tasks = view.config.tasks.map((task): TaskStatus => {
+    const next = view.nextRun(task.name, now);
+    return {
+      name: task.name,
+      enabled: task.enabled,
+      schedule: task.schedule,
+      timezone: view.timezone(task.name),
+      next_run: next === null ? null : new Date(next).toISOString(),
+      last_run: view.lastRun(task.name),
+      health: view.health(task.name),
+    };
+  });
+  return { daemon: view.daemon(), tasks, recent_results: view.recent(RECENT_RESULTS) };
+}

@@ -1,0 +1,166 @@
+// The cron source: one timer for the earliest due fire (re-armed at least every WAKE_CAP_MS so a
+// wall-clock step is noticed), per-task cursors persisted as watermarks (a restart neither
+// loses nor repeats a fire), catch-up at start, and every due fire handed to the engine as a
+// request. Which fires are due is a pure decision (fireWindow, startDecision).
+import { startDecision } from '../core/scheduler/catchUp.js';
+import { fireWindow, STEP_TOLERANCE_MS } from '../core/scheduler/fireWindow.js';
+import { cursorAfterStepBack } from '../core/scheduler/stepBack.js';
+import type { EngineContext } from './context.js';
+import type { Engine } from './engine.js';
+
+export const WAKE_CAP_MS = 30_000;
+
+interface Cursor {
+  /** The last fire dealt with. */
+  cursor: number;
+  /** The next fire after it, or null. */
+  nextAt: number | null;
+  /** What the cursor was computed for: a changed schedule or zone starts from now. */
+  timing: string;
+}
+
+interface DueFire {
+  task: string;
+  fireAt: number;
+  deadline: number | null;
+  order: number;
+  trigger: 'schedule' | 'catch_up';
+}
+
+export class CronSource {
+  private cursors = new Map<string, Cursor>();
+  private cancelTimer: (() => void) | null = null;
+  private lastWake = { wall: 0, mono: 0 };
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly engine: Engine,
+  ) {}
+
+  /** Loads cursors from the watermarks, fires missed fires of catch_up tasks, arms the timer. */
+  start(): void {
+    const now = this.ctx.clock.now();
+    this.lastWake = { wall: now, mono: this.ctx.clock.monotonic() };
+    const catchUps: DueFire[] = [];
+    this.ctx.store.batch(() => {
+      for (const entry of this.engine.tasks.entries.values()) {
+        if (!entry.schedule || !entry.task.enabled) continue;
+        const name = entry.task.name;
+        const watermark = this.ctx.store.getWatermark(name);
+        // A task this home never scheduled before: everything up to now counts as dealt with, so
+        // a later downtime over its first fire is still caught up.
+        if (watermark === null) this.ctx.store.setWatermark(name, now);
+        const decision = startDecision(entry.schedule, watermark, entry.task.catch_up, now);
+        const cursor = cursorAfterStepBack(decision.cursor, now);
+        const nextAt = entry.schedule.next(cursor);
+        this.cursors.set(name, { cursor, nextAt, timing: timingOf(entry) });
+        if (decision.kind === 'catch_up') {
+          this.ctx.store.setWatermark(name, decision.fireAt);
+          catchUps.push({ task: name, fireAt: decision.fireAt, deadline: nextAt, order: entry.order, trigger: 'catch_up' });
+        }
+      }
+      this.hand(catchUps);
+    });
+    this.arm();
+  }
+
+  /** After the engine took a new config: kept tasks keep their cursor unless their timing changed. */
+  reload(): void {
+    const now = this.ctx.clock.now();
+    const previous = this.cursors;
+    this.cursors = new Map();
+    for (const entry of this.engine.tasks.entries.values()) {
+      if (!entry.schedule || !entry.task.enabled) continue;
+      const old = previous.get(entry.task.name);
+      const timing = timingOf(entry);
+      const cursor = old ? (old.timing === timing ? old.cursor : Math.max(old.cursor, now)) : now;
+      this.cursors.set(entry.task.name, { cursor, nextAt: entry.schedule.next(cursor), timing });
+    }
+    this.arm();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+  }
+
+  /** The next `count` fires, soonest first (for the banner, `status` and the API). */
+  upcoming(count: number, task?: string): { task: string; at: number }[] {
+    const list: { task: string; at: number }[] = [];
+    for (const [name, cursor] of this.cursors) {
+      if (task !== undefined && name !== task) continue;
+      const schedule = this.engine.tasks.entries.get(name)?.schedule;
+      let at = cursor.nextAt;
+      for (let i = 0; i < count && at !== null && schedule; i++) {
+        list.push({ task: name, at });
+        at = schedule.next(at);
+      }
+    }
+    return list.sort((a, b) => a.at - b.at).slice(0, count);
+  }
+
+  /** The next fire of one task, or null. */
+  nextFire(task: string): number | null {
+    return this.cursors.get(task)?.nextAt ?? null;
+  }
+
+  private arm(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    if (this.stopped) return;
+    const now = this.ctx.clock.now();
+    let at = now + WAKE_CAP_MS;
+    for (const cursor of this.cursors.values()) if (cursor.nextAt !== null && cursor.nextAt < at) at = cursor.nextAt;
+    const deadline = this.engine.nextDeadline();
+    if (deadline !== null && deadline < at) at = deadline;
+    this.cancelTimer = this.ctx.clock.at(at, () => this.wake());
+  }
+
+  /** The timer fired: expire dependency waits, then hand every due fire to the engine, in one commit. */
+  private wake(): void {
+    if (this.stopped) return;
+    const now = this.ctx.clock.now();
+    const mono = this.ctx.clock.monotonic();
+    const expectedNow = this.lastWake.wall + (mono - this.lastWake.mono);
+    this.lastWake = { wall: now, mono };
+    // One commit for the whole burst (watermarks, skips, run and attempt rows): with 100 tasks
+    // due on one second, separate commits were most of the time to the last start. The
+    // processes themselves start after the commit (in a later microtask).
+    this.ctx.store.batch(() => {
+      this.engine.expireWaits(now);
+      const due: DueFire[] = [];
+      const stepped = Math.abs(now - expectedNow) > STEP_TOLERANCE_MS;
+      for (const [name, cursor] of this.cursors) {
+        // Nothing due and the clock did not step: the cached next fire says so without asking cron.
+        if (!stepped && (cursor.nextAt === null || cursor.nextAt > now)) continue;
+        const entry = this.engine.tasks.entries.get(name);
+        if (!entry?.schedule) continue;
+        const window = fireWindow(entry.schedule, cursor.cursor, now, expectedNow);
+        cursor.cursor = window.cursor;
+        cursor.nextAt = entry.schedule.next(window.cursor);
+        if (window.fires.length === 0) continue;
+        this.ctx.store.setWatermark(name, window.cursor);
+        if (window.missed > 0) {
+          this.engine.skip({ task: name, trigger: 'schedule', fireAt: window.fires[0] ?? null }, `${window.missed} earlier fires missed: the scheduler was late`);
+        }
+        for (const fireAt of window.fires) {
+          due.push({ task: name, fireAt, deadline: entry.schedule.next(fireAt), order: entry.order, trigger: 'schedule' });
+        }
+      }
+      this.hand(due);
+    });
+    this.arm();
+  }
+
+  private hand(fires: DueFire[]): void {
+    fires.sort((a, b) => a.fireAt - b.fireAt || a.order - b.order);
+    for (const fire of fires) this.engine.request({ task: fire.task, trigger: fire.trigger, fireAt: fire.fireAt, deadline: fire.deadline });
+    this.engine.dispatch();
+  }
+}
+
+function timingOf(entry: { task: { schedule: string | null }; timezone: string }): string {
+  return `${entry.task.schedule}|${entry.timezone}`;
+}

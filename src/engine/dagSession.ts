@@ -1,0 +1,101 @@
+// A set of tasks run once in DAG order, through the engine like every other run: `run --all`,
+// `run --task X --with-deps`, an API run with its upstream. Which task is ready and which is
+// skipped is the pure dagStep; this class hands the ready ones to the engine and collects how
+// each ended.
+import { settleDag, startDag, type DagPlan, type DagState, type DagStep } from '../core/scheduler/dagStep.js';
+import type { RunStatus, Trigger } from '../core/types.js';
+import type { Engine, RunObserver } from './engine.js';
+import type { RunResult } from './runExecution.js';
+
+export interface DagOutcome {
+  task: string;
+  run_id: string | null;
+  status: RunStatus;
+  reason: string | null;
+  exit_code: number | null;
+}
+
+export class DagSession implements RunObserver {
+  readonly done: Promise<DagOutcome[]>;
+  readonly startedAt: number;
+  private readonly outcomes = new Map<string, DagOutcome>();
+  private state: DagState | null = null;
+  private stoppedBy: string | null = null;
+  private inFlight = 0;
+  /** Inside `apply`: a run skipped at once ends within `request`; the session is not done before the step is. */
+  private applying = 0;
+  private resolve: (outcomes: DagOutcome[]) => void = () => {};
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly plan: DagPlan,
+    private readonly trigger: Trigger,
+    now: number,
+    private readonly store: { batch<T>(fn: () => T): T },
+  ) {
+    this.startedAt = now;
+    this.done = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  /** Asks for the first ready tasks and records those blocked from the start. */
+  start(): void {
+    const { state, step } = startDag(this.plan);
+    this.state = state;
+    this.store.batch(() => this.apply(step));
+    this.finishIfDone();
+  }
+
+  /** Starts nothing more; what has not started is recorded skipped when the running ones end. */
+  stop(reason: string): void {
+    this.stoppedBy ??= reason;
+    this.finishIfDone();
+  }
+
+  onRunEnded(result: RunResult): void {
+    if (this.outcomes.get(result.task)?.status === 'queued') this.inFlight--;
+    this.outcomes.set(result.task, {
+      task: result.task,
+      run_id: result.run_id,
+      status: result.status,
+      reason: result.reason,
+      exit_code: result.exit_code,
+    });
+    if (!this.state) return;
+    const step = settleDag(this.state, result.task, result.status);
+    this.apply(step);
+    this.finishIfDone();
+  }
+
+  private apply(step: DagStep): void {
+    this.applying++;
+    try {
+      for (const { task, reason } of step.skipped) this.skip(task, reason);
+      if (this.stoppedBy) return;
+      for (const task of step.ready) {
+        if (this.outcomes.has(task)) continue;
+        this.outcomes.set(task, { task, run_id: null, status: 'queued', reason: null, exit_code: null });
+        this.inFlight++;
+        const outcome = this.engine.request({ task, trigger: this.trigger, session: this });
+        const recorded = this.outcomes.get(task) as DagOutcome;
+        if (recorded.run_id === null) recorded.run_id = outcome.run_id;
+      }
+      this.engine.dispatch();
+    } finally {
+      this.applying--;
+    }
+  }
+
+  private skip(task: string, reason: string): void {
+    if (this.outcomes.has(task)) return;
+    const { run_id } = this.engine.skip({ task, trigger: this.trigger, fireAt: null }, reason);
+    this.outcomes.set(task, { task, run_id, status: 'skipped', reason, exit_code: null });
+  }
+
+  private finishIfDone(): void {
+    if (this.inFlight > 0 || this.applying > 0 || !this.state) return;
+    this.store.batch(() => {
+      for (const task of this.plan.tasks) this.skip(task.name, this.stoppedBy ? `not started: ${this.stoppedBy}` : 'not started');
+    });
+    this.resolve(this.plan.tasks.map((task) => this.outcomes.get(task.name) as DagOutcome));
+  }
+}

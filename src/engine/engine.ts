@@ -1,0 +1,549 @@
+// The one way into the scheduler. Every source (cron fires, dependency triggers, catch-up,
+// `run --all`, and the API, webhooks, watched files) asks for a run with `request`; the rules are
+// pure decisions in core/scheduler (concurrency policy, dependency gate, downstream readiness,
+// the ready queue, the DAG cascade). This class is the bookkeeping around them: which runs are
+// queued, waiting or running, the slots they take, the rows that record them, the events.
+import { admitRun } from '../core/scheduler/admitRun.js';
+import { downstreamReady } from '../core/scheduler/downstreamReady.js';
+import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
+import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
+import { buildTaskTable, type TaskEntry, type TaskTable } from '../core/scheduler/taskTable.js';
+import { newRunId } from '../core/run/runId.js';
+import type { Config, FinalStatus, RunStatus, Trigger } from '../core/types.js';
+import type { StoredRun } from '../ports/runStore.js';
+import type { EngineContext } from './context.js';
+import { RunExecution, type RunResult } from './runExecution.js';
+
+/** What a trigger hands to its run, kept in the run's row so a resumed run still has it. */
+export interface RunPayload {
+  /** Environment added to the command's (CONDUCTOR_FILE, CONDUCTOR_PAYLOAD_FILE, ...). */
+  env?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface RunRequest {
+  task: string;
+  trigger: Trigger;
+  /** The fire instant this run is for, or null for runs with no fire. */
+  fireAt?: number | null;
+  /** For a scheduled fire: the instant it stops waiting on a dependency (the task's next fire). */
+  deadline?: number | null;
+  payload?: RunPayload | null;
+  /** A run of a DAG session (`run --all`): told when the run ends, and queued in DAG order. */
+  session?: RunObserver;
+  /** The pool the run takes a slot of; default: the shared one of `max_concurrent_tasks`. */
+  lane?: { name: string; limit: number };
+}
+
+/** Told when a run it asked for ends. */
+export interface RunObserver {
+  readonly startedAt: number;
+  onRunEnded(result: RunResult): void;
+}
+
+export type RequestOutcome = { run_id: string; status: 'queued' | 'waiting' } | { run_id: string; status: 'skipped'; reason: string };
+
+type OpenState = 'queued' | 'waiting' | 'running' | 'retrying';
+
+interface ActiveRun {
+  id: string;
+  task: string;
+  trigger: Trigger;
+  fireAt: number | null;
+  requestedAt: number;
+  deadline: number | null;
+  payload: RunPayload | null;
+  state: OpenState;
+  /** Its first history row while it waits; null until written (or when it starts at once). */
+  firstRow: number | null;
+  /** Its `runs` row is written: at once for a waiting run, at the end of the dispatch for a queued one. */
+  persisted: boolean;
+  execution: RunExecution | null;
+  session: RunObserver | null;
+  lane: Lane;
+  waitingOn: string | null;
+}
+
+interface Lane {
+  name: string;
+  limit: number;
+  running: number;
+  queue: ActiveRun[];
+}
+
+const TRIGGERS_THAT_GATE: ReadonlySet<Trigger> = new Set(['schedule', 'catch_up']);
+
+export class Engine {
+  private config: Config;
+  private table: TaskTable;
+  private readonly active = new Map<string, Set<ActiveRun>>();
+  private readonly lanes = new Map<string, Lane>();
+  private waiting: ActiveRun[] = [];
+  /** Runs asked for since the last dispatch whose rows are not written yet. */
+  private unwritten: ActiveRun[] = [];
+  private readonly lastStatus = new Map<string, RunStatus>();
+  private stopping: string | null = null;
+  private idle: Array<() => void> = [];
+
+  constructor(
+    private readonly ctx: EngineContext,
+    config: Config,
+  ) {
+    this.config = config;
+    this.table = buildTaskTable(config);
+    this.lanes.set('main', { name: 'main', limit: config.settings.max_concurrent_tasks, running: 0, queue: [] });
+  }
+
+  get tasks(): TaskTable {
+    return this.table;
+  }
+
+  get settings(): Config['settings'] {
+    return this.config.settings;
+  }
+
+  /** Runs that hold a slot (running, or waiting to retry). */
+  get runningCount(): number {
+    let count = 0;
+    for (const lane of this.lanes.values()) count += lane.running;
+    return count;
+  }
+
+  /** Runs waiting for a slot. */
+  get queuedCount(): number {
+    let count = 0;
+    for (const lane of this.lanes.values()) count += lane.queue.length;
+    return count;
+  }
+
+  /** Asks for a run of `task`; nothing starts until `dispatch()` (call both inside one store batch). */
+  request(request: RunRequest): RequestOutcome {
+    const entry = this.table.entries.get(request.task);
+    if (!entry) throw new Error(`no task named ${request.task}`);
+    const now = this.ctx.clock.now();
+    const admission = admitRun(entry.task.concurrency_policy, this.isActive(request.task));
+    if (admission.kind === 'skip') return this.skip(request, admission.reason);
+    if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason);
+
+    let gate: ReturnType<typeof gateDependencies> = { kind: 'ready' };
+    if (TRIGGERS_THAT_GATE.has(request.trigger) && entry.task.dependencies.length > 0) {
+      gate = gateDependencies(entry.task.dependencies.map((name) => this.dependencyView(name, entry, request.fireAt ?? now)));
+      if (gate.kind === 'skip') return this.skip(request, gate.reason);
+    }
+    const waiting = gate.kind === 'wait';
+    const run: ActiveRun = {
+      id: newRunId(now),
+      task: request.task,
+      trigger: request.trigger,
+      fireAt: request.fireAt ?? null,
+      requestedAt: now,
+      deadline: request.deadline ?? null,
+      payload: request.payload ?? null,
+      state: waiting ? 'waiting' : 'queued',
+      firstRow: null,
+      persisted: false,
+      execution: null,
+      session: request.session ?? null,
+      lane: this.laneFor(request.lane),
+      waitingOn: gate.kind === 'wait' ? gate.on : null,
+    };
+    this.track(run);
+    if (waiting) {
+      this.persist(run, 'waiting');
+      this.waiting.push(run);
+      this.ctx.events.emit('run.waiting', { run_id: run.id, task: run.task, trigger: run.trigger, on: run.waitingOn ?? '', until: run.deadline });
+      return { run_id: run.id, status: 'waiting' };
+    }
+    this.enqueue(run);
+    this.unwritten.push(run);
+    return { run_id: run.id, status: 'queued' };
+  }
+
+  /**
+   * Starts queued runs while their pool has free slots, then writes the rows of the runs left
+   * waiting for one (a run that starts at once is written once, as running, not queued first).
+   */
+  dispatch(): void {
+    if (!this.stopping) {
+      for (const lane of this.lanes.values()) {
+        while (lane.running < lane.limit && lane.queue.length > 0) this.begin(lane.queue.shift() as ActiveRun);
+      }
+    }
+    for (const run of this.unwritten.splice(0)) if (!run.persisted && run.state === 'queued') this.persist(run, 'queued');
+  }
+
+  /** Writes a run's row (and, unless it starts now, its first history row). */
+  private persist(run: ActiveRun, state: 'queued' | 'waiting' | 'running'): void {
+    run.persisted = true;
+    run.firstRow = this.ctx.store.createRun({
+      run_id: run.id,
+      task: run.task,
+      trigger: run.trigger,
+      state,
+      source: this.ctx.source,
+      requested_at: run.requestedAt,
+      fire_at: run.fireAt,
+      deadline: run.deadline,
+      payload: run.payload ? JSON.stringify(run.payload) : null,
+      reason: run.waitingOn ? `waiting for dependency ${run.waitingOn}` : null,
+    });
+  }
+
+  /** `request` then `dispatch`, in one commit. */
+  submit(request: RunRequest): RequestOutcome {
+    return this.ctx.store.batch(() => {
+      const outcome = this.request(request);
+      this.dispatch();
+      return outcome;
+    });
+  }
+
+  /** Records a request that will not run (a skipped fire), with its reason. */
+  skip(request: Pick<RunRequest, 'task' | 'trigger' | 'fireAt' | 'session'>, reason: string): RequestOutcome {
+    const now = this.ctx.clock.now();
+    const runId = newRunId(now);
+    this.ctx.store.recordSkip({
+      run_id: runId,
+      task: request.task,
+      trigger: request.trigger,
+      source: this.ctx.source,
+      at: now,
+      fire_at: request.fireAt ?? null,
+      reason,
+    });
+    this.ctx.logger.info({ task: request.task, run_id: runId, reason }, 'skipped');
+    this.ended({ task: request.task, run_id: runId, trigger: request.trigger, status: 'skipped', exit_code: null, reason, attempts: 0 }, request.session ?? null);
+    return { run_id: runId, status: 'skipped', reason };
+  }
+
+  /** Stops a run (an operator asked): a running one is stopped, a queued or waiting one never starts. */
+  cancel(runId: string, reason: string): boolean {
+    const run = this.find(runId);
+    if (!run) return false;
+    if (run.execution) {
+      run.execution.stop('cancelled', reason);
+      return true;
+    }
+    this.endUnstarted(run, 'cancelled', reason);
+    this.dispatch();
+    return true;
+  }
+
+  /** The open run with this id, as a view, or null. */
+  openRun(runId: string): { run_id: string; task: string; state: OpenState } | null {
+    const run = this.find(runId);
+    return run ? { run_id: run.id, task: run.task, state: run.state } : null;
+  }
+
+  /** The earliest instant a waiting run gives up, or null. */
+  nextDeadline(): number | null {
+    let at: number | null = null;
+    for (const run of this.waiting) if (run.deadline !== null && (at === null || run.deadline < at)) at = run.deadline;
+    return at;
+  }
+
+  /** Waiting runs whose deadline has come are skipped: the dependency still runs at the task's next fire. */
+  expireWaits(now: number): void {
+    for (const run of [...this.waiting]) {
+      if (run.deadline === null || run.deadline > now) continue;
+      const entry = this.table.entries.get(run.task);
+      const on = entry?.task.dependencies.find((d) => this.isActive(d)) ?? run.waitingOn ?? entry?.task.dependencies[0] ?? '?';
+      this.endUnstarted(run, 'skipped', `dependency ${on} still running at the next fire`);
+    }
+  }
+
+  /** Picks up the open runs an earlier process of the same source left as rows (queued and waiting). */
+  resume(rows: StoredRun[]): void {
+    for (const row of rows) {
+      if (row.source !== this.ctx.source || (row.state !== 'queued' && row.state !== 'waiting')) continue;
+      const entry = this.table.entries.get(row.task);
+      const rowId = this.ctx.store.firstRowOf(row.run_id);
+      if (!entry || !entry.task.enabled) {
+        this.endStored(row, rowId, entry ? `task ${row.task} is disabled` : 'the task was removed from the config');
+        continue;
+      }
+      const run: ActiveRun = {
+        id: row.run_id,
+        task: row.task,
+        trigger: row.trigger,
+        fireAt: row.fire_at,
+        requestedAt: row.requested_at,
+        deadline: row.deadline,
+        payload: row.payload ? (JSON.parse(row.payload) as RunPayload) : null,
+        state: row.state,
+        firstRow: rowId,
+        persisted: true,
+        execution: null,
+        session: null,
+        lane: this.laneFor(undefined),
+        waitingOn: null,
+      };
+      this.ctx.store.adoptRun(run.id);
+      this.track(run);
+      if (run.state === 'waiting') this.waiting.push(run);
+      else this.enqueue(run);
+      this.ctx.logger.info({ task: run.task, run_id: run.id, state: run.state }, 'resumed a run left open by the previous daemon');
+    }
+    this.expireWaits(this.ctx.clock.now());
+    this.regateWaiting();
+  }
+
+  /** Applies a new (already valid) config: removed tasks' open runs end, running ones are not touched. */
+  reload(config: Config): void {
+    this.config = config;
+    this.table = buildTaskTable(config);
+    (this.lanes.get('main') as Lane).limit = config.settings.max_concurrent_tasks;
+    for (const lane of this.lanes.values()) {
+      for (const run of [...lane.queue]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+    }
+    for (const run of [...this.waiting]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+    this.dispatch();
+  }
+
+  /**
+   * Starts nothing more; lets running runs finish up to `drainMs`, then stops them. Queued and
+   * waiting runs stay as rows for the next daemon; a foreground command's are recorded skipped.
+   */
+  async stop(reason: string, drainMs: number): Promise<void> {
+    this.stopping = reason;
+    if (this.ctx.source === 'foreground') {
+      this.ctx.store.batch(() => {
+        for (const run of [...this.waiting]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
+        for (const lane of this.lanes.values()) for (const run of [...lane.queue]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
+      });
+    }
+    const executions = () => this.executions();
+    for (const execution of executions()) execution.stopRetrying(reason);
+    if (executions().length === 0) return;
+    const drained = this.whenIdle();
+    let cancel: (() => void) | null = null;
+    const late = await Promise.race([
+      drained.then(() => false),
+      new Promise<boolean>((resolve) => (cancel = this.ctx.clock.at(this.ctx.clock.now() + drainMs, () => resolve(true)))),
+    ]);
+    (cancel as (() => void) | null)?.();
+    if (late) {
+      for (const execution of executions()) execution.stop('interrupted', `interrupted: ${reason}`);
+      await drained;
+    }
+  }
+
+  /** Stops every running run at once (SIGTERM, SIGKILL after grace) with this reason: a foreground Ctrl-C. */
+  interruptAll(reason: string): void {
+    this.stopping ??= reason;
+    for (const execution of this.executions()) execution.stop('interrupted', reason);
+  }
+
+  /** SIGKILL to every running run (a second Ctrl-C). */
+  killAll(): void {
+    for (const execution of this.executions()) execution.killNow();
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.runningCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /** The task's runs that have not ended, as views (for status and the API). */
+  openRunsOf(task: string): { run_id: string; state: OpenState; trigger: Trigger; requested_at: number }[] {
+    return [...(this.active.get(task) ?? [])].map((r) => ({ run_id: r.id, state: r.state, trigger: r.trigger, requested_at: r.requestedAt }));
+  }
+
+  isActive(task: string): boolean {
+    const runs = this.active.get(task);
+    return runs !== undefined && runs.size > 0;
+  }
+
+  private begin(run: ActiveRun): void {
+    const entry = this.table.entries.get(run.task);
+    if (!entry) {
+      this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+      return;
+    }
+    if (!run.persisted) this.persist(run, 'running');
+    run.state = 'running';
+    run.lane.running++;
+    if (!this.lastStatus.has(run.task)) {
+      const last = this.ctx.store.lastRun(run.task);
+      if (last) this.lastStatus.set(run.task, last.status);
+    }
+    const execution = new RunExecution(this.ctx, {
+      task: entry.task,
+      runId: run.id,
+      trigger: run.trigger,
+      fireAt: run.fireAt,
+      env: run.payload?.env ?? {},
+      firstRow: run.firstRow,
+    });
+    run.execution = execution;
+    void execution.done.then((result) => this.finished(run, result));
+  }
+
+  private finished(run: ActiveRun, result: RunResult): void {
+    run.lane.running--;
+    this.untrack(run);
+    this.ctx.store.batch(() => {
+      this.ended(result, run.session);
+      if (!this.stopping) this.dispatch();
+    });
+    if (this.runningCount === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /**
+   * A run ended for good: events, then what depends on it (its session, downstream triggers,
+   * waiting runs). A skipped request sets nothing off: it is the fire that did not happen.
+   */
+  private ended(result: RunResult, session: RunObserver | null): void {
+    const previous = result.status === 'skipped' ? null : (this.lastStatus.get(result.task) ?? null);
+    if (result.status !== 'skipped') this.lastStatus.set(result.task, result.status);
+    this.ctx.events.emit('run.ended', { ...result, previous });
+    if (session) {
+      session.onRunEnded(result);
+      return;
+    }
+    if (this.stopping || result.status === 'skipped') return;
+    this.triggerDownstream(result.task, result.status, result.trigger);
+    this.regateWaiting();
+  }
+
+  /**
+   * Tasks with no schedule run when all their dependencies have just succeeded; when one did
+   * not, they are skipped, and their own dependents after them (a loop, not recursion: chains
+   * may be long). A run by hand sets off nothing (`--with-deps` and sessions are for that).
+   */
+  private triggerDownstream(name: string, status: RunStatus, trigger: Trigger): void {
+    if (trigger === 'manual' || trigger === 'api') return;
+    const pending: { name: string; status: RunStatus }[] = [{ name, status }];
+    while (pending.length > 0) {
+      const ended = pending.shift() as { name: string; status: RunStatus };
+      for (const dependentName of this.table.dependents.get(ended.name) ?? []) {
+        const dependent = this.table.entries.get(dependentName);
+        if (!dependent || dependent.schedule || !dependent.task.enabled) continue;
+        const ownLast = this.ctx.store.lastRun(dependentName);
+        const decision = downstreamReady(
+          ended,
+          dependent.task.dependencies.map((dep) => {
+            const last = this.ctx.store.lastRun(dep);
+            return { name: dep, active: this.isActive(dep), lastRun: last ? { status: last.status, startedAt: Date.parse(last.started_at) } : null };
+          }),
+          ownLast ? Date.parse(ownLast.started_at) : -Infinity,
+        );
+        if (decision.kind === 'skip') {
+          this.skip({ task: dependentName, trigger: 'dependency', fireAt: null }, decision.reason);
+          pending.push({ name: dependentName, status: 'skipped' });
+        } else if (decision.kind === 'run') {
+          this.request({ task: dependentName, trigger: 'dependency' });
+        }
+      }
+    }
+  }
+
+  private regateWaiting(): void {
+    if (this.waiting.length === 0) return;
+    const order = (run: ActiveRun) => this.table.entries.get(run.task)?.order ?? 0;
+    for (const run of [...this.waiting].sort((a, b) => order(a) - order(b))) {
+      const entry = this.table.entries.get(run.task);
+      if (!entry) continue;
+      const gate = gateDependencies(entry.task.dependencies.map((name) => this.dependencyView(name, entry, run.fireAt ?? run.requestedAt)));
+      if (gate.kind === 'wait') continue;
+      this.waiting = this.waiting.filter((r) => r !== run);
+      if (gate.kind === 'skip') this.endUnstarted(run, 'skipped', gate.reason);
+      else {
+        run.state = 'queued';
+        this.ctx.store.setRunState(run.id, 'queued', { reason: null });
+        this.enqueue(run);
+      }
+    }
+  }
+
+  private dependencyView(name: string, dependent: TaskEntry, at: number): DependencyView {
+    const dep = this.table.entries.get(name);
+    const last = this.ctx.store.lastRun(name);
+    let periodStart: number | null;
+    if (dep?.schedule) periodStart = dep.schedule.prev(at);
+    else periodStart = dependent.schedule ? dependent.schedule.prev(at - 1) : null;
+    return {
+      name,
+      enabled: dep?.task.enabled ?? false,
+      active: this.isActive(name),
+      lastRun: last ? { status: last.status, startedAt: Date.parse(last.started_at) } : null,
+      periodStart,
+    };
+  }
+
+  /** Queued and waiting runs of the task end skipped; running ones are stopped (concurrency_policy replace). */
+  private replaceRuns(task: string, reason: string): void {
+    for (const run of [...(this.active.get(task) ?? [])]) {
+      if (run.execution) run.execution.stop('interrupted', reason);
+      else this.endUnstarted(run, 'skipped', reason);
+    }
+  }
+
+  /** A run that never started ends: its rows say how, and whatever waited on it learns. */
+  private endUnstarted(run: ActiveRun, status: Extract<FinalStatus, 'skipped' | 'cancelled'>, reason: string): void {
+    const now = this.ctx.clock.now();
+    this.waiting = this.waiting.filter((r) => r !== run);
+    run.lane.queue = run.lane.queue.filter((r) => r !== run);
+    this.untrack(run);
+    this.ctx.store.batch(() => {
+      if (!run.persisted) this.persist(run, 'queued');
+      if (run.firstRow !== null) this.ctx.store.finishAttempt(run.firstRow, { status, finished_at: now, exit_code: null, signal: null, reason });
+      this.ctx.store.setRunState(run.id, status, { reason, finished_at: now });
+      this.ctx.logger.info({ task: run.task, run_id: run.id, reason }, status);
+      this.ended({ task: run.task, run_id: run.id, trigger: run.trigger, status, exit_code: null, reason, attempts: 0 }, run.session);
+    });
+  }
+
+  /** An open row of an earlier process that cannot be resumed ends skipped. */
+  private endStored(row: StoredRun, rowId: number | null, reason: string): void {
+    const now = this.ctx.clock.now();
+    if (rowId !== null) this.ctx.store.finishAttempt(rowId, { status: 'skipped', finished_at: now, exit_code: null, signal: null, reason });
+    this.ctx.store.setRunState(row.run_id, 'skipped', { reason, finished_at: now });
+  }
+
+  private enqueue(run: ActiveRun): void {
+    run.state = 'queued';
+    enqueueInOrder(run.lane.queue, run, (r) => ({
+      at: r.session ? r.session.startedAt : (r.fireAt ?? r.requestedAt),
+      order: this.table.entries.get(r.task)?.order ?? 0,
+    }));
+    this.ctx.events.emit('run.queued', { run_id: run.id, task: run.task, trigger: run.trigger, at: run.requestedAt, fire_at: run.fireAt });
+  }
+
+  private laneFor(lane: RunRequest['lane']): Lane {
+    if (!lane) return this.lanes.get('main') as Lane;
+    let found = this.lanes.get(lane.name);
+    if (!found) {
+      found = { name: lane.name, limit: lane.limit, running: 0, queue: [] };
+      this.lanes.set(lane.name, found);
+    }
+    found.limit = lane.limit;
+    return found;
+  }
+
+  private track(run: ActiveRun): void {
+    let runs = this.active.get(run.task);
+    if (!runs) {
+      runs = new Set();
+      this.active.set(run.task, runs);
+    }
+    runs.add(run);
+  }
+
+  private untrack(run: ActiveRun): void {
+    const runs = this.active.get(run.task);
+    runs?.delete(run);
+    if (runs?.size === 0) this.active.delete(run.task);
+  }
+
+  private find(runId: string): ActiveRun | null {
+    for (const runs of this.active.values()) for (const run of runs) if (run.id === runId) return run;
+    return null;
+  }
+
+  private executions(): RunExecution[] {
+    const list: RunExecution[] = [];
+    for (const runs of this.active.values()) for (const run of runs) if (run.execution) list.push(run.execution);
+    return list;
+  }
+}

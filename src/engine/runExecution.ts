@@ -1,0 +1,258 @@
+// One run of one task once it has a slot: attempts with a timeout each (the executor's), retries
+// with backoff, every attempt recorded, the health file rewritten after each, the run's row
+// kept up to date. Stopping is an AbortSignal to the executor; no pid is known here.
+import path from 'node:path';
+import { healthTimestamp } from '../core/health.js';
+import { attemptOutcome, type AttemptOutcome } from '../core/run/outcome.js';
+import { retryDecision } from '../core/run/retryDecision.js';
+import type { FinalStatus, Task, Trigger } from '../core/types.js';
+import type { AttemptEnd } from '../ports/executor.js';
+import type { EngineContext } from './context.js';
+
+export interface RunResult {
+  task: string;
+  run_id: string;
+  trigger: Trigger;
+  status: FinalStatus;
+  exit_code: number | null;
+  reason: string | null;
+  attempts: number;
+}
+
+export interface ExecutionRequest {
+  task: Task;
+  runId: string;
+  trigger: Trigger;
+  fireAt: number | null;
+  /** Extra environment the trigger hands over (a watched file, a webhook payload). */
+  env: Record<string, string>;
+  /** The run's first history row, written when it was queued; null: write a new one. */
+  firstRow: number | null;
+}
+
+type StopKind = 'interrupted' | 'cancelled';
+
+interface AttemptRecord {
+  outcome: AttemptOutcome;
+  signal: string | null;
+  rowId: number;
+  finishedAt: number;
+}
+
+function joinReasons(...reasons: (string | null)[]): string {
+  return reasons.filter(Boolean).join('; ');
+}
+
+/** A run in progress; `done` settles once every attempt is recorded and nothing of it runs. */
+export class RunExecution {
+  readonly done: Promise<RunResult>;
+  private stopped: { kind: StopKind; reason: string } | null = null;
+  private noRetry: string | null = null;
+  private abort: AbortController | null = null;
+  private readonly kill = new AbortController();
+  private wakeRetry: (() => void) | null = null;
+  private lastDuration = 0;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly request: ExecutionRequest,
+  ) {
+    this.done = this.execute();
+  }
+
+  get runId(): string {
+    return this.request.runId;
+  }
+
+  /** Stops the run: the current attempt is stopped (SIGTERM, SIGKILL after kill_grace), no retry follows. */
+  stop(kind: StopKind, reason: string): void {
+    if (this.stopped) return;
+    this.stopped = { kind, reason };
+    this.wakeRetry?.();
+    this.abort?.abort(reason);
+  }
+
+  /** Lets the current attempt finish but starts no retry (the conductor is stopping). */
+  stopRetrying(reason: string): void {
+    this.noRetry ??= reason;
+    if (this.wakeRetry) this.stop('interrupted', reason);
+  }
+
+  /** SIGKILL now (a second Ctrl-C). */
+  killNow(): void {
+    this.kill.abort();
+  }
+
+  private async execute(): Promise<RunResult> {
+    const { task, runId, trigger } = this.request;
+    let last: AttemptOutcome = { status: 'interrupted', exitCode: null, reason: null };
+    let attempt = 0;
+    while (!this.stopped) {
+      attempt++;
+      const ended = await this.runAttempt(attempt);
+      const decision = retryDecision(task, attempt, ended.outcome, this.stopState()?.reason ?? this.noRetry);
+      last = decision.retry || !decision.reason ? ended.outcome : { ...ended.outcome, reason: joinReasons(ended.outcome.reason, decision.reason) };
+      this.recordEnd(attempt, ended, last);
+      this.emitEnd(attempt, last, decision.retry ? decision.delayMs : null);
+      if (!decision.retry) break;
+      this.ctx.store.setRunState(runId, 'retrying', { attempts: attempt });
+      await this.sleep(decision.delayMs);
+    }
+    // Stopped while waiting to retry: the run ends as stopped, its last attempt stays as recorded.
+    const stopped = this.stopState();
+    const stoppedAfter = stopped !== null && last.status !== 'success' && last.status !== stopped.kind;
+    const status: FinalStatus = stoppedAfter ? stopped.kind : last.status;
+    const reason = stoppedAfter ? stopped.reason : last.reason;
+    this.ctx.store.setRunState(runId, status, { reason, attempts: attempt, finished_at: this.ctx.clock.now() });
+    return { task: task.name, run_id: runId, trigger, status, exit_code: last.exitCode, reason, attempts: attempt };
+  }
+
+  private stopState(): { kind: StopKind; reason: string } | null {
+    return this.stopped;
+  }
+
+  private emitEnd(attempt: number, outcome: AttemptOutcome, retryIn: number | null): void {
+    this.ctx.events.emit('attempt.ended', {
+      task: this.request.task.name,
+      run_id: this.request.runId,
+      attempt,
+      trigger: this.request.trigger,
+      status: outcome.status,
+      exit_code: outcome.exitCode,
+      reason: outcome.reason,
+      duration_ms: this.lastDuration,
+      retry_in_ms: retryIn,
+      worker: this.worker,
+    });
+  }
+
+  private worker: string | null = null;
+
+  private async runAttempt(attempt: number): Promise<AttemptRecord> {
+    const { ctx } = this;
+    const { task, runId, trigger, fireAt } = this.request;
+    const startedAt = ctx.clock.now();
+    const initial = ctx.executor.remote ? 'queued' : 'running';
+    let rowId: number;
+    if (attempt === 1 && this.request.firstRow !== null) {
+      rowId = this.request.firstRow;
+      ctx.store.dispatchAttempt(rowId, startedAt, initial);
+    } else {
+      rowId = ctx.store.startAttempt({ run_id: runId, task: task.name, attempt, trigger, started_at: startedAt, fire_at: fireAt, status: initial });
+    }
+    // A run written as it started is `running` already; a queued one, or a retry, moves to it now.
+    if (attempt > 1 || this.request.firstRow !== null) ctx.store.setRunState(runId, 'running', { attempts: attempt });
+    this.worker = null;
+    let outcome: AttemptOutcome;
+    let signal: string | null = null;
+    let fd: number | null = null;
+    try {
+      fd = ctx.taskLog.openAttempt({ task: task.name, run_id: runId, attempt, trigger, at: startedAt });
+    } catch (error) {
+      outcome = {
+        status: 'failed',
+        exitCode: null,
+        reason: `cannot write the task log ${ctx.taskLog.path(task.name)}: ${(error as Error).message}`,
+      };
+    }
+    if (fd !== null) {
+      const end = await this.runProcess(attempt, fd, rowId, startedAt);
+      ctx.taskLog.close(fd);
+      outcome = attemptOutcome({
+        ...end,
+        timeoutSeconds: task.timeout,
+        interruptedBy: this.stopped?.kind === 'interrupted' ? this.stopped.reason : null,
+        cancelledBy: this.stopped?.kind === 'cancelled' ? this.stopped.reason : null,
+      });
+      if (end.escaped) outcome = { ...outcome, reason: joinReasons(outcome.reason, end.escaped) };
+      signal = end.signal;
+    }
+    const finishedAt = ctx.clock.now();
+    this.lastDuration = finishedAt - startedAt;
+    return { outcome: outcome!, signal, rowId, finishedAt };
+  }
+
+  /** The attempt's row, the health file and the log line, with the final word on its reason. */
+  private recordEnd(attempt: number, ended: AttemptRecord, final: AttemptOutcome): void {
+    const { ctx } = this;
+    const { task, runId } = this.request;
+    ctx.store.finishAttempt(ended.rowId, {
+      status: final.status,
+      finished_at: ended.finishedAt,
+      exit_code: final.exitCode,
+      signal: ended.signal,
+      reason: final.reason,
+    });
+    ctx.health.write(task.name, { status: final.status, timestamp: healthTimestamp(ended.finishedAt), exit_code: final.exitCode });
+    ctx.logger.info(
+      { task: task.name, run_id: runId, attempt, status: final.status, exit_code: final.exitCode, duration_ms: this.lastDuration, reason: final.reason },
+      'attempt finished',
+    );
+  }
+
+  private async runProcess(attempt: number, fd: number, rowId: number, startedAt: number): Promise<AttemptEnd> {
+    const { ctx } = this;
+    const { task, runId, trigger, fireAt } = this.request;
+    // Start the attempt in a later microtask, after whatever transaction recorded it has
+    // committed: no process may run without its row on disk.
+    await null;
+    this.abort = new AbortController();
+    if (this.stopped) this.abort.abort(this.stopped.reason);
+    const end = await ctx.executor.run(
+      {
+        run_id: runId,
+        task: task.name,
+        attempt,
+        trigger,
+        command: task.command,
+        cwd: task.cwd ? path.resolve(ctx.home, task.cwd) : ctx.home,
+        env: {
+          ...ctx.baseEnv,
+          ...task.env,
+          ...this.request.env,
+          CONDUCTOR_TASK: task.name,
+          CONDUCTOR_RUN_ID: runId,
+          CONDUCTOR_ATTEMPT: String(attempt),
+          CONDUCTOR_TRIGGER: trigger,
+          CONDUCTOR_HOME: ctx.home,
+        },
+        timeoutMs: task.timeout * 1000,
+        killGraceMs: task.kill_grace * 1000,
+        output: { fd, path: ctx.taskLog.path(task.name) },
+        signal: this.abort.signal,
+        killSignal: this.kill.signal,
+      },
+      (started) => {
+        const at = ctx.clock.now();
+        this.worker = started.worker;
+        ctx.store.attemptStarted(rowId, started.handle, started.worker, at);
+        ctx.events.emit('attempt.started', {
+          task: task.name,
+          run_id: runId,
+          attempt,
+          trigger,
+          at: ctx.executor.remote ? at : startedAt,
+          fire_at: fireAt,
+          label: started.label,
+          worker: started.worker,
+        });
+      },
+    );
+    this.abort = null;
+    return end;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const cancel = this.ctx.clock.at(this.ctx.clock.now() + ms, () => {
+        this.wakeRetry = null;
+        resolve();
+      });
+      this.wakeRetry = () => {
+        cancel();
+        this.wakeRetry = null;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { withDefaults } from '../../src/core/config/defaults.js';
+import type { Task } from '../../src/core/types.js';
+import { DagSession } from '../../src/engine/dagSession.js';
+import { Engine } from '../../src/engine/engine.js';
+import { Scheduler } from '../../src/engine/scheduler.js';
+import { fakeEngine } from '../fakes/engineContext.js';
+
+type TaskInput = Partial<Task> & { name: string };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function config(tasks: TaskInput[], settings: Record<string, unknown> = {}) {
+  return withDefaults({ tasks: tasks.map((t) => ({ command: 'sleep=0 exit=0', ...t })), settings: { timezone: 'UTC', ...settings } });
+}
+
+describe('when the daemon stops with runs still queued or waiting', () => {
+  it('keeps them as rows, and the next daemon starts them: nothing is lost', async () => {
+    const cfg = config(
+      [
+        { name: 'slow', schedule: '0 2 * * *', command: 'sleep=600000 exit=0' },
+        { name: 'queued', schedule: '0 2 * * *' },
+        { name: 'after', schedule: '1 2 * * *', dependencies: ['slow'] },
+      ],
+      { max_concurrent_tasks: 1, shutdown_timeout: 1 },
+    );
+    const first = fakeEngine('2025-06-01T01:59:00Z');
+    const one = new Scheduler(first.ctx, cfg);
+    one.start();
+    await first.clock.advanceTo('2025-06-01T02:02:00Z');
+    expect(first.ctx.store.openRuns().map((r) => `${r.task}:${r.state}`).sort()).toEqual(['after:waiting', 'queued:queued', 'slow:running']);
+    const stopped = one.stop('the daemon stopped (SIGTERM)');
+    await first.clock.advance(5000);
+    await stopped;
+    expect(first.ctx.store.openRuns().map((r) => `${r.task}:${r.state}`).sort()).toEqual(['after:waiting', 'queued:queued']);
+
+    const second = fakeEngine('2025-06-01T02:10:00Z');
+    second.ctx.store = first.ctx.store;
+    new Scheduler(second.ctx, cfg).start();
+    await second.clock.advance(1000);
+    expect(second.executor.spawns.map((s) => `${s.task}:${s.trigger}`)).toEqual(['queued:schedule']);
+    // `after` waited on `slow`, which was interrupted: it is skipped with the reason, not lost.
+    const after = second.ctx.store.history({ task: 'after', limit: 5 });
+    expect(after.map((r) => [r.status, r.reason])).toEqual([['skipped', 'dependency slow was interrupted']]);
+    expect(second.ctx.store.openRuns()).toEqual([]);
+  });
+});
+
+describe('history while runs wait for a slot', () => {
+  it('shows a queued run as a row, which becomes its first attempt when it starts', async () => {
+    const cfg = config(
+      [
+        { name: 'a', schedule: '0 2 * * *', command: 'sleep=10000 exit=0' },
+        { name: 'b', schedule: '0 2 * * *' },
+      ],
+      { max_concurrent_tasks: 1 },
+    );
+    const { ctx, clock } = fakeEngine('2025-06-01T01:59:59Z');
+    new Scheduler(ctx, cfg).start();
+    await clock.advanceTo('2025-06-01T02:00:01Z');
+    expect(ctx.store.history({ task: 'b', limit: 5 }).map((r) => [r.attempt, r.status])).toEqual([[1, 'queued']]);
+    await clock.advanceTo('2025-06-01T02:00:11Z');
+    const [row] = ctx.store.history({ task: 'b', limit: 5 });
+    expect(row).toMatchObject({ attempt: 1, status: 'success', started_at: '2025-06-01T02:00:10.000Z' });
+  });
+});
+
+describe('cancelling a run', () => {
+  it('stops a running run, records it cancelled, does not retry it, and skips its downstream', async () => {
+    const cfg = config([
+      { name: 'a', schedule: '0 2 * * *', command: 'sleep=60000 exit=1', retry_count: 3 },
+      { name: 'b', dependencies: ['a'] },
+    ]);
+    const { ctx, clock, executor } = fakeEngine('2025-06-01T01:59:59Z');
+    const scheduler = new Scheduler(ctx, cfg);
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T02:00:05Z');
+    const [run] = ctx.store.openRuns();
+    expect(scheduler.engine.cancel(run?.run_id ?? '', 'cancelled by alice')).toBe(true);
+    await clock.advance(1000);
+    expect(executor.spawns).toHaveLength(1);
+    expect(ctx.store.history({ task: 'a', limit: 5 }).map((r) => [r.status, r.reason])).toEqual([['cancelled', 'cancelled by alice']]);
+    expect(ctx.store.getRun(run?.run_id ?? '')?.state).toBe('cancelled');
+    expect(ctx.store.history({ task: 'b', limit: 5 }).map((r) => [r.status, r.reason])).toEqual([['skipped', 'dependency a was cancelled']]);
+  });
+
+  it('ends a queued run before it starts', async () => {
+    const cfg = config(
+      [
+        { name: 'a', schedule: '0 2 * * *', command: 'sleep=60000 exit=0' },
+        { name: 'b', schedule: '0 2 * * *' },
+      ],
+      { max_concurrent_tasks: 1 },
+    );
+    const { ctx, clock, executor } = fakeEngine('2025-06-01T01:59:59Z');
+    const scheduler = new Scheduler(ctx, cfg);
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T02:00:01Z');
+    const queued = ctx.store.openRuns().find((r) => r.task === 'b');
+    scheduler.engine.cancel(queued?.run_id ?? '', 'cancelled by bob');
+    await clock.advanceTo('2025-06-01T02:02:00Z');
+    expect(executor.spawns.map((s) => s.task)).toEqual(['a']);
+    expect(ctx.store.history({ task: 'b', limit: 5 }).map((r) => [r.status, r.reason])).toEqual([['cancelled', 'cancelled by bob']]);
+  });
+});
+
+describe('when the scheduler thread was held up past several fires', () => {
+  it('still gives every fire a row: the first runs, the others are skipped with the reason', async () => {
+    const cfg = config([{ name: 'tick', schedule: '* * * * * *', command: 'sleep=4000 exit=0' }]);
+    const { ctx, clock } = fakeEngine('2025-06-01T00:00:00.500Z');
+    new Scheduler(ctx, cfg).start();
+    // The wall and the monotonic clock move together, but the timer fires only 5 s late:
+    // a blocked event loop, not a clock step.
+    await clock.advanceBlocked(5000);
+    const rows = ctx.store.history({ task: 'tick', limit: 20 });
+    expect(rows.map((r) => r.status).sort()).toEqual(['running', 'skipped', 'skipped', 'skipped', 'skipped']);
+    const reasons = rows.filter((r) => r.status === 'skipped').map((r) => r.reason);
+    expect(new Set(reasons)).toEqual(new Set(['the previous run is still going (concurrency_policy forbid)']));
+  });
+});
+
+describe('a DAG session (run --all) through the engine', () => {
+  it('runs in DAG order within max_concurrent_tasks and skips what follows a failure', async () => {
+    const cfg = config(
+      [
+        { name: 'root', command: 'sleep=1000 exit=0' },
+        { name: 'bad', dependencies: ['root'], command: 'sleep=1000 exit=2' },
+        { name: 'ok', dependencies: ['root'], command: 'sleep=1000 exit=0' },
+        { name: 'after_bad', dependencies: ['bad'] },
+      ],
+      { max_concurrent_tasks: 1 },
+    );
+    const { ctx, clock, executor } = fakeEngine('2025-06-01T00:00:00Z', 'foreground');
+    const engine = new Engine(ctx, cfg);
+    const session = new DagSession(engine, { tasks: cfg.tasks, unavailable: new Map() }, 'once', clock.now(), ctx.store);
+    session.start();
+    await clock.advance(10_000);
+    const outcomes = await session.done;
+    expect(outcomes.map((o) => `${o.task}:${o.status}`)).toEqual(['root:success', 'bad:failed', 'ok:success', 'after_bad:skipped']);
+    expect(executor.spawns.map((s) => `${s.task}@${iso(s.at).slice(17, 19)}`)).toEqual(['root@00', 'bad@01', 'ok@02']);
+    expect(executor.maxLive).toBe(1);
+  });
+});
+
+describe('the event bus', () => {
+  it('tells every state change of a run, in order', async () => {
+    const cfg = config([{ name: 'a', schedule: '0 2 * * *', command: 'sleep=1000 exit=1', retry_count: 1, retry_delay: 1 }]);
+    const { ctx, clock, events } = fakeEngine('2025-06-01T01:59:59Z');
+    new Scheduler(ctx, cfg).start();
+    await clock.advanceTo('2025-06-01T02:00:10Z');
+    expect(events.map((e) => `${e.type}${'attempt' in e ? `#${e.attempt}` : ''}${'status' in e ? `:${e.status}` : ''}`)).toEqual([
+      'run.queued',
+      'attempt.started#1',
+      'attempt.ended#1:failed',
+      'attempt.started#2',
+      'attempt.ended#2:failed',
+      'run.ended:failed',
+    ]);
+  });
+});
