@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../../src/core/config/validateConfig.js';
+import { findJsonError } from '../../../src/core/config/findJsonError.js';
 import { parseJson } from '../../../src/core/config/parseJson.js';
 
 const task = (over: Record<string, unknown> = {}) => ({ name: 'a', command: 'true', schedule: '0 2 * * *', ...over });
@@ -107,6 +108,15 @@ describe('when the config is wrong', () => {
     expect(lines[3]).toMatch(/^\/tasks\/2\/dependencies\/0/);
   });
 
+  it('stops listing cycles at 100, and says there are more', () => {
+    const n = 5_000;
+    const tasks = Array.from({ length: n }, (_, i) => task({ name: `t${i}`, dependencies: i < n - 1 ? [`t${i + 1}`] : [] }));
+    tasks[n - 1] = task({ name: `t${n - 1}`, dependencies: Array.from({ length: n - 1 }, (_, i) => `t${i}`) });
+    const lines = problems({ tasks });
+    expect(lines.filter((line) => line.includes('dependency cycle:')).length).toBe(100);
+    expect(lines).toContain('/tasks: more dependency cycles than the 100 listed; fix these and validate again');
+  });
+
   it('suggests the key that was probably meant', () => {
     expect(problems({ tasks: [task({ retry_cuont: 2 })] })).toContain('/tasks/0/retry_cuont: unknown key (did you mean "retry_count"?)');
   });
@@ -132,6 +142,19 @@ describe('when the JSON itself is malformed', () => {
     const result = parseJson(text, 'f.json');
     expect(result.ok).toBe(false);
     if (!result.ok) expect(`${result.problem.where}: ${result.problem.message}`.startsWith(expected)).toBe(true);
+  });
+
+  it('says where a deeply nested value goes wrong, without recursion', () => {
+    const result = parseJson(`{"tasks": ${'['.repeat(1_000_000)}1,]`, 'f.json');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(`${result.problem.where}: ${result.problem.message}`).toBe("f.json:1:1000013: invalid JSON: trailing comma before ']'");
+  });
+
+  it.each([
+    ['nested arrays', '{"a": [[1, [2]], []] ,"b":{"c":{}}}'],
+    ['an object in an array', '[{"a": 1}, {"b": [true, false, null]}]'],
+  ])('finds no error in valid JSON: %s', (_label, text) => {
+    expect(findJsonError(text)).toBeNull();
   });
 
   it('accepts a byte-order mark', () => {
