@@ -2,6 +2,7 @@
 import type { Problem } from '../errors.js';
 import { findCycles } from '../dag/findCycles.js';
 import { checkCron, checkTimezone } from '../schedule/cron.js';
+import { runnableProblems } from './runnableProblems.js';
 import { describeValue } from './schemaProblems.js';
 
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
@@ -67,6 +68,7 @@ export function semanticProblems(value: unknown): SemanticResult {
   rawTasks.forEach((item, index) => {
     if (!isObject(item)) return;
     const task = item as RawTask;
+    problems.push(...runnableProblems(item, index));
     if (typeof task.schedule === 'string') {
       const reason = checkCron(task.schedule);
       if (reason) problems.push({ where: `/tasks/${index}/schedule`, message: reason });

@@ -84,6 +84,13 @@ describe('when the config is wrong', () => {
     ['an unknown timezone', { tasks: [task({ timezone: 'Mars/Base' })] }, '/tasks/0/timezone:'],
     ['notifications without a webhook', { tasks: [task()], settings: { enable_notifications: true } }, '/settings/notification_webhook:'],
     ['tasks not an array', { tasks: {} }, '/tasks: expected an array, got an object'],
+    ['an env name with "="', { tasks: [task({ env: { 'A=B': 'c' } })] }, '/tasks/0/env/A=B: "A=B" is not a valid environment variable name (it cannot hold "=")'],
+    ['an empty env name', { tasks: [task({ env: { '': 'c' } })] }, '/tasks/0/env/: an environment variable name must not be empty'],
+    ['an env name with a NUL byte', { tasks: [task({ env: { 'A\u0000B': 'c' } })] }, '/tasks/0/env: "A\\u0000B" is not a valid environment variable name (it cannot hold a NUL byte)'],
+    ['an env name with a slash', { tasks: [task({ env: { 'A/B=': 'c' } })] }, '/tasks/0/env/A~1B=: "A/B="'],
+    ['an env value with a NUL byte', { tasks: [task({ env: { A: 'x\u0000y' } })] }, '/tasks/0/env/A: an environment value must not hold a NUL byte'],
+    ['a command with a NUL byte', { tasks: [task({ command: 'echo a\u0000b' })] }, '/tasks/0/command: must not hold a NUL byte'],
+    ['a cwd with a NUL byte', { tasks: [task({ cwd: 'a\u0000' })] }, '/tasks/0/cwd: must not hold a NUL byte'],
     ['a config that is an array', [], '/: expected an object, got an array'],
   ])('refuses %s, naming the JSON path', (_label, value, expected) => {
     expect(problems(value).some((line) => line.startsWith(expected))).toBe(true);
@@ -106,6 +113,10 @@ describe('when the config is wrong', () => {
     expect(lines[1]).toMatch(/^\/tasks\/0\/retries: unknown key/);
     expect(lines[2]).toMatch(/^\/tasks\/1\/schedule/);
     expect(lines[3]).toMatch(/^\/tasks\/2\/dependencies\/0/);
+  });
+
+  it('accepts env names a shell would not, as long as execve can pass them', () => {
+    expect(problems({ tasks: [task({ env: { 'my.var': '1', 'X-Y': '2', _a: '' } })] })).toEqual([]);
   });
 
   it('stops listing cycles at 100, and says there are more', () => {
