@@ -22,3 +22,18 @@ export function printJson(value: unknown): void {
 export function printLines(lines: string[]): void {
   if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
 }
+
+let outputIsTheWork = false;
+
+/**
+ * Called by commands whose only work is what they print (status, history, next, graph, logs,
+ * validate): when the reader of their output goes away, they stop at once (main.ts). Every
+ * other command (run, start, maintenance) goes on with its work and its output discarded.
+ */
+export function stopWhenOutputCloses(): void {
+  outputIsTheWork = true;
+}
+
+export function isOutputTheWork(): boolean {
+  return outputIsTheWork;
+}

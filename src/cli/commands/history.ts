@@ -1,6 +1,6 @@
 // `history [--task NAME] [--limit N] [--json]`: past runs, newest first.
 import type { CommandModule } from 'yargs';
-import { pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+import { pathsFrom, stopWhenOutputCloses, printJson, type GlobalArgs } from '../shared.js';
 
 interface Args extends GlobalArgs {
   task?: string;
@@ -23,6 +23,7 @@ export const historyCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 history --task inventory_scan --limit 5', 'the latest five attempts of one task')
       .example('$0 history --json', 'the latest 20 rows as JSON'),
   handler: async (argv) => {
+    stopWhenOutputCloses();
     const { openRunStore } = await import('../../adapters/sqlite/sqliteRunStore.js');
     const store = openRunStore(pathsFrom(argv).database, { create: false });
     const runs = store.history({ task: argv.task, limit: argv.limit });

@@ -1,6 +1,6 @@
 // `logs --task NAME [--run ID] [-f]`: a task's output: the latest run, one run, or following.
 import type { CommandModule } from 'yargs';
-import { pathsFrom, type GlobalArgs } from '../shared.js';
+import { pathsFrom, stopWhenOutputCloses, type GlobalArgs } from '../shared.js';
 
 interface Args extends GlobalArgs {
   task: string;
@@ -20,6 +20,7 @@ export const logsCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 logs --task inventory_scan --run 20250602T020000Z-9f3a1c2b', 'one run, every attempt')
       .example('$0 logs --task health_check -f', 'follow the log, as tail -f'),
   handler: async (argv) => {
+    stopWhenOutputCloses();
     const { showLogs } = await import('../../app/showLogs.js');
     process.exitCode = await showLogs(pathsFrom(argv), { task: argv.task, run: argv.run, follow: argv.follow === true });
   },

@@ -1,6 +1,6 @@
 // `next [--task NAME] [-n N] [--from ISO]`: the next fire times, with the zone's offset.
 import type { CommandModule } from 'yargs';
-import { pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+import { pathsFrom, stopWhenOutputCloses, printJson, type GlobalArgs } from '../shared.js';
 
 interface Args extends GlobalArgs {
   task?: string;
@@ -28,6 +28,7 @@ export const nextCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 next --task inventory_scan -n 3', 'its next three fires')
       .example('$0 next --from 2025-03-09T00:00:00-05:00', 'what fires after that instant'),
   handler: async (argv) => {
+    stopWhenOutputCloses();
     const [{ loadConfig }, { nextFires }] = await Promise.all([import('../../app/loadConfig.js'), import('../../app/nextFires.js')]);
     const { config } = loadConfig(pathsFrom(argv).config);
     const fires = nextFires(config, { task: argv.task, count: argv.n, from: argv.from, now: Date.now() });
