@@ -57,6 +57,11 @@ function unreadable(error: unknown, shown: string): ConductorError {
       cause: error,
     });
   }
+  if (code === 'ENOTDIR') {
+    return new ConductorError('CONFIG_NOT_FOUND', `${shown}: config file not found (a part of that path is a file, not a folder)`, {
+      cause: error,
+    });
+  }
   if (code === 'EISDIR') return new ConductorError('CONFIG_UNREADABLE', `${shown}: is a directory, not a config file`, { cause: error });
   const reason = code === 'EACCES' ? 'permission denied' : (error as Error).message;
   return new ConductorError('CONFIG_UNREADABLE', `${shown}: cannot read the config file: ${reason}`, { cause: error });

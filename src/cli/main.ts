@@ -6,7 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { isConductorError, EXIT } from '../core/errors.js';
 import { coreCommands } from './commands/index.js';
 import { maintenanceCommands } from './commands/maintenance/index.js';
-import { isOutputTheWork } from './shared.js';
+import { emptyProblem, firstProblem, isOutputTheWork, repeatedProblem } from './shared.js';
 
 function reportError(error: unknown): number {
   if (isConductorError(error)) {
@@ -54,11 +54,13 @@ async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]\n\nA cron-style task scheduler with a dependency DAG.')
     .option('home', {
       type: 'string',
+      requiresArg: true,
       describe: 'home directory (default: $CONDUCTOR_HOME, else the current directory)',
       global: true,
     })
     .option('config', {
       type: 'string',
+      requiresArg: true,
       describe: 'config file (default: <home>/config/conductor_config.json)',
       global: true,
     })
@@ -71,10 +73,16 @@ async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(100, process.stdout.columns || 100))
-    .fail((message, error, y) => {
-      if (error) throw error;
-      void y;
-      process.stderr.write(`symphony-conductor: ${message}\nRun with --help for usage.\n`);
+    .check(
+      (argv, options) =>
+        firstProblem(repeatedProblem(argv, options), emptyProblem('--home', argv.home), emptyProblem('--config', argv.config)),
+      true,
+    )
+    // yargs calls this with a message for every usage problem (unknown flag, failed check, bad
+    // choice), and with none for an error thrown by a command, which main().catch reports.
+    .fail((message: string | null, error: Error | undefined) => {
+      if (message === null && error) throw error;
+      process.stderr.write(`symphony-conductor: ${message ?? String(error)}\nRun with --help for usage.\n`);
       process.exit(EXIT.usage);
     });
   await parser.parseAsync();

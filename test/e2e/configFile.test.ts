@@ -52,6 +52,14 @@ describe('a config path that is not a regular file of a sane size', () => {
     expect(result.stderr).toMatch(expected);
   });
 
+  it('says a path through a file is not found, rather than quoting ENOTDIR', () => {
+    const home = makeHome();
+    fs.writeFileSync(path.join(home, 'plain'), '');
+    const result = runCli(['validate', '--config', 'plain/conductor_config.json'], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('symphony-conductor: plain/conductor_config.json: config file not found (a part of that path is a file, not a folder)\n');
+  });
+
   it('refuses a named pipe without waiting for a writer', () => {
     const home = makeHome();
     const fifo = path.join(home, 'config.fifo');
