@@ -27,6 +27,7 @@ export function runCli(
     input: options.input ?? '',
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 256 * 1024 * 1024, // spawnSync's 1 MiB would kill the CLI mid-output on large homes
   });
   return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConductorError } from '../../core/errors.js';
 import type { RunRecord, RunState, RunStatus, Trigger } from '../../core/types.js';
 import type {
   AttemptFinish,
@@ -16,7 +15,9 @@ import type {
   StoredRun,
 } from '../../ports/runStore.js';
 import { processStartTicks } from '../process/procfs.js';
+import { databaseError, namingFileInErrors } from './databaseError.js';
 import { migrate } from './migrations.js';
+import { openForReading } from './openForReading.js';
 
 interface Row {
   run_id: string;
@@ -51,19 +52,31 @@ export function toRecord(row: Row): RunRecord {
 }
 
 export interface OpenOptions {
-  /** Readers (status, history) pass false: a missing database reads as empty and is not created. */
+  /**
+   * Writers (daemon, run) pass true: the file is created and migrated. Readers (status,
+   * history, reports) pass false: nothing is ever written or created (openForReading), a
+   * missing or empty database reads as empty, and a read-only file system is fine.
+   */
   create: boolean;
 }
 
-/** Opens (creating and migrating if asked) the history database at `file`. */
+/** Opens the history database at `file`; every SQLite error, on open or on any query later, names the file. */
 export function openRunStore(file: string, options: OpenOptions = { create: true }): RunStore {
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
-    if (file === ':memory:' || (!options.create && !fs.existsSync(file))) {
-      db = new Database(':memory:');
-    } else {
-      if (options.create) fs.mkdirSync(path.dirname(file), { recursive: true });
-      db = new Database(file, { timeout: 10_000 });
+    db = file === ':memory:' || options.create ? openForWriting(file) : openForReading(file);
+    return namingFileInErrors(new SqliteRunStore(db), file);
+  } catch (error) {
+    if (db?.open) db.close();
+    throw databaseError(file, error);
+  }
+}
+
+function openForWriting(file: string): Database.Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 10_000 });
+  try {
+    if (file !== ':memory:') {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       // Checkpoint (and fsync) every ~16 MB of WAL rather than every ~4 MB: a run writes a few
@@ -73,21 +86,11 @@ export function openRunStore(file: string, options: OpenOptions = { create: true
     }
     db.pragma('busy_timeout = 10000');
     migrate(db);
+    return db;
   } catch (error) {
-    throw databaseError(file, error);
+    db.close();
+    throw error;
   }
-  return new SqliteRunStore(db);
-}
-
-export function databaseError(file: string, error: unknown): ConductorError {
-  const err = error as NodeJS.ErrnoException;
-  const reason =
-    err.code === 'EACCES' || err.code === 'SQLITE_CANTOPEN' || err.code === 'SQLITE_READONLY'
-      ? 'cannot open for writing (check that the folder exists, is a folder, and is writable)'
-      : err.code === 'ENOTDIR' || err.code === 'EEXIST'
-        ? 'a file stands where a folder should be'
-        : err.message;
-  return new ConductorError('DATABASE', `${file}: history database: ${reason}`, { cause: error });
 }
 
 /** History rows that are not real runs: `lastRun` passes over them. */

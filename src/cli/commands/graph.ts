@@ -1,6 +1,6 @@
 // `graph [--format text|mermaid|dot]`: the dependency DAG.
 import type { CommandModule } from 'yargs';
-import { pathsFrom, type GlobalArgs } from '../shared.js';
+import { pathsFrom, stopWhenOutputCloses, type GlobalArgs } from '../shared.js';
 
 interface Args extends GlobalArgs {
   format: 'text' | 'mermaid' | 'dot';
@@ -15,6 +15,7 @@ export const graphCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 graph', 'each task with its schedule and dependencies, dependencies first')
       .example('$0 graph --format dot | dot -Tsvg > dag.svg', 'draw it with Graphviz'),
   handler: async (argv) => {
+    stopWhenOutputCloses();
     const [{ loadConfig }, { renderGraph }] = await Promise.all([
       import('../../app/loadConfig.js'),
       import('../../core/dag/renderGraph.js'),

@@ -1,6 +1,17 @@
 // `history [--task NAME] [--limit N] [--json]`: past runs, newest first.
 import type { CommandModule } from 'yargs';
-import { pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+import {
+  emptyProblem,
+  firstProblem,
+  pathsFrom,
+  printJson,
+  stopWhenOutputCloses,
+  wholeNumberProblem,
+  type GlobalArgs,
+} from '../shared.js';
+
+/** A million rows is far more than a terminal shows; a bound keeps the query a number SQLite takes. */
+const MAX_LIMIT = 1_000_000;
 
 interface Args extends GlobalArgs {
   task?: string;
@@ -13,16 +24,14 @@ export const historyCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Past runs (one row per attempt or skipped fire), newest first',
   builder: (y) =>
     y
-      .option('task', { alias: 't', type: 'string', describe: 'only this task' })
-      .option('limit', { alias: 'n', type: 'number', default: 20, describe: 'how many rows' })
+      .option('task', { alias: 't', type: 'string', requiresArg: true, describe: 'only this task' })
+      .option('limit', { alias: 'n', type: 'number', requiresArg: true, default: 20, describe: `how many rows (at most ${MAX_LIMIT})` })
       .option('json', { type: 'boolean', describe: 'print an array of runs as JSON' })
-      .check((a) => {
-        if (!Number.isInteger(a.limit) || a.limit < 1) throw new Error('--limit takes a whole number of at least 1.');
-        return true;
-      })
+      .check((a) => firstProblem(emptyProblem('--task', a.task), wholeNumberProblem('--limit', a.limit, 1, MAX_LIMIT)))
       .example('$0 history --task inventory_scan --limit 5', 'the latest five attempts of one task')
       .example('$0 history --json', 'the latest 20 rows as JSON'),
   handler: async (argv) => {
+    stopWhenOutputCloses();
     const { openRunStore } = await import('../../adapters/sqlite/sqliteRunStore.js');
     const store = openRunStore(pathsFrom(argv).database, { create: false });
     const runs = store.history({ task: argv.task, limit: argv.limit });

@@ -1,6 +1,17 @@
 // `next [--task NAME] [-n N] [--from ISO]`: the next fire times, with the zone's offset.
 import type { CommandModule } from 'yargs';
-import { pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+import {
+  emptyProblem,
+  firstProblem,
+  pathsFrom,
+  printJson,
+  stopWhenOutputCloses,
+  wholeNumberProblem,
+  type GlobalArgs,
+} from '../shared.js';
+
+/** Ten thousand fires a task is years of a minutely schedule; unbounded, -n 10000000 ran for minutes. */
+const MAX_COUNT = 10_000;
 
 interface Args extends GlobalArgs {
   task?: string;
@@ -14,20 +25,19 @@ export const nextCommand: CommandModule<GlobalArgs, Args> = {
   describe: "The next fire times, in each task's timezone (ISO 8601 with offset)",
   builder: (y) =>
     y
-      .option('task', { alias: 't', type: 'string', describe: 'only this task' })
-      .option('n', { type: 'number', default: 5, describe: 'how many fire times per task' })
+      .option('task', { alias: 't', type: 'string', requiresArg: true, describe: 'only this task' })
+      .option('n', { type: 'number', requiresArg: true, default: 5, describe: `how many fire times per task (at most ${MAX_COUNT})` })
       .option('from', {
         type: 'string',
+        requiresArg: true,
         describe: "start after this time (exclusive); without an offset it is read in the task's timezone",
       })
       .option('json', { type: 'boolean', describe: 'print [{task, at}] as JSON' })
-      .check((a) => {
-        if (!Number.isInteger(a.n) || a.n < 1) throw new Error('-n takes a whole number of at least 1.');
-        return true;
-      })
+      .check((a) => firstProblem(emptyProblem('--task', a.task), emptyProblem('--from', a.from), wholeNumberProblem('-n', a.n, 1, MAX_COUNT)))
       .example('$0 next --task inventory_scan -n 3', 'its next three fires')
       .example('$0 next --from 2025-03-09T00:00:00-05:00', 'what fires after that instant'),
   handler: async (argv) => {
+    stopWhenOutputCloses();
     const [{ loadConfig }, { nextFires }] = await Promise.all([import('../../app/loadConfig.js'), import('../../app/nextFires.js')]);
     const { config } = loadConfig(pathsFrom(argv).config);
     const fires = nextFires(config, { task: argv.task, count: argv.n, from: argv.from, now: Date.now() });

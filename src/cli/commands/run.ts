@@ -1,6 +1,6 @@
 // `run --task NAME [--with-deps]` and `run --all`: run now, in the foreground.
 import type { CommandModule } from 'yargs';
-import { pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+import { emptyProblem, firstProblem, pathsFrom, printJson, type GlobalArgs } from '../shared.js';
 
 interface Args extends GlobalArgs {
   task?: string;
@@ -14,16 +14,18 @@ export const runCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Run a task now (or every enabled task once, in DAG order), in the foreground',
   builder: (y) =>
     y
-      .option('task', { alias: 't', type: 'string', describe: 'the task to run' })
+      .option('task', { alias: 't', type: 'string', requiresArg: true, describe: 'the task to run' })
       .option('with-deps', { type: 'boolean', describe: "run the task's upstream first, in DAG order" })
       .option('all', { type: 'boolean', describe: 'run every enabled task once, in DAG order, then exit' })
       .option('json', { type: 'boolean', describe: 'print the outcome of each task as JSON' })
       .conflicts('all', 'task')
-      .check((a) => {
-        if (!a.all && !a.task) throw new Error('Name a task with --task NAME, or use --all.');
-        if (a['with-deps'] && !a.task) throw new Error('--with-deps goes with --task.');
-        return true;
-      })
+      .check((a) =>
+        firstProblem(
+          emptyProblem('--task', a.task),
+          !a.all && !a.task ? 'Name a task with --task NAME, or use --all.' : null,
+          a['with-deps'] && !a.task ? '--with-deps goes with --task.' : null,
+        ),
+      )
       .example('$0 run --task inventory_scan', 'run one task now; its output goes to logs/automation/inventory_scan.log')
       .example('$0 run --task cleanup_execution --with-deps', 'run its dependencies first')
       .example('$0 run --all', 'every enabled task once, dependencies first; exit 8 if any failed'),

@@ -1,6 +1,6 @@
 // `status`: JSON when stdout is not a terminal or with --json, a table otherwise.
 import type { CommandModule } from 'yargs';
-import { pathsFrom, printJson, wantJson, type GlobalArgs } from '../shared.js';
+import { pathsFrom, stopWhenOutputCloses, printJson, wantJson, type GlobalArgs } from '../shared.js';
 
 interface Args extends GlobalArgs {
   json?: boolean;
@@ -15,6 +15,7 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 status', 'a table on a terminal')
       .example("$0 status --json | jq '.recent_results'", 'the latest runs as JSON'),
   handler: async (argv) => {
+    stopWhenOutputCloses();
     const { coldStatus } = await import('../../app/status/coldStatus.js');
     const report = coldStatus(pathsFrom(argv), Date.now());
     if (wantJson(argv)) {

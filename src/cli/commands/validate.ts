@@ -1,7 +1,7 @@
 // `validate`: check the config; every error with its path, warnings too.
 import type { CommandModule } from 'yargs';
 import { formatProblem, isConductorError } from '../../core/errors.js';
-import { pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+import { pathsFrom, stopWhenOutputCloses, printJson, type GlobalArgs } from '../shared.js';
 
 interface Args extends GlobalArgs {
   json?: boolean;
@@ -16,6 +16,7 @@ export const validateCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 validate', 'check config/conductor_config.json of the current home')
       .example('$0 validate --config /etc/conductor.json', 'check another file'),
   handler: async (argv) => {
+    stopWhenOutputCloses();
     const { loadConfig } = await import('../../app/loadConfig.js');
     const paths = pathsFrom(argv);
     let loaded;

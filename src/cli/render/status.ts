@@ -17,9 +17,10 @@ export function renderStatus(report: StatusReport): string {
     task.last_run ? `${task.last_run.status} ${task.last_run.started_at}` : 'never',
     task.health ? `${task.health.status}:${task.health.exit_code ?? ''}` : '-',
   ]);
-  lines.push(...renderTable(['TASK', 'SCHEDULE', 'NEXT RUN (UTC)', 'LAST RUN', 'HEALTH'], rows));
+  // concat, not push(...): spreading one argument per task overflows the stack at ~130,000.
+  const table = lines.concat(renderTable(['TASK', 'SCHEDULE', 'NEXT RUN (UTC)', 'LAST RUN', 'HEALTH'], rows));
   if (report.recent_results.length > 0) {
-    lines.push('', 'recent results:');
+    table.push('', 'recent results:');
     const recent = report.recent_results.slice(0, 10).map((run) => [
       run.started_at,
       run.task,
@@ -28,7 +29,7 @@ export function renderStatus(report: StatusReport): string {
       formatDuration(run.duration_ms),
       run.reason ?? '',
     ]);
-    lines.push(...renderTable(['STARTED', 'TASK', 'STATUS', 'EXIT', 'TOOK', 'REASON'], recent));
+    table.push(...renderTable(['STARTED', 'TASK', 'STATUS', 'EXIT', 'TOOK', 'REASON'], recent));
   }
-  return `${lines.join('\n')}\n`;
+  return `${table.join('\n')}\n`;
 }

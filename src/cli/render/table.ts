@@ -1,6 +1,8 @@
 // Plain text tables for a terminal: columns padded to the widest cell.
 export function renderTable(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  // A loop, not Math.max(...cells): spreading 130,000 arguments overflows the call stack.
+  const widths = header.map((h) => h.length);
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] as number)))

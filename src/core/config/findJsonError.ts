@@ -49,69 +49,56 @@ export function findJsonError(text: string): JsonSyntaxError | null {
     if (!match) fail(`unexpected ${describe(i)}, expected a value`);
     i += (match as RegExpExecArray)[0].length;
   };
+  const key = () => {
+    ws();
+    if (text[i] !== '"') fail(`unexpected ${describe(i)}, expected a double-quoted key`);
+    string();
+    ws();
+    if (text[i] !== ':') fail(`unexpected ${describe(i)}, expected ':' after the key`);
+    i++;
+  };
+  // Nesting is kept in an array, not on the call stack, so deep nesting cannot overflow it.
+  const open: Array<'{' | '['> = [];
   const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') return object();
-    if (c === '[') return array();
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
-    fail(`unexpected ${describe(i)}, expected a value`);
-  };
-  const object = () => {
-    i++;
-    ws();
-    if (text[i] === '}') {
-      i++;
-      return;
-    }
     for (;;) {
       ws();
-      if (text[i] !== '"') fail(`unexpected ${describe(i)}, expected a double-quoted key`);
-      string();
-      ws();
-      if (text[i] !== ':') fail(`unexpected ${describe(i)}, expected ':' after the key`);
-      i++;
-      value();
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        i++;
+        ws();
+        if (text[i] === (c === '{' ? '}' : ']')) i++;
+        else {
+          open.push(c);
+          if (c === '{') key();
+          continue;
+        }
+      } else if (c === '"') string();
+      else if (c === 't') literal('true');
+      else if (c === 'f') literal('false');
+      else if (c === 'n') literal('null');
+      else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+      else fail(`unexpected ${describe(i)}, expected a value`);
+      if (!closeContainers()) return;
+    }
+  };
+  /** After a value: consumes closing brackets; true when another value follows a comma. */
+  const closeContainers = (): boolean => {
+    while (open.length > 0) {
+      const inside = open[open.length - 1] as '{' | '[';
+      const close = inside === '{' ? '}' : ']';
       ws();
       if (text[i] === ',') {
         i++;
         ws();
-        if (text[i] === '}') fail("trailing comma before '}'");
-        continue;
+        if (text[i] === close) fail(`trailing comma before '${close}'`);
+        if (inside === '{') key();
+        return true;
       }
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      fail(`unexpected ${describe(i)}, expected ',' or '}'`);
-    }
-  };
-  const array = () => {
-    i++;
-    ws();
-    if (text[i] === ']') {
+      if (text[i] !== close) fail(`unexpected ${describe(i)}, expected ',' or '${close}'`);
       i++;
-      return;
+      open.pop();
     }
-    for (;;) {
-      value();
-      ws();
-      if (text[i] === ',') {
-        i++;
-        ws();
-        if (text[i] === ']') fail("trailing comma before ']'");
-        continue;
-      }
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      fail(`unexpected ${describe(i)}, expected ',' or ']'`);
-    }
+    return false;
   };
   try {
     value();

@@ -67,7 +67,8 @@ function valueAt(root: unknown, pointer: string): unknown {
   return current;
 }
 
-function escapePointer(key: string): string {
+/** A key as one token of a JSON pointer (RFC 6901: `~` is `~0`, `/` is `~1`). */
+export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

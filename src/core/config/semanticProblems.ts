@@ -2,6 +2,7 @@
 import type { Problem } from '../errors.js';
 import { findCycles } from '../dag/findCycles.js';
 import { checkCron, checkTimezone } from '../schedule/cron.js';
+import { runnableProblems } from './runnableProblems.js';
 import { describeValue } from './schemaProblems.js';
 
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
@@ -62,10 +63,12 @@ export function semanticProblems(value: unknown): SemanticResult {
     else problems.push({ where: `/tasks/${index}/name`, message: `duplicate task name "${task.name}" (first at /tasks/${first})` });
   });
 
+  const guess = nearestName(indexByName);
   const edges = new Map<string, string[]>();
   rawTasks.forEach((item, index) => {
     if (!isObject(item)) return;
     const task = item as RawTask;
+    problems.push(...runnableProblems(item, index));
     if (typeof task.schedule === 'string') {
       const reason = checkCron(task.schedule);
       if (reason) problems.push({ where: `/tasks/${index}/schedule`, message: reason });
@@ -90,7 +93,7 @@ export function semanticProblems(value: unknown): SemanticResult {
       }
       const target = indexByName.get(dependency);
       if (target === undefined) {
-        problems.push({ where: at, message: `unknown task "${dependency}"${nearest(dependency, indexByName)}` });
+        problems.push({ where: at, message: `unknown task "${dependency}"${guess(dependency)}` });
         return;
       }
       const dependencyTask = rawTasks[target] as RawTask;
@@ -105,24 +108,42 @@ export function semanticProblems(value: unknown): SemanticResult {
   });
   for (const name of indexByName.keys()) if (!edges.has(name)) edges.set(name, []);
 
-  for (const cycle of findCycles(edges)) {
+  const search = findCycles(edges);
+  for (const cycle of search.cycles) {
     const first = cycle[0] as string;
     problems.push({
       where: `/tasks/${indexByName.get(first) ?? 0}/dependencies`,
       message: `dependency cycle: ${cycle.join(' -> ')} (each task depends on the next)`,
     });
   }
+  if (!search.complete) {
+    problems.push({
+      where: '/tasks',
+      message: `more dependency cycles than the ${search.cycles.length} listed; fix these and validate again`,
+    });
+  }
   return { problems, warnings };
 }
 
-function nearest(name: string, known: Map<string, number>): string {
-  const lower = name.toLowerCase();
+/** A "did you mean" for an unknown dependency: a task that differs only in case or in '-'/'_'. */
+function nearestName(known: Map<string, number>): (name: string) => string {
+  // Indexed once, so a config with thousands of unknown dependencies stays linear.
+  const byLower = new Map<string, string>();
+  const byBare = new Map<string, string>();
   for (const candidate of known.keys()) {
-    if (candidate.toLowerCase() === lower || candidate.replace(/[-_]/g, '') === name.replace(/[-_]/g, '')) {
-      return ` (did you mean "${candidate}"?)`;
-    }
+    if (!byLower.has(candidate.toLowerCase())) byLower.set(candidate.toLowerCase(), candidate);
+    if (!byBare.has(bare(candidate))) byBare.set(bare(candidate), candidate);
   }
-  return '';
+  return (name) => {
+    const matches = [byLower.get(name.toLowerCase()), byBare.get(bare(name))].filter((m): m is string => m !== undefined);
+    if (matches.length === 0) return '';
+    const first = matches.reduce((a, b) => ((known.get(a) as number) <= (known.get(b) as number) ? a : b));
+    return ` (did you mean "${first}"?)`;
+  };
+}
+
+function bare(name: string): string {
+  return name.replace(/[-_]/g, '');
 }
 
 function isHttpUrl(text: string): boolean {

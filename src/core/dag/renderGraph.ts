@@ -18,7 +18,7 @@ function label(task: Task): string {
 }
 
 function text(tasks: Task[]): string {
-  const width = Math.max(0, ...tasks.map((t) => t.name.length));
+  const width = tasks.reduce((widest, t) => Math.max(widest, t.name.length), 0); // no spread: 100k+ tasks
   return tasks
     .map((task) => {
       const needs = task.dependencies.length > 0 ? `  <- ${task.dependencies.join(', ')}` : '';

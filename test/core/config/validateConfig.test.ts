@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../../src/core/config/validateConfig.js';
+import { findJsonError } from '../../../src/core/config/findJsonError.js';
 import { parseJson } from '../../../src/core/config/parseJson.js';
 
 const task = (over: Record<string, unknown> = {}) => ({ name: 'a', command: 'true', schedule: '0 2 * * *', ...over });
@@ -83,6 +84,13 @@ describe('when the config is wrong', () => {
     ['an unknown timezone', { tasks: [task({ timezone: 'Mars/Base' })] }, '/tasks/0/timezone:'],
     ['notifications without a webhook', { tasks: [task()], settings: { enable_notifications: true } }, '/settings/notification_webhook:'],
     ['tasks not an array', { tasks: {} }, '/tasks: expected an array, got an object'],
+    ['an env name with "="', { tasks: [task({ env: { 'A=B': 'c' } })] }, '/tasks/0/env/A=B: "A=B" is not a valid environment variable name (it cannot hold "=")'],
+    ['an empty env name', { tasks: [task({ env: { '': 'c' } })] }, '/tasks/0/env/: an environment variable name must not be empty'],
+    ['an env name with a NUL byte', { tasks: [task({ env: { 'A\u0000B': 'c' } })] }, '/tasks/0/env: "A\\u0000B" is not a valid environment variable name (it cannot hold a NUL byte)'],
+    ['an env name with a slash', { tasks: [task({ env: { 'A/B=': 'c' } })] }, '/tasks/0/env/A~1B=: "A/B="'],
+    ['an env value with a NUL byte', { tasks: [task({ env: { A: 'x\u0000y' } })] }, '/tasks/0/env/A: an environment value must not hold a NUL byte'],
+    ['a command with a NUL byte', { tasks: [task({ command: 'echo a\u0000b' })] }, '/tasks/0/command: must not hold a NUL byte'],
+    ['a cwd with a NUL byte', { tasks: [task({ cwd: 'a\u0000' })] }, '/tasks/0/cwd: must not hold a NUL byte'],
     ['a config that is an array', [], '/: expected an object, got an array'],
   ])('refuses %s, naming the JSON path', (_label, value, expected) => {
     expect(problems(value).some((line) => line.startsWith(expected))).toBe(true);
@@ -105,6 +113,19 @@ describe('when the config is wrong', () => {
     expect(lines[1]).toMatch(/^\/tasks\/0\/retries: unknown key/);
     expect(lines[2]).toMatch(/^\/tasks\/1\/schedule/);
     expect(lines[3]).toMatch(/^\/tasks\/2\/dependencies\/0/);
+  });
+
+  it('accepts env names a shell would not, as long as execve can pass them', () => {
+    expect(problems({ tasks: [task({ env: { 'my.var': '1', 'X-Y': '2', _a: '' } })] })).toEqual([]);
+  });
+
+  it('stops listing cycles at 100, and says there are more', () => {
+    const n = 5_000;
+    const tasks = Array.from({ length: n }, (_, i) => task({ name: `t${i}`, dependencies: i < n - 1 ? [`t${i + 1}`] : [] }));
+    tasks[n - 1] = task({ name: `t${n - 1}`, dependencies: Array.from({ length: n - 1 }, (_, i) => `t${i}`) });
+    const lines = problems({ tasks });
+    expect(lines.filter((line) => line.includes('dependency cycle:')).length).toBe(100);
+    expect(lines).toContain('/tasks: more dependency cycles than the 100 listed; fix these and validate again');
   });
 
   it('suggests the key that was probably meant', () => {
@@ -132,6 +153,19 @@ describe('when the JSON itself is malformed', () => {
     const result = parseJson(text, 'f.json');
     expect(result.ok).toBe(false);
     if (!result.ok) expect(`${result.problem.where}: ${result.problem.message}`.startsWith(expected)).toBe(true);
+  });
+
+  it('says where a deeply nested value goes wrong, without recursion', () => {
+    const result = parseJson(`{"tasks": ${'['.repeat(1_000_000)}1,]`, 'f.json');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(`${result.problem.where}: ${result.problem.message}`).toBe("f.json:1:1000013: invalid JSON: trailing comma before ']'");
+  });
+
+  it.each([
+    ['nested arrays', '{"a": [[1, [2]], []] ,"b":{"c":{}}}'],
+    ['an object in an array', '[{"a": 1}, {"b": [true, false, null]}]'],
+  ])('finds no error in valid JSON: %s', (_label, text) => {
+    expect(findJsonError(text)).toBeNull();
   });
 
   it('accepts a byte-order mark', () => {
