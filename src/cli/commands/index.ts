@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { graphCommand } from './graph.js';
 import { historyCommand } from './history.js';
+import { importCrontabCommand } from './importCrontab.js';
 import { logsCommand } from './logs.js';
 import { nextCommand } from './next.js';
 import { runCommand } from './run.js';
@@ -18,4 +19,5 @@ export const coreCommands: CommandModule<any, any>[] = [
   validateCommand,
   graphCommand,
   logsCommand,
+  importCrontabCommand,
 ];
