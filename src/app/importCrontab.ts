@@ -43,6 +43,7 @@ export interface ImportReport {
 }
 
 export function importCrontabFile(request: ImportRequest): ImportReport {
+  if (request.file === '') throw new ConductorError('USAGE', 'name a crontab file, or - for standard input');
   const file = request.file === '-' ? '-' : path.resolve(request.file);
   const shown = file === '-' ? 'stdin' : shownPath(file);
   const format = file === '-' ? crontabFormat('', request) : crontabFormat(file, request);

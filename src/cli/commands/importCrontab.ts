@@ -24,7 +24,9 @@ export const importCrontabCommand: CommandModule<GlobalArgs, Args> = {
       .example('crontab -l | $0 import-crontab - --output config/conductor_config.json', "add your crontab's jobs to the config"),
   handler: async (argv) => {
     const [{ importCrontabFile }, { renderImport }] = await Promise.all([import('../../app/importCrontab.js'), import('../render/importCrontab.js')]);
-    const report = importCrontabFile({ file: argv.file, user: argv.user, system: argv.system, output: argv.output });
+    // yargs reads a lone `-` as an empty string.
+    const file = argv.file === '' && process.argv.includes('-') ? '-' : argv.file;
+    const report = importCrontabFile({ file, user: argv.user, system: argv.system, output: argv.output });
     const { stdout, stderr, exitCode } = renderImport(report);
     if (stderr.length > 0) process.stderr.write(`${stderr.join('\n')}\n`);
     if (stdout !== null) process.stdout.write(stdout);
