@@ -1,5 +1,6 @@
 // The scheduler's own commands, in the order --help lists them.
 import type { CommandModule } from 'yargs';
+import { completionCommand } from './completion.js';
 import { graphCommand } from './graph.js';
 import { historyCommand } from './history.js';
 import { importCrontabCommand } from './importCrontab.js';
@@ -20,4 +21,5 @@ export const coreCommands: CommandModule<any, any>[] = [
   graphCommand,
   logsCommand,
   importCrontabCommand,
+  completionCommand,
 ];
