@@ -119,5 +119,9 @@ function valueOf(key: string, options: YargsOptions): ValueKind {
 function descriptions(instance: Argv<any>): Record<string, string> {
   const internal = instance as unknown as { getInternalMethods?(): { getUsageInstance?(): { getDescriptions?(): Record<string, string> } } };
   const found = internal.getInternalMethods?.().getUsageInstance?.().getDescriptions?.() ?? {};
-  return Object.fromEntries(Object.entries(found).map(([key, text]) => [key, String(text).replace(/^__yargsString__:/, '')]));
+  return Object.fromEntries(
+    Object.entries(found)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([key, text]) => [key, text.replace(/^__yargsString__:/, '')]),
+  );
 }

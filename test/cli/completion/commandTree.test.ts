@@ -82,6 +82,7 @@ describe('flagsOf', () => {
   it("reads a parser's global flags", () => {
     const parser = yargs([]).option('home', { type: 'string', describe: 'home directory' }).option('config', { alias: 'c', type: 'string' });
     expect(flagsOf(parser).map((f) => [f.names, f.describe, f.value.kind])).toEqual([
+      [['--help'], 'Show help', 'none'],
       [['--version'], 'Show version number', 'none'],
       [['--home'], 'home directory', 'dirs'],
       [['--config', '-c'], '', 'files'],
