@@ -4,14 +4,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeHome, runCli, writeConfig } from '../helpers/cli.js';
 import * as debian from '../fixtures/debianCrontabs.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-crontab-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 function crontabFile(text: string | Buffer, name = 'crontab'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-crontab-'));
+  const dir = fs.mkdtempSync(path.join(scratch, 'c-'));
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;

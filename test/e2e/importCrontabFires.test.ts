@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeHome, runCli } from '../helpers/cli.js';
 import * as debian from '../fixtures/debianCrontabs.js';
 
@@ -86,6 +86,9 @@ const texts: Record<string, { text: string; system: boolean }> = {
   USER_CRONTAB: { text: USER_CRONTAB, system: false },
 };
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-crontab-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 /** One home per crontab and zone, imported once. */
 const homes = new Map<string, string>();
 function homeFor(crontab: string, tz: string): string {
@@ -93,8 +96,7 @@ function homeFor(crontab: string, tz: string): string {
   const known = homes.get(key);
   if (known) return known;
   const { text, system } = texts[crontab] as { text: string; system: boolean };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-crontab-'));
-  const file = path.join(dir, crontab.toLowerCase());
+  const file = path.join(scratch, `${crontab.toLowerCase()}-${tz.replace('/', '_')}`);
   fs.writeFileSync(file, text);
   const home = makeHome();
   const imported = runCli(['import-crontab', file, ...(system ? ['--system'] : ['--user']), '--output', path.join(home, 'config', 'conductor_config.json')], {
