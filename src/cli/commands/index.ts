@@ -1,7 +1,9 @@
 // The scheduler's own commands, in the order --help lists them.
 import type { CommandModule } from 'yargs';
+import { completionCommand } from './completion.js';
 import { graphCommand } from './graph.js';
 import { historyCommand } from './history.js';
+import { importCrontabCommand } from './importCrontab.js';
 import { logsCommand } from './logs.js';
 import { nextCommand } from './next.js';
 import { runCommand } from './run.js';
@@ -18,4 +20,6 @@ export const coreCommands: CommandModule<any, any>[] = [
   validateCommand,
   graphCommand,
   logsCommand,
+  importCrontabCommand,
+  completionCommand,
 ];
