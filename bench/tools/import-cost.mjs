@@ -14,7 +14,7 @@ const dist = (p) => pathToFileURL(path.join(REPO, 'dist', p)).href;
 const specifiers =
   positionals.length > 0
     ? positionals
-    : ['yargs', 'yargs/helpers', 'better-sqlite3', 'croner', 'ajv', 'pino', 'execa', 'toposort',
+    : ['yargs', 'yargs/helpers', 'better-sqlite3', 'croner', 'ajv', 'pino', 'execa',
        dist('cli/commands/index.js'), dist('cli/commands/maintenance/index.js'), dist('app/status.js'),
        dist('app/loadConfig.js'), dist('adapters/sqlite/sqliteRunStore.js'), dist('app/daemon.js'), dist('app/runForeground.js')];
 for (const spec of specifiers) {
