@@ -36,6 +36,8 @@ export class CronSource {
   constructor(
     private readonly ctx: EngineContext,
     private readonly engine: Engine,
+    /** The longest the timer sleeps (to notice a wall-clock step); a simulated clock never steps. */
+    private readonly wakeCapMs: number = WAKE_CAP_MS,
   ) {}
 
   /** Loads cursors from the watermarks, fires missed fires of catch_up tasks, arms the timer. */
@@ -111,7 +113,7 @@ export class CronSource {
     this.cancelTimer = null;
     if (this.stopped) return;
     const now = this.ctx.clock.now();
-    let at = now + WAKE_CAP_MS;
+    let at = now + this.wakeCapMs;
     for (const cursor of this.cursors.values()) if (cursor.nextAt !== null && cursor.nextAt < at) at = cursor.nextAt;
     const deadline = this.engine.nextDeadline();
     if (deadline !== null && deadline < at) at = deadline;
@@ -139,15 +141,16 @@ export class CronSource {
         if (!entry?.schedule) continue;
         const window = fireWindow(entry.schedule, cursor.cursor, now, expectedNow);
         cursor.cursor = window.cursor;
-        cursor.nextAt = entry.schedule.next(window.cursor);
+        cursor.nextAt = window.next;
         if (window.fires.length === 0) continue;
         this.ctx.store.setWatermark(name, window.cursor);
         if (window.missed > 0) {
           this.engine.skip({ task: name, trigger: 'schedule', fireAt: window.fires[0] ?? null }, `${window.missed} earlier fires missed: the scheduler was late`);
         }
-        for (const fireAt of window.fires) {
-          due.push({ task: name, fireAt, deadline: entry.schedule.next(fireAt), order: entry.order, trigger: 'schedule' });
-        }
+        // Each fire waits on a dependency at most until the next one.
+        window.fires.forEach((fireAt, i) => {
+          due.push({ task: name, fireAt, deadline: window.fires[i + 1] ?? window.next, order: entry.order, trigger: 'schedule' });
+        });
       }
       this.hand(due);
     });

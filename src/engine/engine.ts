@@ -151,7 +151,14 @@ export class Engine {
     if (waiting) {
       this.persist(run, 'waiting');
       this.waiting.push(run);
-      this.ctx.events.emit('run.waiting', { run_id: run.id, task: run.task, trigger: run.trigger, on: run.waitingOn ?? '', until: run.deadline });
+      this.ctx.events.emit('run.waiting', {
+        run_id: run.id,
+        task: run.task,
+        trigger: run.trigger,
+        on: run.waitingOn ?? '',
+        until: run.deadline,
+        fire_at: run.fireAt,
+      });
       return { run_id: run.id, status: 'waiting' };
     }
     this.enqueue(run);
@@ -212,7 +219,11 @@ export class Engine {
       reason,
     });
     this.ctx.logger.info({ task: request.task, run_id: runId, reason }, 'skipped');
-    this.ended({ task: request.task, run_id: runId, trigger: request.trigger, status: 'skipped', exit_code: null, reason, attempts: 0 }, request.session ?? null);
+    this.ended(
+      { task: request.task, run_id: runId, trigger: request.trigger, status: 'skipped', exit_code: null, reason, attempts: 0 },
+      request.session ?? null,
+      request.fireAt ?? null,
+    );
     return { run_id: runId, status: 'skipped', reason };
   }
 
@@ -383,7 +394,7 @@ export class Engine {
     run.lane.running--;
     this.untrack(run);
     this.ctx.store.batch(() => {
-      this.ended(result, run.session);
+      this.ended(result, run.session, run.fireAt);
       if (!this.stopping) this.dispatch();
     });
     if (this.runningCount === 0) for (const resolve of this.idle.splice(0)) resolve();
@@ -393,17 +404,17 @@ export class Engine {
    * A run ended for good: events, then what depends on it (its session, downstream triggers,
    * waiting runs). A skipped request sets nothing off: it is the fire that did not happen.
    */
-  private ended(result: RunResult, session: RunObserver | null): void {
+  private ended(result: RunResult, session: RunObserver | null, fireAt: number | null): void {
     const previous = result.status === 'skipped' ? null : (this.lastStatus.get(result.task) ?? null);
     if (result.status !== 'skipped') this.lastStatus.set(result.task, result.status);
-    this.ctx.events.emit('run.ended', { ...result, previous });
+    this.ctx.events.emit('run.ended', { ...result, previous, fire_at: fireAt });
     if (session) {
       session.onRunEnded(result);
       return;
     }
     if (this.stopping || result.status === 'skipped') return;
     this.triggerDownstream(result.task, result.status, result.trigger);
-    this.regateWaiting();
+    this.regateWaiting(result.task);
   }
 
   /**
@@ -438,12 +449,17 @@ export class Engine {
     }
   }
 
-  private regateWaiting(): void {
+  /**
+   * Asks the dependency gate again for runs waiting on a dependency, in DAG order: all of them,
+   * or (after a run of `ended` ended) only those that depend on it, the only ones it can release.
+   */
+  private regateWaiting(ended?: string): void {
     if (this.waiting.length === 0) return;
     const order = (run: ActiveRun) => this.table.entries.get(run.task)?.order ?? 0;
-    for (const run of [...this.waiting].sort((a, b) => order(a) - order(b))) {
+    const affected = this.waiting.filter((run) => ended === undefined || this.table.entries.get(run.task)?.task.dependencies.includes(ended));
+    for (const run of affected.sort((a, b) => order(a) - order(b))) {
       const entry = this.table.entries.get(run.task);
-      if (!entry) continue;
+      if (!entry || !this.waiting.includes(run)) continue;
       const gate = gateDependencies(entry.task.dependencies.map((name) => this.dependencyView(name, entry, run.fireAt ?? run.requestedAt)));
       if (gate.kind === 'wait') continue;
       this.waiting = this.waiting.filter((r) => r !== run);
@@ -490,7 +506,9 @@ export class Engine {
       if (run.firstRow !== null) this.ctx.store.finishAttempt(run.firstRow, { status, finished_at: now, exit_code: null, signal: null, reason });
       this.ctx.store.setRunState(run.id, status, { reason, finished_at: now });
       this.ctx.logger.info({ task: run.task, run_id: run.id, reason }, status);
-      this.ended({ task: run.task, run_id: run.id, trigger: run.trigger, status, exit_code: null, reason, attempts: 0 }, run.session);
+      this.ended({ task: run.task, run_id: run.id, trigger: run.trigger, status, exit_code: null, reason, attempts: 0 }, run.session, run.fireAt);
+      // It no longer holds anyone up (a skipped run sets nothing else off).
+      if (!this.stopping && status === 'skipped' && !run.session) this.regateWaiting(run.task);
     });
   }
 

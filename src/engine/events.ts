@@ -7,7 +7,7 @@ export interface RunEventMap {
   /** A run was asked for and is a row: it waits for a slot (or, remote, for a worker). */
   'run.queued': { run_id: string; task: string; trigger: Trigger; at: number; fire_at: number | null };
   /** A scheduled fire waits for a dependency that is still running. */
-  'run.waiting': { run_id: string; task: string; trigger: Trigger; on: string; until: number | null };
+  'run.waiting': { run_id: string; task: string; trigger: Trigger; on: string; until: number | null; fire_at: number | null };
   /** An attempt really runs (its process exists, or a worker took it). */
   'attempt.started': {
     run_id: string;
@@ -43,6 +43,8 @@ export interface RunEventMap {
     attempts: number;
     /** The status of the task's run before this one, for recovery notifications. */
     previous: RunStatus | null;
+    /** The fire instant the run was for, or null. */
+    fire_at: number | null;
   };
 }
 

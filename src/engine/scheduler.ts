@@ -12,9 +12,10 @@ export class Scheduler {
   constructor(
     private readonly ctx: EngineContext,
     private config: Config,
+    options: { wakeCapMs?: number } = {},
   ) {
     this.engine = new Engine(ctx, config);
-    this.cron = new CronSource(ctx, this.engine);
+    this.cron = new CronSource(ctx, this.engine, options.wakeCapMs);
   }
 
   /** Resumes the runs an earlier daemon left queued or waiting, then starts firing (with catch-up). */

@@ -7,6 +7,7 @@ import { importCrontabCommand } from './importCrontab.js';
 import { logsCommand } from './logs.js';
 import { nextCommand } from './next.js';
 import { runCommand } from './run.js';
+import { simulateCommand } from './simulate.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
@@ -20,6 +21,7 @@ export const coreCommands: CommandModule<any, any>[] = [
   validateCommand,
   graphCommand,
   logsCommand,
+  simulateCommand,
   importCrontabCommand,
   completionCommand,
 ];

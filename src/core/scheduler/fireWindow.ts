@@ -21,6 +21,8 @@ export interface FireWindow {
   missed: number;
   /** The task's new cursor: the last fire dealt with. */
   cursor: number;
+  /** The first fire after the cursor (each fire's deadline is the one after it), or null. */
+  next: number | null;
 }
 
 /**
@@ -33,7 +35,8 @@ export function fireWindow(schedule: Schedule, cursor: number, now: number, expe
   const lateEnd = stepped ? Math.max(expectedNow, at) : now;
   const fires: number[] = [];
   let missed = 0;
-  for (let next = schedule.next(at); next !== null && next <= lateEnd; next = schedule.next(next)) {
+  let next = schedule.next(at);
+  for (; next !== null && next <= lateEnd; next = schedule.next(next)) {
     if (fires.length < MAX_LATE_FIRES) fires.push(next);
     else {
       fires.shift();
@@ -42,12 +45,13 @@ export function fireWindow(schedule: Schedule, cursor: number, now: number, expe
     }
     at = next;
   }
-  if (stepped) {
+  if (stepped && next !== null && next <= now) {
     const latest = schedule.prev(now);
     if (latest !== null && latest > at) {
       fires.push(latest);
       at = latest;
+      next = schedule.next(latest);
     }
   }
-  return { fires, missed, cursor: at };
+  return { fires, missed, cursor: at, next };
 }

@@ -1,0 +1,301 @@
+// The history in memory, behind the same RunStore port as SQLite: what `simulate` runs the
+// daemon's engine on (a year of fires must not touch a disk). It keeps every open run, each
+// task's last real run and the latest `keep` history rows; older rows are forgotten, which is
+// all a simulation needs. test/adapters/runStoreConformance.test.ts runs the same checks on it
+// and on SQLite.
+import type { RunRecord, RunState, RunStatus } from '../../core/types.js';
+import type {
+  AttemptFinish,
+  AttemptStart,
+  DaemonInfo,
+  NewRun,
+  OrphanAttempt,
+  RunStore,
+  SkipRecord,
+  StoredRun,
+} from '../../ports/runStore.js';
+
+interface Row extends RunRecord {
+  id: number;
+  fire_at: number | null;
+  startedMs: number;
+}
+
+const NOT_A_RUN: ReadonlySet<RunStatus> = new Set(['skipped', 'queued', 'awaiting_approval']);
+const OPEN: ReadonlySet<RunState> = new Set(['queued', 'waiting', 'awaiting_approval', 'running', 'retrying']);
+
+export function createMemoryRunStore(options: { keep?: number } = {}): MemoryRunStore {
+  return new MemoryRunStore(options.keep ?? 10_000);
+}
+
+export class MemoryRunStore implements RunStore {
+  private nextId = 1;
+  private readonly rows = new Map<number, Row>();
+  private readonly recent: Row[] = [];
+  private readonly runs = new Map<string, StoredRun>();
+  private readonly last = new Map<string, Row>();
+  private readonly watermarks = new Map<string, number>();
+  private daemon: DaemonInfo | null = null;
+
+  constructor(private readonly keep: number) {}
+
+  /** Seeds a task's last run (a simulation starts from the real history's). */
+  seedLastRun(record: RunRecord): void {
+    const row = this.newRow({ ...record, fire_at: null });
+    this.noteLast(row);
+  }
+
+  createRun(run: NewRun): number | null {
+    this.runs.set(run.run_id, { ...run, attempts: 0, finished_at: null, owner_pid: process.pid, owner_start: null });
+    if (run.state === 'running') return null;
+    const row = this.newRow({
+      run_id: run.run_id,
+      task: run.task,
+      attempt: 1,
+      trigger: run.trigger,
+      status: run.state === 'awaiting_approval' ? 'awaiting_approval' : 'queued',
+      started_at: iso(run.requested_at),
+      finished_at: null,
+      exit_code: null,
+      signal: null,
+      duration_ms: null,
+      reason: run.reason,
+      fire_at: run.fire_at,
+    });
+    return row.id;
+  }
+
+  setRunState(runId: string, state: RunState, details: { reason?: string | null; attempts?: number; finished_at?: number | null } = {}): void {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    run.state = state;
+    if (details.reason !== undefined) run.reason = details.reason;
+    if (details.attempts !== undefined) run.attempts = details.attempts;
+    if (details.finished_at !== undefined && details.finished_at !== null) run.finished_at = details.finished_at;
+    if (!OPEN.has(state)) this.runs.delete(runId);
+  }
+
+  getRun(runId: string): StoredRun | null {
+    return this.runs.get(runId) ?? null;
+  }
+
+  firstRowOf(runId: string): number | null {
+    for (const row of this.rows.values()) {
+      if (row.run_id === runId && row.attempt === 1 && (row.status === 'queued' || row.status === 'awaiting_approval')) return row.id;
+    }
+    return null;
+  }
+
+  adoptRun(): void {}
+
+  openRuns(): StoredRun[] {
+    return [...this.runs.values()].filter((run) => OPEN.has(run.state)).sort((a, b) => a.requested_at - b.requested_at);
+  }
+
+  startAttempt(start: AttemptStart): number {
+    const row = this.newRow({
+      run_id: start.run_id,
+      task: start.task,
+      attempt: start.attempt,
+      trigger: start.trigger,
+      status: start.status,
+      started_at: iso(start.started_at),
+      finished_at: null,
+      exit_code: null,
+      signal: null,
+      duration_ms: null,
+      reason: null,
+      fire_at: start.fire_at,
+    });
+    this.noteLast(row);
+    return row.id;
+  }
+
+  dispatchAttempt(id: number, at: number, status: 'running' | 'queued'): void {
+    const row = this.rows.get(id);
+    if (!row) return;
+    row.status = status;
+    row.started_at = iso(at);
+    row.startedMs = at;
+    row.reason = null;
+    this.noteLast(row);
+  }
+
+  attemptStarted(id: number, _handle: string | null, _worker: string | null, at: number): void {
+    const row = this.rows.get(id);
+    if (!row) return;
+    if (row.status === 'queued') {
+      row.started_at = iso(at);
+      row.startedMs = at;
+    }
+    row.status = 'running';
+    this.noteLast(row);
+  }
+
+  finishAttempt(id: number, finish: AttemptFinish): void {
+    const row = this.rows.get(id);
+    if (!row) return;
+    row.status = finish.status;
+    row.finished_at = iso(finish.finished_at);
+    row.exit_code = finish.exit_code;
+    row.signal = finish.signal;
+    row.reason = finish.reason;
+    row.duration_ms = Math.max(0, finish.finished_at - row.startedMs);
+    this.rows.delete(id);
+    this.noteLast(row);
+  }
+
+  recordSkip(skip: SkipRecord): void {
+    this.runs.set(skip.run_id, {
+      run_id: skip.run_id,
+      task: skip.task,
+      trigger: skip.trigger,
+      state: 'skipped',
+      source: skip.source,
+      requested_at: skip.at,
+      fire_at: skip.fire_at,
+      deadline: null,
+      payload: null,
+      reason: skip.reason,
+      attempts: 0,
+      finished_at: skip.at,
+      owner_pid: process.pid,
+      owner_start: null,
+    });
+    this.runs.delete(skip.run_id);
+    const row = this.newRow({
+      run_id: skip.run_id,
+      task: skip.task,
+      attempt: 1,
+      trigger: skip.trigger,
+      status: 'skipped',
+      started_at: iso(skip.at),
+      finished_at: iso(skip.at),
+      exit_code: null,
+      signal: null,
+      duration_ms: 0,
+      reason: skip.reason,
+      fire_at: skip.fire_at,
+    });
+    this.rows.delete(row.id);
+  }
+
+  history(query: { task?: string; limit: number }): RunRecord[] {
+    const found: RunRecord[] = [];
+    const from = Math.max(0, this.recent.length - this.keep);
+    for (let i = this.recent.length - 1; i >= from && found.length < query.limit; i--) {
+      const row = this.recent[i] as Row;
+      if (query.task === undefined || row.task === query.task) found.push(record(row));
+    }
+    return found.sort((a, b) => (a.started_at < b.started_at ? 1 : a.started_at > b.started_at ? -1 : 0));
+  }
+
+  lastRun(task: string): RunRecord | null {
+    const row = this.last.get(task);
+    return row ? record(row) : null;
+  }
+
+  lastRuns(tasks: readonly string[]): Map<string, RunRecord> {
+    const found = new Map<string, RunRecord>();
+    for (const task of tasks) {
+      const row = this.last.get(task);
+      if (row) found.set(task, record(row));
+    }
+    return found;
+  }
+
+  dataVersion(): number {
+    return 0;
+  }
+
+  lastWithStatus(task: string, status: RunStatus): RunRecord | null {
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const row = this.recent[i] as Row;
+      if (row.task === task && row.status === status) return record(row);
+    }
+    return null;
+  }
+
+  runRows(runId: string): RunRecord[] {
+    return this.recent.filter((row) => row.run_id === runId).map(record).sort((a, b) => a.attempt - b.attempt);
+  }
+
+  since(since: number): RunRecord[] {
+    return this.recent.filter((row) => row.startedMs >= since).map(record);
+  }
+
+  orphans(): OrphanAttempt[] {
+    return [];
+  }
+
+  markInterrupted(): void {}
+
+  prune(before: number): number {
+    let removed = 0;
+    while (this.recent.length > 0 && (this.recent[0] as Row).startedMs < before) {
+      this.recent.shift();
+      removed++;
+    }
+    return removed;
+  }
+
+  getWatermark(task: string): number | null {
+    return this.watermarks.get(task) ?? null;
+  }
+
+  setWatermark(task: string, fireAt: number): void {
+    this.watermarks.set(task, Math.max(fireAt, this.watermarks.get(task) ?? -Infinity));
+  }
+
+  batch<T>(fn: () => T): T {
+    return fn();
+  }
+
+  setDaemonInfo(info: DaemonInfo | null): void {
+    this.daemon = info;
+  }
+
+  getDaemonInfo(): DaemonInfo | null {
+    return this.daemon;
+  }
+
+  close(): void {}
+
+  private newRow(fields: Omit<Row, 'id' | 'startedMs'>): Row {
+    const row: Row = { ...fields, id: this.nextId++, startedMs: Date.parse(fields.started_at) };
+    this.rows.set(row.id, row);
+    this.recent.push(row);
+    // Trimmed in chunks, so keeping the latest rows costs O(1) per row.
+    if (this.recent.length > this.keep * 2) this.recent.splice(0, this.recent.length - this.keep);
+    return row;
+  }
+
+  /** `lastRun` is the latest real run of a task (not skipped, queued or awaiting approval). */
+  private noteLast(row: Row): void {
+    if (NOT_A_RUN.has(row.status)) return;
+    const current = this.last.get(row.task);
+    if (!current || current === row || row.startedMs > current.startedMs || (row.startedMs === current.startedMs && row.id > current.id)) {
+      this.last.set(row.task, row);
+    }
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function record(row: Row): RunRecord {
+  return {
+    run_id: row.run_id,
+    task: row.task,
+    attempt: row.attempt,
+    trigger: row.trigger,
+    status: row.status,
+    started_at: row.started_at,
+    finished_at: row.finished_at,
+    exit_code: row.exit_code,
+    signal: row.signal,
+    duration_ms: row.duration_ms,
+    reason: row.reason,
+  };
+}

@@ -1,0 +1,67 @@
+// `simulate` on a home: the config, expected durations (a --durations file, else the medians of
+// the history, else 0) and each task's last run, then the simulation itself.
+import fs from 'node:fs';
+import { openRunStore } from '../../adapters/sqlite/sqliteRunStore.js';
+import { ConductorError } from '../../core/errors.js';
+import type { RunRecord } from '../../core/types.js';
+import { loadConfig } from '../loadConfig.js';
+import type { HomePaths } from '../paths.js';
+import { medianDuration, simulate } from './simulate.js';
+import type { SimulatedFire } from './simulationLog.js';
+
+/** How many of a task's latest runs its median duration is taken over. */
+const MEDIAN_OVER = 20;
+
+export interface SimulateOptions {
+  from: number;
+  until: number;
+  durationsFile?: string;
+}
+
+export async function simulateHome(paths: HomePaths, options: SimulateOptions, emit: (fire: SimulatedFire) => void): Promise<void> {
+  const { config } = loadConfig(paths.config);
+  const fromFile = options.durationsFile === undefined ? null : readDurations(options.durationsFile, new Set(config.tasks.map((t) => t.name)));
+  const medians = new Map<string, number>();
+  const lastRuns: RunRecord[] = [];
+  const store = openRunStore(paths.database, { create: false });
+  try {
+    for (const task of config.tasks) {
+      const recent = store.history({ task: task.name, limit: MEDIAN_OVER * 3 }).filter((r) => r.status === 'success').slice(0, MEDIAN_OVER);
+      const median = medianDuration(recent);
+      if (median !== null) medians.set(task.name, median);
+    }
+    lastRuns.push(...store.lastRuns(config.tasks.map((t) => t.name)).values());
+  } finally {
+    store.close();
+  }
+  const durationMs = (task: string) => (fromFile ? (fromFile.get(task) ?? 0) : (medians.get(task) ?? 0));
+  await simulate({ config, from: options.from, until: options.until, durationMs, lastRuns, home: paths.home }, emit);
+}
+
+/** `{"task": seconds}`; every name must be a task of the config. */
+function readDurations(file: string, tasks: Set<string>): Map<string, number> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConductorError('USAGE', `--durations: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConductorError('USAGE', `--durations: ${file} is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConductorError('USAGE', `--durations: ${file} must be an object of task names to seconds, e.g. {"inventory_scan": 120}`);
+  }
+  const durations = new Map<string, number>();
+  const problems: { where: string; message: string }[] = [];
+  for (const [task, seconds] of Object.entries(value)) {
+    if (!tasks.has(task)) problems.push({ where: `/${task}`, message: `no task named "${task}" in the config` });
+    else if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) problems.push({ where: `/${task}`, message: 'must be a number of seconds, 0 or more' });
+    else durations.set(task, Math.round(seconds * 1000));
+  }
+  if (problems.length > 0) throw new ConductorError('USAGE', `--durations: ${file}: ${problems.length} problem(s):`, { problems });
+  return durations;
+}

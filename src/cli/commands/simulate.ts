@@ -1,0 +1,65 @@
+// `simulate [--from ISO] [--days 7 | --until ISO] [--task NAME] [--durations FILE] [--json]`:
+// what the daemon would do in a window, fire by fire, without running anything.
+import type { CommandModule } from 'yargs';
+import { emptyProblem, firstProblem, pathsFrom, stopWhenOutputCloses, type GlobalArgs } from '../shared.js';
+
+/** Ten years; longer windows are not a question anyone asks of a scheduler. */
+const MAX_DAYS = 3660;
+
+interface Args extends GlobalArgs {
+  from?: string;
+  days?: number;
+  until?: string;
+  task?: string;
+  durations?: string;
+  json?: boolean;
+}
+
+export const simulateCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'simulate',
+  describe: 'What the daemon would run in a window, in order, with waits and skips and why (runs nothing)',
+  builder: (y) =>
+    y
+      .option('from', { type: 'string', requiresArg: true, describe: 'start of the window (default: now); without an offset, in the settings zone' })
+      .option('days', { type: 'number', requiresArg: true, describe: `length of the window in days (default 7, at most ${MAX_DAYS})` })
+      .option('until', { type: 'string', requiresArg: true, describe: 'end of the window instead of --days' })
+      .option('task', { alias: 't', type: 'string', requiresArg: true, describe: 'print only this task (all tasks are still simulated)' })
+      .option('durations', { type: 'string', requiresArg: true, describe: 'a JSON file {"task": seconds} of expected durations (default: medians of the history, else 0)' })
+      .option('json', { type: 'boolean', describe: 'print [{at, task, trigger, waits_on, outcome, reason, start, end}]' })
+      .conflicts('days', 'until')
+      .check((a) =>
+        firstProblem(
+          emptyProblem('--from', a.from),
+          emptyProblem('--until', a.until),
+          emptyProblem('--task', a.task),
+          emptyProblem('--durations', a.durations),
+          a.days === undefined || (typeof a.days === 'number' && a.days > 0 && a.days <= MAX_DAYS)
+            ? null
+            : `--days takes a number of days above 0 and at most ${MAX_DAYS}; got ${String(a.days)}.`,
+        ),
+      )
+      .example('$0 simulate', 'the coming week')
+      .example('$0 simulate --from 2025-10-25 --days 3 --task backup', 'one task over a daylight-saving weekend')
+      .example('$0 simulate --durations durations.json --json', 'with expected durations, as JSON'),
+  handler: async (argv) => {
+    stopWhenOutputCloses();
+    const [{ loadConfig }, { simulateHome }, { resolveWindow }, render] = await Promise.all([
+      import('../../app/loadConfig.js'),
+      import('../../app/simulate/simulateHome.js'),
+      import('../../app/simulate/window.js'),
+      import('../render/simulation.js'),
+    ]);
+    const paths = pathsFrom(argv);
+    const { config } = loadConfig(paths.config);
+    if (argv.task !== undefined) {
+      const { findTask } = await import('../../app/selectTasks.js');
+      findTask(config, argv.task);
+    }
+    const window = resolveWindow(config, { from: argv.from, days: argv.days, until: argv.until, now: Date.now() });
+    const printer = argv.json ? render.jsonPrinter(config) : render.textPrinter(config, window);
+    await simulateHome(paths, { ...window, durationsFile: argv.durations }, (fire) => {
+      if (argv.task === undefined || fire.task === argv.task) printer.fire(fire);
+    });
+    printer.end();
+  },
+};

@@ -1,0 +1,60 @@
+// Both RunStore adapters answer the engine's questions the same way: SQLite (the daemon, run)
+// and memory (simulate). The same story is told to each and their answers compared.
+import { describe, expect, it } from 'vitest';
+import { createMemoryRunStore } from '../../src/adapters/memory/memoryRunStore.js';
+import { openRunStore } from '../../src/adapters/sqlite/sqliteRunStore.js';
+import type { RunStore } from '../../src/ports/runStore.js';
+
+const T = Date.parse('2025-06-01T00:00:00Z');
+
+function story(store: RunStore): void {
+  // a: started at once, succeeded; b: queued then ran and failed twice; c: skipped; d: still queued; e: waiting.
+  store.createRun({ run_id: 'a1', task: 'a', trigger: 'schedule', state: 'running', source: 'daemon', requested_at: T, fire_at: T, deadline: null, payload: null, reason: null });
+  const a = store.startAttempt({ run_id: 'a1', task: 'a', attempt: 1, trigger: 'schedule', started_at: T, fire_at: T, status: 'running' });
+  store.attemptStarted(a, 'local:1:2', null, T);
+  store.finishAttempt(a, { status: 'success', finished_at: T + 500, exit_code: 0, signal: null, reason: null });
+  store.setRunState('a1', 'success', { attempts: 1, finished_at: T + 500 });
+  const b1 = store.createRun({ run_id: 'b1', task: 'b', trigger: 'dependency', state: 'queued', source: 'daemon', requested_at: T + 1000, fire_at: null, deadline: null, payload: '{"env":{}}', reason: null });
+  expect(b1).not.toBeNull();
+  store.dispatchAttempt(b1 as number, T + 2000, 'running');
+  store.setRunState('b1', 'running', { attempts: 1 });
+  store.finishAttempt(b1 as number, { status: 'failed', finished_at: T + 3000, exit_code: 1, signal: null, reason: 'exit code 1' });
+  store.setRunState('b1', 'retrying', { attempts: 1 });
+  const b2 = store.startAttempt({ run_id: 'b1', task: 'b', attempt: 2, trigger: 'dependency', started_at: T + 4000, fire_at: null, status: 'running' });
+  store.finishAttempt(b2, { status: 'failed', finished_at: T + 4100, exit_code: 1, signal: null, reason: 'exit code 1' });
+  store.setRunState('b1', 'failed', { attempts: 2, finished_at: T + 4100, reason: 'exit code 1' });
+  store.recordSkip({ run_id: 'c1', task: 'c', trigger: 'schedule', source: 'daemon', at: T + 5000, fire_at: T + 5000, reason: 'dependency b failed' });
+  store.createRun({ run_id: 'd1', task: 'd', trigger: 'schedule', state: 'queued', source: 'daemon', requested_at: T + 6000, fire_at: T + 6000, deadline: null, payload: null, reason: null });
+  store.createRun({ run_id: 'e1', task: 'e', trigger: 'schedule', state: 'waiting', source: 'daemon', requested_at: T + 7000, fire_at: T + 7000, deadline: T + 9000, payload: null, reason: 'waiting for dependency b' });
+  store.setWatermark('a', T);
+  store.setWatermark('a', T - 1000);
+}
+
+function answers(store: RunStore) {
+  const open = store.openRuns().map(({ owner_pid, owner_start, ...run }) => (void owner_pid, void owner_start, run));
+  return {
+    history: store.history({ limit: 20 }),
+    historyB: store.history({ task: 'b', limit: 1 }),
+    lastRuns: Object.fromEntries(store.lastRuns(['a', 'b', 'c', 'd', 'e'])),
+    lastFailed: store.lastWithStatus('b', 'failed'),
+    runRows: store.runRows('b1'),
+    open,
+    firstRowOfD: store.firstRowOf('d1') !== null,
+    getRun: store.getRun('e1')?.state,
+    watermark: store.getWatermark('a'),
+  };
+}
+
+describe('the memory and SQLite run stores', () => {
+  it('answer the same story the same way', () => {
+    const sqlite = openRunStore(':memory:');
+    const memory = createMemoryRunStore();
+    story(sqlite);
+    story(memory);
+    const expected = answers(sqlite);
+    expect(expected.history).toHaveLength(6);
+    expect(expected.open.map((r) => r.run_id)).toEqual(['d1', 'e1']);
+    expect(expected.lastRuns).not.toHaveProperty('c');
+    expect(answers(memory)).toEqual(expected);
+  });
+});

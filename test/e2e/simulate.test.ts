@@ -1,0 +1,93 @@
+// simulate as a user runs it: the window, the text and JSON shapes, durations from a file and
+// from the history, and every bad input with a clear message and exit 1.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeHome, runCli } from '../helpers/cli.js';
+
+const tasks = [
+  { name: 'scan', command: 'true', schedule: '0 2 * * *', timezone: 'America/New_York' },
+  { name: 'analyze', command: 'true', schedule: '30 2 * * *', dependencies: ['scan'], timezone: 'America/New_York' },
+  { name: 'report', command: 'true', dependencies: ['analyze'] },
+  { name: 'off', command: 'true', schedule: '0 3 * * *', enabled: false },
+];
+
+describe('simulate', () => {
+  it('prints every fire of the window in order, in the task zone, with a count', () => {
+    const home = makeHome({ tasks, settings: { timezone: 'UTC' } });
+    const result = runCli(['simulate', '--from', '2025-03-08T00:00:00Z', '--days', '3'], { home });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^AT\s+TASK\s+TRIGGER\s+WHAT$/);
+    // The spring-forward night in New York: 02:00 and 02:30 do not exist; both run once right after the jump.
+    expect(lines).toContainEqual(expect.stringMatching(/^2025-03-09T03:00:00-04:00\s+scan\s+schedule\s+runs$/));
+    // analyze fires at the same instant as scan, so it waits for scan, as the daemon would.
+    expect(lines).toContainEqual(expect.stringMatching(/^2025-03-09T03:00:00-04:00\s+analyze\s+schedule\s+waits on scan; runs$/));
+    expect(lines.filter((l) => /\sreport\s+dependency\s+runs/.test(l))).toHaveLength(3);
+    expect(lines.at(-1)).toMatch(/^9 fires from 2025-03-08T00:00:00\+00:00 to 2025-03-11T00:00:00\+00:00$/);
+  });
+
+  it('gives JSON with the contract fields, and --task shows one task', () => {
+    const home = makeHome({ tasks, settings: { timezone: 'UTC' } });
+    const result = runCli(['simulate', '--from', '2025-06-01T00:00:00Z', '--days', '1', '--task', 'analyze', '--json'], { home });
+    expect(result.code).toBe(0);
+    const fires = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(fires).toEqual([
+      {
+        at: '2025-06-01T02:30:00-04:00',
+        task: 'analyze',
+        trigger: 'schedule',
+        waits_on: [],
+        outcome: 'run',
+        reason: null,
+        start: '2025-06-01T02:30:00-04:00',
+        end: '2025-06-01T02:30:00-04:00',
+      },
+    ]);
+  });
+
+  it('takes durations from a file: a long scan makes analyze wait, and says on what', () => {
+    const home = makeHome({ tasks, settings: { timezone: 'UTC' } });
+    fs.writeFileSync(path.join(home, 'durations.json'), JSON.stringify({ scan: 3600, analyze: 60 }));
+    const result = runCli(['simulate', '--from', '2025-06-01T00:00:00Z', '--days', '1', '--durations', 'durations.json', '--json'], { home });
+    const fires = JSON.parse(result.stdout) as { task: string; waits_on: string[]; start: string; end: string }[];
+    const analyze = fires.find((f) => f.task === 'analyze');
+    expect(analyze).toMatchObject({ waits_on: ['scan'], start: '2025-06-01T03:00:00-04:00', end: '2025-06-01T03:01:00-04:00' });
+  });
+
+  it('takes durations from the history when there is no file (the median of recent successes)', () => {
+    const home = makeHome({ tasks: [{ name: 'nap', command: 'sleep 1.2', schedule: '0 * * * *' }], settings: { timezone: 'UTC' } });
+    for (let i = 0; i < 3; i++) expect(runCli(['run', '--task', 'nap'], { home }).code).toBe(0);
+    const result = runCli(['simulate', '--from', '2025-06-01T00:00:00Z', '--days', '0.1', '--json'], { home });
+    const [fire] = JSON.parse(result.stdout) as { start: string; end: string }[];
+    const took = Date.parse(fire?.end ?? '') - Date.parse(fire?.start ?? '');
+    expect(took).toBeGreaterThanOrEqual(1000);
+    expect(took).toBeLessThan(3000);
+  });
+
+  it.each([
+    [['--days', '0'], /--days takes a number of days above 0/],
+    [['--days', '4000'], /at most 3660/],
+    [['--days', '2', '--until', '2025-06-01'], /mutually exclusive/],
+    [['--from', 'yesterday'], /--from: "yesterday" is not an ISO 8601 time/],
+    [['--from', '2025-06-02', '--until', '2025-06-01'], /--until must be after the start of the window/],
+    [['--task', 'nope'], /no task named "nope"/],
+    [['--durations', 'missing.json'], /--durations: cannot read missing\.json: ENOENT/],
+  ])('refuses %j with a clear message and exit 1', (args, message) => {
+    const home = makeHome({ tasks, settings: { timezone: 'UTC' } });
+    const result = runCli(['simulate', ...args], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/internal error|at .*\.js:/);
+  });
+
+  it('refuses a durations file naming an unknown task or a negative time, with each problem', () => {
+    const home = makeHome({ tasks, settings: { timezone: 'UTC' } });
+    fs.writeFileSync(path.join(home, 'd.json'), JSON.stringify({ scann: 5, analyze: -1 }));
+    const result = runCli(['simulate', '--durations', 'd.json'], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/\/scann: no task named "scann"/);
+    expect(result.stderr).toMatch(/\/analyze: must be a number of seconds, 0 or more/);
+  });
+});
