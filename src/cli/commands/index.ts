@@ -1,6 +1,7 @@
 // The scheduler's own commands, in the order --help lists them.
 import type { CommandModule } from 'yargs';
 import { completionCommand } from './completion.js';
+import { doctorCommand } from './doctor.js';
 import { graphCommand } from './graph.js';
 import { historyCommand } from './history.js';
 import { importCrontabCommand } from './importCrontab.js';
@@ -22,6 +23,7 @@ export const coreCommands: CommandModule<any, any>[] = [
   graphCommand,
   logsCommand,
   simulateCommand,
+  doctorCommand,
   importCrontabCommand,
   completionCommand,
 ];

@@ -1,0 +1,176 @@
+// doctor: the config, the home's folders, the history and the disk under them.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { isConductorError } from '../../core/errors.js';
+import type { Config } from '../../core/types.js';
+import { loadConfig, shownPath } from '../loadConfig.js';
+import type { HomePaths } from '../paths.js';
+import { finding, type Finding } from './finding.js';
+
+export function checkConfig(paths: HomePaths): { findings: Finding[]; config: Config | null } {
+  try {
+    const loaded = loadConfig(paths.config);
+    const findings = [finding('config', 'ok', `${loaded.shown} is valid: ${loaded.config.tasks.length} tasks`)];
+    for (const warning of loaded.warnings) findings.push(finding('config', 'warn', `${warning.where}: ${warning.message}`));
+    return { findings, config: loaded.config };
+  } catch (error) {
+    const lines = isConductorError(error) ? error.lines() : [(error as Error).message];
+    return {
+      findings: [
+        finding(
+          'config',
+          'fail',
+          `${(lines[0] ?? '').replace(/:$/, '')}${lines.length > 1 ? `: ${lines.slice(1).map((l) => l.trim()).join('; ')}` : ''}`,
+          `correct it, then check with: symphony-conductor validate --config ${shownPath(paths.config)}`,
+        ),
+      ],
+      config: null,
+    };
+  }
+}
+
+/**
+ * A folder that is missing is created by `start` and `run`, so it is only worth a warning, unless
+ * a daemon runs (then it was removed under it) or it could not be created (its parent is not
+ * writable).
+ */
+export function checkFolders(paths: HomePaths, daemonRunning: boolean): Finding[] {
+  const missing: string[] = [];
+  const findings: Finding[] = [];
+  for (const dir of [paths.logsDir, paths.taskLogsDir, paths.statusDir, paths.healthDir]) {
+    const shown = shownPath(dir);
+    if (!fs.existsSync(dir) && !isSymlink(dir)) {
+      if (missing.some((parent) => dir.startsWith(`${parent}/`))) continue;
+      missing.push(dir);
+      continue;
+    }
+    findings.push(checkFolder(dir, shown));
+  }
+  for (const dir of missing) {
+    const shown = shownPath(dir);
+    const creatable = writableAncestor(dir);
+    if (daemonRunning || !creatable) {
+      findings.push(
+        finding(
+          'folders',
+          'fail',
+          `${shown} is missing${daemonRunning ? ' while the daemon runs (it was removed under it)' : ` and cannot be created (${path.dirname(shown) || '.'} is not writable)`}`,
+          daemonRunning ? `restart the daemon so it makes it again: systemctl restart symphony-conductor` : `mkdir -p ${shown} as a user who may, then chown it to the daemon's user`,
+        ),
+      );
+    } else {
+      findings.push(finding('folders', 'warn', `${shown} does not exist yet`, 'start or run creates it'));
+    }
+  }
+  return findings;
+}
+
+function checkFolder(dir: string, shown: string): Finding {
+  {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(dir);
+    } catch (error) {
+      return finding('folders', 'fail', `${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, `check ${shown}`);
+    }
+    if (!stat.isDirectory()) return finding('folders', 'fail', `${shown} is not a folder`, `move the file aside: mv ${shown} ${shown}.moved`);
+    try {
+      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+    } catch {
+      return finding('folders', 'fail', `${shown} is not writable by ${userName()}`, `chown -R ${userName()} ${shown} (the user the daemon runs as)`);
+    }
+    return finding('folders', 'ok', `${shown} is writable`);
+  }
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function writableAncestor(dir: string): boolean {
+  let parent = path.dirname(dir);
+  while (!fs.existsSync(parent) && parent !== path.dirname(parent)) parent = path.dirname(parent);
+  try {
+    fs.accessSync(parent, fs.constants.W_OK | fs.constants.X_OK);
+    return fs.statSync(parent).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function checkHistory(paths: HomePaths): Finding {
+  const shown = shownPath(paths.database);
+  if (!fs.existsSync(paths.database)) return finding('history', 'ok', `${shown} does not exist yet (created at the first run)`);
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(paths.database, { readonly: true, fileMustExist: true, timeout: 5000 });
+    const rows = db.pragma('quick_check') as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+    if (problems.length > 0) {
+      return finding('history', 'fail', `${shown} fails PRAGMA quick_check: ${problems.slice(0, 3).join('; ')}`, repairHint(shown));
+    }
+    return finding('history', 'ok', `${shown} passes PRAGMA quick_check`);
+  } catch (error) {
+    return finding('history', 'fail', `${shown} cannot be read: ${(error as Error).message}`, repairHint(shown));
+  } finally {
+    db?.close();
+  }
+}
+
+function repairHint(shown: string): string {
+  return `stop the daemon, move it aside (mv ${shown} ${shown}.damaged; a new history starts), or try: sqlite3 ${shown} .recover`;
+}
+
+/** Below these, tasks and the history start failing for want of space. */
+const FAIL_BELOW_BYTES = 100 * 1024 * 1024;
+const WARN_BELOW_FRACTION = 0.05;
+
+export function checkDisk(paths: HomePaths): Finding {
+  let stats: fs.StatsFs;
+  try {
+    stats = fs.statfsSync(paths.home);
+  } catch (error) {
+    return finding('disk', 'skip', `cannot read the free space of ${paths.home}: ${(error as Error).message}`);
+  }
+  const free = stats.bavail * stats.bsize;
+  const total = stats.blocks * stats.bsize;
+  const fs_ = mountOf(paths.home);
+  const where = `${fs_ ? `${fs_} (holding ${shownPath(paths.home) || '.'})` : paths.home}`;
+  const text = `${formatBytes(free)} free of ${formatBytes(total)} on ${where}`;
+  if (free < FAIL_BELOW_BYTES) return finding('disk', 'fail', text, 'free space there: logs/automation/*.log.N, old history (task_history_retention_days), the cleanup quarantine');
+  if (total > 0 && free / total < WARN_BELOW_FRACTION) return finding('disk', 'warn', text, 'free some space before it runs out');
+  return finding('disk', 'ok', text);
+}
+
+function mountOf(dir: string): string | null {
+  try {
+    return execFileSync('df', ['--output=target', dir], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').at(-1) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function userName(): string {
+  try {
+    return path.basename(process.env.USER ?? '') || (process.getuid?.() === 0 ? 'root' : 'the current user');
+  } catch {
+    return 'the current user';
+  }
+}

@@ -1,0 +1,117 @@
+// doctor as an operator runs it on a home that went wrong in one way at a time: each problem is
+// one line with its fix and exit 8; a sound home is exit 0.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkUnit } from '../../src/app/doctor/checkSystem.js';
+import { firstWord } from '../../src/app/doctor/checkCommands.js';
+import { homePaths } from '../../src/app/paths.js';
+import { makeHome, repoRoot, runCli } from '../helpers/cli.js';
+
+const config = { tasks: [{ name: 'a', command: 'true', schedule: '0 2 * * *' }] };
+
+function usedHome(extra: Record<string, unknown> = {}): string {
+  const home = makeHome({ ...config, ...extra });
+  expect(runCli(['run', '--task', 'a'], { home }).code).toBe(0);
+  return home;
+}
+
+function doctor(home: string) {
+  const result = runCli(['doctor', '--json'], { home });
+  return { code: result.code, findings: JSON.parse(result.stdout) as { check: string; status: string; message: string; fix: string | null }[] };
+}
+
+describe('doctor', () => {
+  it('finds nothing wrong on a home that has run, and says so with exit 0', () => {
+    const home = usedHome();
+    const result = runCli(['doctor'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ok\s+config\s+config\/conductor_config\.json is valid: 1 tasks$/m);
+    expect(result.stdout).toMatch(/^ok\s+history\s+status\/conductor\.db passes PRAGMA quick_check$/m);
+    expect(result.stdout).toMatch(/^warn\s+daemon\s+the daemon is not running.* -- fix: /m);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('no problems found');
+  });
+
+  it('names a corrupt history, with a fix, and exits 8', () => {
+    const home = usedHome();
+    const db = path.join(home, 'status/conductor.db');
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
+    const bytes = fs.readFileSync(db);
+    bytes.fill(0x41, 100, Math.min(bytes.length, 8192));
+    fs.writeFileSync(db, bytes);
+    const { code, findings } = doctor(home);
+    expect(code).toBe(8);
+    const history = findings.find((f) => f.check === 'history');
+    expect(history).toMatchObject({ status: 'fail' });
+    expect(history?.message).toMatch(/status\/conductor\.db (fails PRAGMA quick_check|cannot be read)/);
+    expect(history?.fix).toMatch(/move it aside/);
+  });
+
+  it('names a stale pid file left by a dead daemon', () => {
+    const home = usedHome();
+    fs.writeFileSync(path.join(home, 'conductor.pid'), '999999\n');
+    const { code, findings } = doctor(home);
+    expect(code).toBe(8);
+    expect(findings.find((f) => f.check === 'pid file')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^rm conductor\.pid/) });
+  });
+
+  it('warns of a missing folder that start would make, and fails one that cannot be made', () => {
+    const home = usedHome();
+    fs.rmSync(path.join(home, 'logs'), { recursive: true });
+    const soft = doctor(home);
+    expect(soft.code).toBe(0);
+    expect(soft.findings.find((f) => f.check === 'folders' && f.message.startsWith('logs'))).toMatchObject({ status: 'warn' });
+    fs.writeFileSync(path.join(home, 'status/automation_health'.replace('automation_health', 'x')), '');
+    fs.rmSync(path.join(home, 'status/automation_health'), { recursive: true });
+    fs.writeFileSync(path.join(home, 'status/automation_health'), 'a file where a folder should be');
+    fs.mkdirSync(path.join(home, 'logs'));
+    fs.writeFileSync(path.join(home, 'logs/automation'), '');
+    const hard = doctor(home);
+    expect(hard.code).toBe(8);
+    expect(hard.findings.filter((f) => f.status === 'fail').map((f) => f.message)).toEqual(
+      expect.arrayContaining(['logs/automation is not a folder', 'status/automation_health is not a folder']),
+    );
+  });
+
+  it('names a task whose program is not found, and an invalid config', () => {
+    const home = makeHome({ tasks: [{ name: 'gone', command: 'FOO=1 no-such-program --flag' }, { name: 'ok', command: 'cd / && true' }] });
+    const { code, findings } = doctor(home);
+    expect(code).toBe(8);
+    expect(findings.filter((f) => f.check === 'commands')).toEqual([
+      { check: 'commands', status: 'fail', message: 'task gone: "no-such-program" is not found on PATH', fix: expect.stringMatching(/install it/) },
+    ]);
+    fs.writeFileSync(path.join(home, 'config/conductor_config.json'), '{"tasks": [{"name": "x"}]}');
+    const bad = doctor(home);
+    expect(bad.code).toBe(8);
+    expect(bad.findings[0]).toMatchObject({ check: 'config', status: 'fail', message: expect.stringMatching(/\/tasks\/0\/command: required key is missing/) });
+  });
+});
+
+describe('the unit check', () => {
+  it('passes a unit that runs this checkout on this home, and fails one that runs another', () => {
+    const dir = fs.mkdtempSync(path.join(repoRoot, 'test-unit-'));
+    try {
+      const home = '/var/lib/symphony-conductor';
+      const main = path.join(repoRoot, 'dist', 'cli', 'main.js');
+      const unit = (exec: string) => `[Service]\nEnvironment=CONDUCTOR_HOME=${home}\nExecStart=/usr/bin/node ${exec} start\n`;
+      fs.writeFileSync(path.join(dir, 'symphony-conductor.service'), unit(main));
+      expect(checkUnit(homePaths(home), [dir], main).status).toBe('ok');
+      fs.writeFileSync(path.join(dir, 'symphony-conductor.service'), unit('/opt/other/dist/cli/main.js'));
+      const other = checkUnit(homePaths(home), [dir], main);
+      expect(other.status).toBe('fail');
+      expect(other.message).toMatch(/does not run .*main\.js start/);
+      expect(checkUnit(homePaths('/elsewhere'), [dir], main).message).toMatch(/runs on the home \/var\/lib\/symphony-conductor/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['./scripts/x.sh arg', './scripts/x.sh'],
+    ['A=1 B=2 python3 -c pass', 'python3'],
+    ['"quoted prog" arg', null],
+    ['$(which x)', null],
+  ])('reads the program of %j as %j', (command, word) => {
+    expect(firstWord(command)).toBe(word);
+  });
+});
