@@ -10,7 +10,7 @@ import { serveStatus } from '../adapters/httpStatus.js';
 import { createPinoLogger } from '../adapters/pinoLogger.js';
 import { createWebhookNotifier, type Notifier } from '../adapters/webhookNotifier.js';
 import { ConductorError, EXIT, isConductorError } from '../core/errors.js';
-import { notificationFor } from '../core/notify/notificationFor.js';
+import { approvalNotification, notificationFor } from '../core/notify/notificationFor.js';
 import { formatInZone } from '../core/schedule/cron.js';
 import type { Config } from '../core/types.js';
 import { Scheduler } from '../engine/scheduler.js';
@@ -69,6 +69,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     const message = notifier && notificationFor(ending, ending.previous, os.hostname(), ctx.clock.now());
     if (message) notifier?.send(message);
   });
+  ctx.events.on('run.awaiting_approval', (waiting) => notifier?.send(approvalNotification(waiting, os.hostname(), ctx.clock.now())));
   const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now());
   const prune = () => {
     const days = config.settings.task_history_retention_days;

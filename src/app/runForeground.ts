@@ -1,7 +1,7 @@
 // `run --task` and `run --all`: tasks run now, in the foreground, in DAG order, through the same
 // engine as the daemon's (a DAG session instead of the cron source). Ctrl-C or SIGTERM stops
 // every running group, records the runs interrupted, and exits 3.
-import { EXIT } from '../core/errors.js';
+import { ConductorError, EXIT } from '../core/errors.js';
 import type { Trigger } from '../core/types.js';
 import { DagSession, type DagOutcome } from '../engine/dagSession.js';
 import { Engine } from '../engine/engine.js';
@@ -17,6 +17,8 @@ export interface ForegroundRequest {
   task?: string;
   all: boolean;
   withDeps: boolean;
+  /** The operator approves the runs of tasks that need approval (recorded as their approver). */
+  approved?: boolean;
 }
 
 export interface ForegroundResult {
@@ -29,6 +31,13 @@ export async function runForeground(paths: HomePaths, request: ForegroundRequest
   const { config } = loadConfig(paths.config);
   const selection = request.all ? selectAll(config) : selectTask(config, request.task as string, request.withDeps);
   const trigger: Trigger = request.all ? 'once' : 'manual';
+  const target = request.task ? selection.tasks.find((t) => t.name === request.task) : undefined;
+  if (target?.approval && !request.approved) {
+    throw new ConductorError(
+      'USAGE',
+      `task "${target.name}" needs approval before it runs${target.approval.message ? ` (${target.approval.message})` : ''}: run it with --approved to approve it yourself, or approve its waiting run in the daemon (symphony-conductor approve --run ID)`,
+    );
+  }
   const ctx = await composeEngine(paths, config, { source: 'foreground' });
   ctx.events.onAny(onEvent);
   ctx.logger.info({ trigger, tasks: selection.tasks.map((t) => t.name) }, 'foreground run started');
@@ -36,7 +45,7 @@ export async function runForeground(paths: HomePaths, request: ForegroundRequest
   // find the default action (death without a record).
   let interruptedBy: string | null = null;
   const engine = new Engine(ctx, config);
-  const session = new DagSession(engine, { tasks: selection.tasks, unavailable: selection.unavailable }, trigger, ctx.clock.now(), ctx.store);
+  const session = new DagSession(engine, { tasks: selection.tasks, unavailable: selection.unavailable }, trigger, ctx.clock.now(), ctx.store, request.approved === true);
   const stopListening = onStopSignals((signal, n) => {
     interruptedBy ??= `interrupted by ${signal}`;
     if (n === 1) {

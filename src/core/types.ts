@@ -50,6 +50,26 @@ export interface Task {
   concurrency_policy: ConcurrencyPolicy;
   catch_up: boolean;
   kill_grace: number;
+  /** Runs wait for an operator's decision (null: they run at once). */
+  approval: Approval | null;
+  /** Its own, else the settings' (null: unlimited). */
+  budget: Budget | null;
+  /** Only these exit codes are retried (null: any failure). */
+  retry_on_exit_codes: number[] | null;
+  /** These exit codes are never retried (null: none). */
+  no_retry_on_exit_codes: number[] | null;
+  retry_on_timeout: boolean;
+}
+
+export interface Approval {
+  /** Seconds a run waits for a decision. */
+  timeout: number;
+  message: string | null;
+}
+
+export interface Budget {
+  max_runtime_per_day: number | null;
+  max_runs_per_day: number | null;
 }
 
 export interface HttpSettings {
@@ -69,6 +89,7 @@ export interface Settings {
   log_max_bytes: number;
   log_keep: number;
   http: HttpSettings;
+  budget: Budget | null;
 }
 
 export interface Config {

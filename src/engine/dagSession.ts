@@ -32,6 +32,8 @@ export class DagSession implements RunObserver {
     private readonly trigger: Trigger,
     now: number,
     private readonly store: { batch<T>(fn: () => T): T },
+    /** The operator approved the runs as they asked for them (`--approved`): no approval gate. */
+    private readonly approved = false,
   ) {
     this.startedAt = now;
     this.done = new Promise((resolve) => (this.resolve = resolve));
@@ -75,7 +77,7 @@ export class DagSession implements RunObserver {
         if (this.outcomes.has(task)) continue;
         this.outcomes.set(task, { task, run_id: null, status: 'queued', reason: null, exit_code: null });
         this.inFlight++;
-        const outcome = this.engine.request({ task, trigger: this.trigger, session: this });
+        const outcome = this.engine.request({ task, trigger: this.trigger, session: this, approved: this.approved });
         const recorded = this.outcomes.get(task) as DagOutcome;
         if (recorded.run_id === null) recorded.run_id = outcome.run_id;
       }

@@ -3,13 +3,14 @@
 // pure decisions in core/scheduler (concurrency policy, dependency gate, downstream readiness,
 // the ready queue, the DAG cascade). This class is the bookkeeping around them: which runs are
 // queued, waiting or running, the slots they take, the rows that record them, the events.
-import { admitRun } from '../core/scheduler/admitRun.js';
+import { admitRun, type Busy } from '../core/scheduler/admitRun.js';
 import { downstreamReady } from '../core/scheduler/downstreamReady.js';
 import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
 import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry, type TaskTable } from '../core/scheduler/taskTable.js';
 import { newRunId } from '../core/run/runId.js';
-import type { Config, FinalStatus, RunStatus, Trigger } from '../core/types.js';
+import { budgetDecision, utcDayStart } from '../core/scheduler/budgetDecision.js';
+import type { Approval, Config, FinalStatus, RunStatus, Trigger } from '../core/types.js';
 import type { StoredRun } from '../ports/runStore.js';
 import type { EngineContext } from './context.js';
 import { RunExecution, type RunResult } from './runExecution.js';
@@ -33,6 +34,8 @@ export interface RunRequest {
   session?: RunObserver;
   /** The pool the run takes a slot of; default: the shared one of `max_concurrent_tasks`. */
   lane?: { name: string; limit: number };
+  /** An operator approved it as they asked for it (`run --task X --approved`): no approval gate. */
+  approved?: boolean;
 }
 
 /** Told when a run it asked for ends. */
@@ -41,9 +44,13 @@ export interface RunObserver {
   onRunEnded(result: RunResult): void;
 }
 
-export type RequestOutcome = { run_id: string; status: 'queued' | 'waiting' } | { run_id: string; status: 'skipped'; reason: string };
+export type RequestOutcome =
+  | { run_id: string; status: 'queued' | 'waiting' | 'awaiting_approval' }
+  | { run_id: string; status: 'skipped'; reason: string };
 
-type OpenState = 'queued' | 'waiting' | 'running' | 'retrying';
+type OpenState = 'queued' | 'waiting' | 'awaiting_approval' | 'running' | 'retrying';
+
+export type Decision = { ok: true } | { ok: false; code: 'not_found' | 'conflict'; message: string };
 
 interface ActiveRun {
   id: string;
@@ -62,6 +69,8 @@ interface ActiveRun {
   session: RunObserver | null;
   lane: Lane;
   waitingOn: string | null;
+  /** While awaiting approval: when it gives up (ms). */
+  approvalExpires?: number | null;
 }
 
 interface Lane {
@@ -79,6 +88,8 @@ export class Engine {
   private readonly active = new Map<string, Set<ActiveRun>>();
   private readonly lanes = new Map<string, Lane>();
   private waiting: ActiveRun[] = [];
+  /** Runs awaiting an operator's decision, until their approval expires. */
+  private awaiting: ActiveRun[] = [];
   /** Runs asked for since the last dispatch whose rows are not written yet. */
   private unwritten: ActiveRun[] = [];
   private readonly lastStatus = new Map<string, RunStatus>();
@@ -121,16 +132,14 @@ export class Engine {
     const entry = this.table.entries.get(request.task);
     if (!entry) throw new Error(`no task named ${request.task}`);
     const now = this.ctx.clock.now();
-    const admission = admitRun(entry.task.concurrency_policy, this.isActive(request.task));
+    const admission = admitRun(entry.task.concurrency_policy, this.busyState(request.task));
     if (admission.kind === 'skip') return this.skip(request, admission.reason);
     if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason);
-
-    let gate: ReturnType<typeof gateDependencies> = { kind: 'ready' };
-    if (TRIGGERS_THAT_GATE.has(request.trigger) && entry.task.dependencies.length > 0) {
-      gate = gateDependencies(entry.task.dependencies.map((name) => this.dependencyView(name, entry, request.fireAt ?? now)));
-      if (gate.kind === 'skip') return this.skip(request, gate.reason);
+    if (request.trigger !== 'manual' && entry.task.budget) {
+      // A run by hand is the operator's own decision; every other source is held to the budget.
+      const budget = budgetDecision(entry.task.budget, this.ctx.store.usageSince(request.task, utcDayStart(now), now));
+      if (budget.kind === 'skip') return this.skip(request, budget.reason);
     }
-    const waiting = gate.kind === 'wait';
     const run: ActiveRun = {
       id: newRunId(now),
       task: request.task,
@@ -139,31 +148,108 @@ export class Engine {
       requestedAt: now,
       deadline: request.deadline ?? null,
       payload: request.payload ?? null,
-      state: waiting ? 'waiting' : 'queued',
+      state: 'queued',
       firstRow: null,
       persisted: false,
       execution: null,
       session: request.session ?? null,
       lane: this.laneFor(request.lane),
-      waitingOn: gate.kind === 'wait' ? gate.on : null,
+      waitingOn: null,
     };
+    if (entry.task.approval && !request.approved) {
+      // Only the daemon can hold a run for days; a foreground command does not wait for a decision.
+      if (this.ctx.source === 'foreground') return this.skip(request, 'needs approval: a foreground run does not wait for one (run it with --approved)');
+      return this.awaitApproval(run, entry.task.approval, now);
+    }
+    return this.proceed(run, entry, now);
+  }
+
+  /** Past admission (and approval): the dependency gate, then the queue. */
+  private proceed(run: ActiveRun, entry: TaskEntry, now: number): RequestOutcome {
+    let gate: ReturnType<typeof gateDependencies> = { kind: 'ready' };
+    if (TRIGGERS_THAT_GATE.has(run.trigger) && entry.task.dependencies.length > 0) {
+      gate = gateDependencies(entry.task.dependencies.map((name) => this.dependencyView(name, entry, run.fireAt ?? now)));
+      if (gate.kind === 'skip') {
+        if (!run.persisted) return this.skip({ task: run.task, trigger: run.trigger, fireAt: run.fireAt, session: run.session ?? undefined }, gate.reason);
+        this.endUnstarted(run, 'skipped', gate.reason);
+        return { run_id: run.id, status: 'skipped', reason: gate.reason };
+      }
+    }
     this.track(run);
-    if (waiting) {
-      this.persist(run, 'waiting');
+    if (gate.kind === 'wait') {
+      run.state = 'waiting';
+      run.waitingOn = gate.on;
+      const reason = `waiting for dependency ${gate.on}`;
+      if (run.persisted) {
+        this.ctx.store.setRunState(run.id, 'waiting', { reason });
+        if (run.firstRow !== null) this.ctx.store.markQueued(run.firstRow, reason);
+      } else this.persist(run, 'waiting');
       this.waiting.push(run);
-      this.ctx.events.emit('run.waiting', {
-        run_id: run.id,
-        task: run.task,
-        trigger: run.trigger,
-        on: run.waitingOn ?? '',
-        until: run.deadline,
-        fire_at: run.fireAt,
-      });
+      this.ctx.events.emit('run.waiting', { run_id: run.id, task: run.task, trigger: run.trigger, on: gate.on, until: run.deadline, fire_at: run.fireAt });
       return { run_id: run.id, status: 'waiting' };
     }
+    if (run.persisted) {
+      this.ctx.store.setRunState(run.id, 'queued', { reason: null });
+      if (run.firstRow !== null) this.ctx.store.markQueued(run.firstRow, null);
+    }
     this.enqueue(run);
-    this.unwritten.push(run);
+    if (!run.persisted) this.unwritten.push(run);
     return { run_id: run.id, status: 'queued' };
+  }
+
+  /** A task with `approval`: the run is a row that waits for an operator's decision, or its timeout. */
+  private awaitApproval(run: ActiveRun, approval: Approval, now: number): RequestOutcome {
+    run.state = 'awaiting_approval';
+    run.approvalExpires = now + approval.timeout * 1000;
+    this.track(run);
+    this.persist(run, 'awaiting_approval');
+    this.ctx.logger.info({ task: run.task, run_id: run.id, expires_at: new Date(run.approvalExpires).toISOString() }, 'awaiting approval');
+    this.ctx.events.emit('run.awaiting_approval', {
+      run_id: run.id,
+      task: run.task,
+      trigger: run.trigger,
+      at: now,
+      expires_at: run.approvalExpires,
+      message: approval.message,
+    });
+    return { run_id: run.id, status: 'awaiting_approval' };
+  }
+
+  /**
+   * An operator's decision on a run awaiting approval. Approved, it goes on as any run (its
+   * dependency gate, the queue, attempts, retries); rejected, it ends skipped and its dependents
+   * are skipped as after a failed dependency.
+   */
+  decide(runId: string, decision: 'approve' | 'reject', actor: string, comment: string | null): Decision {
+    const run = this.find(runId);
+    if (!run || run.state !== 'awaiting_approval') {
+      const stored = run ? null : this.ctx.store.getRun(runId);
+      const state = run?.state ?? stored?.state ?? null;
+      if (state === null) return { ok: false, code: 'not_found', message: `no run ${runId}` };
+      const why = stored?.reason ? ` (${stored.reason})` : '';
+      return { ok: false, code: 'conflict', message: `run ${runId} is not awaiting approval: it is ${state}${why}` };
+    }
+    const said = comment ? `: ${comment}` : '';
+    this.ctx.store.batch(() => {
+      if (decision === 'reject') {
+        this.endUnstarted(run, 'skipped', `rejected by ${actor}${said}`, true);
+        return;
+      }
+      this.untrack(run);
+      run.approvalExpires = null;
+      run.state = 'queued';
+      const entry = this.table.entries.get(run.task);
+      if (!entry) {
+        this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+        return;
+      }
+      // A scheduled fire waits on its dependencies at most until the task's next fire.
+      if (run.fireAt !== null && entry.schedule) run.deadline = entry.schedule.next(Math.max(run.fireAt, this.ctx.clock.now()));
+      this.ctx.logger.info({ task: run.task, run_id: run.id, actor }, `approved${said}`);
+      this.proceed(run, entry, this.ctx.clock.now());
+      this.dispatch();
+    });
+    return { ok: true };
   }
 
   /**
@@ -180,7 +266,7 @@ export class Engine {
   }
 
   /** Writes a run's row (and, unless it starts now, its first history row). */
-  private persist(run: ActiveRun, state: 'queued' | 'waiting' | 'running'): void {
+  private persist(run: ActiveRun, state: 'queued' | 'waiting' | 'running' | 'awaiting_approval'): void {
     run.persisted = true;
     run.firstRow = this.ctx.store.createRun({
       run_id: run.id,
@@ -190,7 +276,8 @@ export class Engine {
       source: this.ctx.source,
       requested_at: run.requestedAt,
       fire_at: run.fireAt,
-      deadline: run.deadline,
+      // Awaiting approval, the run's deadline is when its approval expires.
+      deadline: state === 'awaiting_approval' ? (run.approvalExpires ?? null) : run.deadline,
       payload: run.payload ? JSON.stringify(run.payload) : null,
       reason: run.waitingOn ? `waiting for dependency ${run.waitingOn}` : null,
     });
@@ -246,14 +333,18 @@ export class Engine {
     return run ? { run_id: run.id, task: run.task, state: run.state } : null;
   }
 
-  /** The earliest instant a waiting run gives up, or null. */
+  /** The earliest instant a waiting run gives up, or an approval expires; null when none. */
   nextDeadline(): number | null {
     let at: number | null = null;
     for (const run of this.waiting) if (run.deadline !== null && (at === null || run.deadline < at)) at = run.deadline;
+    for (const run of this.awaiting) if (run.approvalExpires != null && (at === null || run.approvalExpires < at)) at = run.approvalExpires;
     return at;
   }
 
-  /** Waiting runs whose deadline has come are skipped: the dependency still runs at the task's next fire. */
+  /**
+   * Waiting runs whose deadline has come are skipped (the dependency still runs at the task's
+   * next fire); runs whose approval expired are skipped, and their dependents with them.
+   */
   expireWaits(now: number): void {
     for (const run of [...this.waiting]) {
       if (run.deadline === null || run.deadline > now) continue;
@@ -261,12 +352,27 @@ export class Engine {
       const on = entry?.task.dependencies.find((d) => this.isActive(d)) ?? run.waitingOn ?? entry?.task.dependencies[0] ?? '?';
       this.endUnstarted(run, 'skipped', `dependency ${on} still running at the next fire`);
     }
+    for (const run of [...this.awaiting]) {
+      if (run.approvalExpires == null || run.approvalExpires > now) continue;
+      this.endUnstarted(run, 'skipped', 'approval timed out', true);
+    }
+  }
+
+  /** The runs awaiting approval, oldest first (for status and the API). */
+  awaitingApproval(): { run_id: string; task: string; since: number; expires_at: number | null; message: string | null }[] {
+    return this.awaiting.map((run) => ({
+      run_id: run.id,
+      task: run.task,
+      since: run.requestedAt,
+      expires_at: run.approvalExpires ?? null,
+      message: this.table.entries.get(run.task)?.task.approval?.message ?? null,
+    }));
   }
 
   /** Picks up the open runs an earlier process of the same source left as rows (queued and waiting). */
   resume(rows: StoredRun[]): void {
     for (const row of rows) {
-      if (row.source !== this.ctx.source || (row.state !== 'queued' && row.state !== 'waiting')) continue;
+      if (row.source !== this.ctx.source || (row.state !== 'queued' && row.state !== 'waiting' && row.state !== 'awaiting_approval')) continue;
       const entry = this.table.entries.get(row.task);
       const rowId = this.ctx.store.firstRowOf(row.run_id);
       if (!entry || !entry.task.enabled) {
@@ -279,7 +385,8 @@ export class Engine {
         trigger: row.trigger,
         fireAt: row.fire_at,
         requestedAt: row.requested_at,
-        deadline: row.deadline,
+        deadline: row.state === 'awaiting_approval' ? null : row.deadline,
+        approvalExpires: row.state === 'awaiting_approval' ? row.deadline : null,
         payload: row.payload ? (JSON.parse(row.payload) as RunPayload) : null,
         state: row.state,
         firstRow: rowId,
@@ -292,7 +399,7 @@ export class Engine {
       this.ctx.store.adoptRun(run.id);
       this.track(run);
       if (run.state === 'waiting') this.waiting.push(run);
-      else this.enqueue(run);
+      else if (run.state === 'queued') this.enqueue(run);
       this.ctx.logger.info({ task: run.task, run_id: run.id, state: run.state }, 'resumed a run left open by the previous daemon');
     }
     this.expireWaits(this.ctx.clock.now());
@@ -307,7 +414,7 @@ export class Engine {
     for (const lane of this.lanes.values()) {
       for (const run of [...lane.queue]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
     }
-    for (const run of [...this.waiting]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+    for (const run of [...this.waiting, ...this.awaiting]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
     this.dispatch();
   }
 
@@ -358,6 +465,14 @@ export class Engine {
   /** The task's runs that have not ended, as views (for status and the API). */
   openRunsOf(task: string): { run_id: string; state: OpenState; trigger: Trigger; requested_at: number }[] {
     return [...(this.active.get(task) ?? [])].map((r) => ({ run_id: r.id, state: r.state, trigger: r.trigger, requested_at: r.requestedAt }));
+  }
+
+  /** Whether a task has a run going, and whether that is only a run awaiting approval. */
+  private busyState(task: string): Busy {
+    const runs = this.active.get(task);
+    if (!runs || runs.size === 0) return 'idle';
+    for (const run of runs) if (run.state !== 'awaiting_approval') return 'busy';
+    return 'awaiting_approval';
   }
 
   isActive(task: string): boolean {
@@ -496,7 +611,7 @@ export class Engine {
   }
 
   /** A run that never started ends: its rows say how, and whatever waited on it learns. */
-  private endUnstarted(run: ActiveRun, status: Extract<FinalStatus, 'skipped' | 'cancelled'>, reason: string): void {
+  private endUnstarted(run: ActiveRun, status: Extract<FinalStatus, 'skipped' | 'cancelled'>, reason: string, cascade = false): void {
     const now = this.ctx.clock.now();
     this.waiting = this.waiting.filter((r) => r !== run);
     run.lane.queue = run.lane.queue.filter((r) => r !== run);
@@ -507,8 +622,11 @@ export class Engine {
       this.ctx.store.setRunState(run.id, status, { reason, finished_at: now });
       this.ctx.logger.info({ task: run.task, run_id: run.id, reason }, status);
       this.ended({ task: run.task, run_id: run.id, trigger: run.trigger, status, exit_code: null, reason, attempts: 0 }, run.session, run.fireAt);
-      // It no longer holds anyone up (a skipped run sets nothing else off).
-      if (!this.stopping && status === 'skipped' && !run.session) this.regateWaiting(run.task);
+      if (this.stopping || status !== 'skipped' || run.session) return;
+      // A rejected or expired approval stops its dependents as a failed run would.
+      if (cascade) this.triggerDownstream(run.task, 'skipped', run.trigger);
+      // It no longer holds anyone up.
+      this.regateWaiting(run.task);
     });
   }
 
@@ -540,6 +658,7 @@ export class Engine {
   }
 
   private track(run: ActiveRun): void {
+    if (run.state === 'awaiting_approval' && !this.awaiting.includes(run)) this.awaiting.push(run);
     let runs = this.active.get(run.task);
     if (!runs) {
       runs = new Set();
@@ -549,6 +668,7 @@ export class Engine {
   }
 
   private untrack(run: ActiveRun): void {
+    if (this.awaiting.length > 0) this.awaiting = this.awaiting.filter((r) => r !== run);
     const runs = this.active.get(run.task);
     runs?.delete(run);
     if (runs?.size === 0) this.active.delete(run.task);

@@ -8,6 +8,8 @@ export interface RunEventMap {
   'run.queued': { run_id: string; task: string; trigger: Trigger; at: number; fire_at: number | null };
   /** A scheduled fire waits for a dependency that is still running. */
   'run.waiting': { run_id: string; task: string; trigger: Trigger; on: string; until: number | null; fire_at: number | null };
+  /** A run waits for an operator's decision (the task has `approval`). */
+  'run.awaiting_approval': { run_id: string; task: string; trigger: Trigger; at: number; expires_at: number; message: string | null };
   /** An attempt really runs (its process exists, or a worker took it). */
   'attempt.started': {
     run_id: string;

@@ -100,6 +100,10 @@ export interface RunStore {
   openRuns(): StoredRun[];
   /** Records an attempt (a retry, or a run that started without queueing); returns the row id. */
   startAttempt(start: AttemptStart): number;
+  /** A run's first row (awaiting approval, or waiting) is now `queued`, with why it still waits. */
+  markQueued(id: number, reason: string | null): void;
+  /** Runs started since `since` (ms) and the seconds of runtime of their attempts, running ones up to `now`. */
+  usageSince(task: string, since: number, now: number): { runs: number; runtimeSeconds: number };
   /** A queued row goes: it is now attempt 1, running (or queued at a remote executor) since `at`. */
   dispatchAttempt(id: number, at: number, status: 'running' | 'queued'): void;
   /** The executor says the attempt really runs: its handle, and the worker for a remote one. */

@@ -88,6 +88,24 @@ export class MemoryRunStore implements RunStore {
 
   adoptRun(): void {}
 
+  markQueued(id: number, reason: string | null): void {
+    const row = this.rows.get(id);
+    if (!row) return;
+    row.status = 'queued';
+    row.reason = reason;
+  }
+
+  usageSince(task: string, since: number, now: number): { runs: number; runtimeSeconds: number } {
+    const runs = new Set<string>();
+    let ms = 0;
+    for (const row of this.recent) {
+      if (row.task !== task || row.startedMs < since || NOT_A_RUN.has(row.status)) continue;
+      runs.add(row.run_id);
+      ms += row.duration_ms ?? Math.max(0, now - row.startedMs);
+    }
+    return { runs: runs.size, runtimeSeconds: ms / 1000 };
+  }
+
   openRuns(): StoredRun[] {
     return [...this.runs.values()].filter((run) => OPEN.has(run.state)).sort((a, b) => a.requested_at - b.requested_at);
   }

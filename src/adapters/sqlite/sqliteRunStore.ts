@@ -136,6 +136,11 @@ class SqliteRunStore implements RunStore {
       dispatch: db.prepare(
         'UPDATE attempts SET status = @status, started_at = @at, reason = NULL, owner_pid = @owner_pid, owner_start = @owner_start WHERE id = @id',
       ),
+      markQueued: db.prepare(`UPDATE attempts SET status = 'queued', reason = ? WHERE id = ?`),
+      usage: db.prepare(
+        `SELECT count(DISTINCT run_id) AS runs, coalesce(sum(coalesce(duration_ms, MAX(0, @now - started_at))), 0) AS ms
+         FROM attempts WHERE task = @task AND started_at >= @since AND status NOT IN (${NOT_A_RUN})`,
+      ),
       adoptRun: db.prepare('UPDATE runs SET owner_pid = @owner_pid, owner_start = @owner_start WHERE run_id = @run_id'),
       started: db.prepare(
         `UPDATE attempts SET status = 'running', handle = ?, worker = ?,
@@ -231,6 +236,15 @@ class SqliteRunStore implements RunStore {
 
   dispatchAttempt(id: number, at: number, status: 'running' | 'queued'): void {
     this.statements.dispatch.run({ id, at, status, ...this.owner });
+  }
+
+  markQueued(id: number, reason: string | null): void {
+    this.statements.markQueued.run(reason, id);
+  }
+
+  usageSince(task: string, since: number, now: number): { runs: number; runtimeSeconds: number } {
+    const row = this.statements.usage.get({ task, since, now }) as { runs: number; ms: number };
+    return { runs: row.runs, runtimeSeconds: row.ms / 1000 };
   }
 
   adoptRun(runId: string): void {

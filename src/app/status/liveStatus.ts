@@ -3,6 +3,7 @@
 // written by another process (a foreground `run`) are noticed by SQLite's data_version and read
 // in once, at the next request.
 import { healthTimestamp } from '../../core/health.js';
+import { utcDayStart } from '../../core/scheduler/budgetDecision.js';
 import type { Health, RunRecord } from '../../core/types.js';
 import type { CronSource } from '../../engine/cronSource.js';
 import type { Engine } from '../../engine/engine.js';
@@ -48,6 +49,8 @@ export class LiveStatus {
       lastRun: (task) => this.lastRuns.get(task) ?? null,
       health: (task) => this.healthOf(task),
       recent: (limit) => this.store.history({ limit }),
+      awaiting: () => this.engine.awaitingApproval(),
+      usage: (task, at) => this.store.usageSince(task, utcDayStart(at), at),
     };
   }
 

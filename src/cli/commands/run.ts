@@ -6,6 +6,7 @@ interface Args extends GlobalArgs {
   task?: string;
   all?: boolean;
   'with-deps'?: boolean;
+  approved?: boolean;
   json?: boolean;
 }
 
@@ -17,6 +18,7 @@ export const runCommand: CommandModule<GlobalArgs, Args> = {
       .option('task', { alias: 't', type: 'string', requiresArg: true, describe: 'the task to run' })
       .option('with-deps', { type: 'boolean', describe: "run the task's upstream first, in DAG order" })
       .option('all', { type: 'boolean', describe: 'run every enabled task once, in DAG order, then exit' })
+      .option('approved', { type: 'boolean', describe: 'approve the runs of tasks that need approval yourself (recorded in the audit log)' })
       .option('json', { type: 'boolean', describe: 'print the outcome of each task as JSON' })
       .conflicts('all', 'task')
       .check((a) =>
@@ -37,7 +39,7 @@ export const runCommand: CommandModule<GlobalArgs, Args> = {
     const out = argv.json ? process.stderr : process.stdout;
     const result = await runForeground(
       pathsFrom(argv),
-      { task: argv.task, all: argv.all === true, withDeps: argv['with-deps'] === true },
+      { task: argv.task, all: argv.all === true, withDeps: argv['with-deps'] === true, approved: argv.approved === true },
       (event) => out.write(renderRunEvent(event)),
     );
     if (argv.json) printJson(result.outcomes);

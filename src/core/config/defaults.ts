@@ -1,5 +1,5 @@
 // The documented defaults (SPEC "Details that are decided"), applied after validation.
-import type { Config, Settings, Task } from '../types.js';
+import type { Approval, Budget, Config, Settings, Task } from '../types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   max_concurrent_tasks: 3,
@@ -12,10 +12,25 @@ export const DEFAULT_SETTINGS: Settings = {
   log_max_bytes: 10 * 1024 * 1024,
   log_keep: 5,
   http: { enabled: false, host: '127.0.0.1', port: 8080 },
+  budget: null,
 };
 
-type RawTask = Partial<Task> & { name: string; command: string };
-type RawSettings = Partial<Omit<Settings, 'http'>> & { http?: Partial<Settings['http']> };
+/** A run waits a day for a decision unless the task says otherwise. */
+export const DEFAULT_APPROVAL_TIMEOUT = 86_400;
+
+type RawBudget = Partial<Budget> | null;
+type RawTask = Partial<Omit<Task, 'approval' | 'budget'>> & {
+  name: string;
+  command: string;
+  approval?: Partial<Approval> | null;
+  budget?: RawBudget;
+};
+type RawSettings = Partial<Omit<Settings, 'http' | 'budget'>> & { http?: Partial<Settings['http']>; budget?: RawBudget };
+
+function withBudgetDefaults(raw: RawBudget | undefined): Budget | null {
+  if (!raw) return null;
+  return { max_runtime_per_day: raw.max_runtime_per_day ?? null, max_runs_per_day: raw.max_runs_per_day ?? null };
+}
 
 export function withSettingsDefaults(raw: RawSettings | undefined): Settings {
   const given = raw ?? {};
@@ -23,6 +38,7 @@ export function withSettingsDefaults(raw: RawSettings | undefined): Settings {
     ...DEFAULT_SETTINGS,
     ...dropUndefined(given),
     http: { ...DEFAULT_SETTINGS.http, ...dropUndefined(given.http ?? {}) },
+    budget: withBudgetDefaults(given.budget),
   } as Settings;
 }
 
@@ -47,6 +63,11 @@ export function withTaskDefaults(raw: RawTask, settings: Settings): Task {
     concurrency_policy: raw.concurrency_policy ?? 'forbid',
     catch_up: raw.catch_up ?? false,
     kill_grace: raw.kill_grace ?? 10,
+    approval: raw.approval ? { timeout: raw.approval.timeout ?? DEFAULT_APPROVAL_TIMEOUT, message: raw.approval.message ?? null } : null,
+    budget: withBudgetDefaults(raw.budget === undefined ? settings.budget : raw.budget),
+    retry_on_exit_codes: raw.retry_on_exit_codes ?? null,
+    no_retry_on_exit_codes: raw.no_retry_on_exit_codes ?? null,
+    retry_on_timeout: raw.retry_on_timeout ?? true,
   };
 }
 

@@ -6,6 +6,22 @@ const seconds = (description: string, exclusiveMinimum = false) =>
     ? { type: 'number', exclusiveMinimum: 0, description }
     : { type: 'number', minimum: 0, description };
 
+function budgetSchema(whose: string) {
+  return {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    description: `${whose}'s budget per UTC day: a fire once either is spent is skipped with the reason; a run already going is never cut by it.`,
+    properties: {
+      max_runtime_per_day: seconds('Seconds of runtime per UTC day (the attempts started that day).'),
+      max_runs_per_day: { type: 'integer', minimum: 0, description: 'Runs per UTC day.' },
+    },
+  } as const;
+}
+
+function exitCodes(description: string) {
+  return { type: 'array', items: { type: 'integer', minimum: 0, maximum: 255 }, uniqueItems: true, description } as const;
+}
+
 const taskSchema = {
   type: 'object',
   description: 'One task: a shell command with an optional cron schedule and dependencies.',
@@ -70,6 +86,20 @@ const taskSchema = {
       description: 'Run once at start-up if a fire was missed while the daemon was down, as systemd Persistent=true (default false).',
     },
     kill_grace: seconds('Seconds between SIGTERM and SIGKILL when a run is stopped (default 10).'),
+    approval: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      description:
+        'Hold each run for a decision: a due run waits as awaiting_approval until `approve --run ID` (it then runs) or `reject --run ID` (skipped, and its dependents), or the timeout (skipped).',
+      properties: {
+        timeout: seconds('Seconds a run waits for a decision before it is skipped (default 86400, a day).', true),
+        message: { type: 'string', description: 'What the approver should look at, shown with the waiting run and in the notification.' },
+      },
+    },
+    budget: budgetSchema('This task'),
+    retry_on_exit_codes: exitCodes('Only these exit codes are retried (a timeout is retried unless retry_on_timeout is false).'),
+    no_retry_on_exit_codes: exitCodes('These exit codes are never retried.'),
+    retry_on_timeout: { type: 'boolean', description: 'Retry a run that timed out (default true).' },
   },
 } as const;
 
@@ -109,6 +139,7 @@ const settingsSchema = {
       minimum: 0,
       description: 'How many rotated task logs to keep (<task>.log.1 ... .N; default 5).',
     },
+    budget: budgetSchema('Every task without its own'),
     http: {
       type: 'object',
       additionalProperties: false,

@@ -73,6 +73,13 @@ export function semanticProblems(value: unknown): SemanticResult {
       const reason = checkCron(task.schedule);
       if (reason) problems.push({ where: `/tasks/${index}/schedule`, message: reason });
     }
+    const raw = item as Record<string, unknown>;
+    if (raw.retry_on_exit_codes !== undefined && raw.no_retry_on_exit_codes !== undefined) {
+      problems.push({
+        where: `/tasks/${index}/no_retry_on_exit_codes`,
+        message: 'retry_on_exit_codes and no_retry_on_exit_codes cannot both be set: keep the list of codes that heal, or the list of those that never do',
+      });
+    }
     if (typeof task.timezone === 'string') {
       const reason = checkTimezone(task.timezone);
       if (reason) problems.push({ where: `/tasks/${index}/timezone`, message: reason });

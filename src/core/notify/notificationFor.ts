@@ -13,7 +13,7 @@ export interface RunEnding {
 
 export interface Notification extends RunEnding {
   text: string;
-  event: 'failure' | 'timeout' | 'recovery';
+  event: 'failure' | 'timeout' | 'recovery' | 'approval_needed';
   host: string;
   at: string;
 }
@@ -36,4 +36,27 @@ export function notificationFor(ending: RunEnding, previous: RunStatus | null, h
     return null;
   }
   return { text: text.trim(), event, ...ending, host, at: new Date(now).toISOString() };
+}
+
+/** A run waits for an operator's decision (the task has `approval`): tell someone who can decide. */
+export function approvalNotification(
+  waiting: { task: string; run_id: string; message: string | null; expires_at: number },
+  host: string,
+  now: number,
+): Notification & { expires_at: string } {
+  const expires = new Date(waiting.expires_at).toISOString();
+  const text = `:raised_hand: symphony-conductor on ${host}: task ${waiting.task} awaits approval${waiting.message ? ` (${waiting.message})` : ''}; approve or reject it before ${expires}: symphony-conductor approve --run ${waiting.run_id}`;
+  return {
+    text,
+    event: 'approval_needed',
+    task: waiting.task,
+    run_id: waiting.run_id,
+    status: 'awaiting_approval',
+    exit_code: null,
+    reason: waiting.message,
+    attempts: 0,
+    host,
+    at: new Date(now).toISOString(),
+    expires_at: expires,
+  };
 }

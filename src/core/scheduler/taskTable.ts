@@ -20,8 +20,10 @@ export interface TaskTable {
   dependents: Map<string, string[]>;
 }
 
-export function buildTaskTable(config: Config): TaskTable {
-  const order = new Map(topoOrder(config.tasks).map((name, index) => [name, index]));
+/** `dag: false` leaves out the DAG order and the dependents (status needs neither). */
+export function buildTaskTable(config: Config, options: { dag?: boolean } = {}): TaskTable {
+  const dag = options.dag ?? true;
+  const order = new Map(dag ? topoOrder(config.tasks).map((name, index) => [name, index]) : []);
   const entries = new Map<string, TaskEntry>();
   for (const task of config.tasks) {
     const timezone = resolveTimezone(task.timezone, config.settings.timezone);
@@ -32,5 +34,5 @@ export function buildTaskTable(config: Config): TaskTable {
       order: order.get(task.name) ?? 0,
     });
   }
-  return { entries, dependents: dependentsIndex(config.tasks) };
+  return { entries, dependents: dag ? dependentsIndex(config.tasks) : new Map() };
 }
