@@ -23,11 +23,11 @@ export const inventoryCommand: CommandModule<GlobalArgs, InventoryArgs> = {
       .example('$0 inventory --root ~/project', 'scan a project and write ~/project/cleanup_inventory.json')
       .example('$0 inventory --large-size 100M --log-age 14d --json', 'other thresholds, JSON summary') as unknown as Argv<InventoryArgs>,
   handler: async (argv) => {
-    const { rootFrom, inventoryFrom } = await import('../../../maintenance/commandInputs.js');
-    const { parseDuration } = await import('../../../maintenance/duration.js');
-    const { parseSize } = await import('../../../maintenance/size.js');
-    const { scanInventory } = await import('../../../maintenance/scanInventory.js');
-    const { formatScan } = await import('../../../maintenance/formatText.js');
+    const { rootFrom, inventoryFrom } = await import('../../../maintenance/shared/commandInputs.js');
+    const { parseDuration } = await import('../../../maintenance/shared/duration.js');
+    const { parseSize } = await import('../../../maintenance/shared/size.js');
+    const { scanInventory } = await import('../../../maintenance/inventory/scanInventory.js');
+    const { formatScan } = await import('../../../maintenance/cleanup/format.js');
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const summary = scanInventory({
       root: input.root,

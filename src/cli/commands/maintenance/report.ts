@@ -21,9 +21,9 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       .example('$0 report', 'the last 7 days as markdown, for a pull request or a weekly mail')
       .example('$0 report --since 24h --format json', 'the last day as JSON') as unknown as Argv<ReportArgs>,
   handler: async (argv) => {
-    const { resolveRoot } = await import('../../../maintenance/maintenanceRoot.js');
-    const { parsePeriod } = await import('../../../maintenance/reportPeriod.js');
-    const { buildReport } = await import('../../../maintenance/report.js');
+    const { resolveRoot } = await import('../../../maintenance/shared/maintenanceRoot.js');
+    const { parsePeriod } = await import('../../../maintenance/shared/period.js');
+    const { buildReport } = await import('../../../maintenance/report/buildReport.js');
     const periodMs = parsePeriod(argv.since, '--since');
     const paths = pathsFrom(argv);
     const root = resolveRoot(argv.root ?? paths.home).rootText;
@@ -32,7 +32,7 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       printJson(report);
       return;
     }
-    const { renderReportMarkdown } = await import('../../../maintenance/reportMarkdown.js');
+    const { renderReportMarkdown } = await import('../../../maintenance/report/renderMarkdown.js');
     process.stdout.write(renderReportMarkdown(report));
   },
 };

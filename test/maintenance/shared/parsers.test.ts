@@ -1,0 +1,207 @@
+// The small pure parts: durations, sizes, protected patterns, byte paths, reasons, keepers.
+import { describe, expect, it } from 'vitest';
+import { bytesOf, displayPath, fromJsonPath, fromText, isContainedRelative, quotePath, toJsonPath, type BytePath } from '../../../src/maintenance/shared/bytePath.js';
+import { chooseKeeper, type KeeperCandidate } from '../../../src/maintenance/inventory/chooseKeeper.js';
+import { formatDuration, parseDuration } from '../../../src/maintenance/shared/duration.js';
+import { isStatePath } from '../../../src/maintenance/shared/maintenanceRoot.js';
+import { compilePattern, DEFAULT_PROTECTED, protectedBy } from '../../../src/maintenance/shared/protectPatterns.js';
+import { reasonKind, reasonsFor } from '../../../src/maintenance/inventory/reasons.js';
+import { formatSize, parseSize } from '../../../src/maintenance/shared/size.js';
+
+const b = (text: string) => text as BytePath;
+
+describe('parseDuration', () => {
+  it.each([
+    ['30s', 30_000],
+    ['30m', 1_800_000],
+    ['12h', 43_200_000],
+    ['7d', 604_800_000],
+    ['2w', 1_209_600_000],
+    ['1d12h', 129_600_000],
+    ['0s', 0],
+    [' 7D ', 604_800_000],
+  ])('reads %j as %i ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', '7', 'd', '7 days', '-1d', '1.5h', '7y', 'h7'])('refuses %j', (text) => {
+    expect(() => parseDuration(text, '--in')).toThrow(/Bad --in/);
+  });
+
+  it.each([
+    [500, '500ms'],
+    [90_000, '1m 30s'],
+    [2_592_000_000, '30d'],
+  ])('formats %i ms as %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('parseSize', () => {
+  it.each([
+    ['1500', 1500],
+    ['10M', 10 * 1024 * 1024],
+    ['512k', 512 * 1024],
+    ['1G', 1024 ** 3],
+    ['1.5MiB', 1.5 * 1024 * 1024],
+    ['2 MB', 2 * 1024 * 1024],
+  ])('reads %j as %i bytes', (text, bytes) => {
+    expect(parseSize(text)).toBe(bytes);
+  });
+
+  it.each(['', 'M', '10X', '-1', 'lots'])('refuses %j', (text) => {
+    expect(() => parseSize(text)).toThrow(/Bad size/);
+  });
+
+  it.each([
+    [10, '10 B'],
+    [2048, '2.0 KiB'],
+    [10 * 1024 * 1024, '10.0 MiB'],
+  ])('formats %i as %s', (bytes, text) => {
+    expect(formatSize(bytes)).toBe(text);
+  });
+});
+
+describe('protected patterns', () => {
+  it.each([
+    ['src/', 'src/a.ts', true],
+    ['src/', 'pkg/src/deep/a.ts', true],
+    ['src/', 'srcs/a.ts', false],
+    ['.git/', '.git', true],
+    ['.git/', 'sub/.git/config', true],
+    ['*.db', 'status/conductor.db', true],
+    ['*.db', 'status/conductor.db.bak', false],
+    ['status/conductor.db', 'status/conductor.db', true],
+    ['status/conductor.db', 'x/status/conductor.db', false],
+    ['/data', 'data/a', true],
+    ['data/*.csv', 'data/a.csv', true],
+    ['data/*.csv', 'data/sub/a.csv', false],
+    ['data/**/*.csv', 'data/sub/a.csv', true],
+    ['file?.txt', 'file1.txt', true],
+    ['a+b(c)', 'a+b(c)', true],
+  ])('%s protects %s: %s', (pattern, rel, expected) => {
+    expect(compilePattern(pattern).test(fromText(rel))).toBe(expected);
+  });
+
+  it('defaults protect git, config, sources, the database, dependencies and secrets', () => {
+    const rules = DEFAULT_PROTECTED.map(compilePattern);
+    for (const rel of ['.git/HEAD', 'config/a.bak', 'src/x.tmp', 'status/conductor.db', 'status/conductor.db-wal', 'node_modules/a/b.bak', '.env.bak']) {
+      expect(protectedBy(rules, fromText(rel)), rel).not.toBeNull();
+    }
+    expect(protectedBy(rules, fromText('report.bak'))).toBeNull();
+  });
+
+  it('refuses an empty pattern', () => {
+    expect(() => compilePattern('  ')).toThrow(/Bad protected pattern/);
+  });
+});
+
+describe('the tools\' own state', () => {
+  it.each([
+    ['.quarantine', true],
+    ['.quarantine/x/files/a', true],
+    ['cleanup_actions.log', true],
+    ['cleanup_inventory.json', true],
+    ['cleanup_inventory.json.tmp-1-ab', true],
+    ['.cleanup_registry.json', true],
+    ['sub/cleanup_actions.log', false],
+    ['quarantine', false],
+  ])('%s is state: %s', (rel, expected) => {
+    expect(isStatePath(fromText(rel))).toBe(expected);
+  });
+});
+
+describe('byte paths', () => {
+  const ff = bytesOf(Buffer.from([0x61, 0xff, 0x0a, 0x62]));
+
+  it('round-trips a non-UTF-8 name through JSON exactly', () => {
+    const json = toJsonPath(ff);
+    expect(json.path_b64).toBe(Buffer.from([0x61, 0xff, 0x0a, 0x62]).toString('base64'));
+    expect(fromJsonPath(json.path, json.path_b64)).toBe(ff);
+  });
+
+  it('writes UTF-8 names as plain text', () => {
+    const name = fromText('héllo wörld.txt');
+    expect(toJsonPath(name)).toEqual({ path: 'héllo wörld.txt' });
+    expect(fromJsonPath('héllo wörld.txt', undefined)).toBe(name);
+  });
+
+  it.each([
+    [fromText('plain name.txt'), 'plain name.txt'],
+    [fromText('new\nline'), "$'new\\nline'"],
+    [ff, "$'a\\xff\\nb'"],
+    [fromText("it's\\x"), "it's\\x"],
+  ])('quotes %j for text as %s', (path, text) => {
+    expect(quotePath(path)).toBe(text);
+  });
+
+  it('displays invalid bytes as \\xNN', () => {
+    expect(displayPath(ff)).toBe('a\\xff\nb');
+  });
+
+  it.each([
+    ['a/b', true],
+    ['', false],
+    ['/etc/passwd', false],
+    ['../x', false],
+    ['a/../../x', false],
+    ['a//b', false],
+    ['./a', false],
+  ])('%j stays inside the root: %s', (rel, expected) => {
+    expect(isContainedRelative(b(rel))).toBe(expected);
+  });
+});
+
+describe('reasons', () => {
+  const now = Date.parse('2025-06-30T00:00:00Z');
+  const settings = { logAgeMs: 30 * 86_400_000, largeBytes: 1024 };
+  const facts = (rel: string, extra: Partial<{ size: number; ageDays: number; git: 'tracked' | 'untracked' | 'ignored' | 'none'; kind: 'file' | 'symlink' }> = {}) => ({
+    rel: fromText(rel),
+    kind: extra.kind ?? 'file',
+    size: extra.size ?? 10,
+    mtimeMs: now - (extra.ageDays ?? 1) * 86_400_000,
+    git: extra.git ?? 'untracked',
+  });
+
+  it.each([
+    ['notes.txt~', {}, ['editor file']],
+    ['.x.swp', {}, ['editor file']],
+    ['#draft#', {}, ['editor file']],
+    ['a.bak', {}, ['backup file']],
+    ['patch.orig', {}, ['backup file']],
+    ['x.tmp', {}, ['temp file']],
+    ['tmp_upload', {}, ['temp file']],
+    ['e.txt', { size: 0 }, ['empty file']],
+    ['pkg/__init__.py', { size: 0 }, []],
+    ['logs/app.log', { ageDays: 45 }, ['old log (45 days)']],
+    ['logs/app.log.3.gz', { ageDays: 45 }, ['old log (45 days)']],
+    ['logs/app.log', { ageDays: 5 }, []],
+    ['m.pyc', {}, ['build leftover']],
+    ['a/__pycache__/x.txt', {}, ['build leftover']],
+    ['big.iso', { size: 4096 }, ['large untracked file']],
+    ['big.iso', { size: 4096, git: 'tracked' }, []],
+    ['big.iso', { size: 4096, git: 'ignored' }, []],
+    ['readme.md', {}, []],
+  ] as const)('%s %j -> %j', (rel, extra, reasons) => {
+    expect(reasonsFor(facts(rel, extra), settings, now)).toEqual(reasons);
+  });
+
+  it('names the kind of a reason', () => {
+    expect(reasonKind('duplicate of a/b')).toBe('duplicate');
+    expect(reasonKind('old log (3 days)')).toBe('old log');
+  });
+});
+
+describe('chooseKeeper', () => {
+  const c = (rel: string, extra: Partial<KeeperCandidate>): KeeperCandidate => ({ rel: fromText(rel), git: 'untracked', hasReasons: false, mtimeMs: 0, order: 0, size: 1, ...extra });
+
+  it.each([
+    ['a tracked copy over an older untracked one', c('t', { git: 'tracked', mtimeMs: 9 }), c('u', { mtimeMs: 1 }), 't'],
+    ['a copy without other reasons over an older backup', c('x.bak', { hasReasons: true, mtimeMs: 1 }), c('x', { mtimeMs: 9 }), 'x'],
+    ['the older copy', c('new', { mtimeMs: 9 }), c('old', { mtimeMs: 1 }), 'old'],
+    ['the first in path order when all else is equal', c('a', { order: 1 }), c('b', { order: 2 }), 'a'],
+  ])('keeps %s', (_name, x, y, kept) => {
+    expect(chooseKeeper(x, y).rel).toBe(kept);
+    expect(chooseKeeper(y, x).rel).toBe(kept);
+  });
+});
