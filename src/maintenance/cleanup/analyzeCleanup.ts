@@ -2,9 +2,8 @@
 // It never touches a file (not even to stat it) and never writes anything.
 import { ConductorError } from '../../core/errors.js';
 import { toJsonPath, type BytePath, type JsonPath } from '../shared/bytePath.js';
-import { readInventory } from '../inventory/inventoryFile.js';
 import { absolute, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
-import { reasonKind } from '../inventory/reasons.js';
+import { readInventory, reasonKind } from '../inventory/index.js';
 import { selectCandidates, type CandidatePolicy } from './selectCandidates.js';
 
 export interface CandidateJson extends JsonPath {

@@ -5,7 +5,7 @@ import { withCleanupLock } from '../shared/cleanupLock.js';
 import { toJsonPath, type BytePath } from '../shared/bytePath.js';
 import { assertSameRoot } from './analyzeCleanup.js';
 import { trackedForExecution } from '../shared/gitState.js';
-import { readInventory, type InventoryFile } from '../inventory/inventoryFile.js';
+import { readInventory, type InventoryFile } from '../inventory/index.js';
 import { absolute, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
 import { moveToQuarantine } from './moveToQuarantine.js';
 import { purgeQuarantine, type PurgeResult } from './purgeQuarantine.js';

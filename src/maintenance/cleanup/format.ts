@@ -1,31 +1,16 @@
-// Text output of the maintenance commands (JSON output is the result objects themselves).
+// Text output of the cleanup commands (JSON output is the result objects themselves).
 import type { Analysis } from './analyzeCleanup.js';
-import { fromJsonPath, quotePath } from '../shared/bytePath.js';
+import { quoteJsonPath } from '../shared/bytePath.js';
 import { formatDuration } from '../shared/duration.js';
 import type { ExecuteResult } from './executeCleanup.js';
-import type { ExpireRunResult, ExpiryJson } from '../expire/expireFiles.js';
 import type { BatchInfo } from './listBatches.js';
 import type { PurgeResult } from './purgeQuarantine.js';
 import type { RestoreResult } from './restoreBatch.js';
-import type { ScanSummary } from '../inventory/scanInventory.js';
 import { formatSize } from '../shared/size.js';
 import type { BatchSummary } from './summarizeBatch.js';
 
-const shown = (item: { path: string; path_b64?: string }): string => quotePath(fromJsonPath(item.path, item.path_b64));
+const shown = quoteJsonPath;
 const pad = (text: string, width: number): string => text.padStart(width);
-
-export function formatScan(s: ScanSummary): string[] {
-  const lines = [
-    `Inventory of ${s.root} written to ${s.inventory} in ${formatDuration(s.duration_ms)}`,
-    `  ${s.totals.files} files (${formatSize(s.totals.bytes)}), ${s.totals.symlinks} symlinks, ${s.totals.hashed} hashed`,
-    `  git: ${s.git.repository ? 'work tree' : `not a work tree${s.git.note ? ` (${s.git.note})` : ''}`}`,
-    `  ${s.totals.candidates} possible candidates (${formatSize(s.totals.candidate_bytes)}); run \`cleanup analyze\` to see them`,
-  ];
-  for (const [kind, b] of Object.entries(s.by_reason)) lines.push(`    ${kind}: ${b.files} (${formatSize(b.bytes)})`);
-  if (s.totals.skipped_special > 0) lines.push(`  ${s.totals.skipped_special} sockets, fifos or devices skipped`);
-  for (const e of s.errors) lines.push(`  cannot read ${e.path}: ${e.message}`);
-  return lines;
-}
 
 export function formatAnalysis(a: Analysis, limit: number): string[] {
   const lines = [
@@ -40,7 +25,8 @@ export function formatAnalysis(a: Analysis, limit: number): string[] {
   return lines;
 }
 
-function formatBatch(b: BatchSummary): string[] {
+/** The lines of one batch (shared with `expire run`). */
+export function formatBatch(b: BatchSummary): string[] {
   const lines: string[] = [];
   for (const r of b.results) lines.push(`  ${r.outcome.padEnd(10)} ${shown(r)}  ${r.outcome === 'would move' || r.outcome === 'moved' ? `(${r.reasons.join('; ')})` : r.detail}`);
   const c = b.counts;
@@ -78,18 +64,4 @@ export function formatBatches(list: BatchInfo[]): string[] {
       ? `${b.batch_id}  ${b.source}  ${b.counts.moved} held (${formatSize(b.bytes_held)}), ${b.counts.restored} restored, ${b.counts.failed} failed`
       : `${b.batch_id}  unreadable: ${b.error}`,
   );
-}
-
-export function formatExpiries(list: { registry_exists: boolean; entries: ExpiryJson[] }): string[] {
-  if (!list.registry_exists) return ['No registry yet (.cleanup_registry.json); add files with `expire add PATH --in 7d --reason TEXT`.'];
-  if (list.entries.length === 0) return ['The registry is empty.'];
-  return list.entries.map((e) => `${e.expires_at}  ${e.expired ? 'expired' : 'pending'}  ${shown(e)}${e.reason ? `  (${e.reason})` : ''}`);
-}
-
-export function formatExpireRun(r: ExpireRunResult): string[] {
-  if (!r.registry_exists) return ['No registry (.cleanup_registry.json): nothing to do.'];
-  const lines = [`${r.expired} expired, ${r.pending} pending.`];
-  if (r.expired > 0) lines.push(...formatBatch(r));
-  for (const p of r.pruned) lines.push(`  pruned     ${shown(p)}  (${p.why})`);
-  return lines;
 }

@@ -1,7 +1,7 @@
 // The cleanup policy over an inventory: which files with reasons are candidates, and why the
 // others are left out (protected, tracked, too recent). Pure: no file system, `now` is given.
 import type { BytePath } from '../shared/bytePath.js';
-import type { InventoryFile } from '../inventory/inventoryFile.js';
+import type { InventoryFile } from '../inventory/index.js';
 import { isStatePath } from '../shared/maintenanceRoot.js';
 import { protectedBy, type ProtectRule } from '../shared/protectPatterns.js';
 

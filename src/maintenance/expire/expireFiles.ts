@@ -8,10 +8,9 @@ import { checkParents } from '../shared/checkParents.js';
 import { withCleanupLock } from '../shared/cleanupLock.js';
 import { trackedForExecution } from '../shared/gitState.js';
 import { fsAbsolute, isStatePath, relativeToRoot, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
-import { moveToQuarantine } from '../cleanup/moveToQuarantine.js';
 import { protectedBy, type ProtectRule } from '../shared/protectPatterns.js';
 import { readRegistry, sameExpiry, writeRegistry, type Expiry } from './registry.js';
-import { summarize, type BatchSummary } from '../cleanup/summarizeBatch.js';
+import { moveToQuarantine, summarize, type BatchSummary } from '../cleanup/index.js';
 
 export interface ExpiryJson extends JsonPath {
   expires_at: string;

@@ -1,5 +1,5 @@
 // Text output of `git-maintenance`.
-import { formatBytes } from '../health/disk.js';
+import { formatBytes } from '../shared/size.js';
 import type { GitMaintenanceResult } from './gitMaintenance.js';
 import type { GitSize } from './countObjects.js';
 

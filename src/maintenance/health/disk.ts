@@ -1,6 +1,7 @@
 // Free space on the root's file system against two thresholds: a warning under
 // --min-free-percent, an error under --critical-free-percent.
 import fs from 'node:fs';
+import { formatBytes } from '../shared/size.js';
 import type { Level } from './assessTask.js';
 
 export interface DiskThresholds {
@@ -51,16 +52,4 @@ export function judgeDisk(space: DiskSpace, thresholds: DiskThresholds): DiskChe
     min_free_percent: thresholds.minFreePercent,
     critical_free_percent: thresholds.criticalFreePercent,
   };
-}
-
-/** 1.5 GiB, 300 MiB, 12 KiB, 512 B. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

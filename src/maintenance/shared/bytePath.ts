@@ -88,3 +88,8 @@ export function isContainedRelative(path: BytePath): boolean {
   if (path.length === 0 || path.startsWith('/') || path.includes('\0')) return false;
   return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
+
+/** A JSON path (`path`, `path_b64`) quoted for text output, from its exact bytes. */
+export function quoteJsonPath(item: JsonPath): string {
+  return quotePath(fromJsonPath(item.path, item.path_b64));
+}

@@ -1,11 +1,7 @@
-// Turns the maintenance commands' flag values into checked options, so the command files stay
-// thin and every flag error reads the same (usage error, exit 1).
+// Turns the flag values every maintenance command shares (the root, --max-deletions) into
+// checked options, so the command files stay thin and every flag error reads the same (exit 1).
 import { ConductorError } from '../../core/errors.js';
-import type { BytePath } from './bytePath.js';
-import { parseDuration } from './duration.js';
-import { resolveRoot, STATE, stateFile, type MaintenanceRoot } from './maintenanceRoot.js';
-import { protectRules } from './protectPatterns.js';
-import type { CandidatePolicy } from '../cleanup/selectCandidates.js';
+import { resolveRoot, type MaintenanceRoot } from './maintenanceRoot.js';
 
 export interface RootFlags {
   root?: string;
@@ -23,23 +19,6 @@ export function rootFrom(flags: RootFlags): RootInput {
   return { root: resolveRoot(spelled), spelled };
 }
 
-export function inventoryFrom(input: RootInput, value: string | undefined): BytePath {
-  return stateFile(input.root, '--inventory', value, STATE.inventory, input.spelled);
-}
-
-export function policyFrom(
-  input: RootInput,
-  flags: { protect?: string[]; includeTracked?: boolean; minAge?: string },
-  stateFiles: BytePath[],
-): CandidatePolicy {
-  return {
-    rules: protectRules(input.root, flags.protect ?? []),
-    includeTracked: flags.includeTracked === true,
-    minAgeMs: parseDuration(flags.minAge ?? '1h', '--min-age'),
-    stateFiles,
-  };
-}
-
 /** A whole number of files, at least 1. */
 export function maxDeletionsFrom(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
@@ -48,17 +27,4 @@ export function maxDeletionsFrom(value: unknown): number {
     });
   }
   return value;
-}
-
-/** `--in 7d` (from now) or `--at ISO`; exactly one. */
-export function expiryFrom(flags: { in?: string; at?: string }, now: Date): Date {
-  if ((flags.in === undefined) === (flags.at === undefined)) {
-    throw new ConductorError('USAGE', 'Give exactly one of --in DURATION or --at TIME');
-  }
-  if (flags.in !== undefined) return new Date(now.getTime() + parseDuration(flags.in, '--in'));
-  const at = new Date(flags.at as string);
-  if (Number.isNaN(at.getTime())) {
-    throw new ConductorError('USAGE', `Bad --at: "${flags.at}"`, { problems: [{ where: '--at', message: 'expected an ISO 8601 time, e.g. 2025-07-01T04:00:00Z' }] });
-  }
-  return at;
 }

@@ -27,3 +27,15 @@ export function formatSize(bytes: number): string {
   }
   return `${value.toFixed(1)} ${units[index]}`;
 }
+
+/** 1.5 GiB, 300 MiB, 12 KiB, 512 B. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}

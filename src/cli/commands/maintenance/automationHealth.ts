@@ -15,8 +15,7 @@ export const automationHealthCommand: CommandModule<GlobalArgs, AutomationHealth
       .example('$0 automation-health', 'a table, and the report written under status/')
       .example("$0 automation-health --json | jq '.tasks[] | select(.stale)'", 'the stale tasks') as unknown as Argv<AutomationHealthArgs>,
   handler: async (argv) => {
-    const { writeAutomationHealth } = await import('../../../maintenance/health/automationHealth.js');
-    const { formatAutomationHealth } = await import('../../../maintenance/health/automationHealthFormat.js');
+    const { writeAutomationHealth, formatAutomationHealth } = await import('../../../maintenance/health/index.js');
     const { report, file } = writeAutomationHealth(pathsFrom(argv), Date.now());
     if (argv.json) printJson(report);
     else printLines(formatAutomationHealth(report, file));

@@ -12,8 +12,9 @@ interface CleanupArgs extends GlobalArgs {
 }
 
 const lib = async () => ({
-  ...(await import('../../../maintenance/shared/commandInputs.js')),
-  ...(await import('../../../maintenance/cleanup/format.js')),
+  ...(await import('../../../maintenance/shared/index.js')),
+  ...(await import('../../../maintenance/inventory/index.js')),
+  ...(await import('../../../maintenance/cleanup/index.js')),
 });
 
 function rootOption<T>(yargs: Argv<T>) {
@@ -39,10 +40,9 @@ const analyze: CommandModule<GlobalArgs, CleanupArgs & { limit: number }> = {
       .example('$0 cleanup analyze --root ~/project', 'what the next cleanup would consider')
       .example('$0 cleanup analyze --json | jq ".by_reason"', 'totals per reason') as unknown as Argv<CleanupArgs & { limit: number }>,
   handler: async (argv) => {
-    const { rootFrom, inventoryFrom, policyFrom, formatAnalysis } = await lib();
-    const { analyzeCleanup } = await import('../../../maintenance/cleanup/analyzeCleanup.js');
+    const { rootFrom, inventoryPathFrom, policyFrom, analyzeCleanup, formatAnalysis } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
-    const inventory = inventoryFrom(input, argv.inventory);
+    const inventory = inventoryPathFrom(input, '--inventory', argv.inventory);
     const policy = policyFrom(input, { protect: argv.protect, includeTracked: argv['include-tracked'], minAge: argv['min-age'] }, [inventory]);
     const analysis = analyzeCleanup(input.root, inventory, policy, new Date());
     if (argv.json) printJson(analysis);
@@ -63,12 +63,9 @@ const execute: CommandModule<GlobalArgs, ExecuteArgs> = {
       .example('$0 cleanup execute', 'dry run: what would be moved, and what is refused')
       .example('$0 cleanup execute --execute --max-deletions 50', 'move up to 50 files into <root>/.quarantine/<batch>') as unknown as Argv<ExecuteArgs>,
   handler: async (argv) => {
-    const { rootFrom, inventoryFrom, policyFrom, maxDeletionsFrom, formatExecute } = await lib();
-    const { parseDuration } = await import('../../../maintenance/shared/duration.js');
-    const { executeCleanup } = await import('../../../maintenance/cleanup/executeCleanup.js');
-    const { batchFailed } = await import('../../../maintenance/cleanup/summarizeBatch.js');
+    const { rootFrom, inventoryPathFrom, policyFrom, maxDeletionsFrom, parseDuration, executeCleanup, batchFailed, formatExecute } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
-    const inventory = inventoryFrom(input, argv.inventory);
+    const inventory = inventoryPathFrom(input, '--inventory', argv.inventory);
     const result = executeCleanup({
       root: input.root,
       inventory,
@@ -96,8 +93,7 @@ const restore: CommandModule<GlobalArgs, RestoreArgs> = {
       .example('$0 cleanup restore --latest', 'undo the last cleanup')
       .example('$0 cleanup restore 20250602T030000Z-1a2b3c', 'undo one batch') as unknown as Argv<RestoreArgs>,
   handler: async (argv) => {
-    const { rootFrom, formatRestore } = await lib();
-    const { pickBatch, restoreBatch } = await import('../../../maintenance/cleanup/restoreBatch.js');
+    const { rootFrom, pickBatch, restoreBatch, formatRestore } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const result = restoreBatch(input.root, pickBatch(input.root, argv.batch, argv.latest === true));
     if (argv.json) printJson(result);
@@ -117,10 +113,7 @@ const purge: CommandModule<GlobalArgs, PurgeArgs> = {
       .option('execute', { type: 'boolean', default: false, describe: 'really delete them' })
       .example('$0 cleanup purge --older-than 30d --execute', 'delete batches older than 30 days') as unknown as Argv<PurgeArgs>,
   handler: async (argv) => {
-    const { rootFrom, formatPurge } = await lib();
-    const { parseDuration } = await import('../../../maintenance/shared/duration.js');
-    const { openActionsLog } = await import('../../../maintenance/shared/actionsLog.js');
-    const { purgeQuarantineLocked } = await import('../../../maintenance/cleanup/purgeQuarantine.js');
+    const { rootFrom, parseDuration, openActionsLog, purgeQuarantineLocked, formatPurge } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const olderThan = parseDuration(argv['older-than'], '--older-than');
     const result = purgeQuarantineLocked(input.root, olderThan, new Date(), argv.execute !== true, openActionsLog(input.root));
@@ -135,8 +128,7 @@ const batches: CommandModule<GlobalArgs, CleanupArgs> = {
   describe: 'List the quarantine batches, newest first',
   builder: (y) => rootOption(y).example('$0 cleanup batches --json', 'batches with counts') as unknown as Argv<CleanupArgs>,
   handler: async (argv) => {
-    const { rootFrom, formatBatches } = await lib();
-    const { listBatches } = await import('../../../maintenance/cleanup/listBatches.js');
+    const { rootFrom, listBatches, formatBatches } = await lib();
     const list = listBatches(rootFrom({ root: argv.root, home: pathsFrom(argv).home }).root);
     if (argv.json) printJson(list);
     else printLines(formatBatches(list));

@@ -8,9 +8,8 @@ interface ExpireArgs extends GlobalArgs {
 }
 
 const lib = async () => ({
-  ...(await import('../../../maintenance/shared/commandInputs.js')),
-  ...(await import('../../../maintenance/expire/expireFiles.js')),
-  ...(await import('../../../maintenance/cleanup/format.js')),
+  ...(await import('../../../maintenance/shared/index.js')),
+  ...(await import('../../../maintenance/expire/index.js')),
 });
 
 function rootOption<T>(yargs: Argv<T>) {
@@ -32,8 +31,7 @@ const add: CommandModule<GlobalArgs, AddArgs> = {
       .option('reason', { type: 'string', demandOption: true, describe: 'why it may go (kept in the registry and the log)' })
       .example('$0 expire add reports/old.csv --in 7d --reason "superseded by v2"', 'expire a file in a week') as unknown as Argv<AddArgs>,
   handler: async (argv) => {
-    const { rootFrom, expiryFrom, addExpiry } = await lib();
-    const { protectRules } = await import('../../../maintenance/shared/protectPatterns.js');
+    const { rootFrom, expiryFrom, addExpiry, protectRules } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const now = new Date();
     const result = addExpiry(input.root, { path: argv.path, spelledRoot: input.spelled, expiresAt: expiryFrom(argv, now), reason: argv.reason, rules: protectRules(input.root, []) }, now);
@@ -67,8 +65,7 @@ const run: CommandModule<GlobalArgs, RunArgs> = {
       .option('protect', { type: 'string', array: true, requiresArg: true, describe: 'also protect this pattern (repeatable)' })
       .example('$0 expire run', 'move every expired file to <root>/.quarantine/<batch>') as unknown as Argv<RunArgs>,
   handler: async (argv) => {
-    const { rootFrom, maxDeletionsFrom, runExpiry, expiryFailed, formatExpireRun } = await lib();
-    const { protectRules } = await import('../../../maintenance/shared/protectPatterns.js');
+    const { rootFrom, maxDeletionsFrom, runExpiry, expiryFailed, formatExpireRun, protectRules } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const result = runExpiry(input.root, {
       rules: protectRules(input.root, argv.protect ?? []),

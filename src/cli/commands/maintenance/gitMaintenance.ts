@@ -21,10 +21,8 @@ export const gitMaintenanceCommand: CommandModule<GlobalArgs, GitMaintenanceArgs
       .example('$0 git-maintenance', "gc and prune the home's repository")
       .example('$0 git-maintenance --root ~/project --aggressive --timeout 2h', 'a deeper repack, with more time') as unknown as Argv<GitMaintenanceArgs>,
   handler: async (argv) => {
-    const { resolveRoot } = await import('../../../maintenance/shared/maintenanceRoot.js');
-    const { parsePeriod } = await import('../../../maintenance/shared/period.js');
-    const { runGitMaintenance } = await import('../../../maintenance/git/gitMaintenance.js');
-    const { formatGitMaintenance } = await import('../../../maintenance/git/format.js');
+    const { resolveRoot, parsePeriod } = await import('../../../maintenance/shared/index.js');
+    const { runGitMaintenance, formatGitMaintenance } = await import('../../../maintenance/git/index.js');
     const timeoutMs = parsePeriod(argv.timeout, '--timeout');
     const root = resolveRoot(argv.root ?? pathsFrom(argv).home).rootText;
     const result = await runGitMaintenance({ root, aggressive: argv.aggressive, timeoutMs, now: Date.now() });

@@ -25,10 +25,8 @@ export const healthCheckCommand: CommandModule<GlobalArgs, HealthCheckArgs> = {
       .example('$0 health-check', 'check the home; exit 8 when a task failed or is stale, or the disk is nearly full')
       .example('$0 health-check --root ~/project --max-temp-files 20 --json', 'another tree, a lower limit, JSON') as unknown as Argv<HealthCheckArgs>,
   handler: async (argv) => {
-    const { resolveRoot } = await import('../../../maintenance/shared/maintenanceRoot.js');
-    const { healthCheckLimitsFrom } = await import('../../../maintenance/health/healthCheckInputs.js');
-    const { runHealthCheck } = await import('../../../maintenance/health/healthCheck.js');
-    const { formatHealthCheck } = await import('../../../maintenance/health/healthCheckFormat.js');
+    const { resolveRoot } = await import('../../../maintenance/shared/index.js');
+    const { healthCheckLimitsFrom, runHealthCheck, formatHealthCheck } = await import('../../../maintenance/health/index.js');
     const paths = pathsFrom(argv);
     const limits = healthCheckLimitsFrom(argv);
     const root = resolveRoot(argv.root ?? paths.home).rootText;

@@ -23,15 +23,12 @@ export const inventoryCommand: CommandModule<GlobalArgs, InventoryArgs> = {
       .example('$0 inventory --root ~/project', 'scan a project and write ~/project/cleanup_inventory.json')
       .example('$0 inventory --large-size 100M --log-age 14d --json', 'other thresholds, JSON summary') as unknown as Argv<InventoryArgs>,
   handler: async (argv) => {
-    const { rootFrom, inventoryFrom } = await import('../../../maintenance/shared/commandInputs.js');
-    const { parseDuration } = await import('../../../maintenance/shared/duration.js');
-    const { parseSize } = await import('../../../maintenance/shared/size.js');
-    const { scanInventory } = await import('../../../maintenance/inventory/scanInventory.js');
-    const { formatScan } = await import('../../../maintenance/cleanup/format.js');
+    const { rootFrom, parseDuration, parseSize } = await import('../../../maintenance/shared/index.js');
+    const { inventoryPathFrom, scanInventory, formatScan } = await import('../../../maintenance/inventory/index.js');
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const summary = scanInventory({
       root: input.root,
-      output: inventoryFrom(input, argv.output),
+      output: inventoryPathFrom(input, '--inventory', argv.output),
       settings: { largeBytes: parseSize(argv['large-size'], '--large-size'), logAgeMs: parseDuration(argv['log-age'], '--log-age') },
       now: new Date(),
     });

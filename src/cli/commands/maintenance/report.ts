@@ -21,9 +21,8 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       .example('$0 report', 'the last 7 days as markdown, for a pull request or a weekly mail')
       .example('$0 report --since 24h --format json', 'the last day as JSON') as unknown as Argv<ReportArgs>,
   handler: async (argv) => {
-    const { resolveRoot } = await import('../../../maintenance/shared/maintenanceRoot.js');
-    const { parsePeriod } = await import('../../../maintenance/shared/period.js');
-    const { buildReport } = await import('../../../maintenance/report/buildReport.js');
+    const { resolveRoot, parsePeriod } = await import('../../../maintenance/shared/index.js');
+    const { buildReport, renderReportMarkdown } = await import('../../../maintenance/report/index.js');
     const periodMs = parsePeriod(argv.since, '--since');
     const paths = pathsFrom(argv);
     const root = resolveRoot(argv.root ?? paths.home).rootText;
@@ -32,7 +31,6 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       printJson(report);
       return;
     }
-    const { renderReportMarkdown } = await import('../../../maintenance/report/renderMarkdown.js');
     process.stdout.write(renderReportMarkdown(report));
   },
 };
