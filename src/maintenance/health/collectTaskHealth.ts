@@ -1,11 +1,8 @@
 // Reads what is on record for every task of the home (config, history, health files) and
-// assesses each at `now`. The only file of automation-health that opens the database.
-import { createHealthStore } from '../../adapters/fsHealthStore.js';
-import { openRunStore } from '../../adapters/sqlite/sqliteRunStore.js';
+// assesses each at `now`. The only file of the health feature that reads the history.
+import { healthFileReader, readHistory, readHomeConfig, type HistoryReader } from '../../app/homeReaders.js';
 import type { HomePaths } from '../../app/paths.js';
-import { loadConfig } from '../../app/loadConfig.js';
 import { compileSchedule, resolveTimezone } from '../../core/schedule/cron.js';
-import type { RunStore } from '../../ports/runStore.js';
 import { assessTask, type TaskHealth } from './assessTask.js';
 
 /** How many rows back we look for a task's first row when it has no success on record. */
@@ -13,11 +10,10 @@ const FIRST_SEEN_LOOKBACK = 500;
 
 /** Every configured task, in config order, assessed at `now`. */
 export function collectTaskHealth(paths: HomePaths, now: number): TaskHealth[] {
-  const { config } = loadConfig(paths.config);
-  const store = openRunStore(paths.database, { create: false });
-  try {
-    const health = createHealthStore(paths.healthDir);
-    return config.tasks.map((task) => {
+  const { config } = readHomeConfig(paths);
+  const readHealth = healthFileReader(paths);
+  return readHistory(paths, (store) =>
+    config.tasks.map((task) => {
       const timezone = resolveTimezone(task.timezone, config.settings.timezone);
       const lastSuccess = store.lastWithStatus(task.name, 'success');
       return assessTask(
@@ -31,22 +27,20 @@ export function collectTaskHealth(paths: HomePaths, now: number): TaskHealth[] {
             lastRun: store.lastRun(task.name),
             lastSuccess,
             firstSeenMs: lastSuccess ? null : firstSeenMs(store, task.name),
-            health: health.read(task.name),
+            health: readHealth(task.name),
           },
         },
         now,
       );
-    });
-  } finally {
-    store.close();
-  }
+    }),
+  );
 }
 
 /**
  * The oldest of the task's latest rows. When it has more rows than we look at, the true first
  * row is older still, which can only make a "stale" answer more certain.
  */
-function firstSeenMs(store: RunStore, task: string): number | null {
+function firstSeenMs(store: HistoryReader, task: string): number | null {
   const rows = store.history({ task, limit: FIRST_SEEN_LOOKBACK });
   const oldest = rows[rows.length - 1];
   return oldest ? Date.parse(oldest.started_at) : null;

@@ -1,9 +1,8 @@
 // `report --since 7d`: the runs, failures, durations and cleanup actions of a period, from the
 // home's history and the root's cleanup_actions.log, as one object (rendered as markdown or JSON).
 import fs from 'node:fs';
-import { openRunStore } from '../../adapters/sqlite/sqliteRunStore.js';
+import { readHistory, readHomeConfig } from '../../app/homeReaders.js';
 import type { HomePaths } from '../../app/paths.js';
-import { loadConfig } from '../../app/loadConfig.js';
 import { countActions, type ActionCounts } from './countActions.js';
 import { aggregateRuns, type FailureItem, type TaskSummary, type Totals } from './aggregateRuns.js';
 import { formatPeriod } from '../shared/period.js';
@@ -38,13 +37,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   const notes: string[] = [];
   const known = configuredTasks(input.paths, notes);
   if (!fs.existsSync(input.paths.database)) notes.push(`no history database at ${input.paths.database} (nothing has run on this home yet)`);
-  const store = openRunStore(input.paths.database, { create: false });
-  let rows;
-  try {
-    rows = store.since(sinceMs).filter((row) => Date.parse(row.started_at) <= input.now);
-  } finally {
-    store.close();
-  }
+  const rows = readHistory(input.paths, (store) => store.since(sinceMs)).filter((row) => Date.parse(row.started_at) <= input.now);
   const aggregate = aggregateRuns(rows, known);
   const actions = await countActions(input.root, sinceMs, input.now);
   if (actions.note) notes.push(actions.note);
@@ -63,7 +56,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
 /** The configured task names, so tasks that did not run at all show up; a bad config is a note. */
 function configuredTasks(paths: HomePaths, notes: string[]): string[] {
   try {
-    return loadConfig(paths.config).config.tasks.map((task) => task.name);
+    return readHomeConfig(paths).config.tasks.map((task) => task.name);
   } catch (error) {
     notes.push(`config not read, only tasks with history are listed: ${(error as Error).message}`);
     return [];
