@@ -1,7 +1,7 @@
 // Progress lines of a foreground run, for people.
 import type { RunEvent } from '../../engine/context.js';
 import type { DagOutcome } from '../../engine/runDag.js';
-import { formatDuration } from './table.js';
+import { formatDuration } from '../../core/format/duration.js';
 
 export function renderRunEvent(event: RunEvent): string {
   switch (event.type) {

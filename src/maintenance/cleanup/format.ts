@@ -1,7 +1,7 @@
 // Text output of the cleanup commands (JSON output is the result objects themselves).
 import type { Analysis } from './analyzeCleanup.js';
 import { quoteJsonPath } from '../shared/bytePath.js';
-import { formatDuration } from '../shared/duration.js';
+import { formatDuration } from '../../core/format/duration.js';
 import type { ExecuteResult } from './executeCleanup.js';
 import type { BatchInfo } from './listBatches.js';
 import type { PurgeResult } from './purgeQuarantine.js';

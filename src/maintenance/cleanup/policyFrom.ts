@@ -2,7 +2,7 @@
 // --include-tracked, --min-age); a bad value is a usage error naming its flag.
 import type { BytePath } from '../shared/bytePath.js';
 import type { RootInput } from '../shared/commandInputs.js';
-import { parseDuration } from '../shared/duration.js';
+import { parseDuration } from '../../core/format/duration.js';
 import { protectRules } from '../shared/protectPatterns.js';
 import type { CandidatePolicy } from './selectCandidates.js';
 
@@ -14,7 +14,7 @@ export function policyFrom(
   return {
     rules: protectRules(input.root, flags.protect ?? []),
     includeTracked: flags.includeTracked === true,
-    minAgeMs: parseDuration(flags.minAge ?? '1h', '--min-age'),
+    minAgeMs: parseDuration(flags.minAge ?? '1h', { flag: '--min-age', allowZero: true }),
     stateFiles,
   };
 }

@@ -1,4 +1,5 @@
-// Text output of `automation-health` (and the table and age helpers health-check shares).
+// Text output of `automation-health`.
+import { formatDuration } from '../../core/format/duration.js';
 import type { AutomationHealthReport } from './automationHealth.js';
 
 /** Columns padded to the widest cell, two spaces apart, no trailing blanks. */
@@ -12,21 +13,12 @@ export function textTable(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-/** An age for people: `45s`, `12m`, `3h 5m`, `2d 4h`. */
-export function formatAge(seconds: number | null): string {
-  if (seconds === null) return '-';
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
-  return `${Math.floor(seconds / 86_400)}d ${Math.floor((seconds % 86_400) / 3600)}h`;
-}
-
 export function formatAutomationHealth(report: AutomationHealthReport, file: string): string[] {
   const rows = report.tasks.map((t) => [
     t.name,
     t.level === 'ok' ? t.state : `${t.state} (${t.level})`,
     t.last_status ?? '-',
-    formatAge(t.age_seconds),
+    formatDuration(t.age_seconds === null ? null : t.age_seconds * 1000),
     t.next_fire ?? '-',
     t.reason ?? '',
   ]);

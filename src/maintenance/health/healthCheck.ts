@@ -6,7 +6,7 @@ import { collectTaskHealth } from './collectTaskHealth.js';
 import { judgeDisk, readDiskSpace, type DiskCheck } from './disk.js';
 import type { HealthCheckLimits } from './healthCheckInputs.js';
 import { scanTempFiles, type TempFileScan } from './tempFiles.js';
-import { formatPeriod } from '../shared/period.js';
+import { formatPeriod } from '../../core/format/duration.js';
 
 export interface HealthProblem {
   level: Exclude<Level, 'ok'>;

@@ -1,6 +1,6 @@
 // Text output of `health-check`: one line per check, then every problem, worst first.
 import type { HealthCheckResult } from './healthCheck.js';
-import { formatPeriod } from '../shared/period.js';
+import { formatPeriod } from '../../core/format/duration.js';
 
 export function formatHealthCheck(result: HealthCheckResult): string[] {
   const errors = result.problems.filter((p) => p.level === 'error');

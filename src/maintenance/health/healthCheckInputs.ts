@@ -2,7 +2,7 @@
 // (exit 1) naming its flag, all of them reported at once.
 import { ConductorError, type Problem } from '../../core/errors.js';
 import type { DiskThresholds } from './disk.js';
-import { parsePeriod } from '../shared/period.js';
+import { parseDuration } from '../../core/format/duration.js';
 
 export interface HealthCheckFlags {
   'max-temp-files': number;
@@ -32,7 +32,7 @@ export function healthCheckLimitsFrom(flags: HealthCheckFlags): HealthCheckLimit
   }
   let tempMinAgeMs = 0;
   try {
-    tempMinAgeMs = parsePeriod(flags['temp-age'], '--temp-age');
+    tempMinAgeMs = parseDuration(flags['temp-age'], { flag: '--temp-age' });
   } catch (error) {
     problems.push(...(error as ConductorError).problems);
   }

@@ -1,5 +1,5 @@
 // Text output of `inventory` (its JSON output is the summary itself).
-import { formatDuration } from '../shared/duration.js';
+import { formatDuration } from '../../core/format/duration.js';
 import { formatSize } from '../shared/size.js';
 import type { ScanSummary } from './scanInventory.js';
 

@@ -5,7 +5,7 @@ import { readHistory, readHomeConfig } from '../../app/homeReaders.js';
 import type { HomePaths } from '../../app/paths.js';
 import { countActions, type ActionCounts } from './countActions.js';
 import { aggregateRuns, type FailureItem, type TaskSummary, type Totals } from './aggregateRuns.js';
-import { formatPeriod } from '../shared/period.js';
+import { formatPeriod } from '../../core/format/duration.js';
 
 export interface Report {
   generated_at: string;

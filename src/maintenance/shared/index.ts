@@ -1,9 +1,7 @@
 // What every maintenance feature shares and the CLI uses directly: the root, common flags,
-// protected patterns, the actions log, durations and sizes.
+// protected patterns, the actions log, sizes.
 export { resolveRoot, type MaintenanceRoot } from './maintenanceRoot.js';
 export { maxDeletionsFrom, rootFrom, type RootInput } from './commandInputs.js';
 export { protectRules } from './protectPatterns.js';
 export { openActionsLog } from './actionsLog.js';
-export { parseDuration } from './duration.js';
-export { parsePeriod } from './period.js';
 export { parseSize } from './size.js';

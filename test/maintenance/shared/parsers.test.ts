@@ -1,39 +1,11 @@
-// The small pure parts every feature shares: durations, sizes, protected patterns, state paths, byte paths.
+// The small pure parts every feature shares: sizes, protected patterns, state paths, byte paths.
 import { describe, expect, it } from 'vitest';
 import { bytesOf, displayPath, fromJsonPath, fromText, isContainedRelative, quotePath, toJsonPath, type BytePath } from '../../../src/maintenance/shared/bytePath.js';
-import { formatDuration, parseDuration } from '../../../src/maintenance/shared/duration.js';
 import { isStatePath } from '../../../src/maintenance/shared/maintenanceRoot.js';
 import { compilePattern, DEFAULT_PROTECTED, protectedBy } from '../../../src/maintenance/shared/protectPatterns.js';
 import { formatSize, parseSize } from '../../../src/maintenance/shared/size.js';
 
 const b = (text: string) => text as BytePath;
-
-describe('parseDuration', () => {
-  it.each([
-    ['30s', 30_000],
-    ['30m', 1_800_000],
-    ['12h', 43_200_000],
-    ['7d', 604_800_000],
-    ['2w', 1_209_600_000],
-    ['1d12h', 129_600_000],
-    ['0s', 0],
-    [' 7D ', 604_800_000],
-  ])('reads %j as %i ms', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
-  });
-
-  it.each(['', '7', 'd', '7 days', '-1d', '1.5h', '7y', 'h7'])('refuses %j', (text) => {
-    expect(() => parseDuration(text, '--in')).toThrow(/Bad --in/);
-  });
-
-  it.each([
-    [500, '500ms'],
-    [90_000, '1m 30s'],
-    [2_592_000_000, '30d'],
-  ])('formats %i ms as %s', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
-  });
-});
 
 describe('parseSize', () => {
   it.each([

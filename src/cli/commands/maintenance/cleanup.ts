@@ -12,6 +12,7 @@ interface CleanupArgs extends GlobalArgs {
 }
 
 const lib = async () => ({
+  ...(await import('../../../core/format/duration.js')),
   ...(await import('../../../maintenance/shared/index.js')),
   ...(await import('../../../maintenance/inventory/index.js')),
   ...(await import('../../../maintenance/cleanup/index.js')),
@@ -72,7 +73,7 @@ const execute: CommandModule<GlobalArgs, ExecuteArgs> = {
       policy: policyFrom(input, { protect: argv.protect, includeTracked: argv['include-tracked'], minAge: argv['min-age'] }, [inventory]),
       dryRun: argv.execute !== true,
       maxDeletions: maxDeletionsFrom(argv['max-deletions']),
-      purgeAfterMs: argv['purge-after'] === 'never' ? null : parseDuration(argv['purge-after'], '--purge-after'),
+      purgeAfterMs: argv['purge-after'] === 'never' ? null : parseDuration(argv['purge-after'], { flag: '--purge-after', allowZero: true }),
       clock: () => new Date(),
     });
     if (argv.json) printJson(result);
@@ -115,7 +116,7 @@ const purge: CommandModule<GlobalArgs, PurgeArgs> = {
   handler: async (argv) => {
     const { rootFrom, parseDuration, openActionsLog, purgeQuarantineLocked, formatPurge } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
-    const olderThan = parseDuration(argv['older-than'], '--older-than');
+    const olderThan = parseDuration(argv['older-than'], { flag: '--older-than', allowZero: true });
     const result = purgeQuarantineLocked(input.root, olderThan, new Date(), argv.execute !== true, openActionsLog(input.root));
     if (argv.json) printJson(result);
     else printLines(formatPurge(result));

@@ -21,9 +21,10 @@ export const gitMaintenanceCommand: CommandModule<GlobalArgs, GitMaintenanceArgs
       .example('$0 git-maintenance', "gc and prune the home's repository")
       .example('$0 git-maintenance --root ~/project --aggressive --timeout 2h', 'a deeper repack, with more time') as unknown as Argv<GitMaintenanceArgs>,
   handler: async (argv) => {
-    const { resolveRoot, parsePeriod } = await import('../../../maintenance/shared/index.js');
+    const { parseDuration } = await import('../../../core/format/duration.js');
+    const { resolveRoot } = await import('../../../maintenance/shared/index.js');
     const { runGitMaintenance, formatGitMaintenance } = await import('../../../maintenance/git/index.js');
-    const timeoutMs = parsePeriod(argv.timeout, '--timeout');
+    const timeoutMs = parseDuration(argv.timeout, { flag: '--timeout' });
     const root = resolveRoot(argv.root ?? pathsFrom(argv).home).rootText;
     const result = await runGitMaintenance({ root, aggressive: argv.aggressive, timeoutMs, now: Date.now() });
     if (argv.json) printJson(result);

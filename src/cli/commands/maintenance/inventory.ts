@@ -23,13 +23,14 @@ export const inventoryCommand: CommandModule<GlobalArgs, InventoryArgs> = {
       .example('$0 inventory --root ~/project', 'scan a project and write ~/project/cleanup_inventory.json')
       .example('$0 inventory --large-size 100M --log-age 14d --json', 'other thresholds, JSON summary') as unknown as Argv<InventoryArgs>,
   handler: async (argv) => {
-    const { rootFrom, parseDuration, parseSize } = await import('../../../maintenance/shared/index.js');
+    const { parseDuration } = await import('../../../core/format/duration.js');
+    const { rootFrom, parseSize } = await import('../../../maintenance/shared/index.js');
     const { inventoryPathFrom, scanInventory, formatScan } = await import('../../../maintenance/inventory/index.js');
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const summary = scanInventory({
       root: input.root,
       output: inventoryPathFrom(input, '--inventory', argv.output),
-      settings: { largeBytes: parseSize(argv['large-size'], '--large-size'), logAgeMs: parseDuration(argv['log-age'], '--log-age') },
+      settings: { largeBytes: parseSize(argv['large-size'], '--large-size'), logAgeMs: parseDuration(argv['log-age'], { flag: '--log-age', allowZero: true }) },
       now: new Date(),
     });
     if (argv.json) printJson(summary);

@@ -21,9 +21,10 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       .example('$0 report', 'the last 7 days as markdown, for a pull request or a weekly mail')
       .example('$0 report --since 24h --format json', 'the last day as JSON') as unknown as Argv<ReportArgs>,
   handler: async (argv) => {
-    const { resolveRoot, parsePeriod } = await import('../../../maintenance/shared/index.js');
+    const { parseDuration } = await import('../../../core/format/duration.js');
+    const { resolveRoot } = await import('../../../maintenance/shared/index.js');
     const { buildReport, renderReportMarkdown } = await import('../../../maintenance/report/index.js');
-    const periodMs = parsePeriod(argv.since, '--since');
+    const periodMs = parseDuration(argv.since, { flag: '--since' });
     const paths = pathsFrom(argv);
     const root = resolveRoot(argv.root ?? paths.home).rootText;
     const report = await buildReport({ paths, root, periodMs, periodText: argv.since.trim().toLowerCase(), now: Date.now() });
