@@ -6,7 +6,7 @@ import type { ExecuteResult } from './executeCleanup.js';
 import type { BatchInfo } from './listBatches.js';
 import type { PurgeResult } from './purgeQuarantine.js';
 import type { RestoreResult } from './restoreBatch.js';
-import { formatSize } from '../shared/size.js';
+import { formatSize } from '../../core/format/size.js';
 import type { BatchSummary } from './summarizeBatch.js';
 
 const shown = quoteJsonPath;

@@ -1,5 +1,5 @@
 // Text output of `git-maintenance`.
-import { formatBytes } from '../shared/size.js';
+import { formatSize } from '../../core/format/size.js';
 import type { GitMaintenanceResult } from './gitMaintenance.js';
 import type { GitSize } from './countObjects.js';
 
@@ -14,11 +14,11 @@ export function formatGitMaintenance(result: GitMaintenanceResult): string[] {
     if (output) lines.push(...output.split('\n').slice(-10).map((l) => `  | ${l}`));
     return lines;
   }
-  lines.push(`  objects: ${size(result.size_before)} -> ${size(result.size_after)}${result.freed_bytes !== null ? ` (freed ${formatBytes(Math.max(0, result.freed_bytes))})` : ''}`);
+  lines.push(`  objects: ${size(result.size_before)} -> ${size(result.size_after)}${result.freed_bytes !== null ? ` (freed ${formatSize(Math.max(0, result.freed_bytes))})` : ''}`);
   return lines;
 }
 
 function size(value: GitSize | null): string {
   if (value === null) return '?';
-  return `${formatBytes(value.total_bytes)} (${value.loose_objects} loose, ${value.packed_objects} packed in ${value.packs} pack${value.packs === 1 ? '' : 's'})`;
+  return `${formatSize(value.total_bytes)} (${value.loose_objects} loose, ${value.packed_objects} packed in ${value.packs} pack${value.packs === 1 ? '' : 's'})`;
 }

@@ -1,7 +1,7 @@
 // Free space on the root's file system against two thresholds: a warning under
 // --min-free-percent, an error under --critical-free-percent.
 import fs from 'node:fs';
-import { formatBytes } from '../shared/size.js';
+import { formatSize } from '../../core/format/size.js';
 import type { Level } from './assessTask.js';
 
 export interface DiskThresholds {
@@ -36,7 +36,7 @@ export function judgeDisk(space: DiskSpace, thresholds: DiskThresholds): DiskChe
   const percent = space.totalBytes > 0 ? (space.freeBytes / space.totalBytes) * 100 : 100;
   const rounded = Math.round(percent * 10) / 10;
   const level = percent < thresholds.criticalFreePercent ? 'error' : percent < thresholds.minFreePercent ? 'warning' : 'ok';
-  const free = `${rounded}% free (${formatBytes(space.freeBytes)} of ${formatBytes(space.totalBytes)})`;
+  const free = `${rounded}% free (${formatSize(space.freeBytes)} of ${formatSize(space.totalBytes)})`;
   const message =
     level === 'error'
       ? `${free}, under the critical ${thresholds.criticalFreePercent}%`

@@ -1,6 +1,6 @@
 // Text output of `inventory` (its JSON output is the summary itself).
 import { formatDuration } from '../../core/format/duration.js';
-import { formatSize } from '../shared/size.js';
+import { formatSize } from '../../core/format/size.js';
 import type { ScanSummary } from './scanInventory.js';
 
 export function formatScan(s: ScanSummary): string[] {

@@ -1,36 +1,10 @@
-// The small pure parts every feature shares: sizes, protected patterns, state paths, byte paths.
+// The small pure parts every feature shares: protected patterns, state paths, byte paths.
 import { describe, expect, it } from 'vitest';
 import { bytesOf, displayPath, fromJsonPath, fromText, isContainedRelative, quotePath, toJsonPath, type BytePath } from '../../../src/maintenance/shared/bytePath.js';
 import { isStatePath } from '../../../src/maintenance/shared/maintenanceRoot.js';
 import { compilePattern, DEFAULT_PROTECTED, protectedBy } from '../../../src/maintenance/shared/protectPatterns.js';
-import { formatSize, parseSize } from '../../../src/maintenance/shared/size.js';
 
 const b = (text: string) => text as BytePath;
-
-describe('parseSize', () => {
-  it.each([
-    ['1500', 1500],
-    ['10M', 10 * 1024 * 1024],
-    ['512k', 512 * 1024],
-    ['1G', 1024 ** 3],
-    ['1.5MiB', 1.5 * 1024 * 1024],
-    ['2 MB', 2 * 1024 * 1024],
-  ])('reads %j as %i bytes', (text, bytes) => {
-    expect(parseSize(text)).toBe(bytes);
-  });
-
-  it.each(['', 'M', '10X', '-1', 'lots'])('refuses %j', (text) => {
-    expect(() => parseSize(text)).toThrow(/Bad size/);
-  });
-
-  it.each([
-    [10, '10 B'],
-    [2048, '2.0 KiB'],
-    [10 * 1024 * 1024, '10.0 MiB'],
-  ])('formats %i as %s', (bytes, text) => {
-    expect(formatSize(bytes)).toBe(text);
-  });
-});
 
 describe('protected patterns', () => {
   it.each([

@@ -24,7 +24,8 @@ export const inventoryCommand: CommandModule<GlobalArgs, InventoryArgs> = {
       .example('$0 inventory --large-size 100M --log-age 14d --json', 'other thresholds, JSON summary') as unknown as Argv<InventoryArgs>,
   handler: async (argv) => {
     const { parseDuration } = await import('../../../core/format/duration.js');
-    const { rootFrom, parseSize } = await import('../../../maintenance/shared/index.js');
+    const { parseSize } = await import('../../../core/format/size.js');
+    const { rootFrom } = await import('../../../maintenance/shared/index.js');
     const { inventoryPathFrom, scanInventory, formatScan } = await import('../../../maintenance/inventory/index.js');
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const summary = scanInventory({

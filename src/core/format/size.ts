@@ -1,5 +1,6 @@
-// Byte sizes as operators type them (`10M`, `512K`, `1G`, `1500`), and back for display.
-import { ConductorError } from '../../core/errors.js';
+// Byte sizes as operators type them (`10M`, `512K`, `1G`, `1500`), and back for people
+// (`12.3 MiB`): one parser and one formatter for every command. Pure.
+import { ConductorError } from '../errors.js';
 
 const UNIT: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
@@ -15,21 +16,8 @@ export function parseSize(text: string, flag = 'size'): number {
   return Math.round(Number(match[1]) * unit);
 }
 
-/** `12.3 MiB`-style sizes for text output. */
+/** `512 B`, `2.0 KiB`, `12.3 MiB`, `1.5 GiB` ... up to PiB. */
 export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let index = 0;
-  while (value >= 1024 && index < units.length - 1) {
-    value /= 1024;
-    index += 1;
-  }
-  return `${value.toFixed(1)} ${units[index]}`;
-}
-
-/** 1.5 GiB, 300 MiB, 12 KiB, 512 B. */
-export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let value = bytes;
   let unit = 0;
