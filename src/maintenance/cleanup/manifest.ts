@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ConductorError, type Problem } from '../../core/errors.js';
 import { fromJsonPath, fsPath, isContainedRelative, joinPath, toJsonPath, type BytePath } from '../shared/bytePath.js';
-import { writeFileAtomic } from '../shared/atomicWrite.js';
+import { writeFileAtomic } from '../../adapters/atomicWrite.js';
 import { absolute, STATE, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
 import { readTextNoFollow } from '../shared/noFollow.js';
 
@@ -77,7 +77,7 @@ export function writeManifest(root: MaintenanceRoot, manifest: Manifest): void {
     finished_at: manifest.finishedAt,
     entries,
   };
-  writeFileAtomic(absolute(root, joinPath(batchDir(manifest.batchId), 'manifest.json')), `${JSON.stringify(doc, null, 2)}\n`, 0o600);
+  writeFileAtomic(fsPath(absolute(root, joinPath(batchDir(manifest.batchId), 'manifest.json'))), `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** Reads and checks a batch's manifest; a corrupt one is refused with every problem (exit 1). */

@@ -3,8 +3,8 @@
 // atomically.
 import { ConductorError, type Problem } from '../../core/errors.js';
 import { fromJsonPath, isContainedRelative, toJsonPath, type BytePath } from '../shared/bytePath.js';
-import { writeFileAtomic } from '../shared/atomicWrite.js';
-import { absolute, fsAbsolute, STATE, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
+import { writeFileAtomic } from '../../adapters/atomicWrite.js';
+import { fsAbsolute, STATE, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
 import { readTextNoFollow } from '../shared/noFollow.js';
 
 export const REGISTRY_VERSION = 1;
@@ -80,7 +80,7 @@ export function writeRegistry(root: MaintenanceRoot, entries: Expiry[]): void {
       ...(entry.addedAt === null ? {} : { added_at: entry.addedAt }),
     })),
   };
-  writeFileAtomic(absolute(root, STATE.registry), `${JSON.stringify(doc, null, 2)}\n`);
+  writeFileAtomic(fsAbsolute(root, STATE.registry), `${JSON.stringify(doc, null, 2)}\n`);
 }
 
 /** Two entries are the same registration (same bytes, same expiry). */

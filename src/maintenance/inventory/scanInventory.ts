@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { ConductorError } from '../../core/errors.js';
 import { performance } from 'node:perf_hooks';
 import { bytesOf, displayPath, fsPath, joinPath, toJsonPath, type BytePath } from '../shared/bytePath.js';
-import { openAtomic, tempNameFor } from '../shared/atomicWrite.js';
+import { openAtomic, tempNameFor } from '../../adapters/atomicWrite.js';
 import { chooseKeeper, type KeeperCandidate } from './chooseKeeper.js';
 import { readGitIndex, type GitState } from '../shared/gitState.js';
 import { hashFile } from '../shared/hashFile.js';
@@ -52,7 +52,7 @@ export function scanInventory(options: ScanOptions): ScanSummary {
   const started = performance.now();
   const { root } = options;
   const outputAbs = absolute(root, options.output);
-  const spoolAbs = tempNameFor(outputAbs, 'spool');
+  const spoolAbs = bytesOf(tempNameFor(fsPath(outputAbs), 'spool'));
   const git = readGitIndex(root.root);
   const errors: ScanSummary['errors'] = [];
   const noteError = (rel: BytePath, message: string): void => {
@@ -220,7 +220,7 @@ function writeInventory(
   header: Record<string, unknown>,
 ): Record<string, { files: number; bytes: number }> {
   const byReason: Record<string, { files: number; bytes: number }> = {};
-  const writer = openAtomic(outputAbs);
+  const writer = openAtomic(fsPath(outputAbs));
   try {
     const head = JSON.stringify(header, null, 2);
     writer.write(`${head.slice(0, -2)},\n  "files": [`);
