@@ -3,6 +3,7 @@
 // SIGTERM/SIGINT/SIGHUP passed on to that group, so no git process outlives the task that
 // started it. Output is kept to its tail: gc can be chatty on big repositories.
 import { spawn } from 'node:child_process';
+import { onStopSignals } from '../../app/signals.js';
 
 export interface GitResult {
   /** As shown to people: `git gc --prune=now`. */
@@ -61,13 +62,13 @@ export function runGit(root: string, args: string[], timeoutMs: number): Promise
       result.interrupted_by ??= signal;
       stop();
     };
-    for (const signal of FORWARDED) process.on(signal, onSignal);
+    const stopListening = onStopSignals(onSignal, FORWARDED);
     child.stdout.on('data', (chunk: Buffer) => (result.stdout = tail(result.stdout + chunk.toString('utf8'))));
     child.stderr.on('data', (chunk: Buffer) => (result.stderr = tail(result.stderr + chunk.toString('utf8'))));
     const finish = (): void => {
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
-      for (const signal of FORWARDED) process.off(signal, onSignal);
+      stopListening();
       result.duration_ms = Date.now() - started;
       resolve(result);
     };
