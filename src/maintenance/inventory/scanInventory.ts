@@ -2,7 +2,7 @@
 // the files that share a size with a possible duplicate, then write cleanup_inventory.json
 // atomically from the spool. Memory holds counters and hashes, never the whole tree.
 import fs from 'node:fs';
-import { ConductorError } from '../../core/errors.js';
+import { ConductorError, EXIT } from '../../core/errors.js';
 import { performance } from 'node:perf_hooks';
 import { bytesOf, displayPath, fsPath, joinPath, toJsonPath, type BytePath } from '../shared/bytePath.js';
 import { openAtomic, tempNameFor } from '../../adapters/atomicWrite.js';
@@ -88,7 +88,7 @@ export function scanInventory(options: ScanOptions): ScanSummary {
     if (code === undefined || !WRITE_ERRORS.has(code)) throw error;
     throw new ConductorError('PATH_NOT_WRITABLE', `Cannot write the inventory next to ${toJsonPath(outputAbs).path}; the old one (if any) is unchanged`, {
       problems: [{ where: toJsonPath(outputAbs).path, message: (error as Error).message }],
-      exitCode: 8,
+      exitCode: EXIT.taskFailed,
       cause: error,
     });
   } finally {

@@ -1,7 +1,7 @@
 // One writer at a time: a real cleanup, expiry run, restore, purge or registry change holds
 // `<root>/.cleanup.lock` (its pid inside). A lock left by a dead process is taken over.
 import fs from 'node:fs';
-import { ConductorError } from '../../core/errors.js';
+import { ConductorError, EXIT } from '../../core/errors.js';
 import { fsAbsolute, STATE, type MaintenanceRoot } from './maintenanceRoot.js';
 import { readTextNoFollow } from './noFollow.js';
 
@@ -51,14 +51,14 @@ export function withCleanupLock<T>(root: MaintenanceRoot, work: () => T): T {
   } catch (error) {
     throw new ConductorError('PATH_NOT_WRITABLE', `Cannot take the cleanup lock ${STATE.lock}; nothing was changed`, {
       problems: [{ where: STATE.lock, message: (error as Error).message }],
-      exitCode: 8,
+      exitCode: EXIT.taskFailed,
       cause: error,
     });
   }
   if (holder !== null) {
     throw new ConductorError('INPUT_INVALID', `Another cleanup is running (pid ${holder}); nothing was changed`, {
       problems: [{ where: STATE.lock, message: 'wait for it to finish, or remove the file if that process is gone' }],
-      exitCode: 8,
+      exitCode: EXIT.taskFailed,
     });
   }
   try {

@@ -1,7 +1,7 @@
 // The git state of every path under the root, from two `git ls-files` calls per scan (never one
 // per file). A root outside any work tree gets `none` for every path.
 import { spawnSync } from 'node:child_process';
-import { ConductorError } from '../../core/errors.js';
+import { ConductorError, EXIT } from '../../core/errors.js';
 import { bytesOf, fsPath, type BytePath } from './bytePath.js';
 
 export type GitState = 'tracked' | 'untracked' | 'ignored' | 'none';
@@ -96,7 +96,7 @@ export function trackedForExecution(root: BytePath): Set<string> | null {
   } catch (error) {
     throw new ConductorError('INTERNAL', 'git cannot list the tracked files now; nothing was moved', {
       problems: [{ where: 'git ls-files', message: (error as Error).message }],
-      exitCode: 8,
+      exitCode: EXIT.taskFailed,
       cause: error,
     });
   }

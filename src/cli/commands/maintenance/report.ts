@@ -19,7 +19,7 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       .option('json', { type: 'boolean', describe: 'same as --format json' })
       .option('root', { type: 'string', describe: 'where cleanup_actions.log is (default: the home)' })
       .example('$0 report', 'the last 7 days as markdown, for a pull request or a weekly mail')
-      .example('$0 report --since 24h --format json', 'the last day as JSON') as unknown as Argv<ReportArgs>,
+      .example('$0 report --since 24h --format json', 'the last day as JSON'),
   handler: async (argv) => {
     const { parseDuration } = await import('../../../core/format/duration.js');
     const { resolveRoot } = await import('../../../maintenance/shared/index.js');
