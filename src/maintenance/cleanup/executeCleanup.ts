@@ -62,6 +62,6 @@ function moveAndPurge(options: ExecuteOptions, files: InventoryFile[], shown: st
       duplicateOf: file.duplicateOf,
     })),
   );
-  const purge = options.purgeAfterMs === null ? null : purgeQuarantine(root, options.purgeAfterMs, now, options.dryRun, log);
+  const purge = options.purgeAfterMs === null ? null : purgeQuarantine(root, options.purgeAfterMs, now, options.dryRun, log, batch.batchId);
   return { root: root.rootText, inventory: shown, max_deletions: options.maxDeletions, ...summarize(batch, log.failures), purge };
 }

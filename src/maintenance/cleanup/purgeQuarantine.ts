@@ -19,14 +19,19 @@ export function purgeQuarantineLocked(root: MaintenanceRoot, olderThanMs: number
   return dryRun ? run() : withCleanupLock(root, run);
 }
 
-export function purgeQuarantine(root: MaintenanceRoot, olderThanMs: number, now: Date, dryRun: boolean, log: ActionsLog): PurgeResult {
+/**
+ * Deletes the batches made before `now - olderThanMs`, except `keep` (the batch `cleanup execute`
+ * has just made: a batch id has a one-second stamp, so even `--purge-after 1s` could otherwise
+ * take the files it has just promised to restore).
+ */
+export function purgeQuarantine(root: MaintenanceRoot, olderThanMs: number, now: Date, dryRun: boolean, log: ActionsLog, keep: string | null = null): PurgeResult {
   const cutoff = new Date(now.getTime() - olderThanMs);
   const result: PurgeResult = { older_than_ms: olderThanMs, cutoff: cutoff.toISOString(), dry_run: dryRun, batches: [] };
   const quarantine = fs.lstatSync(fsAbsolute(root, STATE.quarantine), { throwIfNoEntry: false });
   if (!quarantine?.isDirectory()) return result;
   for (const batchId of listBatchIds(root)) {
     const created = batchTime(batchId);
-    if (created.getTime() > cutoff.getTime()) continue;
+    if (created.getTime() > cutoff.getTime() || batchId === keep) continue;
     const item = { batch_id: batchId, created_at: created.toISOString() };
     if (dryRun) {
       result.batches.push({ ...item, outcome: 'would purge' });

@@ -300,6 +300,29 @@ describe('when purging the quarantine', () => {
     expect(JSON.parse(cli('cleanup', 'purge', '--older-than', '1d', '--execute', '--json').stdout).batches).toEqual([]);
     expect(fs.existsSync(path.join(repo.root, '.quarantine', out.batch_id))).toBe(true);
   });
+
+  it('refuses cleanup execute --purge-after 0s before moving anything (exit 1): it would purge the batch it makes', () => {
+    const before = snapshotTree(repo.root);
+    const result = cli('cleanup', 'execute', '--execute', '--min-age', '0s', '--purge-after', '0s');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Bad --purge-after: "0s"\n\s+--purge-after: must be longer than zero/);
+    expect(result.stdout).not.toMatch(/Undo with/);
+    expect(diffSnapshots(before, snapshotTree(repo.root))).toEqual([]);
+  });
+
+  it('purges older batches after a real run but never the one it has just made, so its "Undo with" works', () => {
+    const first = execute('--max-deletions', '1').out;
+    const oldId = '20200101T000000Z-aaaaaa';
+    fs.renameSync(path.join(repo.root, '.quarantine', first.batch_id), path.join(repo.root, '.quarantine', oldId));
+    const result = cli('cleanup', 'execute', '--execute', '--min-age', '0s', '--purge-after', '1s', '--max-deletions', '3');
+    expect(result.code).toBe(0);
+    const made = /Undo with: symphony-conductor cleanup restore (\S+)/.exec(result.stdout)?.[1] as string;
+    expect(made).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+    expect(result.stdout).toMatch(new RegExp(`purged +${oldId}`));
+    expect(fs.readdirSync(path.join(repo.root, '.quarantine'))).toEqual([made]);
+    const restore = JSON.parse(cli('cleanup', 'restore', made, '--json').stdout);
+    expect(restore.counts).toEqual({ restored: 3, conflict: 0, missing: 0, failed: 0 });
+  });
 });
 
 describe('when state files are planted as symlinks out of the root', () => {

@@ -52,7 +52,7 @@ const execute: CommandModule<GlobalArgs, ExecuteArgs> = {
     policyOptions(y)
       .option('execute', { type: 'boolean', default: false, describe: 'really move files (default: dry run, nothing changes)' })
       .option('max-deletions', { type: 'number', default: 50, describe: 'move at most this many files per run' })
-      .option('purge-after', { type: 'string', default: '30d', describe: 'after a real run, delete quarantine batches older than this ("never" keeps them)' })
+      .option('purge-after', { type: 'string', default: '30d', describe: 'after a real run, delete quarantine batches older than this, never the one just made ("never" keeps them all)' })
       .example('$0 cleanup execute', 'dry run: what would be moved, and what is refused')
       .example('$0 cleanup execute --execute --max-deletions 50', 'move up to 50 files into <root>/.quarantine/<batch>'),
   handler: async (argv) => {
@@ -65,7 +65,7 @@ const execute: CommandModule<GlobalArgs, ExecuteArgs> = {
       policy: policyFrom(input, { protect: argv.protect, includeTracked: argv['include-tracked'], minAge: argv['min-age'] }, [inventory]),
       dryRun: argv.execute !== true,
       maxDeletions: maxDeletionsFrom(argv['max-deletions']),
-      purgeAfterMs: argv['purge-after'] === 'never' ? null : parseDuration(argv['purge-after'], { flag: '--purge-after', allowZero: true }),
+      purgeAfterMs: argv['purge-after'] === 'never' ? null : parseDuration(argv['purge-after'], { flag: '--purge-after' }),
       clock: () => new Date(),
     });
     if (argv.json) printJson(result);
