@@ -31,7 +31,7 @@ export const inventoryCommand: CommandModule<GlobalArgs, InventoryArgs> = {
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const summary = scanInventory({
       root: input.root,
-      output: inventoryPathFrom(input, '--inventory', argv.output),
+      output: inventoryPathFrom(input, '--output', argv.output),
       settings: { largeBytes: parseSize(argv['large-size'], '--large-size'), logAgeMs: parseDuration(argv['log-age'], { flag: '--log-age', allowZero: true }) },
       now: new Date(),
     });
