@@ -6,6 +6,7 @@
 //     an hour old; an older one is reported as stale and left alone (gc does not need it).
 import fs from 'node:fs';
 import path from 'node:path';
+import { readTextNoFollow } from '../shared/noFollow.js';
 
 export const LOCK_FILES = ['gc.pid', 'index.lock', 'packed-refs.lock', 'HEAD.lock', 'config.lock', 'shallow.lock'] as const;
 
@@ -46,7 +47,7 @@ export function readLockFiles(gitDir: string): LockFile[] {
     let content: string | null = null;
     if (name === 'gc.pid' && stat.isFile()) {
       try {
-        content = (fs.readFileSync(file, 'utf8').split('\n')[0] ?? '').trim();
+        content = (readTextNoFollow(file).split('\n')[0] ?? '').trim();
       } catch {
         content = null;
       }

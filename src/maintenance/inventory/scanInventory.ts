@@ -11,6 +11,7 @@ import { readGitIndex, type GitState } from '../shared/gitState.js';
 import { hashFile } from '../shared/hashFile.js';
 import { fileToJson, INVENTORY_VERSION, type InventoryFile } from './inventoryFile.js';
 import { absolute, isStatePath, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
+import { pauseForTest } from '../shared/pauseForTest.js';
 import { forEachLine } from '../shared/readLines.js';
 import { mayBeDuplicate, reasonKind, reasonsFor, type ReasonSettings } from './reasons.js';
 import { walkTree } from './walkTree.js';
@@ -60,6 +61,7 @@ export function scanInventory(options: ScanOptions): ScanSummary {
   };
   try {
     const pass1 = spoolTree(options, spoolAbs, git.stateOf, noteError);
+    pauseForTest('inventory-after-walk');
     const dupes = findDuplicates(options, spoolAbs, pass1.sizes, noteError);
     const totals = { ...pass1.totals, hashed: dupes.hashed };
     totals.candidates += dupes.newCandidates;

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { openRegular } from '../shared/openRegular.js';
 
 export const ACTIONS_LOG = 'cleanup_actions.log';
 
@@ -42,16 +43,19 @@ export function parseActionLine(line: string): ParsedAction | null {
 export async function countActions(root: string, sinceMs: number, untilMs: number): Promise<ActionCounts> {
   const file = path.join(root, ACTIONS_LOG);
   const counts: ActionCounts = { file, present: false, note: null, total: 0, unparsed: 0, by_action: {} };
-  let stat: fs.Stats;
+  let fd: number;
   try {
-    stat = fs.lstatSync(file);
-  } catch {
-    return counts;
+    fd = openRegular(file, 'read');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return counts;
+    counts.present = true;
+    if (code === 'ELOOP' || code === 'ENOTREG') return { ...counts, note: `${file} is not a regular file; not read` };
+    return { ...counts, note: `${file}: ${(error as Error).message}` };
   }
   counts.present = true;
-  if (!stat.isFile()) return { ...counts, note: `${file} is not a regular file; not read` };
   try {
-    const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+    const lines = readline.createInterface({ input: fs.createReadStream(file, { fd, encoding: 'utf8' }), crlfDelay: Infinity });
     for await (const line of lines) {
       if (line.trim() === '') continue;
       const parsed = parseActionLine(line);

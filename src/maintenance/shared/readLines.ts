@@ -1,9 +1,10 @@
 // Reads a text file line by line with a fixed buffer (the inventory spool can be large).
 import fs from 'node:fs';
+import { openRegular } from './openRegular.js';
 
 /** Calls `onLine` for each non-empty line of the file (UTF-8). */
 export function forEachLine(path: Buffer, onLine: (line: string) => void): void {
-  const fd = fs.openSync(path, 'r');
+  const fd = openRegular(path, 'read');
   const buffer = Buffer.allocUnsafe(1 << 20);
   let carry: Buffer = Buffer.alloc(0);
   try {
