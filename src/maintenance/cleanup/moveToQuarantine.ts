@@ -1,11 +1,13 @@
 // Moves a list of candidates into one quarantine batch, shared by `cleanup execute` and
-// `expire run`. Each file is checked again, then renamed (same file system, atomic): when the
-// rename fails the file stays where it was. Nothing is copied, nothing is deleted.
+// `expire run`. Each file is checked again, then renamed (same file system, atomic) beneath the
+// root without following any link (renameInRoot): when the rename fails the file stays where it
+// was. Nothing is copied, nothing is deleted.
 import fs from 'node:fs';
-import { displayPath, fsPath, joinPath, parentOf, toJsonPath, type BytePath, type JsonPath } from '../shared/bytePath.js';
+import { displayPath, joinPath, toJsonPath, type BytePath, type JsonPath } from '../shared/bytePath.js';
 import type { ActionsLog } from '../shared/actionsLog.js';
 import { checkCandidate, type MoveRequest, type SafetyPolicy } from './checkCandidate.js';
-import { absolute, fsAbsolute, STATE } from '../shared/maintenanceRoot.js';
+import { renameInRoot, type RenameOutcome } from './renameInRoot.js';
+import { fsAbsolute, STATE } from '../shared/maintenanceRoot.js';
 import { batchDir, newBatchId, quarantinedPath, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
 
 export type MoveOutcome = 'moved' | 'would move' | 'skipped' | 'refused' | 'failed';
@@ -106,10 +108,19 @@ export function moveToQuarantine(options: MoveOptions, requests: Iterable<MoveRe
     }
     return { batchId: null, dryRun, results, deferred };
   }
-  for (const p of planned) {
-    const outcome = moveOne(options, manifest.batchId, p);
+  const renames = renameInRoot(
+    policy.root,
+    planned.map((p) => ({
+      from: p.entry.rel,
+      to: quarantinedPath(manifest.batchId, p.entry.rel),
+      expect: { dev: p.dev, ino: p.ino, size: BigInt(p.entry.size), mtimeNs: p.entry.mtimeNs },
+      dirMode: 0o700,
+    })),
+  );
+  planned.forEach((p, index) => {
+    const outcome = recordMove(options, manifest.batchId, p, renames[index] as RenameOutcome);
     results.push(result(p.request, outcome.ok ? 'moved' : 'failed', outcome.detail, p.entry.size));
-  }
+  });
   manifest.finishedAt = options.clock().toISOString();
   try {
     writeManifest(policy.root, manifest);
@@ -156,20 +167,11 @@ export function ensureQuarantine(quarantine: Buffer): void {
   }
 }
 
-function moveOne(options: MoveOptions, batchId: string, p: Planned): { ok: boolean; detail: string } {
-  const { root } = options.policy;
-  const from = fsAbsolute(root, p.entry.rel);
+/** The manifest entry, the log line and the result text of one rename into the batch. */
+function recordMove(options: MoveOptions, batchId: string, p: Planned, rename: RenameOutcome): { ok: boolean; detail: string } {
   const toRel = quarantinedPath(batchId, p.entry.rel);
-  try {
-    const now = fs.lstatSync(from, { bigint: true });
-    if (now.dev !== p.dev || now.ino !== p.ino || now.mtimeNs !== p.entry.mtimeNs || now.size !== BigInt(p.entry.size)) {
-      throw new Error('changed while the batch ran');
-    }
-    fs.mkdirSync(fsPath(absolute(root, parentOf(toRel))), { recursive: true, mode: 0o700 });
-    fs.renameSync(from, fsPath(absolute(root, toRel)));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code ? `${code}: ${(error as Error).message}` : (error as Error).message;
+  if (!rename.ok) {
+    const message = rename.stage === 'changed' ? 'changed while the batch ran' : `${rename.code}: ${rename.message}`;
     p.entry.status = 'failed';
     p.entry.error = message;
     options.log.note('move', 'failed', p.entry.rel, `${message}; left in place`);
