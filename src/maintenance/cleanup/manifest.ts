@@ -26,6 +26,8 @@ export interface ManifestEntry {
 
 export interface Manifest {
   batchId: string;
+  /** The root it was made in (null only in a manifest being made, or one without it). */
+  root?: string | null;
   source: 'cleanup' | 'expire';
   createdAt: string;
   finishedAt: string | null;
@@ -128,6 +130,7 @@ export function readManifest(root: MaintenanceRoot, batchId: string): Manifest {
   if (problems.length > 0) throw new ConductorError('INPUT_INVALID', `Manifest of batch ${batchId} is not valid`, { problems });
   return {
     batchId,
+    root: typeof data.root === 'string' ? data.root : null,
     source: data.source === 'expire' ? 'expire' : 'cleanup',
     createdAt: typeof data.created_at === 'string' ? data.created_at : '',
     finishedAt: typeof data.finished_at === 'string' ? data.finished_at : null,

@@ -1,12 +1,15 @@
 // `cleanup restore`: puts a batch's files back where they were, with their mode and times.
-// A file now present at the original path is never overwritten (reported as a conflict).
+// A file now present at the original path is never overwritten (reported as a conflict); only
+// a batch in folders the tools made, for this root, is restored, and no link is ever followed.
 import fs from 'node:fs';
 import { ConductorError } from '../../core/errors.js';
 import { openActionsLog, type ActionsLog } from '../shared/actionsLog.js';
 import { withCleanupLock } from '../shared/cleanupLock.js';
-import { displayPath, fsPath, isContainedRelative, joinPath, parentOf, toJsonPath, type BytePath } from '../shared/bytePath.js';
-import { absolute, fsAbsolute, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
+import { displayPath, isContainedRelative, joinPath, parentOf, toJsonPath, type BytePath } from '../shared/bytePath.js';
+import { fsAbsolute, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
+import { checkBatchDirs } from './checkBatchDirs.js';
 import { batchDir, isBatchId, listBatchIds, quarantinedPath, readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import { renameInRoot, type RenameOutcome, type RenameRequest } from './renameInRoot.js';
 
 export type RestoreOutcome = 'restored' | 'conflict' | 'missing' | 'failed';
 
@@ -31,6 +34,7 @@ export function pickBatch(root: MaintenanceRoot, batchId: string | undefined, la
   // Newest first by the manifest's creation time (ms): ids made within one second share their
   // stamp, and their random suffixes do not order them.
   const holding = ids
+    .filter((id) => checkBatchDirs(root, id) === null)
     .map((id) => ({ id, manifest: readManifest(root, id) }))
     .filter(({ manifest }) => manifest.entries.some((entry) => entry.status === 'moved' || entry.status === 'planned'))
     .sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt) || b.id.localeCompare(a.id));
@@ -42,8 +46,21 @@ export function restoreBatch(root: MaintenanceRoot, batchId: string, clock: () =
   return withCleanupLock(root, () => restoreNow(root, batchId, clock));
 }
 
+type Step = { outcome: RestoreOutcome; detail: string } | { rename: RenameRequest } | null;
+
 function restoreNow(root: MaintenanceRoot, batchId: string, clock: () => Date): RestoreResult {
+  const folders = checkBatchDirs(root, batchId);
+  if (folders !== null) {
+    throw new ConductorError('INPUT_INVALID', `Batch ${batchId} cannot be restored: its quarantine folders were not made by the tools`, {
+      problems: [{ where: batchDir(batchId), message: folders }],
+    });
+  }
   const manifest = readManifest(root, batchId);
+  if (manifest.root !== root.rootText) {
+    throw new ConductorError('INPUT_INVALID', `Batch ${batchId} was made for ${manifest.root ?? 'an unnamed root'}, not ${root.rootText}; nothing restored`, {
+      problems: [{ where: '/root', message: 'a manifest only restores into the root it was made in' }],
+    });
+  }
   const log = openActionsLog(root, clock);
   const result: RestoreResult = {
     root: root.rootText,
@@ -52,13 +69,17 @@ function restoreNow(root: MaintenanceRoot, batchId: string, clock: () => Date): 
     results: [],
     log_failures: log.failures,
   };
-  for (const entry of manifest.entries) {
-    if (entry.status === 'restored' || entry.status === 'failed') continue;
-    const outcome = restoreEntry(root, manifest, entry, log);
-    if (outcome === null) continue;
+  const steps = manifest.entries.map((entry): Step => (entry.status === 'restored' || entry.status === 'failed' ? null : prepare(root, manifest, entry, log)));
+  const requests = steps.flatMap((step) => (step && 'rename' in step ? [step.rename] : []));
+  const renames = renameInRoot(root, requests);
+  let next = 0;
+  manifest.entries.forEach((entry, index) => {
+    const step = steps[index] ?? null;
+    if (step === null) return;
+    const outcome = 'rename' in step ? finish(root, manifest, entry, renames[next++] as RenameOutcome, log) : step;
     result.counts[outcome.outcome] += 1;
     result.results.push({ ...toJsonPath(entry.rel), ...outcome });
-  }
+  });
   try {
     writeManifest(root, manifest);
   } catch (error) {
@@ -68,26 +89,33 @@ function restoreNow(root: MaintenanceRoot, batchId: string, clock: () => Date): 
   return result;
 }
 
-function restoreEntry(root: MaintenanceRoot, manifest: Manifest, entry: ManifestEntry, log: ActionsLog): { outcome: RestoreOutcome; detail: string } | null {
-  const from = fsAbsolute(root, quarantinedPath(manifest.batchId, entry.rel));
-  const to = fsAbsolute(root, entry.rel);
-  const held = fs.lstatSync(from, { throwIfNoEntry: false });
+/** What to do with one entry: an outcome decided already, or a rename to make. */
+function prepare(root: MaintenanceRoot, manifest: Manifest, entry: ManifestEntry, log: ActionsLog): Step {
+  const from = quarantinedPath(manifest.batchId, entry.rel);
+  const held = fs.lstatSync(fsAbsolute(root, from), { bigint: true, throwIfNoEntry: false });
   if (!held) {
     if (entry.status === 'planned') return null; // the batch stopped before moving it
     log.note('restore', 'missing', entry.rel, `${manifest.batchId}: not in the quarantine`);
     return { outcome: 'missing', detail: 'not in the quarantine (purged or removed by hand)' };
   }
   if (!isContainedRelative(entry.rel)) return { outcome: 'failed', detail: 'path is outside the root' };
+  const parents = checkFolders(root, parentOf(entry.rel));
+  if (parents !== null) {
+    log.note('restore', 'failed', entry.rel, `${manifest.batchId}: ${parents}`);
+    return { outcome: 'failed', detail: parents };
+  }
+  if (fs.lstatSync(fsAbsolute(root, entry.rel), { throwIfNoEntry: false })) return conflict(manifest, entry, log);
+  return { rename: { from, to: entry.rel, expect: { dev: held.dev, ino: held.ino, size: held.size, mtimeNs: held.mtimeNs }, dirMode: 0o755 } };
+}
+
+function finish(root: MaintenanceRoot, manifest: Manifest, entry: ManifestEntry, rename: RenameOutcome, log: ActionsLog): { outcome: RestoreOutcome; detail: string } {
+  if (!rename.ok && rename.stage === 'rename' && rename.code === 'EEXIST') return conflict(manifest, entry, log);
   try {
-    const parent = ensureParents(root, parentOf(entry.rel));
-    if (parent !== null) throw new Error(parent);
-    if (fs.lstatSync(to, { throwIfNoEntry: false })) {
-      log.note('restore', 'conflict', entry.rel, `${manifest.batchId}: a file exists at the original path; left in quarantine`);
-      return { outcome: 'conflict', detail: 'a file exists at the original path; left in the quarantine' };
+    if (!rename.ok) {
+      throw new Error(rename.stage === 'target' ? `a folder on its way back is now a symlink or a file (${rename.code}); not restored` : `${rename.code}: ${rename.message}`);
     }
-    fs.renameSync(from, to);
     entry.status = 'restored';
-    applyModeAndTimes(to, entry);
+    applyModeAndTimes(fsAbsolute(root, entry.rel), entry);
   } catch (error) {
     const message = (error as Error).message;
     log.note('restore', 'failed', entry.rel, `${manifest.batchId}: ${message}`);
@@ -97,16 +125,20 @@ function restoreEntry(root: MaintenanceRoot, manifest: Manifest, entry: Manifest
   return { outcome: 'restored', detail: `from ${manifest.batchId}` };
 }
 
-/** Creates missing folders on the way back; refuses a symlink or a file among them. */
-function ensureParents(root: MaintenanceRoot, parent: BytePath): string | null {
+function conflict(manifest: Manifest, entry: ManifestEntry, log: ActionsLog): { outcome: RestoreOutcome; detail: string } {
+  log.note('restore', 'conflict', entry.rel, `${manifest.batchId}: a file exists at the original path; left in quarantine`);
+  return { outcome: 'conflict', detail: 'a file exists at the original path; left in the quarantine' };
+}
+
+/** The folders on the way back that exist must be folders, not symlinks or files (missing ones are made). */
+function checkFolders(root: MaintenanceRoot, parent: BytePath): string | null {
   let dir = '' as BytePath;
   for (const part of parent.length > 0 ? parent.split('/') : []) {
     dir = joinPath(dir, part);
-    const abs = fsPath(absolute(root, dir));
-    const stat = fs.lstatSync(abs, { throwIfNoEntry: false });
-    if (!stat) fs.mkdirSync(abs, { mode: 0o755 });
-    else if (stat.isSymbolicLink()) return `its folder ${displayPath(dir)} is now a symlink; not restored`;
-    else if (!stat.isDirectory()) return `its folder ${displayPath(dir)} is now a file; not restored`;
+    const stat = fs.lstatSync(fsAbsolute(root, dir), { throwIfNoEntry: false });
+    if (!stat) return null;
+    if (stat.isSymbolicLink()) return `its folder ${displayPath(dir)} is now a symlink; not restored`;
+    if (!stat.isDirectory()) return `its folder ${displayPath(dir)} is now a file; not restored`;
   }
   return null;
 }
