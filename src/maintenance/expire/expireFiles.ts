@@ -12,6 +12,9 @@ import { protectedBy, type ProtectRule } from '../shared/protectPatterns.js';
 import { readRegistry, sameExpiry, writeRegistry, type Expiry } from './registry.js';
 import { moveToQuarantine, summarize, type BatchSummary } from '../cleanup/index.js';
 
+/** A registry change is short: `expire add` and `remove` wait this long for another holder of the lock. */
+const REGISTRY_CHANGE = { waitMs: 30_000 };
+
 export interface ExpiryJson extends JsonPath {
   expires_at: string;
   reason: string;
@@ -55,7 +58,7 @@ export function addExpiry(
     writeRegistry(root, [...kept, entry]);
     openActionsLog(root, () => now).note('expire-add', 'ok', rel, `expires ${entry.expiresAt.toISOString()}: ${input.reason}`);
     return { entry: toJson(entry, now.getTime()), replaced: kept.length !== registry.entries.length };
-  });
+  }, REGISTRY_CHANGE);
 }
 
 export function listExpiries(root: MaintenanceRoot, now: Date): { registry_exists: boolean; entries: ExpiryJson[] } {
@@ -147,5 +150,5 @@ export function removeExpiry(root: MaintenanceRoot, input: { path: string; spell
       openActionsLog(root, () => now).note('expire-remove', 'ok', rel, 'unregistered');
     }
     return { removed };
-  });
+  }, REGISTRY_CHANGE);
 }

@@ -1,69 +1,86 @@
-// One writer at a time: a real cleanup, expiry run, restore, purge or registry change holds
-// `<root>/.cleanup.lock` (its pid inside). A lock left by a dead process is taken over.
+// One writer at a time: a real cleanup, expiry run, restore, purge or registry change holds an
+// exclusive flock(2) on `<root>/.cleanup.lock`. The lock belongs to a descriptor this process
+// keeps open, so the kernel releases it when the process ends, however it ends: there is no
+// stale lock to judge, no owner to trust, and no window where a just-created lock file looks
+// abandoned (the old O_EXCL lock took an empty, just-created lock file for a stale one, so two
+// concurrent `expire add` could both "hold" it and one registration was lost). The file is never
+// removed (removing a flocked file lets two holders lock two files); the pid written in it while
+// held is for people only.
 import fs from 'node:fs';
+import { lockOpenFile } from '../../adapters/safeMove.js';
 import { ConductorError, EXIT } from '../../core/errors.js';
 import { fsAbsolute, STATE, type MaintenanceRoot } from './maintenanceRoot.js';
-import { readTextNoFollow } from './noFollow.js';
+import { kindOf, NotRegularFileError } from './openRegular.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+const { O_RDWR, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+
+export interface LockOptions {
+  /** How long to wait for another holder (ms); 0 refuses at once. Registry changes wait. */
+  waitMs?: number;
 }
 
-function tryLock(file: Buffer): number | null {
+/** Runs `work` holding the lock; refuses (exit 8) while another process holds it. */
+export function withCleanupLock<T>(root: MaintenanceRoot, work: () => T, options: LockOptions = {}): T {
+  const fd = openLockFile(fsAbsolute(root, STATE.lock));
   try {
-    const fd = fs.openSync(file, 'wx', 0o644);
+    let locked: boolean;
     try {
-      fs.writeSync(fd, `${process.pid}\n`);
+      locked = lockOpenFile(fd, options.waitMs ?? 0);
     } catch (error) {
-      fs.rmSync(file, { force: true });
-      throw error;
-    } finally {
-      fs.closeSync(fd);
+      throw notTaken(error);
     }
-    return null;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  let holder = Number.NaN;
-  try {
-    holder = Number.parseInt(readTextNoFollow(file), 10);
-  } catch {
-    // unreadable or vanished: treat as stale below
-  }
-  return Number.isSafeInteger(holder) && holder > 0 ? holder : 0;
-}
-
-/** Runs `work` holding the lock; refuses (exit 8) while another live process holds it. */
-export function withCleanupLock<T>(root: MaintenanceRoot, work: () => T): T {
-  const file = fsAbsolute(root, STATE.lock);
-  let holder: number | null;
-  try {
-    holder = tryLock(file);
-    if (holder !== null && (holder === 0 || !alive(holder))) {
-      fs.rmSync(file, { force: true });
-      holder = tryLock(file);
+    if (!locked) {
+      const holder = readHolder(fd);
+      throw new ConductorError('INPUT_INVALID', `Another cleanup is running${holder ? ` (pid ${holder})` : ''}; nothing was changed`, {
+        problems: [{ where: STATE.lock, message: 'wait for it to finish (the lock goes when that process ends)' }],
+        exitCode: EXIT.taskFailed,
+      });
     }
-  } catch (error) {
-    throw new ConductorError('PATH_NOT_WRITABLE', `Cannot take the cleanup lock ${STATE.lock}; nothing was changed`, {
-      problems: [{ where: STATE.lock, message: (error as Error).message }],
-      exitCode: EXIT.taskFailed,
-      cause: error,
-    });
-  }
-  if (holder !== null) {
-    throw new ConductorError('INPUT_INVALID', `Another cleanup is running (pid ${holder}); nothing was changed`, {
-      problems: [{ where: STATE.lock, message: 'wait for it to finish, or remove the file if that process is gone' }],
-      exitCode: EXIT.taskFailed,
-    });
-  }
-  try {
+    noteHolder(fd);
     return work();
   } finally {
-    fs.rmSync(file, { force: true });
+    fs.closeSync(fd);
+  }
+}
+
+function openLockFile(file: Buffer): number {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o644);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new NotRegularFileError(kindOf(stat));
+    return fd;
+  } catch (error) {
+    if (fd !== undefined) fs.closeSync(fd);
+    throw notTaken(error);
+  }
+}
+
+function notTaken(error: unknown): ConductorError {
+  return new ConductorError('PATH_NOT_WRITABLE', `Cannot take the cleanup lock ${STATE.lock}; nothing was changed`, {
+    problems: [{ where: STATE.lock, message: (error as Error).message }],
+    exitCode: EXIT.taskFailed,
+    cause: error,
+  });
+}
+
+/** The pid the holder wrote, or null (it may not have written it yet). */
+function readHolder(fd: number): number | null {
+  const buffer = Buffer.alloc(32);
+  try {
+    const pid = Number.parseInt(buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, buffer.length, 0)), 10);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes our pid into the lock file, for people; a failure to write it changes nothing. */
+function noteHolder(fd: number): void {
+  try {
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, `${process.pid}\n`, 0);
+  } catch {
+    // information only
   }
 }

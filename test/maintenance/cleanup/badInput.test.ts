@@ -5,7 +5,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli.js';
+import { runCli, spawnCli } from '../../helpers/cli.js';
+import { exitOf, waitFor } from '../../helpers/wait.js';
 import { abs, buildScratchRepo, diffSnapshots, FF_NAME, NEWLINE_NAME, SPACE_NAME, snapshotTree, without, type ScratchRepo } from '../scratchRepo.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -176,7 +177,8 @@ describe('when the quarantine cannot take the files', () => {
     expect(out.counts.failed).toBe(repo.candidates.length);
     expect(out.counts.moved).toBe(0);
     const after = snapshotTree(repo.root, { withState: true });
-    expect(diffSnapshots(without(before, ['cleanup_actions.log']), without(after, ['cleanup_actions.log']))).toEqual([]);
+    const state = ['cleanup_actions.log', '.cleanup.lock'];
+    expect(diffSnapshots(without(before, state), without(after, state))).toEqual([]);
   });
 
   it('moves nothing and exits 8 when .quarantine is a symlink out of the root', () => {
@@ -228,14 +230,14 @@ describe('when the disk is full', () => {
     return { root, umount: () => spawnSync('umount', [small]) };
   };
 
-  it.skipIf(!canMount)('cannot even take the lock: changes nothing, exits 8', () => {
+  it.skipIf(!canMount)('with not a byte left (the lock needs none): moves nothing, deletes nothing, exits 8', () => {
     const { root, umount } = fullRoot(0);
     try {
-      const before = snapshotTree(root, { withState: true });
-      const result = runCli(['cleanup', 'execute', '--execute', '--root', root]);
+      const before = snapshotTree(root);
+      const result = runCli(['cleanup', 'execute', '--execute', '--json', '--root', root]);
       expect(result.code).toBe(8);
-      expect(result.stderr).toMatch(/Cannot take the cleanup lock .*nothing was changed/s);
-      expect(diffSnapshots(before, snapshotTree(root, { withState: true }))).toEqual([]);
+      expect(JSON.parse(result.stdout).counts).toMatchObject({ moved: 0, failed: 3 });
+      expect(diffSnapshots(before, snapshotTree(root))).toEqual([]);
     } finally {
       umount();
     }
@@ -338,6 +340,18 @@ describe('when state files are planted as symlinks out of the root', () => {
     expect(diffSnapshots(before, snapshotTree(repo.root))).toEqual([]);
   });
 
+  it('does not take a lock through a .cleanup.lock planted as a symlink: nothing moves, exit 8', () => {
+    const target = path.join(repo.outside, 'victim.lock');
+    fs.writeFileSync(target, 'untouched\n');
+    fs.symlinkSync(target, path.join(repo.root, '.cleanup.lock'));
+    const before = snapshotTree(repo.root);
+    const result = cli('cleanup', 'execute', '--execute');
+    expect(result.code).toBe(8);
+    expect(result.stderr).toMatch(/Cannot take the cleanup lock/);
+    expect(fs.readFileSync(target, 'utf8')).toBe('untouched\n');
+    expect(diffSnapshots(before, snapshotTree(repo.root))).toEqual([]);
+  });
+
   it('does not read an inventory that is a symlink (exit 1)', () => {
     fs.renameSync(inventoryPath(), path.join(repo.outside, 'inv.json'));
     fs.symlinkSync(path.join(repo.outside, 'inv.json'), inventoryPath());
@@ -355,17 +369,31 @@ describe('when state files are planted as symlinks out of the root', () => {
 });
 
 describe('when another cleanup holds the lock', () => {
-  it('refuses to run while the holder lives (exit 8), and takes over a stale lock', () => {
-    fs.writeFileSync(path.join(repo.root, '.cleanup.lock'), `${process.pid}\n`);
-    const before = snapshotTree(repo.root);
-    const busy = cli('cleanup', 'execute', '--execute');
-    expect(busy.code).toBe(8);
-    expect(busy.stderr).toMatch(/Another cleanup is running \(pid \d+\)/);
-    expect(diffSnapshots(before, snapshotTree(repo.root))).toEqual([]);
-    expect(cli('cleanup', 'execute').code).toBe(0); // a dry run needs no lock
+  it('refuses to run while the holder lives (exit 8, its pid named), and runs once it is gone, even killed', async () => {
+    const pauses = path.join(repo.base, 'pauses');
+    fs.mkdirSync(pauses);
+    const holder = spawnCli(['cleanup', 'execute', '--execute', '--root', repo.root], {
+      env: { CONDUCTOR_TEST_PAUSE_AT: 'safe-move-before-rename', CONDUCTOR_TEST_PAUSE_DIR: pauses },
+    });
+    const holderExit = exitOf(holder);
+    try {
+      await waitFor(() => fs.existsSync(path.join(pauses, 'safe-move-before-rename.paused')), 'the first cleanup to hold the lock');
+      const before = snapshotTree(repo.root);
+      const busy = cli('cleanup', 'execute', '--execute');
+      expect(busy.code).toBe(8);
+      expect(busy.stderr).toMatch(new RegExp(`Another cleanup is running \\(pid ${holder.pid}\\)`));
+      expect(diffSnapshots(before, snapshotTree(repo.root))).toEqual([]);
+      expect(cli('cleanup', 'execute').code).toBe(0); // a dry run needs no lock
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    expect((await holderExit).signal).toBe('SIGKILL');
+    expect(execute().code).toBe(0); // the kernel released the dead holder's lock: nothing stale to clear
+  });
+
+  it('ignores a pid left in the lock file by a process that holds no lock', () => {
     fs.writeFileSync(path.join(repo.root, '.cleanup.lock'), '999999999\n');
     expect(execute().code).toBe(0);
-    expect(fs.existsSync(path.join(repo.root, '.cleanup.lock'))).toBe(false);
   });
 });
 

@@ -122,6 +122,6 @@ describe('without the safe-move helper (CONDUCTOR_SAFE_MOVE=node)', () => {
     const result = runCli(['cleanup', 'restore', batchId, '--root', root, '--json'], { cwd: root, env });
     expect(result.code).toBe(8);
     expect(fs.readFileSync(path.join(outside, 'secret.txt'), 'utf8')).toBe('outside secret\n');
-    expect(fs.readdirSync(root).sort()).toEqual(['.quarantine', 'cleanup_actions.log']);
+    expect(fs.readdirSync(root).sort()).toEqual(['.cleanup.lock', '.quarantine', 'cleanup_actions.log']);
   });
 });
