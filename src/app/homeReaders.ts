@@ -2,6 +2,7 @@
 // through the app layer: maintenance never opens an adapter itself, so the store and the
 // engine can change behind these few functions.
 import { createHealthStore } from '../adapters/fsHealthStore.js';
+import { queryPeriodHistory, type PeriodHistory, type PeriodQuery } from '../adapters/sqlite/historyQueries.js';
 import { openRunStore } from '../adapters/sqlite/sqliteRunStore.js';
 import type { Health } from '../core/types.js';
 import type { RunStore } from '../ports/runStore.js';
@@ -27,6 +28,17 @@ export function readHistory<T>(paths: HomePaths, read: (store: HistoryReader) =>
   } finally {
     store.close();
   }
+}
+
+export type { FailedRun, PeriodHistory, StatusCount, TaskMedian } from '../adapters/sqlite/historyQueries.js';
+
+/**
+ * A period of the home's history, aggregated by SQLite (counts per task and run outcome, median
+ * durations, the latest failed runs): what `report` needs, in memory that does not grow with the
+ * history. A home without a database has an empty history, and nothing is created.
+ */
+export function readPeriodHistory(paths: HomePaths, query: PeriodQuery): PeriodHistory {
+  return queryPeriodHistory(paths.database, query);
 }
 
 /** A reader of the tasks' health files (`status/automation_health/<task>.health`). */

@@ -1,4 +1,5 @@
 // `report --format markdown`: ready to paste into a pull request or a weekly mail.
+import { formatDuration } from '../../core/format/duration.js';
 import type { Report } from './buildReport.js';
 
 export function renderReportMarkdown(report: Report): string {
@@ -11,6 +12,7 @@ export function renderReportMarkdown(report: Report): string {
     const why = f.reason ?? (f.exit_code !== null ? `exit code ${f.exit_code}` : f.signal ?? 'no reason recorded');
     lines.push(`- ${day(f.started_at)} \`${f.task}\` ${f.status === 'timeout' ? 'timed out' : 'failed'}${attempts}: ${cell(why)} (run ${f.run_id})`);
   }
+  if (report.failures_omitted > 0) lines.push(`- ... and ${report.failures_omitted} older failed run${report.failures_omitted === 1 ? '' : 's'}, not listed`);
   lines.push('', '### Cleanup actions', '', ...actions(report));
   if (report.notes.length > 0) lines.push('', '### Notes', '', ...report.notes.map((n) => `- ${cell(n)}`));
   return `${lines.join('\n')}\n`;
@@ -25,7 +27,7 @@ function summary(report: Report): string[] {
   const lines = [`**${t.runs} run${t.runs === 1 ? '' : 's'}** (${t.attempts} attempts): ${parts.join(', ')}; ${t.skipped} skipped fire${t.skipped === 1 ? '' : 's'}.`, ''];
   lines.push('| Task | Runs | Succeeded | Failed | Timed out | Interrupted | Skipped | p50 | Max |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const s of report.tasks) {
-    lines.push(`| \`${cell(s.task)}\` | ${s.runs} | ${s.successes} | ${s.failures} | ${s.timeouts} | ${s.interrupted} | ${s.skipped} | ${duration(s.p50_duration_ms)} | ${duration(s.max_duration_ms)} |`);
+    lines.push(`| \`${cell(s.task)}\` | ${s.runs} | ${s.successes} | ${s.failures} | ${s.timeouts} | ${s.interrupted} | ${s.skipped} | ${formatDuration(s.p50_duration_ms)} | ${formatDuration(s.max_duration_ms)} |`);
   }
   return lines;
 }
@@ -48,14 +50,6 @@ function actions(report: Report): string[] {
 /** ISO time to the minute, UTC: `2025-06-02 10:00 UTC`. */
 function day(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-function duration(ms: number | null): string {
-  if (ms === null) return '-';
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
-  return `${Math.floor(ms / 3_600_000)}h ${Math.round((ms % 3_600_000) / 60_000)}m`;
 }
 
 /** Text safe inside a table cell or list item: one line, pipes escaped. */

@@ -1,13 +1,17 @@
-// The report's numbers from history rows, its reading of cleanup_actions.log, and its markdown.
+// The report's numbers from a real history database (SQLite aggregates, summarizePeriod
+// shapes), its reading of cleanup_actions.log, and its markdown.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HISTORY_TABLE, queryPeriodHistory } from '../../../src/adapters/sqlite/historyQueries.js';
+import { openRunStore } from '../../../src/adapters/sqlite/sqliteRunStore.js';
 import type { RunRecord, RunStatus } from '../../../src/core/types.js';
 import type { Report } from '../../../src/maintenance/report/buildReport.js';
 import { countActions, parseActionLine } from '../../../src/maintenance/report/countActions.js';
-import { aggregateRuns, percentile } from '../../../src/maintenance/report/aggregateRuns.js';
 import { renderReportMarkdown } from '../../../src/maintenance/report/renderMarkdown.js';
+import { summarizePeriod } from '../../../src/maintenance/report/summarizePeriod.js';
 
 let seq = 0;
 function row(task: string, status: RunStatus, extra: Partial<RunRecord> = {}): RunRecord {
@@ -18,7 +22,7 @@ function row(task: string, status: RunStatus, extra: Partial<RunRecord> = {}): R
     attempt: 1,
     trigger: 'schedule',
     status,
-    started_at: `2025-06-02T10:${String(seq).padStart(2, '0')}:00.000Z`,
+    started_at: new Date(Date.parse('2025-06-02T10:00:00.000Z') + seq * 60_000).toISOString(),
     finished_at: null,
     exit_code: status === 'success' ? 0 : null,
     signal: null,
@@ -28,7 +32,28 @@ function row(task: string, status: RunStatus, extra: Partial<RunRecord> = {}): R
   };
 }
 
-describe('aggregateRuns', () => {
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The rows written to a fresh history database (the conductor's schema), aggregated over all time. */
+function aggregate(rows: RunRecord[], known: string[] = [], failureLimit = 200) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-report-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'conductor.db');
+  openRunStore(file).close();
+  const db = new Database(file);
+  const insert = db.prepare(
+    `INSERT INTO ${HISTORY_TABLE} (run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason)
+     VALUES (@run_id, @task, @attempt, @trigger, @status, @started, NULL, @exit_code, @signal, @duration_ms, @reason)`,
+  );
+  db.transaction(() => rows.forEach((r) => insert.run({ ...r, started: Date.parse(r.started_at) })))();
+  db.close();
+  return summarizePeriod(queryPeriodHistory(file, { sinceMs: 0, untilMs: Date.parse('2030-01-01T00:00:00Z'), failureLimit }), known);
+}
+
+describe('the report over a history', () => {
   it('counts a retried run once, by its last attempt, and every attempt duration', () => {
     const rows = [
       row('scan', 'failed', { run_id: 'a', attempt: 1, duration_ms: 100 }),
@@ -36,7 +61,7 @@ describe('aggregateRuns', () => {
       row('scan', 'timeout', { run_id: 'b', attempt: 1, duration_ms: 1000, exit_code: 124, reason: 'timed out after 1s' }),
       row('scan', 'skipped', { reason: 'dependency x failed' }),
     ];
-    const { tasks, totals, failures } = aggregateRuns(rows);
+    const { tasks, totals, failures, failures_omitted } = aggregate(rows);
     expect(tasks).toEqual([
       { task: 'scan', runs: 2, successes: 1, failures: 0, timeouts: 1, interrupted: 0, running: 0, skipped: 1, attempts: 3, p50_duration_ms: 300, max_duration_ms: 1000 },
     ]);
@@ -44,18 +69,19 @@ describe('aggregateRuns', () => {
     expect(failures).toEqual([
       { task: 'scan', run_id: 'b', status: 'timeout', started_at: rows[2]?.started_at, attempts: 1, exit_code: 124, signal: null, reason: 'timed out after 1s' },
     ]);
+    expect(failures_omitted).toBe(0);
   });
 
   it('lists a run that failed after all its retries once, with its attempts', () => {
     const rows = [1, 2, 3].map((attempt) => row('clean', 'failed', { run_id: 'c', attempt, exit_code: 1, reason: 'exit code 1' }));
-    const { failures, tasks } = aggregateRuns(rows);
+    const { failures, tasks } = aggregate(rows);
     expect(tasks[0]).toMatchObject({ runs: 1, failures: 1, attempts: 3 });
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ run_id: 'c', attempts: 3, started_at: rows[2]?.started_at });
   });
 
   it('lists configured tasks without rows first, in config order, then the others by name', () => {
-    const { tasks } = aggregateRuns([row('zeta', 'success'), row('alpha', 'running')], ['second', 'first']);
+    const { tasks } = aggregate([row('zeta', 'success'), row('alpha', 'running')], ['second', 'first']);
     expect(tasks.map((t) => t.task)).toEqual(['second', 'first', 'alpha', 'zeta']);
     expect(tasks[0]).toMatchObject({ runs: 0, p50_duration_ms: null, max_duration_ms: null });
     expect(tasks[2]).toMatchObject({ runs: 1, running: 1, p50_duration_ms: null });
@@ -64,20 +90,24 @@ describe('aggregateRuns', () => {
   it('orders failures across tasks by time', () => {
     const first = row('b', 'failed');
     const second = row('a', 'failed');
-    expect(aggregateRuns([first, second]).failures.map((f) => f.task)).toEqual(['b', 'a']);
+    expect(aggregate([first, second]).failures.map((f) => f.task)).toEqual(['b', 'a']);
   });
-});
 
-describe('percentile', () => {
+  it('lists only the latest failed runs, oldest first, and counts the others', () => {
+    const rows = [row('x', 'failed'), row('x', 'timeout'), row('x', 'success'), row('x', 'failed')];
+    const { failures, failures_omitted } = aggregate(rows, [], 2);
+    expect(failures.map((f) => f.run_id)).toEqual([rows[1]?.run_id, rows[3]?.run_id]);
+    expect(failures_omitted).toBe(1);
+  });
+
   it.each([
-    [[], 0.5, null],
-    [[7], 0.5, 7],
-    [[1, 2], 0.5, 1],
-    [[1, 2, 3], 0.5, 2],
-    [[1, 2, 3, 4], 0.5, 2],
-    [[1, 2, 3, 4], 1, 4],
-  ])('of %j at %f is %j (nearest rank)', (values, q, expected) => {
-    expect(percentile(values, q)).toBe(expected);
+    [[7], 7],
+    [[1, 2], 1],
+    [[3, 1, 2], 2],
+    [[4, 1, 3, 2], 2],
+  ])('takes the nearest-rank median of the durations %j: %i', (durations, median) => {
+    const { tasks } = aggregate([...durations.map((duration_ms) => row('m', 'success', { duration_ms })), row('m', 'running'), row('m', 'skipped')]);
+    expect(tasks[0]).toMatchObject({ p50_duration_ms: median, max_duration_ms: Math.max(...durations) });
   });
 });
 
@@ -160,6 +190,7 @@ describe('renderReportMarkdown', () => {
     totals: { runs: 0, successes: 0, failures: 0, timeouts: 0, interrupted: 0, running: 0, skipped: 0, attempts: 0 },
     tasks: [],
     failures: [],
+    failures_omitted: 0,
     cleanup_actions: { file: '/srv/project/cleanup_actions.log', present: false, note: null, total: 0, unparsed: 0, by_action: {} },
     notes: [],
   };
@@ -174,9 +205,9 @@ describe('renderReportMarkdown', () => {
   });
 
   it('writes a table per task, the failures with time and reason, and the action counts', () => {
-    const { tasks, totals, failures } = aggregateRuns([
+    const { tasks, totals, failures } = aggregate([
       row('scan', 'success', { duration_ms: 2500 }),
-      row('scan', 'failed', { run_id: 'f', attempt: 2, exit_code: 3, reason: 'exit code 3 | pipe' }),
+      row('scan', 'failed', { run_id: 'f', attempt: 2, exit_code: 3, reason: 'exit code 3 | pipe', duration_ms: 1000 }),
     ]);
     const text = renderReportMarkdown({
       ...base,
@@ -187,8 +218,12 @@ describe('renderReportMarkdown', () => {
     });
     expect(text).toContain('**2 runs** (2 attempts): 1 succeeded, 1 failed, 0 timed out; 0 skipped fires.');
     expect(text).toMatch(/\| `scan` \| 2 \| 1 \| 1 \| 0 \| 0 \| 0 \| \S+ \| 2\.5s \|/);
-    expect(text).toMatch(/- 2025-06-02 10:\d\d UTC `scan` failed after 2 attempts: exit code 3 \\\| pipe \(run f\)/);
+    expect(text).toMatch(/- 2025-06-02 \d\d:\d\d UTC `scan` failed after 2 attempts: exit code 3 \\\| pipe \(run f\)/);
     expect(text).toContain('| move | failed | 1 |\n| move | ok | 2 |');
     expect(text).toContain('2 lines of the log could not be read as actions.');
+  });
+
+  it('says how many older failed runs are not listed', () => {
+    expect(renderReportMarkdown({ ...base, failures_omitted: 3 })).toContain('- ... and 3 older failed runs, not listed');
   });
 });
