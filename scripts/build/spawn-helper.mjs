@@ -1,53 +1,5 @@
 // Builds dist/native/spawn-helper from native/spawn_helper.c (a small C helper that starts task
-// processes far more cheaply than Node's spawn), only when the source is newer than the binary.
-// Optional: without a C compiler, or when compiling fails, it says so in one line and exits 0;
-// the conductor then runs tasks with Node's spawn. $CC, when set, is tried before cc and gcc.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// processes far more cheaply than Node's spawn). Optional: without it runs use Node's spawn.
+import { buildNative } from './native.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const source = path.join(root, 'native', 'spawn_helper.c');
-const target = path.join(root, 'dist', 'native', 'spawn-helper');
-
-function skip(reason) {
-  process.stderr.write(`spawn helper not built (${reason}); runs will use Node's spawn\n`);
-  process.exit(0);
-}
-
-function mtime(file) {
-  try {
-    return fs.statSync(file).mtimeMs;
-  } catch {
-    return null;
-  }
-}
-
-const sourceTime = mtime(source);
-if (sourceTime === null) skip(`${path.relative(root, source)} is missing`);
-const targetTime = mtime(target);
-if (targetTime !== null && targetTime >= sourceTime) process.exit(0);
-
-const compilers = [...new Set([process.env.CC, 'cc', 'gcc'].filter((c) => c && c.trim()))];
-fs.mkdirSync(path.dirname(target), { recursive: true });
-// Compile beside the target and rename: a concurrent build or a running conductor never sees half a binary.
-const temp = `${target}.${process.pid}.tmp`;
-let failure = null;
-for (const compiler of compilers) {
-  const result = spawnSync(compiler, ['-O2', '-Wall', '-Wextra', '-o', temp, source], { encoding: 'utf8' });
-  if (result.error && result.error.code === 'ENOENT') continue;
-  if (result.error) {
-    failure = `${compiler}: ${result.error.message}`;
-    break;
-  }
-  if (result.status !== 0) {
-    const firstError = `${result.stderr}`.split('\n').find((line) => line.includes('error')) ?? `exit ${result.status ?? result.signal}`;
-    failure = `${compiler} failed: ${firstError.trim()}`;
-    break;
-  }
-  fs.renameSync(temp, target);
-  process.exit(0);
-}
-fs.rmSync(temp, { force: true });
-skip(failure ?? `no C compiler found: tried ${compilers.join(', ')}`);
+buildNative({ source: 'spawn_helper.c', target: 'spawn-helper', what: 'spawn helper', fallback: "runs will use Node's spawn" });

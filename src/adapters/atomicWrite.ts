@@ -1,41 +1,138 @@
-// Replaces a file so that readers see the old content or the new, never an empty or half file.
+// Every state file (health files, the pid file, the inventory, manifests, the registry,
+// reports) is replaced so that readers see the old content or the new, never an empty or half
+// file: written to a temp file in the same folder (created O_EXCL, never through a symlink),
+// fsynced, renamed over the target, and the folder fsynced so the rename survives a crash.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 
-let counter = 0;
+/** A path for node:fs: text, or the exact bytes of a name (the maintenance tools' byte paths). */
+export type FsPath = string | Buffer;
 
-/** Writes to a temp file in the same folder, fsyncs it, then renames it over `file`. */
-export function writeFileAtomic(file: string, content: string | Buffer): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${counter++}.tmp`);
-  const fd = fs.openSync(temp, 'w', 0o644);
-  try {
-    fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
+export interface AtomicOptions {
+  /** Permission bits of a new file (default 0644). */
+  mode?: number;
+  /** fsync the folder after the rename (default: true, except for writeFileAtomicAsync). */
+  syncDir?: boolean;
 }
 
-/** The same, with the I/O (fsync included) in libuv's thread pool. */
-export async function writeFileAtomicAsync(file: string, content: string | Buffer): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${counter++}.tmp`);
-  const handle = await fs.promises.open(temp, 'w', 0o644);
+const FLUSH_AT = 1 << 16;
+
+/** The temp name used next to `target`: `<target>.<kind>-<pid>-<random>` (scans skip `<target>.*`). */
+export function tempNameFor<P extends FsPath>(target: P, kind = 'tmp'): P {
+  const suffix = `.${kind}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return (typeof target === 'string' ? `${target}${suffix}` : Buffer.concat([target, Buffer.from(suffix)])) as P;
+}
+
+/** A streaming writer: `write` pieces, then `commit` (atomic rename) or `abort` (temp removed). */
+export interface AtomicWriter {
+  write(piece: string | Buffer): void;
+  commit(): void;
+  abort(): void;
+}
+
+export function openAtomic(target: FsPath, options: AtomicOptions = {}): AtomicWriter {
+  const temp = tempNameFor(target);
+  const fd = fs.openSync(temp, 'wx', options.mode ?? 0o644);
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  let open = true;
+  const flush = (): void => {
+    if (pendingLength === 0) return;
+    const chunk = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+    pending = [];
+    pendingLength = 0;
+    let offset = 0;
+    while (offset < chunk.length) offset += fs.writeSync(fd, chunk, offset);
+  };
+  const close = (): void => {
+    if (open) {
+      open = false;
+      fs.closeSync(fd);
+    }
+  };
+  return {
+    write(piece) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+      pending.push(bytes);
+      pendingLength += bytes.length;
+      if (pendingLength >= FLUSH_AT) flush();
+    },
+    commit() {
+      try {
+        flush();
+        fs.fsyncSync(fd);
+        close();
+        fs.renameSync(temp, target);
+      } catch (error) {
+        this.abort();
+        throw error;
+      }
+      if (options.syncDir !== false) syncDirectory(folderOf(target));
+    },
+    abort() {
+      try {
+        close();
+      } catch {
+        // already closed
+      }
+      fs.rmSync(temp, { force: true });
+    },
+  };
+}
+
+/** Replaces a whole file atomically (content fsynced, then the folder). */
+export function writeFileAtomic(target: FsPath, content: string | Buffer, options: AtomicOptions = {}): void {
+  const writer = openAtomic(target, options);
   try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    writer.write(content);
+  } catch (error) {
+    writer.abort();
+    throw error;
   }
+  writer.commit();
+}
+
+/**
+ * The same, with the I/O (fsync included) in libuv's thread pool, for the daemon's health
+ * files. The folder is not fsynced unless asked: after a power cut the previous health file
+ * may be back, never an empty or half one.
+ */
+export async function writeFileAtomicAsync(target: string, content: string | Buffer, options: AtomicOptions = {}): Promise<void> {
+  const temp = tempNameFor(target);
+  const handle = await fs.promises.open(temp, 'wx', options.mode ?? 0o644);
   try {
-    await fs.promises.rename(temp, file);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temp, target);
   } catch (error) {
     await fs.promises.rm(temp, { force: true });
     throw error;
   }
+  if (options.syncDir === true) syncDirectory(folderOf(target));
+}
+
+/** fsync a folder so a rename in it survives a crash; best effort (some file systems refuse). */
+export function syncDirectory(dir: FsPath): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir.length > 0 ? dir : '.', 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // folders cannot be fsynced everywhere; the rename itself is still atomic
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function folderOf(file: FsPath): FsPath {
+  if (typeof file === 'string') {
+    const slash = file.lastIndexOf('/');
+    return slash < 0 ? '.' : slash === 0 ? '/' : file.slice(0, slash);
+  }
+  const slash = file.lastIndexOf(0x2f);
+  return slash < 0 ? '.' : slash === 0 ? Buffer.from('/') : file.subarray(0, slash);
 }

@@ -1,13 +1,12 @@
 // SIGINT and SIGTERM to the conductor itself: the first asks for a stop, later ones insist.
+// Callers that also stop on other signals (git-maintenance passes SIGHUP on to git) name them.
 export type StopHandler = (signal: NodeJS.Signals, count: number) => void;
 
-export function onStopSignals(handler: StopHandler): () => void {
+export function onStopSignals(handler: StopHandler, signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): () => void {
   let count = 0;
   const listener = (signal: NodeJS.Signals) => handler(signal, ++count);
-  process.on('SIGINT', listener);
-  process.on('SIGTERM', listener);
+  for (const signal of signals) process.on(signal, listener);
   return () => {
-    process.off('SIGINT', listener);
-    process.off('SIGTERM', listener);
+    for (const signal of signals) process.off(signal, listener);
   };
 }

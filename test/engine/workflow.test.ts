@@ -1,11 +1,10 @@
 // Approval gates, budgets and retry rules, decided by the engine on a fake clock.
 import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/core/config/defaults.js';
-import type { Task } from '../../src/core/types.js';
 import { Scheduler } from '../../src/engine/scheduler.js';
 import { fakeEngine } from '../fakes/engineContext.js';
 
-type TaskInput = Partial<Task> & { name: string } & Record<string, unknown>;
+type TaskInput = { name: string } & Record<string, unknown>;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function setup(start: string, tasks: TaskInput[], settings: Record<string, unknown> = {}) {

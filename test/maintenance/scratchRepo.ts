@@ -124,7 +124,7 @@ export function buildScratchRepo(options: { tracked?: number; bigBytes?: number 
 /** A file (or symlink, folder) as the snapshot sees it. */
 export type Snapshot = Map<string, string>;
 
-const STATE = ['.quarantine', 'cleanup_actions.log', 'cleanup_inventory.json', '.cleanup_registry.json'];
+const STATE = ['.quarantine', 'cleanup_actions.log', 'cleanup_inventory.json', '.cleanup_registry.json', '.cleanup.lock'];
 
 /** Every path under `dir` (latin1) with kind, mode, size, mtime (ns) and content hash; the tools' state excluded. */
 export function snapshotTree(dir: string, options: { withState?: boolean } = {}): Snapshot {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { isConductorError } from '../../core/errors.js';
+import { formatSize } from '../../core/format/size.js';
 import type { Config } from '../../core/types.js';
 import { loadConfig, shownPath } from '../loadConfig.js';
 import type { HomePaths } from '../paths.js';
@@ -142,7 +143,7 @@ export function checkDisk(paths: HomePaths): Finding {
   const total = stats.blocks * stats.bsize;
   const fs_ = mountOf(paths.home);
   const where = `${fs_ ? `${fs_} (holding ${shownPath(paths.home) || '.'})` : paths.home}`;
-  const text = `${formatBytes(free)} free of ${formatBytes(total)} on ${where}`;
+  const text = `${formatSize(free)} free of ${formatSize(total)} on ${where}`;
   if (free < FAIL_BELOW_BYTES) return finding('disk', 'fail', text, 'free space there: logs/automation/*.log.N, old history (task_history_retention_days), the cleanup quarantine');
   if (total > 0 && free / total < WARN_BELOW_FRACTION) return finding('disk', 'warn', text, 'free some space before it runs out');
   return finding('disk', 'ok', text);
@@ -154,17 +155,6 @@ function mountOf(dir: string): string | null {
   } catch {
     return null;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 export function userName(): string {

@@ -44,7 +44,8 @@ export const historyCommand: CommandModule<GlobalArgs, Args> = {
       process.stdout.write(argv.task ? `no runs of ${argv.task} recorded\n` : 'no runs recorded\n');
       return;
     }
-    const { renderTable, formatDuration } = await import('../render/table.js');
+    const { renderTable } = await import('../../core/format/table.js');
+    const { formatDuration } = await import('../../core/format/duration.js');
     const rows = runs.map((r) => [
       r.started_at,
       r.task,

@@ -1,7 +1,7 @@
 // Progress lines of a foreground run, for people.
+import { formatDuration } from '../../core/format/duration.js';
 import type { DagOutcome } from '../../engine/dagSession.js';
 import type { RunEvent } from '../../engine/events.js';
-import { formatDuration } from './table.js';
 
 export function renderRunEvent(event: RunEvent): string {
   switch (event.type) {

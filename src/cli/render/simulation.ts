@@ -3,7 +3,7 @@
 import type { SimulatedFire } from '../../app/simulate/simulationLog.js';
 import { formatInZone, resolveTimezone } from '../../core/schedule/cron.js';
 import type { Config } from '../../core/types.js';
-import { formatDuration } from './table.js';
+import { formatDuration } from '../../core/format/duration.js';
 
 export interface FirePrinter {
   fire(fire: SimulatedFire): void;

@@ -1,6 +1,7 @@
 // The `status` table for people.
 import type { StatusReport } from '../../app/status/statusReport.js';
-import { formatDuration, renderTable } from './table.js';
+import { formatDuration } from '../../core/format/duration.js';
+import { renderTable } from '../../core/format/table.js';
 
 export function renderStatus(report: StatusReport): string {
   const { daemon } = report;

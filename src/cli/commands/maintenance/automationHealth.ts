@@ -13,10 +13,9 @@ export const automationHealthCommand: CommandModule<GlobalArgs, AutomationHealth
     yargs
       .option('json', { type: 'boolean', describe: 'print the report as JSON instead of a table' })
       .example('$0 automation-health', 'a table, and the report written under status/')
-      .example("$0 automation-health --json | jq '.tasks[] | select(.stale)'", 'the stale tasks') as unknown as Argv<AutomationHealthArgs>,
+      .example("$0 automation-health --json | jq '.tasks[] | select(.stale)'", 'the stale tasks'),
   handler: async (argv) => {
-    const { writeAutomationHealth } = await import('../../../maintenance/automationHealth.js');
-    const { formatAutomationHealth } = await import('../../../maintenance/automationHealthFormat.js');
+    const { writeAutomationHealth, formatAutomationHealth } = await import('../../../maintenance/health/index.js');
     const { report, file } = writeAutomationHealth(pathsFrom(argv), Date.now());
     if (argv.json) printJson(report);
     else printLines(formatAutomationHealth(report, file));

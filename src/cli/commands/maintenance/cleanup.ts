@@ -1,26 +1,20 @@
 // `cleanup analyze|execute|restore|purge|batches`: the cleanup engine (logic in src/maintenance).
 import type { Argv, CommandModule } from 'yargs';
+import { EXIT } from '../../../core/errors.js';
 import { pathsFrom, printJson, printLines, type GlobalArgs } from '../../shared.js';
+import { rootOption, type RootArgs } from './rootOption.js';
 
-interface CleanupArgs extends GlobalArgs {
-  root?: string;
-  inventory?: string;
-  protect?: string[];
-  'include-tracked'?: boolean;
-  'min-age': string;
-  json?: boolean;
-}
+type CleanupArgs = GlobalArgs & RootArgs;
+
+/** The policy flags of `analyze` and `execute`. */
+type PolicyArgs = CleanupArgs & { inventory?: string; protect?: string[]; 'include-tracked'?: boolean; 'min-age': string };
 
 const lib = async () => ({
-  ...(await import('../../../maintenance/commandInputs.js')),
-  ...(await import('../../../maintenance/formatText.js')),
+  ...(await import('../../../core/format/duration.js')),
+  ...(await import('../../../maintenance/shared/index.js')),
+  ...(await import('../../../maintenance/inventory/index.js')),
+  ...(await import('../../../maintenance/cleanup/index.js')),
 });
-
-function rootOption<T>(yargs: Argv<T>) {
-  return yargs
-    .option('root', { type: 'string', describe: 'target directory (default: the home); nothing outside it is touched' })
-    .option('json', { type: 'boolean', describe: 'print the result as JSON' });
-}
 
 function policyOptions<T>(yargs: Argv<T>) {
   return rootOption(yargs)
@@ -30,19 +24,18 @@ function policyOptions<T>(yargs: Argv<T>) {
     .option('min-age', { type: 'string', default: '1h', describe: 'leave files modified more recently than this' });
 }
 
-const analyze: CommandModule<GlobalArgs, CleanupArgs & { limit: number }> = {
+const analyze: CommandModule<GlobalArgs, PolicyArgs & { limit: number }> = {
   command: 'analyze',
   describe: 'Report cleanup candidates with reasons and sizes, from the inventory; changes nothing',
   builder: (y) =>
     policyOptions(y)
       .option('limit', { type: 'number', default: 200, describe: 'candidates listed in text output' })
       .example('$0 cleanup analyze --root ~/project', 'what the next cleanup would consider')
-      .example('$0 cleanup analyze --json | jq ".by_reason"', 'totals per reason') as unknown as Argv<CleanupArgs & { limit: number }>,
+      .example('$0 cleanup analyze --json | jq ".by_reason"', 'totals per reason'),
   handler: async (argv) => {
-    const { rootFrom, inventoryFrom, policyFrom, formatAnalysis } = await lib();
-    const { analyzeCleanup } = await import('../../../maintenance/analyzeCleanup.js');
+    const { rootFrom, inventoryPathFrom, policyFrom, analyzeCleanup, formatAnalysis } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
-    const inventory = inventoryFrom(input, argv.inventory);
+    const inventory = inventoryPathFrom(input, '--inventory', argv.inventory);
     const policy = policyFrom(input, { protect: argv.protect, includeTracked: argv['include-tracked'], minAge: argv['min-age'] }, [inventory]);
     const analysis = analyzeCleanup(input.root, inventory, policy, new Date());
     if (argv.json) printJson(analysis);
@@ -50,7 +43,7 @@ const analyze: CommandModule<GlobalArgs, CleanupArgs & { limit: number }> = {
   },
 };
 
-type ExecuteArgs = CleanupArgs & { execute?: boolean; 'max-deletions': number; 'purge-after': string };
+type ExecuteArgs = PolicyArgs & { execute?: boolean; 'max-deletions': number; 'purge-after': string };
 
 const execute: CommandModule<GlobalArgs, ExecuteArgs> = {
   command: 'execute',
@@ -59,28 +52,25 @@ const execute: CommandModule<GlobalArgs, ExecuteArgs> = {
     policyOptions(y)
       .option('execute', { type: 'boolean', default: false, describe: 'really move files (default: dry run, nothing changes)' })
       .option('max-deletions', { type: 'number', default: 50, describe: 'move at most this many files per run' })
-      .option('purge-after', { type: 'string', default: '30d', describe: 'after a real run, delete quarantine batches older than this ("never" keeps them)' })
+      .option('purge-after', { type: 'string', default: '30d', describe: 'after a real run, delete quarantine batches older than this, never the one just made ("never" keeps them all)' })
       .example('$0 cleanup execute', 'dry run: what would be moved, and what is refused')
-      .example('$0 cleanup execute --execute --max-deletions 50', 'move up to 50 files into <root>/.quarantine/<batch>') as unknown as Argv<ExecuteArgs>,
+      .example('$0 cleanup execute --execute --max-deletions 50', 'move up to 50 files into <root>/.quarantine/<batch>'),
   handler: async (argv) => {
-    const { rootFrom, inventoryFrom, policyFrom, maxDeletionsFrom, formatExecute } = await lib();
-    const { parseDuration } = await import('../../../maintenance/duration.js');
-    const { executeCleanup } = await import('../../../maintenance/executeCleanup.js');
-    const { batchFailed } = await import('../../../maintenance/summarizeBatch.js');
+    const { rootFrom, inventoryPathFrom, policyFrom, maxDeletionsFrom, parseDuration, executeCleanup, batchFailed, formatExecute } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
-    const inventory = inventoryFrom(input, argv.inventory);
+    const inventory = inventoryPathFrom(input, '--inventory', argv.inventory);
     const result = executeCleanup({
       root: input.root,
       inventory,
       policy: policyFrom(input, { protect: argv.protect, includeTracked: argv['include-tracked'], minAge: argv['min-age'] }, [inventory]),
       dryRun: argv.execute !== true,
       maxDeletions: maxDeletionsFrom(argv['max-deletions']),
-      purgeAfterMs: argv['purge-after'] === 'never' ? null : parseDuration(argv['purge-after'], '--purge-after'),
+      purgeAfterMs: argv['purge-after'] === 'never' ? null : parseDuration(argv['purge-after'], { flag: '--purge-after' }),
       clock: () => new Date(),
     });
     if (argv.json) printJson(result);
     else printLines(formatExecute(result));
-    if (batchFailed(result) || result.purge?.batches.some((b) => b.outcome === 'failed')) process.exitCode = 8;
+    if (batchFailed(result) || result.purge?.batches.some((b) => b.outcome === 'failed')) process.exitCode = EXIT.taskFailed;
   },
 };
 
@@ -94,15 +84,14 @@ const restore: CommandModule<GlobalArgs, RestoreArgs> = {
       .positional('batch', { type: 'string', describe: 'batch id (see `cleanup batches`)' })
       .option('latest', { type: 'boolean', describe: 'the newest batch that still holds files' })
       .example('$0 cleanup restore --latest', 'undo the last cleanup')
-      .example('$0 cleanup restore 20250602T030000Z-1a2b3c', 'undo one batch') as unknown as Argv<RestoreArgs>,
+      .example('$0 cleanup restore 20250602T030000Z-1a2b3c', 'undo one batch'),
   handler: async (argv) => {
-    const { rootFrom, formatRestore } = await lib();
-    const { pickBatch, restoreBatch } = await import('../../../maintenance/restoreBatch.js');
+    const { rootFrom, pickBatch, restoreBatch, formatRestore } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const result = restoreBatch(input.root, pickBatch(input.root, argv.batch, argv.latest === true));
     if (argv.json) printJson(result);
     else printLines(formatRestore(result));
-    if (result.counts.conflict + result.counts.missing + result.counts.failed > 0) process.exitCode = 8;
+    if (result.counts.conflict + result.counts.missing + result.counts.failed > 0) process.exitCode = EXIT.taskFailed;
   },
 };
 
@@ -115,28 +104,24 @@ const purge: CommandModule<GlobalArgs, PurgeArgs> = {
     rootOption(y)
       .option('older-than', { type: 'string', default: '30d', describe: 'age of the batches to delete' })
       .option('execute', { type: 'boolean', default: false, describe: 'really delete them' })
-      .example('$0 cleanup purge --older-than 30d --execute', 'delete batches older than 30 days') as unknown as Argv<PurgeArgs>,
+      .example('$0 cleanup purge --older-than 30d --execute', 'delete batches older than 30 days'),
   handler: async (argv) => {
-    const { rootFrom, formatPurge } = await lib();
-    const { parseDuration } = await import('../../../maintenance/duration.js');
-    const { openActionsLog } = await import('../../../maintenance/actionsLog.js');
-    const { purgeQuarantineLocked } = await import('../../../maintenance/purgeQuarantine.js');
+    const { rootFrom, parseDuration, openActionsLog, purgeQuarantineLocked, formatPurge } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
-    const olderThan = parseDuration(argv['older-than'], '--older-than');
+    const olderThan = parseDuration(argv['older-than'], { flag: '--older-than', allowZero: true });
     const result = purgeQuarantineLocked(input.root, olderThan, new Date(), argv.execute !== true, openActionsLog(input.root));
     if (argv.json) printJson(result);
     else printLines(formatPurge(result));
-    if (result.batches.some((b) => b.outcome === 'failed')) process.exitCode = 8;
+    if (result.batches.some((b) => b.outcome === 'failed')) process.exitCode = EXIT.taskFailed;
   },
 };
 
 const batches: CommandModule<GlobalArgs, CleanupArgs> = {
   command: 'batches',
   describe: 'List the quarantine batches, newest first',
-  builder: (y) => rootOption(y).example('$0 cleanup batches --json', 'batches with counts') as unknown as Argv<CleanupArgs>,
+  builder: (y) => rootOption(y).example('$0 cleanup batches --json', 'batches with counts'),
   handler: async (argv) => {
-    const { rootFrom, formatBatches } = await lib();
-    const { listBatches } = await import('../../../maintenance/listBatches.js');
+    const { rootFrom, listBatches, formatBatches } = await lib();
     const list = listBatches(rootFrom({ root: argv.root, home: pathsFrom(argv).home }).root);
     if (argv.json) printJson(list);
     else printLines(formatBatches(list));
@@ -148,7 +133,11 @@ export const cleanupCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   describe: 'Analyze and clean up files listed by `inventory` (quarantine, restore, purge)',
   builder: (yargs) =>
     yargs
-      .command([analyze, execute, restore, purge, batches] as CommandModule<GlobalArgs, any>[])
+      .command(analyze)
+      .command(execute)
+      .command(restore)
+      .command(purge)
+      .command(batches)
       .demandCommand(1, 'Name a cleanup command: analyze, execute, restore, purge or batches.')
       .example('$0 cleanup analyze', 'candidates and reasons')
       .example('$0 cleanup execute --execute', 'move up to 50 candidates to the quarantine'),

@@ -1,23 +1,15 @@
 // `expire add|list|run|remove`: files registered to expire (logic in src/maintenance).
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
+import { EXIT } from '../../../core/errors.js';
 import { pathsFrom, printJson, printLines, type GlobalArgs } from '../../shared.js';
+import { rootOption, type RootArgs } from './rootOption.js';
 
-interface ExpireArgs extends GlobalArgs {
-  root?: string;
-  json?: boolean;
-}
+type ExpireArgs = GlobalArgs & RootArgs;
 
 const lib = async () => ({
-  ...(await import('../../../maintenance/commandInputs.js')),
-  ...(await import('../../../maintenance/expireFiles.js')),
-  ...(await import('../../../maintenance/formatText.js')),
+  ...(await import('../../../maintenance/shared/index.js')),
+  ...(await import('../../../maintenance/expire/index.js')),
 });
-
-function rootOption<T>(yargs: Argv<T>) {
-  return yargs
-    .option('root', { type: 'string', describe: 'target directory (default: the home); nothing outside it is touched' })
-    .option('json', { type: 'boolean', describe: 'print the result as JSON' });
-}
 
 type AddArgs = ExpireArgs & { path: string; in?: string; at?: string; reason: string };
 
@@ -30,10 +22,9 @@ const add: CommandModule<GlobalArgs, AddArgs> = {
       .option('in', { type: 'string', describe: 'expires after this long, e.g. 7d, 12h, 2w' })
       .option('at', { type: 'string', describe: 'expires at this ISO 8601 time' })
       .option('reason', { type: 'string', demandOption: true, describe: 'why it may go (kept in the registry and the log)' })
-      .example('$0 expire add reports/old.csv --in 7d --reason "superseded by v2"', 'expire a file in a week') as unknown as Argv<AddArgs>,
+      .example('$0 expire add reports/old.csv --in 7d --reason "superseded by v2"', 'expire a file in a week'),
   handler: async (argv) => {
-    const { rootFrom, expiryFrom, addExpiry } = await lib();
-    const { protectRules } = await import('../../../maintenance/protectPatterns.js');
+    const { rootFrom, expiryFrom, addExpiry, protectRules } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const now = new Date();
     const result = addExpiry(input.root, { path: argv.path, spelledRoot: input.spelled, expiresAt: expiryFrom(argv, now), reason: argv.reason, rules: protectRules(input.root, []) }, now);
@@ -45,7 +36,7 @@ const add: CommandModule<GlobalArgs, AddArgs> = {
 const list: CommandModule<GlobalArgs, ExpireArgs> = {
   command: 'list',
   describe: 'List registered files and their expiry',
-  builder: (y) => rootOption(y).example('$0 expire list --json', 'the registry as JSON') as unknown as Argv<ExpireArgs>,
+  builder: (y) => rootOption(y).example('$0 expire list --json', 'the registry as JSON'),
   handler: async (argv) => {
     const { rootFrom, listExpiries, formatExpiries } = await lib();
     const result = listExpiries(rootFrom({ root: argv.root, home: pathsFrom(argv).home }).root, new Date());
@@ -65,10 +56,9 @@ const run: CommandModule<GlobalArgs, RunArgs> = {
       .option('max-deletions', { type: 'number', default: 50, describe: 'move at most this many files per run' })
       .option('include-tracked', { type: 'boolean', describe: 'allow files tracked by git' })
       .option('protect', { type: 'string', array: true, requiresArg: true, describe: 'also protect this pattern (repeatable)' })
-      .example('$0 expire run', 'move every expired file to <root>/.quarantine/<batch>') as unknown as Argv<RunArgs>,
+      .example('$0 expire run', 'move every expired file to <root>/.quarantine/<batch>'),
   handler: async (argv) => {
-    const { rootFrom, maxDeletionsFrom, runExpiry, expiryFailed, formatExpireRun } = await lib();
-    const { protectRules } = await import('../../../maintenance/protectPatterns.js');
+    const { rootFrom, maxDeletionsFrom, runExpiry, expiryFailed, formatExpireRun, protectRules } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const result = runExpiry(input.root, {
       rules: protectRules(input.root, argv.protect ?? []),
@@ -79,7 +69,7 @@ const run: CommandModule<GlobalArgs, RunArgs> = {
     });
     if (argv.json) printJson(result);
     else printLines(formatExpireRun(result));
-    if (expiryFailed(result)) process.exitCode = 8;
+    if (expiryFailed(result)) process.exitCode = EXIT.taskFailed;
   },
 };
 
@@ -89,7 +79,7 @@ const remove: CommandModule<GlobalArgs, ExpireArgs & { path: string }> = {
   builder: (y) =>
     rootOption(y)
       .positional('path', { type: 'string', demandOption: true })
-      .example('$0 expire remove reports/old.csv', 'keep it after all') as unknown as Argv<ExpireArgs & { path: string }>,
+      .example('$0 expire remove reports/old.csv', 'keep it after all'),
   handler: async (argv) => {
     const { rootFrom, removeExpiry } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
@@ -104,7 +94,10 @@ export const expireCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   describe: 'Files with an expiry (.cleanup_registry.json): add, list, run, remove',
   builder: (yargs) =>
     yargs
-      .command([add, list, run, remove] as CommandModule<GlobalArgs, any>[])
+      .command(add)
+      .command(list)
+      .command(run)
+      .command(remove)
       .demandCommand(1, 'Name an expire command: add, list, run or remove.')
       .example('$0 expire add tmp/export.csv --in 7d --reason "one-off export"', 'register a file')
       .example('$0 expire run', 'remove (to the quarantine) what has expired'),

@@ -1,5 +1,6 @@
 // `git-maintenance`: gc and prune the root's repository; exit 0 when done or skipped, 8 when git fails.
 import type { Argv, CommandModule } from 'yargs';
+import { EXIT } from '../../../core/errors.js';
 import { pathsFrom, printJson, printLines, type GlobalArgs } from '../../shared.js';
 
 interface GitMaintenanceArgs extends GlobalArgs {
@@ -19,18 +20,17 @@ export const gitMaintenanceCommand: CommandModule<GlobalArgs, GitMaintenanceArgs
       .option('timeout', { type: 'string', default: '50m', describe: 'time allowed for all git commands together (30m, 2h ...)' })
       .option('json', { type: 'boolean', describe: 'print the result as JSON' })
       .example('$0 git-maintenance', "gc and prune the home's repository")
-      .example('$0 git-maintenance --root ~/project --aggressive --timeout 2h', 'a deeper repack, with more time') as unknown as Argv<GitMaintenanceArgs>,
+      .example('$0 git-maintenance --root ~/project --aggressive --timeout 2h', 'a deeper repack, with more time'),
   handler: async (argv) => {
-    const { resolveRoot } = await import('../../../maintenance/maintenanceRoot.js');
-    const { parsePeriod } = await import('../../../maintenance/reportPeriod.js');
-    const { runGitMaintenance } = await import('../../../maintenance/gitMaintenance.js');
-    const { formatGitMaintenance } = await import('../../../maintenance/gitMaintenanceFormat.js');
-    const timeoutMs = parsePeriod(argv.timeout, '--timeout');
+    const { parseDuration } = await import('../../../core/format/duration.js');
+    const { resolveRoot } = await import('../../../maintenance/shared/index.js');
+    const { runGitMaintenance, formatGitMaintenance } = await import('../../../maintenance/git/index.js');
+    const timeoutMs = parseDuration(argv.timeout, { flag: '--timeout' });
     const root = resolveRoot(argv.root ?? pathsFrom(argv).home).rootText;
     const result = await runGitMaintenance({ root, aggressive: argv.aggressive, timeoutMs, now: Date.now() });
     if (argv.json) printJson(result);
     else printLines(formatGitMaintenance(result));
-    if (result.interrupted_by !== null) process.exitCode = 3;
-    else if (result.status === 'failed') process.exitCode = 8;
+    if (result.interrupted_by !== null) process.exitCode = EXIT.interrupted;
+    else if (result.status === 'failed') process.exitCode = EXIT.taskFailed;
   },
 };

@@ -1,5 +1,6 @@
 // `health-check`: temp files, task health and disk space; exit 8 when something is wrong.
 import type { Argv, CommandModule } from 'yargs';
+import { EXIT } from '../../../core/errors.js';
 import { pathsFrom, printJson, printLines, type GlobalArgs } from '../../shared.js';
 
 interface HealthCheckArgs extends GlobalArgs {
@@ -23,18 +24,16 @@ export const healthCheckCommand: CommandModule<GlobalArgs, HealthCheckArgs> = {
       .option('critical-free-percent', { type: 'number', default: 5, describe: 'fail under this much free disk space' })
       .option('json', { type: 'boolean', describe: 'print the result as JSON' })
       .example('$0 health-check', 'check the home; exit 8 when a task failed or is stale, or the disk is nearly full')
-      .example('$0 health-check --root ~/project --max-temp-files 20 --json', 'another tree, a lower limit, JSON') as unknown as Argv<HealthCheckArgs>,
+      .example('$0 health-check --root ~/project --max-temp-files 20 --json', 'another tree, a lower limit, JSON'),
   handler: async (argv) => {
-    const { resolveRoot } = await import('../../../maintenance/maintenanceRoot.js');
-    const { healthCheckLimitsFrom } = await import('../../../maintenance/healthCheckInputs.js');
-    const { runHealthCheck } = await import('../../../maintenance/healthCheck.js');
-    const { formatHealthCheck } = await import('../../../maintenance/healthCheckFormat.js');
+    const { resolveRoot } = await import('../../../maintenance/shared/index.js');
+    const { healthCheckLimitsFrom, runHealthCheck, formatHealthCheck } = await import('../../../maintenance/health/index.js');
     const paths = pathsFrom(argv);
     const limits = healthCheckLimitsFrom(argv);
     const root = resolveRoot(argv.root ?? paths.home).rootText;
     const result = runHealthCheck({ paths, root, limits, now: Date.now(), selfTask: process.env.CONDUCTOR_TASK || null });
     if (argv.json) printJson(result);
     else printLines(formatHealthCheck(result));
-    if (result.status === 'error') process.exitCode = 8;
+    if (result.status === 'error') process.exitCode = EXIT.taskFailed;
   },
 };

@@ -1,5 +1,6 @@
 // `inventory`: scan the root and write cleanup_inventory.json (logic in src/maintenance).
 import type { Argv, CommandModule } from 'yargs';
+import { EXIT } from '../../../core/errors.js';
 import { pathsFrom, printJson, printLines, type GlobalArgs } from '../../shared.js';
 
 interface InventoryArgs extends GlobalArgs {
@@ -21,22 +22,21 @@ export const inventoryCommand: CommandModule<GlobalArgs, InventoryArgs> = {
       .option('log-age', { type: 'string', default: '30d', describe: 'logs older than this are candidates' })
       .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
       .example('$0 inventory --root ~/project', 'scan a project and write ~/project/cleanup_inventory.json')
-      .example('$0 inventory --large-size 100M --log-age 14d --json', 'other thresholds, JSON summary') as unknown as Argv<InventoryArgs>,
+      .example('$0 inventory --large-size 100M --log-age 14d --json', 'other thresholds, JSON summary'),
   handler: async (argv) => {
-    const { rootFrom, inventoryFrom } = await import('../../../maintenance/commandInputs.js');
-    const { parseDuration } = await import('../../../maintenance/duration.js');
-    const { parseSize } = await import('../../../maintenance/size.js');
-    const { scanInventory } = await import('../../../maintenance/scanInventory.js');
-    const { formatScan } = await import('../../../maintenance/formatText.js');
+    const { parseDuration } = await import('../../../core/format/duration.js');
+    const { parseSize } = await import('../../../core/format/size.js');
+    const { rootFrom } = await import('../../../maintenance/shared/index.js');
+    const { inventoryPathFrom, scanInventory, formatScan } = await import('../../../maintenance/inventory/index.js');
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const summary = scanInventory({
       root: input.root,
-      output: inventoryFrom(input, argv.output),
-      settings: { largeBytes: parseSize(argv['large-size'], '--large-size'), logAgeMs: parseDuration(argv['log-age'], '--log-age') },
+      output: inventoryPathFrom(input, '--output', argv.output),
+      settings: { largeBytes: parseSize(argv['large-size'], '--large-size'), logAgeMs: parseDuration(argv['log-age'], { flag: '--log-age', allowZero: true }) },
       now: new Date(),
     });
     if (argv.json) printJson(summary);
     else printLines(formatScan(summary));
-    if (summary.errors.length > 0) process.exitCode = 8;
+    if (summary.errors.length > 0) process.exitCode = EXIT.taskFailed;
   },
 };

@@ -19,12 +19,12 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       .option('json', { type: 'boolean', describe: 'same as --format json' })
       .option('root', { type: 'string', describe: 'where cleanup_actions.log is (default: the home)' })
       .example('$0 report', 'the last 7 days as markdown, for a pull request or a weekly mail')
-      .example('$0 report --since 24h --format json', 'the last day as JSON') as unknown as Argv<ReportArgs>,
+      .example('$0 report --since 24h --format json', 'the last day as JSON'),
   handler: async (argv) => {
-    const { resolveRoot } = await import('../../../maintenance/maintenanceRoot.js');
-    const { parsePeriod } = await import('../../../maintenance/reportPeriod.js');
-    const { buildReport } = await import('../../../maintenance/report.js');
-    const periodMs = parsePeriod(argv.since, '--since');
+    const { parseDuration } = await import('../../../core/format/duration.js');
+    const { resolveRoot } = await import('../../../maintenance/shared/index.js');
+    const { buildReport, renderReportMarkdown } = await import('../../../maintenance/report/index.js');
+    const periodMs = parseDuration(argv.since, { flag: '--since' });
     const paths = pathsFrom(argv);
     const root = resolveRoot(argv.root ?? paths.home).rootText;
     const report = await buildReport({ paths, root, periodMs, periodText: argv.since.trim().toLowerCase(), now: Date.now() });
@@ -32,7 +32,6 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       printJson(report);
       return;
     }
-    const { renderReportMarkdown } = await import('../../../maintenance/reportMarkdown.js');
     process.stdout.write(renderReportMarkdown(report));
   },
 };
