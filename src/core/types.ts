@@ -50,12 +50,23 @@ export interface Task {
   concurrency_policy: ConcurrencyPolicy;
   catch_up: boolean;
   kill_grace: number;
+  /** The queue a `queue` executor sends the task's attempts to (`default` when the task names none). */
+  queue: string;
 }
 
 export interface HttpSettings {
   enabled: boolean;
   host: string;
   port: number;
+}
+
+/** Where attempts run: `local` processes, or jobs on a BullMQ queue in Redis taken by workers. */
+export interface ExecutorSettings {
+  type: 'local' | 'queue';
+  /** `redis://host:port/db` of the queue; null for the local executor. */
+  redis_url: string | null;
+  /** Names the BullMQ queues (`<prefix>.<queue>`) and the conductor's own Redis keys. */
+  prefix: string;
 }
 
 export interface Settings {
@@ -69,6 +80,7 @@ export interface Settings {
   log_max_bytes: number;
   log_keep: number;
   http: HttpSettings;
+  executor: ExecutorSettings;
 }
 
 export interface Config {
@@ -89,6 +101,8 @@ export interface RunRecord {
   signal: string | null;
   duration_ms: number | null;
   reason: string | null;
+  /** The worker that ran this attempt (queue executor), null for a local run. */
+  worker: string | null;
 }
 
 /** The content of a health file: `status:timestamp:exit_code`. */

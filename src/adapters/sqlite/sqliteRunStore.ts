@@ -31,9 +31,10 @@ interface Row {
   signal: string | null;
   duration_ms: number | null;
   reason: string | null;
+  worker: string | null;
 }
 
-const COLUMNS = 'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason';
+const COLUMNS = 'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason, worker';
 
 export function toRecord(row: Row): RunRecord {
   return {
@@ -48,6 +49,7 @@ export function toRecord(row: Row): RunRecord {
     signal: row.signal,
     duration_ms: row.duration_ms,
     reason: row.reason,
+    worker: row.worker ?? null,
   };
 }
 

@@ -12,10 +12,11 @@ export const DEFAULT_SETTINGS: Settings = {
   log_max_bytes: 10 * 1024 * 1024,
   log_keep: 5,
   http: { enabled: false, host: '127.0.0.1', port: 8080 },
+  executor: { type: 'local', redis_url: null, prefix: 'conductor' },
 };
 
 type RawTask = Partial<Task> & { name: string; command: string };
-type RawSettings = Partial<Omit<Settings, 'http'>> & { http?: Partial<Settings['http']> };
+type RawSettings = Partial<Omit<Settings, 'http' | 'executor'>> & { http?: Partial<Settings['http']>; executor?: Partial<Settings['executor']> };
 
 export function withSettingsDefaults(raw: RawSettings | undefined): Settings {
   const given = raw ?? {};
@@ -23,6 +24,7 @@ export function withSettingsDefaults(raw: RawSettings | undefined): Settings {
     ...DEFAULT_SETTINGS,
     ...dropUndefined(given),
     http: { ...DEFAULT_SETTINGS.http, ...dropUndefined(given.http ?? {}) },
+    executor: { ...DEFAULT_SETTINGS.executor, ...dropUndefined(given.executor ?? {}) },
   } as Settings;
 }
 
@@ -47,6 +49,7 @@ export function withTaskDefaults(raw: RawTask, settings: Settings): Task {
     concurrency_policy: raw.concurrency_policy ?? 'forbid',
     catch_up: raw.catch_up ?? false,
     kill_grace: raw.kill_grace ?? 10,
+    queue: raw.queue ?? 'default',
   };
 }
 

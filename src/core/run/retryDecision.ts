@@ -15,7 +15,8 @@ export function retryDecision(
   outcome: AttemptOutcome,
   stopping: string | null,
 ): RetryDecision {
-  if (outcome.status === 'success' || outcome.status === 'interrupted' || outcome.status === 'cancelled') {
+  // An attempt whose worker was lost did not fail on its own: it is retried like a failure.
+  if (outcome.status === 'success' || (outcome.status === 'interrupted' && !outcome.lost) || outcome.status === 'cancelled') {
     return { retry: false, reason: null };
   }
   if (attempt > task.retry_count) return { retry: false, reason: null };
