@@ -82,7 +82,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
 
   const scheduler = new Scheduler(ctx, config);
   const { engine, cron } = scheduler;
-  const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events);
+  const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, () => ctx.executor.state?.() ?? null);
   banner(paths, loaded.shown, config, logger, recovered);
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
   scheduler.start();

@@ -2,6 +2,7 @@
 // which is either the daemon's live state (served without any I/O) or, from the CLI, the files
 // and the history of a home read cold.
 import type { Config, Health, RunRecord } from '../../core/types.js';
+import type { ExecutorState } from '../../ports/executor.js';
 import type { DaemonState } from '../daemonState.js';
 
 export interface TaskStatus {
@@ -18,6 +19,8 @@ export interface StatusReport {
   daemon: DaemonState;
   tasks: TaskStatus[];
   recent_results: RunRecord[];
+  /** Only with the queue executor: its connection to Redis and the workers. */
+  executor?: ExecutorState;
 }
 
 export const RECENT_RESULTS = 20;
@@ -31,6 +34,8 @@ export interface StatusView {
   lastRun(task: string): RunRecord | null;
   health(task: string): Health | null;
   recent(limit: number): RunRecord[];
+  /** The remote executor's state, when there is one. */
+  executor?(): ExecutorState | null;
 }
 
 export function buildStatusReport(view: StatusView, now: number): StatusReport {
@@ -46,5 +51,6 @@ export function buildStatusReport(view: StatusView, now: number): StatusReport {
       health: view.health(task.name),
     };
   });
-  return { daemon: view.daemon(), tasks, recent_results: view.recent(RECENT_RESULTS) };
+  const executor = view.executor?.() ?? null;
+  return { daemon: view.daemon(), tasks, recent_results: view.recent(RECENT_RESULTS), ...(executor ? { executor } : {}) };
 }

@@ -8,6 +8,7 @@ import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
+import { workerCommand } from './worker.js';
 
 export const coreCommands: CommandModule<any, any>[] = [
   startCommand,
@@ -18,4 +19,5 @@ export const coreCommands: CommandModule<any, any>[] = [
   validateCommand,
   graphCommand,
   logsCommand,
+  workerCommand,
 ];

@@ -42,7 +42,8 @@ export function executorProblems(settings: Record<string, unknown>, tasks: unkno
   return problems;
 }
 
-function isRedisUrl(text: string): boolean {
+/** A redis:// or rediss:// URL with a host, and a port and db number if given. */
+export function isRedisUrl(text: string): boolean {
   const match = /^rediss?:\/\/(?:[^@\s/]*@)?([^\s/:@]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:\/(\d{1,2}))?\/?$/.exec(text);
   if (!match) return false;
   return match[2] === undefined || Number(match[2]) <= 65535;
