@@ -67,9 +67,9 @@ export function processEnv(): Record<string, string> {
  * about 4x slower here and slower still as the daemon grows. Without the helper, execa.
  * CONDUCTOR_SPAWN=node forces execa.
  */
-export async function chooseBackend(): Promise<SpawnBackend> {
+export async function chooseBackend(options: { groupsDieWithUs?: boolean } = {}): Promise<SpawnBackend> {
   if (process.env.CONDUCTOR_SPAWN !== 'node') {
-    const helper = createHelperBackend(fileURLToPath(new URL('../native/spawn-helper', import.meta.url)));
+    const helper = createHelperBackend(fileURLToPath(new URL('../native/spawn-helper', import.meta.url)), options);
     if (helper) return helper;
   }
   // Loaded only when needed: execa adds ~17 MB to the daemon's memory.

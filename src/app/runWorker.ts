@@ -31,7 +31,8 @@ export async function runWorker(request: WorkerRequest): Promise<number> {
     throw new ConductorError('USAGE', `the worker's home ${request.home} is not a directory (--home, $CONDUCTOR_HOME or the current directory)`);
   }
   const logger = createPinoLogger({ file: path.join(request.home, 'logs', 'symphony_conductor_worker.log'), sync: false, echo: 'info' });
-  const executor = createLocalExecutor(await chooseBackend(), systemClock, (task, handle) =>
+  // A job of a worker that dies (kill -9) must not run on beside its retry on another worker.
+  const executor = createLocalExecutor(await chooseBackend({ groupsDieWithUs: true }), systemClock, (task, handle) =>
     logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),
   );
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'symphony-worker-'));
