@@ -102,6 +102,7 @@ export class QueueWorker {
   /** Drops the connections (after a drain, or when stopped before it could start). */
   close(): void {
     this.closed = true;
+    if (this.soon) clearTimeout(this.soon);
     for (const timer of this.timers) clearInterval(timer);
     this.subscriber.disconnect();
     this.commands.disconnect();
@@ -115,17 +116,19 @@ export class QueueWorker {
   private async process(job: Job<JobData, EndReport>, signal?: AbortSignal): Promise<EndReport> {
     const jobId = job.id as string;
     const { logger } = this.options;
-    logger.info({ job: jobId, task: job.data.task, run_id: job.data.run_id, attempt: job.data.attempt }, 'job started');
+    // Per job: debug (LOG_LEVEL=debug); at hundreds of jobs a second, info would flood the journal.
+    logger.debug({ job: jobId, task: job.data.task, run_id: job.data.run_id, attempt: job.data.attempt }, 'job started');
     const report = await runJob({ ...this.options, redis: this.commands }, jobId, job.data, (control) => {
       this.running.set(jobId, control);
       signal?.addEventListener('abort', () => control.stop());
-      void this.heartbeat();
+      this.heartbeatSoon();
       return () => {
         this.running.delete(jobId);
-        void this.heartbeat();
+        this.heartbeatSoon();
       };
     });
-    logger.info({ job: jobId, task: job.data.task, exit_code: report.exit_code, signal: report.signal, lost: report.lost }, 'job ended');
+    const level = report.lost ? 'warn' : 'debug';
+    logger[level]({ job: jobId, task: job.data.task, exit_code: report.exit_code, signal: report.signal, lost: report.lost }, 'job ended');
     return report;
   }
 
@@ -157,6 +160,16 @@ export class QueueWorker {
   }
 
   private beating = false;
+  private soon: NodeJS.Timeout | null = null;
+
+  /** The count of running jobs changed: say so within a quarter second, once for many changes. */
+  private heartbeatSoon(): void {
+    if (this.soon || this.closed) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void this.heartbeat();
+    }, 250);
+  }
 
   private async heartbeat(): Promise<void> {
     // While Redis is away one heartbeat waits for it; more would only pile up.

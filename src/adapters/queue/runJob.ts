@@ -31,7 +31,7 @@ export interface JobControl {
 
 export async function runJob(ctx: JobContext, jobId: string, data: JobData, register: (control: JobControl) => () => void): Promise<EndReport> {
   const stream = attemptStreamKey(ctx.prefix, jobId);
-  const send = (entry: AttemptEntry) => sendEntry(ctx.redis, stream, entry);
+  const send = (entry: AttemptEntry, last = false) => sendEntry(ctx.redis, stream, entry, last);
   if (await ctx.redis.get(stopKey(ctx.prefix, jobId))) {
     const end: EndReport = { exit_code: null, signal: null, start_error: null, timed_out: false, escaped: null, lost: null, not_started: true };
     await send({ kind: 'end', end });
@@ -86,17 +86,24 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
     lost,
     not_started: false,
   };
-  await send({ kind: 'end', end: report });
-  // Read and deleted by the scheduler; if no scheduler ever reads it, Redis drops it in two days.
-  await ctx.redis.expire(stream, 2 * 24 * 3600).catch(() => {});
+  await send({ kind: 'end', end: report }, true);
   return report;
 }
 
-/** XADD, tried again until Redis takes it: a chunk lost is a log lost. */
-async function sendEntry(redis: Redis, stream: string, entry: AttemptEntry): Promise<void> {
+/**
+ * XADD, tried again until Redis takes it: a chunk lost is a log lost. The last entry also sets
+ * the stream to expire: the scheduler reads and deletes it, and if none ever does, Redis drops
+ * it in two days.
+ */
+async function sendEntry(redis: Redis, stream: string, entry: AttemptEntry, last: boolean): Promise<void> {
   for (let tries = 0; ; tries++) {
     try {
-      await redis.xadd(stream, '*', ...encodeEntry(entry));
+      if (!last) await redis.xadd(stream, '*', ...encodeEntry(entry));
+      else {
+        const replies = await redis.multi().xadd(stream, '*', ...encodeEntry(entry)).expire(stream, 2 * 24 * 3600).exec();
+        const failed = replies?.find(([error]) => error)?.[0];
+        if (failed) throw failed;
+      }
       return;
     } catch (error) {
       if (tries >= 50) throw error;
