@@ -109,6 +109,9 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   reloadNow = () => {
     try {
       const next = loadConfig(paths.config);
+      if (JSON.stringify(next.config.settings.executor) !== JSON.stringify(config.settings.executor)) {
+        logger.warn({}, 'settings.executor changed: it takes effect at the next start of the daemon (the running executor is kept)');
+      }
       config = next.config;
       loaded = next;
       scheduler.reload(config);
