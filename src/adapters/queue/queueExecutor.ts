@@ -127,7 +127,16 @@ export class QueueExecutor implements Executor {
   /** Removes a job no worker has taken; otherwise tells the workers to stop it (kept in Redis for one that takes it later). */
   private async requestStop(pending: PendingAttempt, action: 'stop' | 'kill'): Promise<void> {
     if (pending.stopRequested !== 'kill') pending.stopRequested = action;
-    if (!pending.added || pending.isSettled) return;
+    if (pending.isSettled) return;
+    if (!pending.added && !this.connected) {
+      // Redis is away and has not taken the job: the attempt ends now, not started. The stop
+      // request goes out behind the add on the same connection, so if the add still reaches
+      // Redis, the worker that takes the job finds the stop request first and runs nothing.
+      void this.commands.set(stopKey(this.options.prefix, pending.jobId), 'stop', 'EX', 24 * 3600).catch(() => {});
+      pending.removedBeforeStart();
+      return;
+    }
+    if (!pending.added) return; // the add, once done, asks again
     try {
       if (!pending.started && (await this.queueFor(pending.queue).remove(pending.jobId)) === 1) {
         pending.removedBeforeStart();

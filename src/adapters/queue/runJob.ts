@@ -32,9 +32,16 @@ export interface JobControl {
 export async function runJob(ctx: JobContext, jobId: string, data: JobData, register: (control: JobControl) => () => void): Promise<EndReport> {
   const stream = attemptStreamKey(ctx.prefix, jobId);
   const send = (entry: AttemptEntry, last = false) => sendEntry(ctx.redis, stream, entry, last);
-  if (await ctx.redis.get(stopKey(ctx.prefix, jobId))) {
+  // One round trip: is a stop already asked for, and (either way) the worker took the job.
+  const [[stopError, stopped], [startError]] = (await ctx.redis
+    .pipeline()
+    .get(stopKey(ctx.prefix, jobId))
+    .xadd(stream, '*', ...encodeEntry({ kind: 'start', worker: ctx.name, at: Date.now() }))
+    .exec()) as [[Error | null, string | null], [Error | null, unknown]];
+  if (stopError || startError) throw stopError ?? startError;
+  if (stopped) {
     const end: EndReport = { exit_code: null, signal: null, start_error: null, timed_out: false, escaped: null, lost: null, not_started: true };
-    await send({ kind: 'end', end });
+    await send({ kind: 'end', end }, true);
     return end;
   }
   const abort = new AbortController();
@@ -48,7 +55,6 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
       (now ? kill : abort).abort();
     },
   });
-  await send({ kind: 'start', worker: ctx.name, at: Date.now() });
   const file = path.join(ctx.tmpDir, `${jobId}.out`);
   const fd = fs.openSync(file, 'a', 0o600);
   const tail = new OutputTail(file, (data) => send({ kind: 'out', data }));
