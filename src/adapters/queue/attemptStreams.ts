@@ -42,7 +42,14 @@ export class AttemptStreams {
   /** Starts handing the entries of `key` to `handler`, from its first one. */
   follow(key: string, handler: EntryHandler): void {
     this.followed.set(key, { lastId: '0', handler });
-    if (this.blocked) void this.commands.xadd(this.wakeKey, 'MAXLEN', '1', '*', 'w', '1').catch(this.onError);
+    if (this.blocked) {
+      void this.commands
+        .multi()
+        .xadd(this.wakeKey, 'MAXLEN', '1', '*', 'w', '1')
+        .expire(this.wakeKey, 24 * 3600)
+        .exec()
+        .catch(this.onError);
+    }
   }
 
   /** Stops following `key` (its attempt ended another way); the stream is deleted. */
@@ -61,8 +68,10 @@ export class AttemptStreams {
   async close(): Promise<void> {
     this.closed = true;
     this.reader.disconnect();
-    await this.loop.catch(() => {});
-    await this.commands.del(this.wakeKey).catch(() => {});
+    // A read waiting for an absent Redis may never settle: the loop is not waited for long.
+    await Promise.race([this.loop.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+    // While Redis is away a DEL would wait for it; the wake stream then expires by itself.
+    if (this.commands.status === 'ready') await this.commands.del(this.wakeKey).catch(() => {});
   }
 
   private async run(): Promise<void> {

@@ -3,6 +3,7 @@
 // our processor on purpose). QueueEvents reads the queue's event stream; a Worker that takes
 // no jobs runs the stalled check, so a lost worker is noticed even when no other worker is left.
 import { QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
+import { closeWithin } from './closeWithin.js';
 import { LOCK_SETTINGS } from './lockSettings.js';
 
 export interface JobSignals {
@@ -40,6 +41,6 @@ export class JobWatch {
   async close(): Promise<void> {
     const all = [...this.watched.values()];
     this.watched.clear();
-    await Promise.all(all.flatMap(({ events, checker }) => [events.close().catch(() => {}), checker.close(true).catch(() => {})]));
+    await Promise.all(all.flatMap(({ events, checker }) => [closeWithin(events), closeWithin(checker, () => checker.close(true))]));
   }
 }

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { AttemptEnd, AttemptSpec, AttemptStarted, Executor, ExecutorState } from '../../ports/executor.js';
 import type { Logger } from '../../ports/logger.js';
 import { AttemptStreams } from './attemptStreams.js';
+import { closeWithin } from './closeWithin.js';
 import { jobDataOf } from './jobData.js';
 import { JobWatch } from './jobWatch.js';
 import { KEEP_JOBS } from './lockSettings.js';
@@ -103,7 +104,7 @@ export class QueueExecutor implements Executor {
     for (const timer of this.timers) clearInterval(timer);
     await this.streams.close();
     await this.watch.close();
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {})));
+    await Promise.all([...this.queues.values()].map((q) => closeWithin(q)));
     this.commands.disconnect();
   }
 

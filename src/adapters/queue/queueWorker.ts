@@ -8,6 +8,7 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Executor } from '../../ports/executor.js';
 import type { Logger } from '../../ports/logger.js';
+import { dropConnections } from './closeWithin.js';
 import { KEEP_JOBS, LOCK_SETTINGS } from './lockSettings.js';
 import type { EndReport, JobData } from './messages.js';
 import { controlChannel, queueName, stopKey } from './names.js';
@@ -29,6 +30,8 @@ export interface QueueWorkerOptions {
 }
 
 const STOP_POLL_MS = 2000;
+/** After the drain timeout, how long stopped jobs may take to end and report before the worker exits anyway. */
+const STOPPED_WAIT_MS = 30_000;
 
 export class QueueWorker {
   private readonly commands: Redis;
@@ -91,8 +94,11 @@ export class QueueWorker {
     if (late) {
       this.options.logger.warn({ running: this.running.size }, 'drain timeout: stopping the jobs still running');
       this.stopAll(`${reason} before the attempt ended`);
-      await closing;
+      // They end within their kill grace; their ends then wait for Redis, which may be away.
+      const gone = await Promise.race([closing.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOPPED_WAIT_MS).unref())]);
+      if (!gone) this.options.logger.warn({ running: this.running.size }, 'jobs stopped, but their ends could not be reported (Redis away?); the scheduler will count them lost');
     }
+    for (const worker of this.workers) dropConnections(worker);
     for (const timer of this.timers) clearInterval(timer);
     const unregister = removeHeartbeat(this.commands, this.options.prefix, this.options.name, this.instance).catch(() => {});
     await Promise.race([unregister, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);

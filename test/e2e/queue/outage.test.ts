@@ -70,6 +70,30 @@ describe('when Redis is stopped and restarted under a running daemon', () => {
   }, 90_000);
 });
 
+describe('when a foreground run is interrupted while Redis is down', () => {
+  it('ends at once, the attempt interrupted, and its job never runs once Redis is back', async () => {
+    const { redis, dir } = await setUp();
+    track((await startWorker(redis, 'patient')).child);
+    const home = makeHome({
+      tasks: [
+        { name: 'never', env: { DIR: dir }, command: 'touch "$DIR/never-ran"' },
+        { name: 'later', env: { DIR: dir }, command: 'touch "$DIR/later-ran"' },
+      ],
+      settings: { executor: { type: 'queue', redis_url: redis.url } },
+    });
+    await redis.down();
+    const run = track(spawnCli(['run', '--task', 'never'], { home }));
+    await waitFor(() => rows(home).find((r) => r.status === 'queued'), 'the attempt to wait for Redis');
+    run.kill('SIGINT');
+    expect((await exitOf(run)).code).toBe(3);
+    expect(rows(home)[0]).toMatchObject({ status: 'interrupted', reason: 'interrupted by SIGINT' });
+    await redis.up();
+    expect(runCli(['run', '--task', 'later'], { home }).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'later-ran'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'never-ran'))).toBe(false);
+  }, 60_000);
+});
+
 describe('when a conductor died while its job waited in the queue', () => {
   it('the next one removes the job (it never runs) and records the attempt interrupted', async () => {
     const { redis, dir } = await setUp();
