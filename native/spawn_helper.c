@@ -2,7 +2,7 @@
  * spawn-helper: starts task processes for symphony-conductor far more cheaply than Node's
  * child_process.spawn (posix_spawn, i.e. clone(CLONE_VM|CLONE_VFORK) + exec) and reaps them.
  *
- * Usage: spawn-helper [PARENT_PID]   (driven over stdin/stdout by helperExecutor.ts)
+ * Usage: spawn-helper [PARENT_PID [kill]]   (driven over stdin/stdout by helperBackend.ts)
  *
  * Requests on stdin, every field NUL-terminated, so any byte but NUL survives:
  *   "start" ID COMMAND CWD OUTPUT_PATH N ENV_1 ... ENV_N      (ID: digits; ENV_i: KEY=VALUE)
@@ -13,7 +13,10 @@
  *   started ID PID STARTTICKS     (STARTTICKS: field 22 of /proc/PID/stat, or - if unreadable)
  *   error ID STAGE MESSAGE        (STAGE: output | cwd | spawn; MESSAGE: strerror text)
  *   exit ID PID CODE SIGNAL       (CODE -1 when killed by SIGNAL; SIGNAL 0 after a normal exit)
- * Exits when stdin reaches end of file or when its parent dies, leaving running children alone.
+ * Exits when stdin reaches end of file or when its parent dies, leaving running children alone
+ * (the daemon: the next one recovers them) or, with `kill` (a queue worker: nobody will recover
+ * its jobs, and the scheduler retries them elsewhere), sending SIGKILL to every child's process
+ * group first, so that no job of a dead worker runs on beside its retry.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -217,22 +220,29 @@ static int read_requests(void) {
   return 1;
 }
 
-/* Drains the signalfd, then reaps every child that has ended and reports it. */
-static void reap(int sfd) {
+/* SIGKILL to the process group of every child still running. */
+static void kill_children(void) {
+  for (size_t i = 0; i < nchildren; i++) kill(-children[i].pid, SIGKILL);
+}
+
+/* Drains the signalfd, then reaps every child that has ended and reports it. Returns 1 when a SIGTERM came. */
+static int reap(int sfd) {
   struct signalfd_siginfo info;
+  int terminated = 0;
   for (;;) {
     ssize_t n = read(sfd, &info, sizeof info);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) break;
     if (n != (ssize_t)sizeof info) fatal("read signalfd", n < 0 ? errno : EIO);
+    if (info.ssi_signo == SIGTERM) terminated = 1;
   }
   for (;;) {
     int status;
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid < 0 && errno == EINTR) continue;
-    if (pid < 0 && errno == ECHILD) return;
+    if (pid < 0 && errno == ECHILD) return terminated;
     if (pid < 0) fatal("waitpid", errno);
-    if (pid == 0) return;
+    if (pid == 0) return terminated;
     for (size_t i = 0; i < nchildren; i++) {
       if (children[i].pid != pid) continue;
       if (WIFSIGNALED(status)) reply("exit %s %d -1 %d\n", children[i].id, (int)pid, WTERMSIG(status));
@@ -245,10 +255,12 @@ static void reap(int sfd) {
 
 int main(int argc, char **argv) {
   pid_t parent = getppid();
+  int kill_on_exit = argc > 2 && strcmp(argv[2], "kill") == 0;
+  if (argc > 3 || (argc > 2 && !kill_on_exit)) fatal("usage: spawn-helper [PARENT_PID [kill]]", 0);
   if (argc > 1) {
     char *end;
     long given = strtol(argv[1], &end, 10);
-    if (end == argv[1] || *end != '\0' || given <= 0) fatal("usage: spawn-helper [PARENT_PID]", 0);
+    if (end == argv[1] || *end != '\0' || given <= 0) fatal("usage: spawn-helper [PARENT_PID [kill]]", 0);
     parent = (pid_t)given;
   }
   if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) fatal("prctl", errno);
@@ -260,6 +272,8 @@ int main(int argc, char **argv) {
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
+  /* With `kill`, the SIGTERM of the parent's death comes through the signalfd, to kill the children first. */
+  if (kill_on_exit) sigaddset(&chld, SIGTERM);
   if (sigprocmask(SIG_BLOCK, &chld, NULL) != 0) fatal("sigprocmask", errno);
   int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) fatal("signalfd", errno);
@@ -269,7 +283,13 @@ int main(int argc, char **argv) {
       if (errno == EINTR) continue;
       fatal("poll", errno);
     }
-    if (fds[1].revents) reap(sfd);
-    if (fds[0].revents && !read_requests()) return 0; /* EOF: leave the children to the conductor */
+    if (fds[1].revents && reap(sfd)) {
+      kill_children();
+      return 0;
+    }
+    if (fds[0].revents && !read_requests()) {
+      if (kill_on_exit) kill_children();
+      return 0; /* EOF: without `kill`, leave the children to the conductor */
+    }
   }
 }

@@ -10,27 +10,31 @@ fi
 set -euo pipefail
 umask 022
 
-readonly UNIT_NAME="symphony-conductor.service"
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
 readonly SCRIPT_DIR
-readonly TEMPLATE="${SCRIPT_DIR}/../systemd/${UNIT_NAME}"
-# The values written in the template; a rendered unit replaces them.
+# The values written in the templates; a rendered unit replaces them. The unit, its template,
+# the home and its folders depend on --worker (set after the options are read).
 readonly TEMPLATE_PREFIX="/opt/symphony-conductor"
-readonly TEMPLATE_HOME="/var/lib/symphony-conductor"
 readonly TEMPLATE_USER="symphony"
 readonly TEMPLATE_NODE="/usr/bin/node"
+readonly TEMPLATE_ENV="/etc/symphony-conductor/worker.env"
 readonly MIN_NODE_MAJOR=20
-# The home's folders (SPEC "Home directory").
-readonly HOME_SUBDIRS=(config logs logs/automation status status/automation_health)
 # What a prefix holds when it is not the checkout itself.
 readonly RUNTIME_ITEMS=(dist config scripts systemd package.json package-lock.json README.md LICENSE)
 
 usage() {
   cat <<'EOF'
 Usage: scripts/setup_symphony_conductor.sh [options]
+       scripts/setup_symphony_conductor.sh --worker --redis URL [options]
 
 Installs symphony-conductor and runs it under systemd. Safe to run again: a second run
-changes nothing.
+changes nothing. With --worker it installs a worker instead of the scheduler: the unit
+symphony-conductor-worker.service runs `symphony-conductor worker`, which takes the
+scheduler's jobs from Redis (settings.executor type queue); its home is
+/var/lib/symphony-conductor-worker (user mode: .../symphony-conductor-worker), and its
+settings go to /etc/symphony-conductor/worker.env (user mode:
+${XDG_CONFIG_HOME:-~/.config}/symphony-conductor/worker.env), 0640, as the Redis URL may
+hold a password.
 
 As root (system mode) it:
   1. checks Node.js >= 20 and npm (it never downloads Node),
@@ -62,6 +66,14 @@ Options:
   --print-unit    print the unit this run would install, and exit
   --dry-run       print every step and change nothing
   -h, --help      this help
+
+Worker options (with --worker):
+  --worker             install a worker, not the scheduler
+  --redis URL          the scheduler's Redis (settings.executor.redis_url); needed the
+                       first time, kept in the settings file afterwards
+  --queues LIST        queues to take jobs from, comma-separated (default: default)
+  --concurrency N      jobs at once from each queue (default 4)
+  --worker-name NAME   the worker's name in status and history (default: the host name)
 
 Environment:
   SETUP_ASSUME_NONROOT=1   behave as a non-root user even as root (tests)
@@ -139,6 +151,11 @@ SKIP_BUILD=0
 NO_SYSTEMD=0
 NO_START=0
 PRINT_UNIT=0
+WORKER=0
+REDIS_URL=""
+WORKER_QUEUES=""
+WORKER_CONCURRENCY=""
+WORKER_NAME=""
 
 need_value() {
   [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value (see --help)"
@@ -163,11 +180,40 @@ while [[ $# -gt 0 ]]; do
     --no-systemd) NO_SYSTEMD=1; shift ;;
     --no-start) NO_START=1; shift ;;
     --print-unit) PRINT_UNIT=1; shift ;;
+    --worker) WORKER=1; shift ;;
+    --redis) need_value "$@"; REDIS_URL="$2"; shift 2 ;;
+    --redis=*) REDIS_URL="${1#*=}"; shift ;;
+    --queues) need_value "$@"; WORKER_QUEUES="$2"; shift 2 ;;
+    --queues=*) WORKER_QUEUES="${1#*=}"; shift ;;
+    --concurrency) need_value "$@"; WORKER_CONCURRENCY="$2"; shift 2 ;;
+    --concurrency=*) WORKER_CONCURRENCY="${1#*=}"; shift ;;
+    --worker-name) need_value "$@"; WORKER_NAME="$2"; shift 2 ;;
+    --worker-name=*) WORKER_NAME="${1#*=}"; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
 done
+
+if ((WORKER)); then
+  readonly UNIT_NAME="symphony-conductor-worker.service"
+  readonly TEMPLATE_HOME="/var/lib/symphony-conductor-worker"
+  # A worker's home holds only its own log; its jobs' output goes back to the scheduler.
+  readonly HOME_SUBDIRS=(logs)
+  [[ -z "$REDIS_URL" || "$REDIS_URL" =~ ^rediss?://[^[:space:]]+$ ]] || die "--redis must be a redis:// or rediss:// URL, not '$REDIS_URL'"
+  [[ -z "$WORKER_QUEUES" || "$WORKER_QUEUES" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*(,[A-Za-z0-9_][A-Za-z0-9._-]*)*$ ]] || die "--queues must be queue names separated by commas (letters, digits, . _ -), not '$WORKER_QUEUES'"
+  [[ -z "$WORKER_CONCURRENCY" || "$WORKER_CONCURRENCY" =~ ^[1-9][0-9]{0,2}$ ]] || die "--concurrency must be a whole number from 1 to 999, not '$WORKER_CONCURRENCY'"
+  [[ -z "$WORKER_NAME" || "$WORKER_NAME" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$ ]] || die "--worker-name must be letters, digits, . _ - (at most 100), not '$WORKER_NAME'"
+else
+  readonly UNIT_NAME="symphony-conductor.service"
+  readonly TEMPLATE_HOME="/var/lib/symphony-conductor"
+  # The home's folders (SPEC "Home directory").
+  readonly HOME_SUBDIRS=(config logs logs/automation status status/automation_health)
+  for flag_value in "$REDIS_URL" "$WORKER_QUEUES" "$WORKER_CONCURRENCY" "$WORKER_NAME"; do
+    [[ -z "$flag_value" ]] || die "--redis, --queues, --concurrency and --worker-name go with --worker"
+  done
+fi
+readonly TEMPLATE="${SCRIPT_DIR}/../systemd/${UNIT_NAME}"
 
 IS_ROOT=0
 if [[ "${EUID}" -eq 0 && "${SETUP_ASSUME_NONROOT:-0}" != "1" ]]; then
@@ -200,7 +246,7 @@ if [[ "$MODE" == "system" ]]; then
   SERVICE_USER="${SERVICE_USER:-$TEMPLATE_USER}"
 else
   PREFIX="${PREFIX:-$SOURCE}"
-  HOME_DIR="${HOME_DIR:-${XDG_STATE_HOME:-${HOME:?HOME is not set}/.local/state}/symphony-conductor}"
+  HOME_DIR="${HOME_DIR:-${XDG_STATE_HOME:-${HOME:?HOME is not set}/.local/state}/${TEMPLATE_HOME##*/}}"
   if [[ -n "$SERVICE_USER" && "$SERVICE_USER" != "$CURRENT_USER" ]]; then
     warn "--user $SERVICE_USER ignored: without root the daemon runs as you ($CURRENT_USER)"
   fi
@@ -209,6 +255,12 @@ fi
 
 PREFIX="$(realpath -m -- "$PREFIX")"
 HOME_DIR="$(realpath -m -- "$HOME_DIR")"
+# The worker's settings file (the unit's EnvironmentFile=).
+if [[ "$MODE" == "system" ]]; then
+  ENV_FILE="$TEMPLATE_ENV"
+else
+  ENV_FILE="${XDG_CONFIG_HOME:-${HOME:?HOME is not set}/.config}/symphony-conductor/worker.env"
+fi
 
 # systemd unit values cannot carry these unescaped; refuse rather than write a broken unit.
 check_path() {
@@ -290,7 +342,7 @@ render_unit() {
     -v prefix="$PREFIX" -v home="$HOME_DIR" -v user="$SERVICE_USER" -v group="$SERVICE_GROUP" \
     -v node="$NODE_BIN" -v statedir="$STATE_DIR" -v protecthome="$PROTECT_HOME" \
     -v privatetmp="$PRIVATE_TMP" -v tprefix="$TEMPLATE_PREFIX" -v thome="$TEMPLATE_HOME" \
-    -v tnode="$TEMPLATE_NODE" '
+    -v tnode="$TEMPLATE_NODE" -v tenv="$TEMPLATE_ENV" -v envfile="$ENV_FILE" '
     function replace_all(s, from, to,    out, i) {
       out = ""
       while ((i = index(s, from)) > 0) {
@@ -322,6 +374,7 @@ render_unit() {
       else {
         if (key == "ExecStart" && index(value, tnode " ") == 1)
           value = "\001N\001" substr(value, length(tnode) + 1)
+        value = replace_all(value, tenv, envfile)
         value = replace_all(value, tprefix, "\001P\001")
         value = replace_all(value, thome, "\001H\001")
         value = replace_all(value, "\001N\001", node)
@@ -349,6 +402,7 @@ say "  prefix ${PREFIX}"
 say "  home   ${HOME_DIR}"
 say "  user   ${SERVICE_USER}"
 say "  node   ${NODE_BIN}"
+((WORKER)) && say "  worker settings ${ENV_FILE}"
 if [[ "$MODE" == "system" ]] && ((!IS_ROOT)); then
   say "  (system mode needs root: this dry run only shows the steps)"
 fi
@@ -552,7 +606,9 @@ for sub in "${HOME_SUBDIRS[@]}"; do
 done
 CONFIG_FILE="$HOME_DIR/config/conductor_config.json"
 HAVE_CONFIG=0
-if [[ -f "$CONFIG_FILE" ]]; then
+if ((WORKER)); then
+  : # a worker has no config: its settings file (below) says where its jobs come from
+elif [[ -f "$CONFIG_FILE" ]]; then
   HAVE_CONFIG=1
   ok "$CONFIG_FILE (yours: never overwritten)"
 else
@@ -567,8 +623,48 @@ else
     note "no config yet: write $CONFIG_FILE (see the README), then start the daemon"
   fi
 fi
-if [[ -f "$SOURCE/config/conductor_config.schema.json" ]]; then
+if ((!WORKER)) && [[ -f "$SOURCE/config/conductor_config.schema.json" ]]; then
   ensure_home_file "$SOURCE/config/conductor_config.schema.json" "$HOME_DIR/config/conductor_config.schema.json" update
+fi
+
+# ---------------------------------------------------------------------------- worker settings
+
+# The worker's settings file (the unit's EnvironmentFile=): the Redis URL, which may hold a
+# password (0640, root and the service group; user mode 0600), and the worker's other flags.
+# A flag not given keeps the value the file has.
+if ((WORKER)); then
+  step "Worker settings ${ENV_FILE}"
+  current_value() {
+    [[ -f "$ENV_FILE" ]] || return 0
+    sed -n "s/^$1=//p" -- "$ENV_FILE" | tail -n 1
+  }
+  want_redis="${REDIS_URL:-$(current_value CONDUCTOR_REDIS_URL)}"
+  want_queues="${WORKER_QUEUES:-$(current_value CONDUCTOR_WORKER_QUEUES)}"
+  want_concurrency="${WORKER_CONCURRENCY:-$(current_value CONDUCTOR_WORKER_CONCURRENCY)}"
+  want_name="${WORKER_NAME:-$(current_value CONDUCTOR_WORKER_NAME)}"
+  if [[ -z "$want_redis" ]]; then
+    note "no Redis URL yet: re-run with --redis URL (the worker cannot start without it)"
+  else
+    HAVE_CONFIG=1
+    env_text="# Written by scripts/setup_symphony_conductor.sh --worker; re-run it to change these.
+CONDUCTOR_REDIS_URL=${want_redis}"
+    [[ -n "$want_queues" ]] && env_text+=$'\n'"CONDUCTOR_WORKER_QUEUES=${want_queues}"
+    [[ -n "$want_concurrency" ]] && env_text+=$'\n'"CONDUCTOR_WORKER_CONCURRENCY=${want_concurrency}"
+    [[ -n "$want_name" ]] && env_text+=$'\n'"CONDUCTOR_WORKER_NAME=${want_name}"
+    if [[ -f "$ENV_FILE" ]] && [[ "$(cat -- "$ENV_FILE")" == "$env_text" ]]; then
+      ok "$ENV_FILE is up to date"
+    else
+      [[ -d "$(dirname -- "$ENV_FILE")" ]] || run install -d -m 0755 -- "$(dirname -- "$ENV_FILE")"
+      if [[ "$MODE" == "system" ]]; then
+        printf '%s\n' "$env_text" | write_file "$ENV_FILE" 0640
+        run chgrp "$SERVICE_GROUP" "$ENV_FILE"
+      else
+        printf '%s\n' "$env_text" | write_file "$ENV_FILE" 0600
+      fi
+      # A running worker reads it only when it starts.
+      CODE_CHANGED=1
+    fi
+  fi
 fi
 
 # ---------------------------------------------------------------------------- systemd
@@ -588,10 +684,16 @@ systemd_running() {
   [[ "$MODE" == "system" && -d /run/systemd/system ]]
 }
 
-# The foreground command, for when systemd cannot run the daemon.
+# The foreground command, for when systemd cannot run the daemon (or the worker).
 foreground_command() {
-  local cmd
-  cmd="CONDUCTOR_HOME=$(printf '%q' "$HOME_DIR") $(quote_cmd "$NODE_BIN" "$PREFIX/dist/cli/main.js" start)"
+  local cmd args=(start)
+  if ((WORKER)); then
+    args=(worker --redis "${want_redis:-REDIS_URL}")
+    [[ -n "${want_queues:-}" ]] && args+=(--queues "$want_queues")
+    [[ -n "${want_concurrency:-}" ]] && args+=(--concurrency "$want_concurrency")
+    [[ -n "${want_name:-}" ]] && args+=(--name "$want_name")
+  fi
+  cmd="CONDUCTOR_HOME=$(printf '%q' "$HOME_DIR") $(quote_cmd "$NODE_BIN" "$PREFIX/dist/cli/main.js" "${args[@]}")"
   if [[ "$MODE" == "system" ]]; then
     cmd="runuser -u $(printf '%q' "$SERVICE_USER") -- env $cmd"
   fi
@@ -600,7 +702,7 @@ foreground_command() {
 
 print_foreground() {
   say "    $1"
-  say "    Run the daemon in the foreground with:"
+  say "    Run the $( ((WORKER)) && printf worker || printf daemon) in the foreground with:"
   say ""
   say "        $(foreground_command)"
   say ""
@@ -693,6 +795,8 @@ else
   active="$("${SYSTEMCTL[@]}" is-active "$UNIT_NAME" 2>/dev/null || true)"
   if ((NO_START)); then
     ok "not started (--no-start); start it with: $(quote_cmd "${SYSTEMCTL[@]}" start "$UNIT_NAME")"
+  elif ((!HAVE_CONFIG)) && ((WORKER)); then
+    note "not started: no Redis URL yet. Re-run with --worker --redis URL"
   elif ((!HAVE_CONFIG)); then
     note "not started: there is no config yet. Write $CONFIG_FILE, then: $(quote_cmd "${SYSTEMCTL[@]}" start "$UNIT_NAME")"
   elif [[ "$active" == "active" ]]; then

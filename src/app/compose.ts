@@ -11,6 +11,7 @@ import { systemClock } from '../adapters/systemClock.js';
 import type { Config } from '../core/types.js';
 import type { EngineContext } from '../engine/context.js';
 import { EventBus } from '../engine/events.js';
+import type { Executor } from '../ports/executor.js';
 import type { Logger } from '../ports/logger.js';
 import type { RunSource } from '../ports/runStore.js';
 import { ensureWritableDir } from './homeDirs.js';
@@ -27,10 +28,8 @@ export async function composeEngine(paths: HomePaths, config: Config, options: C
   const daemon = options.source === 'daemon';
   const logger = options.logger ?? createPinoLogger({ file: paths.conductorLog, sync: !daemon, echo: daemon ? 'info' : 'none' });
   const store = openRunStore(paths.database, { create: true });
-  const backend = await chooseBackend();
-  const executor = createLocalExecutor(backend, systemClock, (task, handle) =>
-    logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),
-  );
+  const executor = await chooseExecutor(paths, config, logger);
+  const queued = config.settings.executor.type === 'queue';
   return {
     executor,
     store,
@@ -40,9 +39,26 @@ export async function composeEngine(paths: HomePaths, config: Config, options: C
     clock: systemClock,
     events: new EventBus((error, event) => logger.error({ err: (error as Error).message, event: event.type }, 'an event listener failed')),
     home: paths.home,
-    baseEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    // A remote attempt runs under its worker's environment, not the scheduler's (see jobData.ts).
+    baseEnv: queued ? {} : processEnv(),
     source: options.source,
   };
+}
+
+/** `local`: processes on this machine; `queue`: BullMQ jobs for workers (loaded only then: BullMQ and ioredis are large). */
+async function chooseExecutor(paths: HomePaths, config: Config, logger: Logger): Promise<Executor> {
+  const settings = config.settings.executor;
+  if (settings.type === 'queue' && settings.redis_url) {
+    const { QueueExecutor } = await import('../adapters/queue/queueExecutor.js');
+    const queues = [...new Set(['default', ...config.tasks.map((t) => t.queue)])];
+    return new QueueExecutor({ url: settings.redis_url, prefix: settings.prefix, home: paths.home, queues, logger });
+  }
+  const backend = await chooseBackend();
+  return createLocalExecutor(backend, systemClock, (task, handle) => logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'));
+}
+
+export function processEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 /**
@@ -51,9 +67,9 @@ export async function composeEngine(paths: HomePaths, config: Config, options: C
  * about 4x slower here and slower still as the daemon grows. Without the helper, execa.
  * CONDUCTOR_SPAWN=node forces execa.
  */
-async function chooseBackend(): Promise<SpawnBackend> {
+export async function chooseBackend(options: { groupsDieWithUs?: boolean } = {}): Promise<SpawnBackend> {
   if (process.env.CONDUCTOR_SPAWN !== 'node') {
-    const helper = createHelperBackend(fileURLToPath(new URL('../native/spawn-helper', import.meta.url)));
+    const helper = createHelperBackend(fileURLToPath(new URL('../native/spawn-helper', import.meta.url)), options);
     if (helper) return helper;
   }
   // Loaded only when needed: execa adds ~17 MB to the daemon's memory.

@@ -83,7 +83,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
 
   const scheduler = new Scheduler(ctx, config);
   const { engine, cron } = scheduler;
-  const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events);
+  const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, () => ctx.executor.state?.() ?? null);
   banner(paths, loaded.shown, config, logger, recovered);
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
   scheduler.start();
@@ -110,6 +110,9 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   reloadNow = () => {
     try {
       const next = loadConfig(paths.config);
+      if (JSON.stringify(next.config.settings.executor) !== JSON.stringify(config.settings.executor)) {
+        logger.warn({}, 'settings.executor changed: it takes effect at the next start of the daemon (the running executor is kept)');
+      }
       config = next.config;
       loaded = next;
       scheduler.reload(config);

@@ -25,10 +25,12 @@ export async function recoverOrphans(
   const orphans = store.orphans().filter(dead);
   for (const row of orphans) {
     let exitCode: number | null = null;
-    if (row.handle !== null) {
+    // An attempt sent to a remote executor that no worker took yet has the handle of its job.
+    const handle = row.handle ?? (row.status === 'queued' ? (executor.handleOf?.(row.run_id, row.attempt) ?? null) : null);
+    if (handle !== null) {
       const grace = config.tasks.find((t) => t.name === row.task)?.kill_grace ?? 10;
-      exitCode = await executor.recover(row.handle, grace * 1000);
-      if (exitCode !== null) logger.warn({ task: row.task, run_id: row.run_id, handle: row.handle }, 'stopped what a run left by a dead conductor was still running');
+      exitCode = await executor.recover(handle, grace * 1000);
+      if (exitCode !== null) logger.warn({ task: row.task, run_id: row.run_id, handle }, 'stopped what a run left by a dead conductor was still running');
     }
     const at = now();
     store.markInterrupted(row.id, at, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found at start-up`);

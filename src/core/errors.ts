@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'DATABASE'
   | 'DAEMON_RUNNING'
   | 'INPUT_INVALID'
+  | 'WORKER_NAME_TAKEN'
   | 'INTERNAL';
 
 /** Exit codes of the contract. */

@@ -59,6 +59,8 @@ export interface Task {
   /** These exit codes are never retried (null: none). */
   no_retry_on_exit_codes: number[] | null;
   retry_on_timeout: boolean;
+  /** The queue a `queue` executor sends the task's attempts to (`default` when the task names none). */
+  queue: string;
 }
 
 export interface Approval {
@@ -78,6 +80,15 @@ export interface HttpSettings {
   port: number;
 }
 
+/** Where attempts run: `local` processes, or jobs on a BullMQ queue in Redis taken by workers. */
+export interface ExecutorSettings {
+  type: 'local' | 'queue';
+  /** `redis://host:port/db` of the queue; null for the local executor. */
+  redis_url: string | null;
+  /** Names the BullMQ queues (`<prefix>.<queue>`) and the conductor's own Redis keys. */
+  prefix: string;
+}
+
 export interface Settings {
   max_concurrent_tasks: number;
   task_history_retention_days: number;
@@ -90,6 +101,7 @@ export interface Settings {
   log_keep: number;
   http: HttpSettings;
   budget: Budget | null;
+  executor: ExecutorSettings;
 }
 
 export interface Config {
@@ -110,6 +122,8 @@ export interface RunRecord {
   signal: string | null;
   duration_ms: number | null;
   reason: string | null;
+  /** The worker that ran this attempt (queue executor), null for a local run. */
+  worker: string | null;
 }
 
 /** The content of a health file: `status:timestamp:exit_code`. */

@@ -221,6 +221,7 @@ export class RunExecution {
         output: { fd, path: ctx.taskLog.path(task.name) },
         signal: this.abort.signal,
         killSignal: this.kill.signal,
+        queue: task.queue,
       },
       (started) => {
         const at = ctx.clock.now();

@@ -50,6 +50,16 @@ export interface AttemptEnd {
   escaped: string | null;
 }
 
+/** A remote executor's view of its transport and its workers (status, /health). */
+export interface ExecutorState {
+  type: 'queue';
+  /** False while the executor cannot reach its queue (attempts then wait as `queued`). */
+  connected: boolean;
+  /** Why it is not connected, for people; null when connected. */
+  reason: string | null;
+  workers: Array<{ name: string; queues: string[]; running: number; last_seen: string; alive: boolean }>;
+}
+
 export interface Executor {
   /** Runs one attempt to its end. Never rejects: every failure is an AttemptEnd. */
   run(spec: AttemptSpec, onStarted: (started: AttemptStarted) => void): Promise<AttemptEnd>;
@@ -62,4 +72,12 @@ export interface Executor {
   readonly remote: boolean;
   /** Releases what the executor holds (helper processes, connections). */
   close(): Promise<void>;
+  /**
+   * The handle an attempt has from the moment it is dispatched, for an executor that knows it
+   * before the attempt starts (a remote job's id): lets a later conductor `recover` an attempt
+   * its dead predecessor had sent out but that no worker had taken yet. Absent for local runs.
+   */
+  handleOf?(runId: string, attempt: number): string;
+  /** A remote executor's connection and workers, as last seen (no I/O). Absent for local runs. */
+  state?(): ExecutorState;
 }

@@ -254,14 +254,15 @@ executor.start({ command: 'sleep 0.3; exit 4', cwd: '/', env: {}, outputFd: -1, 
 });
 
 describe('when the conductor dies', () => {
-  it('the helper exits too, while the runs it started keep running until signalled', async () => {
+  /** A Node process that starts `sleep 30` through the helper, then dies by SIGKILL: the helper's and the run's pids. */
+  async function dyingParent(options: string): Promise<{ helper: number; run: number }> {
     const adapter = transpiledAdapter();
-    const script = path.join(path.dirname(adapter), 'parent.mjs');
+    const script = path.join(path.dirname(adapter), `parent-${options.length}.mjs`);
     fs.writeFileSync(
       script,
       `import fs from 'node:fs';
 import { createHelperBackend } from ${JSON.stringify(adapter)};
-const executor = createHelperBackend(process.argv[2]);
+const executor = createHelperBackend(process.argv[2], ${options});
 const run = executor.start({ command: 'sleep 30', cwd: '/', env: {}, outputFd: -1, outputPath: '/dev/null' });
 await run.ready;
 const helper = fs.readdirSync('/proc').filter((e) => /^\\d+$/.test(e)).find((e) => {
@@ -277,14 +278,25 @@ process.stdout.write(JSON.stringify({ helper: Number(helper), run: run.pid }) + 
     let out = '';
     parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     expect(await exitOf(parent)).toEqual({ code: null, signal: 'SIGKILL' });
-    const { helper, run } = JSON.parse(out) as { helper: number; run: number };
-    groups.push(run);
-    expect(helper).toBeGreaterThan(0);
+    const pids = JSON.parse(out) as { helper: number; run: number };
+    groups.push(pids.run);
+    expect(pids.helper).toBeGreaterThan(0);
+    return pids;
+  }
+
+  it('the helper exits too, while the runs it started keep running until signalled', async () => {
+    const { helper, run } = await dyingParent('{}');
     await waitFor(() => !processAlive(helper), 'the helper to exit');
     expect(processAlive(run)).toBe(true);
     expect(groupHasLiveMember(run)).toBe(true);
     process.kill(-run, 'SIGKILL');
     await waitFor(() => !groupHasLiveMember(run), 'the run to end');
+  });
+
+  it('with groupsDieWithUs (a queue worker), the helper kills every group it started before it exits', async () => {
+    const { helper, run } = await dyingParent('{ groupsDieWithUs: true }');
+    await waitFor(() => !processAlive(helper), 'the helper to exit');
+    await waitFor(() => !groupHasLiveMember(run), 'the run to be killed with its parent');
   });
 
   it('the helper exits on its parent death signal alone, with its stdin still open', async () => {

@@ -193,9 +193,11 @@ describe('status, history, next and graph', () => {
     runCli(['run', '--task', 'nightly'], { home });
     const after = JSON.parse(runCli(['status'], { home }).stdout); // piped: JSON by default
     expect(Object.keys(after.recent_results[0]).sort()).toEqual(
-      ['attempt', 'duration_ms', 'exit_code', 'finished_at', 'reason', 'run_id', 'signal', 'started_at', 'status', 'task', 'trigger'].sort(),
+      ['attempt', 'duration_ms', 'exit_code', 'finished_at', 'reason', 'run_id', 'signal', 'started_at', 'status', 'task', 'trigger', 'worker'].sort(),
     );
     expect(after.tasks[0].health).toMatchObject({ status: 'success', exit_code: 0 });
+    expect(after.recent_results[0].worker).toBeNull(); // a local run
+    expect(after).not.toHaveProperty('executor'); // only with the queue executor
   });
 
   it('history --json is newest first and honours --task and --limit', () => {

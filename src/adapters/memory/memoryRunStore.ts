@@ -60,6 +60,7 @@ export class MemoryRunStore implements RunStore {
       signal: null,
       duration_ms: null,
       reason: run.reason,
+      worker: null,
       fire_at: run.fire_at,
     });
     return row.id;
@@ -123,6 +124,7 @@ export class MemoryRunStore implements RunStore {
       signal: null,
       duration_ms: null,
       reason: null,
+      worker: null,
       fire_at: start.fire_at,
     });
     this.noteLast(row);
@@ -139,9 +141,10 @@ export class MemoryRunStore implements RunStore {
     this.noteLast(row);
   }
 
-  attemptStarted(id: number, _handle: string | null, _worker: string | null, at: number): void {
+  attemptStarted(id: number, _handle: string | null, worker: string | null, at: number): void {
     const row = this.rows.get(id);
     if (!row) return;
+    row.worker = worker;
     if (row.status === 'queued') {
       row.started_at = iso(at);
       row.startedMs = at;
@@ -193,6 +196,7 @@ export class MemoryRunStore implements RunStore {
       signal: null,
       duration_ms: 0,
       reason: skip.reason,
+      worker: null,
       fire_at: skip.fire_at,
     });
     this.rows.delete(row.id);
@@ -315,5 +319,6 @@ function record(row: Row): RunRecord {
     signal: row.signal,
     duration_ms: row.duration_ms,
     reason: row.reason,
+    worker: row.worker,
   };
 }

@@ -11,8 +11,13 @@ import path from 'node:path';
 import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from './spawnBackend.js';
 import { groupHasLiveMember } from './procfs.js';
 
-/** A spawn back end over the helper binary, or null when there is no executable file at `binaryPath`. */
-export function createHelperBackend(binaryPath: string): SpawnBackend | null {
+/**
+ * A spawn back end over the helper binary, or null when there is no executable file at `binaryPath`.
+ * `groupsDieWithUs`: when this process dies (even by SIGKILL), the helper kills every group it
+ * started (a queue worker: its jobs are retried elsewhere and must not run on); otherwise they
+ * are left for the next daemon to recover.
+ */
+export function createHelperBackend(binaryPath: string, options: { groupsDieWithUs?: boolean } = {}): SpawnBackend | null {
   try {
     fs.accessSync(binaryPath, fs.constants.X_OK);
     if (!fs.statSync(binaryPath).isFile()) return null;
@@ -29,7 +34,7 @@ export function createHelperBackend(binaryPath: string): SpawnBackend | null {
         return run;
       }
       // A helper that died is replaced; the old one still settles its own requests when it closes.
-      if (!helper?.usable()) helper = new Helper(binaryPath);
+      if (!helper?.usable()) helper = new Helper(binaryPath, options.groupsDieWithUs === true);
       helper.start(run, spec);
       return run;
     },
@@ -88,10 +93,13 @@ class Helper {
   private dead = false;
   private exitDescription = 'its pipe closed';
 
-  constructor(private readonly binaryPath: string) {
+  constructor(
+    private readonly binaryPath: string,
+    killOnExit: boolean,
+  ) {
     try {
       // Its own session, like execa's detached children: no terminal signals reach it or its runs.
-      this.child = spawn(binaryPath, [String(process.pid)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+      this.child = spawn(binaryPath, [String(process.pid), ...(killOnExit ? ['kill'] : [])], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     } catch (error) {
       this.die(`cannot run ${binaryPath}: ${(error as Error).message}`);
       return;

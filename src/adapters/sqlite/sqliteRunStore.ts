@@ -31,9 +31,10 @@ interface Row {
   signal: string | null;
   duration_ms: number | null;
   reason: string | null;
+  worker: string | null;
 }
 
-const COLUMNS = 'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason';
+const COLUMNS = 'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason, worker';
 
 export function toRecord(row: Row): RunRecord {
   return {
@@ -48,6 +49,7 @@ export function toRecord(row: Row): RunRecord {
     signal: row.signal,
     duration_ms: row.duration_ms,
     reason: row.reason,
+    worker: row.worker ?? null,
   };
 }
 
@@ -170,13 +172,18 @@ class SqliteRunStore implements RunStore {
       ),
       runRows: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE run_id = ? ORDER BY attempt, id`),
       since: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE started_at >= ? ORDER BY started_at, id`),
+      // Running attempts, and attempts sent to a remote executor that no worker had taken yet
+      // (a queued row of a run that is itself running or retrying; a queued row of a queued run
+      // only waits for a slot, and is resumed).
       orphans: db.prepare(
         `SELECT id, task, run_id, attempt, status, started_at, handle, owner_pid, owner_start
-         FROM attempts WHERE status = 'running' ORDER BY id`,
+         FROM attempts a WHERE status = 'running'
+            OR (status = 'queued' AND EXISTS (SELECT 1 FROM runs r WHERE r.run_id = a.run_id AND r.state IN ('running', 'retrying')))
+         ORDER BY id`,
       ),
       interrupt: db.prepare(
         `UPDATE attempts SET status = 'interrupted', finished_at = @at, exit_code = @exit_code, reason = @reason,
-           duration_ms = MAX(0, @at - started_at) WHERE id = @id AND status = 'running'`,
+           duration_ms = MAX(0, @at - started_at) WHERE id = @id AND status IN ('running', 'queued')`,
       ),
       interruptRun: db.prepare(
         `UPDATE runs SET state = 'interrupted', finished_at = @at, reason = @reason

@@ -8,11 +8,11 @@ import { utcDayStart } from '../../core/scheduler/budgetDecision.js';
 import { buildTaskTable } from '../../core/scheduler/taskTable.js';
 import { readDaemonState } from '../daemonState.js';
 import { loadConfig } from '../loadConfig.js';
+import type { Config } from '../../core/types.js';
 import type { HomePaths } from '../paths.js';
 import { buildStatusReport, type StatusReport } from './statusReport.js';
 
-export function coldStatus(paths: HomePaths, now: number): StatusReport {
-  const { config } = loadConfig(paths.config);
+export function coldStatus(paths: HomePaths, now: number, config: Config = loadConfig(paths.config).config): StatusReport {
   const store = openRunStore(paths.database, { create: false });
   try {
     const table = buildTaskTable(config, { dag: false });

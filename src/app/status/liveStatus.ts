@@ -8,6 +8,7 @@ import type { Health, RunRecord } from '../../core/types.js';
 import type { CronSource } from '../../engine/cronSource.js';
 import type { Engine } from '../../engine/engine.js';
 import type { EventBus } from '../../engine/events.js';
+import type { ExecutorState } from '../../ports/executor.js';
 import type { HealthStore } from '../../ports/healthWriter.js';
 import type { RunStore } from '../../ports/runStore.js';
 import type { DaemonState } from '../daemonState.js';
@@ -25,6 +26,7 @@ export class LiveStatus {
     private readonly health: HealthStore,
     private readonly daemon: () => DaemonState,
     events: EventBus,
+    private readonly executor: () => ExecutorState | null = () => null,
   ) {
     events.on('attempt.started', (event) => this.noteRow(event.task, event.run_id, event.attempt));
     events.on('attempt.ended', (event) => {
@@ -51,6 +53,7 @@ export class LiveStatus {
       recent: (limit) => this.store.history({ limit }),
       awaiting: () => this.engine.awaitingApproval(),
       usage: (task, at) => this.store.usageSince(task, utcDayStart(at), at),
+      executor: this.executor,
     };
   }
 

@@ -2,6 +2,7 @@
 // which is either the daemon's live state (served without any I/O) or, from the CLI, the files
 // and the history of a home read cold.
 import type { Config, Health, RunRecord } from '../../core/types.js';
+import type { ExecutorState } from '../../ports/executor.js';
 import type { DaemonState } from '../daemonState.js';
 
 export interface TaskStatus {
@@ -29,6 +30,8 @@ export interface StatusReport {
   tasks: TaskStatus[];
   awaiting_approval: AwaitingApproval[];
   recent_results: RunRecord[];
+  /** Only with the queue executor: its connection to Redis and the workers. */
+  executor?: ExecutorState;
 }
 
 export const RECENT_RESULTS = 20;
@@ -46,6 +49,8 @@ export interface StatusView {
   awaiting(): { run_id: string; task: string; since: number; expires_at: number | null }[];
   /** What today (UTC) has used of a task's budget. */
   usage(task: string, now: number): { runs: number; runtimeSeconds: number };
+  /** The remote executor's state, when there is one. */
+  executor?(): ExecutorState | null;
 }
 
 export function buildStatusReport(view: StatusView, now: number): StatusReport {
@@ -79,5 +84,6 @@ export function buildStatusReport(view: StatusView, now: number): StatusReport {
     message: messages.get(run.task) ?? null,
     expires_at: run.expires_at === null ? null : new Date(run.expires_at).toISOString(),
   }));
-  return { daemon: view.daemon(), tasks, awaiting_approval, recent_results: view.recent(RECENT_RESULTS) };
+  const executor = view.executor?.() ?? null;
+  return { daemon: view.daemon(), tasks, awaiting_approval, recent_results: view.recent(RECENT_RESULTS), ...(executor ? { executor } : {}) };
 }

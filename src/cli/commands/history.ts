@@ -57,8 +57,12 @@ export const historyCommand: CommandModule<GlobalArgs, Args> = {
       formatDuration(r.duration_ms),
       r.reason ?? '',
     ]);
-    process.stdout.write(
-      `${renderTable(['STARTED', 'TASK', 'RUN', 'ATTEMPT', 'TRIGGER', 'STATUS', 'EXIT', 'TOOK', 'REASON'], rows).join('\n')}\n`,
-    );
+    const headers = ['STARTED', 'TASK', 'RUN', 'ATTEMPT', 'TRIGGER', 'STATUS', 'EXIT', 'TOOK', 'REASON'];
+    // Which worker ran each attempt, when workers ran any (the queue executor).
+    if (runs.some((r) => r.worker !== null)) {
+      headers.splice(8, 0, 'WORKER');
+      runs.forEach((r, i) => rows[i]?.splice(8, 0, r.worker ?? '-'));
+    }
+    process.stdout.write(`${renderTable(headers, rows).join('\n')}\n`);
   },
 };

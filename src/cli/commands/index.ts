@@ -12,6 +12,7 @@ import { simulateCommand } from './simulate.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
+import { workerCommand } from './worker.js';
 
 export const coreCommands: CommandModule<any, any>[] = [
   startCommand,
@@ -26,4 +27,5 @@ export const coreCommands: CommandModule<any, any>[] = [
   doctorCommand,
   importCrontabCommand,
   completionCommand,
+  workerCommand,
 ];

@@ -16,8 +16,8 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
       .example("$0 status --json | jq '.recent_results'", 'the latest runs as JSON'),
   handler: async (argv) => {
     stopWhenOutputCloses();
-    const { coldStatus } = await import('../../app/status/coldStatus.js');
-    const report = coldStatus(pathsFrom(argv), Date.now());
+    const { homeStatus } = await import('../../app/status/homeStatus.js');
+    const report = await homeStatus(pathsFrom(argv), Date.now());
     if (wantJson(argv)) {
       printJson(report);
       return;

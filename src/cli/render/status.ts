@@ -3,14 +3,24 @@ import type { StatusReport } from '../../app/status/statusReport.js';
 import { formatDuration } from '../../core/format/duration.js';
 import { renderTable } from '../../core/format/table.js';
 
+function executorLine(executor: NonNullable<StatusReport['executor']>): string {
+  const head = `executor: ${executor.type}, ${executor.connected ? 'connected' : `NOT connected (${executor.reason ?? 'unknown'})`}`;
+  if (executor.workers.length === 0) return `${head}; no worker registered`;
+  const workers = executor.workers.map(
+    (w) => `${w.name} [${w.queues.join(',')}] ${w.running} running, ${w.alive ? 'alive' : `last seen ${w.last_seen}`}`,
+  );
+  return `${head}; workers: ${workers.join('; ')}`;
+}
+
 export function renderStatus(report: StatusReport): string {
   const { daemon } = report;
   const lines = [
     daemon.running
       ? `daemon: running (pid ${daemon.pid ?? '?'}${daemon.since ? `, since ${daemon.since}` : ''})`
       : 'daemon: not running',
-    '',
   ];
+  if (report.executor) lines.push(executorLine(report.executor));
+  lines.push('');
   const rows = report.tasks.map((task) => [
     task.name,
     task.enabled ? (task.schedule ?? '(after dependencies)') : 'disabled',

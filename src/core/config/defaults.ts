@@ -13,6 +13,7 @@ export const DEFAULT_SETTINGS: Settings = {
   log_keep: 5,
   http: { enabled: false, host: '127.0.0.1', port: 8080 },
   budget: null,
+  executor: { type: 'local', redis_url: null, prefix: 'conductor' },
 };
 
 /** A run waits a day for a decision unless the task says otherwise. */
@@ -25,7 +26,11 @@ type RawTask = Partial<Omit<Task, 'approval' | 'budget'>> & {
   approval?: Partial<Approval> | null;
   budget?: RawBudget;
 };
-type RawSettings = Partial<Omit<Settings, 'http' | 'budget'>> & { http?: Partial<Settings['http']>; budget?: RawBudget };
+type RawSettings = Partial<Omit<Settings, 'http' | 'budget' | 'executor'>> & {
+  http?: Partial<Settings['http']>;
+  budget?: RawBudget;
+  executor?: Partial<Settings['executor']>;
+};
 
 function withBudgetDefaults(raw: RawBudget | undefined): Budget | null {
   if (!raw) return null;
@@ -39,6 +44,7 @@ export function withSettingsDefaults(raw: RawSettings | undefined): Settings {
     ...dropUndefined(given),
     http: { ...DEFAULT_SETTINGS.http, ...dropUndefined(given.http ?? {}) },
     budget: withBudgetDefaults(given.budget),
+    executor: { ...DEFAULT_SETTINGS.executor, ...dropUndefined(given.executor ?? {}) },
   } as Settings;
 }
 
@@ -68,6 +74,7 @@ export function withTaskDefaults(raw: RawTask, settings: Settings): Task {
     retry_on_exit_codes: raw.retry_on_exit_codes ?? null,
     no_retry_on_exit_codes: raw.no_retry_on_exit_codes ?? null,
     retry_on_timeout: raw.retry_on_timeout ?? true,
+    queue: raw.queue ?? 'default',
   };
 }
 

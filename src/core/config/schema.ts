@@ -100,6 +100,11 @@ const taskSchema = {
     retry_on_exit_codes: exitCodes('Only these exit codes are retried (a timeout is retried unless retry_on_timeout is false).'),
     no_retry_on_exit_codes: exitCodes('These exit codes are never retried.'),
     retry_on_timeout: { type: 'boolean', description: 'Retry a run that timed out (default true).' },
+    queue: {
+      type: 'string',
+      description:
+        "With settings.executor.type 'queue': the queue its attempts go to, taken by workers started with --queues NAME (letters, digits, '.', '_', '-'; default 'default').",
+    },
   },
 } as const;
 
@@ -148,6 +153,19 @@ const settingsSchema = {
         enabled: { type: 'boolean', description: 'Serve the endpoint (default false).' },
         host: { type: 'string', description: 'Address to listen on (default 127.0.0.1).' },
         port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port to listen on (default 8080).' },
+      },
+    },
+    executor: {
+      type: 'object',
+      additionalProperties: false,
+      description: "Where attempts run: 'local' processes (the default), or 'queue': BullMQ jobs in Redis that `symphony-conductor worker` processes take.",
+      properties: {
+        type: { enum: ['local', 'queue'], description: "'local' (default) or 'queue'." },
+        redis_url: { type: 'string', description: "With type 'queue': the Redis of the queue, e.g. redis://127.0.0.1:6379/0 (required)." },
+        prefix: {
+          type: 'string',
+          description: "Names the queues (<prefix>.<queue>) and the conductor's keys in Redis (default 'conductor').",
+        },
       },
     },
   },

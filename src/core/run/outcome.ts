@@ -29,13 +29,15 @@ export interface AttemptOutcome {
   status: Exclude<FinalStatus, 'skipped'>;
   exitCode: number | null;
   reason: string | null;
+  /** The executor lost the attempt (its worker died or went away): interrupted, yet retried like a failure. */
+  lost?: boolean;
 }
 
 export function attemptOutcome(end: AttemptEnd): AttemptOutcome {
   const code = end.signal ? 128 + (SIGNALS[end.signal] ?? 0) : end.exitCode;
   if (end.cancelledBy) return { status: 'cancelled', exitCode: code, reason: end.cancelledBy };
   if (end.interruptedBy) return { status: 'interrupted', exitCode: code, reason: end.interruptedBy };
-  if (end.lost) return { status: 'interrupted', exitCode: code, reason: end.lost };
+  if (end.lost) return { status: 'interrupted', exitCode: code, reason: end.lost, lost: true };
   if (end.startError) return { status: 'failed', exitCode: 127, reason: end.startError };
   if (end.timedOut) {
     return {

@@ -15,7 +15,8 @@ type RetryRules = Pick<Task, 'retry_count' | 'retry_delay' | 'retry_backoff' | '
  * conductor is stopping, the run was stopped): the attempt's end is then final.
  */
 export function retryDecision(task: RetryRules, attempt: number, outcome: AttemptOutcome, stopping: string | null): RetryDecision {
-  if (outcome.status === 'success' || outcome.status === 'interrupted' || outcome.status === 'cancelled') {
+  // An attempt whose worker was lost did not fail on its own: it is retried like a failure.
+  if (outcome.status === 'success' || (outcome.status === 'interrupted' && !outcome.lost) || outcome.status === 'cancelled') {
     return { retry: false, reason: null };
   }
   if (attempt > task.retry_count) return { retry: false, reason: null };

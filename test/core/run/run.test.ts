@@ -27,10 +27,15 @@ describe('attemptOutcome', () => {
     ['a timeout', { signal: 'SIGTERM', timedOut: true }, 'timeout', 124],
     ['an interrupt', { signal: 'SIGTERM', interruptedBy: 'interrupted by SIGINT' }, 'interrupted', 143],
     ['a spawn error', { startError: 'cannot start' }, 'failed', 127],
+    ['a lost worker', { lost: 'worker w1 lost' }, 'interrupted', null],
+    ['a lost worker that had been killed', { signal: 'SIGKILL', lost: 'worker w1 lost' }, 'interrupted', 137],
   ])('records %s', (_label, end, status, code) => {
     const outcome = attemptOutcome({ ...base, ...end });
     expect(outcome.status).toBe(status);
     expect(outcome.exitCode).toBe(code);
+  });
+  it('marks an attempt whose worker was lost as lost, with the reason', () => {
+    expect(attemptOutcome({ ...base, lost: 'worker w1 lost' })).toEqual({ status: 'interrupted', exitCode: null, reason: 'worker w1 lost', lost: true });
   });
   it('explains exit code 127 as a command not found', () => {
     expect(attemptOutcome({ ...base, exitCode: 127 }).reason).toBe('exit code 127: command not found');

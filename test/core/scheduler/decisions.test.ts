@@ -75,6 +75,9 @@ describe('retryDecision: after an attempt', () => {
     ['a success', { status: 'success', exitCode: 0, reason: null }, 1, null, { retry: false, reason: null }],
     ['an interrupted attempt', { status: 'interrupted', exitCode: 143, reason: 'x' }, 1, null, { retry: false, reason: null }],
     ['a cancelled attempt', { status: 'cancelled', exitCode: 143, reason: 'x' }, 1, null, { retry: false, reason: null }],
+    ['an attempt whose worker was lost', { status: 'interrupted', exitCode: null, reason: 'worker w1 lost', lost: true }, 1, null, { retry: true, delayMs: 10_000 }],
+    ['the last attempt whose worker was lost', { status: 'interrupted', exitCode: null, reason: 'worker w1 lost', lost: true }, 3, null, { retry: false, reason: null }],
+    ['a lost attempt while the conductor stops', { status: 'interrupted', exitCode: null, reason: 'worker w1 lost', lost: true }, 1, 'the daemon stopped (SIGTERM)', { retry: false, reason: 'not retried: the daemon stopped (SIGTERM)' }],
     ['a failure while the conductor stops', failed, 1, 'the daemon stopped (SIGTERM)', { retry: false, reason: 'not retried: the daemon stopped (SIGTERM)' }],
   ] as const)('%s decides %o', (_label, outcome, attempt, stopping, expected) => {
     expect(retryDecision(task, attempt, outcome, stopping)).toEqual(expected);

@@ -20,6 +20,7 @@ function run(status: RunStatus, startedAt: string, extra: Partial<RunRecord> = {
     signal: null,
     duration_ms: status === 'running' ? null : 1000,
     reason: null,
+    worker: null,
     ...extra,
   };
 }

@@ -28,6 +28,7 @@ function row(task: string, status: RunStatus, extra: Partial<RunRecord> = {}): R
     signal: null,
     duration_ms: status === 'skipped' ? 0 : status === 'running' ? null : seq * 100,
     reason: null,
+    worker: null,
     ...extra,
   };
 }

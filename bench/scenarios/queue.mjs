@@ -1,0 +1,202 @@
+// The queue executor: (1) the 1000-task layered DAG of the dag scenario, `run --all` through
+// two local workers (BullMQ on a local redis-server), against the local executor and make -j4
+// in the same run; (2) jobs per second through one Redis: the queue executor (in this process)
+// sending `true` jobs to two worker processes, and, as the transport's ceiling, bare BullMQ
+// (add, a no-op processor, completion) on the same Redis.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CLI, DIST, NODE, REPO, alternate, makeCase, makeTempDir, removeDir, round, sleep, startProcess, taskName, timeOk, waitFor, writeConfig } from '../lib.mjs';
+import { generateDag } from './dag.mjs';
+
+export const description = 'queue executor: layered DAG through 2 workers vs local and make -j4; jobs/s through one Redis';
+
+export const sizes = {
+  full: { n: 1000, rounds: 3, jobs: 4, seed: 7, workers: 2, throughput_jobs: 5000, in_flight: 400, worker_concurrency: 100, throughput_rounds: 3 },
+  tiny: { n: 10, rounds: 1, jobs: 4, seed: 7, workers: 2, throughput_jobs: 50, in_flight: 20, worker_concurrency: 10, throughput_rounds: 1 },
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis(dir) {
+  const port = await freePort();
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const failed = new Promise((_, reject) => redis.on('error', (error) => reject(new Error(`cannot start redis-server (apt-get install redis-server): ${error.message}`))));
+  const ready = waitFor(
+    () =>
+      new Promise((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+        socket.on('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
+        socket.on('error', () => resolve(false));
+      }),
+    15_000,
+    'redis-server',
+  );
+  await Promise.race([ready, failed]);
+  return { url: `redis://127.0.0.1:${port}/0`, stop: () => new Promise((resolve) => (redis.on('exit', resolve), redis.kill('SIGTERM'))) };
+}
+
+async function startWorkers(redis, count, concurrency, prefix, dir) {
+  const workers = [];
+  for (let i = 0; i < count; i++) {
+    const name = `bench-${i + 1}`;
+    const home = path.join(dir, name);
+    fs.mkdirSync(home, { recursive: true });
+    const args = [CLI, 'worker', '--redis', redis.url, '--prefix', prefix, '--name', name, '--concurrency', String(concurrency), '--home', home];
+    workers.push(await startProcess(NODE, args, { outFile: path.join(dir, `${name}.out`), ready: () => fs.readFileSync(path.join(dir, `${name}.out`), 'utf8').includes(`worker ${name} started`) }));
+  }
+  return { stop: () => Promise.all(workers.map((w) => w.stop())) };
+}
+
+function dagConfig(n, seed, executor) {
+  const deps = generateDag('layered', n, seed);
+  return {
+    tasks: deps.map((d, i) => ({ name: taskName(i), command: 'true', ...(d.length > 0 ? { dependencies: d.map((x) => taskName(x)) } : {}) })),
+    settings: { max_concurrent_tasks: 4, timezone: 'UTC', ...(executor ? { executor } : {}) },
+    makefile: deps,
+  };
+}
+
+async function dagCases(params, redis, root, log) {
+  const homes = { local: path.join(root, 'local'), queue: path.join(root, 'queue') };
+  const { makefile, ...config } = dagConfig(params.n, params.seed, null);
+  writeConfig(homes.local, config);
+  writeConfig(homes.queue, { ...config, settings: { ...config.settings, executor: { type: 'queue', redis_url: redis.url, prefix: 'dag' } } });
+  const names = makefile.map((_, i) => taskName(i));
+  const lines = [`.PHONY: all ${names.join(' ')}`, `all: ${names.join(' ')}`];
+  makefile.forEach((d, i) => lines.push(`${names[i]}:${d.map((x) => ` ${names[x]}`).join('')}`, '\t@/bin/sh -c true'));
+  fs.writeFileSync(path.join(homes.local, 'Makefile'), `${lines.join('\n')}\n`);
+  const workers = await startWorkers(redis, params.workers, params.jobs, 'dag', path.join(root, 'dag-workers'));
+  try {
+    const runAll = (home) => async () => {
+      const result = await timeOk(NODE, [CLI, 'run', '--all', '--json', '--home', home], { capture: true });
+      const ok = JSON.parse(result.stdout).filter((o) => o.status === 'success').length;
+      if (ok !== params.n) throw new Error(`run --all in ${home}: ${ok} of ${params.n} tasks succeeded`);
+      return result.ms;
+    };
+    const make = async () => (await timeOk('make', ['-r', '-s', `-j${params.jobs}`, '-f', 'Makefile', 'all'], { cwd: homes.local })).ms;
+    const sides = { make, local: runAll(homes.local), queue: runAll(homes.queue) };
+    log(` layered N=${params.n}: warm-up`);
+    for (const side of Object.values(sides)) await side();
+    const samples = await alternate(params.rounds, sides, { log });
+    const perTask = (values) => round(values.sort((a, b) => a - b)[values.length >> 1] / params.n, 3);
+    return [
+      makeCase({
+        name: `layered N=${params.n}, queue executor, ${params.workers} workers`,
+        unit: 'ms',
+        samples: samples.queue,
+        yardstick: { name: 'local executor', samples: samples.local },
+        target: { text: 'within 2x of the local executor', stat: 'ratio', op: '<=', limit: 2 },
+        extra: { per_task_ms: perTask([...samples.queue]), make_median_ms: round(samples.make.sort((a, b) => a - b)[samples.make.length >> 1], 1) },
+      }),
+      makeCase({ name: `layered N=${params.n}, local executor`, unit: 'ms', samples: samples.local, yardstick: { name: `make -j${params.jobs}`, samples: samples.make }, extra: { per_task_ms: perTask([...samples.local]) } }),
+    ];
+  } finally {
+    await workers.stop();
+  }
+}
+
+/** `count` jobs of `true` through the queue executor, `inFlight` at a time: jobs per second. */
+async function executorRate(QueueExecutor, redis, count, inFlight, dir) {
+  const logger = { debug() {}, info() {}, warn() {}, error() {}, flush() {} };
+  const executor = new QueueExecutor({ url: redis.url, prefix: 'rate', home: dir, queues: ['default'], logger });
+  const out = path.join(dir, 'out.log');
+  const fd = fs.openSync(out, 'a');
+  let next = 0;
+  const stamp = Date.now();
+  const one = async () => {
+    while (next < count) {
+      const i = next++;
+      const end = await executor.run(
+        { run_id: `r${stamp}x${i}`, task: 'rate', attempt: 1, trigger: 'manual', command: 'true', cwd: dir, env: {}, timeoutMs: 60_000, killGraceMs: 1000, output: { fd, path: out }, signal: new AbortController().signal },
+        () => {},
+      );
+      if (end.exitCode !== 0) throw new Error(`a job ended ${JSON.stringify(end)}`);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, one));
+  const seconds = (performance.now() - started) / 1000;
+  await executor.close();
+  fs.closeSync(fd);
+  return count / seconds;
+}
+
+/** Bare BullMQ on the same Redis: add `count` jobs, a no-op processor, until all completed. */
+async function bullmqRate(count, concurrency, url) {
+  const { Queue, Worker } = await import('bullmq');
+  const { port } = new URL(url);
+  const connection = { host: '127.0.0.1', port: Number(port), maxRetriesPerRequest: null };
+  const name = `bare-${Date.now()}`;
+  const queue = new Queue(name, { connection });
+  let done = 0;
+  let finish;
+  const all = new Promise((resolve) => (finish = resolve));
+  const worker = new Worker(name, async () => 0, { connection, concurrency });
+  worker.on('completed', () => ++done === count && finish());
+  const started = performance.now();
+  for (let i = 0; i < count; i += 500) await queue.addBulk(Array.from({ length: Math.min(500, count - i) }, (_, k) => ({ name: 'x', data: { i: i + k }, opts: { removeOnComplete: true } })));
+  await all;
+  const seconds = (performance.now() - started) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return count / seconds;
+}
+
+export async function run(params, { log }) {
+  const root = makeTempDir('queue');
+  const redis = await startRedis(root);
+  try {
+    const cases = await dagCases(params, redis, root, log);
+    const { QueueExecutor } = await import(pathToFileURL(path.join(DIST, 'adapters', 'queue', 'queueExecutor.js')).href);
+    const workers = await startWorkers(redis, params.workers, params.worker_concurrency, 'rate', path.join(root, 'rate-workers'));
+    let rate;
+    try {
+      await executorRate(QueueExecutor, redis, Math.min(200, params.throughput_jobs), params.in_flight, root); // warm-up
+      await sleep(200);
+      rate = await alternate(
+        params.throughput_rounds,
+        {
+          conductor: () => executorRate(QueueExecutor, redis, params.throughput_jobs, params.in_flight, root),
+          bullmq: () => bullmqRate(params.throughput_jobs, params.worker_concurrency, redis.url),
+        },
+        { log },
+      );
+    } finally {
+      await workers.stop();
+    }
+    cases.push(
+      makeCase({
+        name: `jobs/s, ${params.throughput_jobs} jobs of \`true\`, ${params.workers} workers`,
+        unit: 'jobs/s',
+        samples: rate.conductor,
+        yardstick: { name: 'bare BullMQ, no-op processor', samples: rate.bullmq },
+        target: { text: 'at least 1,000 jobs/s', stat: 'median', op: '>=', limit: 1000 },
+        extra: { in_flight: params.in_flight, worker_concurrency: params.worker_concurrency },
+      }),
+    );
+    return {
+      cases,
+      notes: [
+        'one local redis-server (no persistence) started by the scenario; the workers are `symphony-conductor worker` processes on this machine',
+        'DAG: run --all --json, max_concurrent_tasks 4, each worker --concurrency 4; the three sides alternate round by round after one warm-up each',
+        'jobs/s: the queue executor runs in the bench process (the scheduler side), each job a real `/bin/sh -c true` on a worker, its start, output stream and end followed; the yardstick is bare BullMQ with a no-op processor: what one Redis carries without our process and streams',
+      ],
+    };
+  } finally {
+    await redis.stop();
+    removeDir(root);
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { jobDataOf } from '../../../src/adapters/queue/jobData.js';
+import { decodeEntry, encodeEntry, type AttemptEntry } from '../../../src/adapters/queue/messages.js';
+import { jobIdOf, parseQueueHandle, queueHandle, queueName } from '../../../src/adapters/queue/names.js';
+import { reconcile } from '../../../src/adapters/queue/reconcile.js';
+import { redactedUrl, redisOptions } from '../../../src/adapters/queue/redisOptions.js';
+import type { AttemptSpec } from '../../../src/ports/executor.js';
+
+describe('reconcile: where BullMQ has a job the scheduler still waits for', () => {
+  it.each([
+    ['unknown', false, 'readd'],
+    ['unknown', true, 'lost'],
+    ['failed', true, 'failed'],
+    ['failed', false, 'failed'],
+    ['completed', true, 'completed'],
+    ['waiting', true, 'lost'],
+    ['waiting', false, null],
+    ['active', true, null],
+    ['active', false, null],
+    ['delayed', false, null],
+  ] as const)('a job %s (started: %s) means %s', (state, started, expected) => {
+    expect(reconcile(state, started)).toBe(expected);
+  });
+});
+
+describe('names shared by the scheduler and the workers', () => {
+  it('name the queue, the job and its handle', () => {
+    expect(queueName('conductor', 'gpu')).toBe('conductor.gpu');
+    expect(jobIdOf('20250602T020000Z-9f3a1c2b', 2)).toBe('20250602T020000Z-9f3a1c2b.2');
+    expect(queueHandle('20250602T020000Z-9f3a1c2b.2')).toBe('queue:20250602T020000Z-9f3a1c2b.2');
+  });
+  it.each([
+    ['queue:r1.1', 'r1.1'],
+    ['local:12:34', null],
+    ['queue:', null],
+    ['queue:a:b', null],
+  ])('read the handle %s as the job %s', (handle, job) => {
+    expect(parseQueueHandle(handle)).toBe(job);
+  });
+});
+
+describe('the entries of an attempt stream', () => {
+  it.each<AttemptEntry>([
+    { kind: 'start', worker: 'gpu-1', at: 1_700_000_000_000 },
+    { kind: 'out', data: Buffer.from([0, 0xff, 0xe2, 0x82]) },
+    {
+      kind: 'end',
+      end: { exit_code: null, signal: 'SIGKILL', start_error: null, timed_out: true, escaped: null, lost: 'stopped (SIGTERM) before the attempt ended', not_started: false },
+    },
+  ])('round-trip %o byte for byte', (entry) => {
+    const fields = encodeEntry(entry).map((f) => (Buffer.isBuffer(f) ? f : Buffer.from(f)));
+    expect(decodeEntry(fields)).toEqual(entry);
+  });
+  it('reads an entry it does not know as nothing', () => {
+    expect(decodeEntry([Buffer.from('k'), Buffer.from('what')])).toBeNull();
+    expect(decodeEntry([Buffer.from('k'), Buffer.from('end'), Buffer.from('e'), Buffer.from('{not json')])).toBeNull();
+  });
+});
+
+describe("an attempt as a job's data", () => {
+  const spec = (cwd: string): AttemptSpec => ({
+    run_id: 'r',
+    task: 't',
+    attempt: 1,
+    trigger: 'manual',
+    command: './build.sh',
+    cwd,
+    env: { CONDUCTOR_TASK: 't', A: 'b' },
+    timeoutMs: 5000,
+    killGraceMs: 1000,
+    output: { fd: 1, path: '/x' },
+    signal: new AbortController().signal,
+  });
+  it.each([
+    ['/srv/home', '.'],
+    ['/srv/home/sub/dir', 'sub/dir'],
+    ['/srv/elsewhere', '/srv/elsewhere'],
+    ['/srv/homely', '/srv/homely'],
+  ])('sends the working directory %s as %s', (cwd, sent) => {
+    expect(jobDataOf(spec(cwd), '/srv/home').cwd).toBe(sent);
+  });
+  it('sends the attempt env only, with the timeout and grace', () => {
+    expect(jobDataOf(spec('/srv/home'), '/srv/home')).toMatchObject({ env: { CONDUCTOR_TASK: 't', A: 'b' }, timeout_ms: 5000, kill_grace_ms: 1000, command: './build.sh' });
+  });
+});
+
+describe('a Redis URL', () => {
+  it('becomes connection options that wait for Redis instead of failing commands', () => {
+    expect(redisOptions('rediss://u:p%40ss@[::1]:6380/2')).toMatchObject({ host: '::1', port: 6380, username: 'u', password: 'p@ss', db: 2, tls: {}, maxRetriesPerRequest: null });
+    expect(redisOptions('redis://localhost')).toMatchObject({ host: 'localhost', port: 6379, db: 0, tls: undefined });
+  });
+  it('is shown without its password', () => {
+    expect(redactedUrl('redis://:secret@10.0.0.5:6379/0')).toBe('redis://:***@10.0.0.5:6379/0');
+  });
+});
