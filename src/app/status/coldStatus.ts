@@ -16,6 +16,7 @@ export function coldStatus(paths: HomePaths, now: number): StatusReport {
     const table = buildTaskTable(config);
     const health = createHealthStore(paths.healthDir);
     const lastRuns = store.lastRuns(config.tasks.map((t) => t.name));
+    const paused = store.pausedTasks();
     return buildStatusReport(
       {
         config,
@@ -27,6 +28,7 @@ export function coldStatus(paths: HomePaths, now: number): StatusReport {
         },
         lastRun: (task) => lastRuns.get(task) ?? null,
         health: (task) => health.read(task),
+        paused: (task) => paused.has(task),
         recent: (limit) => store.history({ limit }),
       },
       now,

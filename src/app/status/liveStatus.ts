@@ -47,6 +47,7 @@ export class LiveStatus {
       nextRun: (task) => this.cron.nextFire(task),
       lastRun: (task) => this.lastRuns.get(task) ?? null,
       health: (task) => this.healthOf(task),
+      paused: (task) => this.engine.pausedInfo(task) !== null,
       recent: (limit) => this.store.history({ limit }),
     };
   }

@@ -12,6 +12,8 @@ export interface TaskStatus {
   next_run: string | null;
   last_run: RunRecord | null;
   health: Health | null;
+  /** Paused by an operator (its fires are recorded skipped); a field added to the SPEC's task object. */
+  paused: boolean;
 }
 
 export interface StatusReport {
@@ -30,6 +32,7 @@ export interface StatusView {
   nextRun(task: string, now: number): number | null;
   lastRun(task: string): RunRecord | null;
   health(task: string): Health | null;
+  paused(task: string): boolean;
   recent(limit: number): RunRecord[];
 }
 
@@ -44,6 +47,7 @@ export function buildStatusReport(view: StatusView, now: number): StatusReport {
       next_run: next === null ? null : new Date(next).toISOString(),
       last_run: view.lastRun(task.name),
       health: view.health(task.name),
+      paused: view.paused(task.name),
     };
   });
   return { daemon: view.daemon(), tasks, recent_results: view.recent(RECENT_RESULTS) };
