@@ -2,7 +2,6 @@
 // event bus, and the server (loaded only when enabled: Fastify and prom-client stay out of
 // every other command). Its URL goes to status/http.url for scripts, tests and the CLI.
 import fs from 'node:fs';
-import path from 'node:path';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { ConductorError } from '../core/errors.js';
 import type { Config } from '../core/types.js';
@@ -11,6 +10,7 @@ import type { Engine } from '../engine/engine.js';
 import type { EngineContext } from '../engine/context.js';
 import { resolveTokens, type ApiToken } from './api/apiTokens.js';
 import { createDaemonApi } from './api/daemonApi.js';
+import { httpUrlFile } from './daemonHttpPaths.js';
 import type { HomePaths } from './paths.js';
 import type { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
@@ -20,10 +20,6 @@ export interface DaemonHttp {
   /** A reloaded config's tokens; throws (the reload is refused) when one cannot be read. */
   reload(config: Config): void;
   close(): Promise<void>;
-}
-
-export function httpUrlFile(paths: HomePaths): string {
-  return path.join(paths.statusDir, 'http.url');
 }
 
 /** Reads the tokens now, so an unset variable is a config error before anything starts. */

@@ -1,9 +1,11 @@
 // The scheduler's own commands, in the order --help lists them.
 import type { CommandModule } from 'yargs';
+import { auditCommand } from './audit.js';
 import { graphCommand } from './graph.js';
 import { historyCommand } from './history.js';
 import { logsCommand } from './logs.js';
 import { nextCommand } from './next.js';
+import { cancelCommand, pauseCommand, resumeCommand } from './operator.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
@@ -18,4 +20,8 @@ export const coreCommands: CommandModule<any, any>[] = [
   validateCommand,
   graphCommand,
   logsCommand,
+  pauseCommand,
+  resumeCommand,
+  cancelCommand,
+  auditCommand,
 ];
