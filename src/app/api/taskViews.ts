@@ -24,7 +24,7 @@ export function taskViews(ctx: ApiContext, only?: string): TaskView[] {
     return {
       ...entry.task,
       timezone: entry.timezone,
-      next_runs: ctx.cron.upcoming(5, name).map((fire) => new Date(fire.at).toISOString()),
+      next_runs: nextFires(ctx.cron.nextFire(name), entry.schedule, 5),
       last_run: view.lastRun(name),
       health: view.health(name),
       paused: paused !== null,
@@ -32,6 +32,13 @@ export function taskViews(ctx: ApiContext, only?: string): TaskView[] {
       paused_by: paused?.actor ?? null,
     };
   });
+}
+
+/** The next `count` fires from the cron source's next one (asking the schedule, not every task's cursor). */
+function nextFires(first: number | null, schedule: { next(after: number): number | null } | null, count: number): string[] {
+  const list: string[] = [];
+  for (let at = first; at !== null && schedule && list.length < count; at = schedule.next(at)) list.push(new Date(at).toISOString());
+  return list;
 }
 
 export function taskGraph(ctx: ApiContext) {
