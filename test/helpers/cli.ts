@@ -68,11 +68,11 @@ function withFreePort(config: unknown): unknown {
   return { ...config, settings: { ...(settings as object | undefined), http: { port: 0 } } };
 }
 
-/** The daemon's HTTP address and main token, once it has written them. */
-export function apiOf(home: string): { url: string; token: string } | null {
+/** The daemon's HTTP address and main token (its file's, unless given), once it has written them. */
+export function apiOf(home: string, given?: string): { url: string; token: string } | null {
   try {
     const url = fs.readFileSync(path.join(home, 'status', 'http.url'), 'utf8').trim();
-    const token = fs.readFileSync(path.join(home, 'status', 'api.token'), 'utf8').trim();
+    const token = given ?? fs.readFileSync(path.join(home, 'status', 'api.token'), 'utf8').trim();
     return url && token ? { url, token } : null;
   } catch {
     return null;

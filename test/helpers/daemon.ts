@@ -28,9 +28,10 @@ export async function startDaemon(home: string, env: Record<string, string> = {}
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const found = await waitFor(() => {
     if (child.exitCode !== null) throw new Error(`the daemon exited ${child.exitCode}: ${output}`);
-    return output.includes('HTTP API on') && apiOf(home);
+    const api = output.includes('HTTP API on') && apiOf(home, env.CONDUCTOR_API_TOKEN);
+    return api || null;
   }, 'the daemon to serve HTTP');
-  const token = env.CONDUCTOR_API_TOKEN ?? found.token;
+  const token = found.token;
   return {
     child,
     output: () => output,
