@@ -127,5 +127,10 @@ describe('pause, resume, cancel from the shell', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Bad --since: "soon"/);
     expect(runCli(['audit'], { home: empty }).stdout).toBe('no operator actions recorded\n');
+    expect(runCli(['run', '--task', 'a'], { home: empty }).code).toBe(0);
+    const row = rows(empty).find((r) => r.task === 'a');
+    expect(JSON.parse(runCli(['audit', '--json'], { home: empty }).stdout)).toEqual([
+      { at: expect.any(String), actor: user, source: 'cli', action: 'run', task: 'a', run_id: row?.run_id, detail: 'ended success' },
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, runCli } from '../../helpers/cli.js';
+import { makeHome, runCli, writeConfig } from '../../helpers/cli.js';
 import { killDaemons, startDaemon } from '../../helpers/daemon.js';
 import { rows, waitFor } from '../../helpers/wait.js';
 
@@ -83,6 +83,28 @@ describe('with settings.http.enabled false', () => {
     } finally {
       daemon.kill('SIGTERM');
     }
+  });
+});
+
+describe('a reload (SIGHUP)', () => {
+  it('is in the audit log, with what the new config changed; a refused one too', async () => {
+    const home = makeHome({ tasks: [tick] });
+    const daemon = await startDaemon(home);
+    writeConfig(home, { tasks: [tick, { name: 'added', command: 'true' }], settings: { max_concurrent_tasks: 5 } });
+    daemon.child.kill('SIGHUP');
+    await waitFor(() => daemon.output().includes('config reloaded'), 'the reload');
+    fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), '{');
+    daemon.child.kill('SIGHUP');
+    await waitFor(() => daemon.output().includes('config reload refused'), 'the refusal');
+    const audit = (await (await daemon.call('/api/v1/audit')).json()) as { actor: string; source: string; action: string; detail: string }[];
+    expect(audit.map((r) => [r.actor, r.source, r.action])).toEqual([
+      ['signal', 'daemon', 'reload'],
+      ['signal', 'daemon', 'config_change'],
+      ['signal', 'daemon', 'reload'],
+    ]);
+    expect(audit[0]?.detail).toMatch(/^SIGHUP: refused, the old config is kept/);
+    expect(audit[1]?.detail).toBe('added added; settings max_concurrent_tasks');
+    expect(audit[2]?.detail).toMatch(/^SIGHUP: .* reloaded, 2 tasks$/);
   });
 });
 
