@@ -24,7 +24,7 @@ import {
 export const description = 'API p99 and req/s (status, runs) at 1000 tasks / 1M rows vs bare node:http; firing lateness under that load vs idle';
 
 export const sizes = {
-  full: { tasks: 1000, rows: 1_000_000, rounds: 3, load_seconds: 5, lateness_seconds: 10, concurrency: 8, warmup_requests: 200 },
+  full: { tasks: 1000, rows: 1_000_000, rounds: 3, load_seconds: 5, lateness_seconds: 10, concurrency: 4, warmup_requests: 200 },
   tiny: { tasks: 10, rows: 1000, rounds: 1, load_seconds: 1, lateness_seconds: 2.5, concurrency: 2, warmup_requests: 5 },
 };
 

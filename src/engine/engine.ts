@@ -238,9 +238,13 @@ export class Engine {
     return true;
   }
 
+  /** Counts pauses and resumes: a reader that keeps a view of them knows when to look again. */
+  pauseGeneration = 0;
+
   /** Pauses (`pause` given) or resumes a task, persisted; false when it already was so. */
   setPaused(task: string, pause: { at: number; actor: string } | null): boolean {
     const changed = this.ctx.store.setPaused(task, pause);
+    this.pauseGeneration++;
     if (pause) this.paused.set(task, this.paused.get(task) ?? pause);
     else this.paused.delete(task);
     return changed;

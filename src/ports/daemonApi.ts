@@ -74,8 +74,8 @@ export interface LogSink {
 
 export interface DaemonApi {
   health(): DaemonHealth;
-  /** What `status --json` prints. */
-  status(): unknown;
+  /** What `status --json` prints, as compact JSON text. */
+  statusJson(): string;
   tasks(): unknown[];
   task(name: string): unknown;
   graph(): { nodes: { name: string; schedule: string | null; enabled: boolean; paused: boolean }[]; edges: { from: string; to: string }[] };

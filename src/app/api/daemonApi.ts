@@ -51,7 +51,7 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
         running: ctx.engine.runningCount,
       };
     },
-    status: () => ctx.live.report(ctx.clock.now()),
+    statusJson: () => ctx.live.reportJson(ctx.clock.now()),
     tasks: () => taskViews(ctx),
     task: (name) => taskViews(ctx, name)[0],
     graph: () => taskGraph(ctx),

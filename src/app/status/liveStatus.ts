@@ -3,19 +3,33 @@
 // written by another process (a foreground `run`) are noticed by SQLite's data_version and read
 // in once, at the next request.
 import { healthTimestamp } from '../../core/health.js';
-import type { Health, RunRecord } from '../../core/types.js';
+import type { Health, RunRecord, Task } from '../../core/types.js';
 import type { CronSource } from '../../engine/cronSource.js';
 import type { Engine } from '../../engine/engine.js';
 import type { EventBus } from '../../engine/events.js';
 import type { HealthStore } from '../../ports/healthWriter.js';
 import type { RunStore } from '../../ports/runStore.js';
 import type { DaemonState } from '../daemonState.js';
-import { buildStatusReport, type StatusReport, type StatusView } from './statusReport.js';
+import { buildStatusReport, statusReportJson, taskStatus, type StatusReport, type StatusView } from './statusReport.js';
+
+/** A task's part of the report as JSON, and what it was made from (same values: still right). */
+interface Part {
+  task: Task;
+  next: number | null;
+  last: RunRecord | null;
+  health: Health | null;
+  paused: boolean;
+  json: string;
+}
 
 export class LiveStatus {
   private lastRuns = new Map<string, RunRecord>();
   private healths = new Map<string, Health | null>();
   private version = -1;
+  private parts = new Map<string, Part>();
+  /** Run events seen: with the history's data version, the task table and the pauses, what the whole report depends on. */
+  private changes = 0;
+  private whole: { changes: number; version: number; table: unknown; pauses: number; json: string } | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -30,11 +44,41 @@ export class LiveStatus {
       const row = this.noteRow(event.task, event.run_id, event.attempt);
       if (row) this.healths.set(event.task, { status: row.status, timestamp: healthTimestamp(Date.parse(row.finished_at ?? row.started_at)), exit_code: row.exit_code });
     });
+    events.onAny(() => this.changes++);
     this.reload();
   }
 
   report(now: number): StatusReport {
     return buildStatusReport(this.view(), now);
+  }
+
+  /** `report(now)` as JSON text: each task's part is made again only when something of it changed. */
+  reportJson(now: number): string {
+    const view = this.view(); // reads the data version first: another process's rows count as a change
+    const { whole } = this;
+    const table = this.engine.tasks;
+    if (whole && whole.changes === this.changes && whole.version === this.version && whole.table === table && whole.pauses === this.engine.pauseGeneration) {
+      return whole.json;
+    }
+    const json = this.partsJson(view, now);
+    this.whole = { changes: this.changes, version: this.version, table, pauses: this.engine.pauseGeneration, json };
+    return json;
+  }
+
+  private partsJson(view: StatusView, now: number): string {
+    if (this.parts.size > view.config.tasks.length) this.parts.clear(); // tasks were removed (a reload)
+    return statusReportJson(view, (task) => {
+      const name = task.name;
+      const next = view.nextRun(name, now);
+      const last = view.lastRun(name);
+      const health = view.health(name);
+      const paused = view.paused(name);
+      const part = this.parts.get(name);
+      if (part && part.task === task && part.next === next && part.last === last && part.health === health && part.paused === paused) return part.json;
+      const json = JSON.stringify(taskStatus(view, task, now));
+      this.parts.set(name, { task, next, last, health, paused, json });
+      return json;
+    });
   }
 
   view(): StatusView {
