@@ -36,7 +36,7 @@ export function streamRoutes(app: FastifyInstance, api: DaemonApi, logger: Logge
   );
 
   const serialized = new WeakMap<ApiEvent, string>();
-  app.get('/api/v1/events', (request, reply) => {
+  app.get('/api/v1/events', (_request, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -67,8 +67,7 @@ export function streamRoutes(app: FastifyInstance, api: DaemonApi, logger: Logge
       send(text);
     });
     const timer = setInterval(heartbeat, HEARTBEAT_MS);
-    res.on('close', close);
-    request.raw.on('close', close);
+    res.on('close', close); // the client went away (or the server closes)
     res.on('error', close);
     res.write('retry: 3000\n\n');
     heartbeat(); // at once: the reader knows the stream is live (and subscribed) from here on
