@@ -1,5 +1,5 @@
 // The daemon's status, kept up to date from the run events as they happen, so a status request
-// (the API, the dashboard, GET /status) is answered from memory and never holds up a fire. Rows
+// (GET /api/v1/status, the dashboard) is answered from memory and never holds up a fire. Rows
 // written by another process (a foreground `run`) are noticed by SQLite's data_version and read
 // in once, at the next request.
 import { healthTimestamp } from '../../core/health.js';
