@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, runCli, spawnCli } from '../../helpers/cli.js';
 import { killDaemons, startDaemon, type Daemon } from '../../helpers/daemon.js';
 import { exitOf, rows, waitFor } from '../../helpers/wait.js';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 let home: string;
 let daemon: Daemon;
@@ -15,6 +17,7 @@ beforeAll(async () => {
   home = makeHome({
     tasks: [
       { name: 'hold', command: 'sleep 1.5' },
+      { name: 'gate', command: 'while [ ! -f "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done' },
       { name: 'quick', command: 'echo quick' },
       { name: 'bad', command: 'echo no; exit 3' },
       { name: 'long', command: 'touch "$CONDUCTOR_HOME/long.$CONDUCTOR_RUN_ID"; exec sleep 60' },
@@ -56,11 +59,12 @@ describe('run --task while a daemon runs', () => {
   });
 
   it("prints a run its concurrency_policy forbids as skipped, and exits 0", async () => {
-    const { run_id: runId } = (await (await daemon.call('/api/v1/tasks/hold/run', { method: 'POST' })).json()) as { run_id: string };
-    const result = runCli(['run', '--task', 'hold'], { home });
+    const { run_id: runId } = (await (await daemon.call('/api/v1/tasks/gate/run', { method: 'POST' })).json()) as { run_id: string };
+    const result = runCli(['run', '--task', 'gate'], { home });
+    fs.writeFileSync(path.join(home, 'release'), '');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('-- hold: skipped: the previous run is still going (concurrency_policy forbid)\n0 succeeded, 1 skipped\n');
-    await waitFor(() => rows(home).find((r) => r.run_id === runId && r.status === 'success'), 'hold to end');
+    expect(result.stdout).toBe('-- gate: skipped: the previous run is still going (concurrency_policy forbid)\n0 succeeded, 1 skipped\n');
+    await waitFor(() => rows(home).find((r) => r.run_id === runId && r.status === 'success'), 'gate to end');
   });
 
   it('--with-deps runs the upstream first, in the daemon', () => {
