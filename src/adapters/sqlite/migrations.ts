@@ -82,6 +82,27 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX runs_by_task ON runs (task, requested_at DESC);
   CREATE INDEX runs_by_requested ON runs (requested_at);
   `,
+  // 3: operators' controls. A paused task (its fires are recorded skipped until it is resumed;
+  // it survives restarts), and the audit log: one row per operator action (run by hand, pause,
+  // resume, cancel, reload, approve, reject), kept as long as history.
+  `
+  CREATE TABLE paused (
+    task  TEXT    PRIMARY KEY,
+    at    INTEGER NOT NULL,
+    actor TEXT    NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE audit (
+    id     INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL,
+    actor  TEXT    NOT NULL,
+    source TEXT    NOT NULL,
+    action TEXT    NOT NULL,
+    task   TEXT,
+    run_id TEXT,
+    detail TEXT
+  );
+  CREATE INDEX audit_by_time ON audit (at DESC, id DESC);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
