@@ -65,6 +65,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const daemonState = (): DaemonState => ({ running: true, pid: process.pid, since: new Date(since).toISOString(), version: packageVersion() });
 
   let notifier: Notifier | null = makeNotifier(config, logger);
+  const retiredNotifiers: Notifier[] = []; // replaced by a reload, maybe still delivering
   ctx.events.on('run.ended', (ending) => {
     const message = notifier && notificationFor(ending, ending.previous, os.hostname(), ctx.clock.now());
     if (message) notifier?.send(message);
@@ -112,6 +113,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       config = next.config;
       loaded = next;
       scheduler.reload(config);
+      if (notifier) retiredNotifiers.push(notifier);
       notifier = makeNotifier(config, logger);
       logger.info({ config: next.shown, tasks: config.tasks.length }, 'config reloaded');
     } catch (error) {
@@ -132,7 +134,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   await scheduler.stop(reason);
   stopListening();
   server?.close();
-  await notifier?.settle();
+  await Promise.all([notifier, ...retiredNotifiers].map((n) => n?.settle())); // bounded: SHUTDOWN_WAIT_MS
   await ctx.executor.close();
   await ctx.health.flush();
   ctx.store.setDaemonInfo(null);
