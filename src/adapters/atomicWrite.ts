@@ -11,9 +11,12 @@ export function writeFileAtomic(file: string, content: string | Buffer): void {
   try {
     fs.writeFileSync(fd, content);
     fs.fsyncSync(fd);
-  } finally {
+  } catch (error) {
     fs.closeSync(fd);
+    fs.rmSync(temp, { force: true }); // a full disk must not also collect half-written temp files
+    throw error;
   }
+  fs.closeSync(fd);
   try {
     fs.renameSync(temp, file);
   } catch (error) {
@@ -29,9 +32,12 @@ export async function writeFileAtomicAsync(file: string, content: string | Buffe
   try {
     await handle.writeFile(content);
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    await fs.promises.rm(temp, { force: true });
+    throw error;
   }
+  await handle.close();
   try {
     await fs.promises.rename(temp, file);
   } catch (error) {

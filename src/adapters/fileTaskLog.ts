@@ -1,6 +1,7 @@
 // Each task's output file, logs/automation/<task>.log: rotated by size before an attempt
 // starts (so one run's output is never cut), then a header line, then the process writes
-// straight into the file descriptor; nothing passes through the conductor's memory.
+// straight into the file descriptor; nothing passes through the conductor's memory. A folder
+// removed under a running conductor (`rm -rf logs/`) is made again at the next attempt.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AttemptHeader, TaskLog } from '../ports/taskLog.js';
@@ -20,18 +21,13 @@ export function parseHeader(line: string): { run_id: string; attempt: number; at
 }
 
 export function createTaskLog(dir: string, limits: { maxBytes: number; keep: number }): TaskLog {
-  let made = false;
   const file = (task: string) => path.join(dir, `${task}.log`);
   return {
     path: file,
     openAttempt(header: AttemptHeader): number {
-      if (!made) {
-        fs.mkdirSync(dir, { recursive: true });
-        made = true;
-      }
       const target = file(header.task);
       rotateIfLarge(target, limits.maxBytes, limits.keep);
-      const fd = fs.openSync(target, 'a', 0o644);
+      const fd = openAppending(target);
       fs.writeSync(fd, formatHeader(header));
       return fd;
     },
@@ -39,6 +35,17 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
       fs.closeSync(fd);
     },
   };
+}
+
+/** Opens `file` for appending; its folder is made first when it is missing (never made, or removed). */
+function openAppending(file: string): number {
+  try {
+    return fs.openSync(file, 'a', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    return fs.openSync(file, 'a', 0o644);
+  }
 }
 
 /** `<task>.log` over `maxBytes` becomes `<task>.log.1`; older ones shift up, beyond `keep` they go. */
