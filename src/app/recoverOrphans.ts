@@ -19,6 +19,8 @@ export async function recoverOrphans(
   config: Config,
   logger: Logger,
   now: () => number,
+  /** Who found them, for the reason: `at start-up` (the daemon), `by a later run (pid N)`. */
+  foundBy = 'at start-up',
 ): Promise<number> {
   const dead = (owner: { owner_pid: number | null; owner_start: number | null }) =>
     owner.owner_pid === null || !isSameProcess(owner.owner_pid, owner.owner_start);
@@ -31,7 +33,7 @@ export async function recoverOrphans(
       if (exitCode !== null) logger.warn({ task: row.task, run_id: row.run_id, handle: row.handle }, 'stopped what a run left by a dead conductor was still running');
     }
     const at = now();
-    store.markInterrupted(row.id, at, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found at start-up`);
+    store.markInterrupted(row.id, at, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found ${foundBy}`);
     health.write(row.task, { status: 'interrupted', timestamp: healthTimestamp(at), exit_code: exitCode });
     logger.warn({ task: row.task, run_id: row.run_id, attempt: row.attempt }, 'marked a run left running as interrupted');
   }

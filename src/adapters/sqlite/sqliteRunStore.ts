@@ -18,6 +18,7 @@ import { processStartTicks } from '../process/procfs.js';
 import { databaseError, namingFileInErrors } from './databaseError.js';
 import { migrate } from './migrations.js';
 import { openForReading } from './openForReading.js';
+import { seenRow } from './seenRow.js';
 
 interface Row {
   run_id: string;
@@ -31,12 +32,14 @@ interface Row {
   signal: string | null;
   duration_ms: number | null;
   reason: string | null;
+  owner_pid: number | null;
+  owner_start: number | null;
 }
 
-const COLUMNS = 'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason';
+const COLUMNS = 'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason, owner_pid, owner_start';
 
 export function toRecord(row: Row): RunRecord {
-  return {
+  return seenRow({
     run_id: row.run_id,
     task: row.task,
     attempt: row.attempt,
@@ -48,7 +51,7 @@ export function toRecord(row: Row): RunRecord {
     signal: row.signal,
     duration_ms: row.duration_ms,
     reason: row.reason,
-  };
+  }, row);
 }
 
 export interface OpenOptions {
