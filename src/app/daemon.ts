@@ -1,7 +1,6 @@
 // `start`: the long-running scheduler, as systemd runs it. One per home (a kernel lock);
 // recovers runs left by a dead daemon and resumes the ones it left queued; SIGTERM/SIGINT drain
 // and exit 0; SIGHUP reloads. The engine takes requests; the cron source is what asks here.
-import fs from 'node:fs';
 import os from 'node:os';
 import type http from 'node:http';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
@@ -20,7 +19,8 @@ import { daemonLockPath, type DaemonState } from './daemonState.js';
 import { ensureWritableDir } from './homeDirs.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
-import { readPidFile } from './pidFile.js';
+import { watchHome } from './homeWatch.js';
+import { readPidFile, removeOwnPidFile } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
 import { onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
@@ -31,7 +31,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function runDaemon(paths: HomePaths): Promise<number> {
   let loaded = loadConfig(paths.config);
   ensureWritableDir(paths.statusDir);
-  const lock = acquireDaemonLock(daemonLockPath(paths));
+  const lock = await acquireDaemonLock(paths.home, daemonLockPath(paths));
   if (!lock) {
     const pid = readPidFile(paths.pidFile);
     throw new ConductorError(
@@ -62,6 +62,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const since = Date.now();
   writeFileAtomic(paths.pidFile, `${process.pid}\n`);
   ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion() });
+  const stopWatchingHome = watchHome(paths, lock, ctx.store, logger);
   const daemonState = (): DaemonState => ({ running: true, pid: process.pid, since: new Date(since).toISOString(), version: packageVersion() });
 
   let notifier: Notifier | null = makeNotifier(config, logger);
@@ -137,9 +138,10 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   await Promise.all([notifier, ...retiredNotifiers].map((n) => n?.settle())); // bounded: SHUTDOWN_WAIT_MS
   await ctx.executor.close();
   await ctx.health.flush();
+  stopWatchingHome();
   ctx.store.setDaemonInfo(null);
   ctx.store.close();
-  fs.rmSync(paths.pidFile, { force: true });
+  removeOwnPidFile(paths.pidFile, process.pid);
   logger.info({}, 'stopped');
   logger.flush();
   lock.release();

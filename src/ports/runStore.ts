@@ -135,5 +135,10 @@ export interface RunStore {
   /** Records the daemon that now owns this home (for `status`). */
   setDaemonInfo(info: DaemonInfo | null): void;
   getDaemonInfo(): DaemonInfo | null;
+  /**
+   * A file-backed store whose file was removed or replaced while open makes it right (writes its
+   * open copy back, or goes on with the new file) and says what it did; null when all was well.
+   */
+  heal?(): string | null;
   close(): void;
 }

@@ -17,6 +17,7 @@ import type {
 import { processStartTicks } from '../process/procfs.js';
 import { databaseError, namingFileInErrors } from './databaseError.js';
 import { migrate } from './migrations.js';
+import { healingStore, type CopyableStore } from './healingStore.js';
 import { openForReading } from './openForReading.js';
 import { seenRow } from './seenRow.js';
 
@@ -65,6 +66,11 @@ export interface OpenOptions {
 
 /** Opens the history database at `file`; every SQLite error, on open or on any query later, names the file. */
 export function openRunStore(file: string, options: OpenOptions = { create: true }): RunStore {
+  if (options.create && file !== ':memory:') return healingStore(() => openOnce(file, options) as CopyableStore, file);
+  return openOnce(file, options);
+}
+
+function openOnce(file: string, options: OpenOptions): RunStore {
   let db: Database.Database | undefined;
   try {
     db = file === ':memory:' || options.create ? openForWriting(file) : openForReading(file);
@@ -334,6 +340,10 @@ class SqliteRunStore implements RunStore {
 
   getDaemonInfo(): DaemonInfo | null {
     return (this.statements.getDaemon.get() as DaemonInfo | undefined) ?? null;
+  }
+
+  copyTo(target: string): void {
+    this.db.prepare('VACUUM INTO ?').run(target);
   }
 
   close(): void {
