@@ -71,7 +71,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     const message = notifier && notificationFor(ending, ending.previous, os.hostname(), ctx.clock.now());
     if (message) notifier?.send(message);
   });
-  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now());
+  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now(), { taskLog: ctx.taskLog });
   const prune = () => {
     const days = config.settings.task_history_retention_days;
     if (days <= 0) return;

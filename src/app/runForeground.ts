@@ -47,7 +47,10 @@ export async function runForeground(paths: HomePaths, request: ForegroundRequest
     } else engine.killAll();
   }, { hangup: true });
   try {
-    await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now(), `by a later run (pid ${process.pid})`);
+    await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now(), {
+      foundBy: `by a later run (pid ${process.pid})`,
+      taskLog: ctx.taskLog,
+    });
     session.start();
     const outcomes = await session.done;
     const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'timeout');

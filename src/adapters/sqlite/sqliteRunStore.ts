@@ -14,7 +14,7 @@ import type {
   SkipRecord,
   StoredRun,
 } from '../../ports/runStore.js';
-import { processStartTicks } from '../process/procfs.js';
+import { isSameProcess, processStartTicks } from '../process/procfs.js';
 import { databaseError, namingFileInErrors } from './databaseError.js';
 import { migrate } from './migrations.js';
 import { healingStore, type CopyableStore } from './healingStore.js';
@@ -199,6 +199,13 @@ class SqliteRunStore implements RunStore {
       ),
       clearDaemon: db.prepare('DELETE FROM daemon'),
       getDaemon: db.prepare('SELECT pid, since, version FROM daemon WHERE id = 1'),
+      openRunsOfTask: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE task = ? AND state IN ('queued', 'running', 'retrying') ORDER BY requested_at`),
+      logHolder: db.prepare('SELECT token, owner_pid, owner_start FROM task_log_holders WHERE task = ?'),
+      holdLog: db.prepare(
+        `INSERT INTO task_log_holders (task, token, owner_pid, owner_start, since) VALUES (@task, @token, @owner_pid, @owner_start, @at)
+         ON CONFLICT (task) DO UPDATE SET token = excluded.token, owner_pid = excluded.owner_pid, owner_start = excluded.owner_start, since = excluded.since`,
+      ),
+      releaseLog: db.prepare('DELETE FROM task_log_holders WHERE task = ? AND token = ? AND owner_pid = ?'),
     };
   }
 
@@ -328,9 +335,32 @@ class SqliteRunStore implements RunStore {
     this.statements.setWatermark.run(task, fireAt);
   }
 
+  otherLiveRun(task: string): StoredRun | null {
+    const runs = this.statements.openRunsOfTask.all(task) as StoredRun[];
+    const mine = (r: StoredRun) => r.owner_pid === this.owner.owner_pid && r.owner_start === this.owner.owner_start;
+    return runs.find((r) => !mine(r) && r.owner_pid !== null && isSameProcess(r.owner_pid, r.owner_start)) ?? null;
+  }
+
+  claimTaskLog(task: string, token: string, at: number): boolean {
+    return this.batch(() => {
+      const holder = this.statements.logHolder.get(task) as { token: string; owner_pid: number; owner_start: number | null } | undefined;
+      if (holder) {
+        const ours = holder.owner_pid === this.owner.owner_pid && holder.owner_start === this.owner.owner_start;
+        if (ours ? holder.token !== token : isSameProcess(holder.owner_pid, holder.owner_start)) return false;
+      }
+      this.statements.holdLog.run({ task, token, at, ...this.owner });
+      return true;
+    });
+  }
+
+  releaseTaskLog(task: string, token: string): void {
+    this.statements.releaseLog.run(task, token, this.owner.owner_pid);
+  }
+
+  /** One IMMEDIATE transaction: the write lock is taken at BEGIN, so what `fn` reads stays true until it commits. */
   batch<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   setDaemonInfo(info: DaemonInfo | null): void {
