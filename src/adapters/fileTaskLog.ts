@@ -5,10 +5,13 @@
 // An attempt that overlaps another run of the task (concurrency_policy allow or replace, a run of
 // another process) writes logs/automation/.concurrent/<task>/<run_id>.<attempt>.log instead,
 // renamed .done when it ends, and appended whole to the task's log (streamed) when that is free.
+// On a full file system the attempt still runs (it may be the one that frees space): its output
+// goes to /dev/null and the attempt says why.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AttemptHeader, AttemptLog, TaskLog } from '../ports/taskLog.js';
+import { describeFullFileSystem, isDiskFull } from './fileSystemOf.js';
 
 export const HEADER_PREFIX = '=== symphony-conductor ';
 /** The folder, beside the task logs, of the output of attempts that overlapped another run. */
@@ -64,19 +67,25 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
     path: file,
     openAttempt(header: AttemptHeader, direct: boolean): AttemptLog {
       const target = direct ? file(header.task) : own(header.task, header.run_id, header.attempt, 'log');
-      if (direct) rotateIfLarge(target, limits.maxBytes, limits.keep);
-      const fd = openAppending(target);
       try {
-        fs.writeSync(fd, `${endsLine(fd) ? '' : '\n'}${formatHeader(header)}`);
+        if (direct) rotateIfLarge(target, limits.maxBytes, limits.keep);
+        const fd = openAppending(target);
+        try {
+          fs.writeSync(fd, `${endsLine(fd) ? '' : '\n'}${formatHeader(header)}`);
+        } catch (error) {
+          fs.closeSync(fd);
+          throw error;
+        }
+        return { fd, path: target, direct };
       } catch (error) {
-        fs.closeSync(fd);
-        throw error;
+        if (!isDiskFull(error)) throw error;
+        const lost = `its output was not kept (${target}: ${(error as Error).message}; ${describeFullFileSystem(target)})`;
+        return { fd: fs.openSync('/dev/null', 'a'), path: '/dev/null', direct, lost };
       }
-      return { fd, path: target, direct };
     },
     close(log: AttemptLog): void {
       fs.closeSync(log.fd);
-      if (!log.direct) finish(log.path);
+      if (!log.direct && !log.lost) finish(log.path);
     },
     finishLeftover(task: string, runId: string, attempt: number): boolean {
       return finish(own(task, runId, attempt, 'log'));

@@ -102,6 +102,12 @@ function watchDestination(destination: Destination, file: string) {
   };
   destination.on('error', failed);
   destination.on('drop', () => dropped++);
+  // sonic-boom's flushSync retries a failed write for ever (every 100 ms): while the file cannot be
+  // written, flushing (on exit too: pino flushes there) gives up at once and the held lines are lost.
+  const flushSync = destination.flushSync.bind(destination);
+  destination.flushSync = () => {
+    if (!failing) flushSync();
+  };
   const checkSoon = () => {
     const now = Date.now();
     if (now - lastCheck < REOPEN_CHECK_MS) return;

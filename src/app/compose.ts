@@ -6,6 +6,7 @@ import { createPinoLogger } from '../adapters/pinoLogger.js';
 import { createHelperBackend } from '../adapters/process/helperBackend.js';
 import { createLocalExecutor } from '../adapters/process/localExecutor.js';
 import type { SpawnBackend } from '../adapters/process/spawnBackend.js';
+import { openHoldingWhenFull } from '../adapters/sqlite/holdWhenFull.js';
 import { openRunStore } from '../adapters/sqlite/sqliteRunStore.js';
 import { systemClock } from '../adapters/systemClock.js';
 import type { Config } from '../core/types.js';
@@ -26,7 +27,14 @@ export async function composeEngine(paths: HomePaths, config: Config, options: C
   for (const dir of [paths.logsDir, paths.taskLogsDir, paths.statusDir, paths.healthDir]) ensureWritableDir(dir);
   const daemon = options.source === 'daemon';
   const logger = options.logger ?? createPinoLogger({ file: paths.conductorLog, sync: !daemon, echo: daemon ? 'info' : 'none' });
-  const store = openRunStore(paths.database, { create: true });
+  // A full disk holds history writes in memory instead of stopping the conductor (said on stderr too for `run`).
+  const file = paths.database;
+  const open = () => openRunStore(file, { create: true });
+  const store = openHoldingWhenFull(file, open, () => openRunStore(file, { create: false, copy: true }), (notice) => {
+    if (notice.kind === 'written') logger.info({ file: paths.database }, notice.message);
+    else logger.warn({ file: paths.database }, notice.message);
+    if (!daemon) process.stderr.write(`symphony-conductor: ${notice.message}\n`);
+  });
   const backend = await chooseBackend();
   const executor = createLocalExecutor(backend, systemClock, (task, handle) =>
     logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),

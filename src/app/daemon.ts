@@ -60,7 +60,11 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   let config = loaded.config;
   const ctx = await composeEngine(paths, config, { logger, source: 'daemon' });
   const since = Date.now();
-  writeFileAtomic(paths.pidFile, `${process.pid}\n`);
+  try {
+    writeFileAtomic(paths.pidFile, `${process.pid}\n`);
+  } catch (error) {
+    logger.warn({ file: paths.pidFile, err: (error as Error).message }, 'cannot write the pid file; trying again every second');
+  }
   ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion() });
   const stopWatchingHome = watchHome(paths, lock, ctx.store, logger);
   const daemonState = (): DaemonState => ({ running: true, pid: process.pid, since: new Date(since).toISOString(), version: packageVersion() });

@@ -12,6 +12,7 @@ const CHECK_MS = 1000;
 
 /** Starts the watch; returns the function that stops it. */
 export function watchHome(paths: HomePaths, lock: DaemonLock, store: RunStore, logger: Logger): () => void {
+  let lastProblem = '';
   const check = () => {
     try {
       const healed = store.heal?.();
@@ -21,8 +22,11 @@ export function watchHome(paths: HomePaths, lock: DaemonLock, store: RunStore, l
         writeFileAtomic(paths.pidFile, `${process.pid}\n`);
         logger.warn({ file: paths.pidFile }, 'the pid file was removed while the daemon ran; written again');
       }
+      lastProblem = '';
     } catch (error) {
-      logger.error({ err: (error as Error).message }, 'cannot make again what was removed from the home; trying again in a second');
+      const problem = (error as Error).message;
+      if (problem !== lastProblem) logger.error({ err: problem }, 'cannot make again what was removed from the home; trying again every second');
+      lastProblem = problem;
     }
   };
   const timer = setInterval(check, CHECK_MS);

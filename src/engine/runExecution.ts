@@ -172,6 +172,7 @@ export class RunExecution {
         cancelledBy: this.stopped?.kind === 'cancelled' ? this.stopped.reason : null,
       });
       if (end.escaped) outcome = { ...outcome, reason: joinReasons(outcome.reason, end.escaped) };
+      if (log.lost) outcome = { ...outcome, reason: joinReasons(outcome.reason, log.lost) };
       signal = end.signal;
     }
     const finishedAt = ctx.clock.now();

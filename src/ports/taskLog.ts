@@ -17,6 +17,8 @@ export interface AttemptLog {
   path: string;
   /** True when it writes the task's log itself. */
   direct: boolean;
+  /** Set when the output cannot be kept (the file system is full): why; the attempt runs anyway. */
+  lost?: string;
 }
 
 export interface TaskLog {

@@ -62,6 +62,8 @@ export interface OpenOptions {
    * missing or empty database reads as empty, and a read-only file system is fine.
    */
   create: boolean;
+  /** With `create: false`: read a private copy in memory (the file cannot be opened in place: a full disk). */
+  copy?: boolean;
 }
 
 /** Opens the history database at `file`; every SQLite error, on open or on any query later, names the file. */
@@ -73,7 +75,7 @@ export function openRunStore(file: string, options: OpenOptions = { create: true
 function openOnce(file: string, options: OpenOptions): RunStore {
   let db: Database.Database | undefined;
   try {
-    db = file === ':memory:' || options.create ? openForWriting(file) : openForReading(file);
+    db = file === ':memory:' || options.create ? openForWriting(file) : openForReading(file, { copy: options.copy });
     return namingFileInErrors(new SqliteRunStore(db), file);
   } catch (error) {
     if (db?.open) db.close();
