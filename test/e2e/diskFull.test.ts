@@ -104,7 +104,7 @@ describe.skipIf(reason !== null)(`when the disk is full${reason ? ` (skipped: ${
     for (const runId of heldRuns) expect(recorded).toContain(runId);
     second.kill('SIGTERM');
     expect((await exitOf(second)).code).toBe(0);
-  });
+  }, 90_000); // a daemon, a restart and a dozen CLI calls in a namespace: slow on a loaded machine
 
   it('run --task on a full disk, where the history cannot even be opened for writing, runs the task and says what it could not record', async () => {
     const disk = await homeOnTinyDisk({ tasks: [{ name: 'tick', command: 'echo tock' }] });

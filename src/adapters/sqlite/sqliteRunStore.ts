@@ -201,7 +201,8 @@ class SqliteRunStore implements RunStore {
       ),
       clearDaemon: db.prepare('DELETE FROM daemon'),
       getDaemon: db.prepare('SELECT pid, since, version FROM daemon WHERE id = 1'),
-      openRunsOfTask: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE task = ? AND state IN ('queued', 'running', 'retrying') ORDER BY requested_at`),
+      // Through the small partial index of open runs (+task: not the index of all the task's runs, millions for a busy task).
+      openRunsOfTask: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE state IN (${OPEN_STATES}) AND +task = ? ORDER BY requested_at`),
       logHolder: db.prepare('SELECT token, owner_pid, owner_start FROM task_log_holders WHERE task = ?'),
       holdLog: db.prepare(
         `INSERT INTO task_log_holders (task, token, owner_pid, owner_start, since) VALUES (@task, @token, @owner_pid, @owner_start, @at)
@@ -338,7 +339,7 @@ class SqliteRunStore implements RunStore {
   }
 
   otherLiveRun(task: string): StoredRun | null {
-    const runs = this.statements.openRunsOfTask.all(task) as StoredRun[];
+    const runs = (this.statements.openRunsOfTask.all(task) as StoredRun[]).filter((r) => r.state === 'queued' || r.state === 'running' || r.state === 'retrying');
     const mine = (r: StoredRun) => r.owner_pid === this.owner.owner_pid && r.owner_start === this.owner.owner_start;
     return runs.find((r) => !mine(r) && r.owner_pid !== null && isSameProcess(r.owner_pid, r.owner_start)) ?? null;
   }
