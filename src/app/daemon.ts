@@ -1,7 +1,6 @@
 // `start`: the long-running scheduler, as systemd runs it. One per home (a kernel lock);
 // recovers runs left by a dead daemon and resumes the ones it left queued; SIGTERM/SIGINT drain
 // and exit 0; SIGHUP reloads. The engine takes requests; the cron source is what asks here.
-import fs from 'node:fs';
 import os from 'node:os';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { acquireDaemonLock } from '../adapters/daemonLock.js';
@@ -20,7 +19,8 @@ import { daemonLockPath, type DaemonState } from './daemonState.js';
 import { ensureWritableDir } from './homeDirs.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
-import { readPidFile } from './pidFile.js';
+import { watchHome } from './homeWatch.js';
+import { readPidFile, removeOwnPidFile } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
 import { onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
@@ -32,7 +32,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function runDaemon(paths: HomePaths): Promise<number> {
   let loaded = loadConfig(paths.config);
   ensureWritableDir(paths.statusDir);
-  const lock = acquireDaemonLock(daemonLockPath(paths));
+  const lock = await acquireDaemonLock(paths.home, daemonLockPath(paths));
   if (!lock) {
     const pid = readPidFile(paths.pidFile);
     throw new ConductorError(
@@ -69,12 +69,13 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const daemonState = (): DaemonState => ({ running: true, pid: process.pid, since: new Date(since).toISOString(), version: packageVersion() });
 
   let notifier: Notifier | null = makeNotifier(config, logger);
+  const retiredNotifiers: Notifier[] = []; // replaced by a reload, maybe still delivering
   ctx.events.on('run.ended', (ending) => {
     const message = notifier && notificationFor(ending, ending.previous, os.hostname(), ctx.clock.now());
     if (message) notifier?.send(message);
   });
   ctx.events.on('run.awaiting_approval', (waiting) => notifier?.send(approvalNotification(waiting, os.hostname(), ctx.clock.now())));
-  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now());
+  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now(), { taskLog: ctx.taskLog });
   const prune = () => {
     const days = config.settings.task_history_retention_days;
     if (days <= 0) return;
@@ -103,8 +104,13 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     : null;
   const pruneTimer = setInterval(prune, DAY_MS);
   pruneTimer.unref();
-  writeFileAtomic(paths.pidFile, `${process.pid}\n`);
+  try {
+    writeFileAtomic(paths.pidFile, `${process.pid}\n`);
+  } catch (error) {
+    logger.warn({ file: paths.pidFile, err: (error as Error).message }, 'cannot write the pid file; trying again every second');
+  }
   ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion() });
+  const stopWatchingHome = watchHome(paths, lock, ctx.store, logger);
   banner(paths, loaded.shown, config, logger, recovered);
   if (server) logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
@@ -132,6 +138,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       config = next.config;
       loaded = next;
       scheduler.reload(config);
+      if (notifier) retiredNotifiers.push(notifier);
       notifier = makeNotifier(config, logger);
       logger.info({ config: next.shown, tasks: config.tasks.length }, 'config reloaded');
       reloadAudit(`SIGHUP: ${next.shown} reloaded, ${config.tasks.length} tasks`);
@@ -155,12 +162,13 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   await scheduler.stop(reason);
   stopListening();
   await server?.close();
-  await notifier?.settle();
+  await Promise.all([notifier, ...retiredNotifiers].map((n) => n?.settle())); // bounded: SHUTDOWN_WAIT_MS
   await ctx.executor.close();
   await ctx.health.flush();
+  stopWatchingHome();
   ctx.store.setDaemonInfo(null);
   ctx.store.close();
-  fs.rmSync(paths.pidFile, { force: true });
+  removeOwnPidFile(paths.pidFile, process.pid);
   logger.info({}, 'stopped');
   logger.flush();
   lock.release();

@@ -1,6 +1,8 @@
 // `run --task` and `run --all`: tasks run now, in the foreground, in DAG order, through the same
-// engine as the daemon's (a DAG session instead of the cron source). Ctrl-C or SIGTERM stops
-// every running group, records the runs interrupted, and exits 3.
+// engine as the daemon's (a DAG session instead of the cron source). Ctrl-C, SIGTERM or SIGHUP (the
+// terminal or SSH session closed) stops every running group, records the runs interrupted, and
+// exits 3. Killed outright (SIGKILL), the spawn helper stops the groups and the next command that
+// writes the history records the runs interrupted.
 import { ConductorError, EXIT } from '../core/errors.js';
 import type { Trigger } from '../core/types.js';
 import { DagSession, type DagOutcome } from '../engine/dagSession.js';
@@ -54,9 +56,12 @@ export async function runForeground(paths: HomePaths, request: ForegroundRequest
       session.stop(interruptedBy);
       engine.interruptAll(interruptedBy);
     } else engine.killAll();
-  });
+  }, ['SIGINT', 'SIGTERM', 'SIGHUP']);
   try {
-    await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now());
+    await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now(), {
+      foundBy: `by a later run (pid ${process.pid})`,
+      taskLog: ctx.taskLog,
+    });
     session.start();
     const outcomes = await session.done;
     recordRunByHand(ctx.store, request, outcomes, ctx.clock.now());

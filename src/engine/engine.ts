@@ -3,6 +3,7 @@
 // pure decisions in core/scheduler (concurrency policy, dependency gate, downstream readiness,
 // the ready queue, the DAG cascade). This class is the bookkeeping around them: which runs are
 // queued, waiting or running, the slots they take, the rows that record them, the events.
+import { admitElsewhere } from '../core/scheduler/admitElsewhere.js';
 import { admitRun, type Busy } from '../core/scheduler/admitRun.js';
 import { downstreamReady } from '../core/scheduler/downstreamReady.js';
 import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
@@ -140,6 +141,8 @@ export class Engine {
     if (pause.kind === 'skip') return this.skip(request, pause.reason);
     const admission = admitRun(entry.task.concurrency_policy, this.busyState(request.task));
     if (admission.kind === 'skip') return this.skip(request, admission.reason);
+    const elsewhere = this.runElsewhere(entry.task);
+    if (elsewhere) return this.skip(request, elsewhere);
     if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason);
     if (request.trigger !== 'manual' && entry.task.budget) {
       // A run by hand is the operator's own decision; every other source is held to the budget.
@@ -263,12 +266,14 @@ export class Engine {
    * waiting for one (a run that starts at once is written once, as running, not queued first).
    */
   dispatch(): void {
-    if (!this.stopping) {
-      for (const lane of this.lanes.values()) {
-        while (lane.running < lane.limit && lane.queue.length > 0) this.begin(lane.queue.shift() as ActiveRun);
+    this.ctx.store.batch(() => {
+      if (!this.stopping) {
+        for (const lane of this.lanes.values()) {
+          while (lane.running < lane.limit && lane.queue.length > 0) this.begin(lane.queue.shift() as ActiveRun);
+        }
       }
-    }
-    for (const run of this.unwritten.splice(0)) if (!run.persisted && run.state === 'queued') this.persist(run, 'queued');
+      for (const run of this.unwritten.splice(0)) if (!run.persisted && run.state === 'queued') this.persist(run, 'queued');
+    });
   }
 
   /** Writes a run's row (and, unless it starts now, its first history row). */
@@ -506,10 +511,28 @@ export class Engine {
     return runs !== undefined && runs.size > 0;
   }
 
+  /**
+   * Why a run of `task` must not start because another process runs the task (forbid across
+   * processes), or null. Asked inside the batch that writes the run, so two processes cannot both
+   * pass; not asked under `allow`.
+   */
+  private runElsewhere(task: Config['tasks'][number]): string | null {
+    if (task.concurrency_policy === 'allow') return null;
+    const other = this.ctx.store.otherLiveRun(task.name);
+    const admission = admitElsewhere(task.concurrency_policy, other && { run_id: other.run_id, owner_pid: other.owner_pid, source: other.source });
+    return admission.kind === 'skip' ? admission.reason : null;
+  }
+
   private begin(run: ActiveRun): void {
     const entry = this.table.entries.get(run.task);
     if (!entry) {
       this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+      return;
+    }
+    // A run that waited (queued, waiting, resumed) is checked again: another process may have started the task since.
+    const elsewhere = run.persisted ? this.runElsewhere(entry.task) : null;
+    if (elsewhere) {
+      this.endUnstarted(run, 'skipped', elsewhere);
       return;
     }
     if (!run.persisted) this.persist(run, 'running');

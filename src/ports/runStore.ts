@@ -163,10 +163,28 @@ export interface RunStore {
   /** The persisted watermark of a task: the last fire instant dealt with (ms). */
   getWatermark(task: string): number | null;
   setWatermark(task: string, fireAt: number): void;
+  /**
+   * An open run (queued, running or retrying) of `task` that another live process owns (the
+   * daemon, another foreground run), or null: `forbid` holds across processes. Call it inside the
+   * `batch` that writes the new run, so two processes cannot both find none.
+   */
+  otherLiveRun(task: string): StoredRun | null;
+  /**
+   * Takes the right to write `task`'s log file for `token` (one holder per task, across
+   * processes; a dead process's hold is taken over). False when another holder has it. In a batch.
+   */
+  claimTaskLog(task: string, token: string, at: number): boolean;
+  /** Gives the right back (only `token`'s). */
+  releaseTaskLog(task: string, token: string): void;
   /** Runs `fn` in one transaction: one commit for many writes (a burst of fires). */
   batch<T>(fn: () => T): T;
   /** Records the daemon that now owns this home (for `status`). */
   setDaemonInfo(info: DaemonInfo | null): void;
   getDaemonInfo(): DaemonInfo | null;
+  /**
+   * A file-backed store whose file was removed or replaced while open makes it right (writes its
+   * open copy back, or goes on with the new file) and says what it did; null when all was well.
+   */
+  heal?(): string | null;
   close(): void;
 }

@@ -241,6 +241,17 @@ export class MemoryRunStore implements RunStore {
     return true;
   }
 
+  /** One process: no other process runs anything here. */
+  otherLiveRun(): StoredRun | null {
+    return null;
+  }
+
+  claimTaskLog(): boolean {
+    return true;
+  }
+
+  releaseTaskLog(): void {}
+
   recordAudit(entry: AuditEntry): void {
     this.audits.push(entry);
   }

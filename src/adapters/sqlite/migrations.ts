@@ -103,6 +103,17 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_by_time ON audit (at DESC, id DESC);
   `,
+  // 4: who writes a task's log file right now (a running attempt, or a process appending the
+  // output of runs that overlapped it); at most one per task, across processes.
+  `
+  CREATE TABLE task_log_holders (
+    task        TEXT    PRIMARY KEY,
+    token       TEXT    NOT NULL,
+    owner_pid   INTEGER NOT NULL,
+    owner_start INTEGER,
+    since       INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -115,10 +126,14 @@ export function migrate(db: BetterSqlite3.Database): void {
       `the history database has schema version ${current}, newer than this conductor knows (${MIGRATIONS.length}); upgrade symphony-conductor`,
     );
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
-  }
+  // The version is read again inside each write transaction: two processes opening a new history
+  // at the same instant must not both run a step.
+  const step = db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version >= MIGRATIONS.length) return false;
+    db.exec(MIGRATIONS[version] as string);
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (current < MIGRATIONS.length && step.immediate());
 }
