@@ -294,7 +294,12 @@ process.stdout.write(JSON.stringify({ helper: Number(helper), runs: [polite.pid,
     const escaped = Number(fs.readFileSync(path.join(dir, 'escaped'), 'utf8'));
     groups.push(escaped);
     await waitFor(() => run.strays?.().includes(escaped), 'the escaped process to be the helper\'s child');
-    process.kill(-escaped, 'SIGKILL');
+    try {
+      process.kill(-escaped, 'SIGKILL');
+    } catch (error) {
+      // Already gone (ended between the two checks): the helper must still have reaped it.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
     await waitFor(() => !run.strays?.().includes(escaped), 'the helper to reap it');
   });
 

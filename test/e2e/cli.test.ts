@@ -278,8 +278,8 @@ describe('status on a terminal', () => {
     const home = makeHome({ tasks: [{ name: 'a', command: 'true', schedule: '0 2 * * *' }] });
     runCli(['run', '--task', 'a'], { home });
     const shown = spawnSync('script', ['-qc', `${process.execPath} ${cliPath} --home ${home} status`, '/dev/null'], { encoding: 'utf8' });
-    expect(shown.stdout).toMatch(/daemon: not running/);
-    expect(shown.stdout).toMatch(/TASK\s+SCHEDULE\s+NEXT RUN \(UTC\)\s+LAST RUN\s+HEALTH/);
-    expect(shown.stdout).toMatch(/a\s+0 2 \* \* \*\s+\S+Z\s+success \S+\s+success:0/);
+    expect(shown.stdout).toMatch(/daemon: (\x1b\[31m)?not running/);
+    expect(shown.stdout).toMatch(/TASK\s+SCHEDULE\s+NEXT\s+LEFT\s+LAST\s+PASSED\s+STATUS\s+HEALTH/);
+    expect(shown.stdout).toMatch(/a\s+0 2 \* \* \*\s+\w{3} \d{4}-\d\d-\d\d 02:00:00 \w+\s+in \S+( \S+)?\s+\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+\s+\d+s ago\s+(\x1b\[32m)?success \(0\)/);
   });
 });
