@@ -50,6 +50,22 @@ export interface Task {
   concurrency_policy: ConcurrencyPolicy;
   catch_up: boolean;
   kill_grace: number;
+  /** A watched folder: one run per ready file (spec/triggers.md); null when the task watches none. */
+  watch: WatchSpec | null;
+}
+
+/** A task's watched folder with every default filled in; paths as in the config (relative to the home). */
+export interface WatchSpec {
+  path: string;
+  pattern: string;
+  settle_ms: number;
+  workers: number;
+  /** Where a file goes after its run succeeded / failed for good; null leaves it in place. */
+  processed_dir: string | null;
+  failed_dir: string | null;
+  /** Parse the file as JSON before its run (implied by json_schema). */
+  json: boolean;
+  json_schema: string | null;
 }
 
 export interface HttpSettings {

@@ -1,5 +1,5 @@
 // The documented defaults (SPEC "Details that are decided"), applied after validation.
-import type { Config, Settings, Task } from '../types.js';
+import type { Config, Settings, Task, WatchSpec } from '../types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   max_concurrent_tasks: 3,
@@ -14,7 +14,8 @@ export const DEFAULT_SETTINGS: Settings = {
   http: { enabled: false, host: '127.0.0.1', port: 8080 },
 };
 
-type RawTask = Partial<Task> & { name: string; command: string };
+type RawWatch = Partial<WatchSpec> & { path: string };
+type RawTask = Partial<Omit<Task, 'watch'>> & { name: string; command: string; watch?: RawWatch | null };
 type RawSettings = Partial<Omit<Settings, 'http'>> & { http?: Partial<Settings['http']> };
 
 export function withSettingsDefaults(raw: RawSettings | undefined): Settings {
@@ -47,6 +48,22 @@ export function withTaskDefaults(raw: RawTask, settings: Settings): Task {
     concurrency_policy: raw.concurrency_policy ?? 'forbid',
     catch_up: raw.catch_up ?? false,
     kill_grace: raw.kill_grace ?? 10,
+    watch: raw.watch ? withWatchDefaults(raw.watch) : null,
+  };
+}
+
+/** spec/triggers.md: pattern `*`, settle 200 ms, 2 workers, `<path>/processed` and `<path>/failed`. */
+export function withWatchDefaults(raw: RawWatch): WatchSpec {
+  const folder = raw.path.replace(/\/+$/, '') || '/';
+  return {
+    path: raw.path,
+    pattern: raw.pattern ?? '*',
+    settle_ms: raw.settle_ms ?? 200,
+    workers: raw.workers ?? 2,
+    processed_dir: raw.processed_dir === undefined ? `${folder}/processed` : raw.processed_dir,
+    failed_dir: raw.failed_dir === undefined ? `${folder}/failed` : raw.failed_dir,
+    json: raw.json ?? raw.json_schema !== undefined,
+    json_schema: raw.json_schema ?? null,
   };
 }
 
