@@ -8,6 +8,7 @@ import { downstreamReady } from '../core/scheduler/downstreamReady.js';
 import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
 import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry, type TaskTable } from '../core/scheduler/taskTable.js';
+import { healthTimestamp } from '../core/health.js';
 import { newRunId } from '../core/run/runId.js';
 import type { Config, FinalStatus, RunStatus, Trigger } from '../core/types.js';
 import type { StoredRun } from '../ports/runStore.js';
@@ -18,6 +19,8 @@ import { RunExecution, type RunResult } from './runExecution.js';
 export interface RunPayload {
   /** Environment added to the command's (CONDUCTOR_FILE, CONDUCTOR_PAYLOAD_FILE, ...). */
   env?: Record<string, string>;
+  /** Fields added to every log line about the run (a watched file's correlation_id). */
+  log?: Record<string, string>;
   [key: string]: unknown;
 }
 
@@ -33,6 +36,8 @@ export interface RunRequest {
   session?: RunObserver;
   /** The pool the run takes a slot of; default: the shared one of `max_concurrent_tasks`. */
   lane?: { name: string; limit: number };
+  /** The run's id when the source needs it before asking (a watched file is claimed under it); default: a new one. */
+  runId?: string;
 }
 
 /** Told when a run it asked for ends. */
@@ -121,9 +126,13 @@ export class Engine {
     const entry = this.table.entries.get(request.task);
     if (!entry) throw new Error(`no task named ${request.task}`);
     const now = this.ctx.clock.now();
-    const admission = admitRun(entry.task.concurrency_policy, this.isActive(request.task));
+    const lane = this.laneFor(request.lane);
+    // A watch task's file runs are independent of each other (one per file, in the task's own
+    // lane); its concurrency policy holds among the runs of one lane (schedule, webhook, by hand).
+    const policy = request.trigger === 'watch' ? 'allow' : entry.task.concurrency_policy;
+    const admission = admitRun(policy, this.isActiveIn(request.task, lane));
     if (admission.kind === 'skip') return this.skip(request, admission.reason);
-    if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason);
+    if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason, lane);
 
     let gate: ReturnType<typeof gateDependencies> = { kind: 'ready' };
     if (TRIGGERS_THAT_GATE.has(request.trigger) && entry.task.dependencies.length > 0) {
@@ -132,7 +141,7 @@ export class Engine {
     }
     const waiting = gate.kind === 'wait';
     const run: ActiveRun = {
-      id: newRunId(now),
+      id: request.runId ?? newRunId(now),
       task: request.task,
       trigger: request.trigger,
       fireAt: request.fireAt ?? null,
@@ -144,7 +153,7 @@ export class Engine {
       persisted: false,
       execution: null,
       session: request.session ?? null,
-      lane: this.laneFor(request.lane),
+      lane,
       waitingOn: gate.kind === 'wait' ? gate.on : null,
     };
     this.track(run);
@@ -214,6 +223,23 @@ export class Engine {
     this.ctx.logger.info({ task: request.task, run_id: runId, reason }, 'skipped');
     this.ended({ task: request.task, run_id: runId, trigger: request.trigger, status: 'skipped', exit_code: null, reason, attempts: 0 }, request.session ?? null);
     return { run_id: runId, status: 'skipped', reason };
+  }
+
+  /**
+   * Records a run that failed before its command could start (a watched file that is not valid
+   * JSON): a history row with the reason, the health file, `run.ended`; no retries. Returns its id.
+   */
+  fail(request: Pick<RunRequest, 'task' | 'trigger' | 'runId'>, reason: string): string {
+    const now = this.ctx.clock.now();
+    const runId = request.runId ?? newRunId(now);
+    const { task, trigger } = request;
+    this.ctx.store.batch(() => {
+      this.ctx.store.recordSkip({ status: 'failed', run_id: runId, task, trigger, source: this.ctx.source, at: now, fire_at: null, reason });
+      this.ctx.health.write(task, { status: 'failed', timestamp: healthTimestamp(now), exit_code: null });
+      this.ctx.logger.info({ task, run_id: runId, reason }, 'failed before it could start');
+      this.ended({ task, run_id: runId, trigger, status: 'failed', exit_code: null, reason, attempts: 0 }, null);
+    });
+    return runId;
   }
 
   /** Stops a run (an operator asked): a running one is stopped, a queued or waiting one never starts. */
@@ -354,6 +380,11 @@ export class Engine {
     return runs !== undefined && runs.size > 0;
   }
 
+  private isActiveIn(task: string, lane: Lane): boolean {
+    for (const run of this.active.get(task) ?? []) if (run.lane === lane) return true;
+    return false;
+  }
+
   private begin(run: ActiveRun): void {
     const entry = this.table.entries.get(run.task);
     if (!entry) {
@@ -373,6 +404,7 @@ export class Engine {
       trigger: run.trigger,
       fireAt: run.fireAt,
       env: run.payload?.env ?? {},
+      logFields: run.payload?.log,
       firstRow: run.firstRow,
     });
     run.execution = execution;
@@ -471,9 +503,9 @@ export class Engine {
     };
   }
 
-  /** Queued and waiting runs of the task end skipped; running ones are stopped (concurrency_policy replace). */
-  private replaceRuns(task: string, reason: string): void {
-    for (const run of [...(this.active.get(task) ?? [])]) {
+  /** Queued and waiting runs of the task (in this lane) end skipped; running ones are stopped (concurrency_policy replace). */
+  private replaceRuns(task: string, reason: string, lane: Lane): void {
+    for (const run of [...(this.active.get(task) ?? [])].filter((r) => r.lane === lane)) {
       if (run.execution) run.execution.stop('interrupted', reason);
       else this.endUnstarted(run, 'skipped', reason);
     }
