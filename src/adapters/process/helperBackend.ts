@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { encodeSurrogateEscape } from '../../core/bytes/surrogateEscape.js';
 import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from './spawnBackend.js';
 import { groupHasLiveMember } from './procfs.js';
 
@@ -128,7 +129,8 @@ class Helper {
     const fields = ['start', id, spec.command, cwd, outputPath, String(env.length), ...env];
     this.requests.set(id, { run, cwd, outputPath });
     if (this.requests.size === 1) this.setRef(true);
-    this.child.stdin.write(Buffer.from(`${fields.join('\0')}\0`, 'utf8'));
+    // surrogateescape: a value that stands for bytes that are not UTF-8 (a watched file's name) goes as those bytes.
+    this.child.stdin.write(encodeSurrogateEscape(`${fields.join('\0')}\0`));
   }
 
   private onData(chunk: string): void {
