@@ -25,11 +25,13 @@ import { recoverOrphans } from './recoverOrphans.js';
 import { onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
+import { prepareWatching } from './watchComposition.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function runDaemon(paths: HomePaths): Promise<number> {
-  let loaded = loadConfig(paths.config);
+  let loaded = loadConfig(paths.config, paths.home);
+  const watchSetup = await prepareWatching(loaded.config, paths, loaded.shown);
   ensureWritableDir(paths.statusDir);
   const lock = acquireDaemonLock(daemonLockPath(paths));
   if (!lock) {
@@ -86,6 +88,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   banner(paths, loaded.shown, config, logger, recovered);
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
   scheduler.start();
+  const watching = watchSetup.start(ctx, engine);
   for (const fire of cron.upcoming(5)) {
     const zone = engine.tasks.entries.get(fire.task)?.timezone ?? 'UTC';
     logger.info({ task: fire.task, at: formatInZone(fire.at, zone) }, 'next fire');
@@ -108,10 +111,11 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
 
   reloadNow = () => {
     try {
-      const next = loadConfig(paths.config);
+      const next = loadConfig(paths.config, paths.home);
       config = next.config;
       loaded = next;
       scheduler.reload(config);
+      void watching.reload(config, next.shown);
       notifier = makeNotifier(config, logger);
       logger.info({ config: next.shown, tasks: config.tasks.length }, 'config reloaded');
     } catch (error) {
@@ -129,7 +133,9 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     engine.interruptAll(`interrupted: the daemon was told twice to stop`);
   };
   logger.info({ signal, running: engine.runningCount, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
+  watching.stop();
   await scheduler.stop(reason);
+  await watching.settled();
   stopListening();
   server?.close();
   await notifier?.settle();

@@ -10,13 +10,15 @@ import { composeEngine } from './compose.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
 import { recoverOrphans } from './recoverOrphans.js';
-import { selectAll, selectTask } from './selectTasks.js';
+import { findTask, selectAll, selectTask } from './selectTasks.js';
 import { onStopSignals } from './signals.js';
 
 export interface ForegroundRequest {
   task?: string;
   all: boolean;
   withDeps: boolean;
+  /** A watch task's once-mode: seconds the whole run may take (default 30). */
+  watchTimeout?: number;
 }
 
 export interface ForegroundResult {
@@ -27,6 +29,10 @@ export interface ForegroundResult {
 
 export async function runForeground(paths: HomePaths, request: ForegroundRequest, onEvent: (event: RunEvent) => void): Promise<ForegroundResult> {
   const { config } = loadConfig(paths.config);
+  if (!request.all && request.task && findTask(config, request.task).watch) {
+    const { runWatchOnce } = await import('./watchOnce.js');
+    return runWatchOnce(paths, { task: request.task, withDeps: request.withDeps, timeoutSeconds: request.watchTimeout ?? 30 }, onEvent);
+  }
   const selection = request.all ? selectAll(config) : selectTask(config, request.task as string, request.withDeps);
   const trigger: Trigger = request.all ? 'once' : 'manual';
   const ctx = await composeEngine(paths, config, { source: 'foreground' });

@@ -28,6 +28,7 @@ export function coldStatus(paths: HomePaths, now: number): StatusReport {
         lastRun: (task) => lastRuns.get(task) ?? null,
         health: (task) => health.read(task),
         recent: (limit) => store.history({ limit }),
+        watchCounts: (task, since) => store.watchFiles.counts(task, since),
       },
       now,
     );

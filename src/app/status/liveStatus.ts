@@ -48,6 +48,7 @@ export class LiveStatus {
       lastRun: (task) => this.lastRuns.get(task) ?? null,
       health: (task) => this.healthOf(task),
       recent: (limit) => this.store.history({ limit }),
+      watchCounts: (task, since) => this.store.watchFiles.counts(task, since),
     };
   }
 
