@@ -26,8 +26,8 @@ export interface WatchFolder {
   list(dir: string): Buffer[];
   /** The file's identity, or null when it is not there or not a regular file. */
   stat(file: Buffer): FileIdentity | null;
-  /** The file's bytes; throws an Error saying why (missing, over `limit` bytes, unreadable). */
-  read(file: Buffer, limit: number): Promise<Buffer>;
+  /** The file's bytes (`size`: as stat said); throws an Error saying why it cannot be read. */
+  read(file: Buffer, size: number): Promise<Buffer>;
   /**
    * Moves (renames: never copies) `file` into `dir` under `name`, or `name-N.ext` when that is
    * taken; never overwrites. Returns the new path; throws an Error saying why it could not.

@@ -11,7 +11,6 @@ const MAX_SUFFIX = 100_000;
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
 export function moveNoReplace(file: Buffer, name: Buffer, dir: string): Buffer {
-  const source = fs.statSync(file);
   let linkable = true;
   for (let n = 0; n <= MAX_SUFFIX; n++) {
     const target = pathIn(dir, n === 0 ? name : suffixedName(name, n));
@@ -23,7 +22,7 @@ export function moveNoReplace(file: Buffer, name: Buffer, dir: string): Buffer {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? '';
         if (code === 'EEXIST') {
-          if (sameFile(target, source)) {
+          if (sameFile(target, file)) {
             fs.unlinkSync(file);
             return target;
           }
@@ -44,10 +43,12 @@ export function moveNoReplace(file: Buffer, name: Buffer, dir: string): Buffer {
   throw new Error(`${dir} already holds ${MAX_SUFFIX} files of that name`);
 }
 
-function sameFile(target: Buffer, source: fs.Stats): boolean {
+/** The same file under both names (a link made before a crash, the unlink not yet done). */
+function sameFile(target: Buffer, file: Buffer): boolean {
   try {
-    const stat = fs.statSync(target);
-    return stat.ino === source.ino && stat.dev === source.dev;
+    const a = fs.statSync(target);
+    const b = fs.statSync(file);
+    return a.ino === b.ino && a.dev === b.dev;
   } catch {
     return false;
   }

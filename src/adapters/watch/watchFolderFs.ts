@@ -10,8 +10,12 @@ import { watchFolder } from './folderWatcher.js';
 import { moveNoReplace } from './moveNoReplace.js';
 
 let counter = 0;
+/** Read synchronously up to this size (see `read`). */
+const SMALL_FILE = 1024 * 1024;
 
 export function createWatchFolderFs(): WatchFolder {
+  /** Folders made (or found) already: a move costs no mkdir. */
+  const made = new Set<string>();
   const list = (dir: string): Buffer[] => {
     try {
       return fs.readdirSync(dir, { encoding: 'buffer' });
@@ -24,65 +28,79 @@ export function createWatchFolderFs(): WatchFolder {
     list,
     stat(file: Buffer): FileIdentity | null {
       try {
-        const stat = fs.statSync(file, { bigint: true });
-        return stat.isFile() ? { size: Number(stat.size), mtimeNs: stat.mtimeNs } : null;
+        // throwIfNoEntry: a name that left the folder (most events of a busy one) costs no exception.
+        const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+        return stat?.isFile() ? { size: Number(stat.size), mtimeNs: stat.mtimeNs } : null;
       } catch {
         return null;
       }
     },
-    async read(file: Buffer, limit: number): Promise<Buffer> {
-      let handle: fs.promises.FileHandle;
+    async read(file: Buffer, size: number): Promise<Buffer> {
       try {
-        handle = await fs.promises.open(file, 'r');
+        // Small files (the usual intent file) are read at once: no round trip through libuv's
+        // thread pool, where the fsyncs of status and health files queue.
+        return size <= SMALL_FILE ? fs.readFileSync(file) : await fs.promises.readFile(file);
       } catch (error) {
         throw new Error(`cannot read the file: ${describe(error)}`);
       }
-      try {
-        const { size } = await handle.stat();
-        if (size > limit) throw new Error(`the file is ${size} bytes, over the ${limit} bytes a JSON check reads`);
-        return await handle.readFile();
-      } finally {
-        await handle.close();
-      }
     },
     moveInto(file: Buffer, name: Buffer, dir: string): Buffer {
-      try {
-        fs.mkdirSync(dir, { recursive: true });
-      } catch (error) {
-        throw new Error(`${dir} cannot be made: ${describe(error)}`);
+      if (!made.has(dir)) {
+        try {
+          fs.mkdirSync(dir, { recursive: true });
+        } catch (error) {
+          throw new Error(`${dir} cannot be made: ${describe(error)}`);
+        }
+        made.add(dir);
       }
-      return moveNoReplace(file, name, dir);
+      try {
+        return moveNoReplace(file, name, dir);
+      } catch (error) {
+        made.delete(dir); // removed meanwhile? made again at the next move
+        throw error;
+      }
     },
     async writeStatus(dir: string, name: Buffer, at: number, text: string): Promise<Buffer> {
-      await fs.promises.mkdir(dir, { recursive: true });
+      if (!made.has(dir)) {
+        await call<void>(fs.mkdir, dir, { recursive: true });
+        made.add(dir);
+      }
+      // Callback fs calls: the promise API costs twice the main thread's time per file here.
       const temp = pathIn(dir, Buffer.from(`.status.${process.pid}.${counter++}.tmp`));
-      const handle = await fs.promises.open(temp, 'w', 0o644);
+      const fd = await call<number>(fs.open, temp, 'w', 0o644);
       try {
-        await handle.writeFile(text);
-        await handle.sync();
+        await call(fs.write, fd, text);
+        await call(fs.fdatasync, fd);
       } finally {
-        await handle.close();
+        await call(fs.close, fd);
       }
       try {
         for (let n = 1; ; n++) {
           const target = pathIn(dir, statusFileName(name, at, n));
           try {
-            await fs.promises.link(temp, target);
+            await call(fs.link, temp, target);
             return target;
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
             if (!fs.existsSync(target)) {
-              await fs.promises.rename(temp, target); // no hard links here: the name was free a moment ago
+              await call(fs.rename, temp, target); // no hard links here: the name was free a moment ago
               return target;
             }
             throw error;
           }
         }
       } finally {
-        await fs.promises.rm(temp, { force: true });
+        await call(fs.unlink, temp).catch(() => {});
       }
     },
   };
+}
+
+/** A Node callback-style fs function as a promise. */
+function call<T = void>(fn: (...args: never[]) => void, ...args: unknown[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    (fn as (...a: unknown[]) => void)(...args, (error: Error | null, value: T) => (error ? reject(error) : resolve(value)));
+  });
 }
 
 function describe(error: unknown): string {

@@ -30,8 +30,11 @@ export async function lookBeforeRun(deps: WatchDeps, task: Task, row: WatchFileR
   const wantsJson = spec.json || spec.json_schema !== null;
   const named = decodeSurrogateEscape(row.name).toLowerCase().endsWith('.json') && row.size <= CORRELATION_LIMIT;
   if (!wantsJson && !named) return { kind: 'run', failure: null, correlationId: null };
+  if (now.size > JSON_LIMIT) {
+    return { kind: 'run', failure: wantsJson ? `the file is ${now.size} bytes, over the ${JSON_LIMIT} bytes a JSON check reads` : null, correlationId: null };
+  }
   try {
-    const check = checkJsonFile(await deps.folder.read(file, JSON_LIMIT), wantsJson ? deps.schema : null);
+    const check = checkJsonFile(await deps.folder.read(file, now.size), wantsJson ? deps.schema : null);
     if (check.ok) return { kind: 'run', failure: null, correlationId: correlationIdOf(check.value) };
     return { kind: 'run', failure: wantsJson ? check.reason : null, correlationId: null };
   } catch (error) {

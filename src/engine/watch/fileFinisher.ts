@@ -36,10 +36,9 @@ export interface Ending {
   attempts: number;
 }
 
-/** Moves the file (per its outcome), writes its status file, settles its row. Never throws. */
-export async function finishFile(deps: WatchDeps, ending: Ending): Promise<{ movedTo: Buffer | null }> {
+/** Moves the file (per its outcome) and writes its status file; the caller settles the row. Never throws. */
+export async function finishFile(deps: WatchDeps, ending: Ending): Promise<{ movedTo: Buffer | null; moveError: string | null }> {
   const { ctx, folder, paths } = deps;
-  const store = ctx.store.watchFiles;
   const { row, outcome } = ending;
   const file = pathIn(paths.dir, row.name);
   const target = outcome.moveTo === 'processed' ? paths.processedDir : outcome.moveTo === 'failed' ? paths.failedDir : null;
@@ -66,18 +65,13 @@ export async function finishFile(deps: WatchDeps, ending: Ending): Promise<{ mov
     processing_duration_ms: ending.durationMs,
     retry_count: Math.max(0, ending.attempts - 1),
   });
-  try {
-    store.settle(row.id, movedTo, moveError);
-  } catch (error) {
-    ctx.logger.error({ task: ending.task, run_id: ending.runId, err: (error as Error).message }, 'cannot record that the file was dealt with');
-  }
   const log = outcome.status === 'FAILED' || moveError ? ctx.logger.warn : ctx.logger.info;
   log.call(
     ctx.logger,
     { task: ending.task, run_id: ending.runId, correlation_id: ending.correlationId, file: shownName, status: outcome.status, moved_to: movedTo ? decodeSurrogateEscape(movedTo) : null, reason: moveError },
     `watched file ${outcome.status.toLowerCase()}`,
   );
-  return { movedTo };
+  return { movedTo, moveError };
 }
 
 /** Writes a file's status file (the name, time and processed_by are filled in); logs, never throws. */

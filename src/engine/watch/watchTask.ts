@@ -19,6 +19,9 @@ import type { Flight, WatchDeps } from './types.js';
 
 const identityOf = (key: WatchFileKey) => `${key.size}:${key.mtimeNs}`;
 
+/** Ended files whose move and status file may be under way at once, before new runs wait. */
+const MAX_FINISHING = 256;
+
 export class WatchTask {
   readonly settler: FileSettler;
   private readonly window: PendingWindow;
@@ -28,6 +31,7 @@ export class WatchTask {
   /** Files this task has a row for (name -> size:mtime), so a repeated event costs no query. */
   private readonly known = new Map<string, string>();
   private readonly finishing = new Set<Promise<unknown>>();
+  private readonly settles: { id: number; movedTo: Buffer | null; reason: string | null }[] = [];
   private watch: FolderWatch | null = null;
   private stopped = false;
   private readonly tally = { pending: 0, processed: 0, failed: 0 };
@@ -53,7 +57,7 @@ export class WatchTask {
       matches: (name) => pattern.ok && pattern.test(name),
       known: (key) => {
         const known = this.known.get(keyOf(key.name)) === identityOf(key);
-        if (known && !this.isTaken(keyOf(key.name))) this.resolveOnce(keyOf(key.name));
+        if (known && this.deps.mode === 'once' && !this.isTaken(keyOf(key.name))) this.resolveOnce(keyOf(key.name));
         return known;
       },
       ready: (files) => this.ready(files),
@@ -117,7 +121,7 @@ export class WatchTask {
 
   /** Resolves when no run of this task is going and every ended file has been dealt with. */
   async settled(): Promise<void> {
-    while (this.finishing.size > 0 || this.flights.size > 0 || this.preparing > 0) {
+    while (this.finishing.size > 0 || this.flights.size > 0 || this.preparing > 0 || this.settles.length > 0) {
       if (this.finishing.size > 0) await Promise.all([...this.finishing]);
       else await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -163,14 +167,34 @@ export class WatchTask {
   finish(ending: Ending): void {
     // After the commit that recorded the run's end (this is called inside it): nothing moves
     // before its run has ended on disk.
-    const done = Promise.resolve().then(() => finishFile(this.deps, ending)).then(({ movedTo }) => {
+    const done = Promise.resolve().then(() => finishFile(this.deps, ending)).then(({ movedTo, moveError }) => {
+      this.settleLater(ending.row.id, movedTo, moveError);
       const key = keyOf(ending.row.name);
       if (movedTo && this.known.get(key) === identityOf(ending.row)) this.known.delete(key);
       if (ending.outcome.state !== 'pending') this.resolveOnce(key);
       else if (this.deps.mode === 'once') this.resolveOnce(key, false);
     });
     this.finishing.add(done);
-    void done.finally(() => this.finishing.delete(done));
+    void done.finally(() => {
+      this.finishing.delete(done);
+      if (!this.stopped && this.finishing.size === MAX_FINISHING - 1) this.pump();
+    });
+  }
+
+  /** Rows of files dealt with are marked settled in one commit per turn of the event loop. */
+  private settleLater(id: number, movedTo: Buffer | null, reason: string | null): void {
+    this.settles.push({ id, movedTo, reason });
+    if (this.settles.length > 1) return;
+    setImmediate(() => {
+      const settles = this.settles.splice(0);
+      try {
+        this.deps.ctx.store.batch(() => {
+          for (const s of settles) this.deps.ctx.store.watchFiles.settle(s.id, s.movedTo, s.reason);
+        });
+      } catch (error) {
+        this.deps.ctx.logger.error({ task: this.name, err: (error as Error).message }, 'cannot record that files were dealt with; the next start deals with them again');
+      }
+    });
   }
 
   /** Once-mode, stopped: a listed file that never started stays where it is, with an UNSPECIFIED status file. */
@@ -208,9 +232,10 @@ export class WatchTask {
     this.pump();
   }
 
+  /** The name left the folder (moved away, deleted): a file of that name coming back is looked at afresh. */
   private vanished(name: Buffer): void {
     const key = keyOf(name);
-    if (!this.isTaken(key)) this.known.delete(key);
+    this.known.delete(key);
     this.resolveOnce(key);
   }
 
@@ -220,7 +245,8 @@ export class WatchTask {
   }
 
   private pump(): void {
-    while (!this.stopped && this.freeSlots.length > 0) {
+    // Files whose status files are still being written hold the next runs back: memory stays bounded.
+    while (!this.stopped && this.freeSlots.length > 0 && this.finishing.size < MAX_FINISHING) {
       const row = this.window.next();
       if (!row) return;
       void this.prepare(row, this.freeSlots.pop() as number);
