@@ -4,6 +4,7 @@
 // file succeeded (or there were none), 8 one failed for real or --watch-timeout ran out, 3 a
 // signal stopped it (files not started stay in place, UNSPECIFIED), 1 the folder cannot be read.
 import fs from 'node:fs';
+import { decodeSurrogateEscape } from '../core/bytes/surrogateEscape.js';
 import { ConductorError, EXIT } from '../core/errors.js';
 import { onceExitCode } from '../core/watch/onceExitCode.js';
 import type { DagOutcome } from '../engine/dagSession.js';
@@ -37,14 +38,17 @@ export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, 
   const names = listFolder(dir);
   const ctx = await composeEngine(paths, config, { source: 'foreground' });
   ctx.events.onAny(onEvent);
-  const outcomes: DagOutcome[] = [];
+  let watch: WatchTask | null = null;
+  const outcomes: (DagOutcome & { file: string | null })[] = [];
+  // Before the watch task's own listener: its flight (and so the file's name) is still there.
   ctx.events.on('run.ended', (e) => {
-    if (e.trigger === 'watch') outcomes.push({ task: e.task, run_id: e.run_id, status: e.status, reason: e.reason, exit_code: e.exit_code });
+    if (e.trigger !== 'watch') return;
+    const name = watch?.flights.get(e.run_id)?.row.name;
+    outcomes.push({ task: e.task, file: name ? decodeSurrogateEscape(name) : null, run_id: e.run_id, status: e.status, reason: e.reason, exit_code: e.exit_code });
   });
   const engine = new Engine(ctx, config);
   let stoppedBy: string | null = null;
   let signalled = false;
-  let watch: WatchTask | null = null;
   let wake: () => void = () => {};
   const stop = (reason: string) => {
     stoppedBy ??= reason;
@@ -75,9 +79,10 @@ export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, 
     const left = [...running.onceLeft].map((key) => Buffer.from(key, 'latin1'));
     await leaveUnspecified(running, left, stoppedBy ?? '');
     const counts = running.counts();
-    const exitCode = onceExitCode({ failed: counts.failed, leftOver: left.length, signalled });
-    const summary = `${task.name}: ${names.length === 0 ? 'no files' : `${counts.processed} processed, ${counts.failed} failed, ${left.length} left in place`}`;
-    ctx.logger.info({ task: task.name, processed: counts.processed, failed: counts.failed, left: left.length, exit_code: exitCode }, 'once-mode finished');
+    const leftOver = left.length + running.onceStopped;
+    const exitCode = onceExitCode({ failed: counts.failed, leftOver, signalled });
+    const summary = `${task.name}: ${running.onceListed === 0 ? 'no files' : `${counts.processed} processed, ${counts.failed} failed, ${leftOver} left in place`}`;
+    ctx.logger.info({ task: task.name, processed: counts.processed, failed: counts.failed, left: leftOver, exit_code: exitCode }, 'once-mode finished');
     return { outcomes, exitCode, interruptedBy: stoppedBy ? `${stoppedBy}; ${summary}` : summary };
   } finally {
     cancelTimeout();

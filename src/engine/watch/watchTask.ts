@@ -37,6 +37,9 @@ export class WatchTask {
   private readonly tally = { pending: 0, processed: 0, failed: 0 };
   /** Once-mode: the names listed at the start that are not dealt with yet. */
   readonly onceLeft = new Set<string>();
+  /** Once-mode: how many listed files matched, and how many of them a stop left in place after their run began. */
+  onceListed = 0;
+  onceStopped = 0;
   private onceChanged: () => void = () => {};
   private readonly matches: (name: Buffer) => boolean;
 
@@ -89,6 +92,7 @@ export class WatchTask {
     } else if (names) {
       const matching = names.filter((name) => this.matches(name));
       for (const name of matching) this.onceLeft.add(keyOf(name));
+      this.onceListed = this.onceLeft.size;
       this.settler.look(matching);
     }
     this.pump();
@@ -171,8 +175,8 @@ export class WatchTask {
       this.settleLater(ending.row.id, movedTo, moveError);
       const key = keyOf(ending.row.name);
       if (movedTo && this.known.get(key) === identityOf(ending.row)) this.known.delete(key);
-      if (ending.outcome.state !== 'pending') this.resolveOnce(key);
-      else if (this.deps.mode === 'once') this.resolveOnce(key, false);
+      if (ending.outcome.state === 'pending' && this.deps.mode === 'once' && this.onceLeft.has(key)) this.onceStopped++;
+      this.resolveOnce(key);
     });
     this.finishing.add(done);
     void done.finally(() => {
@@ -306,8 +310,8 @@ export class WatchTask {
     release();
   }
 
-  private resolveOnce(key: string, dealtWith = true): void {
-    if (this.deps.mode !== 'once' || !dealtWith) return;
+  private resolveOnce(key: string): void {
+    if (this.deps.mode !== 'once') return;
     if (this.onceLeft.delete(key)) this.onceChanged();
   }
 }
