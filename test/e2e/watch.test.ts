@@ -98,6 +98,22 @@ describe('a watch task in the daemon', () => {
     expect((await exitOf(daemon)).code).toBe(0);
   });
 
+  it('with the execa back end (no spawn helper), refuses a name that is not UTF-8 with a clear reason instead of passing another path', async () => {
+    const home = makeHome({ tasks: [{ name: 'nohelper', command: 'cat "$CONDUCTOR_FILE" >> seen.txt', watch: { path: 'in', settle_ms: 20 } }] });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const daemon = startDaemon(home, { CONDUCTOR_SPAWN: 'node' });
+    dropFile(dir, Buffer.concat([Buffer.from('bad-'), Buffer.of(0xff)]), 'no\n');
+    dropFile(dir, 'caf\u00e9.txt', 'yes\n');
+    await waitFor(() => statusFiles(home, 'nohelper').length === 2, 'both files');
+    expect(fs.readFileSync(path.join(home, 'seen.txt'), 'utf8')).toBe('yes\n');
+    const refused = rows(home).find((r) => r.status === 'failed');
+    expect(refused?.reason).toContain('CONDUCTOR_FILE, CONDUCTOR_FILE_NAME holds bytes that are not UTF-8 (a file name), which Node cannot pass in the environment');
+    expect(namesIn(path.join(dir, 'failed'))).toEqual([Buffer.concat([Buffer.from('bad-'), Buffer.of(0xff)])]);
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+
   it('waits for a file still being written, and runs it once, whole', async () => {
     const home = makeHome({ tasks: [{ name: 'slowwrite', command: 'cat "$CONDUCTOR_FILE" > "$CONDUCTOR_FILE_NAME.seen"', watch: { path: 'in', settle_ms: 1500 } }] });
     const dir = path.join(home, 'in');
@@ -206,6 +222,30 @@ describe('a watch task in the daemon', () => {
     expect(rows(home).filter((r) => r.task === 'phoenix').map((r) => r.status)).toEqual(['success', 'success']);
     daemon.kill('SIGTERM');
     expect((await exitOf(daemon)).code).toBe(0);
+  });
+
+  it('takes a new watch block on SIGHUP: the new pattern, and a task that stopped watching runs no more files', async () => {
+    const config = (pattern: string, second: boolean) => ({
+      tasks: [
+        { name: 'one', command: 'true', watch: { path: 'in', pattern, settle_ms: 20 } },
+        ...(second ? [{ name: 'two', command: 'true', watch: { path: 'in2', settle_ms: 20 } }] : []),
+      ],
+    });
+    const home = makeHome(config('*.csv', true));
+    const daemon = startDaemon(home);
+    await waitFor(() => (daemon.output().match(/watching the folder/g) ?? []).length === 2, 'both tasks to watch');
+    fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), JSON.stringify(config('*.json', false)));
+    daemon.kill('SIGHUP');
+    await waitFor(() => /config reloaded/.test(daemon.output()) && (daemon.output().match(/watching the folder/g) ?? []).length === 3, 'the reload');
+    dropFile(path.join(home, 'in'), 'a.json', '{}');
+    dropFile(path.join(home, 'in'), 'b.csv', 'x');
+    dropFile(path.join(home, 'in2'), 'c.json', '{}');
+    await waitFor(() => statusFiles(home, 'one').length === 1, 'the new pattern');
+    expect(statusFiles(home, 'one')[0]?.file).toBe('a.json');
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+    expect(namesIn(path.join(home, 'in')).map(String)).toEqual(['b.csv']);
+    expect(namesIn(path.join(home, 'in2')).map(String)).toEqual(['c.json']);
   });
 
   it('never overwrites in the processed folder: a name already there gets -N', async () => {
