@@ -25,6 +25,8 @@ export interface ForegroundResult {
   outcomes: DagOutcome[];
   exitCode: number;
   interruptedBy: string | null;
+  /** Once-mode of a watch task: the line that says how the folder went (files processed, failed, left). */
+  summary?: string;
 }
 
 export async function runForeground(paths: HomePaths, request: ForegroundRequest, onEvent: (event: RunEvent) => void): Promise<ForegroundResult> {

@@ -83,7 +83,7 @@ export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, 
     const exitCode = onceExitCode({ failed: counts.failed, leftOver, signalled });
     const summary = `${task.name}: ${running.onceListed === 0 ? 'no files' : `${counts.processed} processed, ${counts.failed} failed, ${leftOver} left in place`}`;
     ctx.logger.info({ task: task.name, processed: counts.processed, failed: counts.failed, left: leftOver, exit_code: exitCode }, 'once-mode finished');
-    return { outcomes, exitCode, interruptedBy: stoppedBy ? `${stoppedBy}; ${summary}` : summary };
+    return { outcomes, exitCode, interruptedBy: stoppedBy, summary: stoppedBy ? `${stoppedBy}; ${summary}` : summary };
   } finally {
     cancelTimeout();
     stopListening();

@@ -55,7 +55,7 @@ export const runCommand: CommandModule<GlobalArgs, Args> = {
       (event) => out.write(renderRunEvent(event)),
     );
     if (argv.json) printJson(result.outcomes);
-    else out.write(renderOutcomes(result.outcomes, result.interruptedBy));
+    else out.write(result.summary !== undefined ? `${result.summary}\n` : renderOutcomes(result.outcomes, result.interruptedBy));
     process.exitCode = result.exitCode;
   },
 };
