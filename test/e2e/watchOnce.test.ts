@@ -103,6 +103,23 @@ describe('run --task on a watch task (once-mode)', () => {
   });
 });
 
+describe('run --all with a watch task', () => {
+  it('does not run a watch task with no schedule (its runs are per file), and skips its dependents saying why', () => {
+    const h = makeHome({
+      tasks: [
+        { name: 'intake', command: 'touch "$CONDUCTOR_HOME/ran-without-a-file"', watch: { path: 'in' } },
+        { name: 'after', command: 'true', dependencies: ['intake'] },
+        { name: 'plain', command: 'true' },
+      ],
+    });
+    const result = runCli(['run', '--all'], { home: h });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('-- after: skipped: dependency intake watches a folder (run --task intake processes its files)');
+    expect(fs.existsSync(path.join(h, 'ran-without-a-file'))).toBe(false);
+    expect(rows(h).map((r) => `${r.task}:${r.status}`).sort()).toEqual(['after:skipped', 'plain:success']);
+  });
+});
+
 describe('the watch checks of validate and start', () => {
   it('names every file-system problem by its JSON pointer, and start refuses to start', () => {
     const h = makeHome({
