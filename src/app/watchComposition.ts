@@ -66,6 +66,7 @@ export async function prepareWatching(config: Config, paths: HomePaths, shown: s
       sources.start(config);
       return {
         async reload(next, nextShown) {
+          sources.retire(next);
           try {
             sources.reload(next, watchResolver(paths, await compileWatchSchemas(next, paths.home, nextShown), ctx));
           } catch (error) {

@@ -126,6 +126,16 @@ describe('the watch folder file system', () => {
     expect(fs.readdirSync(path.join(dir, 'done'), { encoding: 'buffer' })).toEqual([name]);
   });
 
+  it('makes the destination folder again when it was removed after the last move', () => {
+    const dir = scratch();
+    const done = path.join(dir, 'done');
+    fs.writeFileSync(path.join(dir, 'a'), 'a');
+    folder.moveInto(Buffer.from(path.join(dir, 'a')), Buffer.from('a'), done);
+    fs.rmSync(done, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'b'), 'b');
+    expect(folder.moveInto(Buffer.from(path.join(dir, 'b')), Buffer.from('b'), done).toString()).toBe(path.join(done, 'b'));
+  });
+
   it('says why a move cannot be made: a file where the folder should be', () => {
     const dir = scratch();
     fs.writeFileSync(path.join(dir, 'a'), 'a');

@@ -45,19 +45,22 @@ export function createWatchFolderFs(): WatchFolder {
       }
     },
     moveInto(file: Buffer, name: Buffer, dir: string): Buffer {
-      if (!made.has(dir)) {
+      const make = () => {
         try {
           fs.mkdirSync(dir, { recursive: true });
         } catch (error) {
           throw new Error(`${dir} cannot be made: ${describe(error)}`);
         }
         made.add(dir);
-      }
+      };
+      if (!made.has(dir)) make();
       try {
         return moveNoReplace(file, name, dir);
       } catch (error) {
-        made.delete(dir); // removed meanwhile? made again at the next move
-        throw error;
+        made.delete(dir);
+        if (fs.existsSync(dir)) throw error;
+        make(); // removed since it was made (the watched folder removed and made again)
+        return moveNoReplace(file, name, dir);
       }
     },
     async writeStatus(dir: string, name: Buffer, at: number, text: string): Promise<Buffer> {
@@ -67,7 +70,11 @@ export function createWatchFolderFs(): WatchFolder {
       }
       // Callback fs calls: the promise API costs twice the main thread's time per file here.
       const temp = pathIn(dir, Buffer.from(`.status.${process.pid}.${counter++}.tmp`));
-      const fd = await call<number>(fs.open, temp, 'w', 0o644);
+      const fd = await call<number>(fs.open, temp, 'w', 0o644).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await call<void>(fs.mkdir, dir, { recursive: true }); // removed since it was made
+        return call<number>(fs.open, temp, 'w', 0o644);
+      });
       try {
         await call(fs.write, fd, text);
         await call(fs.fdatasync, fd);

@@ -34,19 +34,28 @@ export class WatchSources {
     for (const task of config.tasks) if (task.enabled && task.watch) this.add(task);
   }
 
-  /** Applies a new config: removed, disabled or changed watch tasks stop; new and changed ones start. */
-  reload(config: Config, resolve: ResolveWatch): void {
-    this.resolve = resolve;
+  /**
+   * Stops at once the watch tasks a new config removes or disables (before anything of the new
+   * config is awaited: the engine has it already and would refuse their runs); with `changed`,
+   * also those whose watch block changed.
+   */
+  retire(config: Config, changed = false): void {
     const wanted = new Map(config.tasks.filter((t) => t.enabled && t.watch).map((t) => [t.name, t]));
     for (const [name, { task, shape }] of [...this.active]) {
       const next = wanted.get(name);
-      if (next && shapeOf(next) === shape) continue;
+      if (next && (!changed || shapeOf(next) === shape)) continue;
       task.stop();
       this.retired.push(task);
       this.active.delete(name);
     }
-    for (const task of wanted.values()) if (!this.active.has(task.name)) this.add(task);
-    this.retired = this.retired.filter((task) => task.flights.size > 0);
+  }
+
+  /** Applies a new config: removed, disabled or changed watch tasks stop; new and changed ones start. */
+  reload(config: Config, resolve: ResolveWatch): void {
+    this.resolve = resolve;
+    this.retire(config, true);
+    for (const task of config.tasks) if (task.enabled && task.watch && !this.active.has(task.name)) this.add(task);
+    this.retired = this.retired.filter((task) => !task.idle);
   }
 
   stop(): void {

@@ -123,9 +123,14 @@ export class WatchTask {
     this.settler.close();
   }
 
+  /** No run of this task is going and every ended file has been dealt with. */
+  get idle(): boolean {
+    return this.finishing.size === 0 && this.flights.size === 0 && this.preparing === 0 && this.settles.length === 0;
+  }
+
   /** Resolves when no run of this task is going and every ended file has been dealt with. */
   async settled(): Promise<void> {
-    while (this.finishing.size > 0 || this.flights.size > 0 || this.preparing > 0 || this.settles.length > 0) {
+    while (!this.idle) {
       if (this.finishing.size > 0) await Promise.all([...this.finishing]);
       else await new Promise((resolve) => setTimeout(resolve, 10));
     }
