@@ -4,7 +4,7 @@
 // file succeeded (or there were none), 8 one failed for real or --watch-timeout ran out, 3 a
 // signal stopped it (files not started stay in place, UNSPECIFIED), 1 the folder cannot be read.
 import fs from 'node:fs';
-import { decodeSurrogateEscape } from '../core/bytes/surrogateEscape.js';
+import { decodeSurrogateEscape } from '../core/bytes/decodeSurrogateEscape.js';
 import { ConductorError, EXIT } from '../core/errors.js';
 import { onceExitCode } from '../core/watch/onceExitCode.js';
 import type { DagOutcome } from '../engine/dagSession.js';

@@ -2,27 +2,9 @@
 // to cross JavaScript strings (the run's payload, its env, JSON) without losing a byte. This is
 // Python's `surrogateescape` (PEP 383): valid UTF-8 decodes as usual, and each byte that does not
 // decode becomes the lone surrogate U+DC80..U+DCFF, which no valid text contains, so encoding
-// gives back exactly the original bytes. JSON.stringify writes lone surrogates as `\udcXX`
-// escapes, which JSON.parse reads back unchanged.
-
-import { firstInvalidUtf8 } from '../config/decodeUtf8.js';
-
-// ignoreBOM: a name that starts with the bytes of a byte-order mark keeps them.
-const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Bytes to a string that `encodeSurrogateEscape` turns back into the same bytes. */
-export function decodeSurrogateEscape(bytes: Uint8Array): string {
-  let out = '';
-  let rest = bytes;
-  while (rest.length > 0) {
-    const bad = firstInvalidUtf8(rest);
-    out += strict.decode(rest.subarray(0, bad));
-    if (bad >= rest.length) break;
-    out += String.fromCharCode(0xdc00 + (rest[bad] as number));
-    rest = rest.subarray(bad + 1);
-  }
-  return out;
-}
+// gives back exactly the original bytes (decodeSurrogateEscape.ts decodes). JSON.stringify
+// writes lone surrogates as `\udcXX` escapes, which JSON.parse reads back unchanged. No imports:
+// the spawn helper's adapter uses this on its own.
 
 /** True when the string holds an escaped byte (it came from bytes that are not UTF-8). */
 export function hasEscapedBytes(text: string): boolean {

@@ -2,7 +2,7 @@
 // was ready (same size and mtime: else it was deleted or replaced meanwhile), and with `json` (or
 // `json_schema`) it must parse and match, or it fails without its command running. Its
 // correlation_id is read here too; and the run request hands the file over by environment only.
-import { decodeSurrogateEscape } from '../../core/bytes/surrogateEscape.js';
+import { decodeSurrogateEscape } from '../../core/bytes/decodeSurrogateEscape.js';
 import type { Task } from '../../core/types.js';
 import { checkJsonFile } from '../../core/watch/checkJsonFile.js';
 import { correlationIdOf } from '../../core/watch/correlationId.js';

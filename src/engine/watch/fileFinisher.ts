@@ -2,7 +2,7 @@
 // the processed or failed folder, or stays (`null` folders, or a run stopped by a shutdown); the
 // per-file status file of seed 003 is written atomically; the row is settled. A file that cannot
 // be moved stays where it is, and why goes into its run's history row and its status file.
-import { decodeSurrogateEscape } from '../../core/bytes/surrogateEscape.js';
+import { decodeSurrogateEscape } from '../../core/bytes/decodeSurrogateEscape.js';
 import { pathIn } from '../../core/watch/fileNames.js';
 import type { FileOutcome } from '../../core/watch/fileOutcome.js';
 import type { WatchDeps } from './types.js';

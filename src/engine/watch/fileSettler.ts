@@ -2,7 +2,7 @@
 // is ready once its size and mtime have stayed the same for settle_ms (core/watch/settleCheck);
 // a file still being written is looked at again when it could be ready, on one timer for all.
 // Names the task already knows with the same identity are passed over without a second look.
-import { decodeSurrogateEscape } from '../../core/bytes/surrogateEscape.js';
+import { decodeSurrogateEscape } from '../../core/bytes/decodeSurrogateEscape.js';
 import { pathIn } from '../../core/watch/fileNames.js';
 import { settleCheck, type FileIdentity, type Observed } from '../../core/watch/settleCheck.js';
 import type { Clock } from '../../ports/clock.js';

@@ -3,7 +3,7 @@
 // not 10,000 queued runs), and at most `workers` are asked of the engine at a time, in their own
 // lane; the next is asked for when one ends (run.ended). A file is claimed under its run's id in
 // the same commit as the run's row; it moves only after the run has ended (fileFinisher).
-import { decodeSurrogateEscape } from '../../core/bytes/surrogateEscape.js';
+import { decodeSurrogateEscape } from '../../core/bytes/decodeSurrogateEscape.js';
 import { newRunId } from '../../core/run/runId.js';
 import type { Task } from '../../core/types.js';
 import { fileOutcome } from '../../core/watch/fileOutcome.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSurrogateEscape, encodeSurrogateEscape, hasEscapedBytes } from '../../../src/core/bytes/surrogateEscape.js';
+import { decodeSurrogateEscape } from '../../../src/core/bytes/decodeSurrogateEscape.js';
+import { encodeSurrogateEscape, hasEscapedBytes } from '../../../src/core/bytes/surrogateEscape.js';
 import { correlationIdOf } from '../../../src/core/watch/correlationId.js';
 import { NAME_MAX, statusFileName, suffixedName } from '../../../src/core/watch/fileNames.js';
 import { fileOutcome } from '../../../src/core/watch/fileOutcome.js';
