@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeHome, runCli, spawnCli } from '../helpers/cli.js';
 import { exitOf, rows, waitFor } from '../helpers/wait.js';
-import { fileRows, namesIn, statusFiles } from '../helpers/watch.js';
+import { fileRows, namesIn, records, startDaemon, statusFiles } from '../helpers/watch.js';
 
 function home(command: string, watch: Record<string, unknown> = {}, over: Record<string, unknown> = {}) {
   const dir = makeHome({ tasks: [{ name: 'drain', command, watch: { path: 'in', settle_ms: 0, workers: 2, ...watch }, ...over }] });
@@ -101,6 +101,34 @@ describe('run --task on a watch task (once-mode)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(message);
   });
+});
+
+describe('run --task beside a running daemon on the same home', () => {
+  it('leaves the file the daemon runs to it, takes the ones still waiting, and nothing runs twice', async () => {
+    const h = home(
+      `printf '%s\\0' "$CONDUCTOR_FILE_NAME" >> "$CONDUCTOR_HOME/ran.bin"; if [ "$CONDUCTOR_FILE_NAME" = slow ]; then while [ ! -e "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done; fi`,
+      { workers: 1 },
+    );
+    const daemon = startDaemon(h);
+    try {
+      await waitFor(() => /watching the folder/.test(daemon.output()), 'the daemon to watch');
+      fs.writeFileSync(path.join(h, 'in', 'slow'), 's');
+      await waitFor(() => fileRows(h).some((r) => r.name.toString() === 'slow' && r.state === 'running'), 'the daemon to run slow');
+      for (const name of ['x', 'y']) fs.writeFileSync(path.join(h, 'in', name), name);
+      await waitFor(() => fileRows(h).filter((r) => r.state === 'pending').length === 2, 'x and y to wait for the daemon');
+      const once = runCli(['run', '--task', 'drain'], { home: h });
+      expect(once.code).toBe(0);
+      expect(once.stdout).toContain('drain: 2 processed, 0 failed, 0 left in place');
+      expect(namesIn(path.join(h, 'in')).map(String)).toEqual(['slow']);
+      fs.writeFileSync(path.join(h, 'release'), '');
+      await waitFor(() => namesIn(path.join(h, 'in', 'processed')).length === 3, 'slow to finish in the daemon');
+      daemon.kill('SIGTERM');
+      expect((await exitOf(daemon)).code).toBe(0);
+      expect(records(path.join(h, 'ran.bin')).map(String).sort()).toEqual(['slow', 'x', 'y']);
+    } finally {
+      daemon.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('run --all with a watch task', () => {

@@ -1,8 +1,8 @@
 // At start (daemon or `run --task`), the files an earlier conductor left unfinished: a file whose
 // run ended but that was not moved yet is moved now; a file whose run was interrupted (a
 // shutdown, a crash) goes back to pending, its status file says UNSPECIFIED, and it runs again;
-// a run the engine resumed (it was queued) keeps its file; a run another live conductor owns (a
-// `run --task` going on) is left to it.
+// a run the engine resumed (it was queued) keeps its file; a file whose run another live
+// conductor owns (a `run --task` beside the daemon) is left to it.
 import { fileOutcome } from '../../core/watch/fileOutcome.js';
 import type { FinalStatus, RunState } from '../../core/types.js';
 import type { StoredRun } from '../../ports/runStore.js';
@@ -30,15 +30,15 @@ export function recoverFiles(watch: WatchTask, deps: WatchDeps, skip: (runId: st
     if (row.run_id && skip(row.run_id)) continue;
     const run = row.run_id ? store.getRun(row.run_id) : null;
     const correlationId = correlationOf(run);
-    if (row.state === 'running' && run && OPEN.has(run.state)) {
-      if (engine.openRun(run.run_id)) {
-        watch.adopt({ row, task: watch.task, runId: run.run_id, slot: 0, startedAt: row.started_at ?? now, correlationId: correlationId ?? run.run_id });
-        continue;
-      }
-      if (deps.ownerAlive(run.owner_pid, run.owner_start)) {
-        watch.remember(row);
-        continue;
-      }
+    if (row.state === 'running' && run && OPEN.has(run.state) && engine.openRun(run.run_id)) {
+      watch.adopt({ row, task: watch.task, runId: run.run_id, slot: 0, startedAt: row.started_at ?? now, correlationId: correlationId ?? run.run_id });
+      continue;
+    }
+    // Another conductor alive (a daemon while `run --task` starts, or the other way round) owns
+    // the run: it is still going, or that conductor is moving the file right now.
+    if (run && run.owner_pid !== process.pid && deps.ownerAlive(run.owner_pid, run.owner_start)) {
+      watch.remember(row);
+      continue;
     }
     let status: FinalStatus;
     if (row.state === 'done') status = 'success';
