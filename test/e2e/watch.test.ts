@@ -287,7 +287,7 @@ describe.skipIf(immutable !== null)('when the processed folder cannot be written
     try {
       const daemon = startDaemon(home);
       dropFile(dir, 'a.json', '{}');
-      await waitFor(() => statusFiles(home, 'stuck').length === 1, 'the status file');
+      await waitFor(() => statusFiles(home, 'stuck').length === 1 && fileRows(home)[0]?.settled === 1, 'the status file and its row');
       expect(namesIn(dir).map(String)).toEqual(['a.json']);
       const row = rows(home).find((r) => r.task === 'stuck');
       expect(row?.status).toBe('success');

@@ -65,7 +65,8 @@ export async function finishFile(deps: WatchDeps, ending: Ending): Promise<{ mov
     processing_duration_ms: ending.durationMs,
     retry_count: Math.max(0, ending.attempts - 1),
   });
-  const log = outcome.status === 'FAILED' || moveError ? ctx.logger.warn : ctx.logger.info;
+  // A success is already in the run's own log line ("attempt finished", with file and correlation_id).
+  const log = outcome.status === 'FAILED' || moveError ? ctx.logger.warn : outcome.status === 'SUCCESS' ? ctx.logger.debug : ctx.logger.info;
   log.call(
     ctx.logger,
     { task: ending.task, run_id: ending.runId, correlation_id: ending.correlationId, file: shownName, status: outcome.status, moved_to: movedTo ? decodeSurrogateEscape(movedTo) : null, reason: moveError },
