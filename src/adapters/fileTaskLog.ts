@@ -91,7 +91,12 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
       return finish(own(task, runId, attempt, 'log'));
     },
     hasFinished(task: string): boolean {
-      return concurrentFiles(file(task)).some((f) => f.finished);
+      // Asked at every overlapping attempt's end: a listing, no parsing or sorting.
+      try {
+        return fs.readdirSync(concurrentDir(file(task))).some((name) => name.endsWith('.done'));
+      } catch {
+        return false;
+      }
     },
     async appendFinished(task: string): Promise<number> {
       const target = file(task);

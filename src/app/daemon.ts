@@ -26,11 +26,13 @@ import { onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
 import { watchWrites } from './writeWatch.js';
+import { prepareWatching } from './watchComposition.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function runDaemon(paths: HomePaths): Promise<number> {
-  let loaded = loadConfig(paths.config);
+  let loaded = loadConfig(paths.config, paths.home);
+  const watchSetup = await prepareWatching(loaded.config, paths, loaded.shown);
   ensureWritableDir(paths.statusDir);
   const lock = await acquireDaemonLock(paths.home, daemonLockPath(paths));
   if (!lock) {
@@ -92,8 +94,10 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const { engine, cron } = scheduler;
   const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, ctx.executor.state ? () => ctx.executor.state?.() ?? null : null);
   // The port is taken before anything runs: one in use is a clear error, exit 1.
+  // The watched folders start after the scheduler; until then none has a file pending.
+  let watchPending = (): Map<string, number> => new Map();
   const server = tokens
-    ? await startDaemonHttp({ paths, config: () => config, tokens, ctx, engine, cron, live, writeFailure: writes.failure }).catch((error: unknown) => {
+    ? await startDaemonHttp({ paths, config: () => config, tokens, ctx, engine, cron, live, writeFailure: writes.failure, watchPending: () => watchPending() }).catch((error: unknown) => {
         logger.flush();
         ctx.store.close();
         lock.release();
@@ -115,6 +119,8 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   if (server) logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
   scheduler.start();
+  const watching = watchSetup.start(ctx, engine);
+  watchPending = () => new Map([...watching.counts()].map(([task, counts]) => [task, counts.pending]));
   for (const fire of cron.upcoming(5)) {
     const zone = engine.tasks.entries.get(fire.task)?.timezone ?? 'UTC';
     logger.info({ task: fire.task, at: formatInZone(fire.at, zone) }, 'next fire');
@@ -129,7 +135,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   };
   reloadNow = () => {
     try {
-      const next = loadConfig(paths.config);
+      const next = loadConfig(paths.config, paths.home);
       if (JSON.stringify(next.config.settings.executor) !== JSON.stringify(config.settings.executor)) {
         logger.warn({}, 'settings.executor changed: it takes effect at the next start of the daemon (the running executor is kept)');
       }
@@ -138,6 +144,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       config = next.config;
       loaded = next;
       scheduler.reload(config);
+      void watching.reload(config, next.shown);
       if (notifier) retiredNotifiers.push(notifier);
       notifier = makeNotifier(config, logger);
       logger.info({ config: next.shown, tasks: config.tasks.length }, 'config reloaded');
@@ -159,7 +166,9 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     engine.interruptAll(`interrupted: the daemon was told twice to stop`);
   };
   logger.info({ signal, running: engine.runningCount, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
+  watching.stop();
   await scheduler.stop(reason);
+  await watching.settled();
   stopListening();
   await server?.close();
   await Promise.all([notifier, ...retiredNotifiers].map((n) => n?.settle())); // bounded: SHUTDOWN_WAIT_MS

@@ -36,6 +36,8 @@ export async function startDaemonHttp(parts: {
   cron: CronSource;
   live: LiveStatus;
   writeFailure: () => { message: string; at: number } | null;
+  /** Each watch task's files ready and waiting for a worker. */
+  watchPending: () => Map<string, number>;
 }): Promise<DaemonHttp> {
   const { paths, ctx, engine } = parts;
   const [{ startHttpServer }, { createMetrics }] = await Promise.all([import('../adapters/http/server.js'), import('../adapters/http/metrics.js')]);
@@ -65,6 +67,7 @@ export async function startDaemonHttp(parts: {
       }
       return found;
     },
+    watchPending: parts.watchPending,
   });
   const { host, port } = parts.config().settings.http;
   const server = await startHttpServer({ host, port, tokens: parts.tokens, api, metrics, logger: ctx.logger }).catch((error: Error) => {

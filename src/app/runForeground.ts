@@ -13,7 +13,7 @@ import { composeEngine } from './compose.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
 import { recoverOrphans } from './recoverOrphans.js';
-import { selectAll, selectTask } from './selectTasks.js';
+import { findTask, selectAll, selectTask } from './selectTasks.js';
 import { osUser } from './remote/daemonEndpoint.js';
 import { onStopSignals } from './signals.js';
 
@@ -23,16 +23,24 @@ export interface ForegroundRequest {
   withDeps: boolean;
   /** The operator approves the runs of tasks that need approval (recorded as their approver). */
   approved?: boolean;
+  /** A watch task's once-mode: seconds the whole run may take (default 30). */
+  watchTimeout?: number;
 }
 
 export interface ForegroundResult {
   outcomes: DagOutcome[];
   exitCode: number;
   interruptedBy: string | null;
+  /** Once-mode of a watch task: the line that says how the folder went (files processed, failed, left). */
+  summary?: string;
 }
 
 export async function runForeground(paths: HomePaths, request: ForegroundRequest, onEvent: (event: RunEvent) => void): Promise<ForegroundResult> {
   const { config } = loadConfig(paths.config);
+  if (!request.all && request.task && findTask(config, request.task).watch) {
+    const { runWatchOnce } = await import('./watchOnce.js');
+    return runWatchOnce(paths, { task: request.task, withDeps: request.withDeps, timeoutSeconds: request.watchTimeout ?? 30 }, onEvent);
+  }
   const selection = request.all ? selectAll(config) : selectTask(config, request.task as string, request.withDeps);
   const trigger: Trigger = request.all ? 'once' : 'manual';
   const target = request.task ? selection.tasks.find((t) => t.name === request.task) : undefined;

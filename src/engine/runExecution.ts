@@ -30,6 +30,8 @@ export interface ExecutionRequest {
   fireAt: number | null;
   /** Extra environment the trigger hands over (a watched file, a webhook payload). */
   env: Record<string, string>;
+  /** Fields added to the run's log lines (a watched file's correlation_id). */
+  logFields?: Record<string, string>;
   /** The run's first history row, written when it was queued; null: write a new one. */
   firstRow: number | null;
 }
@@ -206,7 +208,16 @@ export class RunExecution {
     });
     ctx.health.write(task.name, { status: final.status, timestamp: healthTimestamp(ended.finishedAt), exit_code: final.exitCode });
     ctx.logger.info(
-      { task: task.name, run_id: runId, attempt, status: final.status, exit_code: final.exitCode, duration_ms: this.lastDuration, reason: final.reason },
+      {
+        task: task.name,
+        run_id: runId,
+        ...this.request.logFields,
+        attempt,
+        status: final.status,
+        exit_code: final.exitCode,
+        duration_ms: this.lastDuration,
+        reason: final.reason,
+      },
       'attempt finished',
     );
     return released;

@@ -41,8 +41,16 @@ export async function handOverTaskLog(ctx: LogTurnContext, task: string, held: s
   try {
     for (;;) {
       if (token === null) {
+        // The claim first: while another holds the log (the common case when runs overlap), it
+        // appends this file before it lets go, and no folder is listed here.
         const mine = `append:${process.pid}:${++turns}`;
-        if (!ctx.store.batch(() => ctx.taskLog.hasFinished(task) && ctx.store.claimTaskLog(task, mine, ctx.clock.now()))) return;
+        const claimed = ctx.store.batch(() => {
+          if (!ctx.store.claimTaskLog(task, mine, ctx.clock.now())) return false;
+          if (ctx.taskLog.hasFinished(task)) return true;
+          ctx.store.releaseTaskLog(task, mine);
+          return false;
+        });
+        if (!claimed) return;
         token = mine;
       }
       const appended = await ctx.taskLog.appendFinished(task);

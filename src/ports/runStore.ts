@@ -2,6 +2,7 @@
 // and a row per attempt (`attempts`: what `history` lists; a run that never got an attempt, such
 // as a skipped fire or a run still queued, shows as one row there too).
 import type { AuditAction, AuditRecord, AuditSource, RunRecord, RunState, RunStatus, Trigger } from '../core/types.js';
+import type { WatchFileStore } from './watchFileStore.js';
 
 /** Who asked for a run: the daemon resumes its own open runs after a restart, never a foreground command's. */
 export type RunSource = 'daemon' | 'foreground';
@@ -53,6 +54,8 @@ export interface AttemptFinish {
 }
 
 export interface SkipRecord {
+  /** `failed`: a request refused before its command could start (a watched file that is not valid JSON); default skipped. */
+  status?: 'skipped' | 'failed';
   run_id: string;
   task: string;
   trigger: Trigger;
@@ -104,6 +107,8 @@ export interface HistoryQuery {
 }
 
 export interface RunStore {
+  /** The files of watch tasks, on the same database (one commit with the runs). */
+  readonly watchFiles: WatchFileStore;
   /**
    * Records a new run. One that waits (queued, waiting, awaiting approval) also gets its first
    * history row, whose id is returned; one that starts at once gets it with its first attempt (null).
@@ -129,7 +134,7 @@ export interface RunStore {
   /** The executor says the attempt really runs: its handle, and the worker for a remote one. */
   attemptStarted(id: number, handle: string | null, worker: string | null, at: number): void;
   finishAttempt(id: number, finish: AttemptFinish): void;
-  /** A fire or request that will not run: its run row and history row, `skipped`, in one go. */
+  /** A fire or request that will not run: its run row and history row, `skipped` (or `failed`), in one go. */
   recordSkip(skip: SkipRecord): void;
   /** Newest first. */
   history(query: { task?: string; limit: number }): RunRecord[];

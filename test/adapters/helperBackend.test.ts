@@ -58,16 +58,16 @@ function groupMembers(pgid: number): number[] {
 /** The adapter compiled on its own (type-only imports vanish), for scripts that run in plain Node. */
 function transpiledAdapter(): string {
   const dir = tempDir('helper-js-');
-  const out = path.join(dir, 'adapters', 'process');
-  fs.mkdirSync(out, { recursive: true });
-  for (const name of ['helperBackend', 'procfs']) {
-    const source = fs.readFileSync(path.join(root, 'src', 'adapters', 'process', `${name}.ts`), 'utf8');
+  // The adapter and what it imports (the surrogateescape encoding of environment bytes).
+  for (const name of ['adapters/process/helperBackend', 'adapters/process/procfs', 'core/bytes/surrogateEscape']) {
+    const source = fs.readFileSync(path.join(root, 'src', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     });
-    fs.writeFileSync(path.join(out, `${name}.js`), outputText);
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.js`), outputText);
   }
-  return path.join(out, 'helperBackend.js');
+  return path.join(dir, 'adapters', 'process', 'helperBackend.js');
 }
 
 let executor: SpawnBackend;

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliPath, makeHome, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
+import { cliPath, makeHome, repoRoot, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
 import { exitOf, processAlive, rows, waitFor } from '../helpers/wait.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -47,9 +47,10 @@ describe('validate, when the config is bad', () => {
   });
 
   it('validates the shipped config', () => {
-    const result = runCli(['validate', '--config', path.resolve('config/conductor_config.json')], { home: makeHome() });
+    // In the repository's own home: its watch task names config/intent.schema.json, relative to the home.
+    const result = runCli(['validate'], { home: repoRoot });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/valid, 7 tasks/);
+    expect(result.stdout).toMatch(/valid, 8 tasks/);
     expect(result.code).toBe(0);
   });
 });

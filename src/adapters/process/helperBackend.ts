@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { encodeSurrogateEscape } from '../../core/bytes/surrogateEscape.js';
 import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from './spawnBackend.js';
 import { childrenOf, groupHasLiveMember } from './procfs.js';
 
@@ -138,7 +139,8 @@ class Helper {
     run.helperPid = this.child.pid ?? -1;
     this.requests.set(id, { run, cwd, outputPath });
     if (this.requests.size === 1) this.setRef(true);
-    this.child.stdin.write(Buffer.from(`${fields.join('\0')}\0`, 'utf8'));
+    // surrogateescape: a value that stands for bytes that are not UTF-8 (a watched file's name) goes as those bytes.
+    this.child.stdin.write(encodeSurrogateEscape(`${fields.join('\0')}\0`));
   }
 
   private onData(chunk: string): void {

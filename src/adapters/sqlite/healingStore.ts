@@ -36,9 +36,17 @@ export function healingStore(open: () => CopyableStore, file: string): RunStore 
     old.close();
     return `${file}: the history database ${said}`;
   };
+  // The watch files' store lives on the same connection: callers keep it, so it follows `current` too.
+  const watchFiles = new Proxy({} as RunStore['watchFiles'], {
+    get(_target, property) {
+      const value = Reflect.get(current.watchFiles, property) as unknown;
+      return typeof value === 'function' ? (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(current.watchFiles, args) : value;
+    },
+  });
   return new Proxy({} as RunStore, {
     get(_target, property) {
       if (property === 'heal') return heal;
+      if (property === 'watchFiles') return watchFiles;
       const value = Reflect.get(current, property) as unknown;
       return typeof value === 'function' ? (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(current, args) : value;
     },

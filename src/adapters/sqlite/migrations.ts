@@ -114,6 +114,32 @@ const MIGRATIONS: readonly string[] = [
     since       INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 5: the files of watch tasks (spec/triggers.md), one row per file a task has seen ready, known
+  // by its name (bytes: a BLOB), size and mtime, so each gets exactly one run across restarts.
+  // state: pending (ready, waiting for a worker), running (its run is run_id), done / failed
+  // (the run ended), gone (deleted or replaced before its run started). settled: the file was
+  // moved (moved_to) or left, and its status file written.
+  `
+  CREATE TABLE watch_files (
+    id          INTEGER PRIMARY KEY,
+    task        TEXT    NOT NULL,
+    name        BLOB    NOT NULL,
+    size        INTEGER NOT NULL,
+    mtime_ns    INTEGER NOT NULL,
+    state       TEXT    NOT NULL,
+    run_id      TEXT,
+    seen_at     INTEGER NOT NULL,
+    started_at  INTEGER,
+    finished_at INTEGER,
+    settled     INTEGER NOT NULL DEFAULT 0,
+    moved_to    BLOB,
+    reason      TEXT
+  );
+  CREATE UNIQUE INDEX watch_files_key ON watch_files (task, name, size, mtime_ns);
+  CREATE INDEX watch_files_by_state ON watch_files (task, state, id);
+  CREATE INDEX watch_files_finished ON watch_files (task, finished_at) WHERE state IN ('done', 'failed');
+  CREATE INDEX watch_files_run ON watch_files (run_id) WHERE run_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,6 +16,7 @@ import type {
   SkipRecord,
   StoredRun,
 } from '../../ports/runStore.js';
+import type { WatchFileStore } from '../../ports/watchFileStore.js';
 import { isSameProcess, processStartTicks } from '../process/procfs.js';
 import { databaseError, namingFileInErrors } from './databaseError.js';
 import { migrate } from './migrations.js';
@@ -23,6 +24,7 @@ import { healingStore, type CopyableStore } from './healingStore.js';
 import { openForReading } from './openForReading.js';
 import { OperatorTables } from './operatorTables.js';
 import { seenRow } from './seenRow.js';
+import { createWatchFileStore } from './sqliteWatchFileStore.js';
 
 interface Row {
   run_id: string;
@@ -120,6 +122,7 @@ class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly operators: OperatorTables;
+  readonly watchFiles: WatchFileStore;
 
   /** This process, recorded on every run and attempt it starts, so a later one can tell whose rows are orphans. */
   private readonly owner = { owner_pid: process.pid, owner_start: processStartTicks(process.pid) };
@@ -127,6 +130,7 @@ class SqliteRunStore implements RunStore {
   constructor(db: Database.Database) {
     this.db = db;
     this.operators = new OperatorTables(db, COLUMNS, toRecord as (row: never) => RunRecord);
+    this.watchFiles = createWatchFileStore(db);
     this.statements = {
       createRun: db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, deadline, payload, reason, owner_pid, owner_start)
@@ -173,11 +177,11 @@ class SqliteRunStore implements RunStore {
       ),
       skipRun: db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, reason, finished_at, owner_pid, owner_start)
-         VALUES (@run_id, @task, @trigger, 'skipped', @source, @at, @fire_at, @reason, @at, @owner_pid, @owner_start)`,
+         VALUES (@run_id, @task, @trigger, @status, @source, @at, @fire_at, @reason, @at, @owner_pid, @owner_start)`,
       ),
       skip: db.prepare(
         `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, finished_at, duration_ms, reason, fire_at)
-         VALUES (@run_id, @task, 1, @trigger, 'skipped', @at, @at, 0, @reason, @fire_at)`,
+         VALUES (@run_id, @task, 1, @trigger, @status, @at, @at, 0, @reason, @fire_at)`,
       ),
       historyAll: db.prepare(`SELECT ${COLUMNS} FROM attempts ORDER BY started_at DESC, id DESC LIMIT ?`),
       historyTask: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE task = ? ORDER BY started_at DESC, id DESC LIMIT ?`),
@@ -293,8 +297,9 @@ class SqliteRunStore implements RunStore {
 
   recordSkip(skip: SkipRecord): void {
     this.batch(() => {
-      this.statements.skipRun.run({ ...skip, ...this.owner });
-      this.statements.skip.run(skip);
+      const row = { ...skip, status: skip.status ?? 'skipped' };
+      this.statements.skipRun.run({ ...row, ...this.owner });
+      this.statements.skip.run(row);
     });
   }
 
@@ -371,6 +376,7 @@ class SqliteRunStore implements RunStore {
 
   prune(before: number): number {
     return this.batch(() => {
+      this.watchFiles.prune(before);
       this.statements.pruneRuns.run(before);
       this.operators.pruneAudit(before);
       return this.statements.prune.run(before).changes;
