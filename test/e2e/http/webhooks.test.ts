@@ -206,7 +206,14 @@ describe('redeliveries', () => {
   it('a redelivery after a restart of the daemon still answers the first run, and runs nothing', async () => {
     expect(await daemon.stop()).toBe(0);
     const runsBefore = hookRows().length;
+    // A payload older than the history kept (30 days by default) goes with the prune at start; the others stay.
+    const stale = path.join(home, 'status', 'payloads', '20200101T000000Z-0badf00d.json');
+    fs.writeFileSync(stale, '{}', { mode: 0o600 });
+    fs.utimesSync(stale, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    const kept = payloads().filter((name) => name !== path.basename(stale));
     daemon = await startDaemon(home, ENV);
+    expect(payloads()).toEqual(kept);
+    expect(kept).toContain(`${first}.json`);
     const again = await json(await hook('deploy', body, github(body, 'redeliver-1')));
     expect(again).toEqual({ status: 200, body: { run_id: first, duplicate: true } });
     expect(hookRows()).toHaveLength(runsBefore);
