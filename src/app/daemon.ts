@@ -26,6 +26,7 @@ import { onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
 import { watchWrites } from './writeWatch.js';
+import { prunePayloadFiles } from './webhook/webhookReceiver.js';
 import { prepareWatching } from './watchComposition.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -82,8 +83,11 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     const days = config.settings.task_history_retention_days;
     if (days <= 0) return;
     try {
-      const removed = ctx.store.prune(ctx.clock.now() - days * DAY_MS);
+      const before = ctx.clock.now() - days * DAY_MS;
+      const removed = ctx.store.prune(before);
       if (removed > 0) logger.info({ removed, days }, 'pruned old history');
+      const payloads = prunePayloadFiles(paths, ctx.store, before);
+      if (payloads > 0) logger.info({ removed: payloads, days }, 'pruned old webhook payloads');
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'cannot prune old history');
     }

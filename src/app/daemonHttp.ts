@@ -13,6 +13,7 @@ import { createDaemonApi } from './api/daemonApi.js';
 import { httpUrlFile } from './daemonHttpPaths.js';
 import type { HomePaths } from './paths.js';
 import type { LiveStatus } from './status/liveStatus.js';
+import { createWebhookReceiver } from './webhook/webhookReceiver.js';
 import { packageVersion } from './version.js';
 
 export interface DaemonHttp {
@@ -70,7 +71,8 @@ export async function startDaemonHttp(parts: {
     watchPending: parts.watchPending,
   });
   const { host, port } = parts.config().settings.http;
-  const server = await startHttpServer({ host, port, tokens: parts.tokens, api, metrics, logger: ctx.logger }).catch((error: Error) => {
+  const webhooks = createWebhookReceiver({ engine, store: () => ctx.store, clock: ctx.clock, paths, config: parts.config });
+  const server = await startHttpServer({ host, port, tokens: parts.tokens, api, metrics, logger: ctx.logger, webhooks }).catch((error: Error) => {
     metrics.close();
     throw new ConductorError('USAGE', `settings.http: ${error.message}`);
   });

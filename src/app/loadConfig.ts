@@ -6,6 +6,7 @@ import { parseJson } from '../core/config/parseJson.js';
 import { validateConfig } from '../core/config/validateConfig.js';
 import type { Config } from '../core/types.js';
 import { watchPathProblems } from './watchConfig.js';
+import { webhookSecretProblems } from './webhook/webhookSecrets.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -21,8 +22,9 @@ export function shownPath(file: string): string {
 }
 
 /**
- * `home`: also check what the config names on disk (watched folders: spec/triggers.md), as
- * validate, start, reload and a watch task's `run --task` do; every other command reads only.
+ * `home`: also check what the config names on disk (watched folders: spec/triggers.md) and in the
+ * environment (webhook secrets), as validate, start, reload and a watch task's `run --task` do;
+ * every other command reads only.
  */
 export function loadConfig(file: string, home?: string): LoadedConfig {
   const shown = shownPath(file);
@@ -32,7 +34,7 @@ export function loadConfig(file: string, home?: string): LoadedConfig {
     throw new ConductorError('CONFIG_JSON', `${formatProblemInline(parsed.problem)}`);
   }
   const result = validateConfig(parsed.value);
-  const problems = result.ok ? (home === undefined ? [] : watchPathProblems(result.config, home)) : result.problems;
+  const problems = result.ok ? (home === undefined ? [] : [...watchPathProblems(result.config, home), ...webhookSecretProblems(result.config)]) : result.problems;
   if (!result.ok || problems.length > 0) {
     const count = problems.length;
     throw new ConductorError('CONFIG_INVALID', `${shown}: invalid config, ${count} problem${count === 1 ? '' : 's'}:`, { problems });

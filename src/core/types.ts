@@ -63,6 +63,14 @@ export interface Task {
   queue: string;
   /** A watched folder: one run per ready file (spec/triggers.md); null when the task watches none. */
   watch: WatchSpec | null;
+  /** `POST /hooks/<task>` starts a run (spec/triggers.md); null when the task takes no webhook. */
+  webhook: WebhookSpec | null;
+}
+
+/** A task's webhook: the variable holding its HMAC secret (null: the API token instead), the events it runs for (null: all). */
+export interface WebhookSpec {
+  secret_env: string | null;
+  events: string[] | null;
 }
 
 /** A task's watched folder with every default filled in; paths as in the config (relative to the home). */

@@ -24,6 +24,14 @@ export interface NewRun {
   reason: string | null;
 }
 
+/** An accepted webhook delivery: GitHub redelivers, and the same id must never run twice. */
+export interface WebhookDelivery {
+  task: string;
+  delivery: string;
+  run_id: string;
+  at: number;
+}
+
 /** A run as stored. */
 export interface StoredRun extends Omit<NewRun, 'state'> {
   state: RunState;
@@ -165,6 +173,10 @@ export interface RunStore {
   audit(query: { since?: number; limit: number }): AuditRecord[];
   /** Deletes rows started before `before` (ms), audit rows too; returns how many history rows. */
   prune(before: number): number;
+  /** The run a webhook delivery (GitHub's X-GitHub-Delivery id) of `task` started, or null when it is new. */
+  deliveryRun(task: string, delivery: string): string | null;
+  /** Remembers an accepted delivery and its run (in the `batch` that asks for the run); pruned with history. */
+  recordDelivery(delivery: WebhookDelivery): void;
   /** The persisted watermark of a task: the last fire instant dealt with (ms). */
   getWatermark(task: string): number | null;
   setWatermark(task: string, fireAt: number): void;

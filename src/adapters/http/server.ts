@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { AddressInfo } from 'node:net';
 import type { DaemonApi } from '../../ports/daemonApi.js';
 import type { Logger } from '../../ports/logger.js';
+import type { WebhookReceiver } from '../../ports/webhookReceiver.js';
 import { tokenChecker, type AuthResult, type Token } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { errorHandler, sendError } from './replyError.js';
@@ -13,6 +14,7 @@ import { actionRoutes } from './routes/actionRoutes.js';
 import { openRoutes } from './routes/openRoutes.js';
 import { readRoutes } from './routes/readRoutes.js';
 import { streamRoutes } from './routes/streamRoutes.js';
+import { webhookRoutes } from './routes/webhookRoutes.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -23,6 +25,8 @@ export interface HttpServerOptions {
   api: DaemonApi;
   metrics: Metrics;
   logger: Logger;
+  /** `POST /hooks/<task>` (spec/triggers.md); absent: no hooks served. */
+  webhooks?: WebhookReceiver;
 }
 
 export interface HttpServer {
@@ -55,6 +59,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     request.tokenLabel = result.label;
   });
   register(app, options);
+  if (options.webhooks) webhookRoutes(app, { receiver: options.webhooks, authorize: (header) => check(header), metrics: options.metrics, logger: options.logger });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {

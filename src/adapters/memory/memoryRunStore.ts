@@ -15,6 +15,7 @@ import type {
   RunStore,
   SkipRecord,
   StoredRun,
+  WebhookDelivery,
 } from '../../ports/runStore.js';
 import type { WatchFileStore } from '../../ports/watchFileStore.js';
 import { createMemoryWatchFileStore } from './memoryWatchFileStore.js';
@@ -42,6 +43,7 @@ export class MemoryRunStore implements RunStore {
   private daemon: DaemonInfo | null = null;
   private readonly paused = new Map<string, { at: number; actor: string }>();
   private readonly audits: AuditEntry[] = [];
+  private readonly deliveries = new Map<string, WebhookDelivery>();
   readonly watchFiles: WatchFileStore = createMemoryWatchFileStore((runId, text) => this.appendReason(runId, text));
 
   constructor(private readonly keep: number) {}
@@ -307,7 +309,17 @@ export class MemoryRunStore implements RunStore {
 
   markInterrupted(): void {}
 
+  deliveryRun(task: string, delivery: string): string | null {
+    return this.deliveries.get(JSON.stringify([task, delivery]))?.run_id ?? null;
+  }
+
+  recordDelivery(delivery: WebhookDelivery): void {
+    const key = JSON.stringify([delivery.task, delivery.delivery]);
+    if (!this.deliveries.has(key)) this.deliveries.set(key, { ...delivery });
+  }
+
   prune(before: number): number {
+    for (const [key, delivery] of this.deliveries) if (delivery.at < before) this.deliveries.delete(key);
     let removed = 0;
     while (this.recent.length > 0 && (this.recent[0] as Row).startedMs < before) {
       this.recent.shift();

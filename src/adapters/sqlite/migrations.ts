@@ -140,6 +140,19 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX watch_files_finished ON watch_files (task, finished_at) WHERE state IN ('done', 'failed');
   CREATE INDEX watch_files_run ON watch_files (run_id) WHERE run_id IS NOT NULL;
   `,
+  // 6: webhook deliveries (spec/triggers.md): GitHub's X-Github-Delivery id of each accepted
+  // delivery and the run it started, so a redelivery answers that run and never starts a second,
+  // across restarts; pruned with history.
+  `
+  CREATE TABLE webhook_deliveries (
+    task     TEXT    NOT NULL,
+    delivery TEXT    NOT NULL,
+    run_id   TEXT    NOT NULL,
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (task, delivery)
+  ) WITHOUT ROWID;
+  CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

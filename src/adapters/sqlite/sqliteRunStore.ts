@@ -15,6 +15,7 @@ import type {
   RunStore,
   SkipRecord,
   StoredRun,
+  WebhookDelivery,
 } from '../../ports/runStore.js';
 import type { WatchFileStore } from '../../ports/watchFileStore.js';
 import { isSameProcess, processStartTicks } from '../process/procfs.js';
@@ -25,6 +26,7 @@ import { openForReading } from './openForReading.js';
 import { OperatorTables } from './operatorTables.js';
 import { seenRow } from './seenRow.js';
 import { createWatchFileStore } from './sqliteWatchFileStore.js';
+import { WebhookDeliveries } from './webhookDeliveries.js';
 
 interface Row {
   run_id: string;
@@ -123,6 +125,7 @@ class SqliteRunStore implements RunStore {
   private readonly statements;
   private readonly operators: OperatorTables;
   readonly watchFiles: WatchFileStore;
+  private readonly deliveries: WebhookDeliveries;
 
   /** This process, recorded on every run and attempt it starts, so a later one can tell whose rows are orphans. */
   private readonly owner = { owner_pid: process.pid, owner_start: processStartTicks(process.pid) };
@@ -131,6 +134,7 @@ class SqliteRunStore implements RunStore {
     this.db = db;
     this.operators = new OperatorTables(db, COLUMNS, toRecord as (row: never) => RunRecord);
     this.watchFiles = createWatchFileStore(db);
+    this.deliveries = new WebhookDeliveries(db);
     this.statements = {
       createRun: db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, deadline, payload, reason, owner_pid, owner_start)
@@ -377,10 +381,19 @@ class SqliteRunStore implements RunStore {
   prune(before: number): number {
     return this.batch(() => {
       this.watchFiles.prune(before);
+      this.deliveries.prune(before);
       this.statements.pruneRuns.run(before);
       this.operators.pruneAudit(before);
       return this.statements.prune.run(before).changes;
     });
+  }
+
+  deliveryRun(task: string, delivery: string): string | null {
+    return this.deliveries.runOf(task, delivery);
+  }
+
+  recordDelivery(delivery: WebhookDelivery): void {
+    this.deliveries.record(delivery);
   }
 
   getWatermark(task: string): number | null {

@@ -1,5 +1,5 @@
 // The documented defaults (SPEC "Details that are decided"), applied after validation.
-import type { Approval, Budget, Config, Settings, Task, WatchSpec } from '../types.js';
+import type { Approval, Budget, Config, Settings, Task, WatchSpec, WebhookSpec } from '../types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   max_concurrent_tasks: 3,
@@ -21,10 +21,11 @@ export const DEFAULT_APPROVAL_TIMEOUT = 86_400;
 
 type RawBudget = Partial<Budget> | null;
 type RawWatch = Partial<WatchSpec> & { path: string };
-type RawTask = Partial<Omit<Task, 'approval' | 'budget' | 'watch'>> & {
+type RawTask = Partial<Omit<Task, 'approval' | 'budget' | 'watch' | 'webhook'>> & {
   name: string;
   command: string;
   watch?: RawWatch | null;
+  webhook?: Partial<WebhookSpec> | null;
   approval?: Partial<Approval> | null;
   budget?: RawBudget;
 };
@@ -78,6 +79,7 @@ export function withTaskDefaults(raw: RawTask, settings: Settings): Task {
     retry_on_timeout: raw.retry_on_timeout ?? true,
     queue: raw.queue ?? 'default',
     watch: raw.watch ? withWatchDefaults(raw.watch) : null,
+    webhook: raw.webhook ? { secret_env: raw.webhook.secret_env ?? null, events: raw.webhook.events ?? null } : null,
   };
 }
 

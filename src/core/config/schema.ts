@@ -138,6 +138,27 @@ const taskSchema = {
         },
       },
     },
+    webhook: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'POST /hooks/<task> runs the task (trigger webhook), the body saved to status/payloads/<run_id>.json and handed over as CONDUCTOR_PAYLOAD_FILE, with CONDUCTOR_EVENT and CONDUCTOR_DELIVERY.',
+      properties: {
+        secret_env: {
+          type: 'string',
+          pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+          description:
+            "The environment variable holding the secret of GitHub's X-Hub-Signature-256 (HMAC-SHA256 of the body); unset at start is a config error. Without it the hook needs the API token.",
+        },
+        events: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          minItems: 1,
+          uniqueItems: true,
+          description: 'Only these X-GitHub-Event values start a run; another is answered 202 {"ignored": "event X"} (default: every event).',
+        },
+      },
+    },
   },
 } as const;
 
