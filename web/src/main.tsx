@@ -7,7 +7,7 @@ import { currentToken, getJson, onTokenChange, setToken } from './api.js';
 import { connectLive, disconnectLive, liveState, onLiveState, type LiveState } from './live.js';
 import { useNotice } from './parts/notice.js';
 import { useRoute } from './route.js';
-import { followStatus, forgetStatus, useStatus } from './statusStore.js';
+import { followStatus, forgetStatus, refreshStatus, useStatus } from './statusStore.js';
 import './style.css';
 import { ApprovalsView } from './views/Approvals.js';
 import { DagView } from './views/Dag.js';
@@ -21,6 +21,9 @@ if (linked?.[1]) {
   setToken(decodeURIComponent(linked[1]));
   history.replaceState(null, '', `${location.pathname}${location.search}#/tasks`);
 }
+
+// Ask for the status at once (not after the first render): it is what the first view shows.
+if (currentToken()) void refreshStatus();
 
 function App() {
   const [token, setTokenState] = useState(currentToken());

@@ -1,12 +1,14 @@
 // The tasks: name, schedule in words and as cron, next run, last run (status in colour and
-// words), health, paused; a filter by name; run now, pause, resume. Kept live from the status.
-import { useMemo, useState } from 'preact/hooks';
+// words), health, paused; a filter by name; run now, pause, resume. Kept live from the status;
+// only the rows near the window are drawn (1000 tasks paint as fast as 40).
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { enc, postJson } from '../api.js';
 import { cronWords } from '../cronWords.js';
 import { clockTime, relative } from '../format.js';
 import { Badge } from '../parts/Badge.js';
 import { act } from '../parts/notice.js';
 import { useNow } from '../parts/useNow.js';
+import { useWindow } from '../parts/useWindow.js';
 import { runHref, runsHref } from '../route.js';
 import { refreshStatus, useStatus } from '../statusStore.js';
 import type { TaskStatus } from '../types.js';
@@ -17,8 +19,19 @@ function scheduleWords(schedule: string): string | null {
   return words.get(schedule) ?? null;
 }
 
+/**
+ * Marked once, when the table has first been painted: what the `dashboard` bench measures.
+ * (Preact runs effects after the next frame, so this runs after the paint of the rows.)
+ */
+let painted = false;
+
 export function TasksView({ initialFilter }: { initialFilter: string }) {
   const { status, error } = useStatus();
+  useEffect(() => {
+    if (!status || painted) return;
+    painted = true;
+    performance.mark('conductor:tasks-painted');
+  }, [status]);
   const [filter, setFilter] = useState(initialFilter);
   const now = useNow(10_000);
   const tasks = status?.tasks ?? [];
@@ -26,6 +39,7 @@ export function TasksView({ initialFilter }: { initialFilter: string }) {
     const needle = filter.trim().toLowerCase();
     return needle ? tasks.filter((t) => t.name.toLowerCase().includes(needle)) : tasks;
   }, [tasks, filter]);
+  const drawn = useWindow(shown.length);
   return (
     <section aria-labelledby="tasks-title">
       <div class="bar">
@@ -57,10 +71,12 @@ export function TasksView({ initialFilter }: { initialFilter: string }) {
               </th>
             </tr>
           </thead>
-          <tbody>
-            {shown.map((task) => (
+          <tbody ref={drawn.body}>
+            <tr class="spacer" aria-hidden="true" style={{ height: `${drawn.above}px` }} />
+            {shown.slice(drawn.start, drawn.end).map((task) => (
               <TaskRow key={task.name} task={task} now={now} />
             ))}
+            <tr class="spacer" aria-hidden="true" style={{ height: `${drawn.below}px` }} />
           </tbody>
         </table>
       )}
