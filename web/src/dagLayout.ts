@@ -1,5 +1,6 @@
 // The DAG's layout (dagre, loaded only when the DAG view opens): tasks with a dependency or a
-// dependent are ranked left to right; tasks with neither are laid in a grid below, so 1000
+// dependent are ranked left to right, or top to bottom when that fits the box better (a wide,
+// shallow DAG on a laptop screen); tasks with neither are laid in a grid below, so 1000
 // independent tasks do not make one column 40,000 px tall.
 import dagre from '@dagrejs/dagre';
 import type { Graph } from './types.js';
@@ -22,10 +23,22 @@ export interface Layout {
 const HEIGHT = 34;
 const nodeWidth = (name: string) => Math.min(260, 44 + name.length * 7.2);
 
-export function layoutGraph(graph: Graph): Layout {
+/** Up to this many linked tasks, both directions are laid out and the one that fits better is kept. */
+const TRY_BOTH = 300;
+
+/** The layout that shows the graph largest in a box of `aspect` (width / height). */
+export function layoutGraph(graph: Graph, aspect = 1.6): Layout {
+  const across = layoutIn(graph, 'LR');
+  if (graph.edges.length === 0 || new Set(graph.edges.flatMap((e) => [e.from, e.to])).size > TRY_BOTH) return across;
+  const down = layoutIn(graph, 'TB');
+  const scale = (l: Layout) => Math.min(aspect / l.width, 1 / l.height);
+  return scale(down) > scale(across) * 1.1 ? down : across;
+}
+
+function layoutIn(graph: Graph, rankdir: 'LR' | 'TB'): Layout {
   const linked = new Set(graph.edges.flatMap((e) => [e.from, e.to]));
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 70, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir, nodesep: rankdir === 'LR' ? 14 : 18, ranksep: rankdir === 'LR' ? 70 : 50, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of graph.nodes) if (linked.has(node.name)) g.setNode(node.name, { width: nodeWidth(node.name), height: HEIGHT });
   for (const edge of graph.edges) g.setEdge(edge.from, edge.to);

@@ -41,7 +41,7 @@ export function DagView() {
     let stale = false;
     void import('../dagLayout.js').then(({ layoutGraph }) => {
       if (stale) return;
-      const next = layoutGraph(graph);
+      const next = layoutGraph(graph, box.current ? box.current.clientWidth / Math.max(1, box.current.clientHeight) : 1.6);
       setLayout(next);
       setView(fit(next, box.current));
     });
@@ -163,6 +163,7 @@ function DagNode({ node, task, paused, hit, dim }: { node: Layout['nodes'][numbe
   const marks = `${paused ? '‖ ' : ''}${task && !task.enabled ? '⊘ ' : ''}`;
   return (
     <a href={runsHref({ task: node.name })} class={`node s-${last}${hit ? ' hit' : ''}${dim ? ' dim' : ''}`} aria-label={`${node.name}: last run ${last.replace('_', ' ')}${paused ? ', paused' : ''}${task && !task.enabled ? ', disabled' : ''}`} data-task={node.name}>
+      <title>{`${node.name}: last run ${last === 'none' ? 'never' : last}${task?.schedule ? `, schedule ${task.schedule}` : ''}`}</title>
       <rect x={node.x - node.width / 2} y={node.y - node.height / 2} width={node.width} height={node.height} rx={6} />
       <text x={node.x} y={node.y - 2} text-anchor="middle" class="name">
         {marks}
@@ -189,8 +190,18 @@ function Legend() {
   );
 }
 
+/** A smooth path through dagre's points: straight from the first, curving through the middle ones. */
 function edgePath(points: { x: number; y: number }[]): string {
-  return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+  const at = (p: { x: number; y: number }) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`;
+  if (points.length < 3) return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${at(p)}`).join(' ');
+  let d = `M${at(points[0] as { x: number; y: number })}`;
+  for (let i = 1; i < points.length - 1; i++) {
+    const p = points[i] as { x: number; y: number };
+    const next = points[i + 1] as { x: number; y: number };
+    const end = i === points.length - 2 ? next : { x: (p.x + next.x) / 2, y: (p.y + next.y) / 2 };
+    d += ` Q${at(p)} ${at(end)}`;
+  }
+  return d;
 }
 
 /** The whole graph in the box, not smaller than legible (0.45), from the top left when it does not fit. */
