@@ -2,14 +2,20 @@
 // hashed assets cached for a year, precompressed bodies as the client accepts, revalidation by
 // ETag, nothing loadable from elsewhere (CSP); and the event stream, alone among the /api/
 // routes, taking the token as ?token= (EventSource cannot send a header).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHome } from '../../helpers/cli.js';
+import { cliPath, makeHome } from '../../helpers/cli.js';
 import { killDaemons, readEvents, startDaemon, type Daemon } from '../../helpers/daemon.js';
+import { exitOf, waitFor } from '../../helpers/wait.js';
 
+let home: string;
 let daemon: Daemon;
 
 beforeAll(async () => {
-  daemon = await startDaemon(makeHome({ tasks: [{ name: 'quick', command: 'echo quick' }], settings: { http: { port: 0 } } }));
+  home = makeHome({ tasks: [{ name: 'quick', command: 'echo quick' }], settings: { http: { port: 0 } } });
+  daemon = await startDaemon(home);
 });
 afterAll(killDaemons);
 
@@ -70,5 +76,31 @@ describe('the token in the query', () => {
     }
     const post = await daemon.call(`/api/v1/tasks/quick/run?token=${daemon.token}`, { method: 'POST', token: null });
     expect(post.status).toBe(401);
+  });
+});
+
+describe('the link that logs the page in', () => {
+  it('is printed on a terminal only: never to a pipe, nor to the log', async () => {
+    expect(daemon.output()).toContain(`dashboard on ${daemon.url}/ (it asks for the token of status/api.token)`);
+    expect(daemon.output()).not.toContain(daemon.token);
+    expect(fs.readFileSync(path.join(home, 'logs', 'symphony_conductor.log'), 'utf8')).not.toContain(daemon.token);
+  });
+
+  it('on a terminal (script(1) gives it one), start prints URL/#token=TOKEN', async () => {
+    const other = makeHome({ tasks: [{ name: 'quick', command: 'echo quick' }], settings: { http: { port: 0 } } });
+    const child = spawn('script', ['-qfec', `'${process.execPath}' '${cliPath}' --home '${other}' start`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const line = await waitFor(() => /open the dashboard: (\S+)/.exec(output)?.[1], 'the dashboard link');
+      const url = fs.readFileSync(path.join(other, 'status', 'http.url'), 'utf8').trim();
+      const token = fs.readFileSync(path.join(other, 'status', 'api.token'), 'utf8').trim();
+      expect(line).toBe(`${url}/#token=${token}`);
+      expect(fs.readFileSync(path.join(other, 'logs', 'symphony_conductor.log'), 'utf8')).not.toContain(token);
+    } finally {
+      const pid = Number(fs.readFileSync(path.join(other, 'conductor.pid'), 'utf8'));
+      process.kill(pid, 'SIGTERM');
+      await exitOf(child);
+    }
   });
 });

@@ -3,7 +3,8 @@
 // each sent precompressed as the browser accepts. The page may load nothing from elsewhere
 // (Content-Security-Policy), which also keeps it working with no internet.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { pickEncoding, type WebFile } from '../webAssets.js';
+import { pickEncoding } from '../pickEncoding.js';
+import type { WebFile } from '../webAssets.js';
 import { sendError } from '../replyError.js';
 
 const POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
