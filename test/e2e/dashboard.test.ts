@@ -159,6 +159,28 @@ describe('the runs view', () => {
     await expect.poll(() => page.locator('.timeline rect.bar').count()).toBeGreaterThan(0);
   });
 
+  it('a new filter starts at its newest page: no page of it is asked for with the old filter’s cursor', async () => {
+    await go('#/runs?task=archive');
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(50);
+    await page.getByRole('button', { name: 'Older →' }).click();
+    await page.getByText('page 2', { exact: true }).waitFor();
+    const asked: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('/api/v1/runs?')) asked.push(request.url());
+    };
+    page.on('request', onRequest);
+    await page.getByLabel('Filter runs by status').selectOption('failed');
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(12);
+    page.off('request', onRequest);
+    await page.getByText('page 1', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: '← Newer' }).isDisabled()).toBe(true);
+    // The newest failed attempt of the archive is its last seeded one (i = 110), on page 1 of the new filter.
+    expect(await page.locator('table.runs tbody tr').first().getAttribute('data-run')).toMatch(/-00000110$/);
+    const failedPages = asked.map((url) => new URL(url).searchParams).filter((q) => q.get('status') === 'failed');
+    expect(failedPages.length).toBeGreaterThan(0);
+    expect(failedPages.filter((q) => q.has('before')).map(String)).toEqual([]);
+  });
+
   it("shows a run's attempts and log, follows the log live, and cancels it", async () => {
     const started = await (await daemon.call('/api/v1/tasks/long/run', { method: 'POST' })).json();
     await go(`#/runs/${started.run_id}`);

@@ -18,12 +18,14 @@ const TRIGGERS = ['schedule', 'dependency', 'catch_up', 'manual', 'once', 'watch
 export function RunsView({ query }: { query: URLSearchParams }) {
   const filters: RunFilters = { task: query.get('task') ?? undefined, status: query.get('status') ?? undefined, trigger: query.get('trigger') ?? undefined };
   const key = runsHref({ ...filters });
-  const [cursors, setCursors] = useState<string[]>([]); // `before` of each page after the first
+  // `before` of each page after the first, for these filters (new filters start at the newest).
+  const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key, cursors: [] });
+  const cursors = paging.key === key ? paging.cursors : [];
+  const setCursors = (next: string[]) => setPaging({ key, cursors: next });
   const [rows, setRows] = useState<RunRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const before = cursors.at(-1);
 
-  useEffect(() => setCursors([]), [key]);
   useEffect(() => {
     const controller = new AbortController();
     const load = () =>
