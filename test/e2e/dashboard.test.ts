@@ -157,6 +157,12 @@ describe('the runs view', () => {
     await page.locator('.timeline').getByText('No runs in this span.').waitFor();
     await go('#/runs?task=quick');
     await expect.poll(() => page.locator('.timeline rect.bar').count()).toBeGreaterThan(0);
+    // quick's runs took milliseconds: still bars one can see and click, inside the chart.
+    const chart = await page.locator('.timeline svg').boundingBox();
+    for (const bar of await page.locator('.timeline rect.bar').all()) {
+      const box = await bar.boundingBox();
+      expect(box && chart && box.width >= 3 && box.x >= chart.x && box.x + box.width <= chart.x + chart.width + 0.5).toBe(true);
+    }
   });
 
   it('a new filter starts at its newest page: no page of it is asked for with the old filter’s cursor', async () => {

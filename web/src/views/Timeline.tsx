@@ -16,6 +16,7 @@ const MAX_LANES = 30;
 const LANE = 18;
 const LEFT = 150;
 const WIDTH = 1000;
+const MIN_BAR = 4;
 
 export function Timeline({ task }: { task: string | undefined }) {
   const [rows, setRows] = useState<RunRow[] | null>(null);
@@ -93,9 +94,12 @@ export function Timeline({ task }: { task: string | undefined }) {
               const start = Date.parse(r.started_at);
               const end = r.finished_at ? Date.parse(r.finished_at) : now;
               const lane = shownLanes.indexOf(r.task);
+              // A run of seconds is a sliver of a day: drawn MIN_BAR wide at least, and inside the chart
+              // when it is that recent (else it sat half outside the right edge).
+              const width = Math.max(MIN_BAR, x(end) - x(start));
               return (
                 <a key={`${r.run_id}:${r.attempt}`} href={runHref(r.run_id)}>
-                  <rect x={x(start)} y={lane * LANE + 3} width={Math.max(2, x(end) - x(start))} height={LANE - 6} class={`bar s-${r.status}`}>
+                  <rect x={Math.min(x(start), WIDTH - width)} y={lane * LANE + 3} width={width} height={LANE - 6} class={`bar s-${r.status}`}>
                     <title>{`${r.task} · ${r.status} · ${clockTime(r.started_at)} · ${duration(r.duration_ms ?? end - start)}`}</title>
                   </rect>
                 </a>
