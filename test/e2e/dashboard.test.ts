@@ -259,6 +259,14 @@ describe('a phone and a keyboard', () => {
     await button.click();
     await waitFor(() => history('quick').length > before && history('quick')[0]?.status === 'success', 'the run from the phone');
     await phone.screenshot({ path: path.join(home, 'phone.png') });
+    // The timeline scrolls sideways there, opened at now: quick's latest run and its lane's name are in view.
+    await phone.evaluate(() => (location.hash = '#/runs?task=quick'));
+    const latest = phone.locator('.timeline rect.bar').first(); // newest first
+    await latest.waitFor();
+    await expect.poll(async () => ((await latest.boundingBox())?.x ?? -1) > 0 && ((await latest.boundingBox())?.x ?? 999) < 375).toBe(true);
+    const name = await phone.locator('.timeline text.lane', { hasText: 'quick' }).boundingBox(); // the lane's name stays in view
+    expect(name && name.x >= 0 && name.x + name.width < 375).toBe(true);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await phone.close();
   });
 

@@ -2,7 +2,7 @@
 // end (or now, while it runs), coloured by status with the status in its tooltip. It reads at most
 // the latest 1000 attempts (one page of the API), so a busy home shows the most recent part of the
 // day and says so.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, runsPath } from '../api.js';
 import { clockTime, duration } from '../format.js';
 import { refreshOnLive } from '../live.js';
@@ -38,6 +38,22 @@ export function Timeline({ task }: { task: string | undefined }) {
       controller.abort();
     };
   }, [task]);
+  // On a narrow screen the chart scrolls sideways: it opens at its right end, now, where the
+  // latest runs are (and again when the span changes), and the task names stay at its left edge.
+  const chart = useRef<HTMLDivElement>(null);
+  const names = useRef<SVGGElement>(null);
+  const placedFor = useRef<number | null>(null);
+  const keepNames = () => {
+    const box = chart.current;
+    const drawn = box?.firstElementChild?.getBoundingClientRect().width;
+    if (box && drawn) names.current?.setAttribute('transform', `translate(${(box.scrollLeft * WIDTH) / drawn} 0)`);
+  };
+  useEffect(() => {
+    if (!chart.current || placedFor.current === hours) return;
+    chart.current.scrollLeft = chart.current.scrollWidth;
+    placedFor.current = hours;
+    keepNames();
+  });
   if (!rows) return null;
   const span = hours * HOUR;
   const from = now - span;
@@ -72,40 +88,45 @@ export function Timeline({ task }: { task: string | undefined }) {
       {shownLanes.length === 0 ? (
         <p class="muted small">No runs in this span.</p>
       ) : (
-        <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={`Timeline of ${recent.length} attempts in the last ${hours} hours`} preserveAspectRatio="xMinYMin meet">
-          {ticks.map((t) => (
-            <g key={t}>
-              <line x1={x(t)} x2={x(t)} y1={0} y2={height - 18} class="tick" />
-              {labelled(t) && (
-                <text x={x(t)} y={height - 6} class="axis" text-anchor="middle">
-                  {label(t)}
+        <div class="chart" ref={chart} onScroll={keepNames}>
+          <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={`Timeline of ${recent.length} attempts in the last ${hours} hours`} preserveAspectRatio="xMinYMin meet">
+            {ticks.map((t) => (
+              <g key={t}>
+                <line x1={x(t)} x2={x(t)} y1={0} y2={height - 18} class="tick" />
+                {labelled(t) && (
+                  <text x={x(t)} y={height - 6} class="axis" text-anchor="middle">
+                    {label(t)}
+                  </text>
+                )}
+              </g>
+            ))}
+            {recent
+              .filter((r) => shownLanes.includes(r.task))
+              .map((r) => {
+                const start = Date.parse(r.started_at);
+                const end = r.finished_at ? Date.parse(r.finished_at) : now;
+                const lane = shownLanes.indexOf(r.task);
+                // A run of seconds is a sliver of a day: drawn MIN_BAR wide at least, and inside the chart
+                // when it is that recent (else it sat half outside the right edge).
+                const width = Math.max(MIN_BAR, x(end) - x(start));
+                return (
+                  <a key={`${r.run_id}:${r.attempt}`} href={runHref(r.run_id)}>
+                    <rect x={Math.min(x(start), WIDTH - width)} y={lane * LANE + 3} width={width} height={LANE - 6} class={`bar s-${r.status}`}>
+                      <title>{`${r.task} · ${r.status} · ${clockTime(r.started_at)} · ${duration(r.duration_ms ?? end - start)}`}</title>
+                    </rect>
+                  </a>
+                );
+              })}
+            <g ref={names}>
+              <rect x={0} y={0} width={LEFT - 8} height={height} class="names" />
+              {shownLanes.map((name, lane) => (
+                <text key={name} x={4} y={lane * LANE + 13} class="lane">
+                  {name.length > 20 ? `${name.slice(0, 19)}…` : name}
                 </text>
-              )}
+              ))}
             </g>
-          ))}
-          {shownLanes.map((name, lane) => (
-            <text key={name} x={4} y={lane * LANE + 13} class="lane">
-              {name.length > 20 ? `${name.slice(0, 19)}…` : name}
-            </text>
-          ))}
-          {recent
-            .filter((r) => shownLanes.includes(r.task))
-            .map((r) => {
-              const start = Date.parse(r.started_at);
-              const end = r.finished_at ? Date.parse(r.finished_at) : now;
-              const lane = shownLanes.indexOf(r.task);
-              // A run of seconds is a sliver of a day: drawn MIN_BAR wide at least, and inside the chart
-              // when it is that recent (else it sat half outside the right edge).
-              const width = Math.max(MIN_BAR, x(end) - x(start));
-              return (
-                <a key={`${r.run_id}:${r.attempt}`} href={runHref(r.run_id)}>
-                  <rect x={Math.min(x(start), WIDTH - width)} y={lane * LANE + 3} width={width} height={LANE - 6} class={`bar s-${r.status}`}>
-                    <title>{`${r.task} · ${r.status} · ${clockTime(r.started_at)} · ${duration(r.duration_ms ?? end - start)}`}</title>
-                  </rect>
-                </a>
-              );
-            })}
-        </svg>
+          </svg>
+        </div>
       )}
     </details>
   );
