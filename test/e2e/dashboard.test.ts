@@ -248,7 +248,7 @@ describe('the DAG view', () => {
 });
 
 describe('a phone and a keyboard', () => {
-  it('at 375 px the tasks read as cards with no sideways scroll, and run now works', async () => {
+  it('at 375 px the tasks read as cards with no sideways scroll, run now works, the timeline opens at now, the DAG fits', async () => {
     const phone = await browser.page(375);
     await phone.goto(`${daemon.url}/#token=${daemon.token}`);
     await phone.locator('table.tasks tr[data-task="quick"]').waitFor();
@@ -267,6 +267,13 @@ describe('a phone and a keyboard', () => {
     const name = await phone.locator('.timeline text.lane', { hasText: 'quick' }).boundingBox(); // the lane's name stays in view
     expect(name && name.x >= 0 && name.x + name.width < 375).toBe(true);
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    // The DAG opens laid out for the narrow box: every task in view without panning.
+    await phone.evaluate(() => (location.hash = '#/dag'));
+    await expect.poll(() => phone.locator('.dag a.node').count()).toBe(tasks.length);
+    for (const node of await phone.locator('.dag a.node').all()) {
+      const box = await node.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 375, `${await node.getAttribute('data-task')} in view`).toBe(true);
+    }
     await phone.close();
   });
 
