@@ -1,7 +1,6 @@
 // `start`: the long-running scheduler, as systemd runs it. One per home (a kernel lock);
 // recovers runs left by a dead daemon and resumes the ones it left queued; SIGTERM/SIGINT drain
 // and exit 0; SIGHUP reloads. The engine takes requests; the cron source is what asks here.
-import fs from 'node:fs';
 import os from 'node:os';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { acquireDaemonLock } from '../adapters/daemonLock.js';
@@ -21,19 +20,22 @@ import { daemonLockPath, type DaemonState } from './daemonState.js';
 import { ensureWritableDir } from './homeDirs.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
-import { readPidFile } from './pidFile.js';
+import { watchHome } from './homeWatch.js';
+import { readPidFile, removeOwnPidFile } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
 import { onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
 import { watchWrites } from './writeWatch.js';
+import { prepareWatching } from './watchComposition.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function runDaemon(paths: HomePaths): Promise<number> {
-  let loaded = loadConfig(paths.config);
+  let loaded = loadConfig(paths.config, paths.home);
+  const watchSetup = await prepareWatching(loaded.config, paths, loaded.shown);
   ensureWritableDir(paths.statusDir);
-  const lock = acquireDaemonLock(daemonLockPath(paths));
+  const lock = await acquireDaemonLock(paths.home, daemonLockPath(paths));
   if (!lock) {
     const pid = readPidFile(paths.pidFile);
     throw new ConductorError(
@@ -70,12 +72,13 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const daemonState = (): DaemonState => ({ running: true, pid: process.pid, since: new Date(since).toISOString(), version: packageVersion() });
 
   let notifier: Notifier | null = makeNotifier(config, logger);
+  const retiredNotifiers: Notifier[] = []; // replaced by a reload, maybe still delivering
   ctx.events.on('run.ended', (ending) => {
     const message = notifier && notificationFor(ending, ending.previous, os.hostname(), ctx.clock.now());
     if (message) notifier?.send(message);
   });
   ctx.events.on('run.awaiting_approval', (waiting) => notifier?.send(approvalNotification(waiting, os.hostname(), ctx.clock.now())));
-  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now());
+  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now(), { taskLog: ctx.taskLog });
   const prune = () => {
     const days = config.settings.task_history_retention_days;
     if (days <= 0) return;
@@ -92,8 +95,10 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const { engine, cron } = scheduler;
   const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, ctx.executor.state ? () => ctx.executor.state?.() ?? null : null);
   // The port is taken before anything runs: one in use is a clear error, exit 1.
+  // The watched folders start after the scheduler; until then none has a file pending.
+  let watchPending = (): Map<string, number> => new Map();
   const server = tokens
-    ? await startDaemonHttp({ paths, config: () => config, tokens, ctx, engine, cron, live, writeFailure: writes.failure }).catch((error: unknown) => {
+    ? await startDaemonHttp({ paths, config: () => config, tokens, ctx, engine, cron, live, writeFailure: writes.failure, watchPending: () => watchPending() }).catch((error: unknown) => {
         logger.flush();
         ctx.store.close();
         lock.release();
@@ -104,8 +109,13 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     : null;
   const pruneTimer = setInterval(prune, DAY_MS);
   pruneTimer.unref();
-  writeFileAtomic(paths.pidFile, `${process.pid}\n`);
+  try {
+    writeFileAtomic(paths.pidFile, `${process.pid}\n`);
+  } catch (error) {
+    logger.warn({ file: paths.pidFile, err: (error as Error).message }, 'cannot write the pid file; trying again every second');
+  }
   ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion() });
+  const stopWatchingHome = watchHome(paths, lock, ctx.store, logger);
   banner(paths, loaded.shown, config, logger, recovered);
   if (server) {
     logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
@@ -115,6 +125,8 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   }
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
   scheduler.start();
+  const watching = watchSetup.start(ctx, engine);
+  watchPending = () => new Map([...watching.counts()].map(([task, counts]) => [task, counts.pending]));
   for (const fire of cron.upcoming(5)) {
     const zone = engine.tasks.entries.get(fire.task)?.timezone ?? 'UTC';
     logger.info({ task: fire.task, at: formatInZone(fire.at, zone) }, 'next fire');
@@ -129,7 +141,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   };
   reloadNow = () => {
     try {
-      const next = loadConfig(paths.config);
+      const next = loadConfig(paths.config, paths.home);
       if (JSON.stringify(next.config.settings.executor) !== JSON.stringify(config.settings.executor)) {
         logger.warn({}, 'settings.executor changed: it takes effect at the next start of the daemon (the running executor is kept)');
       }
@@ -138,6 +150,8 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       config = next.config;
       loaded = next;
       scheduler.reload(config);
+      void watching.reload(config, next.shown);
+      if (notifier) retiredNotifiers.push(notifier);
       notifier = makeNotifier(config, logger);
       logger.info({ config: next.shown, tasks: config.tasks.length }, 'config reloaded');
       reloadAudit(`SIGHUP: ${next.shown} reloaded, ${config.tasks.length} tasks`);
@@ -158,15 +172,18 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     engine.interruptAll(`interrupted: the daemon was told twice to stop`);
   };
   logger.info({ signal, running: engine.runningCount, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
+  watching.stop();
   await scheduler.stop(reason);
+  await watching.settled();
   stopListening();
   await server?.close();
-  await notifier?.settle();
+  await Promise.all([notifier, ...retiredNotifiers].map((n) => n?.settle())); // bounded: SHUTDOWN_WAIT_MS
   await ctx.executor.close();
   await ctx.health.flush();
+  stopWatchingHome();
   ctx.store.setDaemonInfo(null);
   ctx.store.close();
-  fs.rmSync(paths.pidFile, { force: true });
+  removeOwnPidFile(paths.pidFile, process.pid);
   logger.info({}, 'stopped');
   logger.flush();
   lock.release();

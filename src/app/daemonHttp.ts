@@ -38,6 +38,8 @@ export async function startDaemonHttp(parts: {
   cron: CronSource;
   live: LiveStatus;
   writeFailure: () => { message: string; at: number } | null;
+  /** Each watch task's files ready and waiting for a worker. */
+  watchPending: () => Map<string, number>;
 }): Promise<DaemonHttp> {
   const { paths, ctx, engine } = parts;
   const [{ startHttpServer }, { createMetrics }, { loadWebAssets }] = await Promise.all([
@@ -71,6 +73,7 @@ export async function startDaemonHttp(parts: {
       }
       return found;
     },
+    watchPending: parts.watchPending,
   });
   const { host, port } = parts.config().settings.http;
   const web = loadWebAssets(fileURLToPath(new URL('../web/', import.meta.url))); // dist/web, beside dist/app

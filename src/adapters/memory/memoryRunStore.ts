@@ -16,6 +16,8 @@ import type {
   SkipRecord,
   StoredRun,
 } from '../../ports/runStore.js';
+import type { WatchFileStore } from '../../ports/watchFileStore.js';
+import { createMemoryWatchFileStore } from './memoryWatchFileStore.js';
 
 interface Row extends RunRecord {
   id: number;
@@ -40,6 +42,7 @@ export class MemoryRunStore implements RunStore {
   private daemon: DaemonInfo | null = null;
   private readonly paused = new Map<string, { at: number; actor: string }>();
   private readonly audits: AuditEntry[] = [];
+  readonly watchFiles: WatchFileStore = createMemoryWatchFileStore((runId, text) => this.appendReason(runId, text));
 
   constructor(private readonly keep: number) {}
 
@@ -241,6 +244,17 @@ export class MemoryRunStore implements RunStore {
     return true;
   }
 
+  /** One process: no other process runs anything here. */
+  otherLiveRun(): StoredRun | null {
+    return null;
+  }
+
+  claimTaskLog(): boolean {
+    return true;
+  }
+
+  releaseTaskLog(): void {}
+
   recordAudit(entry: AuditEntry): void {
     this.audits.push(entry);
   }
@@ -300,6 +314,16 @@ export class MemoryRunStore implements RunStore {
       removed++;
     }
     return removed;
+  }
+
+  /** A file that could not be moved: its run's reason and its last history row's say so. */
+  private appendReason(runId: string, text: string): void {
+    const join = (reason: string | null) => (reason ? `${reason}; ${text}` : text);
+    const run = this.runs.get(runId);
+    if (run) run.reason = join(run.reason);
+    let last: Row | undefined;
+    for (const row of this.rows.values()) if (row.run_id === runId && (!last || row.attempt >= last.attempt)) last = row;
+    if (last) last.reason = join(last.reason);
   }
 
   getWatermark(task: string): number | null {

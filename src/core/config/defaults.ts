@@ -1,5 +1,5 @@
 // The documented defaults (SPEC "Details that are decided"), applied after validation.
-import type { Approval, Budget, Config, Settings, Task } from '../types.js';
+import type { Approval, Budget, Config, Settings, Task, WatchSpec } from '../types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   max_concurrent_tasks: 3,
@@ -20,9 +20,11 @@ export const DEFAULT_SETTINGS: Settings = {
 export const DEFAULT_APPROVAL_TIMEOUT = 86_400;
 
 type RawBudget = Partial<Budget> | null;
-type RawTask = Partial<Omit<Task, 'approval' | 'budget'>> & {
+type RawWatch = Partial<WatchSpec> & { path: string };
+type RawTask = Partial<Omit<Task, 'approval' | 'budget' | 'watch'>> & {
   name: string;
   command: string;
+  watch?: RawWatch | null;
   approval?: Partial<Approval> | null;
   budget?: RawBudget;
 };
@@ -75,6 +77,22 @@ export function withTaskDefaults(raw: RawTask, settings: Settings): Task {
     no_retry_on_exit_codes: raw.no_retry_on_exit_codes ?? null,
     retry_on_timeout: raw.retry_on_timeout ?? true,
     queue: raw.queue ?? 'default',
+    watch: raw.watch ? withWatchDefaults(raw.watch) : null,
+  };
+}
+
+/** spec/triggers.md: pattern `*`, settle 200 ms, 2 workers, `<path>/processed` and `<path>/failed`. */
+export function withWatchDefaults(raw: RawWatch): WatchSpec {
+  const folder = raw.path.replace(/\/+$/, '') || '/';
+  return {
+    path: raw.path,
+    pattern: raw.pattern ?? '*',
+    settle_ms: raw.settle_ms ?? 200,
+    workers: raw.workers ?? 2,
+    processed_dir: raw.processed_dir === undefined ? `${folder}/processed` : raw.processed_dir,
+    failed_dir: raw.failed_dir === undefined ? `${folder}/failed` : raw.failed_dir,
+    json: raw.json ?? raw.json_schema !== undefined,
+    json_schema: raw.json_schema ?? null,
   };
 }
 
