@@ -14,6 +14,7 @@ import type { Config } from '../core/types.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { Logger } from '../ports/logger.js';
 import { composeEngine } from './compose.js';
+import { readMainToken } from './api/apiTokens.js';
 import { daemonTokens, startDaemonHttp } from './daemonHttp.js';
 import { daemonLockPath, type DaemonState } from './daemonState.js';
 import { ensureWritableDir } from './homeDirs.js';
@@ -120,7 +121,12 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion() });
   const stopWatchingHome = watchHome(paths, lock, ctx.store, logger);
   banner(paths, loaded.shown, config, logger, recovered);
-  if (server) logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
+  if (server) {
+    logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
+    logger.info({ url: `${server.url}/` }, `dashboard on ${server.url}/ (it asks for the token of ${tokenSource()})`);
+    // The link that logs the page in holds the token: on a terminal only, never in a log or journald.
+    if (process.stdout.isTTY) process.stdout.write(`open the dashboard: ${server.url}/#token=${encodeURIComponent(readMainToken(paths))}\n`);
+  }
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
   scheduler.start();
   const watching = watchSetup.start(ctx, engine);

@@ -1,7 +1,9 @@
 // The daemon's HTTP side, composed: tokens, the API over the live engine, metrics from the
 // event bus, and the server (loaded only when enabled: Fastify and prom-client stay out of
-// every other command). Its URL goes to status/http.url for scripts, tests and the CLI.
+// every other command). Its URL goes to status/http.url for scripts, tests and the CLI. The
+// dashboard's files are read from dist/web/ once, at start.
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { ConductorError } from '../core/errors.js';
 import type { Config } from '../core/types.js';
@@ -41,7 +43,11 @@ export async function startDaemonHttp(parts: {
   watchPending: () => Map<string, number>;
 }): Promise<DaemonHttp> {
   const { paths, ctx, engine } = parts;
-  const [{ startHttpServer }, { createMetrics }] = await Promise.all([import('../adapters/http/server.js'), import('../adapters/http/metrics.js')]);
+  const [{ startHttpServer }, { createMetrics }, { loadWebAssets }] = await Promise.all([
+    import('../adapters/http/server.js'),
+    import('../adapters/http/metrics.js'),
+    import('../adapters/http/webAssets.js'),
+  ]);
   const api = createDaemonApi({
     engine,
     cron: parts.cron,
@@ -72,7 +78,9 @@ export async function startDaemonHttp(parts: {
   });
   const { host, port } = parts.config().settings.http;
   const webhooks = createWebhookReceiver({ engine, store: () => ctx.store, clock: ctx.clock, paths, config: parts.config });
-  const server = await startHttpServer({ host, port, tokens: parts.tokens, api, metrics, logger: ctx.logger, webhooks }).catch((error: Error) => {
+  const web = loadWebAssets(fileURLToPath(new URL('../web/', import.meta.url))); // dist/web, beside dist/app
+  if (web.size === 0) ctx.logger.warn({}, 'the dashboard is not built (dist/web/ is missing): GET / says so; run `npm run build`');
+  const server = await startHttpServer({ host, port, tokens: parts.tokens, api, metrics, logger: ctx.logger, web, webhooks }).catch((error: Error) => {
     metrics.close();
     throw new ConductorError('USAGE', `settings.http: ${error.message}`);
   });

@@ -1,5 +1,5 @@
 // The API's writes: run a task now (202), pause and resume it, cancel a run (202), and the
-// approval decisions (workflow.md; nothing awaits approval in this build, so they refuse).
+// approval decisions on a run awaiting approval (workflow.md).
 import type { FastifyInstance } from 'fastify';
 import type { DaemonApi } from '../../../ports/daemonApi.js';
 import { callerOf } from './caller.js';
