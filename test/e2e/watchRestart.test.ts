@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, repoRoot } from '../helpers/cli.js';
+import { makeHome } from '../helpers/cli.js';
 import { exitOf, waitFor } from '../helpers/wait.js';
 import { fileRows, killDaemons, namesIn, query, records, startDaemon, statusFiles } from '../helpers/watch.js';
 
