@@ -2,7 +2,7 @@
 // prev(t) <= t < next(prev(t))). The steady-offset shortcut answers most questions; across
 // a DST change croner's previousRuns answers and is checked against nextFireMs; should that
 // check fail, the fire is found by searching back with nextFireMs alone.
-import { toMs, type FireClock } from './fireClock.js';
+import { floatingPrevMs, toMs, type FireClock } from './fireClock.js';
 import { isSteady, nextFireMs } from './nextFire.js';
 import { zoneOffsetMs } from './zoneOffsets.js';
 
@@ -14,13 +14,13 @@ const LOOKBACK_LIMIT_MS = 1000 * 366 * 24 * 60 * MINUTE_MS;
 export function prevFireMs(clock: FireClock, atOrBeforeMs: number): number | null {
   const t = atOrBeforeMs;
   const offset = zoneOffsetMs(clock.zone, t);
-  // previousRuns counts a run earlier in the reference's second, not one at the reference.
-  const wall = first(clock.floating.previousRuns(1, new Date(t + offset + 1)));
+  const wall = floatingPrevMs(clock, t + offset);
   if (wall !== null) {
     const at = wall - offset;
     // at is a first pass, and the offset does not change after it up to t.
     if (at <= t && isSteady(clock.zone, at, t)) return at;
   }
+  // previousRuns counts a run earlier in the reference's second, not one at the reference.
   const candidate = first(clock.zoned().previousRuns(1, new Date(t + 1)));
   if (candidate !== null && candidate <= t && isLastFire(clock, candidate, t)) return candidate;
   return searchBack(clock, t);
