@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { acquireDaemonLock } from '../adapters/daemonLock.js';
 import { serveStatus } from '../adapters/httpStatus.js';
 import { createPinoLogger } from '../adapters/pinoLogger.js';
+import { openReplicaStore } from '../adapters/sqlite/sqliteReplicaStore.js';
 import { createWebhookNotifier, type Notifier } from '../adapters/webhookNotifier.js';
 import { ConductorError, EXIT, isConductorError } from '../core/errors.js';
 import { approvalNotification, notificationFor } from '../core/notify/notificationFor.js';
@@ -59,10 +60,22 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   });
   let config = loaded.config;
   const ctx = await composeEngine(paths, config, { logger, source: 'daemon' });
+  // settings.ha: this home is a node of a standby cluster (loaded only then: ioredis is large).
+  const ha = config.settings.ha;
+  const member = ha ? (await import('./ha/joinCluster.js')).joinCluster(paths, ha, () => config, ctx) : null;
+  if (member) await member.checkName();
+  else stopPublishing(paths);
   const since = Date.now();
   writeFileAtomic(paths.pidFile, `${process.pid}\n`);
-  ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion() });
-  const daemonState = (): DaemonState => ({ running: true, pid: process.pid, since: new Date(since).toISOString(), version: packageVersion() });
+  ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion(), role: member ? 'standby' : 'single' });
+  const daemonState = (): DaemonState => ({
+    running: true,
+    pid: process.pid,
+    since: new Date(since).toISOString(),
+    version: packageVersion(),
+    role: member?.role() ?? 'single',
+    leader: member?.leader() ?? null,
+  });
 
   let notifier: Notifier | null = makeNotifier(config, logger);
   ctx.events.on('run.ended', (ending) => {
@@ -81,12 +94,13 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const pruneTimer = setInterval(prune, DAY_MS);
   pruneTimer.unref();
 
-  const scheduler = new Scheduler(ctx, config);
+  const scheduler = new Scheduler(ctx, config, { gate: member?.gate });
   const { engine, cron } = scheduler;
   const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, () => ctx.executor.state?.() ?? null);
   banner(paths, loaded.shown, config, logger, recovered);
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
-  scheduler.start();
+  if (member) await member.start(scheduler);
+  else scheduler.start();
   for (const fire of cron.upcoming(5)) {
     const zone = engine.tasks.entries.get(fire.task)?.timezone ?? 'UTC';
     logger.info({ task: fire.task, at: formatInZone(fire.at, zone) }, 'next fire');
@@ -97,7 +111,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     server = await serveStatus(
       config.settings.http,
       {
-        health: () => ({ status: 'ok', pid: process.pid, since: new Date(since).toISOString(), running: engine.runningCount }),
+        health: () => ({ status: 'ok', pid: process.pid, since: new Date(since).toISOString(), running: engine.runningCount, role: daemonState().role }),
         status: () => live.report(ctx.clock.now()),
       },
       logger,
@@ -112,6 +126,9 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       const next = loadConfig(paths.config);
       if (JSON.stringify(next.config.settings.executor) !== JSON.stringify(config.settings.executor)) {
         logger.warn({}, 'settings.executor changed: it takes effect at the next start of the daemon (the running executor is kept)');
+      }
+      if (JSON.stringify(next.config.settings.ha) !== JSON.stringify(config.settings.ha)) {
+        logger.warn({}, 'settings.ha changed: it takes effect at the next start of the daemon (the cluster membership is kept)');
       }
       config = next.config;
       loaded = next;
@@ -133,7 +150,10 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     engine.interruptAll(`interrupted: the daemon was told twice to stop`);
   };
   logger.info({ signal, running: engine.runningCount, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
+  // A cluster node gives the lease back first, so a standby fires on while its runs drain here.
+  await member?.handOver();
   await scheduler.stop(reason);
+  await member?.leave();
   stopListening();
   server?.close();
   await notifier?.settle();
@@ -146,6 +166,16 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   logger.flush();
   lock.release();
   return EXIT.ok;
+}
+
+/** A home that was a cluster node and is one no more: its changes are no longer noted for publishing. */
+function stopPublishing(paths: HomePaths): void {
+  const replica = openReplicaStore(paths.database);
+  try {
+    replica.setPublishing(false);
+  } finally {
+    replica.close();
+  }
 }
 
 function makeNotifier(config: Config, logger: Logger): Notifier | null {

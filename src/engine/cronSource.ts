@@ -80,6 +80,7 @@ export class CronSource {
 
   /** After the engine took a new config: kept tasks keep their cursor unless their timing changed. */
   reload(): void {
+    if (this.stopped) return; // a standby: its next start reads the new config
     const now = this.ctx.clock.now();
     const previous = this.cursors;
     this.cursors = new Map();
@@ -97,6 +98,7 @@ export class CronSource {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = null;
+    this.cursors.clear();
   }
 
   /** The next `count` fires, soonest first (for the banner, `status` and the API). */
@@ -114,9 +116,15 @@ export class CronSource {
     return list.sort((a, b) => a.at - b.at).slice(0, count);
   }
 
-  /** The next fire of one task, or null. */
-  nextFire(task: string): number | null {
-    return this.cursors.get(task)?.nextAt ?? null;
+  /**
+   * The next fire of one task, or null. Stopped (a standby of a cluster, or a daemon draining), it
+   * answers from the schedule after `now`: the fire whoever leads will deal with.
+   */
+  nextFire(task: string, now?: number): number | null {
+    const cursor = this.cursors.get(task);
+    if (cursor || !this.stopped || now === undefined) return cursor?.nextAt ?? null;
+    const entry = this.engine.tasks.entries.get(task);
+    return entry?.task.enabled && entry.schedule ? entry.schedule.next(now) : null;
   }
 
   private arm(): void {

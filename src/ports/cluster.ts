@@ -50,9 +50,11 @@ export interface ClusterStore {
   read(after: string | null, count: number, blockMs: number): Promise<{ id: string; entry: HistoryEntry | null }[]>;
   /** The id of the oldest entry the stream still holds, or null when it is empty. */
   oldest(): Promise<string | null>;
-  beat(info: NodeInfo): Promise<void>;
-  nodes(): Promise<NodeInfo[]>;
-  /** Drops a node's entry if it is still this machine's. */
+  /** Says the node is there (its entry, and a mark Redis forgets after `aliveMs` without a new beat). */
+  beat(info: NodeInfo, aliveMs: number): Promise<void>;
+  /** Every node of the registry, and whether its mark is still there (by Redis's clock). */
+  nodes(): Promise<(NodeInfo & { alive: boolean })[]>;
+  /** Drops a node's entry and mark if they are still this machine's. */
   forget(node: string, machine: string): Promise<void>;
   close(): Promise<void>;
 }

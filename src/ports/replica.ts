@@ -29,9 +29,10 @@ export interface ReplicaStore {
   /**
    * A new leader settles the open runs of other nodes: running ones end `interrupted`, never
    * started ones (queued, waiting) `skipped`, with the reasons given per node; runs awaiting
-   * approval are left to be taken over. Each is noted for publishing as `inferred`. Returns how many runs.
+   * approval are left to be taken over. Runs of nodes still `alive` (a leader that stepped down
+   * and drains) are left to their own word. Each is noted for publishing as `inferred`. Returns how many runs.
    */
-  settleForeignRuns(at: number, reasons: (node: string) => { interrupted: string; skipped: string }): number;
+  settleForeignRuns(at: number, reasons: (node: string) => { interrupted: string; skipped: string }, alive: ReadonlySet<string>): number;
   /** Runs of other nodes awaiting an operator's decision. */
   foreignAwaiting(): string[];
   /** These runs (and their attempt rows) are now this home's own; their next change is published as such. */

@@ -9,7 +9,7 @@
 //                a lost reply is recognised as the same one
 //   watermarks   hash task -> the last fire claimed (ms): no fire at or before it is claimed again
 //   run:<run_id> the node that took a run over (runs awaiting approval, after a failover)
-//   nodes        hash node -> its registry entry (JSON)
+//   nodes        hash node -> its registry entry (JSON); alive:<node> its mark, expiring unless renewed
 //   history      the stream of history entries
 // Two connections: one for commands (no offline queue, a timeout: a lease request must fail
 // fast, never wait for a reconnection), one for the blocking stream reads.
@@ -204,24 +204,32 @@ class RedisCluster implements ClusterStore {
     return first[0]?.[0] ?? null;
   }
 
-  async beat(info: NodeInfo): Promise<void> {
-    await this.commands.hset(this.key('nodes'), info.node, JSON.stringify(info));
+  async beat(info: NodeInfo, aliveMs: number): Promise<void> {
+    await this.commands
+      .multi()
+      .hset(this.key('nodes'), info.node, JSON.stringify(info))
+      .set(this.key(`alive:${info.node}`), info.machine, 'PX', aliveMs)
+      .exec();
   }
 
-  async nodes(): Promise<NodeInfo[]> {
+  async nodes(): Promise<(NodeInfo & { alive: boolean })[]> {
     const all = await this.commands.hgetall(this.key('nodes'));
-    return Object.values(all).flatMap((text) => {
+    const infos = Object.values(all).flatMap((text) => {
       try {
         return [JSON.parse(text) as NodeInfo];
       } catch {
         return [];
       }
     });
+    if (infos.length === 0) return [];
+    const marks = await this.commands.mget(...infos.map((info) => this.key(`alive:${info.node}`)));
+    return infos.map((info, i) => ({ ...info, alive: marks[i] !== null }));
   }
 
   async forget(node: string, machine: string): Promise<void> {
     const text = await this.commands.hget(this.key('nodes'), node);
-    if (text && (JSON.parse(text) as NodeInfo).machine === machine) await this.commands.hdel(this.key('nodes'), node);
+    if (!text || (JSON.parse(text) as NodeInfo).machine !== machine) return;
+    await this.commands.multi().del(this.key(`alive:${node}`)).hdel(this.key('nodes'), node).exec();
   }
 
   async close(): Promise<void> {

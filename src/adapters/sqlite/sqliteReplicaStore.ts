@@ -138,11 +138,12 @@ class SqliteReplicaStore implements ReplicaStore {
     );
   }
 
-  settleForeignRuns(at: number, reasons: (node: string) => { interrupted: string; skipped: string }): number {
+  settleForeignRuns(at: number, reasons: (node: string) => { interrupted: string; skipped: string }, alive: ReadonlySet<string>): number {
     return this.guard(() =>
       this.db.transaction(() => {
         const settled = new Set<string>();
         for (const run of this.s.foreignOpen.all() as { run_id: string; node: string; state: string }[]) {
+          if (alive.has(run.node)) continue;
           const started = run.state === 'running' || run.state === 'retrying';
           const why = reasons(run.node);
           const reason = started ? why.interrupted : why.skipped;
@@ -153,7 +154,7 @@ class SqliteReplicaStore implements ReplicaStore {
         }
         // Attempt rows still open whose run row is gone or already ended (pruned, or out of step).
         for (const row of this.s.foreignOpenAttempts.all() as { run_id: string; node: string }[]) {
-          if (settled.has(row.run_id)) continue;
+          if (settled.has(row.run_id) || alive.has(row.node)) continue;
           this.s.endForeignAttempts.run({ run_id: row.run_id, status: 'interrupted', reason: reasons(row.node).interrupted, at });
           settled.add(row.run_id);
         }

@@ -14,9 +14,10 @@ function executorLine(executor: NonNullable<StatusReport['executor']>): string {
 
 export function renderStatus(report: StatusReport): string {
   const { daemon } = report;
+  const cluster = daemon.role === 'leader' ? ', leader of its cluster' : daemon.role === 'standby' ? `, standby (leader: ${daemon.leader ?? 'none yet'})` : '';
   const lines = [
     daemon.running
-      ? `daemon: running (pid ${daemon.pid ?? '?'}${daemon.since ? `, since ${daemon.since}` : ''})`
+      ? `daemon: running (pid ${daemon.pid ?? '?'}${daemon.since ? `, since ${daemon.since}` : ''})${cluster}`
       : 'daemon: not running',
   ];
   if (report.executor) lines.push(executorLine(report.executor));

@@ -110,7 +110,7 @@ function tick(state: LeaseState, now: number, eligible: boolean, timing: LeaseTi
     next = { ...next, pending: null, trouble: `no answer from Redis within ${timing.requestMs} ms` };
   }
   if (next.role === 'leader' && !holdsLease(next, now, timing)) {
-    const silent = next.confirmedAt === null ? 'never' : `for ${now - next.confirmedAt} ms`;
+    const silent = next.confirmedAt === null ? 'never' : `for ${Math.round(now - next.confirmedAt)} ms`;
     actions.push({ kind: 'step_down', reason: `the lease was not confirmed ${silent}${next.trouble ? ` (${next.trouble})` : ''}` });
     next = { ...standby(next), leader: null };
   }

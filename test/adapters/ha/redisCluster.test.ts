@@ -179,3 +179,19 @@ describe('the history stream', () => {
     expect(left[left.length - 1]?.entry?.attempts[0]?.run_id).toBe('new');
   });
 });
+
+describe('the node registry', () => {
+  const info = (node: string, machine: string) => ({ node, role: 'standby' as const, host: 'h', home: '/srv', pid: 1, machine, since: 1, seen: 2, version: '0.1.0' });
+
+  it('lists each node, alive while its mark is renewed, and forgets a node only for its own machine', async () => {
+    await cluster.beat(info('a', 'm1'), 10_000);
+    await cluster.beat(info('b', 'm2'), 200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const nodes = await cluster.nodes();
+    expect(nodes.map((n) => `${n.node} ${n.alive}`).sort()).toEqual(['a true', 'b false']);
+    await cluster.forget('a', 'another machine');
+    expect((await cluster.nodes()).map((n) => n.node).sort()).toEqual(['a', 'b']);
+    await cluster.forget('a', 'm1');
+    expect((await cluster.nodes()).map((n) => n.node)).toEqual(['b']);
+  });
+});

@@ -144,7 +144,7 @@ describe('when a new leader settles the runs of the node that lost the lease', (
 
   it('ends its running run interrupted and its unstarted one skipped, leaves the approval to be taken over, and tells the others', () => {
     const { b, c } = setUp();
-    expect(b.replica.settleForeignRuns(T + 20_000, reasons)).toBe(2);
+    expect(b.replica.settleForeignRuns(T + 20_000, reasons, new Set())).toBe(2);
     expect(b.store.history({ limit: 10 }).map((r) => `${r.run_id} ${r.status} ${r.reason}`).sort()).toEqual([
       'ask awaiting_approval null',
       'run interrupted a lost the lease while this ran',
@@ -155,9 +155,15 @@ describe('when a new leader settles the runs of the node that lost the lease', (
     expect(c.store.history({ limit: 10 })).toEqual(b.store.history({ limit: 10 }));
   });
 
+  it('leaves the runs of a node still alive (it stepped down and drains) to its own word', () => {
+    const { b } = setUp();
+    expect(b.replica.settleForeignRuns(T + 20_000, reasons, new Set(['a']))).toBe(0);
+    expect(b.store.history({ limit: 10 }).find((r) => r.run_id === 'run')?.status).toBe('running');
+  });
+
   it('is replaced by the word of the node itself when it comes back (its run had succeeded)', () => {
     const { a, b, c } = setUp();
-    b.replica.settleForeignRuns(T + 20_000, reasons);
+    b.replica.settleForeignRuns(T + 20_000, reasons, new Set());
     const inferred = publish(b.replica, 'b');
     // a never hears of it as the owner: an inferred word about its own run does not apply there.
     a.replica.apply('a', inferred);
