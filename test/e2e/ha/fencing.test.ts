@@ -1,0 +1,52 @@
+// A leader frozen (SIGSTOP) for longer than its lease, then woken (SIGCONT): a standby took over
+// meanwhile, and the old leader must not fire again, not even the fires that came due while it
+// was frozen (its timers all run at once when it wakes): it steps down on its own clock, and
+// Redis refuses its claims (fencing).
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitOf, waitFor } from '../../helpers/wait.js';
+import { attempts, Cluster, nodeOf, ownFires, repeated, roleOf, waitForRole } from './cluster.js';
+
+let cluster: Cluster | null = null;
+afterEach(async () => {
+  await cluster?.stop();
+  cluster = null;
+});
+
+describe('when the leader is frozen (SIGSTOP) for longer than its lease, then woken', () => {
+  it('the standby takes over, and the woken leader stands by without firing again', async () => {
+    cluster = await Cluster.start();
+    const config = cluster.config(
+      [{ name: 'tick', schedule: '* * * * * *', concurrency_policy: 'allow', env: { RAN: cluster.ran }, command: 'echo "$CONDUCTOR_RUN_ID" >> "$RAN"' }],
+      { lease_seconds: 4 },
+    );
+    const homeA = cluster.home(config);
+    const homeB = cluster.home(config);
+    const a = cluster.start(homeA);
+    await waitForRole(homeA, 'leader');
+    const b = cluster.start(homeB);
+    await waitFor(() => roleOf(homeB).leader === nodeOf(homeA), 'b to stand by for a');
+    await waitFor(() => ownFires(homeA, 'tick').length >= 2, 'fires on a');
+
+    a.child.kill('SIGSTOP');
+    const frozenAt = Date.now();
+    await waitForRole(homeB, 'leader', 20_000);
+    // Frozen for more than twice the lease by the time it wakes.
+    await waitFor(() => ownFires(homeB, 'tick').filter((at) => at > frozenAt).length >= 6, 'fires on b while a is frozen');
+    const wokenAt = Date.now();
+    a.child.kill('SIGCONT');
+    await waitFor(() => roleOf(homeA).role === 'standby' && roleOf(homeA).leader === nodeOf(homeB), 'a to stand by for b');
+    await waitFor(() => ownFires(homeB, 'tick').filter((at) => at > wokenAt).length >= 3, 'fires on b after a woke');
+
+    // a started nothing after it woke, though a dozen fires had come due on its clock.
+    const lateOnA = attempts(homeA).filter((r) => r.node === null && r.started_at >= wokenAt);
+    expect(lateOnA).toEqual([]);
+    expect(a.output()).toMatch(/this node stands by now: the lease was not confirmed for \d+ ms/);
+    const fires = [...ownFires(homeA, 'tick'), ...ownFires(homeB, 'tick')];
+    expect(repeated(fires)).toEqual([]);
+    const ran = cluster.ranIds();
+    expect(new Set(ran).size).toBe(ran.length);
+
+    for (const node of [a, b]) node.child.kill('SIGTERM');
+    for (const node of [a, b]) expect((await exitOf(node.child)).code).toBe(0);
+  }, 90_000);
+});
