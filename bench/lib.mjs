@@ -159,7 +159,7 @@ export function makeCase({ name, unit, samples, yardstick, target = null, extra 
   const ratioP99 = theirs && theirs.p99 ? round(ours.p99 / theirs.p99, 3) : null;
   let met = null;
   if (target) {
-    const value = target.stat === 'ratio' ? ratio : ours[target.stat];
+    const value = target.stat === 'ratio' ? ratio : target.stat === 'ratio_p99' ? ratioP99 : ours[target.stat];
     met = value === null || value === undefined ? false : target.op === '>=' ? value >= target.limit : value <= target.limit;
   }
   return {
@@ -198,8 +198,10 @@ function fmt(value, unit) {
 function targetValueText(c) {
   if (!c.target) return '';
   const stat = c.target.stat;
-  const value = stat === 'ratio' ? c.ratio : c[stat];
-  return stat === 'ratio' ? `${fmt(value)}x` : `${stat} ${fmt(value, c.unit)}`;
+  const value = c[stat];
+  if (stat === 'ratio') return `${fmt(value)}x`;
+  if (stat === 'ratio_p99') return `p99 ${fmt(value)}x`;
+  return `${stat} ${fmt(value, c.unit)}`;
 }
 
 /** The short table every scenario prints. */
@@ -241,6 +243,8 @@ export function removeDir(dir) {
 }
 
 export function writeConfig(home, config) {
+  // The daemon serves HTTP on 8080 by default: bench homes take a free port (status/http.url).
+  if (!config.settings?.http) config = { ...config, settings: { ...config.settings, http: { port: 0 } } };
   const dir = path.join(home, 'config');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'conductor_config.json');

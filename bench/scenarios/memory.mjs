@@ -15,8 +15,8 @@ import {
 export const description = 'daemon RSS: idle with 1000 tasks, growth while a task prints 1 GiB, growth over a simulated week';
 
 export const sizes = {
-  full: { idle_tasks: 1000, settle_seconds: 10, idle_rounds: 3, output_bytes: 2 ** 30, idle_as_unit: true, output_rounds: 2, output_lead_seconds: 6, week_tasks: 50, week_seconds: 120 },
-  tiny: { idle_tasks: 10, settle_seconds: 1.5, idle_rounds: 1, output_bytes: 10 * 2 ** 20, idle_as_unit: false, output_rounds: 1, output_lead_seconds: 4, week_tasks: 3, week_seconds: 3.5 },
+  full: { idle_tasks: 1000, settle_seconds: 10, idle_rounds: 3, output_bytes: 2 ** 30, idle_as_unit: true, output_rounds: 2, output_lead_seconds: 10, week_tasks: 50, week_seconds: 120 },
+  tiny: { idle_tasks: 10, settle_seconds: 1.5, idle_rounds: 1, output_bytes: 10 * 2 ** 20, idle_as_unit: false, output_rounds: 1, output_lead_seconds: 8, week_tasks: 3, week_seconds: 3.5 },
 };
 
 const MB = (x) => round(x, 2);

@@ -3,13 +3,12 @@
 // and exit 0; SIGHUP reloads. The engine takes requests; the cron source is what asks here.
 import fs from 'node:fs';
 import os from 'node:os';
-import type http from 'node:http';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { acquireDaemonLock } from '../adapters/daemonLock.js';
-import { serveStatus } from '../adapters/httpStatus.js';
 import { createPinoLogger } from '../adapters/pinoLogger.js';
 import { openReplicaStore } from '../adapters/sqlite/sqliteReplicaStore.js';
 import { createWebhookNotifier, type Notifier } from '../adapters/webhookNotifier.js';
+import { configChanges, describeChanges } from '../core/config/configChanges.js';
 import { ConductorError, EXIT, isConductorError } from '../core/errors.js';
 import { approvalNotification, notificationFor } from '../core/notify/notificationFor.js';
 import { formatInZone } from '../core/schedule/cron.js';
@@ -17,6 +16,7 @@ import type { Config } from '../core/types.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { Logger } from '../ports/logger.js';
 import { composeEngine } from './compose.js';
+import { daemonTokens, startDaemonHttp } from './daemonHttp.js';
 import { daemonLockPath, type DaemonState } from './daemonState.js';
 import { ensureWritableDir } from './homeDirs.js';
 import { loadConfig } from './loadConfig.js';
@@ -26,6 +26,7 @@ import { recoverOrphans } from './recoverOrphans.js';
 import { onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
+import { watchWrites } from './writeWatch.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -59,15 +60,19 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     process.exit(EXIT.usage);
   });
   let config = loaded.config;
+  // An unset token variable is a config error, said before anything has started.
+  const tokens = config.settings.http.enabled ? daemonTokens(paths, config) : null;
   const ctx = await composeEngine(paths, config, { logger, source: 'daemon' });
+  // Every write to the history is watched: GET /health says degraded while the last one failed.
+  const writes = watchWrites(ctx.store, () => ctx.clock.now());
+  ctx.store = writes.store;
   // settings.ha: this home is a node of a standby cluster (loaded only then: ioredis is large).
   const ha = config.settings.ha;
-  const member = ha ? (await import('./ha/joinCluster.js')).joinCluster(paths, ha, () => config, ctx) : null;
+  let httpUrl: string | null = null;
+  const member = ha ? (await import('./ha/joinCluster.js')).joinCluster(paths, ha, () => config, ctx, () => httpUrl) : null;
   if (member) await member.checkName();
   else stopPublishing(paths);
   const since = Date.now();
-  writeFileAtomic(paths.pidFile, `${process.pid}\n`);
-  ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion(), role: member ? 'standby' : 'single' });
   const daemonState = (): DaemonState => ({
     running: true,
     pid: process.pid,
@@ -87,17 +92,36 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const prune = () => {
     const days = config.settings.task_history_retention_days;
     if (days <= 0) return;
-    const removed = ctx.store.prune(ctx.clock.now() - days * DAY_MS);
-    if (removed > 0) logger.info({ removed, days }, 'pruned old history');
+    try {
+      const removed = ctx.store.prune(ctx.clock.now() - days * DAY_MS);
+      if (removed > 0) logger.info({ removed, days }, 'pruned old history');
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'cannot prune old history');
+    }
   };
   prune();
-  const pruneTimer = setInterval(prune, DAY_MS);
-  pruneTimer.unref();
 
   const scheduler = new Scheduler(ctx, config, { gate: member?.gate });
   const { engine, cron } = scheduler;
-  const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, () => ctx.executor.state?.() ?? null);
+  const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, ctx.executor.state ? () => ctx.executor.state?.() ?? null : null);
+  // The port is taken before anything runs: one in use is a clear error, exit 1.
+  const server = tokens
+    ? await startDaemonHttp({ paths, config: () => config, tokens, ctx, engine, cron, live, writeFailure: writes.failure, cluster: member ?? undefined }).catch((error: unknown) => {
+        logger.flush();
+        ctx.store.close();
+        lock.release();
+        stopListening();
+        process.off('SIGHUP', onHangup);
+        throw error;
+      })
+    : null;
+  httpUrl = server?.url ?? null;
+  const pruneTimer = setInterval(prune, DAY_MS);
+  pruneTimer.unref();
+  writeFileAtomic(paths.pidFile, `${process.pid}\n`);
+  ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion(), role: member ? 'standby' : 'single' });
   banner(paths, loaded.shown, config, logger, recovered);
+  if (server) logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
   if (member) await member.start(scheduler);
   else scheduler.start();
@@ -106,21 +130,13 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     logger.info({ task: fire.task, at: formatInZone(fire.at, zone) }, 'next fire');
   }
 
-  let server: http.Server | null = null;
-  if (config.settings.http.enabled) {
-    server = await serveStatus(
-      config.settings.http,
-      {
-        health: () => ({ status: 'ok', pid: process.pid, since: new Date(since).toISOString(), running: engine.runningCount, role: daemonState().role }),
-        status: () => live.report(ctx.clock.now()),
-      },
-      logger,
-    ).catch((error: Error) => {
-      logger.error({ err: error.message }, 'cannot start the status endpoint; going on without it');
-      return null;
-    });
-  }
-
+  const reloadAudit = (detail: string, action: 'reload' | 'config_change' = 'reload') => {
+    try {
+      ctx.store.recordAudit({ at: ctx.clock.now(), actor: 'signal', source: 'daemon', action, task: null, run_id: null, detail });
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'cannot write the audit log');
+    }
+  };
   reloadNow = () => {
     try {
       const next = loadConfig(paths.config);
@@ -130,14 +146,19 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       if (JSON.stringify(next.config.settings.ha) !== JSON.stringify(config.settings.ha)) {
         logger.warn({}, 'settings.ha changed: it takes effect at the next start of the daemon (the cluster membership is kept)');
       }
+      server?.reload(next.config); // first: a token variable it cannot read refuses the reload
+      const changed = describeChanges(configChanges(config, next.config));
       config = next.config;
       loaded = next;
       scheduler.reload(config);
       notifier = makeNotifier(config, logger);
       logger.info({ config: next.shown, tasks: config.tasks.length }, 'config reloaded');
+      reloadAudit(`SIGHUP: ${next.shown} reloaded, ${config.tasks.length} tasks`);
+      if (changed) reloadAudit(changed, 'config_change');
     } catch (error) {
       const lines = isConductorError(error) ? error.lines() : [(error as Error).message];
       logger.error({ problems: lines.slice(1).map((l) => l.trim()) }, `config reload refused, keeping the old config: ${lines[0]}`);
+      reloadAudit(`SIGHUP: refused, the old config is kept: ${lines.join(' ').replace(/\s+/g, ' ')}`);
     }
   };
   if (reloadPending) reloadNow();
@@ -155,7 +176,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   await scheduler.stop(reason);
   await member?.leave();
   stopListening();
-  server?.close();
+  await server?.close();
   await notifier?.settle();
   await ctx.executor.close();
   await ctx.health.flush();
@@ -166,6 +187,11 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   logger.flush();
   lock.release();
   return EXIT.ok;
+}
+
+/** Where the API's main token comes from, for the start-up line (never the token itself). */
+function tokenSource(): string {
+  return process.env.CONDUCTOR_API_TOKEN ? '$CONDUCTOR_API_TOKEN' : 'status/api.token';
 }
 
 /** A home that was a cluster node and is one no more: its changes are no longer noted for publishing. */

@@ -1,4 +1,4 @@
-// `logs`: copies one run's sections out of a task's log files to a stream, chunk by chunk,
+// `logs` and the API's run log: one run's sections out of a task's log files, chunk by chunk,
 // holding at most one header-sized line in memory, whatever the task printed.
 import fs from 'node:fs';
 import { HEADER_PREFIX, parseHeader } from '../adapters/fileTaskLog.js';
@@ -60,58 +60,84 @@ export function scanFile(
     return;
   }
   const buffer = Buffer.alloc(256 * 1024);
-  let wanted = false;
-  let atLineStart = true;
-  let pending: Buffer | null = null; // the start of a line that may still turn out to be a header
-  const emit = (chunk: Buffer) => {
-    if (wanted && chunk.length > 0) write(Buffer.from(chunk));
-  };
-  const finishLine = (line: Buffer) => {
-    const header = line.subarray(0, HEADER.length).equals(HEADER) ? parseHeader(line.toString('utf8')) : null;
-    if (header) wanted = select(header);
-    emit(line);
-  };
+  const filter = new SectionFilter(select, write);
   try {
     for (;;) {
       const read = fs.readSync(fd, buffer, 0, buffer.length, null);
       if (read === 0) break;
-      let chunk = buffer.subarray(0, read);
-      while (chunk.length > 0) {
-        if (pending !== null) {
-          const newline = chunk.indexOf(10);
-          const part = newline < 0 ? chunk : chunk.subarray(0, newline + 1);
-          pending = Buffer.concat([pending, part]);
-          chunk = chunk.subarray(part.length);
-          const prefixLength = Math.min(pending.length, HEADER.length);
-          const couldBeHeader = pending.subarray(0, prefixLength).equals(HEADER.subarray(0, prefixLength));
-          if (newline >= 0) {
-            finishLine(pending);
-            pending = null;
-            atLineStart = true;
-          } else if (!couldBeHeader || pending.length > MAX_HEADER_LINE) {
-            emit(pending);
-            pending = null;
-            atLineStart = false;
-          }
-          continue;
-        }
-        if (atLineStart) {
-          pending = Buffer.alloc(0);
-          continue;
-        }
-        const newline = chunk.indexOf(10);
-        if (newline < 0) {
-          emit(chunk);
-          chunk = chunk.subarray(chunk.length);
-        } else {
-          emit(chunk.subarray(0, newline + 1));
-          chunk = chunk.subarray(newline + 1);
-          atLineStart = true;
-        }
-      }
+      filter.push(buffer.subarray(0, read));
     }
-    if (pending !== null && pending.length > 0) finishLine(pending);
+    filter.end();
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * The sections of a log that `select` wants, from bytes pushed in pieces of any size (a file
+ * read in chunks, or a log followed as it grows): holds at most one header-sized line back.
+ */
+export class SectionFilter {
+  private wanted = false;
+  private atLineStart = true;
+  private pending: Buffer | null = null; // the start of a line that may still turn out to be a header
+
+  constructor(
+    private readonly select: (header: { run_id: string; attempt: number; at: string }) => boolean,
+    private readonly write: (chunk: Buffer) => void,
+  ) {}
+
+  push(bytes: Buffer): void {
+    let chunk = bytes;
+    while (chunk.length > 0) {
+      if (this.pending !== null) {
+        const newline = chunk.indexOf(10);
+        const part = newline < 0 ? chunk : chunk.subarray(0, newline + 1);
+        this.pending = Buffer.concat([this.pending, part]);
+        chunk = chunk.subarray(part.length);
+        const prefixLength = Math.min(this.pending.length, HEADER.length);
+        const couldBeHeader = this.pending.subarray(0, prefixLength).equals(HEADER.subarray(0, prefixLength));
+        if (newline >= 0) {
+          this.finishLine(this.pending);
+          this.pending = null;
+          this.atLineStart = true;
+        } else if (!couldBeHeader || this.pending.length > MAX_HEADER_LINE) {
+          this.emit(this.pending);
+          this.pending = null;
+          this.atLineStart = false;
+        }
+        continue;
+      }
+      if (this.atLineStart) {
+        this.pending = Buffer.alloc(0);
+        continue;
+      }
+      const newline = chunk.indexOf(10);
+      if (newline < 0) {
+        this.emit(chunk);
+        chunk = chunk.subarray(chunk.length);
+      } else {
+        this.emit(chunk.subarray(0, newline + 1));
+        chunk = chunk.subarray(newline + 1);
+        this.atLineStart = true;
+      }
+    }
+  }
+
+  /** The end of the bytes: a last line without a newline is judged as it is. */
+  end(): void {
+    if (this.pending !== null && this.pending.length > 0) this.finishLine(this.pending);
+    this.pending = null;
+    this.atLineStart = true;
+  }
+
+  private emit(chunk: Buffer): void {
+    if (this.wanted && chunk.length > 0) this.write(Buffer.from(chunk));
+  }
+
+  private finishLine(line: Buffer): void {
+    const header = line.subarray(0, HEADER.length).equals(HEADER) ? parseHeader(line.toString('utf8')) : null;
+    if (header) this.wanted = this.select(header);
+    this.emit(line);
   }
 }

@@ -6,11 +6,13 @@ import type { Trigger } from '../core/types.js';
 import { DagSession, type DagOutcome } from '../engine/dagSession.js';
 import { Engine } from '../engine/engine.js';
 import type { RunEvent } from '../engine/events.js';
+import type { RunStore } from '../ports/runStore.js';
 import { composeEngine } from './compose.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
 import { recoverOrphans } from './recoverOrphans.js';
 import { selectAll, selectTask } from './selectTasks.js';
+import { osUser } from './remote/daemonEndpoint.js';
 import { onStopSignals } from './signals.js';
 
 export interface ForegroundRequest {
@@ -57,6 +59,7 @@ export async function runForeground(paths: HomePaths, request: ForegroundRequest
     await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now());
     session.start();
     const outcomes = await session.done;
+    recordRunByHand(ctx.store, request, outcomes, ctx.clock.now());
     const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'timeout');
     const exitCode = interruptedBy ? EXIT.interrupted : failed ? EXIT.taskFailed : EXIT.ok;
     ctx.logger.info({ trigger, exit_code: exitCode }, 'foreground run finished');
@@ -68,4 +71,11 @@ export async function runForeground(paths: HomePaths, request: ForegroundRequest
     ctx.store.close();
     ctx.logger.flush();
   }
+}
+
+/** The audit log's row for a run by hand from this shell (the daemon writes its own for the API). */
+function recordRunByHand(store: Pick<RunStore, 'recordAudit'>, request: ForegroundRequest, outcomes: DagOutcome[], at: number): void {
+  const target = request.all ? null : (outcomes.find((o) => o.task === request.task) ?? null);
+  const detail = request.all ? `run --all: ${outcomes.length} tasks` : `${request.withDeps ? 'with its upstream; ' : ''}ended ${target?.status ?? 'unknown'}`;
+  store.recordAudit({ at, actor: osUser(), source: 'cli', action: 'run', task: request.task ?? null, run_id: target?.run_id ?? null, detail });
 }

@@ -74,10 +74,19 @@ export interface Budget {
   max_runs_per_day: number | null;
 }
 
+/** An extra API token: its value is read from the environment variable `env` at start. */
+export interface HttpToken {
+  label: string;
+  env: string;
+}
+
 export interface HttpSettings {
   enabled: boolean;
   host: string;
   port: number;
+  /** Binding a non-loopback host needs this: the API can run commands. */
+  allow_remote: boolean;
+  tokens: HttpToken[];
 }
 
 /** Where attempts run: `local` processes, or jobs on a BullMQ queue in Redis taken by workers. */
@@ -142,4 +151,19 @@ export interface Health {
   status: RunStatus;
   timestamp: string;
   exit_code: number | null;
+}
+
+/** Who did an operator action, through what. */
+export type AuditSource = 'cli' | 'api' | 'daemon';
+export type AuditAction = 'run' | 'pause' | 'resume' | 'cancel' | 'reload' | 'config_change' | 'approve' | 'reject';
+
+/** One row of the audit log. `actor`: the OS user (CLI), `api:<token label>` (API), `signal` (SIGHUP). */
+export interface AuditRecord {
+  at: string;
+  actor: string;
+  source: AuditSource;
+  action: AuditAction;
+  task: string | null;
+  run_id: string | null;
+  detail: string | null;
 }

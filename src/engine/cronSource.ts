@@ -39,6 +39,8 @@ export class CronSource {
   private cancelTimer: (() => void) | null = null;
   private lastWake = { wall: 0, mono: 0 };
   private stopped = false;
+  /** After a failed tick, the next wake is no sooner than this (a failing disk must not spin the loop). */
+  private notBefore = 0;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -116,6 +118,11 @@ export class CronSource {
     return list.sort((a, b) => a.at - b.at).slice(0, count);
   }
 
+  /** The monotonic instant (ms) the loop last woke (or started): `/health` tells a stalled loop by it. */
+  lastTick(): number {
+    return this.lastWake.mono;
+  }
+
   /**
    * The next fire of one task, or null. Stopped (a standby of a cluster, or a daemon draining), it
    * answers from the schedule after `now`: the fire whoever leads will deal with.
@@ -136,6 +143,7 @@ export class CronSource {
     for (const cursor of this.cursors.values()) if (cursor.nextAt !== null && cursor.nextAt < at) at = cursor.nextAt;
     const deadline = this.engine.nextDeadline();
     if (deadline !== null && deadline < at) at = deadline;
+    if (at < this.notBefore) at = this.notBefore;
     this.cancelTimer = this.ctx.clock.at(at, () => this.wake());
   }
 
@@ -149,31 +157,47 @@ export class CronSource {
     // One commit for the whole burst (watermarks, skips, run and attempt rows): with 100 tasks
     // due on one second, separate commits were most of the time to the last start. The
     // processes themselves start after the commit (in a later microtask).
+    const moved: [Cursor, number, number | null][] = [];
     const due: DueFire[] = [];
-    this.ctx.store.batch(() => {
-      this.engine.expireWaits(now);
-      const stepped = Math.abs(now - expectedNow) > STEP_TOLERANCE_MS;
-      for (const [name, cursor] of this.cursors) {
-        // Nothing due and the clock did not step: the cached next fire says so without asking cron.
-        if (!stepped && (cursor.nextAt === null || cursor.nextAt > now)) continue;
-        const entry = this.engine.tasks.entries.get(name);
-        if (!entry?.schedule) continue;
-        const window = fireWindow(entry.schedule, cursor.cursor, now, expectedNow);
-        cursor.cursor = window.cursor;
-        cursor.nextAt = window.next;
-        if (window.fires.length === 0) continue;
-        this.ctx.store.setWatermark(name, window.cursor);
-        if (window.missed > 0) {
-          this.engine.skip({ task: name, trigger: 'schedule', fireAt: window.fires[0] ?? null }, `${window.missed} earlier fires missed: the scheduler was late`);
+    let recorded = false;
+    try {
+      this.ctx.store.batch(() => {
+        this.engine.expireWaits(now);
+        const stepped = Math.abs(now - expectedNow) > STEP_TOLERANCE_MS;
+        for (const [name, cursor] of this.cursors) {
+          // Nothing due and the clock did not step: the cached next fire says so without asking cron.
+          if (!stepped && (cursor.nextAt === null || cursor.nextAt > now)) continue;
+          const entry = this.engine.tasks.entries.get(name);
+          if (!entry?.schedule) continue;
+          const window = fireWindow(entry.schedule, cursor.cursor, now, expectedNow);
+          moved.push([cursor, cursor.cursor, cursor.nextAt]);
+          cursor.cursor = window.cursor;
+          cursor.nextAt = window.next;
+          if (window.fires.length === 0) continue;
+          this.ctx.store.setWatermark(name, window.cursor);
+          if (window.missed > 0) {
+            this.engine.skip({ task: name, trigger: 'schedule', fireAt: window.fires[0] ?? null }, `${window.missed} earlier fires missed: the scheduler was late`);
+          }
+          // Each fire waits on a dependency at most until the next one.
+          window.fires.forEach((fireAt, i) => {
+            due.push({ task: name, fireAt, deadline: window.fires[i + 1] ?? window.next, order: entry.order, trigger: 'schedule' });
+          });
         }
-        // Each fire waits on a dependency at most until the next one.
-        window.fires.forEach((fireAt, i) => {
-          due.push({ task: name, fireAt, deadline: window.fires[i + 1] ?? window.next, order: entry.order, trigger: 'schedule' });
-        });
+        if (!this.gate) this.hand(due);
+      });
+      recorded = true;
+    } catch (error) {
+      // The history cannot be written (locked past the busy timeout, disk full): nothing of this
+      // tick was committed, so its fires are dealt with again at the next wake; the loop goes on
+      // (and GET /health says degraded) rather than the daemon dying of it.
+      for (const [cursor, before, nextAt] of moved) {
+        cursor.cursor = before;
+        cursor.nextAt = nextAt;
       }
-      if (!this.gate) this.hand(due);
-    });
-    if (this.gate) this.handThroughGate(due);
+      this.notBefore = now + 1000;
+      this.ctx.logger.error({ err: (error as Error).message }, 'cannot record the fires due now; trying again at the next wake');
+    }
+    if (this.gate && recorded) this.handThroughGate(due);
     this.arm();
   }
 
@@ -192,7 +216,12 @@ export class CronSource {
         // A task removed or disabled by a reload while the claim was out is not asked for.
         const known = claimed.filter((fire) => this.engine.tasks.entries.get(fire.task)?.task.enabled);
         if (this.stopped || known.length === 0) return;
-        this.ctx.store.batch(() => this.hand(known));
+        try {
+          this.ctx.store.batch(() => this.hand(known));
+        } catch (error) {
+          // Claimed in the cluster, so no other node runs them either: said loudly.
+          this.ctx.logger.error({ err: (error as Error).message, fires: known.map((f) => `${f.task}@${new Date(f.fireAt).toISOString()}`) }, 'claimed fires could not be recorded: not run');
+        }
       },
       (error: Error) => this.ctx.logger.error({ err: error.message, fires: fires.length }, 'the fire gate failed; these fires are not run here'),
     );

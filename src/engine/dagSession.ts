@@ -15,6 +15,9 @@ export interface DagOutcome {
   exit_code: number | null;
 }
 
+/** What a session asks of the engine (an interface, so a caller may watch what it asks). */
+export type SessionEngine = Pick<Engine, 'request' | 'skip' | 'dispatch'>;
+
 export class DagSession implements RunObserver {
   readonly done: Promise<DagOutcome[]>;
   readonly startedAt: number;
@@ -27,7 +30,7 @@ export class DagSession implements RunObserver {
   private resolve: (outcomes: DagOutcome[]) => void = () => {};
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: SessionEngine,
     private readonly plan: DagPlan,
     private readonly trigger: Trigger,
     now: number,

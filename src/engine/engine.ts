@@ -6,6 +6,7 @@
 import { admitRun, type Busy } from '../core/scheduler/admitRun.js';
 import { downstreamReady } from '../core/scheduler/downstreamReady.js';
 import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
+import { pauseGate } from '../core/scheduler/pauseGate.js';
 import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry, type TaskTable } from '../core/scheduler/taskTable.js';
 import { newRunId } from '../core/run/runId.js';
@@ -95,6 +96,8 @@ export class Engine {
   private readonly lastStatus = new Map<string, RunStatus>();
   private stopping: string | null = null;
   private idle: Array<() => void> = [];
+  /** Paused tasks (persisted): their fires are recorded skipped, dependents gate on them. */
+  private readonly paused: Map<string, { at: number; actor: string }>;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -102,6 +105,7 @@ export class Engine {
   ) {
     this.config = config;
     this.table = buildTaskTable(config);
+    this.paused = ctx.store.pausedTasks();
     this.lanes.set('main', { name: 'main', limit: config.settings.max_concurrent_tasks, running: 0, queue: [] });
   }
 
@@ -132,6 +136,8 @@ export class Engine {
     const entry = this.table.entries.get(request.task);
     if (!entry) throw new Error(`no task named ${request.task}`);
     const now = this.ctx.clock.now();
+    const pause = pauseGate(request.trigger, this.paused.has(request.task));
+    if (pause.kind === 'skip') return this.skip(request, pause.reason);
     const admission = admitRun(entry.task.concurrency_policy, this.busyState(request.task));
     if (admission.kind === 'skip') return this.skip(request, admission.reason);
     if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason);
@@ -314,17 +320,37 @@ export class Engine {
     return { run_id: runId, status: 'skipped', reason };
   }
 
-  /** Stops a run (an operator asked): a running one is stopped, a queued or waiting one never starts. */
-  cancel(runId: string, reason: string): boolean {
+  /**
+   * Stops a run (an operator asked): a running one is stopped, a queued or waiting one never
+   * starts. `interrupted`: the person following it pressed Ctrl-C (as a foreground run records it).
+   */
+  cancel(runId: string, reason: string, kind: 'cancelled' | 'interrupted' = 'cancelled'): boolean {
     const run = this.find(runId);
     if (!run) return false;
     if (run.execution) {
-      run.execution.stop('cancelled', reason);
+      run.execution.stop(kind, reason);
       return true;
     }
-    this.endUnstarted(run, 'cancelled', reason);
+    this.endUnstarted(run, kind === 'cancelled' ? 'cancelled' : 'skipped', kind === 'cancelled' ? reason : `not started: ${reason}`);
     this.dispatch();
     return true;
+  }
+
+  /** Counts pauses and resumes: a reader that keeps a view of them knows when to look again. */
+  pauseGeneration = 0;
+
+  /** Pauses (`pause` given) or resumes a task, persisted; false when it already was so. */
+  setPaused(task: string, pause: { at: number; actor: string } | null): boolean {
+    const changed = this.ctx.store.setPaused(task, pause);
+    this.pauseGeneration++;
+    if (pause) this.paused.set(task, this.paused.get(task) ?? pause);
+    else this.paused.delete(task);
+    return changed;
+  }
+
+  /** When and by whom the task was paused, or null. */
+  pausedInfo(task: string): { at: number; actor: string } | null {
+    return this.paused.get(task) ?? null;
   }
 
   /** The open run with this id, as a view, or null. */
@@ -544,12 +570,11 @@ export class Engine {
     const previous = result.status === 'skipped' ? null : (this.lastStatus.get(result.task) ?? null);
     if (result.status !== 'skipped') this.lastStatus.set(result.task, result.status);
     this.ctx.events.emit('run.ended', { ...result, previous, fire_at: fireAt });
-    if (session) {
-      session.onRunEnded(result);
-      return;
-    }
+    if (session) session.onRunEnded(result);
     if (this.stopping || result.status === 'skipped') return;
-    this.triggerDownstream(result.task, result.status, result.trigger);
+    // A session's run (run --all, a run with its upstream through the API) sets off no
+    // downstream run of its own, but a scheduled fire waiting on its task learns it ended.
+    if (!session) this.triggerDownstream(result.task, result.status, result.trigger);
     this.regateWaiting(result.task);
   }
 
@@ -617,6 +642,7 @@ export class Engine {
     return {
       name,
       enabled: dep?.task.enabled ?? false,
+      paused: this.paused.has(name),
       active: this.isActive(name),
       lastRun: last ? { status: last.status, startedAt: Date.parse(last.started_at) } : null,
       periodStart,

@@ -23,6 +23,8 @@ export interface NodeInfo {
   since: number;
   seen: number;
   version: string;
+  /** Its HTTP API (settings.http), or null. */
+  url: string | null;
 }
 
 export interface ClusterStore {

@@ -1,7 +1,7 @@
 // The history: a row per run (`runs`: one request of a task, from the moment it is asked for)
 // and a row per attempt (`attempts`: what `history` lists; a run that never got an attempt, such
 // as a skipped fire or a run still queued, shows as one row there too).
-import type { RunRecord, RunState, RunStatus, Trigger } from '../core/types.js';
+import type { AuditAction, AuditRecord, AuditSource, RunRecord, RunState, RunStatus, Trigger } from '../core/types.js';
 
 /** Who asked for a run: the daemon resumes its own open runs after a restart, never a foreground command's. */
 export type RunSource = 'daemon' | 'foreground';
@@ -87,6 +87,26 @@ export interface DaemonInfo {
   leader?: string | null;
 }
 
+/** An operator action to record (times in ms). */
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  source: AuditSource;
+  action: AuditAction;
+  task: string | null;
+  run_id: string | null;
+  detail: string | null;
+}
+
+/** A page of history: attempts newest first, filtered; `before` (ms) keeps rows started strictly earlier. */
+export interface HistoryQuery {
+  task?: string;
+  status?: RunStatus;
+  trigger?: Trigger;
+  before?: number;
+  limit: number;
+}
+
 export interface RunStore {
   /**
    * Records a new run. One that waits (queued, waiting, awaiting approval) also gets its first
@@ -117,6 +137,8 @@ export interface RunStore {
   recordSkip(skip: SkipRecord): void;
   /** Newest first. */
   history(query: { task?: string; limit: number }): RunRecord[];
+  /** Newest first, filtered and paged (the API's runs list). */
+  historyPage(query: HistoryQuery): RunRecord[];
   /** The latest attempt of a task that was a real run (not skipped, queued or awaiting approval), or null. */
   lastRun(task: string): RunRecord | null;
   /** `lastRun` of each of these tasks (absent: never ran). */
@@ -133,7 +155,14 @@ export interface RunStore {
   orphans(): OrphanAttempt[];
   /** Ends an attempt row left behind (and, if it was its run's last word, the run) as interrupted. */
   markInterrupted(id: number, at: number, exitCode: number | null, reason: string): void;
-  /** Deletes rows started before `before` (ms); returns how many history rows. */
+  /** Paused tasks, with when and by whom. */
+  pausedTasks(): Map<string, { at: number; actor: string }>;
+  /** Pauses (`pause` given) or resumes a task; false when it was already so. */
+  setPaused(task: string, pause: { at: number; actor: string } | null): boolean;
+  recordAudit(entry: AuditEntry): void;
+  /** Audit rows at or after `since` (ms), newest first. */
+  audit(query: { since?: number; limit: number }): AuditRecord[];
+  /** Deletes rows started before `before` (ms), audit rows too; returns how many history rows. */
   prune(before: number): number;
   /** The persisted watermark of a task: the last fire instant dealt with (ms). */
   getWatermark(task: string): number | null;

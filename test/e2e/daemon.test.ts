@@ -2,10 +2,9 @@
 // crash recovery, reload, a second daemon, and tasks that misbehave.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
+import { apiOf, makeHome, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
 import { exitOf, processAlive, rows, waitFor } from '../helpers/wait.js';
 
 const daemons: ChildProcess[] = [];
@@ -150,23 +149,21 @@ describe('the daemon', () => {
     expect((await exitOf(daemon)).code).toBe(0);
   });
 
-  it('answers GET /status from its live state: an emptied config (a save in progress) or a refused reload cannot stop it', async () => {
-    const port = await freePort();
-    const home = makeHome({
-      tasks: [{ name: 'tick', command: 'true', schedule: everySecond }],
-      settings: { http: { enabled: true, port } },
-    });
+  it('answers GET /api/v1/status from its live state: an emptied config (a save in progress) or a refused reload cannot stop it', async () => {
+    const home = makeHome({ tasks: [{ name: 'tick', command: 'true', schedule: everySecond }] });
     const daemon = startDaemon(home);
     await waitFor(() => rows(home).some((r) => r.task === 'tick' && r.status === 'success'), 'tick to run');
+    const { url, token } = await waitFor(() => apiOf(home), 'status/http.url');
+    const status = () => fetch(`${url}/api/v1/status`, { headers: { authorization: `Bearer ${token}` } });
     fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), '');
-    const during = await fetch(`http://127.0.0.1:${port}/status`);
+    const during = await status();
     expect(during.status).toBe(200);
     const report = (await during.json()) as { tasks: { name: string; last_run: { status: string } | null }[]; daemon: { pid: number } };
     expect(report.daemon.pid).toBe(daemon.pid);
     expect(report.tasks.map((t) => t.name)).toEqual(['tick']);
     daemon.kill('SIGHUP');
     await waitFor(() => daemon.output().includes('config reload refused'), 'the refusal');
-    for (let i = 0; i < 20; i++) expect((await fetch(`http://127.0.0.1:${port}/status`)).status).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await status()).status).toBe(200);
     expect(daemon.exitCode).toBeNull();
     const ticks = rows(home).filter((r) => r.task === 'tick').length;
     await waitFor(() => rows(home).filter((r) => r.task === 'tick').length >= ticks + 2, 'tick to keep firing');
@@ -184,15 +181,3 @@ describe('the daemon', () => {
 });
 
 void execFileSync;
-
-/** A port nothing listens on right now (the kernel picks it; released before the daemon binds it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -128,7 +128,7 @@ describe('import-crontab --output', () => {
     const result = importInto(home, '0 1 * * * /srv/backup.sh\n');
     expect(result.code).toBe(0);
     const config = JSON.parse(fs.readFileSync(path.join(home, 'config', 'conductor_config.json'), 'utf8'));
-    expect(config.settings).toEqual({ max_concurrent_tasks: 7 });
+    expect(config.settings).toEqual({ max_concurrent_tasks: 7, http: { port: 0 } }); // makeHome gives every test home a free port
     expect(config.tasks.map((t: { name: string }) => t.name)).toEqual(['backup.sh', 'backup.sh_2']);
     expect(runCli(['validate'], { home }).code).toBe(0);
   });

@@ -49,8 +49,32 @@ export function makeHome(config?: unknown): string {
   return home;
 }
 
+/**
+ * Writes the config. The daemon serves HTTP on 8080 by default: a config object that says
+ * nothing of `settings.http` gets `port: 0` (a free port, in status/http.url), so daemons of
+ * tests running side by side never collide.
+ */
 export function writeConfig(home: string, config: unknown): void {
   fs.mkdirSync(path.join(home, 'config'), { recursive: true });
-  const text = typeof config === 'string' ? config : JSON.stringify(config, null, 2);
+  const text = typeof config === 'string' ? config : JSON.stringify(withFreePort(config), null, 2);
   fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), text);
+}
+
+function withFreePort(config: unknown): unknown {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
+  const settings = (config as { settings?: unknown }).settings;
+  if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) return config;
+  if (settings && 'http' in settings) return config;
+  return { ...config, settings: { ...(settings as object | undefined), http: { port: 0 } } };
+}
+
+/** The daemon's HTTP address and main token (its file's, unless given), once it has written them. */
+export function apiOf(home: string, given?: string): { url: string; token: string } | null {
+  try {
+    const url = fs.readFileSync(path.join(home, 'status', 'http.url'), 'utf8').trim();
+    const token = given ?? fs.readFileSync(path.join(home, 'status', 'api.token'), 'utf8').trim();
+    return url && token ? { url, token } : null;
+  } catch {
+    return null;
+  }
 }

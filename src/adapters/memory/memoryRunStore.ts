@@ -3,8 +3,10 @@
 // task's last real run and the latest `keep` history rows; older rows are forgotten, which is
 // all a simulation needs. test/adapters/runStoreConformance.test.ts runs the same checks on it
 // and on SQLite.
-import type { RunRecord, RunState, RunStatus } from '../../core/types.js';
+import type { AuditRecord, RunRecord, RunState, RunStatus } from '../../core/types.js';
 import type {
+  AuditEntry,
+  HistoryQuery,
   AttemptFinish,
   AttemptStart,
   DaemonInfo,
@@ -36,6 +38,8 @@ export class MemoryRunStore implements RunStore {
   private readonly last = new Map<string, Row>();
   private readonly watermarks = new Map<string, number>();
   private daemon: DaemonInfo | null = null;
+  private readonly paused = new Map<string, { at: number; actor: string }>();
+  private readonly audits: AuditEntry[] = [];
 
   constructor(private readonly keep: number) {}
 
@@ -210,6 +214,43 @@ export class MemoryRunStore implements RunStore {
       if (query.task === undefined || row.task === query.task) found.push(record(row));
     }
     return found.sort((a, b) => (a.started_at < b.started_at ? 1 : a.started_at > b.started_at ? -1 : 0));
+  }
+
+  historyPage(query: HistoryQuery): RunRecord[] {
+    const found: RunRecord[] = [];
+    const from = Math.max(0, this.recent.length - this.keep);
+    for (let i = this.recent.length - 1; i >= from && found.length < query.limit; i--) {
+      const row = this.recent[i] as Row;
+      if (query.task !== undefined && row.task !== query.task) continue;
+      if (query.status !== undefined && row.status !== query.status) continue;
+      if (query.trigger !== undefined && row.trigger !== query.trigger) continue;
+      if (query.before !== undefined && row.startedMs >= query.before) continue;
+      found.push(record(row));
+    }
+    return found;
+  }
+
+  pausedTasks(): Map<string, { at: number; actor: string }> {
+    return new Map(this.paused);
+  }
+
+  setPaused(task: string, pause: { at: number; actor: string } | null): boolean {
+    if (pause === null) return this.paused.delete(task);
+    if (this.paused.has(task)) return false;
+    this.paused.set(task, pause);
+    return true;
+  }
+
+  recordAudit(entry: AuditEntry): void {
+    this.audits.push(entry);
+  }
+
+  audit(query: { since?: number; limit: number }): AuditRecord[] {
+    return this.audits
+      .filter((entry) => query.since === undefined || entry.at >= query.since)
+      .reverse()
+      .slice(0, query.limit)
+      .map((entry) => ({ ...entry, at: iso(entry.at) }));
   }
 
   lastRun(task: string): RunRecord | null {

@@ -82,7 +82,28 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX runs_by_task ON runs (task, requested_at DESC);
   CREATE INDEX runs_by_requested ON runs (requested_at);
   `,
-  // 3: a standby cluster (settings.ha). Rows another node wrote, copied here from the cluster's
+  // 3: operators' controls. A paused task (its fires are recorded skipped until it is resumed;
+  // it survives restarts), and the audit log: one row per operator action (run by hand, pause,
+  // resume, cancel, reload, approve, reject), kept as long as history.
+  `
+  CREATE TABLE paused (
+    task  TEXT    PRIMARY KEY,
+    at    INTEGER NOT NULL,
+    actor TEXT    NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE audit (
+    id     INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL,
+    actor  TEXT    NOT NULL,
+    source TEXT    NOT NULL,
+    action TEXT    NOT NULL,
+    task   TEXT,
+    run_id TEXT,
+    detail TEXT
+  );
+  CREATE INDEX audit_by_time ON audit (at DESC, id DESC);
+  `,
+  // 4: a standby cluster (settings.ha). Rows another node wrote, copied here from the cluster's
   // history stream, name that node (`node`; NULL: this home's own). Every change of an own row is
   // noted in `ha_outbox` by a trigger, while `ha_state.publish` is on, whoever writes it (the
   // daemon, a foreground run, recovery), so the daemon publishes it even after a crash;

@@ -3,11 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { RunRecord, RunState, RunStatus, Trigger } from '../../core/types.js';
+import type { AuditRecord, RunRecord, RunState, RunStatus, Trigger } from '../../core/types.js';
 import type {
   AttemptFinish,
   AttemptStart,
+  AuditEntry,
   DaemonInfo,
+  HistoryQuery,
   NewRun,
   OrphanAttempt,
   RunStore,
@@ -18,6 +20,7 @@ import { processStartTicks } from '../process/procfs.js';
 import { databaseError, namingFileInErrors } from './databaseError.js';
 import { migrate } from './migrations.js';
 import { openForReading } from './openForReading.js';
+import { OperatorTables } from './operatorTables.js';
 
 interface Row {
   run_id: string;
@@ -104,12 +107,14 @@ const RUN_COLUMNS =
 class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly operators: OperatorTables;
 
   /** This process, recorded on every run and attempt it starts, so a later one can tell whose rows are orphans. */
   private readonly owner = { owner_pid: process.pid, owner_start: processStartTicks(process.pid) };
 
   constructor(db: Database.Database) {
     this.db = db;
+    this.operators = new OperatorTables(db, COLUMNS, toRecord as (row: never) => RunRecord);
     this.statements = {
       createRun: db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, deadline, payload, reason, owner_pid, owner_start)
@@ -286,6 +291,26 @@ class SqliteRunStore implements RunStore {
     return rows.map(toRecord);
   }
 
+  historyPage(query: HistoryQuery): RunRecord[] {
+    return this.operators.historyPage(query);
+  }
+
+  pausedTasks(): Map<string, { at: number; actor: string }> {
+    return this.operators.pausedTasks();
+  }
+
+  setPaused(task: string, pause: { at: number; actor: string } | null): boolean {
+    return this.operators.setPaused(task, pause);
+  }
+
+  recordAudit(entry: AuditEntry): void {
+    this.operators.recordAudit(entry);
+  }
+
+  audit(query: { since?: number; limit: number }): AuditRecord[] {
+    return this.operators.audit(query);
+  }
+
   lastRun(task: string): RunRecord | null {
     const row = this.statements.lastRun.get(task) as Row | undefined;
     return row ? toRecord(row) : null;
@@ -331,6 +356,7 @@ class SqliteRunStore implements RunStore {
   prune(before: number): number {
     return this.batch(() => {
       this.statements.pruneRuns.run(before);
+      this.operators.pruneAudit(before);
       return this.statements.prune.run(before).changes;
     });
   }

@@ -33,8 +33,10 @@ export interface ClusterNodeDeps {
   follower: Follower;
   clock: Clock;
   logger: Logger;
-  /** The node's registry entry, but for its role and the time. */
-  info: Omit<NodeInfo, 'role' | 'seen'>;
+  /** The node's registry entry, but for its role, the time and its URL. */
+  info: Omit<NodeInfo, 'role' | 'seen' | 'url'>;
+  /** Its HTTP API's URL, once it serves one. */
+  url: () => string | null;
   /** The takeover steps (prepareTakeover): the open runs to resume, or null when the lease was lost on the way. */
   takeOver: (lease: string, current: () => boolean) => Promise<StoredRun[] | null>;
 }
@@ -50,6 +52,8 @@ export class ClusterNode implements FireGate {
   private beater: NodeJS.Timeout | null = null;
   private releasing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The other nodes' URLs, as the registry last said. */
+  private urls = new Map<string, string | null>();
 
   constructor(private readonly deps: ClusterNodeDeps) {
     this.timing = leaseTiming(deps.leaseSeconds);
@@ -63,6 +67,11 @@ export class ClusterNode implements FireGate {
   /** The node that holds the lease, as last heard from Redis. */
   leader(): string | null {
     return this.state.leader;
+  }
+
+  /** A node's HTTP API, as the registry said at the last beat. */
+  urlOf(node: string): string | null {
+    return this.urls.get(node) ?? null;
   }
 
   /** Starts as a standby: no fire until the lease is taken and the takeover steps are done. */
@@ -199,7 +208,12 @@ export class ClusterNode implements FireGate {
   }
 
   private beat(): void {
-    const info: NodeInfo = { ...this.deps.info, role: this.role(), seen: this.deps.clock.now() };
-    this.deps.cluster.beat(info, 3 * this.timing.renewMs).catch(() => {});
+    const info: NodeInfo = { ...this.deps.info, role: this.role(), seen: this.deps.clock.now(), url: this.deps.url() };
+    const { cluster } = this.deps;
+    cluster
+      .beat(info, 3 * this.timing.renewMs)
+      .then(() => cluster.nodes())
+      .then((nodes) => (this.urls = new Map(nodes.map((n) => [n.node, n.url ?? null]))))
+      .catch(() => {});
   }
 }

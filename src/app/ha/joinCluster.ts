@@ -26,6 +26,7 @@ export interface ClusterHandle {
   gate: FireGate;
   role(): 'leader' | 'standby';
   leader(): string | null;
+  urlOf(node: string): string | null;
   /** Refuses (NODE_NAME_TAKEN) when a live node of this name is on another machine. */
   checkName(): Promise<void>;
   /** Joins: history catch-up and publishing, then the lease loop (as a standby until it takes the lease). */
@@ -41,7 +42,7 @@ export function nodeName(home: string): string {
   return `${os.hostname()}:${home}`;
 }
 
-export function joinCluster(paths: HomePaths, settings: HaSettings, config: () => Config, ctx: EngineContext): ClusterHandle {
+export function joinCluster(paths: HomePaths, settings: HaSettings, config: () => Config, ctx: EngineContext, httpUrl: () => string | null): ClusterHandle {
   const { logger } = ctx;
   const node = nodeName(paths.home);
   const machine = machineId();
@@ -66,6 +67,7 @@ export function joinCluster(paths: HomePaths, settings: HaSettings, config: () =
     clock: ctx.clock,
     logger,
     info: { node, host: os.hostname(), home: paths.home, pid: process.pid, machine, since: ctx.clock.now(), version: packageVersion() },
+    url: httpUrl,
     takeOver: (lease, current) =>
       prepareTakeover({ node, cluster, replica, store: ctx.store, follower, logger, now: () => ctx.clock.now(), scheduledTasks: scheduled }, lease, current),
   });
@@ -77,6 +79,7 @@ export function joinCluster(paths: HomePaths, settings: HaSettings, config: () =
     gate: member,
     role: () => member.role(),
     leader: () => member.leader(),
+    urlOf: (other) => member.urlOf(other),
     checkName: () => refuseNameTaken(cluster, node, machine, requestMs),
     async start(scheduler) {
       replica.setPublishing(true);

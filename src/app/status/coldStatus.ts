@@ -6,9 +6,9 @@ import { createHealthStore } from '../../adapters/fsHealthStore.js';
 import { openRunStore } from '../../adapters/sqlite/sqliteRunStore.js';
 import { utcDayStart } from '../../core/scheduler/budgetDecision.js';
 import { buildTaskTable } from '../../core/scheduler/taskTable.js';
+import type { Config } from '../../core/types.js';
 import { readDaemonState } from '../daemonState.js';
 import { loadConfig } from '../loadConfig.js';
-import type { Config } from '../../core/types.js';
 import type { HomePaths } from '../paths.js';
 import { buildStatusReport, type StatusReport } from './statusReport.js';
 
@@ -20,6 +20,7 @@ export function coldStatus(paths: HomePaths, now: number, config: Config = loadC
     // One listing of the folder instead of a failed open per task that never ran.
     const written = healthFilesIn(paths.healthDir);
     const lastRuns = store.lastRuns(config.tasks.map((t) => t.name));
+    const paused = store.pausedTasks();
     return buildStatusReport(
       {
         config,
@@ -31,6 +32,7 @@ export function coldStatus(paths: HomePaths, now: number, config: Config = loadC
         },
         lastRun: (task) => lastRuns.get(task) ?? null,
         health: (task) => (written === null || written.has(`${task}.health`) ? health.read(task) : null),
+        paused: (task) => paused.has(task),
         recent: (limit) => store.history({ limit }),
         awaiting: () =>
           store

@@ -1,10 +1,10 @@
 // The daemon's status, kept up to date from the run events as they happen, so a status request
-// (the API, the dashboard, GET /status) is answered from memory and never holds up a fire. Rows
+// (GET /api/v1/status, the dashboard) is answered from memory and never holds up a fire. Rows
 // written by another process (a foreground `run`) are noticed by SQLite's data_version and read
 // in once, at the next request.
 import { healthTimestamp } from '../../core/health.js';
 import { utcDayStart } from '../../core/scheduler/budgetDecision.js';
-import type { Health, RunRecord } from '../../core/types.js';
+import type { Health, RunRecord, Task } from '../../core/types.js';
 import type { CronSource } from '../../engine/cronSource.js';
 import type { Engine } from '../../engine/engine.js';
 import type { EventBus } from '../../engine/events.js';
@@ -12,12 +12,26 @@ import type { ExecutorState } from '../../ports/executor.js';
 import type { HealthStore } from '../../ports/healthWriter.js';
 import type { RunStore } from '../../ports/runStore.js';
 import type { DaemonState } from '../daemonState.js';
-import { buildStatusReport, type StatusReport, type StatusView } from './statusReport.js';
+import { buildStatusReport, statusReportJson, taskStatus, type StatusReport, type StatusView } from './statusReport.js';
+
+/** A task's part of the report as JSON, and what it was made from (same values: still right). */
+interface Part {
+  task: Task;
+  next: number | null;
+  last: RunRecord | null;
+  health: Health | null;
+  paused: boolean;
+  json: string;
+}
 
 export class LiveStatus {
   private lastRuns = new Map<string, RunRecord>();
   private healths = new Map<string, Health | null>();
   private version = -1;
+  private parts = new Map<string, Part>();
+  /** Run events seen: with the history's data version, the task table and the pauses, what the whole report depends on. */
+  private changes = 0;
+  private whole: { changes: number; version: number; table: unknown; pauses: number; json: string } | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -26,18 +40,51 @@ export class LiveStatus {
     private readonly health: HealthStore,
     private readonly daemon: () => DaemonState,
     events: EventBus,
-    private readonly executor: () => ExecutorState | null = () => null,
+    private readonly executor: (() => ExecutorState | null) | null = null,
   ) {
     events.on('attempt.started', (event) => this.noteRow(event.task, event.run_id, event.attempt));
     events.on('attempt.ended', (event) => {
       const row = this.noteRow(event.task, event.run_id, event.attempt);
       if (row) this.healths.set(event.task, { status: row.status, timestamp: healthTimestamp(Date.parse(row.finished_at ?? row.started_at)), exit_code: row.exit_code });
     });
+    events.onAny(() => this.changes++);
     this.reload();
   }
 
   report(now: number): StatusReport {
     return buildStatusReport(this.view(), now);
+  }
+
+  /** `report(now)` as JSON text: each task's part is made again only when something of it changed. */
+  reportJson(now: number): string {
+    const view = this.view(); // reads the data version first: another process's rows count as a change
+    const { whole } = this;
+    const table = this.engine.tasks;
+    // The executor's state (Redis, workers) moves without run events: then the whole is made each time.
+    const cacheable = this.executor === null;
+    if (cacheable && whole && whole.changes === this.changes && whole.version === this.version && whole.table === table && whole.pauses === this.engine.pauseGeneration) {
+      return whole.json;
+    }
+    const json = this.partsJson(view, now);
+    this.whole = { changes: this.changes, version: this.version, table, pauses: this.engine.pauseGeneration, json };
+    return json;
+  }
+
+  private partsJson(view: StatusView, now: number): string {
+    if (this.parts.size > view.config.tasks.length) this.parts.clear(); // tasks were removed (a reload)
+    return statusReportJson(view, (task) => {
+      const name = task.name;
+      const next = view.nextRun(name, now);
+      const last = view.lastRun(name);
+      const health = view.health(name);
+      const paused = view.paused(name);
+      const part = this.parts.get(name);
+      // A budget's runtime grows while a run goes: such a task's part is made each time.
+      if (part && !task.budget && part.task === task && part.next === next && part.last === last && part.health === health && part.paused === paused) return part.json;
+      const json = JSON.stringify(taskStatus(view, task, now));
+      this.parts.set(name, { task, next, last, health, paused, json });
+      return json;
+    });
   }
 
   view(): StatusView {
@@ -50,10 +97,11 @@ export class LiveStatus {
       nextRun: (task, now) => this.cron.nextFire(task, now),
       lastRun: (task) => this.lastRuns.get(task) ?? null,
       health: (task) => this.healthOf(task),
+      paused: (task) => this.engine.pausedInfo(task) !== null,
       recent: (limit) => this.store.history({ limit }),
       awaiting: () => this.engine.awaitingApproval(),
       usage: (task, at) => this.store.usageSince(task, utcDayStart(at), at),
-      executor: this.executor,
+      ...(this.executor ? { executor: this.executor } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 // What `status --json` prints and `GET /api/v1/status` answers: one function over a StatusView,
 // which is either the daemon's live state (served without any I/O) or, from the CLI, the files
 // and the history of a home read cold.
-import type { Config, Health, RunRecord } from '../../core/types.js';
+import type { Config, Health, RunRecord, Task } from '../../core/types.js';
 import type { ExecutorState } from '../../ports/executor.js';
 import type { DaemonState } from '../daemonState.js';
 
@@ -13,6 +13,8 @@ export interface TaskStatus {
   next_run: string | null;
   last_run: RunRecord | null;
   health: Health | null;
+  /** Paused by an operator (its fires are recorded skipped); a field added to the SPEC's task object. */
+  paused: boolean;
   /** Only for a task with a budget: what today (UTC) has used of it. */
   budget?: { runtime_used_s: number; runs_used: number; max_runtime_per_day: number | null; max_runs_per_day: number | null };
 }
@@ -30,7 +32,7 @@ export interface StatusReport {
   tasks: TaskStatus[];
   awaiting_approval: AwaitingApproval[];
   recent_results: RunRecord[];
-  /** Only with the queue executor: its connection to Redis and the workers. */
+  /** Only with the queue executor: Redis and the workers. */
   executor?: ExecutorState;
 }
 
@@ -44,6 +46,7 @@ export interface StatusView {
   nextRun(task: string, now: number): number | null;
   lastRun(task: string): RunRecord | null;
   health(task: string): Health | null;
+  paused(task: string): boolean;
   recent(limit: number): RunRecord[];
   /** Runs awaiting an operator's decision, oldest first. */
   awaiting(): { run_id: string; task: string; since: number; expires_at: number | null }[];
@@ -54,36 +57,59 @@ export interface StatusView {
 }
 
 export function buildStatusReport(view: StatusView, now: number): StatusReport {
-  const messages = new Map(view.config.tasks.map((t) => [t.name, t.approval?.message ?? null]));
-  const tasks = view.config.tasks.map((task): TaskStatus => {
-    const next = view.nextRun(task.name, now);
-    const status: TaskStatus = {
-      name: task.name,
-      enabled: task.enabled,
-      schedule: task.schedule,
-      timezone: view.timezone(task.name),
-      next_run: next === null ? null : new Date(next).toISOString(),
-      last_run: view.lastRun(task.name),
-      health: view.health(task.name),
+  const tasks = view.config.tasks.map((task) => taskStatus(view, task, now));
+  const executor = view.executor?.() ?? null;
+  return {
+    daemon: view.daemon(),
+    tasks,
+    awaiting_approval: awaitingApproval(view),
+    recent_results: view.recent(RECENT_RESULTS),
+    ...(executor ? { executor } : {}),
+  };
+}
+
+/** One task's entry of the report. */
+export function taskStatus(view: StatusView, task: Task, now: number): TaskStatus {
+  const next = view.nextRun(task.name, now);
+  const status: TaskStatus = {
+    name: task.name,
+    enabled: task.enabled,
+    schedule: task.schedule,
+    timezone: view.timezone(task.name),
+    next_run: next === null ? null : new Date(next).toISOString(),
+    last_run: view.lastRun(task.name),
+    health: view.health(task.name),
+    paused: view.paused(task.name),
+  };
+  if (task.budget) {
+    const used = view.usage(task.name, now);
+    status.budget = {
+      runtime_used_s: Math.round(used.runtimeSeconds),
+      runs_used: used.runs,
+      max_runtime_per_day: task.budget.max_runtime_per_day,
+      max_runs_per_day: task.budget.max_runs_per_day,
     };
-    if (task.budget) {
-      const used = view.usage(task.name, now);
-      status.budget = {
-        runtime_used_s: Math.round(used.runtimeSeconds),
-        runs_used: used.runs,
-        max_runtime_per_day: task.budget.max_runtime_per_day,
-        max_runs_per_day: task.budget.max_runs_per_day,
-      };
-    }
-    return status;
-  });
-  const awaiting_approval = view.awaiting().map((run) => ({
+  }
+  return status;
+}
+
+function awaitingApproval(view: StatusView): AwaitingApproval[] {
+  const messages = new Map(view.config.tasks.map((t) => [t.name, t.approval?.message ?? null]));
+  return view.awaiting().map((run) => ({
     run_id: run.run_id,
     task: run.task,
     since: new Date(run.since).toISOString(),
     message: messages.get(run.task) ?? null,
     expires_at: run.expires_at === null ? null : new Date(run.expires_at).toISOString(),
   }));
+}
+
+/**
+ * The same report as compact JSON text, each task's part made by `taskJson` (the daemon keeps
+ * them, made by taskStatus, until something of that task changes: 1000 tasks are ~0.5 MB).
+ */
+export function statusReportJson(view: StatusView, taskJson: (task: Task) => string): string {
+  const tasks = view.config.tasks.map(taskJson).join(',');
   const executor = view.executor?.() ?? null;
-  return { daemon: view.daemon(), tasks, awaiting_approval, recent_results: view.recent(RECENT_RESULTS), ...(executor ? { executor } : {}) };
+  return `{"daemon":${JSON.stringify(view.daemon())},"tasks":[${tasks}],"awaiting_approval":${JSON.stringify(awaitingApproval(view))},"recent_results":${JSON.stringify(view.recent(RECENT_RESULTS))}${executor ? `,"executor":${JSON.stringify(executor)}` : ''}}`;
 }

@@ -2,11 +2,13 @@
 import type { CommandModule } from 'yargs';
 import { completionCommand } from './completion.js';
 import { doctorCommand } from './doctor.js';
+import { auditCommand } from './audit.js';
 import { graphCommand } from './graph.js';
 import { historyCommand } from './history.js';
 import { importCrontabCommand } from './importCrontab.js';
 import { logsCommand } from './logs.js';
 import { nextCommand } from './next.js';
+import { cancelCommand, pauseCommand, resumeCommand } from './operator.js';
 import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { startCommand } from './start.js';
@@ -28,4 +30,8 @@ export const coreCommands: CommandModule<any, any>[] = [
   importCrontabCommand,
   completionCommand,
   workerCommand,
+  pauseCommand,
+  resumeCommand,
+  cancelCommand,
+  auditCommand,
 ];

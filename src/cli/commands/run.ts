@@ -12,7 +12,7 @@ interface Args extends GlobalArgs {
 
 export const runCommand: CommandModule<GlobalArgs, Args> = {
   command: 'run',
-  describe: 'Run a task now (or every enabled task once, in DAG order), in the foreground',
+  describe: 'Run a task now (or every enabled task once, in DAG order); through the daemon when one runs on the home',
   builder: (y) =>
     y
       .option('task', { alias: 't', type: 'string', requiresArg: true, describe: 'the task to run' })
@@ -28,19 +28,17 @@ export const runCommand: CommandModule<GlobalArgs, Args> = {
           a['with-deps'] && !a.task ? '--with-deps goes with --task.' : null,
         ),
       )
-      .example('$0 run --task inventory_scan', 'run one task now; its output goes to logs/automation/inventory_scan.log')
+      .example('$0 run --task inventory_scan', 'run one task now (the running daemon runs it, within its limits); its output goes to logs/automation/inventory_scan.log')
       .example('$0 run --task cleanup_execution --with-deps', 'run its dependencies first')
       .example('$0 run --all', 'every enabled task once, dependencies first; exit 8 if any failed'),
   handler: async (argv) => {
-    const [{ runForeground }, { renderRunEvent, renderOutcomes }] = await Promise.all([
-      import('../../app/runForeground.js'),
-      import('../render/runEvents.js'),
-    ]);
+    const [{ runTask }, { renderRunEvent, renderOutcomes }] = await Promise.all([import('../../app/runTask.js'), import('../render/runEvents.js')]);
     const out = argv.json ? process.stderr : process.stdout;
-    const result = await runForeground(
+    const result = await runTask(
       pathsFrom(argv),
       { task: argv.task, all: argv.all === true, withDeps: argv['with-deps'] === true, approved: argv.approved === true },
       (event) => out.write(renderRunEvent(event)),
+      (note) => process.stderr.write(`symphony-conductor: ${note}\n`),
     );
     if (argv.json) printJson(result.outcomes);
     else out.write(renderOutcomes(result.outcomes, result.interruptedBy));

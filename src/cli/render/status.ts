@@ -24,7 +24,7 @@ export function renderStatus(report: StatusReport): string {
   lines.push('');
   const rows = report.tasks.map((task) => [
     task.name,
-    task.enabled ? (task.schedule ?? '(after dependencies)') : 'disabled',
+    (task.enabled ? (task.schedule ?? '(after dependencies)') : 'disabled') + (task.paused ? ' (paused)' : ''),
     task.next_run ?? '-',
     task.last_run ? `${task.last_run.status} ${task.last_run.started_at}` : 'never',
     task.health ? `${task.health.status}:${task.health.exit_code ?? ''}` : '-',

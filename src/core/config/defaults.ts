@@ -11,7 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   shutdown_timeout: 30,
   log_max_bytes: 10 * 1024 * 1024,
   log_keep: 5,
-  http: { enabled: false, host: '127.0.0.1', port: 8080 },
+  http: { enabled: true, host: '127.0.0.1', port: 8080, allow_remote: false, tokens: [] },
   budget: null,
   executor: { type: 'local', redis_url: null, prefix: 'conductor' },
   ha: null,

@@ -148,11 +148,28 @@ const settingsSchema = {
     http: {
       type: 'object',
       additionalProperties: false,
-      description: 'A read-only HTTP status endpoint of the daemon (GET /health, GET /status).',
+      description: "The daemon's HTTP server: the token-protected API, live events, Prometheus metrics and GET /health.",
       properties: {
-        enabled: { type: 'boolean', description: 'Serve the endpoint (default false).' },
-        host: { type: 'string', description: 'Address to listen on (default 127.0.0.1).' },
-        port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port to listen on (default 8080).' },
+        enabled: { type: 'boolean', description: 'Serve HTTP (default true).' },
+        host: { type: 'string', minLength: 1, description: 'Address to listen on (default 127.0.0.1; a non-loopback address needs allow_remote).' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port to listen on (default 8080; 0 picks a free port, written to status/http.url).' },
+        allow_remote: {
+          type: 'boolean',
+          description: 'Allow a host that is not a loopback address: the API can run commands (default false).',
+        },
+        tokens: {
+          type: 'array',
+          description: 'Extra API tokens besides the main one, each read from an environment variable at start; the audit log names the label.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['label', 'env'],
+            properties: {
+              label: { type: 'string', description: 'Who uses the token, as the audit log shows it (api:<label>).' },
+              env: { type: 'string', description: 'The environment variable that holds the token.' },
+            },
+          },
+        },
       },
     },
     executor: {

@@ -4,6 +4,7 @@ import { findCycles } from '../dag/findCycles.js';
 import { checkCron, checkTimezone } from '../schedule/cron.js';
 import { executorProblems } from './executorProblems.js';
 import { haProblems } from './haProblems.js';
+import { httpProblems } from './httpProblems.js';
 import { runnableProblems } from './runnableProblems.js';
 import { describeValue } from './schemaProblems.js';
 
@@ -53,6 +54,8 @@ export function semanticProblems(value: unknown): SemanticResult {
       });
     }
   }
+
+  if (isObject(settings.http)) problems.push(...httpProblems(settings.http));
 
   const indexByName = new Map<string, number>();
   const rawTasks = Array.isArray(value.tasks) ? (value.tasks as unknown[]) : [];

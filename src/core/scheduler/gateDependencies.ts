@@ -1,13 +1,15 @@
 // May a scheduled task run now, as far as its dependencies go? (SPEC "Dependency semantics")
 // Each dependency must have succeeded in its own current period: its latest run succeeded and
 // started at or after the dependency's latest scheduled fire. A running or retrying dependency
-// means wait; a dependency that failed for good, is disabled, or did not run means skip.
+// means wait; a dependency that failed for good, is disabled or paused, or did not run means skip.
 import type { RunStatus } from '../types.js';
 import { statusWords } from './statusWords.js';
 
 export interface DependencyView {
   name: string;
   enabled: boolean;
+  /** Paused by an operator: gated on as a disabled task is. */
+  paused?: boolean;
   /** Running, retrying, queued, or itself waiting to run. */
   active: boolean;
   /** Its latest real run (attempt), or null if it never ran. */
@@ -22,6 +24,7 @@ export type Gate = { kind: 'ready' } | { kind: 'wait'; on: string } | { kind: 's
 export function gateDependencies(dependencies: DependencyView[]): Gate {
   for (const dep of dependencies) {
     if (!dep.enabled) return { kind: 'skip', reason: `dependency ${dep.name} is disabled` };
+    if (dep.paused) return { kind: 'skip', reason: `dependency ${dep.name} is paused` };
   }
   for (const dep of dependencies) {
     if (dep.active) return { kind: 'wait', on: dep.name };

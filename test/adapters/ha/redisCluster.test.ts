@@ -181,7 +181,7 @@ describe('the history stream', () => {
 });
 
 describe('the node registry', () => {
-  const info = (node: string, machine: string) => ({ node, role: 'standby' as const, host: 'h', home: '/srv', pid: 1, machine, since: 1, seen: 2, version: '0.1.0' });
+  const info = (node: string, machine: string) => ({ node, role: 'standby' as const, host: 'h', home: '/srv', pid: 1, machine, since: 1, seen: 2, version: '0.1.0', url: null });
 
   it('lists each node, alive while its mark is renewed, and forgets a node only for its own machine', async () => {
     await cluster.beat(info('a', 'm1'), 10_000);

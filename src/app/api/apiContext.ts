@@ -1,0 +1,39 @@
+// What the daemon hands its API: the running engine and cron source, the history, the live
+// status, the event bus, and how to tell its health.
+import type { Config } from '../../core/types.js';
+import type { CronSource } from '../../engine/cronSource.js';
+import type { Engine } from '../../engine/engine.js';
+import type { EventBus } from '../../engine/events.js';
+import type { ApiEvent } from '../../ports/daemonApi.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Logger } from '../../ports/logger.js';
+import type { RunStore } from '../../ports/runStore.js';
+import type { HomePaths } from '../paths.js';
+import type { LiveStatus } from '../status/liveStatus.js';
+
+export interface ApiContext {
+  engine: Engine;
+  cron: CronSource;
+  store: RunStore;
+  live: LiveStatus;
+  events: EventBus;
+  clock: Clock;
+  logger: Logger;
+  paths: HomePaths;
+  config(): Config;
+  version: string;
+  /** Monotonic ms at the daemon's start. */
+  startedAt: number;
+  /** The last failed write to the history, or null. */
+  writeFailure(): { message: string; at: number } | null;
+  /** Sends an event to every live-stream subscriber. */
+  publish(event: ApiEvent): void;
+  /** In a standby cluster (settings.ha): this node's role and the leader; absent for a single scheduler. */
+  cluster?: {
+    node: string;
+    role(): 'leader' | 'standby';
+    leader(): string | null;
+    /** The HTTP API of a node, as it registered it. */
+    urlOf(node: string): string | null;
+  };
+}

@@ -1,0 +1,127 @@
+// The operator's actions through the API (and the CLI verbs that call it): run a task now (alone,
+// or with its upstream as a DAG session), pause, resume, cancel. Each goes through the engine
+// like every other request (so concurrency_policy and max_concurrent_tasks hold), answers with
+// a refusal the HTTP layer can map (404, 409), and leaves a row in the audit log.
+import { randomBytes } from 'node:crypto';
+import type { AuditAction, RunState, Trigger } from '../../core/types.js';
+import { DagSession, type SessionEngine } from '../../engine/dagSession.js';
+import { ApiRefusal, type Caller, type StartedRun } from '../../ports/daemonApi.js';
+import { selectTask } from '../selectTasks.js';
+import type { ApiContext } from './apiContext.js';
+
+const OPEN: ReadonlySet<RunState> = new Set(['queued', 'waiting', 'awaiting_approval', 'running', 'retrying']);
+
+export function audit(ctx: ApiContext, caller: Caller, action: AuditAction, fields: { task?: string | null; run_id?: string | null; detail?: string | null }): void {
+  const via = caller.source === 'cli' ? `via the API (token ${caller.token})` : null;
+  ctx.store.recordAudit({
+    at: ctx.clock.now(),
+    actor: caller.actor,
+    source: caller.source,
+    action,
+    task: fields.task ?? null,
+    run_id: fields.run_id ?? null,
+    detail: [fields.detail ?? null, via].filter(Boolean).join('; ') || null,
+  });
+}
+
+function knownTask(ctx: ApiContext, name: string) {
+  const entry = ctx.engine.tasks.entries.get(name);
+  if (!entry) throw new ApiRefusal('not_found', `no task named ${name}`);
+  return entry;
+}
+
+/** Runs a task now: trigger `api`, or `manual` for `run --task` through the daemon. */
+export function startRun(ctx: ApiContext, name: string, options: { withDeps: boolean; manual: boolean }, caller: Caller): StartedRun {
+  const entry = knownTask(ctx, name);
+  if (!entry.task.enabled) throw new ApiRefusal('conflict', `task ${name} is disabled in the config; enable it to run it`);
+  const trigger: Trigger = options.manual ? 'manual' : 'api';
+  if (!options.withDeps) {
+    const outcome = ctx.store.batch(() => {
+      const submitted = ctx.engine.submit({ task: name, trigger });
+      audit(ctx, caller, 'run', { task: name, run_id: submitted.run_id, detail: submitted.status === 'skipped' ? `skipped: ${submitted.reason}` : `trigger ${trigger}` });
+      return submitted;
+    });
+    const state = ctx.engine.openRun(outcome.run_id)?.state;
+    return { run_id: outcome.run_id, task: name, status: state === 'running' ? 'running' : outcome.status, ...(outcome.status === 'skipped' ? { reason: outcome.reason } : {}) };
+  }
+  const selection = selectTask(ctx.config(), name, true);
+  const id = randomBytes(6).toString('hex');
+  // The session's requests pass through here, so the live stream can say which runs are its.
+  const watched: SessionEngine = {
+    request: (request) => {
+      const outcome = ctx.engine.request(request);
+      ctx.publish({ kind: 'session', data: { type: 'session.run', session: id, run_id: outcome.run_id, task: request.task } });
+      return outcome;
+    },
+    skip: (request, reason) => {
+      const outcome = ctx.engine.skip(request, reason);
+      ctx.publish({ kind: 'session', data: { type: 'session.run', session: id, run_id: outcome.run_id, task: request.task } });
+      return outcome;
+    },
+    dispatch: () => ctx.engine.dispatch(),
+  };
+  const session = new DagSession(watched, { tasks: selection.tasks, unavailable: selection.unavailable }, trigger, ctx.clock.now(), ctx.store);
+  const tasks = selection.tasks.map((t) => t.name);
+  audit(ctx, caller, 'run', { task: name, detail: `trigger ${trigger} with its upstream (${tasks.join(', ')}); session ${id}` });
+  void session.done.then((outcomes) => ctx.publish({ kind: 'session', data: { type: 'session.ended', session: id, outcomes } }));
+  session.start();
+  return { run_id: null, task: name, status: 'queued', session: id, tasks };
+}
+
+export function pause(ctx: ApiContext, name: string, caller: Caller) {
+  knownTask(ctx, name);
+  const at = ctx.clock.now();
+  const already = ctx.engine.pausedInfo(name);
+  if (already) {
+    throw new ApiRefusal('conflict', `task ${name} is already paused (since ${new Date(already.at).toISOString()}, by ${already.actor})`);
+  }
+  ctx.store.batch(() => {
+    ctx.engine.setPaused(name, { at, actor: caller.actor });
+    audit(ctx, caller, 'pause', { task: name });
+  });
+  ctx.publish({ kind: 'task', data: { task: name, paused: true, actor: caller.actor, at: new Date(at).toISOString() } });
+  return { task: name, paused: true as const, since: new Date(at).toISOString(), by: caller.actor };
+}
+
+export function resume(ctx: ApiContext, name: string, caller: Caller) {
+  knownTask(ctx, name);
+  if (!ctx.engine.pausedInfo(name)) throw new ApiRefusal('conflict', `task ${name} is not paused`);
+  const at = ctx.clock.now();
+  ctx.store.batch(() => {
+    ctx.engine.setPaused(name, null);
+    audit(ctx, caller, 'resume', { task: name });
+  });
+  ctx.publish({ kind: 'task', data: { task: name, paused: false, actor: caller.actor, at: new Date(at).toISOString() } });
+  return { task: name, paused: false as const };
+}
+
+/** Stops a running or queued run; `interruptedBy` (a signal name): the CLI following it was interrupted. */
+export function cancel(ctx: ApiContext, runId: string, caller: Caller, interruptedBy: string | null) {
+  const open = ctx.engine.openRun(runId);
+  if (!open) {
+    const stored = ctx.store.getRun(runId);
+    if (!stored) {
+      if (ctx.store.runRows(runId).length === 0) throw new ApiRefusal('not_found', `no run with id ${runId}`);
+      throw new ApiRefusal('conflict', `run ${runId} has ended; there is nothing to cancel`);
+    }
+    if (OPEN.has(stored.state) && stored.source === 'foreground') {
+      const pid = stored.owner_pid ? ` (pid ${stored.owner_pid})` : '';
+      throw new ApiRefusal('conflict', `run ${runId} belongs to a foreground run command${pid}, not to the daemon; stop that command (Ctrl-C)`);
+    }
+    throw new ApiRefusal('conflict', `run ${runId} is not running or queued: it ended ${stored.state}`);
+  }
+  const reason = interruptedBy ? `interrupted by ${interruptedBy}` : `cancelled by ${caller.actor}`;
+  ctx.store.batch(() => {
+    ctx.engine.cancel(runId, reason, interruptedBy ? 'interrupted' : 'cancelled');
+    audit(ctx, caller, 'cancel', { task: open.task, run_id: runId, detail: reason });
+  });
+  return { run_id: runId, task: open.task, state: open.state };
+}
+
+/** Approval gates are not in this build: nothing ever awaits approval, so a known run is a 409. */
+export function decide(ctx: ApiContext, runId: string, decision: 'approve' | 'reject'): never {
+  const stored = ctx.store.getRun(runId);
+  if (!stored && ctx.store.runRows(runId).length === 0) throw new ApiRefusal('not_found', `no run with id ${runId}`);
+  const state = stored?.state ?? ctx.store.runRows(runId).at(-1)?.status ?? 'unknown';
+  throw new ApiRefusal('conflict', `cannot ${decision} run ${runId}: it is not awaiting approval (its status is ${state})`);
+}

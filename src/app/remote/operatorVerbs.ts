@@ -1,0 +1,26 @@
+// `pause --task`, `resume --task`, `cancel --run`: the daemon's write routes from the shell,
+// with the token file; the OS user goes with each for the audit log. Without a daemon (or with
+// one that serves no API): a clear error, exit 1.
+import { DaemonClient } from '../../adapters/http/client/daemonClient.js';
+import type { HomePaths } from '../paths.js';
+import { osUser, requireDaemon } from './daemonEndpoint.js';
+
+export type Verb = 'pause' | 'resume' | 'cancel';
+
+/** Does it; returns the line to print. */
+export async function operatorVerb(paths: HomePaths, verb: Verb, target: string): Promise<string> {
+  const endpoint = requireDaemon(paths, verb);
+  const client = new DaemonClient(endpoint.url, endpoint.token);
+  const body = { cli_user: osUser() };
+  const name = encodeURIComponent(target);
+  if (verb === 'cancel') {
+    const answer = await client.call<{ task: string; state: string }>('POST', `/api/v1/runs/${name}/cancel`, body);
+    return answer.state === 'running' || answer.state === 'retrying'
+      ? `cancelling run ${target} of ${answer.task}: its processes get SIGTERM, then SIGKILL after kill_grace; it ends cancelled`
+      : `cancelled run ${target} of ${answer.task} (it was ${answer.state}; it will not start)`;
+  }
+  await client.call('POST', `/api/v1/tasks/${name}/${verb}`, body);
+  return verb === 'pause'
+    ? `paused ${target}: its fires are recorded skipped (reason "paused") until \`resume --task ${target}\`; it can still be run by hand`
+    : `resumed ${target}: it fires on its schedule again`;
+}

@@ -1,0 +1,98 @@
+// `run --task NAME` while a daemon runs on the home: the daemon is asked (so its
+// concurrency_policy and max_concurrent_tasks hold for runs by hand too), recorded with trigger
+// `manual`, and the run is followed on the daemon's event stream to its end, with the same
+// progress lines and exit code as a run here. Ctrl-C stops it in the daemon, recorded
+// `interrupted` as a foreground run's is; a second Ctrl-C stops following at once.
+import { DaemonClient, type StreamEvent } from '../../adapters/http/client/daemonClient.js';
+import { ConductorError, EXIT } from '../../core/errors.js';
+import type { DagOutcome } from '../../engine/dagSession.js';
+import type { RunEvent } from '../../engine/events.js';
+import type { StartedRun } from '../../ports/daemonApi.js';
+import type { ForegroundResult } from '../runForeground.js';
+import { onStopSignals } from '../signals.js';
+import { osUser } from './daemonEndpoint.js';
+
+/** Events of runs not (yet) known to be ours, kept until the answer says which runs are ours. */
+const BUFFER_LIMIT = 5000;
+
+export async function runViaDaemon(
+  endpoint: { url: string; token: string },
+  request: { task: string; withDeps: boolean },
+  onEvent: (event: RunEvent) => void,
+): Promise<ForegroundResult> {
+  const client = new DaemonClient(endpoint.url, endpoint.token);
+  const user = osUser();
+  const stream = await client.events(); // subscribed before the run is asked for: nothing is missed
+  const ours = new Set<string>();
+  const ended = new Map<string, DagOutcome>();
+  const buffered: { run_id: string; data: RunEvent }[] = [];
+  let started: StartedRun | null = null;
+  let interruptedBy: string | null = null;
+  let sessionOutcomes: DagOutcome[] | null = null;
+
+  const take = (event: RunEvent) => {
+    onEvent(event);
+    if (event.type === 'run.ended') {
+      ended.set(event.run_id, { task: event.task, run_id: event.run_id, status: event.status, reason: event.reason, exit_code: event.exit_code });
+    }
+  };
+  const adopt = (runId: string) => {
+    ours.add(runId);
+    for (const item of buffered.filter((b) => b.run_id === runId)) take(item.data);
+    for (let i = buffered.length - 1; i >= 0; i--) if (buffered[i]?.run_id === runId) buffered.splice(i, 1);
+  };
+  const done = () =>
+    started !== null && (started.session ? sessionOutcomes !== null : started.run_id !== null && ended.has(started.run_id));
+  const cancelOpen = () => {
+    for (const runId of ours) {
+      if (ended.has(runId)) continue;
+      void client.call('POST', `/api/v1/runs/${encodeURIComponent(runId)}/cancel`, { interrupted_by: interruptedBy?.replace('interrupted by ', ''), cli_user: user }).catch(() => {});
+    }
+  };
+  const stopListening = onStopSignals((signal, count) => {
+    interruptedBy ??= `interrupted by ${signal}`;
+    if (count === 1) cancelOpen();
+    else stream.close();
+  });
+  try {
+    started = await client.call<StartedRun>('POST', `/api/v1/tasks/${encodeURIComponent(request.task)}/run`, {
+      with_deps: request.withDeps,
+      cli_user: user,
+    });
+    if (started.run_id) adopt(started.run_id);
+    if (interruptedBy) cancelOpen();
+    if (!done()) {
+      for await (const item of stream.events) {
+        handle(item);
+        if (done()) break;
+      }
+    }
+  } finally {
+    stopListening();
+    stream.close();
+  }
+  if (!done() && !interruptedBy) {
+    throw new ConductorError('USAGE', `lost the daemon's event stream while following ${started?.run_id ?? `the run of ${request.task}`}; see \`history --task ${request.task}\``);
+  }
+  const outcomes = sessionOutcomes ?? [...ended.values()].filter((o) => o.run_id === started?.run_id);
+  const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'timeout');
+  return { outcomes, exitCode: interruptedBy ? EXIT.interrupted : failed ? EXIT.taskFailed : EXIT.ok, interruptedBy };
+
+  function handle(item: StreamEvent): void {
+    const data = item.data as Record<string, unknown> | null;
+    if (!data) return;
+    if (item.event === 'run') {
+      const event = data as unknown as RunEvent;
+      if (ours.has(event.run_id)) take(event);
+      else {
+        buffered.push({ run_id: event.run_id, data: event });
+        if (buffered.length > BUFFER_LIMIT) buffered.shift();
+      }
+    } else if (item.event === 'session' && started?.session && data.session === started.session) {
+      if (data.type === 'session.run') {
+        adopt(data.run_id as string);
+        if (interruptedBy) cancelOpen();
+      } else if (data.type === 'session.ended') sessionOutcomes = data.outcomes as DagOutcome[];
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// The daemon's status as JSON text (what GET /api/v1/status sends) is the report `status --json`
+// prints, part for part, however its kept task parts age: runs, a pause, a reload.
+import { describe, expect, it } from 'vitest';
+import { LiveStatus } from '../../src/app/status/liveStatus.js';
+import { withDefaults } from '../../src/core/config/defaults.js';
+import { Scheduler } from '../../src/engine/scheduler.js';
+import { fakeEngine } from '../fakes/engineContext.js';
+
+function setup() {
+  const engine = fakeEngine('2025-06-02T10:00:00Z');
+  const config = withDefaults({
+    tasks: [
+      { name: 'minutely', command: 'sleep=10 exit=0', schedule: '* * * * *' },
+      { name: 'hourly', command: 'sleep=10 exit=1', schedule: '0 * * * *' },
+      { name: 'after', command: 'sleep=10 exit=0', dependencies: ['minutely'] },
+    ],
+    settings: { timezone: 'UTC' },
+  });
+  const scheduler = new Scheduler(engine.ctx, config);
+  const daemon = () => ({ running: true, pid: 1, since: '2025-06-02T10:00:00.000Z', version: 'test' });
+  const live = new LiveStatus(scheduler.engine, scheduler.cron, engine.ctx.store, engine.ctx.health, daemon, engine.ctx.events);
+  return { ...engine, scheduler, live };
+}
+
+describe('LiveStatus.reportJson', () => {
+  it('is the status report, as the task parts kept between requests change', async () => {
+    const { scheduler, clock, live } = setup();
+    scheduler.start();
+    const same = () => expect(JSON.parse(live.reportJson(clock.now()))).toEqual(live.report(clock.now()));
+    same();
+    await clock.advance(61_000);
+    same();
+    scheduler.engine.setPaused('hourly', { at: clock.now(), actor: 'alice' });
+    same();
+    await clock.advance(3_600_000);
+    same();
+    scheduler.reload(withDefaults({ tasks: [{ name: 'minutely', command: 'true', schedule: '*/2 * * * *' }], settings: { timezone: 'UTC' } }));
+    same();
+    expect(JSON.parse(live.reportJson(clock.now())).tasks.map((t: { name: string }) => t.name)).toEqual(['minutely']);
+  });
+});

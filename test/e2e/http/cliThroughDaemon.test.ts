@@ -1,0 +1,140 @@
+// The CLI with a daemon running on the home: `run --task` asks the daemon (trigger manual, its
+// limits hold) and follows the run with the same lines and exit codes as a run here; Ctrl-C
+// records it interrupted; pause, resume and cancel talk to the daemon, and without one say so.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHome, runCli, spawnCli } from '../../helpers/cli.js';
+import { killDaemons, startDaemon, type Daemon } from '../../helpers/daemon.js';
+import { exitOf, rows, waitFor } from '../../helpers/wait.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+let home: string;
+let daemon: Daemon;
+const user = os.userInfo().username;
+
+beforeAll(async () => {
+  home = makeHome({
+    tasks: [
+      { name: 'hold', command: 'sleep 1.5' },
+      { name: 'gate', command: 'while [ ! -f "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done' },
+      { name: 'quick', command: 'echo quick' },
+      { name: 'bad', command: 'echo no; exit 3' },
+      { name: 'long', command: 'touch "$CONDUCTOR_HOME/long.$CONDUCTOR_RUN_ID"; exec sleep 60' },
+      { name: 'up', command: 'echo up' },
+      { name: 'down', command: 'echo down', dependencies: ['up'] },
+    ],
+    settings: { max_concurrent_tasks: 1, http: { port: 0 } },
+  });
+  daemon = await startDaemon(home);
+});
+afterAll(killDaemons);
+
+describe('run --task while a daemon runs', () => {
+  it('runs it in the daemon, trigger manual, printing the progress a run here prints; exit 0', () => {
+    const result = runCli(['run', '--task', 'quick'], { home });
+    expect(result.code).toBe(0);
+    const row = rows(home).find((r) => r.task === 'quick');
+    expect(row).toMatchObject({ trigger: 'manual', status: 'success' });
+    expect(result.stdout).toBe(`-> quick: started (run ${row?.run_id}, attempt 1, pid ${row?.pid})\nok quick: succeeded in ${/succeeded in (\S+)/.exec(result.stdout)?.[1]}\n1 succeeded\n`);
+    const audit = JSON.parse(runCli(['audit', '--json', '-n', '1'], { home }).stdout)[0];
+    expect(audit).toMatchObject({ actor: user, source: 'cli', action: 'run', task: 'quick', run_id: row?.run_id });
+  });
+
+  it('exits 8 when the run fails, with the hint to its log', () => {
+    const result = runCli(['run', '--task', 'bad'], { home });
+    expect(result.code).toBe(8);
+    expect(result.stdout).toMatch(/^!! bad: failed after \S+: exit code 3$/m);
+    expect(result.stdout).toMatch(/0 succeeded, 1 failed\nsee the output with: symphony-conductor logs --task bad\n$/);
+  });
+
+  it("waits for a slot of the daemon's max_concurrent_tasks", async () => {
+    await daemon.call('/api/v1/tasks/hold/run', { method: 'POST' });
+    await waitFor(() => rows(home).find((r) => r.task === 'hold' && r.status === 'running'), 'hold to run');
+    const result = runCli(['run', '--task', 'quick'], { home });
+    expect(result.code).toBe(0);
+    const hold = rows(home).filter((r) => r.task === 'hold').at(-1);
+    const quick = rows(home).filter((r) => r.task === 'quick').at(-1);
+    expect(quick!.started_at).toBeGreaterThanOrEqual(hold!.started_at + 1000);
+  });
+
+  it("prints a run its concurrency_policy forbids as skipped, and exits 0", async () => {
+    const { run_id: runId } = (await (await daemon.call('/api/v1/tasks/gate/run', { method: 'POST' })).json()) as { run_id: string };
+    const result = runCli(['run', '--task', 'gate'], { home });
+    fs.writeFileSync(path.join(home, 'release'), '');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('-- gate: skipped: the previous run is still going (concurrency_policy forbid)\n0 succeeded, 1 skipped\n');
+    await waitFor(() => rows(home).find((r) => r.run_id === runId && r.status === 'success'), 'gate to end');
+  });
+
+  it('--with-deps runs the upstream first, in the daemon', () => {
+    const result = runCli(['run', '--task', 'down', '--with-deps'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/-> up: started[\s\S]*ok up: succeeded[\s\S]*-> down: started[\s\S]*ok down: succeeded[\s\S]*2 succeeded\n$/);
+    expect(rows(home).filter((r) => r.task === 'up' || r.task === 'down').map((r) => [r.task, r.trigger])).toEqual([
+      ['up', 'manual'],
+      ['down', 'manual'],
+    ]);
+  });
+
+  it('Ctrl-C stops the run in the daemon, recorded interrupted; exit 3', async () => {
+    const child = spawnCli(['run', '--task', 'long'], { home });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const row = await waitFor(() => rows(home).find((r) => r.task === 'long' && r.status === 'running'), 'long to run');
+    await waitFor(() => output.includes('-> long: started'), 'the started line');
+    child.kill('SIGINT');
+    expect((await exitOf(child)).code).toBe(3);
+    expect(rows(home).find((r) => r.run_id === row.run_id)).toMatchObject({ status: 'interrupted', reason: 'interrupted by SIGINT' });
+    expect(output).toMatch(/!! long: interrupted after \S+: interrupted by SIGINT\ninterrupted by SIGINT; 0 succeeded, 1 interrupted\n$/);
+  });
+
+  it('an unknown task is exit 1 with the reason', () => {
+    const result = runCli(['run', '--task', 'nope'], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no task named nope/);
+  });
+});
+
+describe('pause, resume, cancel from the shell', () => {
+  it('talk to the daemon; the audit log names the OS user', async () => {
+    expect(runCli(['pause', '--task', 'quick'], { home }).stdout).toMatch(/^paused quick: its fires are recorded skipped/);
+    const again = runCli(['pause', '--task', 'quick'], { home });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/task quick is already paused/);
+    expect(runCli(['resume', '--task', 'quick'], { home }).code).toBe(0);
+    const { run_id: runId } = (await (await daemon.call('/api/v1/tasks/long/run', { method: 'POST' })).json()) as { run_id: string };
+    await waitFor(() => rows(home).find((r) => r.run_id === runId && r.status === 'running'), 'long to run');
+    const cancel = runCli(['cancel', '--run', runId], { home });
+    expect(cancel.code).toBe(0);
+    expect(cancel.stdout).toMatch(/^cancelling run .* of long/);
+    await waitFor(() => rows(home).find((r) => r.run_id === runId && r.status === 'cancelled'), 'the run to end cancelled');
+    const audit = JSON.parse(runCli(['audit', '--json', '-n', '4'], { home }).stdout);
+    expect(audit.map((r: { actor: string; action: string }) => [r.actor, r.action])).toEqual([
+      [user, 'cancel'],
+      ['api:default', 'run'],
+      [user, 'resume'],
+      [user, 'pause'],
+    ]);
+    const table = runCli(['audit', '--since', '1h'], { home });
+    expect(table.stdout).toMatch(/^AT\s+ACTOR\s+SOURCE\s+ACTION\s+TASK\s+RUN\s+DETAIL/);
+  });
+
+  it('without a daemon: a clear error, exit 1; audit --since needs a duration or a time', () => {
+    const empty = makeHome({ tasks: [{ name: 'a', command: 'true' }] });
+    for (const args of [['pause', '--task', 'a'], ['resume', '--task', 'a'], ['cancel', '--run', 'x']]) {
+      const result = runCli(args, { home: empty });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`no daemon is running on .*: ${args[0]} talks to the running daemon`));
+    }
+    const bad = runCli(['audit', '--since', 'soon'], { home: empty });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Bad --since: "soon"/);
+    expect(runCli(['audit'], { home: empty }).stdout).toBe('no operator actions recorded\n');
+    expect(runCli(['run', '--task', 'a'], { home: empty }).code).toBe(0);
+    const row = rows(empty).find((r) => r.task === 'a');
+    expect(JSON.parse(runCli(['audit', '--json'], { home: empty }).stdout)).toEqual([
+      { at: expect.any(String), actor: user, source: 'cli', action: 'run', task: 'a', run_id: row?.run_id, detail: 'ended success' },
+    ]);
+  });
+});
