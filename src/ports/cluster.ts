@@ -46,6 +46,10 @@ export interface ClusterStore {
   watermarks(): Promise<Map<string, number>>;
   /** Raises shared watermarks to these (never lowers one); false when fenced. */
   raiseWatermarks(lease: string, marks: ReadonlyMap<string, number>): Promise<boolean>;
+  /** The cluster's paused tasks, as its leader last wrote them; null when never written (or Redis lost them). */
+  pauses(): Promise<Map<string, { at: number; actor: string }> | null>;
+  /** The leader's paused tasks become the cluster's; false when fenced. */
+  setPauses(lease: string, pauses: ReadonlyMap<string, { at: number; actor: string }>): Promise<boolean>;
   /** Appends entries to the history stream, dropping entries older than `keepSince` (ms), or none when null. */
   publish(entries: readonly HistoryEntry[], keepSince: number | null): Promise<void>;
   /** Entries after `after` (null: from the start), waiting up to `blockMs` for one; null entry: not readable. */

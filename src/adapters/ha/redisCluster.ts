@@ -9,6 +9,7 @@
 //                a lost reply is recognised as the same one
 //   watermarks   hash task -> the last fire claimed (ms): no fire at or before it is claimed again
 //   run:<run_id> the node that took a run over (runs awaiting approval, after a failover)
+//   paused       hash task -> {at, actor}: the leader's paused tasks (field '' marks it written)
 //   nodes        hash node -> its registry entry (JSON); alive:<node> its mark, expiring unless renewed
 //   history      the stream of history entries
 // Two connections: one for commands (no offline queue, a timeout: a lease request must fail
@@ -101,6 +102,14 @@ for i = 2, #ARGV, 2 do
 end
 return 1`,
   },
+  haPauses: {
+    keys: 2,
+    lua: `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], '', '1')
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+return 1`,
+  },
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -179,6 +188,19 @@ class RedisCluster implements ClusterStore {
   async raiseWatermarks(lease: string, marks: ReadonlyMap<string, number>): Promise<boolean> {
     const args = [...marks].flatMap(([task, at]) => [task, String(at)]);
     return (await this.commands.haRaise(this.key('lease'), this.key('watermarks'), lease, ...args)) === 1;
+  }
+
+  async pauses(): Promise<Map<string, { at: number; actor: string }> | null> {
+    const all = await this.commands.hgetall(this.key('paused'));
+    if (!('' in all)) return null;
+    const found = new Map<string, { at: number; actor: string }>();
+    for (const [task, text] of Object.entries(all)) if (task !== '') found.set(task, JSON.parse(text) as { at: number; actor: string });
+    return found;
+  }
+
+  async setPauses(lease: string, pauses: ReadonlyMap<string, { at: number; actor: string }>): Promise<boolean> {
+    const args = [...pauses].flatMap(([task, pause]) => [task, JSON.stringify({ at: pause.at, actor: pause.actor })]);
+    return (await this.commands.haPauses(this.key('lease'), this.key('paused'), lease, ...args)) === 1;
   }
 
   async publish(entries: readonly HistoryEntry[], keepSince: number | null): Promise<void> {

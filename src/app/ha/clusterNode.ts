@@ -21,6 +21,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { ReplicaStore } from '../../ports/replica.js';
 import type { StoredRun } from '../../ports/runStore.js';
+import type { PauseSync } from './pauseSync.js';
 import type { Follower } from './replication.js';
 
 const CLAIM_RETRY_MS = 200;
@@ -39,6 +40,8 @@ export interface ClusterNodeDeps {
   url: () => string | null;
   /** The takeover steps (prepareTakeover): the open runs to resume, or null when the lease was lost on the way. */
   takeOver: (lease: string, current: () => boolean) => Promise<StoredRun[] | null>;
+  /** The cluster's paused tasks: pushed by the leader after a change, pulled by standbys and at takeover. */
+  pauses: PauseSync;
 }
 
 export class ClusterNode implements FireGate {
@@ -135,6 +138,8 @@ export class ClusterNode implements FireGate {
 
   private tick(): void {
     this.step({ kind: 'tick', now: this.mono(), eligible: this.deps.follower.caughtUp });
+    const lease = this.state.lease;
+    if (this.leading && lease !== null) this.deps.pauses.push(lease).catch(() => {});
   }
 
   private step(event: LeaseEvent): void {
@@ -183,6 +188,7 @@ export class ClusterNode implements FireGate {
     logger.info({ lease: lease.split('|')[0] }, `this node took the lease (fencing token ${lease.split('|')[0]}); taking over`);
     try {
       const open = await this.deps.takeOver(lease, current);
+      if (open !== null) await this.deps.pauses.pull();
       if (open === null || !current() || !this.scheduler) return;
       this.leading = true;
       this.scheduler.lead(open);
@@ -210,6 +216,7 @@ export class ClusterNode implements FireGate {
   private beat(): void {
     const info: NodeInfo = { ...this.deps.info, role: this.role(), seen: this.deps.clock.now(), url: this.deps.url() };
     const { cluster } = this.deps;
+    if (!this.leading && !this.stopped) this.deps.pauses.pull().catch(() => {});
     cluster
       .beat(info, 3 * this.timing.renewMs)
       .then(() => cluster.nodes())

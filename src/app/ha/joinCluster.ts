@@ -15,6 +15,7 @@ import type { Scheduler } from '../../engine/scheduler.js';
 import type { HomePaths } from '../paths.js';
 import { packageVersion } from '../version.js';
 import { ClusterNode } from './clusterNode.js';
+import { PauseSync } from './pauseSync.js';
 import { Follower, Publisher } from './replication.js';
 import { prepareTakeover } from './takeover.js';
 
@@ -68,10 +69,12 @@ export function joinCluster(paths: HomePaths, settings: HaSettings, config: () =
     logger,
     info: { node, host: os.hostname(), home: paths.home, pid: process.pid, machine, since: ctx.clock.now(), version: packageVersion() },
     url: httpUrl,
+    pauses: new PauseSync(() => scheduler?.engine ?? null, () => ctx.store, cluster),
     takeOver: (lease, current) =>
       prepareTakeover({ node, cluster, replica, store: ctx.store, follower, logger, now: () => ctx.clock.now(), scheduledTasks: scheduled }, lease, current),
   });
   let offEvents: () => void = () => {};
+  let scheduler: Scheduler | null = null;
 
   return {
     node,
@@ -81,12 +84,13 @@ export function joinCluster(paths: HomePaths, settings: HaSettings, config: () =
     leader: () => member.leader(),
     urlOf: (other) => member.urlOf(other),
     checkName: () => refuseNameTaken(cluster, node, machine, requestMs),
-    async start(scheduler) {
+    async start(given) {
+      scheduler = given;
       replica.setPublishing(true);
       offEvents = ctx.events.onAny(() => publisher.nudge());
       publisher.start();
       await follower.start();
-      member.start(scheduler);
+      member.start(given);
       logger.info({ node, cluster: settings.cluster, redis: redactedUrl(settings.redis_url), lease_seconds: settings.lease_seconds }, `joined cluster ${settings.cluster} as ${node} (standby until it takes the lease)`);
     },
     handOver: () => member.handOver(),

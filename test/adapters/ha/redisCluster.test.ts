@@ -195,3 +195,17 @@ describe('the node registry', () => {
     expect((await cluster.nodes()).map((n) => n.node)).toEqual(['b']);
   });
 });
+
+describe('paused tasks', () => {
+  it('are unknown until the leader writes them, then the leader\'s set, replaced whole, and only by the leader', async () => {
+    expect(await cluster.pauses()).toBeNull();
+    const lease = await leaseOf('a');
+    expect(await cluster.setPauses(lease, new Map())).toBe(true);
+    expect(await cluster.pauses()).toEqual(new Map());
+    expect(await cluster.setPauses(lease, new Map([['backup', { at: 5, actor: 'api:ops' }]]))).toBe(true);
+    expect(await cluster.pauses()).toEqual(new Map([['backup', { at: 5, actor: 'api:ops' }]]));
+    expect(await cluster.setPauses(`${lease}x`, new Map())).toBe(false);
+    expect(await cluster.setPauses(lease, new Map([['report', { at: 6, actor: 'cli:root' }]]))).toBe(true);
+    expect(await cluster.pauses()).toEqual(new Map([['report', { at: 6, actor: 'cli:root' }]]));
+  });
+});

@@ -2,7 +2,7 @@
 // meanwhile, and the old leader must not fire again, not even the fires that came due while it
 // was frozen (its timers all run at once when it wakes): it steps down on its own clock, and
 // Redis refuses its claims (fencing). Each node's HTTP API says its role; a standby refuses writes
-// (503) naming the leader and its URL.
+// (503) naming the leader and its URL; a task paused on the leader stays paused after the failover.
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiOf } from '../../helpers/cli.js';
 import { exitOf, waitFor } from '../../helpers/wait.js';
@@ -18,7 +18,10 @@ describe('when the leader is frozen (SIGSTOP) for longer than its lease, then wo
   it('the standby takes over, and the woken leader stands by without firing again', async () => {
     cluster = await Cluster.start();
     const config = cluster.config(
-      [{ name: 'tick', schedule: '* * * * * *', concurrency_policy: 'allow', env: { RAN: cluster.ran }, command: 'echo "$CONDUCTOR_RUN_ID" >> "$RAN"' }],
+      [
+        { name: 'tick', schedule: '* * * * * *', concurrency_policy: 'allow', env: { RAN: cluster.ran }, command: 'echo "$CONDUCTOR_RUN_ID" >> "$RAN"' },
+        { name: 'held', schedule: '* * * * * *', command: 'true' },
+      ],
       { lease_seconds: 4 },
       { http: { enabled: true, port: 0 } },
     );
@@ -42,6 +45,8 @@ describe('when the leader is frozen (SIGSTOP) for longer than its lease, then wo
     expect(refused).toMatchObject({ status: 503, body: { error: { code: 'standby', leader: nodeOf(homeA), leader_url: apiA.url } } });
     expect(refused.body.error.message).toBe(`this node (${nodeOf(homeB)}) is a standby of its cluster and takes no writes: send it to the leader, ${nodeOf(homeA)} (${apiA.url})`);
     expect((await call(apiA, '/api/v1/tasks/tick/run', 'POST')).status).toBe(202);
+    expect((await call(apiA, '/api/v1/tasks/held/pause', 'POST')).status).toBe(200);
+    await waitFor(async () => (await call(apiB, '/api/v1/status')).body.tasks.find((t: { name: string }) => t.name === 'held')?.paused === true, 'the pause to reach b');
 
     a.child.kill('SIGSTOP');
     const frozenAt = Date.now();
@@ -54,6 +59,10 @@ describe('when the leader is frozen (SIGSTOP) for longer than its lease, then wo
     await waitFor(() => ownFires(homeB, 'tick').filter((at) => at > wokenAt).length >= 3, 'fires on b after a woke');
     expect((await call(apiA, '/api/v1/tasks/tick/run', 'POST')).body.error).toMatchObject({ code: 'standby', leader: nodeOf(homeB) });
 
+    // The task paused on a is paused on b: its fires there are recorded skipped, none ran.
+    const heldOnB = attempts(homeB).filter((r) => r.node === null && r.task === 'held');
+    expect(heldOnB.length).toBeGreaterThan(0);
+    expect(heldOnB.every((r) => r.status === 'skipped' && r.reason === 'paused')).toBe(true);
     // a started nothing after it woke, though a dozen fires had come due on its clock.
     const lateOnA = attempts(homeA).filter((r) => r.node === null && r.started_at >= wokenAt);
     expect(lateOnA).toEqual([]);
