@@ -70,7 +70,18 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const ha = config.settings.ha;
   let httpUrl: string | null = null;
   const member = ha ? (await import('./ha/joinCluster.js')).joinCluster(paths, ha, () => config, ctx, () => httpUrl) : null;
-  if (member) await member.checkName();
+  // A start refused from here on lets go of everything it holds (a Redis connection would keep
+  // the process alive), then says why.
+  const abandon = async (error: unknown): Promise<never> => {
+    await member?.close();
+    logger.flush();
+    ctx.store.close();
+    lock.release();
+    stopListening();
+    process.off('SIGHUP', onHangup);
+    throw error;
+  };
+  if (member) await member.checkName().catch(abandon);
   else stopPublishing(paths);
   const since = Date.now();
   const daemonState = (): DaemonState => ({
@@ -106,14 +117,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, ctx.executor.state ? () => ctx.executor.state?.() ?? null : null);
   // The port is taken before anything runs: one in use is a clear error, exit 1.
   const server = tokens
-    ? await startDaemonHttp({ paths, config: () => config, tokens, ctx, engine, cron, live, writeFailure: writes.failure, cluster: member ?? undefined }).catch((error: unknown) => {
-        logger.flush();
-        ctx.store.close();
-        lock.release();
-        stopListening();
-        process.off('SIGHUP', onHangup);
-        throw error;
-      })
+    ? await startDaemonHttp({ paths, config: () => config, tokens, ctx, engine, cron, live, writeFailure: writes.failure, cluster: member ?? undefined }).catch(abandon)
     : null;
   httpUrl = server?.url ?? null;
   const pruneTimer = setInterval(prune, DAY_MS);

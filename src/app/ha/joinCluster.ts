@@ -36,6 +36,8 @@ export interface ClusterHandle {
   handOver(): Promise<void>;
   /** On SIGTERM, last (after the drain): publish what is left, leave the registry, disconnect. */
   leave(): Promise<void>;
+  /** Disconnects without leaving (a start refused before it joined). */
+  close(): Promise<void>;
 }
 
 /** The node's name: this machine's hostname and the home's path (one daemon per home). */
@@ -94,6 +96,10 @@ export function joinCluster(paths: HomePaths, settings: HaSettings, config: () =
       logger.info({ node, cluster: settings.cluster, redis: redactedUrl(settings.redis_url), lease_seconds: settings.lease_seconds }, `joined cluster ${settings.cluster} as ${node} (standby until it takes the lease)`);
     },
     handOver: () => member.handOver(),
+    async close() {
+      await cluster.close();
+      replica.close();
+    },
     async leave() {
       offEvents();
       await member.leave();
