@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { CLI, NODE, formatTable, machineInfo, requireBuild, resultsDirDefault, snapshotBuild, timeOk, writeResult } from './lib.mjs';
 
-const SCENARIOS = ['dag', 'lateness', 'startup', 'memory', 'validate', 'history', 'queue', 'http'];
+const SCENARIOS = ['dag', 'lateness', 'startup', 'memory', 'validate', 'history', 'queue', 'http', 'watch', 'simulate', 'dashboard'];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -2,21 +2,26 @@
  * spawn-helper: starts task processes for symphony-conductor far more cheaply than Node's
  * child_process.spawn (posix_spawn, i.e. clone(CLONE_VM|CLONE_VFORK) + exec) and reaps them.
  *
- * Usage: spawn-helper [PARENT_PID [kill]]   (driven over stdin/stdout by helperBackend.ts)
+ * Usage: spawn-helper [PARENT_PID]   (driven over stdin/stdout by helperExecutor.ts)
  *
  * Requests on stdin, every field NUL-terminated, so any byte but NUL survives:
- *   "start" ID COMMAND CWD OUTPUT_PATH N ENV_1 ... ENV_N      (ID: digits; ENV_i: KEY=VALUE)
+ *   "start" ID COMMAND CWD OUTPUT_PATH GRACE_MS N ENV_1 ... ENV_N  (ID, GRACE_MS: digits; ENV_i: KEY=VALUE)
  * Runs `/bin/sh -c COMMAND` in CWD as the leader of a new process group, with default signal
  * dispositions and an empty signal mask, stdin from /dev/null, stdout and stderr appended to
- * OUTPUT_PATH (created 0644), and exactly the environment ENV_1..ENV_N.
+ * OUTPUT_PATH (created 0644), and exactly the environment ENV_1..ENV_N. GRACE_MS is the run's
+ * kill grace, used only if the conductor dies (below).
  * Replies on stdout, one write() per line:
  *   started ID PID STARTTICKS     (STARTTICKS: field 22 of /proc/PID/stat, or - if unreadable)
  *   error ID STAGE MESSAGE        (STAGE: output | cwd | spawn; MESSAGE: strerror text)
  *   exit ID PID CODE SIGNAL       (CODE -1 when killed by SIGNAL; SIGNAL 0 after a normal exit)
- * Exits when stdin reaches end of file or when its parent dies, leaving running children alone
- * (the daemon: the next one recovers them) or, with `kill` (a queue worker: nobody will recover
- * its jobs, and the scheduler retries them elsewhere), sending SIGKILL to every child's process
- * group first, so that no job of a dead worker runs on beside its retry.
+ * The helper is a child subreaper (PR_SET_CHILD_SUBREAPER): a process a run left behind outside
+ * its process group (setsid, a double fork) becomes the helper's child when its parent ends, so
+ * the conductor can find it among the helper's children (/proc/HELPER/task/HELPER/children) and
+ * the helper reaps it. Every group it started is remembered while the group has members.
+ * When the conductor dies (its parent death signal, SIGTERM) or closes stdin, the helper stops
+ * what it started: SIGTERM to every remembered group and to every other child, SIGKILL to each
+ * after its run's grace, then exits once all are gone (or 5 s after the last SIGKILL): no task
+ * outlives the conductor that started it, however that conductor ended.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,17 +37,24 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_REQUEST (256u << 20)
 
 struct child {
-  pid_t pid;
+  pid_t pid;        /* the group leader, and so the process group id */
   char id[24];
+  long grace_ms;    /* SIGTERM -> SIGKILL, when the conductor dies */
+  int leader_done;  /* the leader was reaped (and reported); the group may live on */
+  int killed;       /* SIGKILL sent (the conductor is gone) */
 };
+
+#define SURVIVOR_WAIT_MS 5000
 
 static struct child *children;
 static size_t nchildren, children_cap;
+static int conductor_gone; /* its reply pipe broke, its death signal came, or stdin ended */
 static char *buf;
 static size_t buf_len, buf_cap;
 
@@ -52,8 +64,9 @@ static void fatal(const char *what, int err) {
   exit(2);
 }
 
-/* One reply line, written with one write() (lines stay far below PIPE_BUF). */
+/* One reply line, written with one write() (lines stay far below PIPE_BUF); none once the conductor is gone. */
 static void reply(const char *fmt, ...) {
+  if (conductor_gone) return;
   char line[512];
   va_list ap;
   va_start(ap, fmt);
@@ -68,7 +81,10 @@ static void reply(const char *fmt, ...) {
       if (poll(&out, 1, -1) < 0 && errno != EINTR) fatal("poll", errno);
       continue;
     }
-    if (w < 0 && errno == EPIPE) exit(0); /* the conductor is gone: so are the replies' readers */
+    if (w < 0 && errno == EPIPE) { /* the conductor is gone: so are the replies' readers */
+      conductor_gone = 1;
+      return;
+    }
     if (w < 0) fatal("write", errno);
     off += (size_t)w;
   }
@@ -103,7 +119,7 @@ static const char *spawn_stage(const char *cwd, int *err) {
   return "cwd";
 }
 
-static void start(const char *id, const char *command, const char *cwd, const char *output, char **envp) {
+static void start(const char *id, const char *command, const char *cwd, const char *output, long grace_ms, char **envp) {
   int fd = open(output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd >= 0 && fd <= STDERR_FILENO) { /* never when 0-2 are open; dup2(fd, fd) would keep CLOEXEC */
     int high = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
@@ -154,6 +170,9 @@ static void start(const char *id, const char *command, const char *cwd, const ch
   }
   children[nchildren].pid = pid;
   snprintf(children[nchildren].id, sizeof children[nchildren].id, "%s", id);
+  children[nchildren].grace_ms = grace_ms;
+  children[nchildren].leader_done = 0;
+  children[nchildren].killed = 0;
   nchildren++;
   long long ticks = start_ticks(pid);
   if (ticks >= 0) reply("started %s %d %lld\n", id, (int)pid, ticks);
@@ -162,20 +181,22 @@ static void start(const char *id, const char *command, const char *cwd, const ch
 
 /* Parses and runs one request from the front of buf; returns its length, or 0 if incomplete. */
 static size_t take_request(void) {
-  char *field[6];
+  char *field[7];
   size_t pos = 0;
-  for (int i = 0; i < 6; i++) {
+  for (int i = 0; i < 7; i++) {
     char *nul = memchr(buf + pos, '\0', buf_len - pos);
     if (!nul) return 0;
     field[i] = buf + pos;
     pos = (size_t)(nul - buf) + 1;
   }
-  char *end;
+  char *end, *grace_end;
   errno = 0;
-  unsigned long n = strtoul(field[5], &end, 10);
+  unsigned long n = strtoul(field[6], &end, 10);
+  long grace_ms = strtol(field[5], &grace_end, 10);
   size_t idlen = strspn(field[1], "0123456789");
   if (strcmp(field[0], "start") != 0 || idlen == 0 || idlen > 20 || field[1][idlen] != '\0' || errno ||
-      end == field[5] || *end != '\0' || n > MAX_REQUEST / 2)
+      end == field[6] || *end != '\0' || n > MAX_REQUEST / 2 || grace_end == field[5] || *grace_end != '\0' ||
+      grace_ms < 0)
     fatal("malformed request", 0);
   if (n > buf_len - pos) return 0; /* each entry takes a byte at least: wait for more */
   char **envp = malloc((n + 1) * sizeof *envp);
@@ -190,7 +211,7 @@ static size_t take_request(void) {
     pos = (size_t)(nul - buf) + 1;
   }
   envp[n] = NULL;
-  start(field[1], field[2], field[3], field[4], envp);
+  start(field[1], field[2], field[3], field[4], grace_ms, envp);
   free(envp);
   return pos;
 }
@@ -220,76 +241,167 @@ static int read_requests(void) {
   return 1;
 }
 
-/* SIGKILL to the process group of every child still running. */
-static void kill_children(void) {
-  for (size_t i = 0; i < nchildren; i++) kill(-children[i].pid, SIGKILL);
+/* True while some process (a zombie too) is in group `pgid`. */
+static int group_exists(pid_t pgid) {
+  return kill(-pgid, 0) == 0 || errno == EPERM;
 }
 
-/* Drains the signalfd, then reaps every child that has ended and reports it. Returns 1 when a SIGTERM came. */
-static int reap(int sfd) {
+/* Forgets groups whose leader was reported and that have no member left (their id may be reused). */
+static void forget_empty_groups(void) {
+  for (size_t i = 0; i < nchildren;) {
+    if (children[i].leader_done && !group_exists(children[i].pid)) children[i] = children[--nchildren];
+    else i++;
+  }
+}
+
+/* Reaps every child that has ended (group leaders are reported; orphans taken in are just reaped). */
+static void reap_children(void) {
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid < 0 && errno == EINTR) continue;
+    if (pid < 0 && errno == ECHILD) break;
+    if (pid < 0) fatal("waitpid", errno);
+    if (pid == 0) break;
+    for (size_t i = 0; i < nchildren; i++) {
+      if (children[i].pid != pid || children[i].leader_done) continue;
+      if (WIFSIGNALED(status)) reply("exit %s %d -1 %d\n", children[i].id, (int)pid, WTERMSIG(status));
+      else reply("exit %s %d %d 0\n", children[i].id, (int)pid, WEXITSTATUS(status));
+      children[i].leader_done = 1;
+      break;
+    }
+  }
+  forget_empty_groups();
+}
+
+/* Drains the signalfd (SIGCHLD, SIGTERM), then reaps. Returns 1 when SIGTERM came. */
+static int take_signals(int sfd) {
   struct signalfd_siginfo info;
-  int terminated = 0;
+  int term = 0;
   for (;;) {
     ssize_t n = read(sfd, &info, sizeof info);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) break;
     if (n != (ssize_t)sizeof info) fatal("read signalfd", n < 0 ? errno : EIO);
-    if (info.ssi_signo == SIGTERM) terminated = 1;
+    if (info.ssi_signo == SIGTERM) term = 1;
   }
+  reap_children();
+  return term;
+}
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Signals the children that are not remembered group leaders: processes that left a run's group
+ * and were reparented to this subreaper. Each is signalled with its own group when it leads one
+ * (setsid). Returns how many there were.
+ */
+static int signal_strays(int sig) {
+  char path[64], text[65536];
+  snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  text[n] = '\0';
+  int count = 0;
+  for (char *p = text, *end; *p; p = end) {
+    long pid = strtol(p, &end, 10);
+    if (end == p) break;
+    int known = 0;
+    for (size_t i = 0; i < nchildren; i++) known |= children[i].pid == (pid_t)pid;
+    if (known || pid <= 0) continue;
+    if (getpgid((pid_t)pid) == (pid_t)pid) kill(-(pid_t)pid, sig);
+    else kill((pid_t)pid, sig);
+    count++;
+  }
+  return count;
+}
+
+/* True while this process has a child (running, or a zombie not yet reaped). */
+static int has_children(void) {
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+/* The conductor is gone: stop every group and stray (SIGTERM, SIGKILL after each grace), then exit. */
+static void stop_everything(int sfd) {
+  conductor_gone = 1;
+  long long start = now_ms(), last_kill = start;
+  long grace_max = 0;
+  for (size_t i = 0; i < nchildren; i++) {
+    kill(-children[i].pid, SIGTERM);
+    if (children[i].grace_ms > grace_max) grace_max = children[i].grace_ms;
+  }
+  signal_strays(SIGTERM);
+  int strays_killed = 0;
   for (;;) {
-    int status;
-    pid_t pid = waitpid(-1, &status, WNOHANG);
-    if (pid < 0 && errno == EINTR) continue;
-    if (pid < 0 && errno == ECHILD) return terminated;
-    if (pid < 0) fatal("waitpid", errno);
-    if (pid == 0) return terminated;
+    reap_children();
+    long long now = now_ms();
+    int left = 0;
     for (size_t i = 0; i < nchildren; i++) {
-      if (children[i].pid != pid) continue;
-      if (WIFSIGNALED(status)) reply("exit %s %d -1 %d\n", children[i].id, (int)pid, WTERMSIG(status));
-      else reply("exit %s %d %d 0\n", children[i].id, (int)pid, WEXITSTATUS(status));
-      children[i] = children[--nchildren];
-      break;
+      if (!group_exists(children[i].pid)) continue;
+      left = 1;
+      if (now - start >= children[i].grace_ms && !children[i].killed) {
+        kill(-children[i].pid, SIGKILL);
+        children[i].killed = 1;
+        last_kill = now;
+      }
+    }
+    if (!strays_killed && now - start >= grace_max) {
+      if (signal_strays(SIGKILL) > 0) last_kill = now;
+      strays_killed = 1;
+    }
+    if (!left && !has_children()) exit(0);
+    if (strays_killed && now - last_kill > SURVIVOR_WAIT_MS && now - start > grace_max + SURVIVOR_WAIT_MS) exit(0);
+    struct pollfd fds = {.fd = sfd, .events = POLLIN};
+    if (poll(&fds, 1, 20) > 0) {
+      struct signalfd_siginfo info;
+      while (read(sfd, &info, sizeof info) > 0) {
+      }
     }
   }
 }
 
 int main(int argc, char **argv) {
   pid_t parent = getppid();
-  int kill_on_exit = argc > 2 && strcmp(argv[2], "kill") == 0;
-  if (argc > 3 || (argc > 2 && !kill_on_exit)) fatal("usage: spawn-helper [PARENT_PID [kill]]", 0);
   if (argc > 1) {
     char *end;
     long given = strtol(argv[1], &end, 10);
-    if (end == argv[1] || *end != '\0' || given <= 0) fatal("usage: spawn-helper [PARENT_PID [kill]]", 0);
+    if (end == argv[1] || *end != '\0' || given <= 0) fatal("usage: spawn-helper [PARENT_PID]", 0);
     parent = (pid_t)given;
   }
-  if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) fatal("prctl", errno);
-  if (getppid() != parent) return 0; /* the parent died before the prctl took effect */
+  /* SIGTERM (the parent death signal) and SIGCHLD both arrive on the signalfd, blocked before
+     the prctl so the death signal cannot be lost in between. */
   struct sigaction ignore = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
   if (sigaction(SIGPIPE, &ignore, NULL) != 0 || sigaction(SIGCHLD, &dfl, NULL) != 0 ||
       sigaction(SIGTERM, &dfl, NULL) != 0)
     fatal("sigaction", errno);
-  sigset_t chld;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  /* With `kill`, the SIGTERM of the parent's death comes through the signalfd, to kill the children first. */
-  if (kill_on_exit) sigaddset(&chld, SIGTERM);
-  if (sigprocmask(SIG_BLOCK, &chld, NULL) != 0) fatal("sigprocmask", errno);
-  int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  sigset_t wanted;
+  sigemptyset(&wanted);
+  sigaddset(&wanted, SIGCHLD);
+  sigaddset(&wanted, SIGTERM);
+  if (sigprocmask(SIG_BLOCK, &wanted, NULL) != 0) fatal("sigprocmask", errno);
+  int sfd = signalfd(-1, &wanted, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) fatal("signalfd", errno);
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) fatal("prctl", errno);
+  if (getppid() != parent) return 0; /* the parent died before the prctl took effect */
+  /* Best effort: without it (an old kernel) escaped processes go to init, unseen. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
   struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
   for (;;) {
     if (poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       fatal("poll", errno);
     }
-    if (fds[1].revents && reap(sfd)) {
-      kill_children();
-      return 0;
-    }
-    if (fds[0].revents && !read_requests()) {
-      if (kill_on_exit) kill_children();
-      return 0; /* EOF: without `kill`, leave the children to the conductor */
-    }
+    if (fds[1].revents && take_signals(sfd)) stop_everything(sfd);
+    if (fds[0].revents && !read_requests()) stop_everything(sfd); /* EOF: the conductor is gone */
+    if (conductor_gone) stop_everything(sfd);
   }
 }

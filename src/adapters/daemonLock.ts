@@ -1,32 +1,119 @@
-// One daemon per home: an exclusive SQLite (fcntl) lock on status/daemon.lock, held for the
-// daemon's life and released by the kernel when it dies, so a stale conductor.pid left by a
-// killed daemon never blocks a restart. conductor.pid itself is information for people and tools.
+// One daemon per home, held by two kernel locks that die with the daemon (so a stale
+// conductor.pid never blocks a restart):
+// - the home lock: an abstract Unix socket named after the home directory's identity (device and
+//   inode). It has no file, so nothing under the home can be removed from under it: with
+//   `rm -rf status/` a second daemon still cannot start. Abstract names are per network namespace;
+// - the file lock: an exclusive SQLite (fcntl) lock on status/daemon.lock, which also holds across
+//   network namespaces (two containers sharing a volume) and is what readers probe. Taking it
+//   writes nothing once the file exists; when the file is removed, or could not be made (a full
+//   disk), `repair()` takes it again.
+// conductor.pid itself is information for people and tools.
 import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import Database from 'better-sqlite3';
+import { isDiskFull } from './fileSystemOf.js';
 
 export interface DaemonLock {
+  /** True when status/daemon.lock was removed or replaced and has been taken again at its path. */
+  repair(): boolean;
   release(): void;
 }
 
-/** Takes the lock, or returns null when another process holds it. */
-export function acquireDaemonLock(file: string): DaemonLock | null {
+/** The abstract socket name of a home: `\0symphony-conductor:home:DEV:INO`. */
+export function homeLockName(home: string): string {
+  const stat = fs.statSync(home);
+  return `\0symphony-conductor:home:${stat.dev}:${stat.ino}`;
+}
+
+/** Takes both locks, or returns null when another daemon holds either. */
+export async function acquireDaemonLock(home: string, file: string): Promise<DaemonLock | null> {
+  const server = await listenOn(homeLockName(home));
+  if (!server) return null;
+  let current: FileLock | null = null;
+  try {
+    current = lockFile(file);
+    if (!current) {
+      server.close();
+      return null;
+    }
+  } catch (error) {
+    // A full disk cannot make a new lock file: the home lock alone holds until repair() can.
+    if (!isDiskFull(error)) {
+      server.close();
+      throw error;
+    }
+  }
+  return {
+    repair() {
+      if (current?.stillAt()) return false;
+      let again: FileLock | null;
+      try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        again = lockFile(file);
+      } catch {
+        return false; // not yet (the disk is still full): the home lock still holds
+      }
+      if (!again) return false; // another process took the new file: the home lock still holds
+      current?.close();
+      current = again;
+      return true;
+    },
+    release() {
+      current?.close();
+      server.close();
+    },
+  };
+}
+
+/** True when a daemon holds a lock of this home right now; never takes or creates anything. */
+export function isDaemonLockHeld(file: string, home?: string): boolean {
+  return fileLockHeld(file) || (home !== undefined && homeLockHeld(home));
+}
+
+function listenOn(name: string): Promise<net.Server | null> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((socket) => socket.destroy());
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));
+    server.listen({ path: name }, () => {
+      server.unref();
+      resolve(server);
+    });
+  });
+}
+
+interface FileLock {
+  /** True while the path still names the locked file. */
+  stillAt(): boolean;
+  close(): void;
+}
+
+function lockFile(file: string): FileLock | null {
   const db = new Database(file, { timeout: 0 });
   try {
-    db.pragma('journal_mode = DELETE');
     db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('CREATE TABLE IF NOT EXISTS held (at INTEGER)');
-    db.prepare('INSERT INTO held (at) VALUES (?)').run(Date.now());
-    db.exec('DELETE FROM held');
+    db.exec('BEGIN EXCLUSIVE');
+    db.exec('COMMIT');
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') return null;
     throw error;
   }
-  return { release: () => db.open && db.close() };
+  const { dev, ino } = fs.statSync(file);
+  return {
+    stillAt() {
+      try {
+        const now = fs.statSync(file);
+        return now.dev === dev && now.ino === ino;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.open && db.close(),
+  };
 }
 
-/** True when a daemon holds the lock of this home right now; never takes or creates anything. */
-export function isDaemonLockHeld(file: string): boolean {
+function fileLockHeld(file: string): boolean {
   if (!fs.existsSync(file)) return false;
   let db: Database.Database | undefined;
   try {
@@ -38,4 +125,23 @@ export function isDaemonLockHeld(file: string): boolean {
   } finally {
     db?.close();
   }
+}
+
+/**
+ * The home lock as /proc/net/unix lists it: an abstract name shows each NUL as `@`, the leading one
+ * and the padding libuv binds with up to the end of sun_path.
+ */
+function homeLockHeld(home: string): boolean {
+  let name: string;
+  let table: string;
+  try {
+    name = `@${homeLockName(home).slice(1)}`;
+    table = fs.readFileSync('/proc/net/unix', 'utf8');
+  } catch {
+    return false;
+  }
+  return table.split('\n').some((line) => {
+    const at = line.indexOf(` ${name}`);
+    return at >= 0 && /^@*$/.test(line.slice(at + name.length + 1));
+  });
 }

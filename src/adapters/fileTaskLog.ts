@@ -1,11 +1,21 @@
 // Each task's output file, logs/automation/<task>.log: rotated by size before an attempt
 // starts (so one run's output is never cut), then a header line, then the process writes
-// straight into the file descriptor; nothing passes through the conductor's memory.
+// straight into the file descriptor; nothing passes through the conductor's memory. A folder
+// removed under a running conductor (`rm -rf logs/`) is made again at the next attempt.
+// An attempt that overlaps another run of the task (concurrency_policy allow or replace, a run of
+// another process) writes logs/automation/.concurrent/<task>/<run_id>.<attempt>.log instead,
+// renamed .done when it ends, and appended whole to the task's log (streamed) when that is free.
+// On a full file system the attempt still runs (it may be the one that frees space): its output
+// goes to /dev/null and the attempt says why.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AttemptHeader, TaskLog } from '../ports/taskLog.js';
+import { pipeline } from 'node:stream/promises';
+import type { AttemptHeader, AttemptLog, TaskLog } from '../ports/taskLog.js';
+import { describeFullFileSystem, isDiskFull } from './fileSystemOf.js';
 
 export const HEADER_PREFIX = '=== symphony-conductor ';
+/** The folder, beside the task logs, of the output of attempts that overlapped another run. */
+export const CONCURRENT_FOLDER = '.concurrent';
 
 export function formatHeader(header: AttemptHeader): string {
   const at = new Date(header.at).toISOString();
@@ -19,26 +29,123 @@ export function parseHeader(line: string): { run_id: string; attempt: number; at
   return match ? { run_id: match[1] as string, attempt: Number(match[2]), at: match[3] as string } : null;
 }
 
+/** The folder of a task's overlapping attempts, given the path of its log file. */
+export function concurrentDir(taskLogFile: string): string {
+  return path.join(path.dirname(taskLogFile), CONCURRENT_FOLDER, path.basename(taskLogFile, '.log'));
+}
+
+export interface ConcurrentFile {
+  file: string;
+  run_id: string;
+  attempt: number;
+  /** The attempt has ended; the file waits to be appended to the task's log. */
+  finished: boolean;
+}
+
+/** The overlapping attempts' files of a task, by run id (time-ordered) and attempt. */
+export function concurrentFiles(taskLogFile: string): ConcurrentFile[] {
+  const dir = concurrentDir(taskLogFile);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const files: ConcurrentFile[] = [];
+  for (const name of names) {
+    const match = /^(.+)\.(\d+)\.(log|done)$/.exec(name);
+    if (match) files.push({ file: path.join(dir, name), run_id: match[1] as string, attempt: Number(match[2]), finished: match[3] === 'done' });
+  }
+  return files.sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : a.attempt - b.attempt));
+}
+
 export function createTaskLog(dir: string, limits: { maxBytes: number; keep: number }): TaskLog {
-  let made = false;
   const file = (task: string) => path.join(dir, `${task}.log`);
+  const own = (task: string, runId: string, attempt: number, ending: 'log' | 'done') =>
+    path.join(concurrentDir(file(task)), `${runId}.${attempt}.${ending}`);
   return {
     path: file,
-    openAttempt(header: AttemptHeader): number {
-      if (!made) {
-        fs.mkdirSync(dir, { recursive: true });
-        made = true;
+    openAttempt(header: AttemptHeader, direct: boolean): AttemptLog {
+      const target = direct ? file(header.task) : own(header.task, header.run_id, header.attempt, 'log');
+      try {
+        if (direct) rotateIfLarge(target, limits.maxBytes, limits.keep);
+        const fd = openAppending(target);
+        try {
+          fs.writeSync(fd, `${endsLine(fd) ? '' : '\n'}${formatHeader(header)}`);
+        } catch (error) {
+          fs.closeSync(fd);
+          throw error;
+        }
+        return { fd, path: target, direct };
+      } catch (error) {
+        if (!isDiskFull(error)) throw error;
+        const lost = `its output was not kept (${target}: ${(error as Error).message}; ${describeFullFileSystem(target)})`;
+        return { fd: fs.openSync('/dev/null', 'a'), path: '/dev/null', direct, lost };
       }
-      const target = file(header.task);
-      rotateIfLarge(target, limits.maxBytes, limits.keep);
-      const fd = fs.openSync(target, 'a', 0o644);
-      fs.writeSync(fd, formatHeader(header));
-      return fd;
     },
-    close(fd: number): void {
-      fs.closeSync(fd);
+    close(log: AttemptLog): void {
+      fs.closeSync(log.fd);
+      if (!log.direct && !log.lost) finish(log.path);
+    },
+    finishLeftover(task: string, runId: string, attempt: number): boolean {
+      return finish(own(task, runId, attempt, 'log'));
+    },
+    hasFinished(task: string): boolean {
+      // Asked at every overlapping attempt's end: a listing, no parsing or sorting.
+      try {
+        return fs.readdirSync(concurrentDir(file(task))).some((name) => name.endsWith('.done'));
+      } catch {
+        return false;
+      }
+    },
+    async appendFinished(task: string): Promise<number> {
+      const target = file(task);
+      let count = 0;
+      for (const done of concurrentFiles(target).filter((f) => f.finished)) {
+        rotateIfLarge(target, limits.maxBytes, limits.keep);
+        const fd = openAppending(target);
+        if (!endsLine(fd)) fs.writeSync(fd, '\n');
+        await pipeline(fs.createReadStream(done.file), fs.createWriteStream(target, { fd }));
+        fs.rmSync(done.file, { force: true });
+        count++;
+      }
+      return count;
     },
   };
+}
+
+/**
+ * True when the file is empty or ends with a newline: a header written after output that did not
+ * end its last line would be glued to it, and not be read back as a header.
+ */
+function endsLine(fd: number): boolean {
+  const size = fs.fstatSync(fd).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  fs.readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 10;
+}
+
+/** `<run>.<attempt>.log` becomes `.done`; false when there was no such file. */
+function finish(file: string): boolean {
+  try {
+    fs.renameSync(file, file.replace(/\.log$/, '.done'));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** Opens `file` for appending; its folder is made first when it is missing (never made, or removed). */
+function openAppending(file: string): number {
+  try {
+    return fs.openSync(file, 'a+', 0o644); // a+: endsLine() reads the last byte
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    return fs.openSync(file, 'a+', 0o644); // a+: endsLine() reads the last byte
+  }
 }
 
 /** `<task>.log` over `maxBytes` becomes `<task>.log.1`; older ones shift up, beyond `keep` they go. */

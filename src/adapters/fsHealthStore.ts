@@ -1,7 +1,8 @@
 // Health files under status/automation_health/, one per task, replaced atomically (temp file,
 // fsync, rename). The fsync runs in libuv's thread pool, off the event loop and off the run's
 // critical path; writes to one task's file are serialised, and only the latest content of a
-// burst is written. `flush()` waits for all of them (before exit).
+// burst is written. `flush()` waits for all of them (before exit). A folder removed under a
+// running conductor is made again. A failure (a full disk) is reported once until a write works again.
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatHealth, parseHealth } from '../core/health.js';
@@ -14,14 +15,21 @@ export function createHealthStore(dir: string, onError: (task: string, error: Er
   const file = (task: string) => path.join(dir, `${task}.health`);
   const latest = new Map<string, string>();
   const inFlight = new Map<string, Promise<void>>();
+  let failing = '';
 
   const drain = async (task: string): Promise<void> => {
     for (let content = latest.get(task); content !== undefined; content = latest.get(task)) {
       latest.delete(task);
       try {
-        await writeFileAtomicAsync(file(task), content);
+        await writeFileAtomicAsync(file(task), content).catch(async (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          await fs.promises.mkdir(dir, { recursive: true });
+          await writeFileAtomicAsync(file(task), content);
+        });
+        failing = '';
       } catch (error) {
-        onError(task, error as Error);
+        if ((error as Error).message !== failing) onError(task, error as Error);
+        failing = (error as Error).message;
       }
     }
     inFlight.delete(task);

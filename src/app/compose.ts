@@ -6,6 +6,7 @@ import { createPinoLogger } from '../adapters/pinoLogger.js';
 import { createHelperBackend } from '../adapters/process/helperBackend.js';
 import { createLocalExecutor } from '../adapters/process/localExecutor.js';
 import type { SpawnBackend } from '../adapters/process/spawnBackend.js';
+import { openHoldingWhenFull } from '../adapters/sqlite/holdWhenFull.js';
 import { openRunStore } from '../adapters/sqlite/sqliteRunStore.js';
 import { systemClock } from '../adapters/systemClock.js';
 import type { Config } from '../core/types.js';
@@ -27,7 +28,14 @@ export async function composeEngine(paths: HomePaths, config: Config, options: C
   for (const dir of [paths.logsDir, paths.taskLogsDir, paths.statusDir, paths.healthDir]) ensureWritableDir(dir);
   const daemon = options.source === 'daemon';
   const logger = options.logger ?? createPinoLogger({ file: paths.conductorLog, sync: !daemon, echo: daemon ? 'info' : 'none' });
-  const store = openRunStore(paths.database, { create: true });
+  // A full disk holds history writes in memory instead of stopping the conductor (said on stderr too for `run`).
+  const file = paths.database;
+  const open = () => openRunStore(file, { create: true });
+  const store = openHoldingWhenFull(file, open, () => openRunStore(file, { create: false, copy: true }), (notice) => {
+    if (notice.kind === 'written') logger.info({ file: paths.database }, notice.message);
+    else logger.warn({ file: paths.database }, notice.message);
+    if (!daemon) process.stderr.write(`symphony-conductor: ${notice.message}\n`);
+  });
   const executor = await chooseExecutor(paths, config, logger);
   const queued = config.settings.executor.type === 'queue';
   return {
@@ -67,9 +75,9 @@ export function processEnv(): Record<string, string> {
  * about 4x slower here and slower still as the daemon grows. Without the helper, execa.
  * CONDUCTOR_SPAWN=node forces execa.
  */
-export async function chooseBackend(options: { groupsDieWithUs?: boolean } = {}): Promise<SpawnBackend> {
+export async function chooseBackend(): Promise<SpawnBackend> {
   if (process.env.CONDUCTOR_SPAWN !== 'node') {
-    const helper = createHelperBackend(fileURLToPath(new URL('../native/spawn-helper', import.meta.url)), options);
+    const helper = createHelperBackend(fileURLToPath(new URL('../native/spawn-helper', import.meta.url)));
     if (helper) return helper;
   }
   // Loaded only when needed: execa adds ~17 MB to the daemon's memory.

@@ -1,7 +1,6 @@
 // `start`: the long-running scheduler, as systemd runs it. One per home (a kernel lock);
 // recovers runs left by a dead daemon and resumes the ones it left queued; SIGTERM/SIGINT drain
 // and exit 0; SIGHUP reloads. The engine takes requests; the cron source is what asks here.
-import fs from 'node:fs';
 import os from 'node:os';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { acquireDaemonLock } from '../adapters/daemonLock.js';
@@ -16,24 +15,29 @@ import type { Config } from '../core/types.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { Logger } from '../ports/logger.js';
 import { composeEngine } from './compose.js';
+import { readMainToken } from './api/apiTokens.js';
 import { daemonTokens, startDaemonHttp } from './daemonHttp.js';
 import { daemonLockPath, type DaemonState } from './daemonState.js';
 import { ensureWritableDir } from './homeDirs.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
-import { readPidFile } from './pidFile.js';
+import { watchHome } from './homeWatch.js';
+import { readPidFile, removeOwnPidFile } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
 import { onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
 import { watchWrites } from './writeWatch.js';
+import { prunePayloadFiles } from './webhook/webhookReceiver.js';
+import { prepareWatching, type Watching } from './watchComposition.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function runDaemon(paths: HomePaths): Promise<number> {
-  let loaded = loadConfig(paths.config);
+  let loaded = loadConfig(paths.config, paths.home);
+  const watchSetup = await prepareWatching(loaded.config, paths, loaded.shown);
   ensureWritableDir(paths.statusDir);
-  const lock = acquireDaemonLock(daemonLockPath(paths));
+  const lock = await acquireDaemonLock(paths.home, daemonLockPath(paths));
   if (!lock) {
     const pid = readPidFile(paths.pidFile);
     throw new ConductorError(
@@ -94,18 +98,22 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   });
 
   let notifier: Notifier | null = makeNotifier(config, logger);
+  const retiredNotifiers: Notifier[] = []; // replaced by a reload, maybe still delivering
   ctx.events.on('run.ended', (ending) => {
     const message = notifier && notificationFor(ending, ending.previous, os.hostname(), ctx.clock.now());
     if (message) notifier?.send(message);
   });
   ctx.events.on('run.awaiting_approval', (waiting) => notifier?.send(approvalNotification(waiting, os.hostname(), ctx.clock.now())));
-  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now());
+  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now(), { taskLog: ctx.taskLog });
   const prune = () => {
     const days = config.settings.task_history_retention_days;
     if (days <= 0) return;
     try {
-      const removed = ctx.store.prune(ctx.clock.now() - days * DAY_MS);
+      const before = ctx.clock.now() - days * DAY_MS;
+      const removed = ctx.store.prune(before);
       if (removed > 0) logger.info({ removed, days }, 'pruned old history');
+      const payloads = prunePayloadFiles(paths, ctx.store, before);
+      if (payloads > 0) logger.info({ removed: payloads, days }, 'pruned old webhook payloads');
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'cannot prune old history');
     }
@@ -116,19 +124,51 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const { engine, cron } = scheduler;
   const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, ctx.executor.state ? () => ctx.executor.state?.() ?? null : null);
   // The port is taken before anything runs: one in use is a clear error, exit 1.
+  // The watched folders start after the scheduler; until then none has a file pending.
+  let watchPending = (): Map<string, number> => new Map();
   const server = tokens
-    ? await startDaemonHttp({ paths, config: () => config, tokens, ctx, engine, cron, live, writeFailure: writes.failure, cluster: member ?? undefined }).catch(abandon)
+    ? await startDaemonHttp({
+        paths,
+        config: () => config,
+        tokens,
+        ctx,
+        engine,
+        cron,
+        live,
+        writeFailure: writes.failure,
+        cluster: member ?? undefined,
+        watchPending: () => watchPending(),
+      }).catch(abandon)
     : null;
   httpUrl = server?.url ?? null;
   const pruneTimer = setInterval(prune, DAY_MS);
   pruneTimer.unref();
-  writeFileAtomic(paths.pidFile, `${process.pid}\n`);
+  try {
+    writeFileAtomic(paths.pidFile, `${process.pid}\n`);
+  } catch (error) {
+    logger.warn({ file: paths.pidFile, err: (error as Error).message }, 'cannot write the pid file; trying again every second');
+  }
   ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion(), role: member ? 'standby' : 'single' });
+  const stopWatchingHome = watchHome(paths, lock, ctx.store, logger);
   banner(paths, loaded.shown, config, logger, recovered);
-  if (server) logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
+  if (server) {
+    logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
+    logger.info({ url: `${server.url}/` }, `dashboard on ${server.url}/ (it asks for the token of ${tokenSource()})`);
+    // The link that logs the page in holds the token: on a terminal only, never in a log or journald.
+    if (process.stdout.isTTY) process.stdout.write(`open the dashboard: ${server.url}/#token=${encodeURIComponent(readMainToken(paths))}\n`);
+  }
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
-  if (member) await member.start(scheduler);
-  else scheduler.start();
+  let watching: Watching;
+  if (member) {
+    // A cluster node watches its folders only while it leads (a standby starts nothing).
+    watching = watchSetup.start(ctx, engine, { paused: true });
+    member.onRole((leading) => (leading ? watching.lead() : watching.standBy()));
+    await member.start(scheduler);
+  } else {
+    scheduler.start();
+    watching = watchSetup.start(ctx, engine);
+  }
+  watchPending = () => new Map([...watching.counts()].map(([task, counts]) => [task, counts.pending]));
   for (const fire of cron.upcoming(5)) {
     const zone = engine.tasks.entries.get(fire.task)?.timezone ?? 'UTC';
     logger.info({ task: fire.task, at: formatInZone(fire.at, zone) }, 'next fire');
@@ -143,7 +183,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   };
   reloadNow = () => {
     try {
-      const next = loadConfig(paths.config);
+      const next = loadConfig(paths.config, paths.home);
       if (JSON.stringify(next.config.settings.executor) !== JSON.stringify(config.settings.executor)) {
         logger.warn({}, 'settings.executor changed: it takes effect at the next start of the daemon (the running executor is kept)');
       }
@@ -155,6 +195,8 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       config = next.config;
       loaded = next;
       scheduler.reload(config);
+      void watching.reload(config, next.shown);
+      if (notifier) retiredNotifiers.push(notifier);
       notifier = makeNotifier(config, logger);
       logger.info({ config: next.shown, tasks: config.tasks.length }, 'config reloaded');
       reloadAudit(`SIGHUP: ${next.shown} reloaded, ${config.tasks.length} tasks`);
@@ -177,16 +219,19 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   logger.info({ signal, running: engine.runningCount, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
   // A cluster node gives the lease back first, so a standby fires on while its runs drain here.
   await member?.handOver();
+  watching.stop();
   await scheduler.stop(reason);
+  await watching.settled();
   await member?.leave();
   stopListening();
   await server?.close();
-  await notifier?.settle();
+  await Promise.all([notifier, ...retiredNotifiers].map((n) => n?.settle())); // bounded: SHUTDOWN_WAIT_MS
   await ctx.executor.close();
   await ctx.health.flush();
+  stopWatchingHome();
   ctx.store.setDaemonInfo(null);
   ctx.store.close();
-  fs.rmSync(paths.pidFile, { force: true });
+  removeOwnPidFile(paths.pidFile, process.pid);
   logger.info({}, 'stopped');
   logger.flush();
   lock.release();

@@ -1,7 +1,9 @@
 // The daemon's HTTP side, composed: tokens, the API over the live engine, metrics from the
 // event bus, and the server (loaded only when enabled: Fastify and prom-client stay out of
-// every other command). Its URL goes to status/http.url for scripts, tests and the CLI.
+// every other command). Its URL goes to status/http.url for scripts, tests and the CLI. The
+// dashboard's files are read from dist/web/ once, at start.
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { ConductorError } from '../core/errors.js';
 import type { Config } from '../core/types.js';
@@ -14,6 +16,7 @@ import { createDaemonApi } from './api/daemonApi.js';
 import { httpUrlFile } from './daemonHttpPaths.js';
 import type { HomePaths } from './paths.js';
 import type { LiveStatus } from './status/liveStatus.js';
+import { createWebhookReceiver } from './webhook/webhookReceiver.js';
 import { packageVersion } from './version.js';
 
 export interface DaemonHttp {
@@ -39,9 +42,15 @@ export async function startDaemonHttp(parts: {
   writeFailure: () => { message: string; at: number } | null;
   /** A node of a standby cluster: a standby refuses writes and its health says so. */
   cluster?: ApiContext['cluster'];
+  /** Each watch task's files ready and waiting for a worker. */
+  watchPending: () => Map<string, number>;
 }): Promise<DaemonHttp> {
   const { paths, ctx, engine } = parts;
-  const [{ startHttpServer }, { createMetrics }] = await Promise.all([import('../adapters/http/server.js'), import('../adapters/http/metrics.js')]);
+  const [{ startHttpServer }, { createMetrics }, { loadWebAssets }] = await Promise.all([
+    import('../adapters/http/server.js'),
+    import('../adapters/http/metrics.js'),
+    import('../adapters/http/webAssets.js'),
+  ]);
   const api = createDaemonApi({
     engine,
     cron: parts.cron,
@@ -69,9 +78,13 @@ export async function startDaemonHttp(parts: {
       }
       return found;
     },
+    watchPending: parts.watchPending,
   });
   const { host, port } = parts.config().settings.http;
-  const server = await startHttpServer({ host, port, tokens: parts.tokens, api, metrics, logger: ctx.logger }).catch((error: Error) => {
+  const webhooks = createWebhookReceiver({ engine, store: () => ctx.store, clock: ctx.clock, paths, config: parts.config });
+  const web = loadWebAssets(fileURLToPath(new URL('../web/', import.meta.url))); // dist/web, beside dist/app
+  if (web.size === 0) ctx.logger.warn({}, 'the dashboard is not built (dist/web/ is missing): GET / says so; run `npm run build`');
+  const server = await startHttpServer({ host, port, tokens: parts.tokens, api, metrics, logger: ctx.logger, web, webhooks }).catch((error: Error) => {
     metrics.close();
     throw new ConductorError('USAGE', `settings.http: ${error.message}`);
   });

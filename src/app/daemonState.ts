@@ -21,7 +21,7 @@ export function daemonLockPath(paths: HomePaths): string {
 }
 
 export function readDaemonState(paths: HomePaths, store: RunStore): DaemonState {
-  const running = isDaemonLockHeld(daemonLockPath(paths));
+  const running = isDaemonLockHeld(daemonLockPath(paths), paths.home);
   if (!running) return { running: false, pid: null, since: null, version: null };
   const info = store.getDaemonInfo();
   const pid = info?.pid ?? readPidFile(paths.pidFile);

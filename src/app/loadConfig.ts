@@ -5,6 +5,8 @@ import { ConductorError, type Problem } from '../core/errors.js';
 import { parseJson } from '../core/config/parseJson.js';
 import { validateConfig } from '../core/config/validateConfig.js';
 import type { Config } from '../core/types.js';
+import { watchPathProblems } from './watchConfig.js';
+import { webhookSecretProblems } from './webhook/webhookSecrets.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -19,7 +21,12 @@ export function shownPath(file: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
-export function loadConfig(file: string): LoadedConfig {
+/**
+ * `home`: also check what the config names on disk (watched folders: spec/triggers.md) and in the
+ * environment (webhook secrets), as validate, start, reload and a watch task's `run --task` do;
+ * every other command reads only.
+ */
+export function loadConfig(file: string, home?: string): LoadedConfig {
   const shown = shownPath(file);
   const text = readConfigText(file, shown);
   const parsed = parseJson(text, shown);
@@ -27,11 +34,10 @@ export function loadConfig(file: string): LoadedConfig {
     throw new ConductorError('CONFIG_JSON', `${formatProblemInline(parsed.problem)}`);
   }
   const result = validateConfig(parsed.value);
-  if (!result.ok) {
-    const count = result.problems.length;
-    throw new ConductorError('CONFIG_INVALID', `${shown}: invalid config, ${count} problem${count === 1 ? '' : 's'}:`, {
-      problems: result.problems,
-    });
+  const problems = result.ok ? (home === undefined ? [] : [...watchPathProblems(result.config, home), ...webhookSecretProblems(result.config)]) : result.problems;
+  if (!result.ok || problems.length > 0) {
+    const count = problems.length;
+    throw new ConductorError('CONFIG_INVALID', `${shown}: invalid config, ${count} problem${count === 1 ? '' : 's'}:`, { problems });
   }
   return { config: result.config, warnings: result.warnings, shown };
 }

@@ -10,3 +10,8 @@ export function readPidFile(file: string): number | null {
     return null;
   }
 }
+
+/** Removes the pid file when it holds `pid` (this daemon's); another process's is left alone. */
+export function removeOwnPidFile(file: string, pid: number): void {
+  if (readPidFile(file) === pid) fs.rmSync(file, { force: true });
+}

@@ -1,10 +1,22 @@
-// `logs` and the API's run log: one run's sections out of a task's log files, chunk by chunk,
-// holding at most one header-sized line in memory, whatever the task printed.
+// `logs`: copies one run's sections out of a task's log files to a stream, chunk by chunk,
+// holding at most one header-sized line in memory, whatever the task printed. A run that
+// overlapped another run of its task wrote its own file (.concurrent/<task>/), appended whole to
+// the task's log once it ended: a section is read from its own file while that exists, and from
+// the task's log otherwise, never from both.
 import fs from 'node:fs';
-import { HEADER_PREFIX, parseHeader } from '../adapters/fileTaskLog.js';
+import { concurrentFiles, HEADER_PREFIX, parseHeader, type ConcurrentFile } from '../adapters/fileTaskLog.js';
 
 const HEADER = Buffer.from(HEADER_PREFIX);
 const MAX_HEADER_LINE = 1024;
+
+export interface SectionHeader {
+  run_id: string;
+  attempt: number;
+  at: string;
+}
+
+/** A section's key: run and attempt. */
+export const sectionKey = (s: { run_id: string; attempt: number }) => `${s.run_id}#${s.attempt}`;
 
 /** The task's log files, oldest first: <task>.log.N ... <task>.log.1, <task>.log. */
 export function logFiles(current: string, keep: number): string[] {
@@ -14,27 +26,32 @@ export function logFiles(current: string, keep: number): string[] {
   return files;
 }
 
-/** The run id of the last header in a file, or null. Reads the file once, in chunks. */
-export function lastRunId(file: string): string | null {
-  let last: string | null = null;
-  scanFile(file, (header) => {
-    last = header.run_id;
+/** The run id of the latest section: the last header of the log, or a later overlapping run's. */
+export function lastRunId(current: string): string | null {
+  let last: SectionHeader | null = null;
+  scanFile(current, (header) => {
+    last = header;
     return false;
   }, () => {});
-  return last;
+  let latest = last as SectionHeader | null;
+  for (const own of concurrentFiles(current)) {
+    const header = firstHeader(own.file);
+    if (header && (latest === null || header.at >= latest.at)) latest = header;
+  }
+  return latest?.run_id ?? null;
 }
 
 /**
- * Streams the sections (header and output) of run `runId` from `files` to `write`.
- * Returns true when the run was found.
+ * Streams the sections (header and output) of run `runId` from `files` to `write`, leaving out
+ * the sections whose key is in `skip`. Returns true when the run was found.
  */
-export function copyRun(files: string[], runId: string, write: (chunk: Buffer) => void): boolean {
+export function copyRun(files: string[], runId: string, write: (chunk: Buffer) => void, skip: ReadonlySet<string> = new Set()): boolean {
   let found = false;
   for (const file of files) {
     scanFile(
       file,
       (header) => {
-        const mine = header.run_id === runId;
+        const mine = header.run_id === runId && !skip.has(sectionKey(header));
         if (mine) found = true;
         return mine;
       },
@@ -45,28 +62,63 @@ export function copyRun(files: string[], runId: string, write: (chunk: Buffer) =
 }
 
 /**
+ * Every section of run `runId`: from the task's log files, then from the run's own files (an
+ * attempt that overlapped another run). Returns the bytes printed from each own file, by key
+ * (`logs -f` goes on from there), or null when the run was not found anywhere.
+ */
+export function copyRunOutput(current: string, keep: number, runId: string, write: (chunk: Buffer) => void): Map<string, number> | null {
+  const own = concurrentFiles(current).filter((f) => f.run_id === runId);
+  const printed = new Map<string, number>();
+  let found = copyRun(logFiles(current, keep), runId, write, new Set(own.map(sectionKey)));
+  for (const file of own) {
+    const size = copyFile(file, write);
+    if (size === null) {
+      // Appended to the task's log and removed in between: read it there.
+      found = copyRun(logFiles(current, keep), runId, write, new Set(own.filter((f) => f !== file).map(sectionKey))) || found;
+      continue;
+    }
+    printed.set(sectionKey(file), size);
+    found = true;
+  }
+  return found ? printed : null;
+}
+
+/** Copies a whole file to `write`; its size, or null when it is gone. */
+export function copyFile(own: ConcurrentFile | string, write: (chunk: Buffer) => void, from = 0): number | null {
+  const file = typeof own === 'string' ? own : own.file;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  const buffer = Buffer.alloc(256 * 1024);
+  let position = from;
+  try {
+    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, position)) > 0; position += read) {
+      write(Buffer.from(buffer.subarray(0, read)));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return position;
+}
+
+/**
  * Reads `file` in chunks; at each header line asks `select` whether the section that follows
  * (header included) is wanted, and passes wanted bytes to `write`.
  */
-export function scanFile(
-  file: string,
-  select: (header: { run_id: string; attempt: number; at: string }) => boolean,
-  write: (chunk: Buffer) => void,
-): void {
+export function scanFile(file: string, select: (header: SectionHeader) => boolean, write: (chunk: Buffer) => void): void {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
   } catch {
     return;
   }
+  const filter = new SectionFilter((header) => (select(header) ? 0 : Infinity), write);
   const buffer = Buffer.alloc(256 * 1024);
-  const filter = new SectionFilter(select, write);
   try {
-    for (;;) {
-      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
-      if (read === 0) break;
-      filter.push(buffer.subarray(0, read));
-    }
+    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) filter.feed(buffer.subarray(0, read));
     filter.end();
   } finally {
     fs.closeSync(fd);
@@ -74,21 +126,26 @@ export function scanFile(
 }
 
 /**
- * The sections of a log that `select` wants, from bytes pushed in pieces of any size (a file
- * read in chunks, or a log followed as it grows): holds at most one header-sized line back.
+ * A task log's bytes in, the wanted ones out, fed in chunks of any size. At each header line,
+ * `drop` says how many bytes of the section that follows (header included) to leave out: 0 keeps
+ * it whole, Infinity leaves it out, N its first N bytes (already printed from the run's own file).
  */
 export class SectionFilter {
-  private wanted = false;
+  private dropping: number;
   private atLineStart = true;
   private pending: Buffer | null = null; // the start of a line that may still turn out to be a header
 
   constructor(
-    private readonly select: (header: { run_id: string; attempt: number; at: string }) => boolean,
+    private readonly drop: (header: SectionHeader) => number,
     private readonly write: (chunk: Buffer) => void,
-  ) {}
+    /** For bytes before the first header. */
+    initialDrop = Infinity,
+  ) {
+    this.dropping = initialDrop;
+  }
 
-  push(bytes: Buffer): void {
-    let chunk = bytes;
+  feed(data: Buffer): void {
+    let chunk = data;
     while (chunk.length > 0) {
       if (this.pending !== null) {
         const newline = chunk.indexOf(10);
@@ -124,20 +181,42 @@ export class SectionFilter {
     }
   }
 
-  /** The end of the bytes: a last line without a newline is judged as it is. */
+  /** The input ended (for a file; a followed log just waits for more). */
   end(): void {
     if (this.pending !== null && this.pending.length > 0) this.finishLine(this.pending);
     this.pending = null;
-    this.atLineStart = true;
-  }
-
-  private emit(chunk: Buffer): void {
-    if (this.wanted && chunk.length > 0) this.write(Buffer.from(chunk));
   }
 
   private finishLine(line: Buffer): void {
     const header = line.subarray(0, HEADER.length).equals(HEADER) ? parseHeader(line.toString('utf8')) : null;
-    if (header) this.wanted = this.select(header);
+    if (header) this.dropping = this.drop(header);
     this.emit(line);
+  }
+
+  private emit(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    if (this.dropping >= bytes.length) {
+      this.dropping -= bytes.length; // Infinity stays Infinity
+      return;
+    }
+    this.write(Buffer.from(this.dropping > 0 ? bytes.subarray(this.dropping) : bytes));
+    this.dropping = 0;
+  }
+}
+
+function firstHeader(file: string): SectionHeader | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buffer = Buffer.alloc(MAX_HEADER_LINE);
+    const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
+    const text = buffer.subarray(0, read).toString('utf8');
+    return parseHeader(text.slice(0, text.indexOf('\n') + 1 || undefined));
+  } finally {
+    fs.closeSync(fd);
   }
 }

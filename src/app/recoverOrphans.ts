@@ -3,7 +3,8 @@
 // interrupted, and asks the executor to stop what they left running (their process group, if it
 // is really theirs). Attempts and runs of a live conductor (a foreground `run` going on) are left
 // alone. Runs of a dead foreground command that never started are recorded skipped; queued and
-// waiting runs of a dead daemon are left for the next daemon to resume.
+// waiting runs of a dead daemon are left for the next daemon to resume. An orphan that wrote its
+// own file (it overlapped another run of its task) has that file finished and appended to the log.
 import { isSameProcess } from '../adapters/process/procfs.js';
 import { healthTimestamp } from '../core/health.js';
 import type { Config } from '../core/types.js';
@@ -11,6 +12,8 @@ import type { Executor } from '../ports/executor.js';
 import type { HealthStore } from '../ports/healthWriter.js';
 import type { Logger } from '../ports/logger.js';
 import type { RunStore } from '../ports/runStore.js';
+import type { TaskLog } from '../ports/taskLog.js';
+import { handOverTaskLog } from '../engine/taskLogTurn.js';
 
 export async function recoverOrphans(
   store: RunStore,
@@ -19,7 +22,15 @@ export async function recoverOrphans(
   config: Config,
   logger: Logger,
   now: () => number,
+  options: {
+    /** Who found them, for the reason: `at start-up` (the daemon, the default), `by a later run (pid N)`. */
+    foundBy?: string;
+    /** The task logs, to finish the files of orphans that overlapped another run. */
+    taskLog?: TaskLog;
+  } = {},
 ): Promise<number> {
+  const foundBy = options.foundBy ?? 'at start-up';
+  const leftovers = new Set<string>();
   const dead = (owner: { owner_pid: number | null; owner_start: number | null }) =>
     owner.owner_pid === null || !isSameProcess(owner.owner_pid, owner.owner_start);
   const orphans = store.orphans().filter(dead);
@@ -33,8 +44,9 @@ export async function recoverOrphans(
       if (exitCode !== null) logger.warn({ task: row.task, run_id: row.run_id, handle }, 'stopped what a run left by a dead conductor was still running');
     }
     const at = now();
-    store.markInterrupted(row.id, at, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found at start-up`);
+    store.markInterrupted(row.id, at, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found ${foundBy}`);
     health.write(row.task, { status: 'interrupted', timestamp: healthTimestamp(at), exit_code: exitCode });
+    if (options.taskLog?.finishLeftover(row.task, row.run_id, row.attempt)) leftovers.add(row.task);
     logger.warn({ task: row.task, run_id: row.run_id, attempt: row.attempt }, 'marked a run left running as interrupted');
   }
   // Runs between attempts (waiting to retry) when their conductor died, and never-started runs of a dead foreground command.
@@ -49,6 +61,8 @@ export async function recoverOrphans(
       store.setRunState(run.run_id, 'skipped', { reason, finished_at: at });
     }
   }
+  const { taskLog } = options;
+  if (taskLog) for (const task of leftovers) await handOverTaskLog({ store, taskLog, logger, clock: { now } }, task, null);
   await health.flush();
   return orphans.length;
 }

@@ -1,6 +1,8 @@
 // `run --task` and `run --all`: tasks run now, in the foreground, in DAG order, through the same
-// engine as the daemon's (a DAG session instead of the cron source). Ctrl-C or SIGTERM stops
-// every running group, records the runs interrupted, and exits 3.
+// engine as the daemon's (a DAG session instead of the cron source). Ctrl-C, SIGTERM or SIGHUP (the
+// terminal or SSH session closed) stops every running group, records the runs interrupted, and
+// exits 3. Killed outright (SIGKILL), the spawn helper stops the groups and the next command that
+// writes the history records the runs interrupted.
 import { ConductorError, EXIT } from '../core/errors.js';
 import type { Trigger } from '../core/types.js';
 import { DagSession, type DagOutcome } from '../engine/dagSession.js';
@@ -11,7 +13,7 @@ import { composeEngine } from './compose.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
 import { recoverOrphans } from './recoverOrphans.js';
-import { selectAll, selectTask } from './selectTasks.js';
+import { findTask, selectAll, selectTask } from './selectTasks.js';
 import { osUser } from './remote/daemonEndpoint.js';
 import { onStopSignals } from './signals.js';
 
@@ -21,16 +23,24 @@ export interface ForegroundRequest {
   withDeps: boolean;
   /** The operator approves the runs of tasks that need approval (recorded as their approver). */
   approved?: boolean;
+  /** A watch task's once-mode: seconds the whole run may take (default 30). */
+  watchTimeout?: number;
 }
 
 export interface ForegroundResult {
   outcomes: DagOutcome[];
   exitCode: number;
   interruptedBy: string | null;
+  /** Once-mode of a watch task: the line that says how the folder went (files processed, failed, left). */
+  summary?: string;
 }
 
 export async function runForeground(paths: HomePaths, request: ForegroundRequest, onEvent: (event: RunEvent) => void): Promise<ForegroundResult> {
   const { config } = loadConfig(paths.config);
+  if (!request.all && request.task && findTask(config, request.task).watch) {
+    const { runWatchOnce } = await import('./watchOnce.js');
+    return runWatchOnce(paths, { task: request.task, withDeps: request.withDeps, timeoutSeconds: request.watchTimeout ?? 30 }, onEvent);
+  }
   const selection = request.all ? selectAll(config) : selectTask(config, request.task as string, request.withDeps);
   const trigger: Trigger = request.all ? 'once' : 'manual';
   const target = request.task ? selection.tasks.find((t) => t.name === request.task) : undefined;
@@ -54,9 +64,12 @@ export async function runForeground(paths: HomePaths, request: ForegroundRequest
       session.stop(interruptedBy);
       engine.interruptAll(interruptedBy);
     } else engine.killAll();
-  });
+  }, ['SIGINT', 'SIGTERM', 'SIGHUP']);
   try {
-    await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now());
+    await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now(), {
+      foundBy: `by a later run (pid ${process.pid})`,
+      taskLog: ctx.taskLog,
+    });
     session.start();
     const outcomes = await session.done;
     recordRunByHand(ctx.store, request, outcomes, ctx.clock.now());

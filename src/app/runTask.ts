@@ -1,7 +1,9 @@
 // `run`: a task by hand goes to the daemon when one runs on the home (its concurrency_policy
 // and max_concurrent_tasks then hold for it too), else it runs here, in the foreground, as does
-// `run --all` (once-mode) always.
+// `run --all` always, and a watch task's once-mode (it processes the folder's files here and says
+// how they went; the daemon's own watch of the folder leaves the files this process claims).
 import type { RunEvent } from '../engine/events.js';
+import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
 import { findDaemon } from './remote/daemonEndpoint.js';
 import { runForeground, type ForegroundRequest, type ForegroundResult } from './runForeground.js';
@@ -12,7 +14,7 @@ export async function runTask(
   onEvent: (event: RunEvent) => void,
   note: (text: string) => void,
 ): Promise<ForegroundResult> {
-  if (!request.all && request.task !== undefined) {
+  if (!request.all && request.task !== undefined && !isWatchTask(paths, request.task)) {
     const daemon = findDaemon(paths);
     if (daemon.kind === 'api') {
       const { runViaDaemon } = await import('./remote/runViaDaemon.js');
@@ -21,4 +23,13 @@ export async function runTask(
     if (daemon.kind === 'no_api') note('the daemon on this home serves no API (settings.http.enabled is false): running here, outside its limits');
   }
   return runForeground(paths, request, onEvent);
+}
+
+/** Whether the named task watches a folder (an unknown name or a bad config: not here, runForeground says why). */
+function isWatchTask(paths: HomePaths, name: string): boolean {
+  try {
+    return loadConfig(paths.config).config.tasks.some((task) => task.name === name && task.watch !== null);
+  } catch {
+    return false;
+  }
 }

@@ -18,14 +18,27 @@ export function findTask(config: Config, name: string): Task {
   throw new ConductorError('UNKNOWN_TASK', `no task named "${name}" in the config${hint}`);
 }
 
-/** `run --all`: every enabled task; dependents of disabled ones are skipped. */
+/**
+ * Why a task cannot run once as part of a DAG run, or null: disabled, or a watch task with no
+ * schedule (its runs are per file: `run --task NAME` processes its folder).
+ */
+function notRunnable(task: Task): string | null {
+  if (!task.enabled) return 'is disabled';
+  if (task.watch && !task.schedule) return `watches a folder (run --task ${task.name} processes its files)`;
+  return null;
+}
+
+/** `run --all`: every enabled task; dependents of disabled ones (and of watch-only ones) are skipped. */
 export function selectAll(config: Config): Selection {
   const byName = new Map(config.tasks.map((t) => [t.name, t]));
   const unavailable = new Map<string, string>();
-  for (const task of config.tasks) if (!task.enabled) unavailable.set(task.name, 'is disabled');
+  for (const task of config.tasks) {
+    const why = notRunnable(task);
+    if (why) unavailable.set(task.name, why);
+  }
   const tasks = topoOrder(config.tasks)
     .map((name) => byName.get(name) as Task)
-    .filter((task) => task.enabled);
+    .filter((task) => !unavailable.has(task.name));
   return { tasks, unavailable };
 }
 
@@ -40,9 +53,12 @@ export function selectTask(config: Config, name: string, withDeps: boolean): Sel
   const selected = config.tasks.filter((t) => upstream.has(t.name));
   const byName = new Map(selected.map((t) => [t.name, t]));
   const unavailable = new Map<string, string>();
-  for (const t of selected) if (!t.enabled) unavailable.set(t.name, 'is disabled');
+  for (const t of selected) {
+    const why = t.name === name ? null : notRunnable(t);
+    if (why) unavailable.set(t.name, why);
+  }
   const tasks = topoOrder(selected)
     .map((n) => byName.get(n) as Task)
-    .filter((t) => t.enabled);
+    .filter((t) => !unavailable.has(t.name));
   return { tasks, unavailable };
 }

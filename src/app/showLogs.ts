@@ -1,60 +1,77 @@
-// What `logs` prints, and following a log as it grows (across rotations).
+// What `logs` prints, and following a log as it grows (across rotations). Following covers the
+// output of runs that overlap another run of the task too: each from its own file while it runs,
+// and, once appended to the task's log, only what was not printed yet.
 import fs from 'node:fs';
 import path from 'node:path';
+import { concurrentFiles } from '../adapters/fileTaskLog.js';
 import { unsafeNameReason } from '../core/config/semanticProblems.js';
 import { ConductorError, EXIT } from '../core/errors.js';
-import { copyRun, lastRunId, logFiles } from './readTaskLog.js';
+import { copyFile, copyRunOutput, lastRunId, logFiles, SectionFilter, sectionKey } from './readTaskLog.js';
 import type { HomePaths } from './paths.js';
 import { onStopSignals } from './signals.js';
+
+const KEEP = 50;
 
 export async function showLogs(paths: HomePaths, request: { task: string; run?: string; follow: boolean }): Promise<number> {
   const unsafe = unsafeNameReason(request.task);
   if (unsafe) throw new ConductorError('USAGE', `--task: ${unsafe}`);
   const current = path.join(paths.taskLogsDir, `${request.task}.log`);
-  const files = logFiles(current, 50);
   const write = (chunk: Buffer) => process.stdout.write(chunk);
-  if (files.length === 0 && !request.follow) {
+  const anything = logFiles(current, KEEP).length > 0 || concurrentFiles(current).length > 0;
+  if (!anything && !request.follow) {
     throw new ConductorError('USAGE', `no output recorded for task "${request.task}" (${current} does not exist)`);
   }
-  const runId = request.run ?? (fs.existsSync(current) ? lastRunId(current) : null);
-  if (request.run !== undefined && !copyRun(files, request.run, write)) {
+  const runId = request.run ?? lastRunId(current);
+  const printed = runId === null ? new Map<string, number>() : copyRunOutput(current, KEEP, runId, write);
+  if (request.run !== undefined && printed === null) {
     throw new ConductorError('USAGE', `no output of run ${request.run} in the logs of task "${request.task}"`);
   }
-  if (request.run === undefined && runId !== null) copyRun(files, runId, write);
   if (!request.follow) return EXIT.ok;
-  await follow(current);
+  await follow(current, printed ?? new Map());
   return EXIT.ok;
 }
 
-/** Prints what is appended to `file` until SIGINT/SIGTERM; reopens it when it is rotated. */
-async function follow(file: string): Promise<void> {
+/**
+ * Prints what is appended to `file`, and to the task's overlapping runs' own files, until
+ * SIGINT/SIGTERM; reopens the log when it is rotated. `printed`: bytes of own files printed so far.
+ */
+async function follow(file: string, printed: Map<string, number>): Promise<void> {
   let position = fs.existsSync(file) ? fs.statSync(file).size : 0;
   let inode = fs.existsSync(file) ? fs.statSync(file).ino : -1;
+  const write = (chunk: Buffer) => process.stdout.write(chunk);
+  // Sections appended to the log from an own file skip what was printed from that file.
+  const filter = new SectionFilter((header) => printed.get(sectionKey(header)) ?? 0, write, 0);
   const buffer = Buffer.alloc(64 * 1024);
+  const tick = () => {
+    for (const own of concurrentFiles(file)) {
+      const key = sectionKey(own);
+      const size = copyFile(own, write, printed.get(key) ?? 0);
+      if (size !== null) printed.set(key, size);
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      return;
+    }
+    if (stat.ino !== inode || stat.size < position) {
+      inode = stat.ino;
+      position = 0;
+    }
+    if (stat.size <= position) return;
+    const fd = fs.openSync(file, 'r');
+    try {
+      let read: number;
+      while ((read = fs.readSync(fd, buffer, 0, buffer.length, position)) > 0) {
+        filter.feed(buffer.subarray(0, read));
+        position += read;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
   await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(file);
-      } catch {
-        return;
-      }
-      if (stat.ino !== inode || stat.size < position) {
-        inode = stat.ino;
-        position = 0;
-      }
-      if (stat.size <= position) return;
-      const fd = fs.openSync(file, 'r');
-      try {
-        let read: number;
-        while ((read = fs.readSync(fd, buffer, 0, buffer.length, position)) > 0) {
-          process.stdout.write(Buffer.from(buffer.subarray(0, read)));
-          position += read;
-        }
-      } finally {
-        fs.closeSync(fd);
-      }
-    }, 200);
+    const timer = setInterval(tick, 200);
     const stop = onStopSignals(() => {
       clearInterval(timer);
       stop();

@@ -1,5 +1,7 @@
 // SIGINT and SIGTERM to the conductor itself: the first asks for a stop, later ones insist.
-// Callers that also stop on other signals (git-maintenance passes SIGHUP on to git) name them.
+// Callers that also stop on other signals name them: a foreground `run` stops on SIGHUP too (its
+// terminal or SSH session closed), git-maintenance passes SIGHUP on to git. The daemon keeps
+// SIGHUP for reloading its config.
 export type StopHandler = (signal: NodeJS.Signals, count: number) => void;
 
 export function onStopSignals(handler: StopHandler, signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): () => void {

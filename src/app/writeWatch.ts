@@ -5,7 +5,7 @@ import type { RunStore } from '../ports/runStore.js';
 
 const READS = new Set([
   'getRun', 'firstRowOf', 'openRuns', 'history', 'historyPage', 'lastRun', 'lastRuns', 'dataVersion', 'lastWithStatus',
-  'runRows', 'since', 'orphans', 'getWatermark', 'getDaemonInfo', 'pausedTasks', 'audit', 'close',
+  'runRows', 'since', 'orphans', 'getWatermark', 'getDaemonInfo', 'pausedTasks', 'audit', 'deliveryRun', 'close',
 ]);
 
 export interface WriteWatch {

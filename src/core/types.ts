@@ -61,6 +61,30 @@ export interface Task {
   retry_on_timeout: boolean;
   /** The queue a `queue` executor sends the task's attempts to (`default` when the task names none). */
   queue: string;
+  /** A watched folder: one run per ready file (spec/triggers.md); null when the task watches none. */
+  watch: WatchSpec | null;
+  /** `POST /hooks/<task>` starts a run (spec/triggers.md); null when the task takes no webhook. */
+  webhook: WebhookSpec | null;
+}
+
+/** A task's webhook: the variable holding its HMAC secret (null: the API token instead), the events it runs for (null: all). */
+export interface WebhookSpec {
+  secret_env: string | null;
+  events: string[] | null;
+}
+
+/** A task's watched folder with every default filled in; paths as in the config (relative to the home). */
+export interface WatchSpec {
+  path: string;
+  pattern: string;
+  settle_ms: number;
+  workers: number;
+  /** Where a file goes after its run succeeded / failed for good; null leaves it in place. */
+  processed_dir: string | null;
+  failed_dir: string | null;
+  /** Parse the file as JSON before its run (implied by json_schema). */
+  json: boolean;
+  json_schema: string | null;
 }
 
 export interface Approval {

@@ -3,15 +3,17 @@
 // pure decisions in core/scheduler (concurrency policy, dependency gate, downstream readiness,
 // the ready queue, the DAG cascade). This class is the bookkeeping around them: which runs are
 // queued, waiting or running, the slots they take, the rows that record them, the events.
+import { admitElsewhere } from '../core/scheduler/admitElsewhere.js';
 import { admitRun, type Busy } from '../core/scheduler/admitRun.js';
 import { downstreamReady } from '../core/scheduler/downstreamReady.js';
 import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
 import { pauseGate } from '../core/scheduler/pauseGate.js';
 import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry, type TaskTable } from '../core/scheduler/taskTable.js';
+import { healthTimestamp } from '../core/health.js';
 import { newRunId } from '../core/run/runId.js';
 import { budgetDecision, utcDayStart } from '../core/scheduler/budgetDecision.js';
-import type { Approval, Config, FinalStatus, RunStatus, Trigger } from '../core/types.js';
+import type { Approval, ConcurrencyPolicy, Config, FinalStatus, RunStatus, Trigger } from '../core/types.js';
 import type { StoredRun } from '../ports/runStore.js';
 import type { EngineContext } from './context.js';
 import { RunExecution, type RunResult } from './runExecution.js';
@@ -20,6 +22,8 @@ import { RunExecution, type RunResult } from './runExecution.js';
 export interface RunPayload {
   /** Environment added to the command's (CONDUCTOR_FILE, CONDUCTOR_PAYLOAD_FILE, ...). */
   env?: Record<string, string>;
+  /** Fields added to every log line about the run (a watched file's correlation_id). */
+  log?: Record<string, string>;
   [key: string]: unknown;
 }
 
@@ -37,6 +41,8 @@ export interface RunRequest {
   lane?: { name: string; limit: number };
   /** An operator approved it as they asked for it (`run --task X --approved`): no approval gate. */
   approved?: boolean;
+  /** The run's id when the source needs it before asking (a watched file is claimed under it); default: a new one. */
+  runId?: string;
 }
 
 /** Told when a run it asked for ends. */
@@ -136,18 +142,24 @@ export class Engine {
     const entry = this.table.entries.get(request.task);
     if (!entry) throw new Error(`no task named ${request.task}`);
     const now = this.ctx.clock.now();
+    const lane = this.laneFor(request.lane);
     const pause = pauseGate(request.trigger, this.paused.has(request.task));
     if (pause.kind === 'skip') return this.skip(request, pause.reason);
-    const admission = admitRun(entry.task.concurrency_policy, this.busyState(request.task));
+    // A watch task's file runs are independent of each other (one per file, in the task's own
+    // lane); its concurrency policy holds among the runs of one lane (schedule, webhook, by hand).
+    const policy = request.trigger === 'watch' ? 'allow' : entry.task.concurrency_policy;
+    const admission = admitRun(policy, this.busyState(request.task, lane));
     if (admission.kind === 'skip') return this.skip(request, admission.reason);
-    if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason);
+    const elsewhere = this.runElsewhere(entry.task.name, policy);
+    if (elsewhere) return this.skip(request, elsewhere);
+    if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason, lane);
     if (request.trigger !== 'manual' && entry.task.budget) {
       // A run by hand is the operator's own decision; every other source is held to the budget.
       const budget = budgetDecision(entry.task.budget, this.ctx.store.usageSince(request.task, utcDayStart(now), now));
       if (budget.kind === 'skip') return this.skip(request, budget.reason);
     }
     const run: ActiveRun = {
-      id: newRunId(now),
+      id: request.runId ?? newRunId(now),
       task: request.task,
       trigger: request.trigger,
       fireAt: request.fireAt ?? null,
@@ -159,7 +171,7 @@ export class Engine {
       persisted: false,
       execution: null,
       session: request.session ?? null,
-      lane: this.laneFor(request.lane),
+      lane,
       waitingOn: null,
     };
     if (entry.task.approval && !request.approved) {
@@ -263,12 +275,14 @@ export class Engine {
    * waiting for one (a run that starts at once is written once, as running, not queued first).
    */
   dispatch(): void {
-    if (!this.stopping) {
-      for (const lane of this.lanes.values()) {
-        while (lane.running < lane.limit && lane.queue.length > 0) this.begin(lane.queue.shift() as ActiveRun);
+    this.ctx.store.batch(() => {
+      if (!this.stopping) {
+        for (const lane of this.lanes.values()) {
+          while (lane.running < lane.limit && lane.queue.length > 0) this.begin(lane.queue.shift() as ActiveRun);
+        }
       }
-    }
-    for (const run of this.unwritten.splice(0)) if (!run.persisted && run.state === 'queued') this.persist(run, 'queued');
+      for (const run of this.unwritten.splice(0)) if (!run.persisted && run.state === 'queued') this.persist(run, 'queued');
+    });
   }
 
   /** Writes a run's row (and, unless it starts now, its first history row). */
@@ -318,6 +332,23 @@ export class Engine {
       request.fireAt ?? null,
     );
     return { run_id: runId, status: 'skipped', reason };
+  }
+
+  /**
+   * Records a run that failed before its command could start (a watched file that is not valid
+   * JSON): a history row with the reason, the health file, `run.ended`; no retries. Returns its id.
+   */
+  fail(request: Pick<RunRequest, 'task' | 'trigger' | 'runId'>, reason: string): string {
+    const now = this.ctx.clock.now();
+    const runId = request.runId ?? newRunId(now);
+    const { task, trigger } = request;
+    this.ctx.store.batch(() => {
+      this.ctx.store.recordSkip({ status: 'failed', run_id: runId, task, trigger, source: this.ctx.source, at: now, fire_at: null, reason });
+      this.ctx.health.write(task, { status: 'failed', timestamp: healthTimestamp(now), exit_code: null });
+      this.ctx.logger.info({ task, run_id: runId, reason }, 'failed before it could start');
+      this.ended({ task, run_id: runId, trigger, status: 'failed', exit_code: null, reason, attempts: 0 }, null, null);
+    });
+    return runId;
   }
 
   /**
@@ -515,11 +546,14 @@ export class Engine {
   }
 
   /** Whether a task has a run going, and whether that is only a run awaiting approval. */
-  private busyState(task: string): Busy {
-    const runs = this.active.get(task);
-    if (!runs || runs.size === 0) return 'idle';
-    for (const run of runs) if (run.state !== 'awaiting_approval') return 'busy';
-    return 'awaiting_approval';
+  private busyState(task: string, lane: Lane): Busy {
+    let busy: Busy = 'idle';
+    for (const run of this.active.get(task) ?? []) {
+      if (run.lane !== lane) continue;
+      if (run.state !== 'awaiting_approval') return 'busy';
+      busy = 'awaiting_approval';
+    }
+    return busy;
   }
 
   isActive(task: string): boolean {
@@ -527,10 +561,29 @@ export class Engine {
     return runs !== undefined && runs.size > 0;
   }
 
+  /**
+   * Why a run of `task` must not start because another process runs the task (forbid across
+   * processes), or null. Asked inside the batch that writes the run, so two processes cannot both
+   * pass; not asked under `allow`.
+   */
+  private runElsewhere(task: string, policy: ConcurrencyPolicy): string | null {
+    if (policy === 'allow') return null;
+    const other = this.ctx.store.otherLiveRun(task);
+    const admission = admitElsewhere(policy, other && { run_id: other.run_id, owner_pid: other.owner_pid, source: other.source });
+    return admission.kind === 'skip' ? admission.reason : null;
+  }
+
   private begin(run: ActiveRun): void {
     const entry = this.table.entries.get(run.task);
     if (!entry) {
       this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+      return;
+    }
+    // A run that waited (queued, waiting, resumed) is checked again: another process may have started the task since.
+    const policy = run.trigger === 'watch' ? 'allow' : entry.task.concurrency_policy;
+    const elsewhere = run.persisted ? this.runElsewhere(run.task, policy) : null;
+    if (elsewhere) {
+      this.endUnstarted(run, 'skipped', elsewhere);
       return;
     }
     if (!run.persisted) this.persist(run, 'running');
@@ -546,6 +599,7 @@ export class Engine {
       trigger: run.trigger,
       fireAt: run.fireAt,
       env: run.payload?.env ?? {},
+      logFields: run.payload?.log,
       firstRow: run.firstRow,
     });
     run.execution = execution;
@@ -649,9 +703,9 @@ export class Engine {
     };
   }
 
-  /** Queued and waiting runs of the task end skipped; running ones are stopped (concurrency_policy replace). */
-  private replaceRuns(task: string, reason: string): void {
-    for (const run of [...(this.active.get(task) ?? [])]) {
+  /** Queued and waiting runs of the task (in this lane) end skipped; running ones are stopped (concurrency_policy replace). */
+  private replaceRuns(task: string, reason: string, lane: Lane): void {
+    for (const run of [...(this.active.get(task) ?? [])].filter((r) => r.lane === lane)) {
       if (run.execution) run.execution.stop('interrupted', reason);
       else this.endUnstarted(run, 'skipped', reason);
     }

@@ -1,13 +1,17 @@
 // One run of one task once it has a slot: attempts with a timeout each (the executor's), retries
 // with backoff, every attempt recorded, the health file rewritten after each, the run's row
-// kept up to date. Stopping is an AbortSignal to the executor; no pid is known here.
+// kept up to date. Stopping is an AbortSignal to the executor; no pid is known here. Each attempt
+// writes the task log when it can claim it, else its own file (another run of the task writes
+// the log), appended to the log when the log is free (taskLogTurn).
 import path from 'node:path';
 import { healthTimestamp } from '../core/health.js';
 import { attemptOutcome, type AttemptOutcome } from '../core/run/outcome.js';
 import { retryDecision } from '../core/run/retryDecision.js';
 import type { FinalStatus, Task, Trigger } from '../core/types.js';
 import type { AttemptEnd } from '../ports/executor.js';
+import type { AttemptLog } from '../ports/taskLog.js';
 import type { EngineContext } from './context.js';
+import { closeAttemptLog, handOverTaskLog, openAttemptLog } from './taskLogTurn.js';
 
 export interface RunResult {
   task: string;
@@ -26,6 +30,8 @@ export interface ExecutionRequest {
   fireAt: number | null;
   /** Extra environment the trigger hands over (a watched file, a webhook payload). */
   env: Record<string, string>;
+  /** Fields added to the run's log lines (a watched file's correlation_id). */
+  logFields?: Record<string, string>;
   /** The run's first history row, written when it was queued; null: write a new one. */
   firstRow: number | null;
 }
@@ -37,6 +43,8 @@ interface AttemptRecord {
   signal: string | null;
   rowId: number;
   finishedAt: number;
+  /** Where its output went, or null when the log could not be opened. */
+  log: AttemptLog | null;
 }
 
 function joinReasons(...reasons: (string | null)[]): string {
@@ -92,8 +100,9 @@ export class RunExecution {
       const ended = await this.runAttempt(attempt);
       const decision = retryDecision(task, attempt, ended.outcome, this.stopState()?.reason ?? this.noRetry);
       last = decision.retry || !decision.reason ? ended.outcome : { ...ended.outcome, reason: joinReasons(ended.outcome.reason, decision.reason) };
-      this.recordEnd(attempt, ended, last);
+      const released = this.recordEnd(attempt, ended, last);
       this.emitEnd(attempt, last, decision.retry ? decision.delayMs : null);
+      if (ended.log && !released) await handOverTaskLog(this.ctx, task.name, ended.log.direct ? this.logToken(attempt) : null);
       if (!decision.retry) break;
       this.ctx.store.setRunState(runId, 'retrying', { attempts: attempt });
       await this.sleep(decision.delayMs);
@@ -145,9 +154,9 @@ export class RunExecution {
     this.worker = null;
     let outcome: AttemptOutcome;
     let signal: string | null = null;
-    let fd: number | null = null;
+    let log: AttemptLog | null = null;
     try {
-      fd = ctx.taskLog.openAttempt({ task: task.name, run_id: runId, attempt, trigger, at: startedAt });
+      log = openAttemptLog(ctx, { task: task.name, run_id: runId, attempt, trigger, at: startedAt }, this.logToken(attempt));
     } catch (error) {
       outcome = {
         status: 'failed',
@@ -155,9 +164,9 @@ export class RunExecution {
         reason: `cannot write the task log ${ctx.taskLog.path(task.name)}: ${(error as Error).message}`,
       };
     }
-    if (fd !== null) {
-      const end = await this.runProcess(attempt, fd, rowId, startedAt);
-      ctx.taskLog.close(fd);
+    if (log !== null) {
+      const end = await this.runProcess(attempt, log, rowId, startedAt);
+      closeAttemptLog(ctx, log);
       outcome = attemptOutcome({
         ...end,
         timeoutSeconds: task.timeout,
@@ -165,32 +174,56 @@ export class RunExecution {
         cancelledBy: this.stopped?.kind === 'cancelled' ? this.stopped.reason : null,
       });
       if (end.escaped) outcome = { ...outcome, reason: joinReasons(outcome.reason, end.escaped) };
+      if (log.lost) outcome = { ...outcome, reason: joinReasons(outcome.reason, log.lost) };
       signal = end.signal;
     }
     const finishedAt = ctx.clock.now();
     this.lastDuration = finishedAt - startedAt;
-    return { outcome: outcome!, signal, rowId, finishedAt };
+    return { outcome: outcome!, signal, rowId, finishedAt, log };
   }
 
-  /** The attempt's row, the health file and the log line, with the final word on its reason. */
-  private recordEnd(attempt: number, ended: AttemptRecord, final: AttemptOutcome): void {
+  /** Who holds the task log while attempt `attempt` writes it. */
+  private logToken(attempt: number): string {
+    return `${this.request.runId}#${attempt}`;
+  }
+
+  /**
+   * The attempt's row, the health file and the log line, with the final word on its reason; the
+   * task log is let go in the same commit when nothing else waits to be appended to it. True then.
+   */
+  private recordEnd(attempt: number, ended: AttemptRecord, final: AttemptOutcome): boolean {
     const { ctx } = this;
     const { task, runId } = this.request;
-    ctx.store.finishAttempt(ended.rowId, {
-      status: final.status,
-      finished_at: ended.finishedAt,
-      exit_code: final.exitCode,
-      signal: ended.signal,
-      reason: final.reason,
+    const released = ctx.store.batch(() => {
+      ctx.store.finishAttempt(ended.rowId, {
+        status: final.status,
+        finished_at: ended.finishedAt,
+        exit_code: final.exitCode,
+        signal: ended.signal,
+        reason: final.reason,
+      });
+      if (!ended.log?.direct || ctx.taskLog.hasFinished(task.name)) return false;
+      ctx.store.releaseTaskLog(task.name, this.logToken(attempt));
+      return true;
     });
     ctx.health.write(task.name, { status: final.status, timestamp: healthTimestamp(ended.finishedAt), exit_code: final.exitCode });
     ctx.logger.info(
-      { task: task.name, run_id: runId, attempt, status: final.status, exit_code: final.exitCode, duration_ms: this.lastDuration, reason: final.reason },
+      {
+        task: task.name,
+        run_id: runId,
+        ...this.request.logFields,
+        attempt,
+        status: final.status,
+        exit_code: final.exitCode,
+        duration_ms: this.lastDuration,
+        reason: final.reason,
+      },
       'attempt finished',
     );
+    return released;
   }
 
-  private async runProcess(attempt: number, fd: number, rowId: number, startedAt: number): Promise<AttemptEnd> {
+  private async runProcess(attempt: number, log: AttemptLog, rowId: number, startedAt: number): Promise<AttemptEnd> {
     const { ctx } = this;
     const { task, runId, trigger, fireAt } = this.request;
     // Start the attempt in a later microtask, after whatever transaction recorded it has
@@ -218,7 +251,7 @@ export class RunExecution {
         },
         timeoutMs: task.timeout * 1000,
         killGraceMs: task.kill_grace * 1000,
-        output: { fd, path: ctx.taskLog.path(task.name) },
+        output: { fd: log.fd, path: log.path },
         signal: this.abort.signal,
         killSignal: this.kill.signal,
         queue: task.queue,

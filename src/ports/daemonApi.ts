@@ -64,6 +64,14 @@ export interface StartedRun {
   tasks?: string[];
 }
 
+/** A decision taken: the run's state after it (queued or running when approved, skipped when rejected). */
+export interface DecidedRun {
+  run_id: string;
+  task: string;
+  decision: 'approved' | 'rejected';
+  status: RunState;
+}
+
 /** One event of the live stream (SSE): `run` on every state change of a run, `task`, `session`. */
 export type ApiEvent =
   | { kind: 'run'; data: { type: string; run_id: string; task: string; attempt: number | null; status: RunStatus | RunState; [key: string]: unknown } }
@@ -103,7 +111,7 @@ export interface DaemonApi {
   pause(task: string, caller: Caller): { task: string; paused: true; since: string; by: string };
   resume(task: string, caller: Caller): { task: string; paused: false };
   cancel(runId: string, caller: Caller, interruptedBy: string | null): { run_id: string; task: string; state: RunState };
-  decide(runId: string, decision: 'approve' | 'reject', comment: string | null, caller: Caller): never;
+  decide(runId: string, decision: 'approve' | 'reject', comment: string | null, caller: Caller): DecidedRun;
   audit(query: { since?: number; limit: number }): AuditRecord[];
   subscribe(listener: (event: ApiEvent) => void): () => void;
 }

@@ -2,6 +2,7 @@
 // and a row per attempt (`attempts`: what `history` lists; a run that never got an attempt, such
 // as a skipped fire or a run still queued, shows as one row there too).
 import type { AuditAction, AuditRecord, AuditSource, RunRecord, RunState, RunStatus, Trigger } from '../core/types.js';
+import type { WatchFileStore } from './watchFileStore.js';
 
 /** Who asked for a run: the daemon resumes its own open runs after a restart, never a foreground command's. */
 export type RunSource = 'daemon' | 'foreground';
@@ -21,6 +22,14 @@ export interface NewRun {
   payload: string | null;
   /** Why it waits, for people (`waiting for dependency scan`). */
   reason: string | null;
+}
+
+/** An accepted webhook delivery: GitHub redelivers, and the same id must never run twice. */
+export interface WebhookDelivery {
+  task: string;
+  delivery: string;
+  run_id: string;
+  at: number;
 }
 
 /** A run as stored. */
@@ -53,6 +62,8 @@ export interface AttemptFinish {
 }
 
 export interface SkipRecord {
+  /** `failed`: a request refused before its command could start (a watched file that is not valid JSON); default skipped. */
+  status?: 'skipped' | 'failed';
   run_id: string;
   task: string;
   trigger: Trigger;
@@ -108,6 +119,8 @@ export interface HistoryQuery {
 }
 
 export interface RunStore {
+  /** The files of watch tasks, on the same database (one commit with the runs). */
+  readonly watchFiles: WatchFileStore;
   /**
    * Records a new run. One that waits (queued, waiting, awaiting approval) also gets its first
    * history row, whose id is returned; one that starts at once gets it with its first attempt (null).
@@ -133,7 +146,7 @@ export interface RunStore {
   /** The executor says the attempt really runs: its handle, and the worker for a remote one. */
   attemptStarted(id: number, handle: string | null, worker: string | null, at: number): void;
   finishAttempt(id: number, finish: AttemptFinish): void;
-  /** A fire or request that will not run: its run row and history row, `skipped`, in one go. */
+  /** A fire or request that will not run: its run row and history row, `skipped` (or `failed`), in one go. */
   recordSkip(skip: SkipRecord): void;
   /** Newest first. */
   history(query: { task?: string; limit: number }): RunRecord[];
@@ -164,13 +177,35 @@ export interface RunStore {
   audit(query: { since?: number; limit: number }): AuditRecord[];
   /** Deletes rows started before `before` (ms), audit rows too; returns how many history rows. */
   prune(before: number): number;
+  /** The run a webhook delivery (GitHub's X-GitHub-Delivery id) of `task` started, or null when it is new. */
+  deliveryRun(task: string, delivery: string): string | null;
+  /** Remembers an accepted delivery and its run (in the `batch` that asks for the run); pruned with history. */
+  recordDelivery(delivery: WebhookDelivery): void;
   /** The persisted watermark of a task: the last fire instant dealt with (ms). */
   getWatermark(task: string): number | null;
   setWatermark(task: string, fireAt: number): void;
+  /**
+   * An open run (queued, running or retrying) of `task` that another live process owns (the
+   * daemon, another foreground run), or null: `forbid` holds across processes. Call it inside the
+   * `batch` that writes the new run, so two processes cannot both find none.
+   */
+  otherLiveRun(task: string): StoredRun | null;
+  /**
+   * Takes the right to write `task`'s log file for `token` (one holder per task, across
+   * processes; a dead process's hold is taken over). False when another holder has it. In a batch.
+   */
+  claimTaskLog(task: string, token: string, at: number): boolean;
+  /** Gives the right back (only `token`'s). */
+  releaseTaskLog(task: string, token: string): void;
   /** Runs `fn` in one transaction: one commit for many writes (a burst of fires). */
   batch<T>(fn: () => T): T;
   /** Records the daemon that now owns this home (for `status`). */
   setDaemonInfo(info: DaemonInfo | null): void;
   getDaemonInfo(): DaemonInfo | null;
+  /**
+   * A file-backed store whose file was removed or replaced while open makes it right (writes its
+   * open copy back, or goes on with the new file) and says what it did; null when all was well.
+   */
+  heal?(): string | null;
   close(): void;
 }

@@ -2,13 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTaskLog } from '../../src/adapters/fileTaskLog.js';
-import { copyRun, lastRunId, logFiles } from '../../src/app/readTaskLog.js';
+import { concurrentFiles, createTaskLog } from '../../src/adapters/fileTaskLog.js';
+import { copyRun, copyRunOutput, lastRunId, logFiles, SectionFilter } from '../../src/app/readTaskLog.js';
 
-function attempt(log: ReturnType<typeof createTaskLog>, runId: string, attemptNo: number, output: string) {
-  const fd = log.openAttempt({ task: 't', run_id: runId, attempt: attemptNo, trigger: 'manual', at: Date.UTC(2025, 0, 1) });
-  fs.writeSync(fd, output);
-  log.close(fd);
+function attempt(log: ReturnType<typeof createTaskLog>, runId: string, attemptNo: number, output: string, direct = true) {
+  const opened = log.openAttempt({ task: 't', run_id: runId, attempt: attemptNo, trigger: 'manual', at: Date.UTC(2025, 0, 1) }, direct);
+  fs.writeSync(opened.fd, output);
+  log.close(opened);
+}
+
+function read(file: string): string {
+  return fs.readFileSync(file, 'utf8');
 }
 
 describe('task logs', () => {
@@ -57,5 +61,91 @@ describe('task logs', () => {
     });
     expect(size).toBeGreaterThan(big.length);
     expect(largest).toBeLessThanOrEqual(256 * 1024);
+  });
+
+  it('start a header on its own line after output that did not end its last line', () => {
+    const d = dir();
+    const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 1 });
+    attempt(log, 'r1', 1, 'no newline');
+    attempt(log, 'r2', 1, 'two\n');
+    const chunks: Buffer[] = [];
+    expect(copyRun([path.join(d, 't.log')], 'r2', (c) => chunks.push(c))).toBe(true);
+    expect(Buffer.concat(chunks).toString()).toMatch(/^=== symphony-conductor run=r2 [^\n]*\ntwo\n$/);
+  });
+});
+
+describe('task logs, when runs of one task overlap', () => {
+  const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tasklog-'));
+
+  it('an attempt that does not hold the log writes its own file, appended whole under its header once finished', async () => {
+    const d = dir();
+    const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 1 });
+    const first = log.openAttempt({ task: 't', run_id: 'r1', attempt: 1, trigger: 'schedule', at: 0 }, true);
+    const second = log.openAttempt({ task: 't', run_id: 'r2', attempt: 1, trigger: 'manual', at: 1 }, false);
+    expect(second.path).toBe(path.join(d, '.concurrent', 't', 'r2.1.log'));
+    fs.writeSync(first.fd, 'one-a\n');
+    fs.writeSync(second.fd, 'two\n');
+    fs.writeSync(first.fd, 'one-b\n');
+    log.close(second);
+    expect(concurrentFiles(log.path('t'))).toMatchObject([{ run_id: 'r2', attempt: 1, finished: true }]);
+    expect(log.hasFinished('t')).toBe(true);
+    log.close(first);
+    expect(await log.appendFinished('t')).toBe(1);
+    expect(log.hasFinished('t')).toBe(false);
+    expect(fs.readdirSync(path.join(d, '.concurrent', 't'))).toEqual([]);
+    expect(read(log.path('t'))).toMatch(/^=== [^\n]*run=r1 [^\n]*\none-a\none-b\n=== [^\n]*run=r2 [^\n]*\ntwo\n$/);
+  });
+
+  it('a run is read from its own file while it runs, from the log after, and never twice', async () => {
+    const d = dir();
+    const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 1 });
+    attempt(log, 'r1', 1, 'one\n');
+    const running = log.openAttempt({ task: 't', run_id: 'r2', attempt: 1, trigger: 'manual', at: Date.UTC(2025, 0, 1, 0, 5) }, false);
+    fs.writeSync(running.fd, 'two so far\n');
+    const out = (runId: string) => {
+      const chunks: Buffer[] = [];
+      const printed = copyRunOutput(log.path('t'), 1, runId, (c) => chunks.push(c));
+      return { text: Buffer.concat(chunks).toString(), printed };
+    };
+    expect(lastRunId(log.path('t'))).toBe('r2');
+    const during = out('r2');
+    expect(during.text).toMatch(/^=== [^\n]*run=r2 [^\n]*\ntwo so far\n$/);
+    expect(during.printed?.get('r2#1')).toBe(Buffer.byteLength(during.text));
+    expect(out('r1').text).toMatch(/run=r1 [^\n]*\none\n$/);
+    fs.writeSync(running.fd, 'two done\n');
+    log.close(running);
+    await log.appendFinished('t');
+    expect(out('r2').text).toMatch(/^=== [^\n]*run=r2 [^\n]*\ntwo so far\ntwo done\n$/);
+    expect(out('nope').printed).toBeNull();
+  });
+
+  it('an own file left open by a dead conductor is finished as it stands', () => {
+    const d = dir();
+    const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 1 });
+    const left = log.openAttempt({ task: 't', run_id: 'r9', attempt: 2, trigger: 'schedule', at: 0 }, false);
+    fs.closeSync(left.fd); // its conductor died
+    expect(log.finishLeftover('t', 'r9', 2)).toBe(true);
+    expect(log.finishLeftover('t', 'r9', 2)).toBe(false);
+    expect(log.hasFinished('t')).toBe(true);
+  });
+});
+
+describe('SectionFilter', () => {
+  const log = '=== symphony-conductor run=a attempt=1 task=t trigger=manual at=2025-01-01T00:00:00.000Z ===\nA1\nA2\n' +
+    '=== symphony-conductor run=b attempt=1 task=t trigger=manual at=2025-01-01T00:00:01.000Z ===\nB1\n';
+  const headerB = log.slice(log.indexOf('=== symphony-conductor run=b'), log.indexOf('B1'));
+  it.each([
+    ['keeps what is wanted', { a: 0, b: Infinity }, log.slice(0, log.indexOf('=== symphony-conductor run=b'))],
+    ['leaves out a section whole', { a: Infinity, b: 0 }, `${headerB}B1\n`],
+    ['leaves out the bytes already printed of a section', { a: Infinity, b: headerB.length + 1 }, '1\n'],
+  ])('%s, whatever the chunk size', (_label, drops, expected) => {
+    for (const size of [1, 3, 7, 64, 4096]) {
+      const out: Buffer[] = [];
+      const filter = new SectionFilter((h) => drops[h.run_id as 'a' | 'b'], (c) => out.push(c));
+      const bytes = Buffer.from(log);
+      for (let i = 0; i < bytes.length; i += size) filter.feed(bytes.subarray(i, i + size));
+      filter.end();
+      expect(Buffer.concat(out).toString()).toBe(expected);
+    }
   });
 });

@@ -58,16 +58,16 @@ function groupMembers(pgid: number): number[] {
 /** The adapter compiled on its own (type-only imports vanish), for scripts that run in plain Node. */
 function transpiledAdapter(): string {
   const dir = tempDir('helper-js-');
-  const out = path.join(dir, 'adapters', 'process');
-  fs.mkdirSync(out, { recursive: true });
-  for (const name of ['helperBackend', 'procfs']) {
-    const source = fs.readFileSync(path.join(root, 'src', 'adapters', 'process', `${name}.ts`), 'utf8');
+  // The adapter and what it imports (the surrogateescape encoding of environment bytes).
+  for (const name of ['adapters/process/helperBackend', 'adapters/process/procfs', 'core/bytes/surrogateEscape']) {
+    const source = fs.readFileSync(path.join(root, 'src', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     });
-    fs.writeFileSync(path.join(out, `${name}.js`), outputText);
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.js`), outputText);
   }
-  return path.join(out, 'helperBackend.js');
+  return path.join(dir, 'adapters', 'process', 'helperBackend.js');
 }
 
 let executor: SpawnBackend;
@@ -254,49 +254,53 @@ executor.start({ command: 'sleep 0.3; exit 4', cwd: '/', env: {}, outputFd: -1, 
 });
 
 describe('when the conductor dies', () => {
-  /** A Node process that starts `sleep 30` through the helper, then dies by SIGKILL: the helper's and the run's pids. */
-  async function dyingParent(options: string): Promise<{ helper: number; run: number }> {
+  it('the helper stops the runs it started (SIGTERM, SIGKILL after each grace), then exits', async () => {
     const adapter = transpiledAdapter();
-    const script = path.join(path.dirname(adapter), `parent-${options.length}.mjs`);
+    const script = path.join(path.dirname(adapter), 'parent.mjs');
     fs.writeFileSync(
       script,
       `import fs from 'node:fs';
 import { createHelperBackend } from ${JSON.stringify(adapter)};
-const executor = createHelperBackend(process.argv[2], ${options});
-const run = executor.start({ command: 'sleep 30', cwd: '/', env: {}, outputFd: -1, outputPath: '/dev/null' });
-await run.ready;
+const executor = createHelperBackend(process.argv[2]);
+const start = (command) => executor.start({ command, cwd: '/', env: {}, outputFd: -1, outputPath: '/dev/null', killGraceMs: 300 });
+const polite = start('sleep 30');
+const stubborn = start("trap '' TERM; while :; do sleep 0.05; done");
+await Promise.all([polite.ready, stubborn.ready]);
 const helper = fs.readdirSync('/proc').filter((e) => /^\\d+$/.test(e)).find((e) => {
   try {
     const stat = fs.readFileSync('/proc/' + e + '/stat', 'latin1');
     return stat.includes('(spawn-helper) ') && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
   } catch { return false; }
 });
-process.stdout.write(JSON.stringify({ helper: Number(helper), run: run.pid }) + '\\n', () => process.kill(process.pid, 'SIGKILL'));
+process.stdout.write(JSON.stringify({ helper: Number(helper), runs: [polite.pid, stubborn.pid] }) + '\\n', () => process.kill(process.pid, 'SIGKILL'));
 `,
     );
     const parent = spawn(process.execPath, [script, binary], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     expect(await exitOf(parent)).toEqual({ code: null, signal: 'SIGKILL' });
-    const pids = JSON.parse(out) as { helper: number; run: number };
-    groups.push(pids.run);
-    expect(pids.helper).toBeGreaterThan(0);
-    return pids;
-  }
-
-  it('the helper exits too, while the runs it started keep running until signalled', async () => {
-    const { helper, run } = await dyingParent('{}');
+    const { helper, runs } = JSON.parse(out) as { helper: number; runs: number[] };
+    groups.push(...runs);
+    expect(helper).toBeGreaterThan(0);
+    await waitFor(() => runs.every((run) => !groupHasLiveMember(run)), 'both runs to be stopped, the stubborn one by SIGKILL');
     await waitFor(() => !processAlive(helper), 'the helper to exit');
-    expect(processAlive(run)).toBe(true);
-    expect(groupHasLiveMember(run)).toBe(true);
-    process.kill(-run, 'SIGKILL');
-    await waitFor(() => !groupHasLiveMember(run), 'the run to end');
   });
 
-  it('with groupsDieWithUs (a queue worker), the helper kills every group it started before it exits', async () => {
-    const { helper, run } = await dyingParent('{ groupsDieWithUs: true }');
-    await waitFor(() => !processAlive(helper), 'the helper to exit');
-    await waitFor(() => !groupHasLiveMember(run), 'the run to be killed with its parent');
+  it('takes in a process that escaped its group (setsid) and lists it among its strays', async () => {
+    const dir = tempDir();
+    const run = executor.start(spec(`setsid sleep 30 & echo $! > ${dir}/escaped`));
+    await run.ready;
+    await run.exited;
+    const escaped = Number(fs.readFileSync(path.join(dir, 'escaped'), 'utf8'));
+    groups.push(escaped);
+    await waitFor(() => run.strays?.().includes(escaped), 'the escaped process to be the helper\'s child');
+    try {
+      process.kill(-escaped, 'SIGKILL');
+    } catch (error) {
+      // Already gone (ended between the two checks): the helper must still have reaped it.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+    await waitFor(() => !run.strays?.().includes(escaped), 'the helper to reap it');
   });
 
   it('the helper exits on its parent death signal alone, with its stdin still open', async () => {

@@ -58,3 +58,23 @@ describe('the memory and SQLite run stores', () => {
     expect(answers(memory)).toEqual(expected);
   });
 });
+
+describe('webhook deliveries in both run stores', () => {
+  it.each([
+    ['SQLite', () => openRunStore(':memory:')],
+    ['memory', () => createMemoryRunStore()],
+  ])('%s: keep the first run of a delivery id per task, and forget it with the history', (_name, open) => {
+    const store: RunStore = open();
+    expect(store.deliveryRun('deploy', 'abc')).toBeNull();
+    store.recordDelivery({ task: 'deploy', delivery: 'abc', run_id: 'r1', at: T });
+    store.recordDelivery({ task: 'deploy', delivery: 'abc', run_id: 'r2', at: T + 10 });
+    store.recordDelivery({ task: 'other', delivery: 'abc', run_id: 'r3', at: T + 2 * DAY });
+    expect(store.deliveryRun('deploy', 'abc')).toBe('r1');
+    expect(store.deliveryRun('other', 'abc')).toBe('r3');
+    store.prune(T + DAY);
+    expect(store.deliveryRun('deploy', 'abc')).toBeNull();
+    expect(store.deliveryRun('other', 'abc')).toBe('r3');
+  });
+});
+
+const DAY = 86_400_000;

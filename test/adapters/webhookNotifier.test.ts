@@ -80,3 +80,69 @@ describe('the webhook notifier', () => {
     server?.closeAllConnections();
   });
 });
+
+describe('the webhook notifier, when the hook is slow', () => {
+  let server: http.Server | undefined;
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  /** A hook that holds every response until `release()`; `bodies` are the requests it got. */
+  async function heldHook() {
+    const bodies: { task: string; run_id: string }[] = [];
+    const held: http.ServerResponse[] = [];
+    let arrived: () => void = () => {};
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        bodies.push(JSON.parse(body));
+        held.push(res);
+        arrived();
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+      bodies,
+      nextRequest: () => new Promise<void>((resolve) => (arrived = resolve)),
+      release: () => held.splice(0).forEach((res) => res.writeHead(200).end()),
+    };
+  }
+
+  it('coalesces a storm of one task into the delivery in flight plus the latest one', async () => {
+    const hook = await heldHook();
+    const infos: Record<string, unknown>[] = [];
+    const notifier = createWebhookNotifier(hook.url, { ...silent, info: (f) => infos.push(f) });
+    for (const run_id of ['r1', 'r2', 'r3', 'r4']) notifier.send(notificationFor({ ...ending, run_id, status: 'failed' }, null, 'h', 0)!);
+    notifier.send(notificationFor({ ...ending, task: 'other', run_id: 'o1', status: 'failed' }, null, 'h', 0)!);
+    await until(() => hook.bodies.length === 2); // r1 and o1: one in flight per task
+    hook.release();
+    await until(() => hook.bodies.length === 3); // then r4, the latest; r2 and r3 were coalesced
+    hook.release();
+    await notifier.settle();
+    expect(hook.bodies.filter((b) => b.task === 'scan').map((b) => b.run_id)).toEqual(['r1', 'r4']);
+    expect(hook.bodies.filter((b) => b.task === 'other').map((b) => b.run_id)).toEqual(['o1']);
+    expect(infos).toContainEqual({ task: 'scan', event: 'failure', coalesced: 2 });
+  });
+
+  it('gives up waiting at its bound: settle resolves, the delivery is aborted and logged', async () => {
+    const hook = await heldHook();
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const notifier = createWebhookNotifier(hook.url, { ...silent, warn: (fields, message) => warnings.push({ fields, message }) });
+    const arrived = hook.nextRequest();
+    notifier.send(notificationFor({ ...ending, status: 'failed' }, null, 'h', 0)!);
+    notifier.send(notificationFor({ ...ending, run_id: 'r2', status: 'failed' }, null, 'h', 0)!);
+    await arrived;
+    await notifier.settle(50);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toMatch(/abandoned/);
+    expect(warnings[0]?.fields).toMatchObject({ tasks: ['scan'], in_flight: 1, pending: 1, waited_ms: 50 });
+    expect(hook.bodies).toHaveLength(1);
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -46,7 +46,7 @@ interface Case {
 }
 
 describe('npm run bench at a tiny size', () => {
-  it.each(['dag', 'lateness', 'startup', 'memory', 'validate', 'history', 'queue', 'http'])(
+  it.each(['dag', 'lateness', 'startup', 'memory', 'validate', 'history', 'queue', 'http', 'watch', 'simulate', 'dashboard'])(
     '%s completes and writes a well-formed result',
     async (name) => {
       const { code, stdout, stderr } = await runBench(name);

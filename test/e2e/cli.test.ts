@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliPath, makeHome, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
+import { cliPath, makeHome, repoRoot, runCli, spawnCli, writeConfig } from '../helpers/cli.js';
 import { exitOf, processAlive, rows, waitFor } from '../helpers/wait.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -47,9 +47,10 @@ describe('validate, when the config is bad', () => {
   });
 
   it('validates the shipped config', () => {
-    const result = runCli(['validate', '--config', path.resolve('config/conductor_config.json')], { home: makeHome() });
+    // In the repository's own home: its watch task names config/intent.schema.json, relative to the home.
+    const result = runCli(['validate'], { home: repoRoot });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/valid, 7 tasks/);
+    expect(result.stdout).toMatch(/valid, 8 tasks/);
     expect(result.code).toBe(0);
   });
 });
@@ -278,8 +279,8 @@ describe('status on a terminal', () => {
     const home = makeHome({ tasks: [{ name: 'a', command: 'true', schedule: '0 2 * * *' }] });
     runCli(['run', '--task', 'a'], { home });
     const shown = spawnSync('script', ['-qc', `${process.execPath} ${cliPath} --home ${home} status`, '/dev/null'], { encoding: 'utf8' });
-    expect(shown.stdout).toMatch(/daemon: not running/);
-    expect(shown.stdout).toMatch(/TASK\s+SCHEDULE\s+NEXT RUN \(UTC\)\s+LAST RUN\s+HEALTH/);
-    expect(shown.stdout).toMatch(/a\s+0 2 \* \* \*\s+\S+Z\s+success \S+\s+success:0/);
+    expect(shown.stdout).toMatch(/daemon: (\x1b\[31m)?not running/);
+    expect(shown.stdout).toMatch(/TASK\s+SCHEDULE\s+NEXT\s+LEFT\s+LAST\s+PASSED\s+STATUS\s+HEALTH/);
+    expect(shown.stdout).toMatch(/a\s+0 2 \* \* \*\s+\w{3} \d{4}-\d\d-\d\d 02:00:00 \w+\s+in \S+( \S+)?\s+\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+\s+\d+s ago\s+(\x1b\[32m)?success \(0\)/);
   });
 });

@@ -42,7 +42,7 @@ function has(shell: string): boolean {
 const cases: [string, string[], string[]][] = [
   ['commands at the start', [''], ['...', 'start', 'status', 'run', 'import-crontab', 'completion', 'cleanup', 'report']],
   ['commands by prefix', ['st'], ['start', 'status']],
-  ['the flags of a command and the global ones', ['run', '--'], ['--task', '--with-deps', '--all', '--approved', '--json', '--home', '--config', '--help', '--version']],
+  ['the flags of a command and the global ones', ['run', '--'], ['--task', '--with-deps', '--all', '--approved', '--json', '--watch-timeout', '--home', '--config', '--help', '--version']],
   ['task names of the config in the current directory', ['run', '--task', ''], ['backup', 'inventory_report', 'inventory_scan']],
   ['task names by prefix, after the short flag', ['logs', '-t', 'inv'], ['inventory_report', 'inventory_scan']],
   ['task names of the config named by --config', ['--config', otherConfig, 'next', '--task', ''], ['elsewhere']],

@@ -12,8 +12,8 @@ afterEach(() => {
   for (const d of daemons.splice(0)) if (d.exitCode === null && d.signalCode === null) d.kill('SIGKILL');
 });
 
-function startDaemon(home: string): ChildProcess & { output: () => string } {
-  const child = spawnCli(['start'], { home });
+function startDaemon(home: string, env: Record<string, string> = {}): ChildProcess & { output: () => string } {
+  const child = spawnCli(['start'], { home, env });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -79,7 +79,8 @@ describe('the daemon', () => {
 
   it('after kill -9, the next start marks the run interrupted and stops its process group', async () => {
     const home = makeHome({ tasks: [{ name: 'orphan', command: 'echo $$ > pid; sleep 60', schedule: everySecond, kill_grace: 1 }] });
-    const first = startDaemon(home);
+    // The execa back end: the spawn helper would stop the group itself when the daemon dies (test/e2e/orphans.test.ts).
+    const first = startDaemon(home, { CONDUCTOR_SPAWN: 'node' });
     await waitFor(() => fs.existsSync(path.join(home, 'pid')) && rows(home).some((r) => r.status === 'running' && r.pid), 'a running task');
     first.kill('SIGKILL');
     await exitOf(first);

@@ -1,6 +1,7 @@
 // Bearer tokens, compared in constant time: every known token's SHA-256 digest against the
 // presented one's (equal lengths whatever was sent, so neither a token's length nor how much of
-// it matched shows in the time taken), all of them every time.
+// it matched shows in the time taken), all of them every time. The event stream alone also takes
+// the token as `?token=`: a browser's EventSource cannot send a header.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface Token {
@@ -26,4 +27,17 @@ export function tokenChecker(tokens: readonly Token[]): (header: string | undefi
     for (const token of known) if (timingSafeEqual(token.digest, presented) && label === null) label = token.label;
     return label === null ? { ok: false, message: 'wrong token' } : { ok: true, label };
   };
+}
+
+export const EVENT_STREAM = '/api/v1/events';
+
+/**
+ * For `GET /api/v1/events?token=...` only (the dashboard's EventSource): the token of the query
+ * as an Authorization header value; undefined for any other route or without one.
+ */
+export function eventStreamToken(url: string): string | undefined {
+  const question = url.indexOf('?');
+  if (question < 0 || url.slice(0, question) !== EVENT_STREAM) return undefined;
+  const token = new URLSearchParams(url.slice(question + 1)).get('token');
+  return token ? `Bearer ${token}` : undefined;
 }

@@ -12,12 +12,12 @@ export interface MetricsSource {
   queued(): number;
   /** Each task's latest success (ms), read once at start so the gauge is right after a restart. */
   lastSuccesses(): Map<string, number>;
+  /** Each watch task's files ready and waiting for a worker, read at scrape time. */
+  watchPending(): Map<string, number>;
 }
 
 export interface Metrics {
   registry: Registry;
-  /** A watched folder's files not yet run (the watch trigger sets it). */
-  watchPending(task: string, count: number): void;
   /** A webhook delivery's result (the webhook trigger counts them): accepted, rejected, duplicate ... */
   webhook(task: string, result: string): void;
   close(): void;
@@ -73,11 +73,15 @@ export function createMetrics(source: MetricsSource): Metrics {
     buckets: LATENESS_BUCKETS,
     registers: [registry],
   });
-  const watch = new Gauge({
+  new Gauge({
     name: 'conductor_watch_files_pending',
-    help: "Files in a watched folder not yet run, by task.",
+    help: 'Files in a watched folder not yet run, by task.',
     labelNames: ['task'],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [task, count] of source.watchPending()) this.set({ task }, count);
+    },
   });
   const webhooks = new Counter({
     name: 'conductor_webhooks_total',
@@ -100,7 +104,6 @@ export function createMetrics(source: MetricsSource): Metrics {
   });
   return {
     registry,
-    watchPending: (task, count) => watch.set({ task }, count),
     webhook: (task, result) => webhooks.inc({ task, result }),
     close: off,
   };

@@ -34,7 +34,8 @@ export function errorHandler(logger: Logger) {
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return sendError(reply, fastifyError.statusCode, 'bad_request', fastifyError.message);
     }
-    logger.error({ method: request.method, url: request.url, err: error.message, stack: error.stack }, 'HTTP request failed');
+    // The path only: a query may hold a token (the event stream's ?token=), never logged.
+    logger.error({ method: request.method, url: request.url.split('?')[0], err: error.message, stack: error.stack }, 'HTTP request failed');
     return sendError(reply, 500, 'internal', `internal error: ${error.message}`);
   };
 }

@@ -1,18 +1,22 @@
-// The daemon's HTTP server (Fastify): `/api/` routes behind a bearer token, `/health` and
-// `/metrics` open. Requests are answered from the daemon's memory or one indexed query, so no
+// The daemon's HTTP server (Fastify): `/api/` routes behind a bearer token, `/health`,
+// `/metrics` and the dashboard's files open. Requests are answered from the daemon's memory or one indexed query, so no
 // request holds up a fire; bodies are small JSON (64 KiB at most). Its warnings and errors go to
 // the conductor's log (pino) under `http`; requests themselves are not logged.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { DaemonApi } from '../../ports/daemonApi.js';
 import type { Logger } from '../../ports/logger.js';
-import { tokenChecker, type AuthResult, type Token } from './auth.js';
+import type { WebhookReceiver } from '../../ports/webhookReceiver.js';
+import { eventStreamToken, tokenChecker, type AuthResult, type Token } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { errorHandler, sendError } from './replyError.js';
 import { actionRoutes } from './routes/actionRoutes.js';
 import { openRoutes } from './routes/openRoutes.js';
 import { readRoutes } from './routes/readRoutes.js';
 import { streamRoutes } from './routes/streamRoutes.js';
+import { webhookRoutes } from './routes/webhookRoutes.js';
+import { webRoutes } from './routes/webRoutes.js';
+import type { WebFile } from './webAssets.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -23,6 +27,10 @@ export interface HttpServerOptions {
   api: DaemonApi;
   metrics: Metrics;
   logger: Logger;
+  /** `POST /hooks/<task>` (spec/triggers.md); absent: no hooks served. */
+  webhooks?: WebhookReceiver;
+  /** The dashboard's built files by URL path (empty: `GET /` says it is not built). */
+  web: ReadonlyMap<string, WebFile>;
 }
 
 export interface HttpServer {
@@ -47,7 +55,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
   app.addHook('onRequest', async (request: FastifyRequest & { tokenLabel?: string }, reply) => {
     if (!request.url.startsWith('/api/')) return;
-    const result = check(request.headers.authorization);
+    const result = check(request.headers.authorization ?? eventStreamToken(request.url));
     if (!result.ok) {
       reply.header('www-authenticate', 'Bearer');
       return sendError(reply, 401, 'unauthorized', result.message);
@@ -55,6 +63,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     request.tokenLabel = result.label;
   });
   register(app, options);
+  if (options.webhooks) webhookRoutes(app, { receiver: options.webhooks, authorize: (header) => check(header), metrics: options.metrics, logger: options.logger });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
@@ -75,6 +84,7 @@ function register(app: FastifyInstance, options: HttpServerOptions): void {
   readRoutes(app, options.api);
   streamRoutes(app, options.api, options.logger);
   actionRoutes(app, options.api);
+  webRoutes(app, options.web);
 }
 
 function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {

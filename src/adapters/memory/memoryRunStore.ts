@@ -15,7 +15,10 @@ import type {
   RunStore,
   SkipRecord,
   StoredRun,
+  WebhookDelivery,
 } from '../../ports/runStore.js';
+import type { WatchFileStore } from '../../ports/watchFileStore.js';
+import { createMemoryWatchFileStore } from './memoryWatchFileStore.js';
 
 interface Row extends RunRecord {
   id: number;
@@ -40,6 +43,8 @@ export class MemoryRunStore implements RunStore {
   private daemon: DaemonInfo | null = null;
   private readonly paused = new Map<string, { at: number; actor: string }>();
   private readonly audits: AuditEntry[] = [];
+  private readonly deliveries = new Map<string, WebhookDelivery>();
+  readonly watchFiles: WatchFileStore = createMemoryWatchFileStore((runId, text) => this.appendReason(runId, text));
 
   constructor(private readonly keep: number) {}
 
@@ -241,6 +246,17 @@ export class MemoryRunStore implements RunStore {
     return true;
   }
 
+  /** One process: no other process runs anything here. */
+  otherLiveRun(): StoredRun | null {
+    return null;
+  }
+
+  claimTaskLog(): boolean {
+    return true;
+  }
+
+  releaseTaskLog(): void {}
+
   recordAudit(entry: AuditEntry): void {
     this.audits.push(entry);
   }
@@ -293,13 +309,33 @@ export class MemoryRunStore implements RunStore {
 
   markInterrupted(): void {}
 
+  deliveryRun(task: string, delivery: string): string | null {
+    return this.deliveries.get(JSON.stringify([task, delivery]))?.run_id ?? null;
+  }
+
+  recordDelivery(delivery: WebhookDelivery): void {
+    const key = JSON.stringify([delivery.task, delivery.delivery]);
+    if (!this.deliveries.has(key)) this.deliveries.set(key, { ...delivery });
+  }
+
   prune(before: number): number {
+    for (const [key, delivery] of this.deliveries) if (delivery.at < before) this.deliveries.delete(key);
     let removed = 0;
     while (this.recent.length > 0 && (this.recent[0] as Row).startedMs < before) {
       this.recent.shift();
       removed++;
     }
     return removed;
+  }
+
+  /** A file that could not be moved: its run's reason and its last history row's say so. */
+  private appendReason(runId: string, text: string): void {
+    const join = (reason: string | null) => (reason ? `${reason}; ${text}` : text);
+    const run = this.runs.get(runId);
+    if (run) run.reason = join(run.reason);
+    let last: Row | undefined;
+    for (const row of this.rows.values()) if (row.run_id === runId && (!last || row.attempt >= last.attempt)) last = row;
+    if (last) last.reason = join(last.reason);
   }
 
   getWatermark(task: string): number | null {

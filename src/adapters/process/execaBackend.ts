@@ -1,6 +1,7 @@
 // Runs a task's command as `/bin/sh -c COMMAND` in a new process group (execa), with stdout
 // and stderr written straight to the task's log file descriptor: no buffering, flat memory.
 import { execa, type Options } from 'execa';
+import { hasEscapedBytes } from '../../core/bytes/surrogateEscape.js';
 import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from './spawnBackend.js';
 import { groupHasLiveMember, processStartTicks } from './procfs.js';
 
@@ -9,6 +10,14 @@ export function createExecaBackend(): SpawnBackend {
 }
 
 function start(spec: ProcessSpec): RunningProcess {
+  // Node passes environment values as UTF-8 text: bytes that are not UTF-8 (a watched file's
+  // name, surrogateescaped) would arrive changed, so the command would get another path.
+  const binary = Object.keys(spec.env).filter((key) => hasEscapedBytes(spec.env[key] as string));
+  if (binary.length > 0) {
+    return notStarted(
+      `cannot start the command: ${binary.join(', ')} holds bytes that are not UTF-8 (a file name), which Node cannot pass in the environment; the spawn helper can (build it: a C compiler and npm run build)`,
+    );
+  }
   // The log fd goes to both streams; execa's types only list small literal fds, hence the annotation.
   const options: Options = {
     cwd: spec.cwd,
@@ -49,6 +58,16 @@ function start(spec: ProcessSpec): RunningProcess {
     groupAlive(): boolean {
       return pid > 0 && groupHasLiveMember(pid);
     },
+  };
+}
+
+function notStarted(startError: string): RunningProcess {
+  return {
+    pid: -1,
+    startTicks: null,
+    exited: Promise.resolve({ exitCode: null, signal: null, startError }),
+    signalGroup: () => false,
+    groupAlive: () => false,
   };
 }
 

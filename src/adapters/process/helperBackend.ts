@@ -2,22 +2,20 @@
 // (native/spawn_helper.c, built to dist/native/spawn-helper): one long-lived C process that starts
 // processes with posix_spawn, ~4x cheaper than Node's spawn, and reports their exits over a pipe.
 // Same behaviour as the execa executor otherwise: signals and liveness checks go from Node to the
-// group directly. The pid arrives asynchronously: it is -1 until `ready` resolves.
+// group directly. The pid arrives asynchronously: it is -1 until `ready` resolves. Beyond execa:
+// when the conductor dies (even by SIGKILL) the helper stops the groups it started, and as a
+// subreaper it takes in processes that escaped their group, which `strays()` lists.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { encodeSurrogateEscape } from '../../core/bytes/surrogateEscape.js';
 import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from './spawnBackend.js';
-import { groupHasLiveMember } from './procfs.js';
+import { childrenOf, groupHasLiveMember } from './procfs.js';
 
-/**
- * A spawn back end over the helper binary, or null when there is no executable file at `binaryPath`.
- * `groupsDieWithUs`: when this process dies (even by SIGKILL), the helper kills every group it
- * started (a queue worker: its jobs are retried elsewhere and must not run on); otherwise they
- * are left for the next daemon to recover.
- */
-export function createHelperBackend(binaryPath: string, options: { groupsDieWithUs?: boolean } = {}): SpawnBackend | null {
+/** A spawn back end over the helper binary, or null when there is no executable file at `binaryPath`. */
+export function createHelperBackend(binaryPath: string): SpawnBackend | null {
   try {
     fs.accessSync(binaryPath, fs.constants.X_OK);
     if (!fs.statSync(binaryPath).isFile()) return null;
@@ -34,7 +32,7 @@ export function createHelperBackend(binaryPath: string, options: { groupsDieWith
         return run;
       }
       // A helper that died is replaced; the old one still settles its own requests when it closes.
-      if (!helper?.usable()) helper = new Helper(binaryPath, options.groupsDieWithUs === true);
+      if (!helper?.usable()) helper = new Helper(binaryPath);
       helper.start(run, spec);
       return run;
     },
@@ -44,6 +42,8 @@ export function createHelperBackend(binaryPath: string, options: { groupsDieWith
 class HelperRun implements RunningProcess {
   pid = -1;
   startTicks: number | null = null;
+  /** The helper that started it (strays of the run become its children). */
+  helperPid = -1;
   readonly ready: Promise<void>;
   readonly exited: Promise<ProcessExit>;
   settleReady!: () => void;
@@ -76,6 +76,10 @@ class HelperRun implements RunningProcess {
   groupAlive(): boolean {
     return this.pid > 0 && groupHasLiveMember(this.pid);
   }
+
+  strays(): number[] {
+    return this.helperPid > 0 ? childrenOf(this.helperPid) : [];
+  }
 }
 
 interface Request {
@@ -93,13 +97,10 @@ class Helper {
   private dead = false;
   private exitDescription = 'its pipe closed';
 
-  constructor(
-    private readonly binaryPath: string,
-    killOnExit: boolean,
-  ) {
+  constructor(private readonly binaryPath: string) {
     try {
       // Its own session, like execa's detached children: no terminal signals reach it or its runs.
-      this.child = spawn(binaryPath, [String(process.pid), ...(killOnExit ? ['kill'] : [])], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+      this.child = spawn(binaryPath, [String(process.pid)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     } catch (error) {
       this.die(`cannot run ${binaryPath}: ${(error as Error).message}`);
       return;
@@ -133,10 +134,13 @@ class Helper {
       return;
     }
     const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
-    const fields = ['start', id, spec.command, cwd, outputPath, String(env.length), ...env];
+    const grace = String(Math.max(0, Math.round(spec.killGraceMs ?? 10_000)));
+    const fields = ['start', id, spec.command, cwd, outputPath, grace, String(env.length), ...env];
+    run.helperPid = this.child.pid ?? -1;
     this.requests.set(id, { run, cwd, outputPath });
     if (this.requests.size === 1) this.setRef(true);
-    this.child.stdin.write(Buffer.from(`${fields.join('\0')}\0`, 'utf8'));
+    // surrogateescape: a value that stands for bytes that are not UTF-8 (a watched file's name) goes as those bytes.
+    this.child.stdin.write(encodeSurrogateEscape(`${fields.join('\0')}\0`));
   }
 
   private onData(chunk: string): void {

@@ -1,12 +1,14 @@
 // The local executor: one attempt is `/bin/sh -c COMMAND` as the leader of its own process group
 // on this machine. It owns everything about processes: the timeout, the SIGTERM -> SIGKILL
 // escalation after kill_grace, reaping whatever the shell left in its group (no grandchild
-// survives a run), and stopping what a dead conductor left behind. A spawn back end (the C
-// helper, or execa) only starts processes and reports their exits.
+// survives a run; those that escaped it with setsid are found and stopped too where the back end
+// can see them), and stopping what a dead conductor left behind. A spawn back end (the C helper,
+// or execa) only starts processes and reports their exits.
 import type { Clock } from '../../ports/clock.js';
 import type { AttemptEnd, AttemptSpec, AttemptStarted, Executor } from '../../ports/executor.js';
 import { groupHasLiveMember, isSameProcess, processStartTicks } from './procfs.js';
 import type { RunningProcess, SpawnBackend } from './spawnBackend.js';
+import { stopStrays } from './stopStrays.js';
 
 /** How long to go on signalling a group that survives SIGKILL (uninterruptible sleep) before giving up. */
 const SURVIVOR_WAIT_MS = 5000;
@@ -35,6 +37,7 @@ async function runAttempt(
     outputFd: spec.output.fd,
     // The same open file, by a path the spawn helper can open (survives a rotation in between).
     outputPath: `/proc/${process.pid}/fd/${spec.output.fd}`,
+    killGraceMs: spec.killGraceMs,
   });
   await child.ready;
   if (child.pid > 0) onStarted({ handle: localHandle(child.pid, child.startTicks), label: `pid ${child.pid}`, worker: null });
@@ -62,7 +65,9 @@ async function runAttempt(
   const survived = await reapGroup(child, clock, spec.killGraceMs);
   escalation.cancel?.();
   if (survived) onSurvivor(spec.task, localHandle(child.pid, child.startTicks));
-  return { exitCode: exit.exitCode, signal: exit.signal, startError: exit.startError, timedOut, lost: null, escaped: null };
+  const marks = ['CONDUCTOR_RUN_ID', 'CONDUCTOR_ATTEMPT'].filter((k) => spec.env[k] !== undefined).map((k) => `${k}=${spec.env[k]}`);
+  const escaped = child.pid > 0 && child.strays ? await stopStrays(child.strays(), marks, clock, spec.killGraceMs) : null;
+  return { exitCode: exit.exitCode, signal: exit.signal, startError: exit.startError, timedOut, lost: null, escaped };
 }
 
 /**

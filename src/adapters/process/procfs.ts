@@ -1,11 +1,14 @@
-// What Linux's /proc says about a process: its start time (to tell a recycled pid) and
-// whether a process group still has a live (non-zombie) member.
+// What Linux's /proc says about a process: its start time (to tell a recycled pid), whether a
+// process group still has a live (non-zombie) member, a process's children, its environment.
 import fs from 'node:fs';
 
 interface ProcStat {
   state: string;
+  ppid: number;
   pgrp: number;
   startTicks: number;
+  /** The command name (at most 15 bytes). */
+  comm: string;
 }
 
 function readStat(pid: number): ProcStat | null {
@@ -18,7 +21,48 @@ function readStat(pid: number): ProcStat | null {
   // The command name (field 2) may hold spaces and parentheses: fields follow the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const startTicks = Number(fields[19]);
-  return { state: fields[0] ?? '?', pgrp: Number(fields[2]), startTicks };
+  const comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+  return { state: fields[0] ?? '?', ppid: Number(fields[1]), pgrp: Number(fields[2]), startTicks, comm };
+}
+
+/** What /proc says about a live process: its group, start time and name; null when gone or a zombie. */
+export function processInfo(pid: number): { pgrp: number; startTicks: number; comm: string } | null {
+  const stat = readStat(pid);
+  if (!stat || stat.state === 'Z' || stat.state === 'X') return null;
+  return { pgrp: stat.pgrp, startTicks: stat.startTicks, comm: stat.comm };
+}
+
+/** The children of `pid` (its task's children file, or a scan of /proc where that file is missing). */
+export function childrenOf(pid: number): number[] {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
+    return text === '' ? [] : text.split(' ').map(Number);
+  } catch {
+    // CONFIG_PROC_CHILDREN off: look at every process's parent
+  }
+  const found: number[] = [];
+  for (const entry of listProc()) if (readStat(entry)?.ppid === pid) found.push(entry);
+  return found;
+}
+
+/** True when the environment `pid` started with holds every one of these exact `KEY=VALUE` entries. */
+export function environmentHas(pid: number, entries: readonly string[]): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/environ`, 'utf8');
+  } catch {
+    return false;
+  }
+  const present = new Set(text.split('\0'));
+  return entries.every((entry) => present.has(entry));
+}
+
+function listProc(): number[] {
+  try {
+    return fs.readdirSync('/proc').filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** Clock ticks since boot at which `pid` started, or null if there is no such process. */

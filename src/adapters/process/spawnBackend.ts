@@ -11,6 +11,11 @@ export interface ProcessSpec {
    * process and so cannot hand it the descriptor (the spawn helper opens it for appending).
    */
   outputPath?: string;
+  /**
+   * SIGTERM -> SIGKILL grace, for a back end that stops the group itself when the conductor dies
+   * (the spawn helper); default 10 s.
+   */
+  killGraceMs?: number;
 }
 
 export interface ProcessExit {
@@ -38,6 +43,12 @@ export interface RunningProcess {
   signalGroup(signal: NodeJS.Signals): boolean;
   /** True while some process of the group is still alive. */
   groupAlive(): boolean;
+  /**
+   * Processes started by any run that left their process group and outlived their parent (setsid,
+   * a double fork), which this back end took in as a subreaper (the spawn helper; absent for execa,
+   * whose strays go to init unseen). The caller tells whose they are (their environment).
+   */
+  strays?(): number[];
 }
 
 export interface SpawnBackend {

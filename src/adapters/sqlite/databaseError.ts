@@ -21,10 +21,12 @@ export function databaseError(file: string, error: unknown): ConductorError {
  * file ("database disk image is malformed" alone does not say which file). A Proxy rather than a
  * wrapper per method, so the port can grow without this being edited.
  */
-export function namingFileInErrors(store: RunStore, file: string): RunStore {
+export function namingFileInErrors<T extends object = RunStore>(store: T, file: string): T {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
+      // A sub-store on the same connection (watchFiles) names the file too.
+      if (typeof value === 'object' && value !== null) return namingFileInErrors(value, file);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         try {

@@ -103,7 +103,57 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_by_time ON audit (at DESC, id DESC);
   `,
-  // 4: a standby cluster (settings.ha). Rows another node wrote, copied here from the cluster's
+  // 4: who writes a task's log file right now (a running attempt, or a process appending the
+  // output of runs that overlapped it); at most one per task, across processes.
+  `
+  CREATE TABLE task_log_holders (
+    task        TEXT    PRIMARY KEY,
+    token       TEXT    NOT NULL,
+    owner_pid   INTEGER NOT NULL,
+    owner_start INTEGER,
+    since       INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // 5: the files of watch tasks (spec/triggers.md), one row per file a task has seen ready, known
+  // by its name (bytes: a BLOB), size and mtime, so each gets exactly one run across restarts.
+  // state: pending (ready, waiting for a worker), running (its run is run_id), done / failed
+  // (the run ended), gone (deleted or replaced before its run started). settled: the file was
+  // moved (moved_to) or left, and its status file written.
+  `
+  CREATE TABLE watch_files (
+    id          INTEGER PRIMARY KEY,
+    task        TEXT    NOT NULL,
+    name        BLOB    NOT NULL,
+    size        INTEGER NOT NULL,
+    mtime_ns    INTEGER NOT NULL,
+    state       TEXT    NOT NULL,
+    run_id      TEXT,
+    seen_at     INTEGER NOT NULL,
+    started_at  INTEGER,
+    finished_at INTEGER,
+    settled     INTEGER NOT NULL DEFAULT 0,
+    moved_to    BLOB,
+    reason      TEXT
+  );
+  CREATE UNIQUE INDEX watch_files_key ON watch_files (task, name, size, mtime_ns);
+  CREATE INDEX watch_files_by_state ON watch_files (task, state, id);
+  CREATE INDEX watch_files_finished ON watch_files (task, finished_at) WHERE state IN ('done', 'failed');
+  CREATE INDEX watch_files_run ON watch_files (run_id) WHERE run_id IS NOT NULL;
+  `,
+  // 6: webhook deliveries (spec/triggers.md): GitHub's X-Github-Delivery id of each accepted
+  // delivery and the run it started, so a redelivery answers that run and never starts a second,
+  // across restarts; pruned with history.
+  `
+  CREATE TABLE webhook_deliveries (
+    task     TEXT    NOT NULL,
+    delivery TEXT    NOT NULL,
+    run_id   TEXT    NOT NULL,
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (task, delivery)
+  ) WITHOUT ROWID;
+  CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (at);
+  `,
+  // 7: a standby cluster (settings.ha). Rows another node wrote, copied here from the cluster's
   // history stream, name that node (`node`; NULL: this home's own). Every change of an own row is
   // noted in `ha_outbox` by a trigger, while `ha_state.publish` is on, whoever writes it (the
   // daemon, a foreground run, recovery), so the daemon publishes it even after a crash;
@@ -149,10 +199,14 @@ export function migrate(db: BetterSqlite3.Database): void {
       `the history database has schema version ${current}, newer than this conductor knows (${MIGRATIONS.length}); upgrade symphony-conductor`,
     );
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
-  }
+  // The version is read again inside each write transaction: two processes opening a new history
+  // at the same instant must not both run a step.
+  const step = db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version >= MIGRATIONS.length) return false;
+    db.exec(MIGRATIONS[version] as string);
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (current < MIGRATIONS.length && step.immediate());
 }

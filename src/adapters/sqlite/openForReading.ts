@@ -14,10 +14,13 @@ import { migrate, SCHEMA_VERSION } from './migrations.js';
 
 const BUSY_TIMEOUT_MS = 10_000;
 
-/** A connection to read the history at `file` from; a missing or never-written file reads as empty. */
-export function openForReading(file: string): Database.Database {
+/**
+ * A connection to read the history at `file` from; a missing or never-written file reads as empty.
+ * `copy`: always a private in-memory copy of the main file (a full disk cannot make the -shm file).
+ */
+export function openForReading(file: string, options: { copy?: boolean } = {}): Database.Database {
   if (!fs.existsSync(file)) return emptyHistory();
-  const db = connect(file);
+  const db = options.copy ? inMemoryCopy(file) : connect(file);
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return db;

@@ -1,6 +1,6 @@
 // The cluster side of a home's history (settings.ha), over the same SQLite file as the run store
 // on a connection of its own. Own rows (node NULL) are noted for publishing by triggers
-// (migration 3); rows of other nodes are written here with their node's name, and so are never
+// (migration 7); rows of other nodes are written here with their node's name, and so are never
 // recovered, resumed or published by this home.
 import Database from 'better-sqlite3';
 import type { HistoryEntry, ReplicatedAttempt, ReplicatedRun } from '../../core/ha/historyEntry.js';

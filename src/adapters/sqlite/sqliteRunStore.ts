@@ -15,12 +15,18 @@ import type {
   RunStore,
   SkipRecord,
   StoredRun,
+  WebhookDelivery,
 } from '../../ports/runStore.js';
-import { processStartTicks } from '../process/procfs.js';
+import type { WatchFileStore } from '../../ports/watchFileStore.js';
+import { isSameProcess, processStartTicks } from '../process/procfs.js';
 import { databaseError, namingFileInErrors } from './databaseError.js';
 import { migrate } from './migrations.js';
+import { healingStore, type CopyableStore } from './healingStore.js';
 import { openForReading } from './openForReading.js';
 import { OperatorTables } from './operatorTables.js';
+import { seenRow } from './seenRow.js';
+import { createWatchFileStore } from './sqliteWatchFileStore.js';
+import { WebhookDeliveries } from './webhookDeliveries.js';
 
 interface Row {
   run_id: string;
@@ -35,12 +41,15 @@ interface Row {
   duration_ms: number | null;
   reason: string | null;
   worker: string | null;
+  owner_pid: number | null;
+  owner_start: number | null;
 }
 
-const COLUMNS = 'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason, worker';
+const COLUMNS =
+  'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason, worker, owner_pid, owner_start';
 
 export function toRecord(row: Row): RunRecord {
-  return {
+  return seenRow({
     run_id: row.run_id,
     task: row.task,
     attempt: row.attempt,
@@ -53,7 +62,7 @@ export function toRecord(row: Row): RunRecord {
     duration_ms: row.duration_ms,
     reason: row.reason,
     worker: row.worker ?? null,
-  };
+  }, row);
 }
 
 export interface OpenOptions {
@@ -63,13 +72,20 @@ export interface OpenOptions {
    * missing or empty database reads as empty, and a read-only file system is fine.
    */
   create: boolean;
+  /** With `create: false`: read a private copy in memory (the file cannot be opened in place: a full disk). */
+  copy?: boolean;
 }
 
 /** Opens the history database at `file`; every SQLite error, on open or on any query later, names the file. */
 export function openRunStore(file: string, options: OpenOptions = { create: true }): RunStore {
+  if (options.create && file !== ':memory:') return healingStore(() => openOnce(file, options) as CopyableStore, file);
+  return openOnce(file, options);
+}
+
+function openOnce(file: string, options: OpenOptions): RunStore {
   let db: Database.Database | undefined;
   try {
-    db = file === ':memory:' || options.create ? openForWriting(file) : openForReading(file);
+    db = file === ':memory:' || options.create ? openForWriting(file) : openForReading(file, { copy: options.copy });
     return namingFileInErrors(new SqliteRunStore(db), file);
   } catch (error) {
     if (db?.open) db.close();
@@ -108,6 +124,8 @@ class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly operators: OperatorTables;
+  readonly watchFiles: WatchFileStore;
+  private readonly deliveries: WebhookDeliveries;
 
   /** This process, recorded on every run and attempt it starts, so a later one can tell whose rows are orphans. */
   private readonly owner = { owner_pid: process.pid, owner_start: processStartTicks(process.pid) };
@@ -115,6 +133,8 @@ class SqliteRunStore implements RunStore {
   constructor(db: Database.Database) {
     this.db = db;
     this.operators = new OperatorTables(db, COLUMNS, toRecord as (row: never) => RunRecord);
+    this.watchFiles = createWatchFileStore(db);
+    this.deliveries = new WebhookDeliveries(db);
     this.statements = {
       createRun: db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, deadline, payload, reason, owner_pid, owner_start)
@@ -162,11 +182,11 @@ class SqliteRunStore implements RunStore {
       ),
       skipRun: db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, reason, finished_at, owner_pid, owner_start)
-         VALUES (@run_id, @task, @trigger, 'skipped', @source, @at, @fire_at, @reason, @at, @owner_pid, @owner_start)`,
+         VALUES (@run_id, @task, @trigger, @status, @source, @at, @fire_at, @reason, @at, @owner_pid, @owner_start)`,
       ),
       skip: db.prepare(
         `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, finished_at, duration_ms, reason, fire_at)
-         VALUES (@run_id, @task, 1, @trigger, 'skipped', @at, @at, 0, @reason, @fire_at)`,
+         VALUES (@run_id, @task, 1, @trigger, @status, @at, @at, 0, @reason, @fire_at)`,
       ),
       historyAll: db.prepare(`SELECT ${COLUMNS} FROM attempts ORDER BY started_at DESC, id DESC LIMIT ?`),
       historyTask: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE task = ? ORDER BY started_at DESC, id DESC LIMIT ?`),
@@ -211,6 +231,14 @@ class SqliteRunStore implements RunStore {
       ),
       clearDaemon: db.prepare('DELETE FROM daemon'),
       getDaemon: db.prepare('SELECT pid, since, version, role, leader FROM daemon WHERE id = 1'),
+      // Through the small partial index of open runs (+task: not the index of all the task's runs, millions for a busy task).
+      openRunsOfTask: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE state IN (${OPEN_STATES}) AND +task = ? ORDER BY requested_at`),
+      logHolder: db.prepare('SELECT token, owner_pid, owner_start FROM task_log_holders WHERE task = ?'),
+      holdLog: db.prepare(
+        `INSERT INTO task_log_holders (task, token, owner_pid, owner_start, since) VALUES (@task, @token, @owner_pid, @owner_start, @at)
+         ON CONFLICT (task) DO UPDATE SET token = excluded.token, owner_pid = excluded.owner_pid, owner_start = excluded.owner_start, since = excluded.since`,
+      ),
+      releaseLog: db.prepare('DELETE FROM task_log_holders WHERE task = ? AND token = ? AND owner_pid = ?'),
     };
   }
 
@@ -277,8 +305,9 @@ class SqliteRunStore implements RunStore {
 
   recordSkip(skip: SkipRecord): void {
     this.batch(() => {
-      this.statements.skipRun.run({ ...skip, ...this.owner });
-      this.statements.skip.run(skip);
+      const row = { ...skip, status: skip.status ?? 'skipped' };
+      this.statements.skipRun.run({ ...row, ...this.owner });
+      this.statements.skip.run(row);
     });
   }
 
@@ -355,10 +384,20 @@ class SqliteRunStore implements RunStore {
 
   prune(before: number): number {
     return this.batch(() => {
+      this.watchFiles.prune(before);
+      this.deliveries.prune(before);
       this.statements.pruneRuns.run(before);
       this.operators.pruneAudit(before);
       return this.statements.prune.run(before).changes;
     });
+  }
+
+  deliveryRun(task: string, delivery: string): string | null {
+    return this.deliveries.runOf(task, delivery);
+  }
+
+  recordDelivery(delivery: WebhookDelivery): void {
+    this.deliveries.record(delivery);
   }
 
   getWatermark(task: string): number | null {
@@ -370,9 +409,32 @@ class SqliteRunStore implements RunStore {
     this.statements.setWatermark.run(task, fireAt);
   }
 
+  otherLiveRun(task: string): StoredRun | null {
+    const runs = (this.statements.openRunsOfTask.all(task) as StoredRun[]).filter((r) => r.state === 'queued' || r.state === 'running' || r.state === 'retrying');
+    const mine = (r: StoredRun) => r.owner_pid === this.owner.owner_pid && r.owner_start === this.owner.owner_start;
+    return runs.find((r) => !mine(r) && r.owner_pid !== null && isSameProcess(r.owner_pid, r.owner_start)) ?? null;
+  }
+
+  claimTaskLog(task: string, token: string, at: number): boolean {
+    return this.batch(() => {
+      const holder = this.statements.logHolder.get(task) as { token: string; owner_pid: number; owner_start: number | null } | undefined;
+      if (holder) {
+        const ours = holder.owner_pid === this.owner.owner_pid && holder.owner_start === this.owner.owner_start;
+        if (ours ? holder.token !== token : isSameProcess(holder.owner_pid, holder.owner_start)) return false;
+      }
+      this.statements.holdLog.run({ task, token, at, ...this.owner });
+      return true;
+    });
+  }
+
+  releaseTaskLog(task: string, token: string): void {
+    this.statements.releaseLog.run(task, token, this.owner.owner_pid);
+  }
+
+  /** One IMMEDIATE transaction: the write lock is taken at BEGIN, so what `fn` reads stays true until it commits. */
   batch<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   setDaemonInfo(info: DaemonInfo | null): void {
@@ -382,6 +444,10 @@ class SqliteRunStore implements RunStore {
 
   getDaemonInfo(): DaemonInfo | null {
     return (this.statements.getDaemon.get() as DaemonInfo | undefined) ?? null;
+  }
+
+  copyTo(target: string): void {
+    this.db.prepare('VACUUM INTO ?').run(target);
   }
 
   close(): void {

@@ -4,7 +4,7 @@
 import type { RunEvent } from '../../engine/events.js';
 import type { ApiEvent } from '../../ports/daemonApi.js';
 
-const TIME_FIELDS = ['at', 'fire_at', 'until'] as const;
+const TIME_FIELDS = ['at', 'fire_at', 'until', 'expires_at'] as const;
 
 export function toApiEvent(event: RunEvent): ApiEvent {
   const data: Record<string, unknown> = { ...event };
@@ -18,6 +18,9 @@ export function toApiEvent(event: RunEvent): ApiEvent {
       break;
     case 'run.waiting':
       Object.assign(data, { status: 'waiting', attempt: null });
+      break;
+    case 'run.awaiting_approval':
+      Object.assign(data, { status: 'awaiting_approval', attempt: null });
       break;
     case 'attempt.started':
       data.status = 'running';

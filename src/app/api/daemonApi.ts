@@ -91,7 +91,7 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
     pause: (task, caller) => pause(ctx, task, caller),
     resume: (task, caller) => resume(ctx, task, caller),
     cancel: (runId, caller, interruptedBy) => cancel(ctx, runId, caller, interruptedBy),
-    decide: (runId, decision) => decide(ctx, runId, decision),
+    decide: (runId, decision, comment, caller) => decide(ctx, runId, decision, comment, caller),
     audit: (query): AuditRecord[] => ctx.store.audit(query),
     subscribe(listener) {
       listeners.add(listener);

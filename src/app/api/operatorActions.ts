@@ -1,11 +1,12 @@
 // The operator's actions through the API (and the CLI verbs that call it): run a task now (alone,
 // or with its upstream as a DAG session), pause, resume, cancel. Each goes through the engine
-// like every other request (so concurrency_policy and max_concurrent_tasks hold), answers with
+// like every other request (so concurrency_policy and max_concurrent_tasks hold), approve or reject
+// a run awaiting approval, answers with
 // a refusal the HTTP layer can map (404, 409), and leaves a row in the audit log.
 import { randomBytes } from 'node:crypto';
 import type { AuditAction, RunState, Trigger } from '../../core/types.js';
 import { DagSession, type SessionEngine } from '../../engine/dagSession.js';
-import { ApiRefusal, type Caller, type StartedRun } from '../../ports/daemonApi.js';
+import { ApiRefusal, type Caller, type DecidedRun, type StartedRun } from '../../ports/daemonApi.js';
 import { selectTask } from '../selectTasks.js';
 import type { ApiContext } from './apiContext.js';
 
@@ -118,10 +119,24 @@ export function cancel(ctx: ApiContext, runId: string, caller: Caller, interrupt
   return { run_id: runId, task: open.task, state: open.state };
 }
 
-/** Approval gates are not in this build: nothing ever awaits approval, so a known run is a 409. */
-export function decide(ctx: ApiContext, runId: string, decision: 'approve' | 'reject'): never {
-  const stored = ctx.store.getRun(runId);
-  if (!stored && ctx.store.runRows(runId).length === 0) throw new ApiRefusal('not_found', `no run with id ${runId}`);
-  const state = stored?.state ?? ctx.store.runRows(runId).at(-1)?.status ?? 'unknown';
-  throw new ApiRefusal('conflict', `cannot ${decision} run ${runId}: it is not awaiting approval (its status is ${state})`);
+/**
+ * An operator's decision on a run awaiting approval (workflow.md): approved, it goes on as any
+ * run; rejected, it ends skipped with who and why. Refused (404, 409 saying its status) otherwise.
+ */
+export function decide(ctx: ApiContext, runId: string, decision: 'approve' | 'reject', comment: string | null, caller: Caller): DecidedRun {
+  const task = ctx.engine.openRun(runId)?.task ?? null;
+  const result = ctx.store.batch(() => {
+    const decided = ctx.engine.decide(runId, decision, caller.actor, comment);
+    if (decided.ok) audit(ctx, caller, decision, { task, run_id: runId, detail: comment });
+    return decided;
+  });
+  if (!result.ok) {
+    const stored = ctx.store.getRun(runId);
+    const state = stored?.state ?? ctx.store.runRows(runId).at(-1)?.status;
+    if (state === undefined) throw new ApiRefusal('not_found', `no run with id ${runId}`);
+    const why = stored?.reason ? `: ${stored.reason}` : '';
+    throw new ApiRefusal('conflict', `cannot ${decision} run ${runId}: it is not awaiting approval (its status is ${state}${why})`);
+  }
+  const state = ctx.engine.openRun(runId)?.state ?? ctx.store.getRun(runId)?.state ?? 'skipped';
+  return { run_id: runId, task: task ?? '', decision: decision === 'approve' ? 'approved' : 'rejected', status: state };
 }

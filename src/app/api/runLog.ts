@@ -20,7 +20,7 @@ export interface RunLogRequest {
 
 export async function streamRunLog(request: RunLogRequest, sink: LogSink): Promise<void> {
   const out: Buffer[] = [];
-  const filter = new SectionFilter((header) => header.run_id === request.runId, (chunk) => out.push(chunk));
+  const filter = new SectionFilter((header) => (header.run_id === request.runId ? 0 : Infinity), (chunk) => out.push(chunk));
   const stop = () => sink.closed || request.signal.aborted;
   const pump = async (handle: fs.promises.FileHandle, from: number): Promise<number> => {
     const buffer = Buffer.alloc(CHUNK);
@@ -29,7 +29,7 @@ export async function streamRunLog(request: RunLogRequest, sink: LogSink): Promi
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      filter.push(buffer.subarray(0, bytesRead));
+      filter.feed(buffer.subarray(0, bytesRead));
       for (const chunk of out.splice(0)) if (!stop()) await sink.write(chunk);
     }
     return position;

@@ -57,6 +57,7 @@ export class ClusterNode implements FireGate {
   private stopped = false;
   /** The other nodes' URLs, as the registry last said. */
   private urls = new Map<string, string | null>();
+  private roleListeners: Array<(leading: boolean) => void> = [];
 
   constructor(private readonly deps: ClusterNodeDeps) {
     this.timing = leaseTiming(deps.leaseSeconds);
@@ -75,6 +76,11 @@ export class ClusterNode implements FireGate {
   /** A node's HTTP API, as the registry said at the last beat. */
   urlOf(node: string): string | null {
     return this.urls.get(node) ?? null;
+  }
+
+  /** Told when this node starts leading (after the scheduler resumed its runs) and when it stops. */
+  onRole(listener: (leading: boolean) => void): void {
+    this.roleListeners.push(listener);
   }
 
   /** Starts as a standby: no fire until the lease is taken and the takeover steps are done. */
@@ -192,6 +198,7 @@ export class ClusterNode implements FireGate {
       if (open === null || !current() || !this.scheduler) return;
       this.leading = true;
       this.scheduler.lead(open);
+      this.tell(true);
       replica.setRole('leader', node);
       this.beat();
       logger.info({ resumed: open.length }, 'this node leads the cluster: it fires');
@@ -207,10 +214,21 @@ export class ClusterNode implements FireGate {
     if (this.leading) {
       this.leading = false;
       this.scheduler?.standBy(`this node stopped leading: ${reason}`);
+      this.tell(false);
       this.deps.logger.warn({ reason }, `this node stands by now: ${reason}`);
     }
     this.deps.replica.setRole('standby', this.state.leader);
     this.beat();
+  }
+
+  private tell(leading: boolean): void {
+    for (const listener of this.roleListeners) {
+      try {
+        listener(leading);
+      } catch (error) {
+        this.deps.logger.error({ err: (error as Error).message, leading }, 'a change of role could not be applied everywhere');
+      }
+    }
   }
 
   private beat(): void {

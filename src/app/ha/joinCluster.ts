@@ -28,6 +28,8 @@ export interface ClusterHandle {
   role(): 'leader' | 'standby';
   leader(): string | null;
   urlOf(node: string): string | null;
+  /** Told when this node starts leading (its runs resumed) and when it stops. */
+  onRole(listener: (leading: boolean) => void): void;
   /** Refuses (NODE_NAME_TAKEN) when a live node of this name is on another machine. */
   checkName(): Promise<void>;
   /** Joins: history catch-up and publishing, then the lease loop (as a standby until it takes the lease). */
@@ -85,6 +87,7 @@ export function joinCluster(paths: HomePaths, settings: HaSettings, config: () =
     role: () => member.role(),
     leader: () => member.leader(),
     urlOf: (other) => member.urlOf(other),
+    onRole: (listener) => member.onRole(listener),
     checkName: () => refuseNameTaken(cluster, node, machine, requestMs),
     async start(given) {
       scheduler = given;

@@ -1,14 +1,14 @@
-// `pause --task`, `resume --task`, `cancel --run`: the daemon's write routes from the shell,
+// `pause --task`, `resume --task`, `cancel --run`, `approve`/`reject --run`: the daemon's write routes from the shell,
 // with the token file; the OS user goes with each for the audit log. Without a daemon (or with
 // one that serves no API): a clear error, exit 1.
 import { DaemonClient } from '../../adapters/http/client/daemonClient.js';
 import type { HomePaths } from '../paths.js';
 import { osUser, requireDaemon } from './daemonEndpoint.js';
 
-export type Verb = 'pause' | 'resume' | 'cancel';
+export type Verb = 'pause' | 'resume' | 'cancel' | 'approve' | 'reject';
 
 /** Does it; returns the line to print. */
-export async function operatorVerb(paths: HomePaths, verb: Verb, target: string): Promise<string> {
+export async function operatorVerb(paths: HomePaths, verb: Verb, target: string, comment?: string): Promise<string> {
   const endpoint = requireDaemon(paths, verb);
   const client = new DaemonClient(endpoint.url, endpoint.token);
   const body = { cli_user: osUser() };
@@ -18,6 +18,12 @@ export async function operatorVerb(paths: HomePaths, verb: Verb, target: string)
     return answer.state === 'running' || answer.state === 'retrying'
       ? `cancelling run ${target} of ${answer.task}: its processes get SIGTERM, then SIGKILL after kill_grace; it ends cancelled`
       : `cancelled run ${target} of ${answer.task} (it was ${answer.state}; it will not start)`;
+  }
+  if (verb === 'approve' || verb === 'reject') {
+    const answer = await client.call<{ task: string; status: string }>('POST', `/api/v1/runs/${name}/${verb}`, comment === undefined ? body : { ...body, comment });
+    return verb === 'approve'
+      ? `approved run ${target} of ${answer.task}: it is ${answer.status} now`
+      : `rejected run ${target} of ${answer.task}: it ends skipped, and its dependents with it`;
   }
   await client.call('POST', `/api/v1/tasks/${name}/${verb}`, body);
   return verb === 'pause'

@@ -40,6 +40,7 @@ export function coldStatus(paths: HomePaths, now: number, config: Config = loadC
             .filter((run) => run.state === 'awaiting_approval')
             .map((run) => ({ run_id: run.run_id, task: run.task, since: run.requested_at, expires_at: run.deadline })),
         usage: (task, at) => store.usageSince(task, utcDayStart(at), at),
+        watchCounts: (task, since) => store.watchFiles.counts(task, since),
       },
       now,
     );

@@ -61,7 +61,7 @@ export class LiveStatus {
     const { whole } = this;
     const table = this.engine.tasks;
     // The executor's state (Redis, workers) moves without run events: then the whole is made each time.
-    const cacheable = this.executor === null;
+    const cacheable = this.executor === null && !view.config.tasks.some((task) => task.watch);
     if (cacheable && whole && whole.changes === this.changes && whole.version === this.version && whole.table === table && whole.pauses === this.engine.pauseGeneration) {
       return whole.json;
     }
@@ -79,8 +79,9 @@ export class LiveStatus {
       const health = view.health(name);
       const paused = view.paused(name);
       const part = this.parts.get(name);
-      // A budget's runtime grows while a run goes: such a task's part is made each time.
-      if (part && !task.budget && part.task === task && part.next === next && part.last === last && part.health === health && part.paused === paused) return part.json;
+      // A budget's runtime grows while a run goes, a watched folder's files come without run
+      // events: such a task's part is made each time.
+      if (part && !task.budget && !task.watch && part.task === task && part.next === next && part.last === last && part.health === health && part.paused === paused) return part.json;
       const json = JSON.stringify(taskStatus(view, task, now));
       this.parts.set(name, { task, next, last, health, paused, json });
       return json;

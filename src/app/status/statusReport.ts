@@ -3,6 +3,7 @@
 // and the history of a home read cold.
 import type { Config, Health, RunRecord, Task } from '../../core/types.js';
 import type { ExecutorState } from '../../ports/executor.js';
+import type { WatchCounts } from '../../ports/watchFileStore.js';
 import type { DaemonState } from '../daemonState.js';
 
 export interface TaskStatus {
@@ -17,6 +18,8 @@ export interface TaskStatus {
   paused: boolean;
   /** Only for a task with a budget: what today (UTC) has used of it. */
   budget?: { runtime_used_s: number; runs_used: number; max_runtime_per_day: number | null; max_runs_per_day: number | null };
+  /** A watch task's files (spec/triggers.md): processed and failed count since the daemon started. */
+  watch?: { path: string } & WatchCounts;
 }
 
 export interface AwaitingApproval {
@@ -54,7 +57,11 @@ export interface StatusView {
   usage(task: string, now: number): { runs: number; runtimeSeconds: number };
   /** The remote executor's state, when there is one. */
   executor?(): ExecutorState | null;
+  /** A watch task's file counts; processed and failed since `since` (ms: the daemon's start, 0 without one). */
+  watchCounts?(task: string, since: number): WatchCounts;
 }
+
+const NO_FILES: WatchCounts = { pending: 0, running: 0, processed: 0, failed: 0 };
 
 export function buildStatusReport(view: StatusView, now: number): StatusReport {
   const tasks = view.config.tasks.map((task) => taskStatus(view, task, now));
@@ -81,6 +88,7 @@ export function taskStatus(view: StatusView, task: Task, now: number): TaskStatu
     health: view.health(task.name),
     paused: view.paused(task.name),
   };
+  if (task.watch) status.watch = { path: task.watch.path, ...(view.watchCounts?.(task.name, daemonSince(view)) ?? NO_FILES) };
   if (task.budget) {
     const used = view.usage(task.name, now);
     status.budget = {
@@ -91,6 +99,12 @@ export function taskStatus(view: StatusView, task: Task, now: number): TaskStatu
     };
   }
   return status;
+}
+
+/** Since when a watch task's processed and failed files count: the daemon's start (0 without one). */
+function daemonSince(view: StatusView): number {
+  const daemon = view.daemon();
+  return daemon.running && daemon.since ? Date.parse(daemon.since) : 0;
 }
 
 function awaitingApproval(view: StatusView): AwaitingApproval[] {

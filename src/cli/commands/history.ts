@@ -44,25 +44,7 @@ export const historyCommand: CommandModule<GlobalArgs, Args> = {
       process.stdout.write(argv.task ? `no runs of ${argv.task} recorded\n` : 'no runs recorded\n');
       return;
     }
-    const { renderTable } = await import('../../core/format/table.js');
-    const { formatDuration } = await import('../../core/format/duration.js');
-    const rows = runs.map((r) => [
-      r.started_at,
-      r.task,
-      r.run_id,
-      String(r.attempt),
-      r.trigger,
-      r.status,
-      r.exit_code === null ? '-' : String(r.exit_code),
-      formatDuration(r.duration_ms),
-      r.reason ?? '',
-    ]);
-    const headers = ['STARTED', 'TASK', 'RUN', 'ATTEMPT', 'TRIGGER', 'STATUS', 'EXIT', 'TOOK', 'REASON'];
-    // Which worker ran each attempt, when workers ran any (the queue executor).
-    if (runs.some((r) => r.worker !== null)) {
-      headers.splice(8, 0, 'WORKER');
-      runs.forEach((r, i) => rows[i]?.splice(8, 0, r.worker ?? '-'));
-    }
-    process.stdout.write(`${renderTable(headers, rows).join('\n')}\n`);
+    const { renderHistory } = await import('../render/history.js');
+    process.stdout.write(renderHistory(runs, Date.now()));
   },
 };

@@ -8,7 +8,7 @@ import { historyCommand } from './history.js';
 import { importCrontabCommand } from './importCrontab.js';
 import { logsCommand } from './logs.js';
 import { nextCommand } from './next.js';
-import { cancelCommand, pauseCommand, resumeCommand } from './operator.js';
+import { approveCommand, cancelCommand, pauseCommand, rejectCommand, resumeCommand } from './operator.js';
 import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { startCommand } from './start.js';
@@ -33,5 +33,7 @@ export const coreCommands: CommandModule<any, any>[] = [
   pauseCommand,
   resumeCommand,
   cancelCommand,
+  approveCommand,
+  rejectCommand,
   auditCommand,
 ];

@@ -45,8 +45,15 @@ export const nextCommand: CommandModule<GlobalArgs, Args> = {
       printJson(fires);
       return;
     }
+    if (fires.length === 0 && argv.task) process.stderr.write(`task ${argv.task} has no schedule; it runs after its dependencies or by hand\n`);
+    if (fires.length === 0) return;
+    if (process.stdout.isTTY) {
+      // On a terminal, as `systemctl list-timers`: local time, how long until, the task's own zone.
+      const { renderNext } = await import('../render/next.js');
+      process.stdout.write(renderNext(fires, Date.now()));
+      return;
+    }
     const lines = fires.map((fire) => (argv.task ? fire.at : `${fire.task} ${fire.at}`));
-    if (lines.length === 0 && argv.task) process.stderr.write(`task ${argv.task} has no schedule; it runs after its dependencies or by hand\n`);
-    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${lines.join('\n')}\n`);
   },
 };

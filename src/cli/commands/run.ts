@@ -2,12 +2,19 @@
 import type { CommandModule } from 'yargs';
 import { emptyProblem, firstProblem, pathsFrom, printJson, type GlobalArgs } from '../shared.js';
 
+function secondsProblem(flag: string, value: unknown): string | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 31_536_000
+    ? null
+    : `${flag} takes a number of seconds above 0; got ${Number.isNaN(value) ? 'something that is not a number' : String(value)}.`;
+}
+
 interface Args extends GlobalArgs {
   task?: string;
   all?: boolean;
   'with-deps'?: boolean;
   approved?: boolean;
   json?: boolean;
+  'watch-timeout'?: number;
 }
 
 export const runCommand: CommandModule<GlobalArgs, Args> = {
@@ -20,28 +27,41 @@ export const runCommand: CommandModule<GlobalArgs, Args> = {
       .option('all', { type: 'boolean', describe: 'run every enabled task once, in DAG order, then exit' })
       .option('approved', { type: 'boolean', describe: 'approve the runs of tasks that need approval yourself (recorded in the audit log)' })
       .option('json', { type: 'boolean', describe: 'print the outcome of each task as JSON' })
+      .option('watch-timeout', {
+        type: 'number',
+        requiresArg: true,
+        describe: "a watch task: seconds to process the folder's files in, then stop (default 30)",
+      })
       .conflicts('all', 'task')
       .check((a) =>
         firstProblem(
           emptyProblem('--task', a.task),
           !a.all && !a.task ? 'Name a task with --task NAME, or use --all.' : null,
           a['with-deps'] && !a.task ? '--with-deps goes with --task.' : null,
+          a['watch-timeout'] === undefined ? null : secondsProblem('--watch-timeout', a['watch-timeout']),
         ),
       )
       .example('$0 run --task inventory_scan', 'run one task now (the running daemon runs it, within its limits); its output goes to logs/automation/inventory_scan.log')
       .example('$0 run --task cleanup_execution --with-deps', 'run its dependencies first')
-      .example('$0 run --all', 'every enabled task once, dependencies first; exit 8 if any failed'),
+      .example('$0 run --all', 'every enabled task once, dependencies first; exit 8 if any failed')
+      .example('$0 run --task process_intent --watch-timeout 60', 'a watch task: process the files in its folder now, then exit'),
   handler: async (argv) => {
     const [{ runTask }, { renderRunEvent, renderOutcomes }] = await Promise.all([import('../../app/runTask.js'), import('../render/runEvents.js')]);
     const out = argv.json ? process.stderr : process.stdout;
     const result = await runTask(
       pathsFrom(argv),
-      { task: argv.task, all: argv.all === true, withDeps: argv['with-deps'] === true, approved: argv.approved === true },
+      {
+        task: argv.task,
+        all: argv.all === true,
+        withDeps: argv['with-deps'] === true,
+        approved: argv.approved === true,
+        watchTimeout: argv['watch-timeout'],
+      },
       (event) => out.write(renderRunEvent(event)),
       (note) => process.stderr.write(`symphony-conductor: ${note}\n`),
     );
     if (argv.json) printJson(result.outcomes);
-    else out.write(renderOutcomes(result.outcomes, result.interruptedBy));
+    else out.write(result.summary !== undefined ? `${result.summary}\n` : renderOutcomes(result.outcomes, result.interruptedBy));
     process.exitCode = result.exitCode;
   },
 };

@@ -17,12 +17,13 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     stopWhenOutputCloses();
     const { homeStatus } = await import('../../app/status/homeStatus.js');
-    const report = await homeStatus(pathsFrom(argv), Date.now());
+    const now = Date.now();
+    const report = await homeStatus(pathsFrom(argv), now);
     if (wantJson(argv)) {
       printJson(report);
       return;
     }
-    const { renderStatus } = await import('../render/status.js');
-    process.stdout.write(renderStatus(report));
+    const [{ renderStatus }, { colourOn, terminalWidth }] = await Promise.all([import('../render/status.js'), import('../render/terminal.js')]);
+    process.stdout.write(renderStatus(report, { now, colour: colourOn(), width: terminalWidth() }));
   },
 };

@@ -21,7 +21,11 @@ export const validateCommand: CommandModule<GlobalArgs, Args> = {
     const paths = pathsFrom(argv);
     let loaded;
     try {
-      loaded = loadConfig(paths.config);
+      loaded = loadConfig(paths.config, paths.home);
+      if (loaded.config.tasks.some((t) => t.watch?.json_schema)) {
+        const { compileWatchSchemas } = await import('../../app/watchConfig.js');
+        await compileWatchSchemas(loaded.config, paths.home, loaded.shown);
+      }
     } catch (error) {
       if (!argv.json || !isConductorError(error)) throw error;
       printJson({ valid: false, error: error.message, problems: error.problems });

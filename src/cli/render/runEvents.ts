@@ -15,6 +15,8 @@ export function renderRunEvent(event: RunEvent): string {
     }
     case 'run.ended':
       if (event.status === 'skipped' || (event.status === 'cancelled' && event.attempts === 0)) return `-- ${event.task}: ${event.status}: ${event.reason ?? ''}\n`;
+      // Refused before its command could start (a watched file that is not valid JSON).
+      if (event.status === 'failed' && event.attempts === 0) return `!! ${event.task}: failed: ${event.reason ?? ''}\n`;
       return '';
     default:
       return '';

@@ -1,7 +1,17 @@
-// The `status` table for people.
+// The `status` table for people at a terminal (piped, status prints JSON): the daemon, each task
+// with its next and last run as `systemctl list-timers` shows timers (local time, LEFT and
+// PASSED in words), statuses in words and colour, the runs awaiting approval, recent results.
 import type { StatusReport } from '../../app/status/statusReport.js';
 import { formatDuration } from '../../core/format/duration.js';
 import { renderTable } from '../../core/format/table.js';
+import { left, localTime, paint, passed } from './terminal.js';
+
+export interface TerminalOptions {
+  now: number;
+  colour: boolean;
+  /** The terminal's width, to fit the tables into. */
+  width?: number;
+}
 
 function executorLine(executor: NonNullable<StatusReport['executor']>): string {
   const head = `executor: ${executor.type}, ${executor.connected ? 'connected' : `NOT connected (${executor.reason ?? 'unknown'})`}`;
@@ -12,36 +22,74 @@ function executorLine(executor: NonNullable<StatusReport['executor']>): string {
   return `${head}; workers: ${workers.join('; ')}`;
 }
 
-export function renderStatus(report: StatusReport): string {
+export function renderStatus(report: StatusReport, options: TerminalOptions): string {
   const { daemon } = report;
+  const { now, colour, width } = options;
+  const since = daemon.since ? Date.parse(daemon.since) : null;
   const cluster = daemon.role === 'leader' ? ', leader of its cluster' : daemon.role === 'standby' ? `, standby (leader: ${daemon.leader ?? 'none yet'})` : '';
   const lines = [
     daemon.running
-      ? `daemon: running (pid ${daemon.pid ?? '?'}${daemon.since ? `, since ${daemon.since}` : ''})${cluster}`
-      : 'daemon: not running',
+      ? `daemon: ${paint('success', 'running', colour)} (pid ${daemon.pid ?? '?'}${since !== null ? `, since ${localTime(since)}, ${passed(since, now)}` : ''})${cluster}`
+      : `daemon: ${paint('failed', 'not running', colour)}`,
   ];
   if (report.executor) lines.push(executorLine(report.executor));
   lines.push('');
-  const rows = report.tasks.map((task) => [
-    task.name,
-    (task.enabled ? (task.schedule ?? '(after dependencies)') : 'disabled') + (task.paused ? ' (paused)' : ''),
-    task.next_run ?? '-',
-    task.last_run ? `${task.last_run.status} ${task.last_run.started_at}` : 'never',
-    task.health ? `${task.health.status}:${task.health.exit_code ?? ''}` : '-',
-  ]);
+  const statuses: string[] = [];
+  const rows = report.tasks.map((task) => {
+    const next = task.next_run ? Date.parse(task.next_run) : null;
+    const last = task.last_run;
+    const lastAt = last ? Date.parse(last.started_at) : null;
+    const state = task.paused ? 'paused' : (last?.status ?? '');
+    statuses.push(state);
+    return [
+      task.name,
+      task.enabled ? (task.schedule ?? '(after dependencies)') : 'disabled',
+      next === null ? '-' : localTime(next),
+      next === null ? '-' : left(next, now),
+      lastAt === null ? '-' : localTime(lastAt),
+      lastAt === null ? 'never' : passed(lastAt, now),
+      task.paused ? `paused${last ? `, ${last.status}` : ''}` : last ? `${last.status}${last.exit_code === null ? '' : ` (${last.exit_code})`}` : '-',
+      task.health ? `${task.health.status}:${task.health.exit_code ?? ''}` : '-',
+    ];
+  });
   // concat, not push(...): spreading one argument per task overflows the stack at ~130,000.
-  const table = lines.concat(renderTable(['TASK', 'SCHEDULE', 'NEXT RUN (UTC)', 'LAST RUN', 'HEALTH'], rows));
+  const table = lines.concat(
+    renderTable(['TASK', 'SCHEDULE', 'NEXT', 'LEFT', 'LAST', 'PASSED', 'STATUS', 'HEALTH'], rows, {
+      maxWidth: width,
+      shrink: [1, 0, 7],
+      drop: [7, 4, 2],
+      paint: (row, column, text) => (row >= 0 && column === 6 ? paint(statuses[row] ?? '', text, colour) : text),
+    }),
+  );
+  if (report.awaiting_approval.length > 0) {
+    table.push('', `${paint('awaiting_approval', 'awaiting approval', colour)} (symphony-conductor approve --run ID, or reject --run ID):`);
+    const waiting = report.awaiting_approval.map((run) => [
+      run.run_id,
+      run.task,
+      passed(Date.parse(run.since), now),
+      run.expires_at ? left(Date.parse(run.expires_at), now) : '-',
+      run.message ?? '',
+    ]);
+    table.push(...renderTable(['RUN', 'TASK', 'WAITING', 'EXPIRES', 'MESSAGE'], waiting, { maxWidth: width, shrink: [4] }));
+  }
   if (report.recent_results.length > 0) {
     table.push('', 'recent results:');
-    const recent = report.recent_results.slice(0, 10).map((run) => [
-      run.started_at,
+    const recent = report.recent_results.slice(0, 10);
+    const rowsOfRecent = recent.map((run) => [
+      localTime(Date.parse(run.started_at)),
       run.task,
       run.status,
       run.exit_code === null ? '-' : String(run.exit_code),
       formatDuration(run.duration_ms),
       run.reason ?? '',
     ]);
-    table.push(...renderTable(['STARTED', 'TASK', 'STATUS', 'EXIT', 'TOOK', 'REASON'], recent));
+    table.push(
+      ...renderTable(['STARTED', 'TASK', 'STATUS', 'EXIT', 'TOOK', 'REASON'], rowsOfRecent, {
+        maxWidth: width,
+        shrink: [5, 1],
+        paint: (row, column, text) => (row >= 0 && column === 2 ? paint(recent[row]?.status ?? '', text, colour) : text),
+      }),
+    );
   }
   return `${table.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 // The documented defaults (SPEC "Details that are decided"), applied after validation.
-import type { Approval, Budget, Config, HaSettings, Settings, Task } from '../types.js';
+import type { Approval, Budget, Config, HaSettings, Settings, Task, WatchSpec, WebhookSpec } from '../types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   max_concurrent_tasks: 3,
@@ -24,9 +24,12 @@ export const DEFAULT_LEASE_SECONDS = 10;
 export const DEFAULT_APPROVAL_TIMEOUT = 86_400;
 
 type RawBudget = Partial<Budget> | null;
-type RawTask = Partial<Omit<Task, 'approval' | 'budget'>> & {
+type RawWatch = Partial<WatchSpec> & { path: string };
+type RawTask = Partial<Omit<Task, 'approval' | 'budget' | 'watch' | 'webhook'>> & {
   name: string;
   command: string;
+  watch?: RawWatch | null;
+  webhook?: Partial<WebhookSpec> | null;
   approval?: Partial<Approval> | null;
   budget?: RawBudget;
 };
@@ -81,6 +84,23 @@ export function withTaskDefaults(raw: RawTask, settings: Settings): Task {
     no_retry_on_exit_codes: raw.no_retry_on_exit_codes ?? null,
     retry_on_timeout: raw.retry_on_timeout ?? true,
     queue: raw.queue ?? 'default',
+    watch: raw.watch ? withWatchDefaults(raw.watch) : null,
+    webhook: raw.webhook ? { secret_env: raw.webhook.secret_env ?? null, events: raw.webhook.events ?? null } : null,
+  };
+}
+
+/** spec/triggers.md: pattern `*`, settle 200 ms, 2 workers, `<path>/processed` and `<path>/failed`. */
+export function withWatchDefaults(raw: RawWatch): WatchSpec {
+  const folder = raw.path.replace(/\/+$/, '') || '/';
+  return {
+    path: raw.path,
+    pattern: raw.pattern ?? '*',
+    settle_ms: raw.settle_ms ?? 200,
+    workers: raw.workers ?? 2,
+    processed_dir: raw.processed_dir === undefined ? `${folder}/processed` : raw.processed_dir,
+    failed_dir: raw.failed_dir === undefined ? `${folder}/failed` : raw.failed_dir,
+    json: raw.json ?? raw.json_schema !== undefined,
+    json_schema: raw.json_schema ?? null,
   };
 }
 

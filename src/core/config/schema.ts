@@ -105,6 +105,60 @@ const taskSchema = {
       description:
         "With settings.executor.type 'queue': the queue its attempts go to, taken by workers started with --queues NAME (letters, digits, '.', '_', '-'; default 'default').",
     },
+    watch: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['path'],
+      description:
+        'A watched folder: one run per ready file that matches, the file handed over as CONDUCTOR_FILE, CONDUCTOR_FILE_NAME and CONDUCTOR_CORRELATION_ID.',
+      properties: {
+        path: { type: 'string', minLength: 1, description: 'The folder to watch (not recursive), relative to the home; created if missing.' },
+        pattern: {
+          type: 'string',
+          minLength: 1,
+          description: "Glob on the file name (* ? [abc] [!a-z]; default *). Names starting with '.' or ending .tmp, .part or ~ never match.",
+        },
+        settle_ms: { type: 'integer', minimum: 0, description: 'A file is ready when its size and mtime stayed the same this long (default 200).' },
+        workers: { type: 'integer', minimum: 1, maximum: 256, description: "How many of this task's file runs go at once (its own pool; default 2)." },
+        processed_dir: {
+          type: ['string', 'null'],
+          minLength: 1,
+          description: 'Where a file is moved (renamed) after its run succeeded (default <path>/processed; null leaves it in place).',
+        },
+        failed_dir: {
+          type: ['string', 'null'],
+          minLength: 1,
+          description: 'Where a file is moved (renamed) after its run failed for good (default <path>/failed; null leaves it in place).',
+        },
+        json: { type: 'boolean', description: 'Parse the file as JSON first: invalid JSON fails the file without running the command (default false).' },
+        json_schema: {
+          type: 'string',
+          minLength: 1,
+          description: 'A JSON Schema file (relative to the home) the file must match; a mismatch fails it without running the command. Implies json.',
+        },
+      },
+    },
+    webhook: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'POST /hooks/<task> runs the task (trigger webhook), the body saved to status/payloads/<run_id>.json and handed over as CONDUCTOR_PAYLOAD_FILE, with CONDUCTOR_EVENT and CONDUCTOR_DELIVERY.',
+      properties: {
+        secret_env: {
+          type: 'string',
+          pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+          description:
+            "The environment variable holding the secret of GitHub's X-Hub-Signature-256 (HMAC-SHA256 of the body); unset at start is a config error. Without it the hook needs the API token.",
+        },
+        events: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          minItems: 1,
+          uniqueItems: true,
+          description: 'Only these X-GitHub-Event values start a run; another is answered 202 {"ignored": "event X"} (default: every event).',
+        },
+      },
+    },
   },
 } as const;
 

@@ -7,6 +7,7 @@ import { haProblems } from './haProblems.js';
 import { httpProblems } from './httpProblems.js';
 import { runnableProblems } from './runnableProblems.js';
 import { describeValue } from './schemaProblems.js';
+import { watchProblems } from './watchProblems.js';
 
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 export const MAX_NAME_LENGTH = 100;
@@ -121,6 +122,9 @@ export function semanticProblems(value: unknown): SemanticResult {
     if (!edges.has(task.name)) edges.set(task.name, [...seen].filter((d) => d !== task.name));
   });
   for (const name of indexByName.keys()) if (!edges.has(name)) edges.set(name, []);
+  const watch = watchProblems(rawTasks);
+  problems.push(...watch.problems);
+  warnings.push(...watch.warnings);
 
   const search = findCycles(edges);
   for (const cycle of search.cycles) {

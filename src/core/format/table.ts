@@ -1,13 +1,55 @@
-// Plain text tables for a terminal, for every command that prints one (status, history,
-// automation-health): columns padded to the widest cell, two spaces apart, no trailing blanks.
-export function renderTable(header: string[], rows: string[][]): string[] {
+// Plain text tables for a terminal, for every command that prints one (status, history, next,
+// automation-health): columns padded to the widest cell, two spaces apart, no trailing blanks;
+// optionally fitted to the terminal's width (cells of the columns that may shrink are cut with
+// an ellipsis, columns that may go are left out) and painted (colour codes around a cell's text,
+// outside its padding, so they never skew the columns).
+
+export interface TableOptions {
+  /** The terminal's width; the table is fitted into it when given. */
+  maxWidth?: number;
+  /** Columns that may be cut to fit, the first given cut first. */
+  shrink?: number[];
+  /** Columns that may be left out when cutting is not enough, the first given first. */
+  drop?: number[];
+  /** Decorates a cell's text (e.g. colour); `row` is -1 for the header, `column` the original index. */
+  paint?: (row: number, column: number, text: string) => string;
+}
+
+const GAP = 2;
+const MIN_SHRUNK = 8;
+
+export function renderTable(header: string[], rows: string[][], options: TableOptions = {}): string[] {
   // A loop, not Math.max(...cells): spreading 130,000 arguments overflows the call stack.
   const widths = header.map((h) => h.length);
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
+  const shown = header.map((_, i) => i);
+  if (options.maxWidth !== undefined) fit(widths, shown, header, options.maxWidth, options.shrink ?? [], options.drop ?? []);
+  const line = (cells: string[], row: number): string =>
+    shown
+      .map((i, position) => {
+        const cell = cells[i] ?? '';
+        const width = widths[i] ?? 0;
+        const cut = cell.length > width ? `${cell.slice(0, Math.max(0, width - 1))}…` : cell;
+        const text = options.paint ? options.paint(row, i, cut) : cut;
+        return position === shown.length - 1 ? text : text + ' '.repeat(Math.max(0, width - cut.length));
+      })
+      .join(' '.repeat(GAP))
       .trimEnd();
-  return [line(header), ...rows.map(line)];
+  return [line(header, -1), ...rows.map((row, index) => line(row, index))];
+}
+
+/** Narrows the shrinkable columns, then leaves out the droppable ones, until the table fits. */
+function fit(widths: number[], shown: number[], header: string[], maxWidth: number, shrink: number[], drop: number[]): void {
+  const total = () => shown.reduce((sum, i) => sum + (widths[i] ?? 0), 0) + GAP * (shown.length - 1);
+  for (const column of shrink) {
+    const over = total() - maxWidth;
+    if (over <= 0) return;
+    const floor = Math.max((header[column] ?? '').length, MIN_SHRUNK);
+    widths[column] = Math.max(floor, (widths[column] ?? 0) - over);
+  }
+  for (const column of drop) {
+    if (total() <= maxWidth) return;
+    const at = shown.indexOf(column);
+    if (at >= 0) shown.splice(at, 1);
+  }
 }

@@ -1,6 +1,6 @@
 // The API's writes: run a task now (202), pause and resume it, cancel a run (202), and the
-// approval decisions (workflow.md; nothing awaits approval in this build, so they refuse). A
-// standby of a cluster (settings.ha) answers every write 503, naming the leader to ask.
+// approval decisions on a run awaiting approval (workflow.md). A standby of a cluster
+// (settings.ha) answers every write 503, naming the leader to ask.
 import type { FastifyInstance } from 'fastify';
 import type { DaemonApi } from '../../../ports/daemonApi.js';
 import { callerOf } from './caller.js';

@@ -1,0 +1,73 @@
+// Moving a watched file into its processed or failed folder: a rename, never a copy, and never
+// over a file already there. rename(2) would replace one silently, so the file is hard-linked
+// under its new name (link(2) fails with EEXIST instead of replacing), then unlinked from the
+// watched folder; on a file system without hard links, a rename after checking the name is free.
+// A crash between the link and the unlink leaves the same file under both names: the next try
+// sees that and only unlinks. Another file system is refused (EXDEV): that would be a copy.
+import fs from 'node:fs';
+import { pathIn, suffixedName } from '../../core/watch/fileNames.js';
+
+const MAX_SUFFIX = 100_000;
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+export function moveNoReplace(file: Buffer, name: Buffer, dir: string): Buffer {
+  let linkable = true;
+  for (let n = 0; n <= MAX_SUFFIX; n++) {
+    const target = pathIn(dir, n === 0 ? name : suffixedName(name, n));
+    if (linkable) {
+      try {
+        fs.linkSync(file, target);
+        fs.unlinkSync(file);
+        return target;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (code === 'EEXIST') {
+          if (sameFile(target, file)) {
+            fs.unlinkSync(file);
+            return target;
+          }
+          continue;
+        }
+        if (!NO_HARD_LINKS.has(code)) throw explain(error, dir);
+        linkable = false;
+      }
+    }
+    if (exists(target)) continue;
+    try {
+      fs.renameSync(file, target);
+      return target;
+    } catch (error) {
+      throw explain(error, dir);
+    }
+  }
+  throw new Error(`${dir} already holds ${MAX_SUFFIX} files of that name`);
+}
+
+/** The same file under both names (a link made before a crash, the unlink not yet done). */
+function sameFile(target: Buffer, file: Buffer): boolean {
+  try {
+    const a = fs.statSync(target);
+    const b = fs.statSync(file);
+    return a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    return false;
+  }
+}
+
+function exists(target: Buffer): boolean {
+  try {
+    fs.lstatSync(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function explain(error: unknown, dir: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EXDEV') return new Error(`${dir} is on another file system (files are renamed, never copied)`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new Error(`${dir} cannot be written (${code})`);
+  if (code === 'ENOENT') return new Error(`${dir} or the file is missing (ENOENT)`);
+  if (code === 'ENOTDIR') return new Error(`${dir} is not a folder`);
+  return new Error(`${dir}: ${(error as Error).message}`);
+}

@@ -1,0 +1,126 @@
+// The checks of watch tasks that touch the file system, after the config's pure validation
+// (spec/triggers.md: a `watch.path` that is a file, or not readable, is a config error at
+// validate and at start, with its JSON pointer); and the absolute folders of a watch task.
+// The JSON Schema files are read and parsed here; compiling them (ajv, ~200 ms to load) is
+// left to the commands that need it (compileWatchSchemas), so that `status` never pays for it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConductorError, type Problem } from '../core/errors.js';
+import type { Config, Task } from '../core/types.js';
+import type { SchemaCheck } from '../core/watch/checkJsonFile.js';
+import type { WatchPaths } from '../engine/watch/types.js';
+
+/** The folders of a watch task, absolute (the watched folder, relative paths against the home). */
+export function watchPaths(task: Task, home: string, statusDir: string): WatchPaths {
+  const spec = task.watch!;
+  const abs = (p: string | null) => (p === null ? null : path.resolve(home, p));
+  return {
+    dir: path.resolve(home, spec.path),
+    processedDir: abs(spec.processed_dir),
+    failedDir: abs(spec.failed_dir),
+    statusDir: path.join(statusDir, 'watch', task.name),
+  };
+}
+
+/** Every file-system problem of the config's watch tasks, each with its JSON pointer. */
+export function watchPathProblems(config: Config, home: string): Problem[] {
+  const problems: Problem[] = [];
+  config.tasks.forEach((task, index) => {
+    if (!task.watch) return;
+    const at = `/tasks/${index}/watch`;
+    const dir = path.resolve(home, task.watch.path);
+    const folder = statOf(dir);
+    if (folder && !folder.isDirectory()) problems.push({ where: `${at}/path`, message: `${dir} is a file, not a folder` });
+    else if (folder) {
+      try {
+        fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
+      } catch {
+        problems.push({ where: `${at}/path`, message: `${dir} cannot be read (permission denied)` });
+      }
+    } else if (!creatable(dir)) {
+      problems.push({ where: `${at}/path`, message: `${dir} does not exist and cannot be created (its parent is not a writable folder)` });
+    }
+    for (const key of ['processed_dir', 'failed_dir'] as const) {
+      const value = task.watch[key];
+      if (value === null) continue;
+      const target = path.resolve(home, value);
+      const stat = statOf(target);
+      if (stat && !stat.isDirectory()) problems.push({ where: `${at}/${key}`, message: `${target} is a file, not a folder` });
+      else if (stat && folder?.isDirectory() && stat.dev !== folder.dev) {
+        problems.push({ where: `${at}/${key}`, message: `${target} is on another file system than ${dir}: files are renamed there, never copied` });
+      }
+    }
+    if (task.watch.json_schema !== null) {
+      const read = readSchema(path.resolve(home, task.watch.json_schema));
+      if (!read.ok) problems.push({ where: `${at}/json_schema`, message: read.reason });
+    }
+  });
+  return problems;
+}
+
+/** The compiled json_schema of each watch task that has one; every problem at once, as a config error. */
+export async function compileWatchSchemas(config: Config, home: string, shown: string): Promise<Map<string, SchemaCheck>> {
+  const compiled = new Map<string, SchemaCheck>();
+  const problems: Problem[] = [];
+  const wanted = config.tasks.map((task, index) => ({ task, index })).filter(({ task }) => task.watch?.json_schema);
+  if (wanted.length === 0) return compiled;
+  const { compileSchemaCheck } = await import('../core/watch/schemaCheck.js');
+  for (const { task, index } of wanted) {
+    const where = `/tasks/${index}/watch/json_schema`;
+    const read = readSchema(path.resolve(home, task.watch!.json_schema!));
+    if (!read.ok) {
+      problems.push({ where, message: read.reason });
+      continue;
+    }
+    const result = compileSchemaCheck(read.value);
+    if (result.ok) compiled.set(task.name, result.check);
+    else problems.push({ where, message: result.reason });
+  }
+  if (problems.length > 0) {
+    throw new ConductorError('CONFIG_INVALID', `${shown}: invalid config, ${problems.length} problem${problems.length === 1 ? '' : 's'}:`, { problems });
+  }
+  return compiled;
+}
+
+function readSchema(file: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, reason: `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (error as Error).message}` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: `${file}: not JSON (${(error as Error).message})` };
+  }
+}
+
+function statOf(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** Can `dir` be made: its nearest existing ancestor is a folder we can write. */
+function creatable(dir: string): boolean {
+  let parent = path.dirname(dir);
+  for (;;) {
+    const stat = statOf(parent);
+    if (stat) {
+      if (!stat.isDirectory()) return false;
+      try {
+        fs.accessSync(parent, fs.constants.W_OK | fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    const up = path.dirname(parent);
+    if (up === parent) return false;
+    parent = up;
+  }
+}

@@ -1,0 +1,94 @@
+// Every watch task of a config, as the daemon (or `run --task`) runs them: one WatchTask each,
+// the run.ended events of watch runs routed to the task that asked, reload (a task whose watch
+// changed is replaced; its runs going on are followed to their end by the old one), and the
+// counts for status and metrics (`conductor_watch_files_pending{task}`).
+import type { Config, Task } from '../../core/types.js';
+import type { WatchCounts } from '../../ports/watchFileStore.js';
+import { recoverFiles } from './recoverFiles.js';
+import type { WatchDeps } from './types.js';
+import { WatchTask } from './watchTask.js';
+
+/** What the app resolves for each task: its absolute folders and compiled schema. */
+export type ResolveWatch = (task: Task) => Pick<WatchDeps, 'paths' | 'schema'>;
+
+export type SharedDeps = Omit<WatchDeps, 'paths' | 'schema'>;
+
+export class WatchSources {
+  private readonly active = new Map<string, { task: WatchTask; shape: string }>();
+  private retired: WatchTask[] = [];
+  private readonly off: () => void;
+
+  constructor(
+    private readonly shared: SharedDeps,
+    private resolve: ResolveWatch,
+  ) {
+    this.off = shared.ctx.events.on('run.ended', (event) => {
+      if (event.trigger !== 'watch') return;
+      for (const { task } of this.active.values()) task.runEnded(event);
+      for (const task of this.retired) task.runEnded(event);
+    });
+  }
+
+  /** Starts every enabled watch task of the config. */
+  start(config: Config): void {
+    for (const task of config.tasks) if (task.enabled && task.watch) this.add(task);
+  }
+
+  /**
+   * Stops at once the watch tasks a new config removes or disables (before anything of the new
+   * config is awaited: the engine has it already and would refuse their runs); with `changed`,
+   * also those whose watch block changed.
+   */
+  retire(config: Config, changed = false): void {
+    const wanted = new Map(config.tasks.filter((t) => t.enabled && t.watch).map((t) => [t.name, t]));
+    for (const [name, { task, shape }] of [...this.active]) {
+      const next = wanted.get(name);
+      if (next && (!changed || shapeOf(next) === shape)) continue;
+      task.stop();
+      this.retired.push(task);
+      this.active.delete(name);
+    }
+  }
+
+  /** Applies a new config: removed, disabled or changed watch tasks stop; new and changed ones start. */
+  reload(config: Config, resolve: ResolveWatch): void {
+    this.resolve = resolve;
+    this.retire(config, true);
+    for (const task of config.tasks) if (task.enabled && task.watch && !this.active.has(task.name)) this.add(task);
+    this.retired = this.retired.filter((task) => !task.idle);
+  }
+
+  stop(): void {
+    for (const { task } of this.active.values()) task.stop();
+  }
+
+  /** Every file run has ended and every ended file has been dealt with. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.active.values()].map(({ task }) => task.settled()).concat(this.retired.map((task) => task.settled())));
+    this.off();
+  }
+
+  counts(): Map<string, WatchCounts> {
+    return new Map([...this.active].map(([name, { task }]) => [name, task.counts()]));
+  }
+
+  get(name: string): WatchTask | null {
+    return this.active.get(name)?.task ?? null;
+  }
+
+  /** Adds one task: recovers what an earlier process left, then watches (daemon) or lists (once). */
+  add(task: Task, names: Buffer[] | null = null): WatchTask {
+    const deps: WatchDeps = { ...this.shared, ...this.resolve(task) };
+    const watch = new WatchTask(task, deps);
+    this.active.set(task.name, { task: watch, shape: shapeOf(task) });
+    const followed = (runId: string) => this.retired.some((old) => old.flights.has(runId));
+    this.shared.ctx.store.batch(() => recoverFiles(watch, deps, followed));
+    watch.start(names);
+    return watch;
+  }
+}
+
+/** What makes a reload restart a task's watching: its watch block, command, env and cwd stay the engine's. */
+function shapeOf(task: Task): string {
+  return JSON.stringify(task.watch);
+}

@@ -1,0 +1,332 @@
+// One watch task: ready files (from the settler) are rows in watch_files, a bounded window of
+// them is held in memory (the rest wait in SQLite: 10,000 files at once cost 10,000 small rows,
+// not 10,000 queued runs), and at most `workers` are asked of the engine at a time, in their own
+// lane; the next is asked for when one ends (run.ended). A file is claimed under its run's id in
+// the same commit as the run's row; it moves only after the run has ended (fileFinisher).
+import { decodeSurrogateEscape } from '../../core/bytes/decodeSurrogateEscape.js';
+import { newRunId } from '../../core/run/runId.js';
+import type { Task } from '../../core/types.js';
+import { fileOutcome } from '../../core/watch/fileOutcome.js';
+import { compilePattern } from '../../core/watch/namePattern.js';
+import type { WatchCounts, WatchFileKey, WatchFileRow } from '../../ports/watchFileStore.js';
+import type { FolderWatch } from '../../ports/watchFolder.js';
+import type { EventOf } from '../events.js';
+import { fileRunRequest, lookBeforeRun } from './beforeRun.js';
+import { finishFile, writeStatusFile, type Ending } from './fileFinisher.js';
+import { FileSettler, keyOf } from './fileSettler.js';
+import { PendingWindow } from './pendingWindow.js';
+import type { Flight, WatchDeps } from './types.js';
+
+const identityOf = (key: WatchFileKey) => `${key.size}:${key.mtimeNs}`;
+
+/** Ended files whose move and status file may be under way at once, before new runs wait. */
+const MAX_FINISHING = 256;
+/** The longest a settled file waits for a commit to ride along with. */
+const SETTLE_MS = 50;
+
+export class WatchTask {
+  readonly settler: FileSettler;
+  private readonly window: PendingWindow;
+  readonly flights = new Map<string, Flight>();
+  private preparing = 0;
+  private readonly freeSlots: number[];
+  /** Files this task has a row for (name -> size:mtime), so a repeated event costs no query. */
+  private readonly known = new Map<string, string>();
+  private readonly finishing = new Set<Promise<unknown>>();
+  private readonly settles: { id: number; movedTo: Buffer | null; reason: string | null }[] = [];
+  private watch: FolderWatch | null = null;
+  private stopped = false;
+  private readonly tally = { pending: 0, processed: 0, failed: 0 };
+  /** Once-mode: the names listed at the start that are not dealt with yet. */
+  readonly onceLeft = new Set<string>();
+  /** Once-mode: how many listed files matched, and how many of them a stop left in place after their run began. */
+  onceListed = 0;
+  onceStopped = 0;
+  private onceChanged: () => void = () => {};
+  private readonly matches: (name: Buffer) => boolean;
+
+  constructor(
+    readonly task: Task,
+    private readonly deps: WatchDeps,
+  ) {
+    const spec = task.watch!;
+    this.window = new PendingWindow(deps.ctx.store.watchFiles, task.name);
+    const pattern = compilePattern(spec.pattern);
+    this.matches = (name) => pattern.ok && pattern.test(decodeSurrogateEscape(name));
+    this.freeSlots = Array.from({ length: spec.workers }, (_, i) => spec.workers - i);
+    this.settler = new FileSettler({
+      dir: deps.paths.dir,
+      settleMs: spec.settle_ms,
+      clock: deps.ctx.clock,
+      folder: deps.folder,
+      matches: (name) => pattern.ok && pattern.test(name),
+      known: (key) => {
+        const known = this.known.get(keyOf(key.name)) === identityOf(key);
+        if (known && this.deps.mode === 'once' && !this.isTaken(keyOf(key.name))) this.resolveOnce(keyOf(key.name));
+        return known;
+      },
+      ready: (files) => this.ready(files),
+      vanished: (name) => this.vanished(name),
+    });
+  }
+
+  get name(): string {
+    return this.task.name;
+  }
+
+  /** Counts for status and metrics (pending: ready and waiting; processed/failed: since this start). */
+  counts(): WatchCounts {
+    return { pending: this.tally.pending, running: this.flights.size, processed: this.tally.processed, failed: this.tally.failed };
+  }
+
+  /** Starts: picks up what a previous run left (recovery is the caller's), then the folder. */
+  start(names: Buffer[] | null): void {
+    this.tally.pending = this.deps.ctx.store.watchFiles.counts(this.name, 0).pending;
+    if (this.deps.mode === 'daemon') {
+      const { logger } = this.deps.ctx;
+      const where = { task: this.name, path: this.deps.paths.dir };
+      this.watch = this.deps.folder.watch(this.deps.paths.dir, {
+        names: (list) => this.settler.look(list),
+        gone: () => logger.warn(where, 'the watched folder is gone; waiting for it to come back'),
+        back: () => logger.info(where, 'the watched folder is back'),
+      }, this.deps.rescanMs);
+      logger.info({ ...where, pattern: this.task.watch!.pattern, workers: this.task.watch!.workers }, 'watching the folder');
+    } else if (names) {
+      const matching = names.filter((name) => this.matches(name));
+      for (const name of matching) this.onceLeft.add(keyOf(name));
+      this.onceListed = this.onceLeft.size;
+      this.settler.look(matching);
+    }
+    this.pump();
+  }
+
+  /** Once-mode: called whenever a listed name is dealt with. */
+  onOnceChange(fn: () => void): void {
+    this.onceChanged = fn;
+  }
+
+  /** A run picked up from before a restart, still going in this engine: it holds a worker until it ends. */
+  adopt(flight: Flight): void {
+    this.flights.set(flight.runId, flight);
+    this.window.hold(flight.row.id);
+    this.known.set(keyOf(flight.row.name), identityOf(flight.row));
+  }
+
+  /** Remembers a file handled earlier, so events about it cost nothing. */
+  remember(row: WatchFileRow): void {
+    this.known.set(keyOf(row.name), identityOf(row));
+  }
+
+  /** Starts no more runs; what runs goes on (the engine drains it). */
+  stop(): void {
+    this.stopped = true;
+    this.watch?.close();
+    this.watch = null;
+    this.settler.close();
+  }
+
+  /** No run of this task is going and every ended file has been dealt with. */
+  get idle(): boolean {
+    return this.finishing.size === 0 && this.flights.size === 0 && this.preparing === 0 && this.settles.length === 0;
+  }
+
+  /** Resolves when no run of this task is going and every ended file has been dealt with. */
+  async settled(): Promise<void> {
+    while (!this.idle) {
+      if (this.finishing.size > 0) await Promise.all([...this.finishing]);
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** run.ended of one of this task's file runs (called inside the engine's commit). */
+  runEnded(event: EventOf<'run.ended'>): void {
+    const flight = this.flights.get(event.run_id);
+    if (!flight) return;
+    this.flights.delete(event.run_id);
+    this.window.release(flight.row.id);
+    if (flight.slot > 0) this.freeSlots.push(flight.slot);
+    const outcome = fileOutcome(event.status);
+    const at = this.deps.ctx.clock.now();
+    this.flushSettles();
+    this.deps.ctx.store.watchFiles.finish(flight.row.id, outcome.state, at, event.reason);
+    if (outcome.state === 'done') this.tally.processed++;
+    else if (outcome.state === 'failed') this.tally.failed++;
+    else {
+      this.tally.pending++;
+      this.window.reread(flight.row);
+    }
+    const message =
+      outcome.status === 'SUCCESS'
+        ? 'processed'
+        : outcome.status === 'FAILED'
+          ? `${event.status}${event.exit_code !== null ? ` (exit code ${event.exit_code})` : ''}${event.reason ? `: ${event.reason}` : ''}`
+          : `not finished: ${event.reason ?? event.status}`;
+    this.finish({
+      row: flight.row,
+      task: this.name,
+      runId: event.run_id,
+      correlationId: flight.correlationId,
+      outcome,
+      message,
+      slot: flight.slot,
+      durationMs: at - flight.startedAt,
+      attempts: event.attempts,
+    });
+    if (!this.stopped) queueMicrotask(() => this.pump());
+  }
+
+  /** Deals with a file after its run (or the recovery of one); tracked for `settled()`. */
+  finish(ending: Ending): void {
+    // After the commit that recorded the run's end (this is called inside it): nothing moves
+    // before its run has ended on disk.
+    const done = Promise.resolve().then(() => finishFile(this.deps, ending)).then(({ movedTo, moveError }) => {
+      this.settleLater(ending.row.id, movedTo, moveError);
+      const key = keyOf(ending.row.name);
+      if (movedTo && this.known.get(key) === identityOf(ending.row)) this.known.delete(key);
+      if (ending.outcome.state === 'pending' && this.deps.mode === 'once' && this.onceLeft.has(key)) this.onceStopped++;
+      this.resolveOnce(key);
+    });
+    this.finishing.add(done);
+    void done.finally(() => {
+      this.finishing.delete(done);
+      if (!this.stopped && this.finishing.size === MAX_FINISHING - 1) this.pump();
+    });
+  }
+
+  /**
+   * Rows of files dealt with are marked settled with the next commit that happens anyway (a
+   * claim, a run's end), or alone after SETTLE_MS: one commit fewer per file in a burst.
+   */
+  private settleLater(id: number, movedTo: Buffer | null, reason: string | null): void {
+    this.settles.push({ id, movedTo, reason });
+    if (this.settles.length > 1) return;
+    const timer = setTimeout(() => {
+      try {
+        this.deps.ctx.store.batch(() => this.flushSettles());
+      } catch (error) {
+        this.deps.ctx.logger.error({ task: this.name, err: (error as Error).message }, 'cannot record that files were dealt with; the next start deals with them again');
+      }
+    }, SETTLE_MS);
+    timer.unref();
+  }
+
+  /** Writes the settles waiting (inside the caller's transaction). */
+  private flushSettles(): void {
+    for (const s of this.settles.splice(0)) this.deps.ctx.store.watchFiles.settle(s.id, s.movedTo, s.reason);
+  }
+
+  /** Once-mode, stopped: a listed file that never started stays where it is, with an UNSPECIFIED status file. */
+  finishUnstarted(name: Buffer, message: string): void {
+    const done = writeStatusFile(this.deps, name, {
+      task: this.name,
+      run_id: null,
+      correlation_id: null,
+      status: 'UNSPECIFIED',
+      message: `${message}; left in place`,
+      worker_id: null,
+      processing_duration_ms: null,
+      retry_count: 0,
+    });
+    this.finishing.add(done);
+    void done.finally(() => this.finishing.delete(done));
+  }
+
+  private ready(files: WatchFileKey[]): void {
+    const store = this.deps.ctx.store.watchFiles;
+    const at = this.deps.ctx.clock.now();
+    const added = store.addPending(this.name, files, at);
+    const addedKeys = new Set(added.map((row) => `${keyOf(row.name)}/${identityOf(row)}`));
+    for (const file of files) {
+      const key = keyOf(file.name);
+      this.known.set(key, identityOf(file));
+      if (addedKeys.has(`${key}/${identityOf(file)}`)) continue;
+      // Known already: pending (from before a restart: the queue picks it up), or had its run.
+      const row = store.find(this.name, file);
+      if (row?.state === 'pending') this.window.reread(row);
+      else this.resolveOnce(key);
+    }
+    this.tally.pending += added.length;
+    this.window.add(added);
+    this.pump();
+  }
+
+  /** The name left the folder (moved away, deleted): a file of that name coming back is looked at afresh. */
+  private vanished(name: Buffer): void {
+    const key = keyOf(name);
+    this.known.delete(key);
+    this.resolveOnce(key);
+  }
+
+  private isTaken(key: string): boolean {
+    for (const flight of this.flights.values()) if (keyOf(flight.row.name) === key) return true;
+    return this.window.holds((row) => keyOf(row.name) === key);
+  }
+
+  private pump(): void {
+    // Files whose status files are still being written hold the next runs back: memory stays bounded.
+    while (!this.stopped && this.freeSlots.length > 0 && this.finishing.size < MAX_FINISHING) {
+      const row = this.window.next();
+      if (!row) return;
+      void this.prepare(row, this.freeSlots.pop() as number);
+    }
+  }
+
+  /** Looks at the file once more (and checks its JSON), then claims it and asks for its run, in one commit. */
+  private async prepare(row: WatchFileRow, slot: number): Promise<void> {
+    this.preparing++;
+    const { ctx, engine } = this.deps;
+    const key = keyOf(row.name);
+    const release = () => {
+      this.preparing--;
+      this.window.release(row.id);
+      this.freeSlots.push(slot);
+      if (!this.stopped) this.pump();
+    };
+    const look = await lookBeforeRun(this.deps, this.task, row);
+    if (look.kind === 'gone') {
+      ctx.store.watchFiles.markGone(row.id, ctx.clock.now(), look.reason);
+      this.tally.pending--;
+      ctx.logger.info({ task: this.name, file: decodeSurrogateEscape(row.name) }, `watched file ${look.reason}`);
+      if (this.known.get(key) === identityOf(row)) this.known.delete(key);
+      if (look.replaced) this.settler.look([row.name]);
+      else this.resolveOnce(key);
+      return release();
+    }
+    if (this.stopped) return release();
+    const at = ctx.clock.now();
+    const runId = newRunId(at);
+    const flight: Flight = { row, task: this.task, runId, slot, startedAt: at, correlationId: look.correlationId ?? runId };
+    let claimed = false;
+    try {
+      ctx.store.batch(() => {
+        this.flushSettles();
+        claimed = ctx.store.watchFiles.claim(row.id, runId, at);
+        if (!claimed) return;
+        // A flight before the request: a refused file's run.ended comes at once, inside it.
+        this.flights.set(runId, flight);
+        if (look.failure) engine.fail({ task: this.name, trigger: 'watch', runId }, `${decodeSurrogateEscape(row.name)}: ${look.failure}`);
+        else {
+          engine.request(fileRunRequest(this.deps, this.task, flight));
+          engine.dispatch();
+        }
+      });
+    } catch (error) {
+      this.flights.delete(runId);
+      ctx.logger.error({ task: this.name, file: decodeSurrogateEscape(row.name), err: (error as Error).message }, 'cannot start the run of a watched file; it stays pending');
+      return release();
+    }
+    this.tally.pending--;
+    if (claimed) {
+      this.preparing--;
+      return;
+    }
+    // Another process (a `run --task` on the same home) took it first.
+    this.resolveOnce(key);
+    release();
+  }
+
+  private resolveOnce(key: string): void {
+    if (this.deps.mode !== 'once') return;
+    if (this.onceLeft.delete(key)) this.onceChanged();
+  }
+}

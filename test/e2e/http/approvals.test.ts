@@ -1,0 +1,109 @@
+// Approval gates through a real daemon: a run that awaits approval is approved or rejected from
+// the shell (`approve`/`reject --run ID [--comment]`) or over HTTP, shows in status and the live
+// events, goes on or ends skipped, and leaves a row in the audit log; a decision on a run that
+// is not awaiting one is refused with its status (exit 1 / 409).
+import os from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHome, runCli } from '../../helpers/cli.js';
+import { killDaemons, readEvents, startDaemon, type Daemon } from '../../helpers/daemon.js';
+import { rows, waitFor } from '../../helpers/wait.js';
+
+let home: string;
+let daemon: Daemon;
+const user = os.userInfo().username;
+
+beforeAll(async () => {
+  home = makeHome({
+    tasks: [
+      { name: 'gated', command: 'echo gated ran', approval: { timeout: 3600, message: 'look first' } },
+    ],
+    settings: { http: { port: 0 } },
+  });
+  daemon = await startDaemon(home);
+});
+afterAll(killDaemons);
+
+const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as any });
+
+/** Asks for a run of `gated` over the API; it awaits approval (the live stream says so). */
+async function awaitingRun(): Promise<string> {
+  const events = await daemon.call('/api/v1/events');
+  const seen = readEvents(events, (e) => e.event === 'run' && e.data.status === 'awaiting_approval');
+  const started = await json(await daemon.call('/api/v1/tasks/gated/run', { method: 'POST' }));
+  expect(started).toMatchObject({ status: 202, body: { task: 'gated', status: 'awaiting_approval' } });
+  const last = (await seen).at(-1);
+  expect(last?.data).toMatchObject({ run_id: started.body.run_id, task: 'gated', status: 'awaiting_approval', attempt: null, message: 'look first' });
+  expect(last?.data.expires_at).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+  return started.body.run_id as string;
+}
+
+const statusOf = () => JSON.parse(runCli(['status', '--json'], { home }).stdout);
+
+describe('approve --run from the shell', () => {
+  it('starts the waiting run at once; the audit log names the OS user and the comment', async () => {
+    const runId = await awaitingRun();
+    expect(statusOf().awaiting_approval).toEqual([expect.objectContaining({ run_id: runId, task: 'gated' })]);
+    const result = runCli(['approve', '--run', runId, '--comment', 'checked'], { home });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^approved run ${runId} of gated: it is (queued|running|success) now\\n$`));
+    await waitFor(() => rows(home).find((r) => r.run_id === runId && r.status === 'success'), 'the approved run to succeed');
+    expect(statusOf().awaiting_approval).toEqual([]);
+    const [audit] = JSON.parse(runCli(['audit', '--json', '-n', '1'], { home }).stdout);
+    expect(audit).toMatchObject({ actor: user, source: 'cli', action: 'approve', task: 'gated', run_id: runId, detail: expect.stringMatching(/^checked; via the API/) });
+  });
+
+  it('refuses a second decision, saying the run is not awaiting approval and its status: exit 1', () => {
+    const done = rows(home).find((r) => r.task === 'gated' && r.status === 'success');
+    for (const verb of ['approve', 'reject']) {
+      const again = runCli([verb, '--run', done!.run_id], { home });
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(new RegExp(`refused \\(409\\): cannot ${verb} run ${done!.run_id}: it is not awaiting approval \\(its status is success\\)`));
+    }
+    const unknown = runCli(['approve', '--run', 'nope'], { home });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/refused \(404\): no run with id nope/);
+  });
+});
+
+describe('reject --run from the shell', () => {
+  it('ends the run skipped with who and why, as history shows', async () => {
+    const runId = await awaitingRun();
+    const result = runCli(['reject', '--run', runId, '-m', 'not today'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`rejected run ${runId} of gated: it ends skipped, and its dependents with it\n`);
+    const row = await waitFor(() => rows(home).find((r) => r.run_id === runId && r.status === 'skipped'), 'the rejected run to be recorded');
+    expect(row.reason).toBe(`rejected by ${user}: not today`);
+    const history = JSON.parse(runCli(['history', '--json', '--task', 'gated', '--limit', '1'], { home }).stdout);
+    expect(history[0]).toMatchObject({ run_id: runId, status: 'skipped', reason: `rejected by ${user}: not today` });
+  });
+});
+
+describe('POST /api/v1/runs/{id}/approve and /reject', () => {
+  it('approve: 200 with the run and its new state; the run succeeds; audit actor api:<label>', async () => {
+    const runId = await awaitingRun();
+    const answer = await json(await daemon.call(`/api/v1/runs/${runId}/approve`, { json: { comment: 'ok by curl' } }));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ run_id: runId, task: 'gated', decision: 'approved' });
+    expect(['queued', 'running', 'success']).toContain(answer.body.status);
+    await waitFor(() => rows(home).find((r) => r.run_id === runId && r.status === 'success'), 'the approved run to succeed');
+    const audit = (await json(await daemon.call('/api/v1/audit?limit=1'))).body[0];
+    expect(audit).toMatchObject({ actor: 'api:default', source: 'api', action: 'approve', run_id: runId, detail: 'ok by curl' });
+  });
+
+  it('reject with no body: skipped, "rejected by api:<label>"; a second reject is a 409 naming the status', async () => {
+    const runId = await awaitingRun();
+    const answer = await json(await daemon.call(`/api/v1/runs/${runId}/reject`, { method: 'POST' }));
+    expect(answer).toMatchObject({ status: 200, body: { run_id: runId, decision: 'rejected', status: 'skipped' } });
+    expect(rows(home).find((r) => r.run_id === runId)).toMatchObject({ status: 'skipped', reason: 'rejected by api:default' });
+    const again = await json(await daemon.call(`/api/v1/runs/${runId}/reject`, { method: 'POST' }));
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(`cannot reject run ${runId}: it is not awaiting approval (its status is skipped: rejected by api:default)`);
+  });
+
+  it('refuses a comment that is not text: 400 naming it', async () => {
+    const answer = await json(await daemon.call('/api/v1/runs/nope/approve', { json: { comment: { text: 'no' } } }));
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toMatch(/comment/);
+  });
+});

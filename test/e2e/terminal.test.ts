@@ -1,0 +1,75 @@
+// The tables a person reads at a terminal (a real pseudo-terminal, through script(1)): local
+// times without milliseconds, LEFT and PASSED in words, statuses in colour and in words, no colour
+// under NO_COLOR, widths fitted to the terminal; piped output keeps its old shape.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { cliPath, makeHome, runCli } from '../helpers/cli.js';
+
+/** Runs the CLI on a terminal `columns` wide; what it printed, with the terminal's \r\n made \n. */
+function onTerminal(home: string, args: string, options: { columns?: number; env?: string } = {}): string {
+  const command = `stty cols ${options.columns ?? 200}; ${options.env ?? ''} TZ=UTC ${process.execPath} ${cliPath} --home ${home} ${args}`;
+  const shown = spawnSync('script', ['-qc', command, '/dev/null'], { encoding: 'utf8' });
+  return shown.stdout.replace(/\r\n/g, '\n');
+}
+
+const ESC = '\x1b[';
+
+describe('on a terminal', () => {
+  const home = makeHome({
+    tasks: [
+      { name: 'nightly', command: 'true', schedule: '0 2 * * *' },
+      { name: 'broken', command: 'echo a very long explanation of what went wrong here; exit 4', schedule: '*/5 * * * *' },
+    ],
+    settings: { timezone: 'UTC' },
+  });
+  runCli(['run', '--task', 'nightly'], { home });
+  runCli(['run', '--task', 'broken'], { home });
+
+  it('status reads like systemctl list-timers, with statuses in colour and in words', () => {
+    const out = onTerminal(home, 'status');
+    expect(out).toMatch(/^TASK\s+SCHEDULE\s+NEXT\s+LEFT\s+LAST\s+PASSED\s+STATUS\s+HEALTH$/m);
+    expect(out).toMatch(/^nightly\s+0 2 \* \* \*\s+\w{3} \d{4}-\d\d-\d\d 02:00:00 UTC\s+in \d+(h|h \d+min| min)\s+\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+\d+s ago\s+\x1b\[32msuccess \(0\)\x1b\[0m/m);
+    expect(out).toContain(`${ESC}31mfailed (4)${ESC}0m`);
+    expect(out).not.toMatch(/\.\d{3}Z/); // no milliseconds, no ISO instants
+  });
+
+  it('has no colour under NO_COLOR, and keeps the words', () => {
+    const out = onTerminal(home, 'status', { env: 'NO_COLOR=1' });
+    expect(out).not.toContain(ESC);
+    expect(out).toMatch(/failed \(4\)/);
+  });
+
+  it('fits the table to a narrow terminal, cutting the reason with an ellipsis, never a run id', () => {
+    const out = onTerminal(home, 'history', { columns: 100, env: 'NO_COLOR=1' });
+    const lines = out.trimEnd().split('\n');
+    // Too narrow for every column: the reason is cut first, then the columns the rest say well enough go.
+    expect(lines[0]).toMatch(/^STARTED\s+TASK\s+RUN\s+STATUS\s+.*REASON$/);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    expect(out).toMatch(/exit c.*…/);
+    expect(out).toMatch(/\d{8}T\d{6}Z-[0-9a-f]{8}/); // the run id stays whole
+  });
+
+  it('shows every column on a wide terminal', () => {
+    const out = onTerminal(home, 'history', { columns: 200, env: 'NO_COLOR=1' });
+    expect(out.split('\n')[0]).toMatch(/^STARTED\s+PASSED\s+TASK\s+RUN\s+ATTEMPT\s+TRIGGER\s+STATUS\s+EXIT\s+TOOK\s+REASON$/);
+  });
+
+  it('next shows the fires soonest first, with how long until each, and the instant in the task zone', () => {
+    const out = onTerminal(home, 'next -n 2', { env: 'NO_COLOR=1' });
+    expect(out).toMatch(/^NEXT\s+LEFT\s+TASK\s+IN ITS ZONE$/m);
+    expect(out).toMatch(/^\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:00 UTC\s+in \d+.*\s+broken\s+\d{4}-\d\d-\d\dT\d\d:\d\d:00\+00:00$/m);
+  });
+});
+
+describe('piped', () => {
+  it('keeps the shapes scripts read: status JSON, history ISO times, next one ISO time a line', () => {
+    const home = makeHome({ tasks: [{ name: 'a', command: 'true', schedule: '0 2 * * *' }], settings: { timezone: 'UTC' } });
+    runCli(['run', '--task', 'a'], { home });
+    expect(() => JSON.parse(runCli(['status'], { home }).stdout)).not.toThrow();
+    const history = runCli(['history'], { home }).stdout;
+    expect(history).toMatch(/^STARTED\s+TASK\s+RUN\s+ATTEMPT\s+TRIGGER\s+STATUS\s+EXIT\s+TOOK\s+REASON$/m);
+    expect(history).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\s+a\s+/m);
+    expect(history).not.toContain(ESC);
+    expect(runCli(['next', '--task', 'a', '-n', '1'], { home }).stdout).toMatch(/^\d{4}-\d\d-\d\dT02:00:00\+00:00\n$/);
+  });
+});

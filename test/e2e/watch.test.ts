@@ -1,0 +1,332 @@
+// Watched folders with the real daemon and real files (spec/triggers.md): one run per ready
+// file, handed over by environment only, moved after its run, a status file each; bad names,
+// files still being written, deleted or replaced before their run, invalid JSON and schema
+// mismatches, the folder removed and recreated, a processed folder that cannot be written.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeHome, runCli } from '../helpers/cli.js';
+import { exitOf, rows, waitFor } from '../helpers/wait.js';
+import { dropFile, fileRows, killDaemons, namesIn, query, records, startDaemon, statusFiles } from '../helpers/watch.js';
+
+afterEach(killDaemons);
+
+const bytesOf = (list: Buffer[]) => list.map((b) => b.toString('hex')).sort();
+
+describe('a watch task in the daemon', () => {
+  it('runs every ready file once (those there at start too), by environment only, then moves it and writes its status', async () => {
+    const home = makeHome({
+      tasks: [
+        {
+          name: 'intake',
+          command: `printf '%s\\0' "$CONDUCTOR_FILE" "$CONDUCTOR_FILE_NAME" "$CONDUCTOR_CORRELATION_ID" "$CONDUCTOR_TRIGGER" >> seen.bin`,
+          watch: { path: 'handoff', pattern: 'intent-*.json', settle_ms: 50, workers: 2 },
+        },
+      ],
+    });
+    const handoff = path.join(home, 'handoff');
+    fs.mkdirSync(handoff);
+    fs.writeFileSync(path.join(handoff, 'intent-early.json'), '{"correlation_id": "req-123"}');
+    fs.writeFileSync(path.join(handoff, 'other.txt'), 'not mine');
+    const daemon = startDaemon(home);
+    await waitFor(() => statusFiles(home, 'intake').length === 1, 'the file there at start to be processed');
+    dropFile(handoff, 'intent-late.json', '{"x": 1}');
+    await waitFor(() => statusFiles(home, 'intake').length === 2, 'the new file to be processed');
+
+    const seen = records(path.join(home, 'seen.bin')).map((b) => b.toString());
+    expect(seen).toHaveLength(8);
+    const runs = [seen.slice(0, 4), seen.slice(4, 8)];
+    const early = runs.find((r) => r[1] === 'intent-early.json');
+    const late = runs.find((r) => r[1] === 'intent-late.json');
+    expect(early).toEqual([path.join(handoff, 'intent-early.json'), 'intent-early.json', 'req-123', 'watch']);
+    expect(late?.[0]).toBe(path.join(handoff, 'intent-late.json'));
+    const history = rows(home).filter((r) => r.task === 'intake');
+    expect(history.map((r) => r.status)).toEqual(['success', 'success']);
+    expect(late?.[2]).toBe(history.find((r) => r.run_id === late?.[2])?.run_id); // no correlation_id: the run id
+
+    expect(namesIn(handoff).map(String)).toEqual(['other.txt']);
+    expect(namesIn(path.join(handoff, 'processed')).map(String).sort()).toEqual(['intent-early.json', 'intent-late.json']);
+    const early_status = statusFiles(home, 'intake').find((s) => s.file === 'intent-early.json');
+    expect(early_status).toMatchObject({ task: 'intake', status: 'SUCCESS', correlation_id: 'req-123', retry_count: 0 });
+    expect(early_status?.message).toContain(`moved to ${path.join(handoff, 'processed', 'intent-early.json')}`);
+    expect(early_status?.worker_id).toMatch(/^worker-[12]$/);
+    expect(Object.keys(early_status ?? {})).toEqual([
+      'file', 'task', 'run_id', 'correlation_id', 'status', 'message', 'timestamp', 'processed_by', 'worker_id', 'processing_duration_ms', 'retry_count',
+    ]);
+    const status = JSON.parse(runCli(['status', '--json'], { home }).stdout);
+    expect(status.tasks[0].watch).toEqual({ path: 'handoff', pending: 0, running: 0, processed: 2, failed: 0 });
+    expect(fs.readFileSync(path.join(home, 'logs', 'symphony_conductor.log'), 'utf8')).toMatch(/"correlation_id":"req-123".*"msg":"attempt finished"/);
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+  });
+
+  it('counts the files waiting for a worker in status --json and in conductor_watch_files_pending', async () => {
+    const home = makeHome({
+      tasks: [{ name: 'queue', command: 'while [ ! -e "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done', watch: { path: 'in', settle_ms: 0, workers: 1 } }],
+    });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const daemon = startDaemon(home);
+    await waitFor(() => /watching the folder/.test(daemon.output()), 'the daemon to watch');
+    for (const name of ['a', 'b', 'c']) dropFile(dir, name, name);
+    await waitFor(() => fileRows(home).filter((r) => r.state === 'pending').length === 2, 'two files to wait behind the one running');
+    const status = JSON.parse(runCli(['status', '--json'], { home }).stdout) as { tasks: { watch?: Record<string, unknown> }[] };
+    expect(status.tasks[0]?.watch).toEqual({ path: 'in', pending: 2, running: 1, processed: 0, failed: 0 });
+    const url = fs.readFileSync(path.join(home, 'status', 'http.url'), 'utf8').trim();
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^conductor_watch_files_pending\{task="queue"\} 2$/m);
+    fs.writeFileSync(path.join(home, 'release'), '');
+    await waitFor(() => namesIn(path.join(dir, 'processed')).length === 3, 'every file to be processed');
+    const after = await (await fetch(`${url}/metrics`)).text();
+    expect(after).toMatch(/^conductor_watch_files_pending\{task="queue"\} 0$/m);
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+  });
+
+  it('runs names with spaces, quotes, $(...), newlines and non-UTF-8 bytes safely: nothing is injected, every byte arrives', async () => {
+    const home = makeHome({
+      tasks: [
+        {
+          name: 'names',
+          command: `printf '%s\\0' "$CONDUCTOR_FILE_NAME" >> names.bin; cat "$CONDUCTOR_FILE" >> contents.txt`,
+          watch: { path: 'in', settle_ms: 20, workers: 3 },
+        },
+      ],
+    });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const names = [
+      Buffer.from('a name with spaces.json'),
+      Buffer.from(`quotes ' and " and \\ too`),
+      Buffer.from('$(touch PWNED) and `touch PWNED2`; touch PWNED3'),
+      Buffer.from('new\nline\r\ttab'),
+      Buffer.concat([Buffer.from('latin1-caf'), Buffer.of(0xe9), Buffer.from('-'), Buffer.of(0xff, 0xfe), Buffer.from('.json')]),
+      Buffer.from('-starts-with-a-dash'),
+    ];
+    const daemon = startDaemon(home);
+    for (const [i, name] of names.entries()) dropFile(dir, name, `content ${i}\n`);
+    await waitFor(() => records(path.join(home, 'names.bin')).length === names.length && namesIn(path.join(dir, 'processed')).length === names.length, 'every file');
+    expect(bytesOf(records(path.join(home, 'names.bin')))).toEqual(bytesOf(names));
+    expect(bytesOf(namesIn(path.join(dir, 'processed')))).toEqual(bytesOf(names));
+    expect(fs.readFileSync(path.join(home, 'contents.txt'), 'utf8').split('\n').filter(Boolean).sort()).toEqual(names.map((_, i) => `content ${i}`));
+    for (const marker of ['PWNED', 'PWNED2', 'PWNED3']) {
+      expect(fs.existsSync(path.join(home, marker))).toBe(false);
+      expect(fs.existsSync(path.join(dir, marker))).toBe(false);
+    }
+    await waitFor(() => statusFiles(home, 'names').length === names.length, 'every status file');
+    const latin = statusFiles(home, 'names').find((s) => s.file.startsWith('latin1-caf'));
+    expect(latin?.file).toBe('latin1-caf\udce9-\udcff\udcfe.json'); // surrogateescape: each undecodable byte as U+DC80+byte
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+  });
+
+  it('with the execa back end (no spawn helper), refuses a name that is not UTF-8 with a clear reason instead of passing another path', async () => {
+    const home = makeHome({ tasks: [{ name: 'nohelper', command: 'cat "$CONDUCTOR_FILE" >> seen.txt', watch: { path: 'in', settle_ms: 20 } }] });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const daemon = startDaemon(home, { CONDUCTOR_SPAWN: 'node' });
+    dropFile(dir, Buffer.concat([Buffer.from('bad-'), Buffer.of(0xff)]), 'no\n');
+    dropFile(dir, 'caf\u00e9.txt', 'yes\n');
+    await waitFor(() => statusFiles(home, 'nohelper').length === 2, 'both files');
+    expect(fs.readFileSync(path.join(home, 'seen.txt'), 'utf8')).toBe('yes\n');
+    const refused = rows(home).find((r) => r.status === 'failed');
+    expect(refused?.reason).toContain('CONDUCTOR_FILE, CONDUCTOR_FILE_NAME holds bytes that are not UTF-8 (a file name), which Node cannot pass in the environment');
+    expect(namesIn(path.join(dir, 'failed'))).toEqual([Buffer.concat([Buffer.from('bad-'), Buffer.of(0xff)])]);
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+
+  it('waits for a file still being written, and runs it once, whole', async () => {
+    const home = makeHome({ tasks: [{ name: 'slowwrite', command: 'cat "$CONDUCTOR_FILE" > "$CONDUCTOR_FILE_NAME.seen"', watch: { path: 'in', settle_ms: 1500 } }] });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const daemon = startDaemon(home);
+    await waitFor(() => /watching the folder/.test(daemon.output()), 'the daemon to watch');
+    const fd = fs.openSync(path.join(dir, 'growing.csv'), 'w');
+    for (let i = 0; i < 10; i++) {
+      fs.writeSync(fd, `line ${i}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    fs.closeSync(fd);
+    await waitFor(() => fs.existsSync(path.join(home, 'growing.csv.seen')) && statusFiles(home, 'slowwrite').length === 1, 'the run');
+    expect(fs.readFileSync(path.join(home, 'growing.csv.seen'), 'utf8')).toBe(Array.from({ length: 10 }, (_, i) => `line ${i}\n`).join(''));
+    expect(rows(home).filter((r) => r.task === 'slowwrite')).toHaveLength(1);
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+
+  it('runs nothing for a file deleted before its run starts, and the new content of one replaced meanwhile', async () => {
+    const home = makeHome({
+      tasks: [
+        {
+          name: 'one',
+          command: `if [ "$CONDUCTOR_FILE_NAME" = first ]; then while [ ! -e release ]; do sleep 0.05; done; fi; printf '%s=' "$CONDUCTOR_FILE_NAME" >> seen.txt; cat "$CONDUCTOR_FILE" >> seen.txt`,
+          watch: { path: 'in', settle_ms: 20, workers: 1 },
+        },
+      ],
+    });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const daemon = startDaemon(home);
+    dropFile(dir, 'first', 'one\n');
+    await waitFor(() => fileRows(home).some((r) => r.name.toString() === 'first' && r.state === 'running'), 'the first file to run');
+    dropFile(dir, 'deleted', 'never\n');
+    dropFile(dir, 'replaced', 'old\n');
+    await waitFor(() => fileRows(home).filter((r) => r.state === 'pending').length === 2, 'both to wait for the worker');
+    fs.rmSync(path.join(dir, 'deleted'));
+    fs.writeFileSync(path.join(dir, 'replaced'), 'new content\n');
+    fs.writeFileSync(path.join(home, 'release'), '');
+    await waitFor(() => fs.existsSync(path.join(home, 'seen.txt')) && fs.readFileSync(path.join(home, 'seen.txt'), 'utf8').includes('replaced='), 'the replaced file to run');
+    await waitFor(() => statusFiles(home, 'one').length === 2, 'both status files');
+    expect(fs.readFileSync(path.join(home, 'seen.txt'), 'utf8')).toBe('first=one\nreplaced=new content\n');
+    const states = fileRows(home).map((r) => `${r.name.toString()}:${r.state}${r.reason ? `:${r.reason}` : ''}`);
+    expect(states).toEqual(['first:done', 'deleted:gone:deleted before its run started', 'replaced:gone:replaced before its run started', 'replaced:done']);
+    expect(rows(home).filter((r) => r.task === 'one').map((r) => r.status)).toEqual(['success', 'success']);
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+
+  it('fails invalid JSON and a schema mismatch without running the command, naming where, without retries', async () => {
+    const home = makeHome({
+      tasks: [
+        {
+          name: 'intents',
+          command: 'printf "%s\\n" "$CONDUCTOR_FILE_NAME" >> ran.txt',
+          retry_count: 2,
+          retry_delay: 0,
+          watch: { path: 'in', pattern: '*.json', settle_ms: 20, json_schema: 'config/intent.schema.json' },
+        },
+      ],
+    });
+    fs.writeFileSync(
+      path.join(home, 'config', 'intent.schema.json'),
+      JSON.stringify({ type: 'object', required: ['target'], properties: { target: { type: 'string' }, replicas: { type: 'integer', minimum: 1 } } }),
+    );
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const daemon = startDaemon(home);
+    dropFile(dir, 'good.json', '{"target": "app", "replicas": 2, "correlation_id": "c-good"}');
+    dropFile(dir, 'broken.json', '{\n  "target": "app",\n  "replicas": 2,,\n}');
+    dropFile(dir, 'mismatch.json', '{"target": "app", "replicas": 0}');
+    await waitFor(() => statusFiles(home, 'intents').length === 3, 'three status files');
+    expect(fs.readFileSync(path.join(home, 'ran.txt'), 'utf8')).toBe('good.json\n');
+    const history = rows(home).filter((r) => r.task === 'intents');
+    expect(history).toHaveLength(3);
+    expect(history.find((r) => r.reason?.startsWith('broken.json'))).toMatchObject({
+      status: 'failed',
+      attempt: 1,
+      reason: "broken.json: not JSON: at line 3, column 17: unexpected ',', expected a double-quoted key",
+    });
+    expect(history.find((r) => r.reason?.startsWith('mismatch.json'))).toMatchObject({
+      status: 'failed',
+      reason: 'mismatch.json: does not match the JSON Schema: /replicas: must be >= 1',
+    });
+    expect(namesIn(path.join(dir, 'failed')).map(String).sort()).toEqual(['broken.json', 'mismatch.json']);
+    expect(namesIn(path.join(dir, 'processed')).map(String)).toEqual(['good.json']);
+    expect(statusFiles(home, 'intents').find((s) => s.file === 'mismatch.json')).toMatchObject({ status: 'FAILED', retry_count: 0 });
+    expect(fs.readFileSync(path.join(home, 'status', 'automation_health', 'intents.health'), 'utf8')).toMatch(/^(success|failed):/);
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+
+  it('goes on watching when its folder is removed and made again', async () => {
+    const home = makeHome({ tasks: [{ name: 'phoenix', command: 'true', watch: { path: 'in', settle_ms: 20 } }] });
+    const dir = path.join(home, 'in');
+    const daemon = startDaemon(home);
+    await waitFor(() => fs.existsSync(dir) && /watching the folder/.test(daemon.output()), 'the folder to be made and watched');
+    dropFile(dir, 'before', 'x');
+    await waitFor(() => namesIn(path.join(dir, 'processed')).length === 1, 'the first file');
+    fs.rmSync(dir, { recursive: true });
+    await waitFor(() => /the watched folder is gone/.test(daemon.output()), 'the daemon to notice');
+    fs.mkdirSync(dir);
+    dropFile(dir, 'after', 'y');
+    await waitFor(() => namesIn(path.join(dir, 'processed')).map(String).includes('after'), 'the file in the new folder');
+    expect(rows(home).filter((r) => r.task === 'phoenix').map((r) => r.status)).toEqual(['success', 'success']);
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+  });
+
+  it('takes a new watch block on SIGHUP: the new pattern, and a task that stopped watching runs no more files', async () => {
+    const config = (pattern: string, second: boolean) => ({
+      tasks: [
+        { name: 'one', command: 'true', watch: { path: 'in', pattern, settle_ms: 20 } },
+        ...(second ? [{ name: 'two', command: 'true', watch: { path: 'in2', settle_ms: 20 } }] : []),
+      ],
+    });
+    const home = makeHome(config('*.csv', true));
+    const daemon = startDaemon(home);
+    await waitFor(() => (daemon.output().match(/watching the folder/g) ?? []).length === 2, 'both tasks to watch');
+    fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), JSON.stringify(config('*.json', false)));
+    daemon.kill('SIGHUP');
+    await waitFor(() => /config reloaded/.test(daemon.output()) && (daemon.output().match(/watching the folder/g) ?? []).length === 3, 'the reload');
+    dropFile(path.join(home, 'in'), 'a.json', '{}');
+    dropFile(path.join(home, 'in'), 'b.csv', 'x');
+    dropFile(path.join(home, 'in2'), 'c.json', '{}');
+    await waitFor(() => statusFiles(home, 'one').length === 1, 'the new pattern');
+    expect(statusFiles(home, 'one')[0]?.file).toBe('a.json');
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+    expect(namesIn(path.join(home, 'in')).map(String)).toEqual(['b.csv']);
+    expect(namesIn(path.join(home, 'in2')).map(String)).toEqual(['c.json']);
+  });
+
+  it('never overwrites in the processed folder: a name already there gets -N', async () => {
+    const home = makeHome({ tasks: [{ name: 'clash', command: 'true', watch: { path: 'in', settle_ms: 20, processed_dir: 'done' } }] });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(path.join(home, 'done'), { recursive: true });
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(home, 'done', 'report.json'), 'the old one');
+    fs.writeFileSync(path.join(home, 'done', 'report-1.json'), 'the older one');
+    const daemon = startDaemon(home);
+    dropFile(dir, 'report.json', 'the new one');
+    await waitFor(() => fs.existsSync(path.join(home, 'done', 'report-2.json')), 'the move');
+    expect(fs.readFileSync(path.join(home, 'done', 'report.json'), 'utf8')).toBe('the old one');
+    expect(fs.readFileSync(path.join(home, 'done', 'report-1.json'), 'utf8')).toBe('the older one');
+    expect(fs.readFileSync(path.join(home, 'done', 'report-2.json'), 'utf8')).toBe('the new one');
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+});
+
+/** Why a folder cannot be made unwritable for root here (chattr +i), or null when it can. */
+function immutableUnavailable(): string | null {
+  const dir = fs.mkdtempSync(path.join(makeHome(), 'probe-'));
+  const set = spawnSync('chattr', ['+i', dir], { encoding: 'utf8' });
+  if (set.error) return `chattr is not available (${set.error.message})`;
+  if (set.status !== 0) return `chattr +i does not work here: ${set.stderr.trim()}`;
+  spawnSync('chattr', ['-i', dir]);
+  return null;
+}
+const immutable = immutableUnavailable();
+if (immutable) console.warn(`unwritable processed folder test skipped: ${immutable}`);
+
+describe.skipIf(immutable !== null)('when the processed folder cannot be written (chattr +i: even root cannot)', () => {
+  it('leaves the file where it is, says why in the history and the status file, and does not run it again', async () => {
+    const home = makeHome({ tasks: [{ name: 'stuck', command: 'true', watch: { path: 'in', settle_ms: 20 } }] });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(path.join(dir, 'processed'), { recursive: true });
+    spawnSync('chattr', ['+i', path.join(dir, 'processed')]);
+    try {
+      const daemon = startDaemon(home);
+      dropFile(dir, 'a.json', '{}');
+      await waitFor(() => statusFiles(home, 'stuck').length === 1 && fileRows(home)[0]?.settled === 1, 'the status file and its row');
+      expect(namesIn(dir).map(String)).toEqual(['a.json']);
+      const row = rows(home).find((r) => r.task === 'stuck');
+      expect(row?.status).toBe('success');
+      expect(row?.reason).toBe(`the file stays in ${dir}: ${path.join(dir, 'processed')} cannot be written (EPERM)`);
+      expect(statusFiles(home, 'stuck')[0]?.message).toContain('cannot be written (EPERM)');
+      expect(query<{ reason: string }>(home, "SELECT reason FROM runs WHERE trigger = 'watch'")[0]?.reason).toContain('the file stays');
+      expect(fileRows(home)[0]).toMatchObject({ state: 'done', settled: 1 });
+      daemon.kill('SIGTERM');
+      expect((await exitOf(daemon)).code).toBe(0);
+      const again = startDaemon(home);
+      await waitFor(() => /watching the folder/.test(again.output()), 'the second daemon to watch');
+      again.kill('SIGTERM');
+      expect((await exitOf(again)).code).toBe(0);
+      expect(rows(home).filter((r) => r.task === 'stuck')).toHaveLength(1);
+    } finally {
+      spawnSync('chattr', ['-i', path.join(dir, 'processed')]);
+    }
+  });
+});

@@ -1,0 +1,188 @@
+// `run --task` on a watch task (once-mode, seed 003) and the watch checks of validate/start,
+// with the real CLI and real files: exit 0/8/3/1 as spec/triggers.md says, files not started
+// left in place with an UNSPECIFIED status file, every problem named by its JSON pointer.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeHome, runCli, spawnCli } from '../helpers/cli.js';
+import { exitOf, rows, waitFor } from '../helpers/wait.js';
+import { fileRows, namesIn, records, startDaemon, statusFiles } from '../helpers/watch.js';
+
+function home(command: string, watch: Record<string, unknown> = {}, over: Record<string, unknown> = {}) {
+  const dir = makeHome({ tasks: [{ name: 'drain', command, watch: { path: 'in', settle_ms: 0, workers: 2, ...watch }, ...over }] });
+  fs.mkdirSync(path.join(dir, 'in'));
+  return dir;
+}
+
+describe('run --task on a watch task (once-mode)', () => {
+  it('processes the files there now and exits 0 when every one succeeded', () => {
+    const h = home('cat "$CONDUCTOR_FILE" >> "$CONDUCTOR_HOME/all.txt"', { pattern: '*.json' });
+    for (const n of [1, 2, 3]) fs.writeFileSync(path.join(h, 'in', `f${n}.json`), `{"n": ${n}}\n`);
+    fs.writeFileSync(path.join(h, 'in', 'ignored.txt'), 'not mine');
+    const result = runCli(['run', '--task', 'drain'], { home: h });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('drain: 3 processed, 0 failed, 0 left in place');
+    expect(fs.readFileSync(path.join(h, 'all.txt'), 'utf8').split('\n').filter(Boolean).sort()).toEqual(['{"n": 1}', '{"n": 2}', '{"n": 3}']);
+    expect(namesIn(path.join(h, 'in', 'processed')).map(String).sort()).toEqual(['f1.json', 'f2.json', 'f3.json']);
+    expect(namesIn(path.join(h, 'in')).map(String)).toEqual(['ignored.txt']);
+    expect(statusFiles(h, 'drain').map((s) => s.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(rows(h).map((r) => r.trigger)).toEqual(['watch', 'watch', 'watch']);
+    // Run again: nothing new, nothing runs twice.
+    const again = runCli(['run', '--task', 'drain'], { home: h });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('drain: no files');
+    expect(rows(h)).toHaveLength(3);
+  });
+
+  it('exits 8 when a file fails for real (its command, or its JSON), and moves it to failed', () => {
+    const h = home('grep -q ok "$CONDUCTOR_FILE"', { json: true });
+    fs.writeFileSync(path.join(h, 'in', 'good.json'), '{"ok": true}');
+    fs.writeFileSync(path.join(h, 'in', 'bad.json'), '{"no": true}');
+    fs.writeFileSync(path.join(h, 'in', 'broken.json'), '{"ok": ');
+    const result = runCli(['run', '--task', 'drain', '--json'], { home: h });
+    expect(result.code).toBe(8);
+    const outcomes = JSON.parse(result.stdout) as { file: string; status: string; reason: string | null }[];
+    expect(outcomes.map((o) => `${o.file}:${o.status}`).sort()).toEqual(['bad.json:failed', 'broken.json:failed', 'good.json:success']);
+    expect(outcomes.find((o) => o.file === 'broken.json')?.reason).toBe('broken.json: not JSON: at line 1, column 8: unexpected end of file, expected a value');
+    expect(namesIn(path.join(h, 'in', 'failed')).map(String).sort()).toEqual(['bad.json', 'broken.json']);
+    fs.writeFileSync(path.join(h, 'in', 'worse.json'), '{"no": 2}');
+    const text = runCli(['run', '--task', 'drain'], { home: h });
+    expect(text.code).toBe(8);
+    expect(text.stdout).toContain('drain: 0 processed, 1 failed, 0 left in place');
+  });
+
+  it('exits 0 with no files, making the folder when it is missing', () => {
+    const h = makeHome({ tasks: [{ name: 'drain', command: 'true', watch: { path: 'not/yet' } }] });
+    const result = runCli(['run', '--task', 'drain'], { home: h });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('drain: no files');
+    expect(fs.statSync(path.join(h, 'not', 'yet')).isDirectory()).toBe(true);
+  });
+
+  it('exits 3 on SIGTERM: the run going is stopped, files not started stay in place, all UNSPECIFIED', async () => {
+    const h = home('touch "$CONDUCTOR_HOME/started"; sleep 30', { workers: 1 }, { kill_grace: 1 });
+    for (const n of [1, 2, 3]) fs.writeFileSync(path.join(h, 'in', `f${n}`), `${n}`);
+    const child = spawnCli(['run', '--task', 'drain'], { home: h });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await waitFor(() => fs.existsSync(path.join(h, 'started')), 'the first run to start');
+    child.kill('SIGTERM');
+    expect((await exitOf(child)).code).toBe(3);
+    expect(out).toContain('interrupted by SIGTERM; drain: 0 processed, 0 failed, 3 left in place');
+    expect(namesIn(path.join(h, 'in')).map(String).sort()).toEqual(['f1', 'f2', 'f3']);
+    const statuses = statusFiles(h, 'drain');
+    expect(statuses.map((s) => `${s.file}:${s.status}`).sort()).toEqual(['f1:UNSPECIFIED', 'f2:UNSPECIFIED', 'f3:UNSPECIFIED']);
+    expect(rows(h).find((r) => r.status !== 'queued')?.status).toBe('interrupted');
+    expect(fileRows(h).every((r) => r.state === 'pending')).toBe(true);
+    // The next once-mode (or daemon) runs them.
+    fs.writeFileSync(path.join(h, 'config', 'conductor_config.json'), JSON.stringify({ tasks: [{ name: 'drain', command: 'true', watch: { path: 'in', settle_ms: 0 } }] }));
+    const again = runCli(['run', '--task', 'drain'], { home: h });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('drain: 3 processed, 0 failed, 0 left in place');
+  });
+
+  it('exits 8 when --watch-timeout runs out, leaving what it did not finish in place', () => {
+    const h = home('sleep 30', { workers: 1 }, { kill_grace: 1 });
+    fs.writeFileSync(path.join(h, 'in', 'a'), 'a');
+    fs.writeFileSync(path.join(h, 'in', 'b'), 'b');
+    const result = runCli(['run', '--task', 'drain', '--watch-timeout', '1'], { home: h });
+    expect(result.code).toBe(8);
+    expect(result.stdout).toContain('--watch-timeout 1 s reached; drain: 0 processed, 0 failed, 2 left in place');
+    expect(namesIn(path.join(h, 'in')).map(String).sort()).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    [['--watch-timeout', '0'], '--watch-timeout takes a number of seconds above 0; got 0.'],
+    [['--with-deps'], 'task "drain" watches a folder: run --task processes its files and runs no dependencies (drop --with-deps)'],
+  ])('refuses %j with exit 1', (flags, message) => {
+    const h = home('true');
+    const result = runCli(['run', '--task', 'drain', ...flags], { home: h });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe('run --task beside a running daemon on the same home', () => {
+  it('leaves the file the daemon runs to it, takes the ones still waiting, and nothing runs twice', async () => {
+    const h = home(
+      `printf '%s\\0' "$CONDUCTOR_FILE_NAME" >> "$CONDUCTOR_HOME/ran.bin"; if [ "$CONDUCTOR_FILE_NAME" = slow ]; then while [ ! -e "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done; fi`,
+      { workers: 1 },
+    );
+    const daemon = startDaemon(h);
+    try {
+      await waitFor(() => /watching the folder/.test(daemon.output()), 'the daemon to watch');
+      // Written whole, then renamed in: with settle_ms 0 a file seen half-written would be a second file.
+      const drop = (name: string) => {
+        fs.writeFileSync(path.join(h, 'in', `.${name}`), name);
+        fs.renameSync(path.join(h, 'in', `.${name}`), path.join(h, 'in', name));
+      };
+      drop('slow');
+      await waitFor(() => fileRows(h).some((r) => r.name.toString() === 'slow' && r.state === 'running'), 'the daemon to run slow');
+      for (const name of ['x', 'y']) drop(name);
+      await waitFor(() => fileRows(h).filter((r) => r.state === 'pending').length === 2, 'x and y to wait for the daemon');
+      const once = runCli(['run', '--task', 'drain'], { home: h });
+      expect(once.code).toBe(0);
+      expect(once.stdout).toContain('drain: 2 processed, 0 failed, 0 left in place');
+      expect(namesIn(path.join(h, 'in')).map(String)).toEqual(['slow']);
+      fs.writeFileSync(path.join(h, 'release'), '');
+      await waitFor(() => namesIn(path.join(h, 'in', 'processed')).length === 3, 'slow to finish in the daemon');
+      daemon.kill('SIGTERM');
+      expect((await exitOf(daemon)).code).toBe(0);
+      expect(records(path.join(h, 'ran.bin')).map(String).sort()).toEqual(['slow', 'x', 'y']);
+    } finally {
+      daemon.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
+describe('run --all with a watch task', () => {
+  it('does not run a watch task with no schedule (its runs are per file), and skips its dependents saying why', () => {
+    const h = makeHome({
+      tasks: [
+        { name: 'intake', command: 'touch "$CONDUCTOR_HOME/ran-without-a-file"', watch: { path: 'in' } },
+        { name: 'after', command: 'true', dependencies: ['intake'] },
+        { name: 'plain', command: 'true' },
+      ],
+    });
+    const result = runCli(['run', '--all'], { home: h });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('-- after: skipped: dependency intake watches a folder (run --task intake processes its files)');
+    expect(fs.existsSync(path.join(h, 'ran-without-a-file'))).toBe(false);
+    expect(rows(h).map((r) => `${r.task}:${r.status}`).sort()).toEqual(['after:skipped', 'plain:success']);
+  });
+});
+
+describe('the watch checks of validate and start', () => {
+  it('names every file-system problem by its JSON pointer, and start refuses to start', () => {
+    const h = makeHome({
+      tasks: [
+        { name: 'a', command: 'true', watch: { path: 'afile' } },
+        { name: 'b', command: 'true', watch: { path: 'in', processed_dir: 'afile', json_schema: 'config/missing.schema.json' } },
+        { name: 'c', command: 'true', watch: { path: 'in2', json_schema: 'config/broken.schema.json' } },
+      ],
+    });
+    fs.writeFileSync(path.join(h, 'afile'), 'a file, not a folder');
+    fs.writeFileSync(path.join(h, 'config', 'broken.schema.json'), '{"type": ');
+    for (const args of [['validate'], ['start'], ['run', '--task', 'a']]) {
+      const result = runCli(args, { home: h });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain('invalid config, 4 problems:');
+      expect(result.stderr).toContain(`/tasks/0/watch/path: ${path.join(h, 'afile')} is a file, not a folder`);
+      expect(result.stderr).toContain(`/tasks/1/watch/processed_dir: ${path.join(h, 'afile')} is a file, not a folder`);
+      expect(result.stderr).toContain(`/tasks/1/watch/json_schema: ${path.join(h, 'config', 'missing.schema.json')}: no such file`);
+      expect(result.stderr).toMatch(/\/tasks\/2\/watch\/json_schema: .*broken\.schema\.json: not JSON/);
+    }
+  });
+
+  it('refuses a json_schema that parses but does not compile, at validate and at start', () => {
+    const h = makeHome({ tasks: [{ name: 'a', command: 'true', watch: { path: 'in', json_schema: 'config/s.json' } }] });
+    fs.writeFileSync(path.join(h, 'config', 's.json'), '{"type": "no-such-type"}');
+    for (const args of [['validate'], ['start']]) {
+      const result = runCli(args, { home: h });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/\/tasks\/0\/watch\/json_schema: not a usable JSON Schema: /);
+    }
+    expect(fs.existsSync(path.join(h, 'conductor.pid'))).toBe(false);
+  });
+});

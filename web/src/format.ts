@@ -1,0 +1,31 @@
+// Times and durations as the page shows them: local wall-clock time, "in 5 min" / "3 h ago",
+// and short durations; the exact ISO time goes in each element's title.
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `2025-06-02 02:30:00` in the browser's zone. */
+export function clockTime(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** "in 4 min", "12 s ago", "3 d ago". */
+export function relative(iso: string | null, now: number): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso) - now;
+  const abs = Math.abs(ms);
+  const amount =
+    abs < 1000 ? 'now' : abs < 60_000 ? `${Math.round(abs / 1000)} s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)} min` : abs < 86_400_000 ? `${Math.round(abs / 3_600_000)} h` : `${Math.round(abs / 86_400_000)} d`;
+  if (amount === 'now') return 'now';
+  return ms > 0 ? `in ${amount}` : `${amount} ago`;
+}
+
+/** "850 ms", "12.3 s", "4 min 05 s", "2 h 03 min". */
+export function duration(ms: number | null): string {
+  if (ms === null) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${pad(Math.floor((ms % 60_000) / 1000))} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${pad(Math.floor((ms % 3_600_000) / 60_000))} min`;
+}
