@@ -79,7 +79,8 @@ async function idleCase(params, log, nodeOptions = null) {
       unit: 'MB',
       samples: samples.daemon,
       yardstick: { name: `bare node, idle${nodeOptions ? ', same NODE_OPTIONS' : ''}`, samples: samples.bare },
-      target: { text: 'under 80 MB', stat: 'median', op: '<=', limit: 80 },
+      // as shipped (the unit's NODE_OPTIONS): issue 17's 60 MB (goal 50); plainly, the first round's 80 MB
+      target: nodeOptions ? { text: 'under 60 MB', stat: 'median', op: '<=', limit: 60 } : { text: 'under 80 MB', stat: 'median', op: '<=', limit: 80 },
     });
   } finally {
     removeDir(home);

@@ -1,8 +1,22 @@
-// CLI start-up: `status --json` and `next` on a home with 1000 tasks and a million history
-// rows, against `node -e 0` (the floor of starting Node at all), alternated round by round.
-import { NODE, CLI, alternate, buildHistoryHome, makeCase, makeTempDir, removeDir, timeOk } from '../lib.mjs';
+// CLI start-up: `status --json`, `run --task` of a task whose command is `true`, and `next` on a
+// home with 1000 tasks and a million history rows, against `node -e 0` (the floor of starting
+// Node at all), alternated round by round. The home's config is as shipped: the HTTP server on
+// (its default; only the port is a free one), no watcher, the local executor.
+import fs from 'node:fs';
+import path from 'node:path';
+import { NODE, CLI, alternate, buildHistoryHome, makeCase, makeTempDir, removeDir, timeOk, writeConfig } from '../lib.mjs';
 
-export const description = 'status --json and next at 1000 tasks / 1M history rows vs node -e 0';
+export const description = 'status --json, run --task (true) and next at 1000 tasks / 1M history rows vs node -e 0';
+
+/** The task `run --task` runs: the first of the home, its command made `true` (it has no dependencies). */
+function makeFirstTaskTrue(home) {
+  const file = path.join(home, 'config', 'conductor_config.json');
+  const config = JSON.parse(fs.readFileSync(file, 'utf8'));
+  config.tasks[0].command = 'true';
+  if (config.settings?.http?.enabled === false) throw new Error('the startup home must keep the HTTP server on, as shipped');
+  writeConfig(home, config);
+  return config.tasks[0].name;
+}
 
 export const sizes = {
   full: { tasks: 1000, rows: 1_000_000, rounds: 10 },
@@ -15,6 +29,7 @@ export async function run(params, { log }) {
     const built = Date.now();
     await buildHistoryHome(home, { tasks: params.tasks, rows: params.rows });
     log(` home built in ${Date.now() - built} ms`);
+    const trueTask = makeFirstTaskTrue(home);
     const node = async () => (await timeOk(NODE, ['-e', '0'])).ms;
     const status = async () => {
       const result = await timeOk(NODE, [CLI, 'status', '--json', '--home', home], { capture: true });
@@ -28,10 +43,17 @@ export async function run(params, { log }) {
       if (lines !== params.tasks * 5) throw new Error(`next printed ${lines} lines, not ${params.tasks * 5}`);
       return result.ms;
     };
+    const runTrue = async () => {
+      const result = await timeOk(NODE, [CLI, 'run', '--task', trueTask, '--json', '--home', home], { capture: true });
+      const outcomes = JSON.parse(result.stdout);
+      if (outcomes.length !== 1 || outcomes[0].status !== 'success') throw new Error(`run --task ${trueTask}: ${result.stdout.trim().slice(0, 300)}`);
+      return result.ms;
+    };
     await node();
     await status();
+    await runTrue();
     await next();
-    const samples = await alternate(params.rounds, { node, status, next }, { log });
+    const samples = await alternate(params.rounds, { node, status, run: runTrue, next }, { log });
     const yardstick = { name: 'node -e 0', samples: samples.node };
     return {
       cases: [
@@ -42,10 +64,19 @@ export async function run(params, { log }) {
           yardstick,
           target: { text: 'within 3x of node -e 0', stat: 'ratio', op: '<=', limit: 3 },
         }),
+        makeCase({
+          name: `run --task of true, wall (${params.tasks} tasks, ${params.rows} rows)`,
+          unit: 'ms',
+          samples: samples.run,
+          yardstick,
+          target: { text: 'within 3x of node -e 0', stat: 'ratio', op: '<=', limit: 3 },
+        }),
         makeCase({ name: `next (${params.tasks} tasks x 5 fires)`, unit: 'ms', samples: samples.next, yardstick }),
       ],
       notes: [
         'wall time, process start to exit, stdout read through a pipe (not a TTY), after one untimed warm-up of each',
+        'run --task: the home\'s first task with its command made `true`, no daemon running (so it runs in the foreground: the spawn helper, the history rows, the task log and the health file, as a user\'s run does); each round adds one run to the history',
+        'the config is as shipped: the HTTP server on (its default; a free port), the local executor, no watch task',
         'history rows are bulk-inserted with better-sqlite3 into the database the CLI created (same schema), then the WAL is checkpointed',
       ],
     };

@@ -72,7 +72,7 @@ export async function runForeground(paths: HomePaths, request: ForegroundRequest
     });
     session.start();
     const outcomes = await session.done;
-    recordRunByHand(ctx.store, request, outcomes, ctx.clock.now());
+    recordRunByHand(ctx.store, request, outcomes, ctx.clock.now(), target?.approval !== undefined && target.approval !== null);
     const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'timeout');
     const exitCode = interruptedBy ? EXIT.interrupted : failed ? EXIT.taskFailed : EXIT.ok;
     ctx.logger.info({ trigger, exit_code: exitCode }, 'foreground run finished');
@@ -87,8 +87,11 @@ export async function runForeground(paths: HomePaths, request: ForegroundRequest
 }
 
 /** The audit log's row for a run by hand from this shell (the daemon writes its own for the API). */
-function recordRunByHand(store: Pick<RunStore, 'recordAudit'>, request: ForegroundRequest, outcomes: DagOutcome[], at: number): void {
+function recordRunByHand(store: Pick<RunStore, 'recordAudit'>, request: ForegroundRequest, outcomes: DagOutcome[], at: number, approvalNeeded: boolean): void {
   const target = request.all ? null : (outcomes.find((o) => o.task === request.task) ?? null);
   const detail = request.all ? `run --all: ${outcomes.length} tasks` : `${request.withDeps ? 'with its upstream; ' : ''}ended ${target?.status ?? 'unknown'}`;
   store.recordAudit({ at, actor: osUser(), source: 'cli', action: 'run', task: request.task ?? null, run_id: target?.run_id ?? null, detail });
+  if (request.approved && approvalNeeded) {
+    store.recordAudit({ at, actor: osUser(), source: 'cli', action: 'approve', task: request.task ?? null, run_id: target?.run_id ?? null, detail: 'approved as it was asked for (--approved)' });
+  }
 }

@@ -18,7 +18,7 @@ export async function runTask(
     const daemon = findDaemon(paths);
     if (daemon.kind === 'api') {
       const { runViaDaemon } = await import('./remote/runViaDaemon.js');
-      return runViaDaemon(daemon, { task: request.task, withDeps: request.withDeps }, onEvent);
+      return runViaDaemon(daemon, { task: request.task, withDeps: request.withDeps, approved: request.approved === true }, onEvent);
     }
     if (daemon.kind === 'no_api') note('the daemon on this home serves no API (settings.http.enabled is false): running here, outside its limits');
   }

@@ -107,7 +107,8 @@ export interface DaemonApi {
   streamLog(runId: string, follow: boolean, sink: LogSink, signal: AbortSignal): Promise<void>;
   /** Checks that the run exists (throws `not_found`) before a response starts. */
   checkRun(runId: string): void;
-  startRun(task: string, options: { withDeps: boolean; manual: boolean }, caller: Caller): StartedRun;
+  /** `approved`: the caller approves the run as they ask for it (no approval gate; audited as their approval). */
+  startRun(task: string, options: { withDeps: boolean; manual: boolean; approved?: boolean }, caller: Caller): StartedRun;
   pause(task: string, caller: Caller): { task: string; paused: true; since: string; by: string };
   resume(task: string, caller: Caller): { task: string; paused: false };
   cancel(runId: string, caller: Caller, interruptedBy: string | null): { run_id: string; task: string; state: RunState };

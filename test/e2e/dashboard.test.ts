@@ -13,6 +13,9 @@ import { makeHome, runCli } from '../helpers/cli.js';
 import { killDaemons, startDaemon, type Daemon } from '../helpers/daemon.js';
 import { rows, waitFor } from '../helpers/wait.js';
 
+// The page's globals, for the functions page.evaluate runs in the browser (the tests' lib has no DOM).
+declare const document: any, location: any, sessionStorage: any, scrollTo: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const SLOW = 90_000; // Chromium starting on a loaded 2-core machine
 let home: string;
 let daemon: Daemon;
@@ -284,7 +287,7 @@ describe('a phone and a keyboard', () => {
     const seen: string[] = [];
     for (let i = 0; i < 20 && !seen.includes('Run quick now'); i++) {
       await keys.keyboard.press('Tab');
-      seen.push(await keys.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? ''));
+      seen.push(await keys.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? ''));
     }
     expect(seen).toEqual(expect.arrayContaining(['Tasks', 'DAG', 'Runs', 'Approvals', 'Filter tasks by name', 'Run quick now']));
     const before = history('quick').length;

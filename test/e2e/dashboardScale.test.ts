@@ -7,6 +7,9 @@ import { openBrowser, type Browser } from '../helpers/browser.js';
 import { makeHome } from '../helpers/cli.js';
 import { killDaemons, startDaemon, type Daemon } from '../helpers/daemon.js';
 
+// The page's globals, for the functions page.evaluate runs in the browser (the tests' lib has no DOM).
+declare const document: any, location: any, sessionStorage: any, scrollTo: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const COUNT = 400;
 const name = (i: number) => `task_${String(i).padStart(4, '0')}`;
 let daemon: Daemon;

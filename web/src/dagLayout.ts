@@ -53,7 +53,7 @@ function layoutIn(graph: Graph, rankdir: 'LR' | 'TB', aspect: number): Layout {
     width = Math.max(width, n.x + n.width / 2 + 20);
     height = Math.max(height, n.y + n.height / 2 + 20);
   }
-  const edges = g.edges().map((e) => ({ from: e.v, to: e.w, points: g.edge(e).points ?? [] }));
+  const edges = g.edges().map((e: { v: string; w: string }) => ({ from: e.v, to: e.w, points: g.edge(e).points ?? [] }));
   // The tasks with no edge: a grid under the graph, at least as wide as it, and wide enough that
   // graph and grid together are about the box's shape (width = sqrt(area x aspect)).
   const loose = graph.nodes.filter((n) => !linked.has(n.name));

@@ -193,6 +193,12 @@ class SqliteRunStore implements RunStore {
       lastRun: db.prepare(
         `SELECT ${COLUMNS} FROM attempts WHERE task = ? AND status NOT IN (${NOT_A_RUN}) ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
+      // Every named task's last run in one statement (status asks for a thousand at once).
+      lastRuns: db.prepare(
+        `SELECT ${COLUMNS.split(', ').map((column) => `a.${column}`).join(', ')} FROM json_each(?) AS t
+         JOIN attempts a ON a.id = (SELECT id FROM attempts WHERE task = t.value AND status NOT IN (${NOT_A_RUN}) ORDER BY started_at DESC, id DESC LIMIT 1)
+         ORDER BY t.key`,
+      ),
       lastWithStatus: db.prepare(
         `SELECT ${COLUMNS} FROM attempts WHERE task = ? AND status = ? ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
@@ -202,10 +208,13 @@ class SqliteRunStore implements RunStore {
       // (a queued row of a run that is itself running or retrying; a queued row of a queued run
       // only waits for a slot, and is resumed). Only this home's own: a row copied from another
       // node of a cluster is that node's to recover.
+      // The first term is attempts_open's own WHERE, word for word: SQLite then reads that
+      // partial index instead of every row (a million rows: ~340 ms at every run and start).
       orphans: db.prepare(
         `SELECT id, task, run_id, attempt, status, started_at, handle, owner_pid, owner_start
-         FROM attempts a WHERE (status = 'running'
-            OR (status = 'queued' AND EXISTS (SELECT 1 FROM runs r WHERE r.run_id = a.run_id AND r.state IN ('running', 'retrying'))))
+         FROM attempts a WHERE status IN ('running', 'queued', 'awaiting_approval')
+           AND (status = 'running'
+             OR (status = 'queued' AND EXISTS (SELECT 1 FROM runs r WHERE r.run_id = a.run_id AND r.state IN ('running', 'retrying'))))
            AND node IS NULL
          ORDER BY id`,
       ),
@@ -347,10 +356,7 @@ class SqliteRunStore implements RunStore {
 
   lastRuns(tasks: readonly string[]): Map<string, RunRecord> {
     const found = new Map<string, RunRecord>();
-    for (const task of tasks) {
-      const row = this.statements.lastRun.get(task) as Row | undefined;
-      if (row) found.set(task, toRecord(row));
-    }
+    for (const row of this.statements.lastRuns.all(JSON.stringify(tasks)) as Row[]) found.set(row.task, toRecord(row));
     return found;
   }
 

@@ -32,14 +32,17 @@ function knownTask(ctx: ApiContext, name: string) {
 }
 
 /** Runs a task now: trigger `api`, or `manual` for `run --task` through the daemon. */
-export function startRun(ctx: ApiContext, name: string, options: { withDeps: boolean; manual: boolean }, caller: Caller): StartedRun {
+export function startRun(ctx: ApiContext, name: string, options: { withDeps: boolean; manual: boolean; approved?: boolean }, caller: Caller): StartedRun {
   const entry = knownTask(ctx, name);
   if (!entry.task.enabled) throw new ApiRefusal('conflict', `task ${name} is disabled in the config; enable it to run it`);
   const trigger: Trigger = options.manual ? 'manual' : 'api';
+  // Approving as one asks is the caller's decision on the gate: audited as theirs.
+  const approved = options.approved === true && entry.task.approval !== null;
   if (!options.withDeps) {
     const outcome = ctx.store.batch(() => {
-      const submitted = ctx.engine.submit({ task: name, trigger });
+      const submitted = ctx.engine.submit({ task: name, trigger, approved });
       audit(ctx, caller, 'run', { task: name, run_id: submitted.run_id, detail: submitted.status === 'skipped' ? `skipped: ${submitted.reason}` : `trigger ${trigger}` });
+      if (approved) audit(ctx, caller, 'approve', { task: name, run_id: submitted.run_id, detail: 'approved as it was asked for (--approved)' });
       return submitted;
     });
     const state = ctx.engine.openRun(outcome.run_id)?.state;
@@ -61,9 +64,11 @@ export function startRun(ctx: ApiContext, name: string, options: { withDeps: boo
     },
     dispatch: () => ctx.engine.dispatch(),
   };
-  const session = new DagSession(watched, { tasks: selection.tasks, unavailable: selection.unavailable }, trigger, ctx.clock.now(), ctx.store);
+  const session = new DagSession(watched, { tasks: selection.tasks, unavailable: selection.unavailable }, trigger, ctx.clock.now(), ctx.store, options.approved === true);
   const tasks = selection.tasks.map((t) => t.name);
   audit(ctx, caller, 'run', { task: name, detail: `trigger ${trigger} with its upstream (${tasks.join(', ')}); session ${id}` });
+  const gated = selection.tasks.filter((t) => t.approval !== null).map((t) => t.name);
+  if (options.approved === true && gated.length > 0) audit(ctx, caller, 'approve', { task: name, detail: `approved as they were asked for (--approved): ${gated.join(', ')}; session ${id}` });
   void session.done.then((outcomes) => ctx.publish({ kind: 'session', data: { type: 'session.ended', session: id, outcomes } }));
   session.start();
   return { run_id: null, task: name, status: 'queued', session: id, tasks };

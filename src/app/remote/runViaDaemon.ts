@@ -17,7 +17,7 @@ const BUFFER_LIMIT = 5000;
 
 export async function runViaDaemon(
   endpoint: { url: string; token: string },
-  request: { task: string; withDeps: boolean },
+  request: { task: string; withDeps: boolean; approved?: boolean },
   onEvent: (event: RunEvent) => void,
 ): Promise<ForegroundResult> {
   const client = new DaemonClient(endpoint.url, endpoint.token);
@@ -57,6 +57,7 @@ export async function runViaDaemon(
   try {
     started = await client.call<StartedRun>('POST', `/api/v1/tasks/${encodeURIComponent(request.task)}/run`, {
       with_deps: request.withDeps,
+      ...(request.approved ? { approved: true } : {}),
       cli_user: user,
     });
     if (started.run_id) adopt(started.run_id);

@@ -6,8 +6,21 @@ import { readCron } from './readCron.js';
 /** Any date works as a start: without a year field, a pattern that fires does so within 8 years of it. */
 const NEVER_FIRES_PROBE = new Date(Date.UTC(2000, 0, 1));
 
+// A config of a thousand tasks repeats its expressions: each is judged once per process.
+const CACHE_LIMIT = 4096;
+const verdicts = new Map<string, string | null>();
+
 /** Null when `expression` is valid, else a message naming what is wrong. */
 export function checkCron(expression: string): string | null {
+  const known = verdicts.get(expression);
+  if (known !== undefined) return known;
+  const verdict = judge(expression);
+  if (verdicts.size >= CACHE_LIMIT) verdicts.clear();
+  verdicts.set(expression, verdict);
+  return verdict;
+}
+
+function judge(expression: string): string | null {
   const read = readCron(expression);
   if ('problem' in read) return read.problem;
   let fires: boolean;

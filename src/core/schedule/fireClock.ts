@@ -21,6 +21,19 @@ export function makeFireClock(pattern: string, zone: string): FireClock {
   };
 }
 
+// Crons are shared by every task with the same pattern (cronerCache), and status or a tick
+// asks all of them from the same instant: each Cron keeps its last answer.
+const lastNext = new WeakMap<Cron, { readonly from: number; readonly at: number | null }>();
+
+/** The floating Cron's first fire strictly after wall time `wallMs` (ms, wall time read as UTC), or null. */
+export function floatingNextMs(clock: FireClock, wallMs: number): number | null {
+  const last = lastNext.get(clock.floating);
+  if (last && last.from === wallMs) return last.at;
+  const at = toMs(clock.floating.nextRun(new Date(wallMs)));
+  lastNext.set(clock.floating, { from: wallMs, at });
+  return at;
+}
+
 /** A croner answer as ms, or null (croner answers null, undefined, or an empty list). */
 export function toMs(date: Date | null | undefined): number | null {
   return date ? date.getTime() : null;

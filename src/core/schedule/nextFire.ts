@@ -3,7 +3,7 @@
 // with the Vixie DST rules it was built with (and costs ~10x more), answers only when the
 // offset changes before that fire, or when the instant is in the repeated hour of a
 // fall-back (where a fixed-time task must not run a second time).
-import { toMs, type FireClock } from './fireClock.js';
+import { floatingNextMs, toMs, type FireClock } from './fireClock.js';
 import { hasZoneTransition, isRepeatedWallTime, zoneOffsetMs } from './zoneOffsets.js';
 
 /** Longest span the shortcut looks across for an offset change (covers a yearly task). */
@@ -13,7 +13,7 @@ const CRONER_RETRIES = 3;
 /** First fire strictly after `afterMs`, or null if there is none. */
 export function nextFireMs(clock: FireClock, afterMs: number): number | null {
   const offset = zoneOffsetMs(clock.zone, afterMs);
-  const wall = toMs(clock.floating.nextRun(new Date(afterMs + offset)));
+  const wall = floatingNextMs(clock, afterMs + offset);
   if (wall === null) return null;
   const at = wall - offset;
   return isSteady(clock.zone, afterMs, at) ? at : zonedNext(clock, afterMs);

@@ -8,8 +8,22 @@ export type ReadCron = { readonly pattern: string } | { readonly problem: string
 
 const FIELD_COUNT_HINT = 'use 5, or 6 with seconds first';
 
+// Configs repeat expressions, and validating a config then compiling its schedules reads each
+// twice: every expression is read once per process (the answers are small and immutable).
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, ReadCron>();
+
 /** `expression` normalised for croner (single spaces, nickname in lower case), or the problem. */
 export function readCron(expression: string): ReadCron {
+  const hit = cache.get(expression);
+  if (hit) return hit;
+  const read = Object.freeze(readOnce(expression));
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(expression, read);
+  return read;
+}
+
+function readOnce(expression: string): ReadCron {
   const fields = expression.trim().split(/\s+/).filter((field) => field !== '');
   const invalid = (detail: string): ReadCron => ({ problem: `"${expression}" is not a valid cron expression (${detail})` });
   const [first = ''] = fields;

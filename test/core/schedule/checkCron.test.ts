@@ -161,4 +161,14 @@ describe('checkCron', () => {
       );
     });
   });
+
+  it.each([
+    ['*/5 * * * *', null],
+    ['0 0 30 2 *', '"0 0 30 2 *" is not a valid cron expression (never fires: no date matches its day and month fields)'],
+    ['61 * * * *', '"61 * * * *" is not a valid cron expression (minute 61 out of range 0-59)'],
+  ])('judges %j the same when asked again (a verdict is kept per expression)', (expression, verdict) => {
+    expect(checkCron(expression)).toBe(verdict);
+    expect(checkCron(expression)).toBe(verdict);
+    expect(checkCron(` ${expression}`)).toBe(verdict === null ? null : verdict.replace(`"${expression}"`, `" ${expression}"`));
+  });
 });

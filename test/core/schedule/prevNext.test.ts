@@ -108,3 +108,19 @@ describe('prev far from any fire', () => {
     expect(compileSchedule('@yearly', 'America/New_York').prev(at('2025-12-31T23:00:00Z'))).toBe(at('2025-01-01T00:00:00-05:00'));
   });
 });
+
+describe('schedules that share a pattern (they share its croner objects and their last answer)', () => {
+  it('each answer as croner in its own zone, asked in turn from the same and from other instants', () => {
+    const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'UTC'];
+    const schedules = zones.map((zone) => compileSchedule('*/7 3 * * *', zone));
+    const oracles = zones.map((zone) => new Cron('*/7 3 * * *', { timezone: zone, mode: '5-or-6-parts', fixedTimeRule: 'no-wildcard', domAndDow: false }));
+    const random = seededRandom(7);
+    let t = at('2025-03-08T00:00:00Z');
+    for (let step = 0; step < 200; step++) {
+      if (random() < 0.5) t += Math.floor(random() * 2 * DAY);
+      schedules.forEach((schedule, index) => {
+        expect(schedule.next(t), `${zones[index]} next(${new Date(t).toISOString()})`).toBe(oracles[index]?.nextRun(new Date(t))?.getTime() ?? null);
+      });
+    }
+  });
+});

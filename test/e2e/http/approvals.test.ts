@@ -4,9 +4,9 @@
 // is not awaiting one is refused with its status (exit 1 / 409).
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHome, runCli } from '../../helpers/cli.js';
+import { makeHome, runCli, spawnCli } from '../../helpers/cli.js';
 import { killDaemons, readEvents, startDaemon, type Daemon } from '../../helpers/daemon.js';
-import { rows, waitFor } from '../../helpers/wait.js';
+import { exitOf, rows, waitFor } from '../../helpers/wait.js';
 
 let home: string;
 let daemon: Daemon;
@@ -105,5 +105,36 @@ describe('POST /api/v1/runs/{id}/approve and /reject', () => {
     const answer = await json(await daemon.call('/api/v1/runs/nope/approve', { json: { comment: { text: 'no' } } }));
     expect(answer.status).toBe(400);
     expect(answer.body.error.message).toMatch(/comment/);
+  });
+});
+
+describe('run --task of a task with an approval gate', () => {
+  it('through the daemon: waits for a decision, or runs at once with --approved and audits the OS user as its approver', async () => {
+    // Without --approved the run waits in the daemon; the command follows it until a decision ends it.
+    const waiting = spawnCli(['run', '--task', 'gated'], { home });
+    let said = '';
+    waiting.stdout?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const pending = await waitFor(() => (statusOf().awaiting_approval as { run_id: string }[])[0], 'the run to await approval');
+    expect(runCli(['reject', '--run', pending.run_id, '--comment', 'not now'], { home }).code).toBe(0);
+    expect((await exitOf(waiting)).code).toBe(0);
+    expect(said).toMatch(/rejected by .*: not now/);
+    const result = runCli(['run', '--task', 'gated', '--approved'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ok gated: succeeded/);
+    const audit = JSON.parse(runCli(['audit', '--json', '-n', '2'], { home }).stdout) as { action: string; actor: string; run_id: string | null }[];
+    expect(audit.map((a) => a.action).sort()).toEqual(['approve', 'run']);
+    expect(audit.every((a) => a.actor === user)).toBe(true);
+    expect(audit[0]?.run_id).toBe(audit[1]?.run_id);
+  });
+
+  it('in the foreground: refused without --approved (exit 1, saying how), run with it and audited as approved', () => {
+    const alone = makeHome({ tasks: [{ name: 'gated', command: 'true', approval: { timeout: 60 } }], settings: { http: { enabled: false } } });
+    const refused = runCli(['run', '--task', 'gated'], { home: alone });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/needs approval before it runs: run it with --approved/);
+    const result = runCli(['run', '--task', 'gated', '--approved'], { home: alone });
+    expect(result.code).toBe(0);
+    const audit = JSON.parse(runCli(['audit', '--json'], { home: alone }).stdout) as { action: string; actor: string; source: string }[];
+    expect(audit.map((a) => `${a.source}:${a.action}:${a.actor}`).sort()).toEqual([`cli:approve:${user}`, `cli:run:${user}`]);
   });
 });

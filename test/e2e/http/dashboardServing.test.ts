@@ -54,7 +54,7 @@ describe('GET /', () => {
     }
     const missing = await raw('/assets/nope.js');
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.message).toBe('no file /assets/nope.js');
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toBe('no file /assets/nope.js');
   });
 });
 
@@ -66,7 +66,7 @@ describe('the token in the query', () => {
     expect(first?.event).toBe('heartbeat');
     const wrong = await raw('/api/v1/events?token=wrong');
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error.message).toBe('wrong token');
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe('wrong token');
   });
 
   it('opens no other route', async () => {

@@ -18,12 +18,12 @@ export function actionRoutes(app: FastifyInstance, api: DaemonApi): void {
     if (refusal.leader_url) reply.header('location', `${refusal.leader_url}${request.url}`);
     return reply.code(503).type('application/json; charset=utf-8').send({ error: { code: 'standby', message: refusal.message, leader: refusal.leader, leader_url: refusal.leader_url } });
   });
-  app.post<{ Params: { name: string }; Body: { with_deps?: boolean; cli_user?: string } }>(
+  app.post<{ Params: { name: string }; Body: { with_deps?: boolean; approved?: boolean; cli_user?: string } }>(
     '/api/v1/tasks/:name/run',
     { schema: { params: taskParams, body: runBody } },
     async (request, reply) => {
-      const { with_deps: withDeps = false, cli_user: user } = request.body;
-      return reply.code(202).send(api.startRun(request.params.name, { withDeps, manual: user !== undefined }, callerOf(request)));
+      const { with_deps: withDeps = false, approved = false, cli_user: user } = request.body;
+      return reply.code(202).send(api.startRun(request.params.name, { withDeps, manual: user !== undefined, approved }, callerOf(request)));
     },
   );
   app.post<{ Params: { name: string } }>('/api/v1/tasks/:name/pause', { schema: { params: taskParams, body: actorBody } }, async (request) =>

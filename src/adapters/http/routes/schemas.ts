@@ -50,7 +50,7 @@ const cliUser = { type: 'string', minLength: 1, maxLength: 64 } as const;
 export const runBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { with_deps: { type: 'boolean' }, cli_user: cliUser },
+  properties: { with_deps: { type: 'boolean' }, approved: { type: 'boolean' }, cli_user: cliUser },
 } as const;
 
 export const actorBody = {
