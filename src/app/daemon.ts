@@ -5,6 +5,7 @@ import os from 'node:os';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { acquireDaemonLock } from '../adapters/daemonLock.js';
 import { createPinoLogger } from '../adapters/pinoLogger.js';
+import { openReplicaStore } from '../adapters/sqlite/sqliteReplicaStore.js';
 import { createWebhookNotifier, type Notifier } from '../adapters/webhookNotifier.js';
 import { configChanges, describeChanges } from '../core/config/configChanges.js';
 import { ConductorError, EXIT, isConductorError } from '../core/errors.js';
@@ -28,7 +29,7 @@ import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
 import { watchWrites } from './writeWatch.js';
 import { prunePayloadFiles } from './webhook/webhookReceiver.js';
-import { prepareWatching } from './watchComposition.js';
+import { prepareWatching, type Watching } from './watchComposition.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -69,8 +70,32 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   // Every write to the history is watched: GET /health says degraded while the last one failed.
   const writes = watchWrites(ctx.store, () => ctx.clock.now());
   ctx.store = writes.store;
+  // settings.ha: this home is a node of a standby cluster (loaded only then: ioredis is large).
+  const ha = config.settings.ha;
+  let httpUrl: string | null = null;
+  const member = ha ? (await import('./ha/joinCluster.js')).joinCluster(paths, ha, () => config, ctx, () => httpUrl) : null;
+  // A start refused from here on lets go of everything it holds (a Redis connection would keep
+  // the process alive), then says why.
+  const abandon = async (error: unknown): Promise<never> => {
+    await member?.close();
+    logger.flush();
+    ctx.store.close();
+    lock.release();
+    stopListening();
+    process.off('SIGHUP', onHangup);
+    throw error;
+  };
+  if (member) await member.checkName().catch(abandon);
+  else stopPublishing(paths);
   const since = Date.now();
-  const daemonState = (): DaemonState => ({ running: true, pid: process.pid, since: new Date(since).toISOString(), version: packageVersion() });
+  const daemonState = (): DaemonState => ({
+    running: true,
+    pid: process.pid,
+    since: new Date(since).toISOString(),
+    version: packageVersion(),
+    role: member?.role() ?? 'single',
+    leader: member?.leader() ?? null,
+  });
 
   let notifier: Notifier | null = makeNotifier(config, logger);
   const retiredNotifiers: Notifier[] = []; // replaced by a reload, maybe still delivering
@@ -95,22 +120,27 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   };
   prune();
 
-  const scheduler = new Scheduler(ctx, config);
+  const scheduler = new Scheduler(ctx, config, { gate: member?.gate });
   const { engine, cron } = scheduler;
   const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, ctx.executor.state ? () => ctx.executor.state?.() ?? null : null);
   // The port is taken before anything runs: one in use is a clear error, exit 1.
   // The watched folders start after the scheduler; until then none has a file pending.
   let watchPending = (): Map<string, number> => new Map();
   const server = tokens
-    ? await startDaemonHttp({ paths, config: () => config, tokens, ctx, engine, cron, live, writeFailure: writes.failure, watchPending: () => watchPending() }).catch((error: unknown) => {
-        logger.flush();
-        ctx.store.close();
-        lock.release();
-        stopListening();
-        process.off('SIGHUP', onHangup);
-        throw error;
-      })
+    ? await startDaemonHttp({
+        paths,
+        config: () => config,
+        tokens,
+        ctx,
+        engine,
+        cron,
+        live,
+        writeFailure: writes.failure,
+        cluster: member ?? undefined,
+        watchPending: () => watchPending(),
+      }).catch(abandon)
     : null;
+  httpUrl = server?.url ?? null;
   const pruneTimer = setInterval(prune, DAY_MS);
   pruneTimer.unref();
   try {
@@ -118,7 +148,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   } catch (error) {
     logger.warn({ file: paths.pidFile, err: (error as Error).message }, 'cannot write the pid file; trying again every second');
   }
-  ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion() });
+  ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion(), role: member ? 'standby' : 'single' });
   const stopWatchingHome = watchHome(paths, lock, ctx.store, logger);
   banner(paths, loaded.shown, config, logger, recovered);
   if (server) {
@@ -128,8 +158,16 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     if (process.stdout.isTTY) process.stdout.write(`open the dashboard: ${server.url}/#token=${encodeURIComponent(readMainToken(paths))}\n`);
   }
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
-  scheduler.start();
-  const watching = watchSetup.start(ctx, engine);
+  let watching: Watching;
+  if (member) {
+    // A cluster node watches its folders only while it leads (a standby starts nothing).
+    watching = watchSetup.start(ctx, engine, { paused: true });
+    member.onRole((leading) => (leading ? watching.lead() : watching.standBy()));
+    await member.start(scheduler);
+  } else {
+    scheduler.start();
+    watching = watchSetup.start(ctx, engine);
+  }
   watchPending = () => new Map([...watching.counts()].map(([task, counts]) => [task, counts.pending]));
   for (const fire of cron.upcoming(5)) {
     const zone = engine.tasks.entries.get(fire.task)?.timezone ?? 'UTC';
@@ -148,6 +186,9 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       const next = loadConfig(paths.config, paths.home);
       if (JSON.stringify(next.config.settings.executor) !== JSON.stringify(config.settings.executor)) {
         logger.warn({}, 'settings.executor changed: it takes effect at the next start of the daemon (the running executor is kept)');
+      }
+      if (JSON.stringify(next.config.settings.ha) !== JSON.stringify(config.settings.ha)) {
+        logger.warn({}, 'settings.ha changed: it takes effect at the next start of the daemon (the cluster membership is kept)');
       }
       server?.reload(next.config); // first: a token variable it cannot read refuses the reload
       const changed = describeChanges(configChanges(config, next.config));
@@ -176,9 +217,12 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     engine.interruptAll(`interrupted: the daemon was told twice to stop`);
   };
   logger.info({ signal, running: engine.runningCount, drain_seconds: config.settings.shutdown_timeout }, 'stopping');
+  // A cluster node gives the lease back first, so a standby fires on while its runs drain here.
+  await member?.handOver();
   watching.stop();
   await scheduler.stop(reason);
   await watching.settled();
+  await member?.leave();
   stopListening();
   await server?.close();
   await Promise.all([notifier, ...retiredNotifiers].map((n) => n?.settle())); // bounded: SHUTDOWN_WAIT_MS
@@ -197,6 +241,16 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
 /** Where the API's main token comes from, for the start-up line (never the token itself). */
 function tokenSource(): string {
   return process.env.CONDUCTOR_API_TOKEN ? '$CONDUCTOR_API_TOKEN' : 'status/api.token';
+}
+
+/** A home that was a cluster node and is one no more: its changes are no longer noted for publishing. */
+function stopPublishing(paths: HomePaths): void {
+  const replica = openReplicaStore(paths.database);
+  try {
+    replica.setPublishing(false);
+  } finally {
+    replica.close();
+  }
 }
 
 function makeNotifier(config: Config, logger: Logger): Notifier | null {

@@ -10,6 +10,7 @@ import type { Config } from '../core/types.js';
 import type { CronSource } from '../engine/cronSource.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineContext } from '../engine/context.js';
+import type { ApiContext } from './api/apiContext.js';
 import { resolveTokens, type ApiToken } from './api/apiTokens.js';
 import { createDaemonApi } from './api/daemonApi.js';
 import { httpUrlFile } from './daemonHttpPaths.js';
@@ -39,6 +40,8 @@ export async function startDaemonHttp(parts: {
   cron: CronSource;
   live: LiveStatus;
   writeFailure: () => { message: string; at: number } | null;
+  /** A node of a standby cluster: a standby refuses writes and its health says so. */
+  cluster?: ApiContext['cluster'];
   /** Each watch task's files ready and waiting for a worker. */
   watchPending: () => Map<string, number>;
 }): Promise<DaemonHttp> {
@@ -61,6 +64,7 @@ export async function startDaemonHttp(parts: {
     version: packageVersion(),
     startedAt: ctx.clock.monotonic(),
     writeFailure: parts.writeFailure,
+    ...(parts.cluster ? { cluster: parts.cluster } : {}),
   });
   const metrics = createMetrics({
     onAny: (listener) => ctx.events.onAny(listener),

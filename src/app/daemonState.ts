@@ -10,6 +10,10 @@ export interface DaemonState {
   pid: number | null;
   since: string | null;
   version: string | null;
+  /** While it runs: `single`, or in a cluster (settings.ha) `leader` or `standby`. */
+  role?: 'leader' | 'standby' | 'single';
+  /** In a cluster: the node that holds the lease (null when not known); else null. */
+  leader?: string | null;
 }
 
 export function daemonLockPath(paths: HomePaths): string {
@@ -26,5 +30,7 @@ export function readDaemonState(paths: HomePaths, store: RunStore): DaemonState 
     pid,
     since: info ? new Date(info.since).toISOString() : null,
     version: info?.version ?? null,
+    role: info?.role ?? 'single',
+    leader: info?.leader ?? null,
   };
 }

@@ -23,6 +23,10 @@ export const RESCAN_MS = 10_000;
 
 export interface Watching {
   reload(config: Config, shown: string): Promise<void>;
+  /** A cluster node that took the lease: its watch tasks start (recovering what is left), with the latest config. */
+  lead(): void;
+  /** A cluster node without the lease: its watch tasks stop taking files; runs going on are followed to their end. */
+  standBy(): void;
   stop(): void;
   /** Every file run has ended and every file has been dealt with (await before closing the history). */
   settled(): Promise<void>;
@@ -56,23 +60,39 @@ export function watchResolver(paths: HomePaths, schemas: Map<string, SchemaCheck
 
 /**
  * Compiles the config's json_schema files (a bad one is a config error: call this before anything
- * starts); `start` then starts every enabled watch task (after the scheduler resumed its runs).
+ * starts); `start` then starts every enabled watch task (after the scheduler resumed its runs),
+ * or, `paused` (a node of a standby cluster), none until `lead()`.
  */
-export async function prepareWatching(config: Config, paths: HomePaths, shown: string): Promise<{ start(ctx: EngineContext, engine: Engine): Watching }> {
+export async function prepareWatching(config: Config, paths: HomePaths, shown: string): Promise<{ start(ctx: EngineContext, engine: Engine, options?: { paused?: boolean }): Watching }> {
   const schemas = await compileWatchSchemas(config, paths.home, shown);
   return {
-    start(ctx, engine) {
-      const sources = new WatchSources(watchShared(ctx, engine, 'daemon'), watchResolver(paths, schemas, ctx));
-      sources.start(config);
+    start(ctx, engine, options = {}) {
+      let resolve = watchResolver(paths, schemas, ctx);
+      let current = config;
+      let paused = options.paused ?? false;
+      const sources = new WatchSources(watchShared(ctx, engine, 'daemon'), resolve);
+      if (!paused) sources.start(config);
       return {
         async reload(next, nextShown) {
-          sources.retire(next);
+          current = next;
+          if (!paused) sources.retire(next);
           try {
-            sources.reload(next, watchResolver(paths, await compileWatchSchemas(next, paths.home, nextShown), ctx));
+            resolve = watchResolver(paths, await compileWatchSchemas(next, paths.home, nextShown), ctx);
+            if (!paused) sources.reload(next, resolve);
           } catch (error) {
             const lines = isConductorError(error) ? error.lines() : [(error as Error).message];
             ctx.logger.error({ problems: lines.slice(1).map((l) => l.trim()) }, `watch tasks keep their previous settings: ${lines[0]}`);
           }
+        },
+        lead() {
+          if (!paused) return;
+          paused = false;
+          sources.reload(current, resolve);
+        },
+        standBy() {
+          if (paused) return;
+          paused = true;
+          sources.retire({ ...current, tasks: [] });
         },
         stop: () => sources.stop(),
         settled: () => sources.settled(),

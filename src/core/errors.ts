@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'DAEMON_RUNNING'
   | 'INPUT_INVALID'
   | 'WORKER_NAME_TAKEN'
+  | 'NODE_NAME_TAKEN'
   | 'INTERNAL';
 
 /** Exit codes of the contract. */

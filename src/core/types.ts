@@ -122,6 +122,15 @@ export interface ExecutorSettings {
   prefix: string;
 }
 
+/** A standby scheduler: the nodes of a cluster share a Redis; one holds the lease and fires. */
+export interface HaSettings {
+  redis_url: string;
+  /** Names the cluster's keys in Redis (`conductor:<cluster>:...`). */
+  cluster: string;
+  /** How long the lease lasts without a renewal. */
+  lease_seconds: number;
+}
+
 export interface Settings {
   max_concurrent_tasks: number;
   task_history_retention_days: number;
@@ -135,6 +144,8 @@ export interface Settings {
   http: HttpSettings;
   budget: Budget | null;
   executor: ExecutorSettings;
+  /** null: one scheduler, no cluster. */
+  ha: HaSettings | null;
 }
 
 export interface Config {

@@ -1,7 +1,9 @@
 // The cron source: one timer for the earliest due fire (re-armed at least every WAKE_CAP_MS so a
 // wall-clock step is noticed), per-task cursors persisted as watermarks (a restart neither
 // loses nor repeats a fire), catch-up at start, and every due fire handed to the engine as a
-// request. Which fires are due is a pure decision (fireWindow, startDecision).
+// request. Which fires are due is a pure decision (fireWindow, startDecision). In a cluster
+// (settings.ha) a fire gate is given: due fires go to the engine only once the gate claimed them,
+// a round trip later; without one the path stays synchronous, one commit per wake-up.
 import { startDecision } from '../core/scheduler/catchUp.js';
 import { fireWindow, STEP_TOLERANCE_MS } from '../core/scheduler/fireWindow.js';
 import { cursorAfterStepBack } from '../core/scheduler/stepBack.js';
@@ -19,12 +21,17 @@ interface Cursor {
   timing: string;
 }
 
-interface DueFire {
+export interface DueFire {
   task: string;
   fireAt: number;
   deadline: number | null;
   order: number;
   trigger: 'schedule' | 'catch_up';
+}
+
+/** Decides which due fires this scheduler may run (a cluster claims each once); the rest are not run here. */
+export interface FireGate {
+  claim(fires: readonly DueFire[]): Promise<readonly DueFire[]>;
 }
 
 export class CronSource {
@@ -40,10 +47,13 @@ export class CronSource {
     private readonly engine: Engine,
     /** The longest the timer sleeps (to notice a wall-clock step); a simulated clock never steps. */
     private readonly wakeCapMs: number = WAKE_CAP_MS,
+    private readonly gate: FireGate | null = null,
   ) {}
 
-  /** Loads cursors from the watermarks, fires missed fires of catch_up tasks, arms the timer. */
+  /** Loads cursors from the watermarks, fires missed fires of catch_up tasks, arms the timer (again after a stop). */
   start(): void {
+    this.stopped = false;
+    this.cursors.clear();
     const now = this.ctx.clock.now();
     this.lastWake = { wall: now, mono: this.ctx.clock.monotonic() };
     const catchUps: DueFire[] = [];
@@ -64,13 +74,15 @@ export class CronSource {
           catchUps.push({ task: name, fireAt: decision.fireAt, deadline: nextAt, order: entry.order, trigger: 'catch_up' });
         }
       }
-      this.hand(catchUps);
+      if (!this.gate) this.hand(catchUps);
     });
+    if (this.gate) this.handThroughGate(catchUps);
     this.arm();
   }
 
   /** After the engine took a new config: kept tasks keep their cursor unless their timing changed. */
   reload(): void {
+    if (this.stopped) return; // a standby: its next start reads the new config
     const now = this.ctx.clock.now();
     const previous = this.cursors;
     this.cursors = new Map();
@@ -88,6 +100,7 @@ export class CronSource {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = null;
+    this.cursors.clear();
   }
 
   /** The next `count` fires, soonest first (for the banner, `status` and the API). */
@@ -110,9 +123,15 @@ export class CronSource {
     return this.lastWake.mono;
   }
 
-  /** The next fire of one task, or null. */
-  nextFire(task: string): number | null {
-    return this.cursors.get(task)?.nextAt ?? null;
+  /**
+   * The next fire of one task, or null. Stopped (a standby of a cluster, or a daemon draining), it
+   * answers from the schedule after `now`: the fire whoever leads will deal with.
+   */
+  nextFire(task: string, now?: number): number | null {
+    const cursor = this.cursors.get(task);
+    if (cursor || !this.stopped || now === undefined) return cursor?.nextAt ?? null;
+    const entry = this.engine.tasks.entries.get(task);
+    return entry?.task.enabled && entry.schedule ? entry.schedule.next(now) : null;
   }
 
   private arm(): void {
@@ -139,10 +158,11 @@ export class CronSource {
     // due on one second, separate commits were most of the time to the last start. The
     // processes themselves start after the commit (in a later microtask).
     const moved: [Cursor, number, number | null][] = [];
+    const due: DueFire[] = [];
+    let recorded = false;
     try {
       this.ctx.store.batch(() => {
         this.engine.expireWaits(now);
-        const due: DueFire[] = [];
         const stepped = Math.abs(now - expectedNow) > STEP_TOLERANCE_MS;
         for (const [name, cursor] of this.cursors) {
           // Nothing due and the clock did not step: the cached next fire says so without asking cron.
@@ -163,8 +183,9 @@ export class CronSource {
             due.push({ task: name, fireAt, deadline: window.fires[i + 1] ?? window.next, order: entry.order, trigger: 'schedule' });
           });
         }
-        this.hand(due);
+        if (!this.gate) this.hand(due);
       });
+      recorded = true;
     } catch (error) {
       // The history cannot be written (locked past the busy timeout, disk full): nothing of this
       // tick was committed, so its fires are dealt with again at the next wake; the loop goes on
@@ -176,6 +197,7 @@ export class CronSource {
       this.notBefore = now + 1000;
       this.ctx.logger.error({ err: (error as Error).message }, 'cannot record the fires due now; trying again at the next wake');
     }
+    if (this.gate && recorded) this.handThroughGate(due);
     this.arm();
   }
 
@@ -183,6 +205,26 @@ export class CronSource {
     fires.sort((a, b) => a.fireAt - b.fireAt || a.order - b.order);
     for (const fire of fires) this.engine.request({ task: fire.task, trigger: fire.trigger, fireAt: fire.fireAt, deadline: fire.deadline });
     this.engine.dispatch();
+  }
+
+  /** The gate's claims, then the claimed fires to the engine in one commit, unless stopped meanwhile. */
+  private handThroughGate(fires: DueFire[]): void {
+    if (fires.length === 0 || !this.gate) return;
+    fires.sort((a, b) => a.fireAt - b.fireAt || a.order - b.order);
+    this.gate.claim(fires).then(
+      (claimed) => {
+        // A task removed or disabled by a reload while the claim was out is not asked for.
+        const known = claimed.filter((fire) => this.engine.tasks.entries.get(fire.task)?.task.enabled);
+        if (this.stopped || known.length === 0) return;
+        try {
+          this.ctx.store.batch(() => this.hand(known));
+        } catch (error) {
+          // Claimed in the cluster, so no other node runs them either: said loudly.
+          this.ctx.logger.error({ err: (error as Error).message, fires: known.map((f) => `${f.task}@${new Date(f.fireAt).toISOString()}`) }, 'claimed fires could not be recorded: not run');
+        }
+      },
+      (error: Error) => this.ctx.logger.error({ err: error.message, fires: fires.length }, 'the fire gate failed; these fires are not run here'),
+    );
   }
 }
 

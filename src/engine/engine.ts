@@ -503,6 +503,27 @@ export class Engine {
     }
   }
 
+  /**
+   * A scheduler of a cluster that does not (or no longer) hold the lease: it starts nothing more
+   * (no queued run, no retry, no downstream trigger) and lets running attempts finish. Runs that
+   * never started end skipped with the reason (whoever leads now fires on), except runs awaiting
+   * approval, which are only let go: their rows stay open for the new leader to take over.
+   */
+  hold(reason: string): void {
+    this.stopping = reason;
+    for (const execution of this.executions()) execution.stopRetrying(reason);
+    this.ctx.store.batch(() => {
+      for (const run of [...this.waiting]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
+      for (const lane of this.lanes.values()) for (const run of [...lane.queue]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
+      for (const run of [...this.awaiting]) this.untrack(run);
+    });
+  }
+
+  /** It holds the lease again: it may start runs (resume the open ones, then dispatch). */
+  release(): void {
+    this.stopping = null;
+  }
+
   /** Stops every running run at once (SIGTERM, SIGKILL after grace) with this reason: a foreground Ctrl-C. */
   interruptAll(reason: string): void {
     this.stopping ??= reason;

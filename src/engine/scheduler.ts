@@ -1,8 +1,10 @@
 // The daemon's scheduler: the engine (the one way in for runs) with the cron source asking it
 // for fires. The daemon, `simulate` and the scheduling tests all drive this same composition.
+// In a cluster (settings.ha) it leads or stands by as the lease says, with a gate on its fires.
 import type { Config } from '../core/types.js';
+import type { StoredRun } from '../ports/runStore.js';
 import type { EngineContext } from './context.js';
-import { CronSource } from './cronSource.js';
+import { CronSource, type FireGate } from './cronSource.js';
 import { Engine } from './engine.js';
 
 export class Scheduler {
@@ -12,10 +14,10 @@ export class Scheduler {
   constructor(
     private readonly ctx: EngineContext,
     private config: Config,
-    options: { wakeCapMs?: number } = {},
+    options: { wakeCapMs?: number; gate?: FireGate } = {},
   ) {
     this.engine = new Engine(ctx, config);
-    this.cron = new CronSource(ctx, this.engine, options.wakeCapMs);
+    this.cron = new CronSource(ctx, this.engine, options.wakeCapMs, options.gate ?? null);
   }
 
   /** Resumes the runs an earlier daemon left queued or waiting, then starts firing (with catch-up). */
@@ -25,6 +27,22 @@ export class Scheduler {
       this.engine.dispatch();
     });
     this.cron.start();
+  }
+
+  /** A cluster node that now holds the lease: it resumes these open runs of its own, then fires (with catch-up). */
+  lead(open: StoredRun[]): void {
+    this.engine.release();
+    this.ctx.store.batch(() => {
+      this.engine.resume(open);
+      this.engine.dispatch();
+    });
+    this.cron.start();
+  }
+
+  /** A cluster node without the lease: no fire, no new start; running attempts finish (Engine.hold). */
+  standBy(reason: string): void {
+    this.cron.stop();
+    this.engine.hold(reason);
   }
 
   /** Applies a new (already valid) config; running runs are not touched. */

@@ -30,6 +30,18 @@ export interface DaemonHealth {
   uptime_s: number;
   tasks: number;
   running: number;
+  /** `single`, or in a standby cluster (settings.ha) `leader` or `standby` (a healthy standby is `ok`). */
+  role: 'leader' | 'standby' | 'single';
+  /** In a cluster: the node that holds the lease, when known. */
+  leader?: string | null;
+}
+
+/** A standby's answer to a write: who to ask instead. */
+export interface StandbyRefusal {
+  message: string;
+  leader: string | null;
+  /** The leader's HTTP API, when it serves one. */
+  leader_url: string | null;
 }
 
 export interface RunDetail {
@@ -82,6 +94,8 @@ export interface LogSink {
 
 export interface DaemonApi {
   health(): DaemonHealth;
+  /** Null when this daemon takes writes (runs, pauses, cancels, decisions); a standby of a cluster says who does. */
+  standby(): StandbyRefusal | null;
   /** What `status --json` prints, as compact JSON text. */
   statusJson(): string;
   tasks(): unknown[];

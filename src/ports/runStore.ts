@@ -92,6 +92,10 @@ export interface DaemonInfo {
   pid: number;
   since: number;
   version: string;
+  /** With settings.ha: `leader` or `standby` (kept up to date by the daemon); else `single` or absent. */
+  role?: 'leader' | 'standby' | 'single' | null;
+  /** With settings.ha: the node that holds the lease, as this daemon last heard. */
+  leader?: string | null;
 }
 
 /** An operator action to record (times in ms). */

@@ -153,6 +153,40 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (at);
   `,
+  // 7: a standby cluster (settings.ha). Rows another node wrote, copied here from the cluster's
+  // history stream, name that node (`node`; NULL: this home's own). Every change of an own row is
+  // noted in `ha_outbox` by a trigger, while `ha_state.publish` is on, whoever writes it (the
+  // daemon, a foreground run, recovery), so the daemon publishes it even after a crash;
+  // `ha_state.stream_id` is the last stream entry this home applied. The daemon row says its role.
+  `
+  ALTER TABLE attempts ADD COLUMN node TEXT;
+  ALTER TABLE runs ADD COLUMN node TEXT;
+  ALTER TABLE daemon ADD COLUMN role TEXT;
+  ALTER TABLE daemon ADD COLUMN leader TEXT;
+  CREATE TABLE ha_state (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    publish   INTEGER NOT NULL DEFAULT 0,
+    stream_id TEXT
+  );
+  INSERT INTO ha_state (id) VALUES (1);
+  CREATE TABLE ha_outbox (
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    kind   TEXT NOT NULL DEFAULT 'own'
+  );
+  CREATE TRIGGER ha_attempt_added AFTER INSERT ON attempts
+    WHEN NEW.node IS NULL AND (SELECT publish FROM ha_state WHERE id = 1) = 1
+    BEGIN INSERT INTO ha_outbox (run_id) VALUES (NEW.run_id); END;
+  CREATE TRIGGER ha_attempt_changed AFTER UPDATE ON attempts
+    WHEN NEW.node IS NULL AND (SELECT publish FROM ha_state WHERE id = 1) = 1
+    BEGIN INSERT INTO ha_outbox (run_id) VALUES (NEW.run_id); END;
+  CREATE TRIGGER ha_run_added AFTER INSERT ON runs
+    WHEN NEW.node IS NULL AND (SELECT publish FROM ha_state WHERE id = 1) = 1
+    BEGIN INSERT INTO ha_outbox (run_id) VALUES (NEW.run_id); END;
+  CREATE TRIGGER ha_run_changed AFTER UPDATE ON runs
+    WHEN NEW.node IS NULL AND (SELECT publish FROM ha_state WHERE id = 1) = 1
+    BEGIN INSERT INTO ha_outbox (run_id) VALUES (NEW.run_id); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -155,7 +155,8 @@ class SqliteRunStore implements RunStore {
       firstRowOf: db.prepare(
         `SELECT id FROM attempts WHERE run_id = ? AND attempt = 1 AND status IN ('queued', 'awaiting_approval') ORDER BY id LIMIT 1`,
       ),
-      openRuns: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE state IN (${OPEN_STATES}) ORDER BY requested_at, run_id`),
+      // This home's own runs: a run another node of a cluster asked for is that node's to resume.
+      openRuns: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE state IN (${OPEN_STATES}) AND node IS NULL ORDER BY requested_at, run_id`),
       start: db.prepare(
         `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, fire_at, owner_pid, owner_start)
          VALUES (@run_id, @task, @attempt, @trigger, @status, @started_at, @fire_at, @owner_pid, @owner_start)`,
@@ -205,7 +206,8 @@ class SqliteRunStore implements RunStore {
       since: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE started_at >= ? ORDER BY started_at, id`),
       // Running attempts, and attempts sent to a remote executor that no worker had taken yet
       // (a queued row of a run that is itself running or retrying; a queued row of a queued run
-      // only waits for a slot, and is resumed).
+      // only waits for a slot, and is resumed). Only this home's own: a row copied from another
+      // node of a cluster is that node's to recover.
       // The first term is attempts_open's own WHERE, word for word: SQLite then reads that
       // partial index instead of every row (a million rows: ~340 ms at every run and start).
       orphans: db.prepare(
@@ -213,6 +215,7 @@ class SqliteRunStore implements RunStore {
          FROM attempts a WHERE status IN ('running', 'queued', 'awaiting_approval')
            AND (status = 'running'
              OR (status = 'queued' AND EXISTS (SELECT 1 FROM runs r WHERE r.run_id = a.run_id AND r.state IN ('running', 'retrying'))))
+           AND node IS NULL
          ORDER BY id`,
       ),
       interrupt: db.prepare(
@@ -231,11 +234,12 @@ class SqliteRunStore implements RunStore {
          ON CONFLICT (task) DO UPDATE SET fire_at = MAX(fire_at, excluded.fire_at)`,
       ),
       setDaemon: db.prepare(
-        `INSERT INTO daemon (id, pid, since, version) VALUES (1, @pid, @since, @version)
-         ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, since = excluded.since, version = excluded.version`,
+        `INSERT INTO daemon (id, pid, since, version, role, leader) VALUES (1, @pid, @since, @version, @role, @leader)
+         ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, since = excluded.since, version = excluded.version,
+           role = excluded.role, leader = excluded.leader`,
       ),
       clearDaemon: db.prepare('DELETE FROM daemon'),
-      getDaemon: db.prepare('SELECT pid, since, version FROM daemon WHERE id = 1'),
+      getDaemon: db.prepare('SELECT pid, since, version, role, leader FROM daemon WHERE id = 1'),
       // Through the small partial index of open runs (+task: not the index of all the task's runs, millions for a busy task).
       openRunsOfTask: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE state IN (${OPEN_STATES}) AND +task = ? ORDER BY requested_at`),
       logHolder: db.prepare('SELECT token, owner_pid, owner_start FROM task_log_holders WHERE task = ?'),
@@ -440,7 +444,7 @@ class SqliteRunStore implements RunStore {
   }
 
   setDaemonInfo(info: DaemonInfo | null): void {
-    if (info) this.statements.setDaemon.run(info);
+    if (info) this.statements.setDaemon.run({ role: null, leader: null, ...info });
     else this.statements.clearDaemon.run();
   }
 

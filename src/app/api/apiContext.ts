@@ -28,4 +28,12 @@ export interface ApiContext {
   writeFailure(): { message: string; at: number } | null;
   /** Sends an event to every live-stream subscriber. */
   publish(event: ApiEvent): void;
+  /** In a standby cluster (settings.ha): this node's role and the leader; absent for a single scheduler. */
+  cluster?: {
+    node: string;
+    role(): 'leader' | 'standby';
+    leader(): string | null;
+    /** The HTTP API of a node, as it registered it. */
+    urlOf(node: string): string | null;
+  };
 }

@@ -42,14 +42,27 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
     health(): DaemonHealth {
       const now = ctx.clock.monotonic();
       const failure = ctx.writeFailure();
-      const verdict = loopHealth(now - ctx.cron.lastTick(), failure ? { message: failure.message, agoMs: ctx.clock.now() - failure.at } : null);
+      const role = ctx.cluster?.role() ?? 'single';
+      // A standby's scheduler loop sleeps by design: only its history writes count.
+      const sinceTick = role === 'standby' ? 0 : now - ctx.cron.lastTick();
+      const verdict = loopHealth(sinceTick, failure ? { message: failure.message, agoMs: ctx.clock.now() - failure.at } : null);
       return {
         ...verdict,
         version: ctx.version,
         uptime_s: Math.floor((now - ctx.startedAt) / 1000),
         tasks: ctx.engine.tasks.entries.size,
         running: ctx.engine.runningCount,
+        role,
+        ...(ctx.cluster ? { leader: ctx.cluster.leader() } : {}),
       };
+    },
+    standby() {
+      const cluster = ctx.cluster;
+      if (!cluster || cluster.role() === 'leader') return null;
+      const leader = cluster.leader();
+      const url = leader === null ? null : cluster.urlOf(leader);
+      const where = leader === null ? 'no node leads right now; try again in a few seconds' : `send it to the leader, ${leader}${url ? ` (${url})` : ''}`;
+      return { message: `this node (${cluster.node}) is a standby of its cluster and takes no writes: ${where}`, leader, leader_url: url };
     },
     statusJson: () => ctx.live.reportJson(ctx.clock.now()),
     tasks: () => taskViews(ctx),

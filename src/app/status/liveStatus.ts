@@ -95,7 +95,7 @@ export class LiveStatus {
       config,
       daemon: this.daemon,
       timezone: (task) => this.engine.tasks.entries.get(task)?.timezone ?? 'UTC',
-      nextRun: (task) => this.cron.nextFire(task),
+      nextRun: (task, now) => this.cron.nextFire(task, now),
       lastRun: (task) => this.lastRuns.get(task) ?? null,
       health: (task) => this.healthOf(task),
       paused: (task) => this.engine.pausedInfo(task) !== null,

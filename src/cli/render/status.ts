@@ -26,9 +26,10 @@ export function renderStatus(report: StatusReport, options: TerminalOptions): st
   const { daemon } = report;
   const { now, colour, width } = options;
   const since = daemon.since ? Date.parse(daemon.since) : null;
+  const cluster = daemon.role === 'leader' ? ', leader of its cluster' : daemon.role === 'standby' ? `, standby (leader: ${daemon.leader ?? 'none yet'})` : '';
   const lines = [
     daemon.running
-      ? `daemon: ${paint('success', 'running', colour)} (pid ${daemon.pid ?? '?'}${since !== null ? `, since ${localTime(since)}, ${passed(since, now)}` : ''})`
+      ? `daemon: ${paint('success', 'running', colour)} (pid ${daemon.pid ?? '?'}${since !== null ? `, since ${localTime(since)}, ${passed(since, now)}` : ''})${cluster}`
       : `daemon: ${paint('failed', 'not running', colour)}`,
   ];
   if (report.executor) lines.push(executorLine(report.executor));

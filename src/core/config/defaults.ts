@@ -1,5 +1,5 @@
 // The documented defaults (SPEC "Details that are decided"), applied after validation.
-import type { Approval, Budget, Config, Settings, Task, WatchSpec, WebhookSpec } from '../types.js';
+import type { Approval, Budget, Config, HaSettings, Settings, Task, WatchSpec, WebhookSpec } from '../types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   max_concurrent_tasks: 3,
@@ -14,7 +14,11 @@ export const DEFAULT_SETTINGS: Settings = {
   http: { enabled: true, host: '127.0.0.1', port: 8080, allow_remote: false, tokens: [] },
   budget: null,
   executor: { type: 'local', redis_url: null, prefix: 'conductor' },
+  ha: null,
 };
+
+/** A lease of 10 s: a standby takes over about 11 s after the leader died. */
+export const DEFAULT_LEASE_SECONDS = 10;
 
 /** A run waits a day for a decision unless the task says otherwise. */
 export const DEFAULT_APPROVAL_TIMEOUT = 86_400;
@@ -29,10 +33,11 @@ type RawTask = Partial<Omit<Task, 'approval' | 'budget' | 'watch' | 'webhook'>> 
   approval?: Partial<Approval> | null;
   budget?: RawBudget;
 };
-type RawSettings = Partial<Omit<Settings, 'http' | 'budget' | 'executor'>> & {
+type RawSettings = Partial<Omit<Settings, 'http' | 'budget' | 'executor' | 'ha'>> & {
   http?: Partial<Settings['http']>;
   budget?: RawBudget;
   executor?: Partial<Settings['executor']>;
+  ha?: Partial<HaSettings> | null;
 };
 
 function withBudgetDefaults(raw: RawBudget | undefined): Budget | null {
@@ -48,6 +53,7 @@ export function withSettingsDefaults(raw: RawSettings | undefined): Settings {
     http: { ...DEFAULT_SETTINGS.http, ...dropUndefined(given.http ?? {}) },
     budget: withBudgetDefaults(given.budget),
     executor: { ...DEFAULT_SETTINGS.executor, ...dropUndefined(given.executor ?? {}) },
+    ha: given.ha ? ({ lease_seconds: DEFAULT_LEASE_SECONDS, ...dropUndefined(given.ha) } as HaSettings) : null,
   } as Settings;
 }
 

@@ -239,6 +239,26 @@ const settingsSchema = {
         },
       },
     },
+    ha: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['redis_url', 'cluster'],
+      description:
+        'A standby scheduler: every `start` with this joins the cluster; one node holds a lease in Redis and fires, the others stand by and take over within 15 s when it dies.',
+      properties: {
+        redis_url: { type: 'string', description: 'The Redis the nodes share, e.g. redis://127.0.0.1:6379/0 (required).' },
+        cluster: {
+          type: 'string',
+          description: "The cluster's name: its keys in Redis are conductor:<cluster>:... (letters, digits, '.', '_', '-'; required).",
+        },
+        lease_seconds: {
+          type: 'integer',
+          minimum: 2,
+          maximum: 60,
+          description: 'How long the lease lasts without a renewal (default 10): a standby takes over at most about this long plus a tenth after the leader died.',
+        },
+      },
+    },
   },
 } as const;
 

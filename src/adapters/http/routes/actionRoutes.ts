@@ -1,5 +1,6 @@
 // The API's writes: run a task now (202), pause and resume it, cancel a run (202), and the
-// approval decisions on a run awaiting approval (workflow.md).
+// approval decisions on a run awaiting approval (workflow.md). A standby of a cluster
+// (settings.ha) answers every write 503, naming the leader to ask.
 import type { FastifyInstance } from 'fastify';
 import type { DaemonApi } from '../../../ports/daemonApi.js';
 import { callerOf } from './caller.js';
@@ -9,6 +10,13 @@ export function actionRoutes(app: FastifyInstance, api: DaemonApi): void {
   // A POST with no body at all is the same as `{}`.
   app.addHook('preValidation', async (request) => {
     if (request.method === 'POST' && request.body === undefined) request.body = {};
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST') return;
+    const refusal = api.standby();
+    if (!refusal) return;
+    if (refusal.leader_url) reply.header('location', `${refusal.leader_url}${request.url}`);
+    return reply.code(503).type('application/json; charset=utf-8').send({ error: { code: 'standby', message: refusal.message, leader: refusal.leader, leader_url: refusal.leader_url } });
   });
   app.post<{ Params: { name: string }; Body: { with_deps?: boolean; approved?: boolean; cli_user?: string } }>(
     '/api/v1/tasks/:name/run',

@@ -1,0 +1,244 @@
+// One node of a standby cluster (settings.ha): the shell around the lease decision. A timer feeds
+// it ticks on the monotonic clock, Redis's answers come back as events, and its actions become
+// requests and role changes: leading (after the takeover steps) lets the scheduler fire through
+// this node's fire gate; standing by stops it. The gate claims each due fire in Redis with the
+// lease value (fenced), and lets nothing through unless the lease is held locally both before the
+// claim goes out and when its answer comes back.
+import {
+  decideLease,
+  holdsLease,
+  INITIAL_LEASE_STATE,
+  leaseTiming,
+  type LeaseAction,
+  type LeaseEvent,
+  type LeaseState,
+  type LeaseTiming,
+} from '../../core/ha/leaseDecision.js';
+import type { DueFire, FireGate } from '../../engine/cronSource.js';
+import type { Scheduler } from '../../engine/scheduler.js';
+import type { ClusterStore, NodeInfo } from '../../ports/cluster.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Logger } from '../../ports/logger.js';
+import type { ReplicaStore } from '../../ports/replica.js';
+import type { StoredRun } from '../../ports/runStore.js';
+import type { PauseSync } from './pauseSync.js';
+import type { Follower } from './replication.js';
+
+const CLAIM_RETRY_MS = 200;
+
+export interface ClusterNodeDeps {
+  node: string;
+  leaseSeconds: number;
+  cluster: ClusterStore;
+  replica: ReplicaStore;
+  follower: Follower;
+  clock: Clock;
+  logger: Logger;
+  /** The node's registry entry, but for its role, the time and its URL. */
+  info: Omit<NodeInfo, 'role' | 'seen' | 'url'>;
+  /** Its HTTP API's URL, once it serves one. */
+  url: () => string | null;
+  /** The takeover steps (prepareTakeover): the open runs to resume, or null when the lease was lost on the way. */
+  takeOver: (lease: string, current: () => boolean) => Promise<StoredRun[] | null>;
+  /** The cluster's paused tasks: pushed by the leader after a change, pulled by standbys and at takeover. */
+  pauses: PauseSync;
+}
+
+export class ClusterNode implements FireGate {
+  readonly timing: LeaseTiming;
+  private state: LeaseState = INITIAL_LEASE_STATE;
+  private scheduler: Scheduler | null = null;
+  private leading = false;
+  /** Counts leaderships, so that a takeover finishing after its lease was lost does nothing. */
+  private term = 0;
+  private ticker: NodeJS.Timeout | null = null;
+  private beater: NodeJS.Timeout | null = null;
+  private releasing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** The other nodes' URLs, as the registry last said. */
+  private urls = new Map<string, string | null>();
+  private roleListeners: Array<(leading: boolean) => void> = [];
+
+  constructor(private readonly deps: ClusterNodeDeps) {
+    this.timing = leaseTiming(deps.leaseSeconds);
+  }
+
+  /** `leader` once it fires; `standby` otherwise (also while it takes over). */
+  role(): 'leader' | 'standby' {
+    return this.leading ? 'leader' : 'standby';
+  }
+
+  /** The node that holds the lease, as last heard from Redis. */
+  leader(): string | null {
+    return this.state.leader;
+  }
+
+  /** A node's HTTP API, as the registry said at the last beat. */
+  urlOf(node: string): string | null {
+    return this.urls.get(node) ?? null;
+  }
+
+  /** Told when this node starts leading (after the scheduler resumed its runs) and when it stops. */
+  onRole(listener: (leading: boolean) => void): void {
+    this.roleListeners.push(listener);
+  }
+
+  /** Starts as a standby: no fire until the lease is taken and the takeover steps are done. */
+  start(scheduler: Scheduler): void {
+    this.scheduler = scheduler;
+    scheduler.standBy(`this node is a standby of the cluster`);
+    this.deps.replica.setRole('standby', null);
+    this.ticker = setInterval(() => this.tick(), this.timing.pollMs / 4);
+    this.beater = setInterval(() => this.beat(), this.timing.renewMs);
+    this.tick();
+    this.beat();
+  }
+
+  /** Stops firing and gives the lease back at once (a standby takes over without waiting for it to expire). */
+  async handOver(): Promise<void> {
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    this.step({ kind: 'release', now: this.mono() });
+    await this.releasing;
+  }
+
+  /** Leaves the registry (after the runs drained, so that no new leader takes them for lost meanwhile). */
+  async leave(): Promise<void> {
+    if (this.beater) clearInterval(this.beater);
+    this.beater = null;
+    await this.deps.cluster.forget(this.deps.node, this.deps.info.machine).catch(() => {});
+  }
+
+  async claim(fires: readonly DueFire[]): Promise<readonly DueFire[]> {
+    const lease = this.state.lease;
+    const holds = () => this.leading && !this.stopped && lease !== null && this.state.lease === lease && holdsLease(this.state, this.mono(), this.timing);
+    const { logger } = this.deps;
+    for (;;) {
+      if (!holds() || lease === null) {
+        logger.warn({ fires: fires.length, first: new Date(fires[0]?.fireAt ?? 0).toISOString() }, 'fires not run here: this node no longer holds the lease');
+        return [];
+      }
+      try {
+        const answers = await this.deps.cluster.claimFires(lease, fires.map((f) => ({ task: f.task, fireAt: f.fireAt })));
+        if (answers === null) {
+          logger.warn({ fires: fires.length }, 'fires refused by Redis: the lease moved to another node (fenced); not run here');
+          return [];
+        }
+        if (!holds()) continue; // the answer came after the lease ran out here: not run (logged above)
+        const claimed = fires.filter((_, i) => answers[i]);
+        if (claimed.length < fires.length) {
+          logger.info({ fires: fires.filter((_, i) => !answers[i]).map((f) => `${f.task}@${new Date(f.fireAt).toISOString()}`) }, 'fires already claimed in the cluster: not run again');
+        }
+        return claimed;
+      } catch (error) {
+        logger.debug({ err: (error as Error).message }, 'claiming fires failed; retrying while the lease holds');
+        await new Promise((resolve) => setTimeout(resolve, CLAIM_RETRY_MS));
+      }
+    }
+  }
+
+  private mono(): number {
+    return this.deps.clock.monotonic();
+  }
+
+  private tick(): void {
+    this.step({ kind: 'tick', now: this.mono(), eligible: this.deps.follower.caughtUp });
+    const lease = this.state.lease;
+    if (this.leading && lease !== null) this.deps.pauses.push(lease).catch(() => {});
+  }
+
+  private step(event: LeaseEvent): void {
+    const before = this.state;
+    const { state, actions } = decideLease(this.state, event, this.timing);
+    this.state = state;
+    for (const action of actions) this.act(action);
+    if (before.leader !== state.leader && !this.leading && state.leader !== null && state.leader !== this.deps.node) {
+      this.deps.logger.info({ leader: state.leader }, `the cluster's leader is ${state.leader}`);
+      this.deps.replica.setRole('standby', state.leader);
+    }
+  }
+
+  private act(action: LeaseAction): void {
+    const { cluster, node } = this.deps;
+    const sentAt = this.state.pending?.sentAt ?? this.mono();
+    const failed = (error: Error) => this.step({ kind: 'failed', now: this.mono(), sentAt, error: error.message });
+    switch (action.kind) {
+      case 'acquire':
+        cluster.acquire(node, this.timing.leaseMs).then((answer) => {
+          const now = this.mono();
+          this.step(answer.kind === 'acquired' ? { kind: 'acquired', now, sentAt, lease: answer.lease, holder: node } : { kind: 'held', now, sentAt, holder: answer.holder });
+        }, failed);
+        return;
+      case 'renew':
+        cluster.renew(action.lease, this.timing.leaseMs).then((answer) => {
+          const now = this.mono();
+          this.step(answer.kind === 'renewed' ? { kind: 'renewed', now, sentAt } : { kind: 'lost', now, sentAt, holder: answer.holder });
+        }, failed);
+        return;
+      case 'lead':
+        void this.lead(action.lease, ++this.term);
+        return;
+      case 'step_down':
+        this.standDown(action.reason);
+        return;
+      case 'release':
+        this.releasing = cluster.release(action.lease).catch(() => {});
+        return;
+    }
+  }
+
+  private async lead(lease: string, term: number): Promise<void> {
+    const { logger, replica, node } = this.deps;
+    const current = () => !this.stopped && this.term === term && this.state.lease === lease;
+    logger.info({ lease: lease.split('|')[0] }, `this node took the lease (fencing token ${lease.split('|')[0]}); taking over`);
+    try {
+      const open = await this.deps.takeOver(lease, current);
+      if (open !== null) await this.deps.pauses.pull();
+      if (open === null || !current() || !this.scheduler) return;
+      this.leading = true;
+      this.scheduler.lead(open);
+      this.tell(true);
+      replica.setRole('leader', node);
+      this.beat();
+      logger.info({ resumed: open.length }, 'this node leads the cluster: it fires');
+    } catch (error) {
+      if (!current()) return;
+      logger.error({ err: (error as Error).message }, 'taking over failed; giving the lease back to try again');
+      this.step({ kind: 'release', now: this.mono() });
+    }
+  }
+
+  private standDown(reason: string): void {
+    this.term++;
+    if (this.leading) {
+      this.leading = false;
+      this.scheduler?.standBy(`this node stopped leading: ${reason}`);
+      this.tell(false);
+      this.deps.logger.warn({ reason }, `this node stands by now: ${reason}`);
+    }
+    this.deps.replica.setRole('standby', this.state.leader);
+    this.beat();
+  }
+
+  private tell(leading: boolean): void {
+    for (const listener of this.roleListeners) {
+      try {
+        listener(leading);
+      } catch (error) {
+        this.deps.logger.error({ err: (error as Error).message, leading }, 'a change of role could not be applied everywhere');
+      }
+    }
+  }
+
+  private beat(): void {
+    const info: NodeInfo = { ...this.deps.info, role: this.role(), seen: this.deps.clock.now(), url: this.deps.url() };
+    const { cluster } = this.deps;
+    if (!this.leading && !this.stopped) this.deps.pauses.pull().catch(() => {});
+    cluster
+      .beat(info, 3 * this.timing.renewMs)
+      .then(() => cluster.nodes())
+      .then((nodes) => (this.urls = new Map(nodes.map((n) => [n.node, n.url ?? null]))))
+      .catch(() => {});
+  }
+}

@@ -1,0 +1,67 @@
+// What a node does once it holds the lease, before it fires: its history catches up with the
+// stream; the shared watermarks come into its history (and its own, if later, go to Redis), so
+// the cron source starts where the cluster stopped and applies catch-up as after a restart; the
+// open runs of a node that is gone are settled (it cannot stop their processes on another host:
+// it says so), and runs awaiting approval are taken over. It returns the open runs to resume,
+// or null when the lease was lost on the way.
+import type { ClusterStore } from '../../ports/cluster.js';
+import type { Logger } from '../../ports/logger.js';
+import type { ReplicaStore } from '../../ports/replica.js';
+import type { RunStore, StoredRun } from '../../ports/runStore.js';
+import type { Follower } from './replication.js';
+
+export interface TakeoverDeps {
+  node: string;
+  cluster: ClusterStore;
+  replica: ReplicaStore;
+  store: RunStore;
+  follower: Follower;
+  logger: Logger;
+  now: () => number;
+  /** The tasks with a schedule (their watermarks matter). */
+  scheduledTasks: () => string[];
+}
+
+export async function prepareTakeover(deps: TakeoverDeps, lease: string, current: () => boolean): Promise<StoredRun[] | null> {
+  const { cluster, replica, store, node, logger } = deps;
+  await deps.follower.catchUp();
+  if (!current()) return null;
+
+  const shared = await cluster.watermarks();
+  store.batch(() => {
+    for (const [task, at] of shared) store.setWatermark(task, at);
+  });
+  const ahead = new Map<string, number>();
+  for (const task of deps.scheduledTasks()) {
+    const at = store.getWatermark(task);
+    if (at !== null && at > (shared.get(task) ?? -Infinity)) ahead.set(task, at);
+  }
+  // A Redis that lost its data: what this node's history knows is the next best watermark.
+  if (ahead.size > 0 && !(await cluster.raiseWatermarks(lease, ahead))) return null;
+
+  const alive = new Set((await cluster.nodes()).filter((n) => n.alive && n.node !== node).map((n) => n.node));
+  if (!current()) return null;
+  const settled = replica.settleForeignRuns(
+    deps.now(),
+    (gone) => ({
+      interrupted: `interrupted: the node ${gone} that ran it lost the lease (${node} leads now); its processes there, if any, were not stopped from here`,
+      skipped: `not started: the node ${gone} that queued it lost the lease (${node} leads now)`,
+    }),
+    alive,
+  );
+  if (settled > 0) logger.warn({ runs: settled }, 'settled the open runs of a node that lost the lease');
+
+  const foreign = replica.foreignAwaiting();
+  const ownAwaiting = store
+    .openRuns()
+    .filter((run) => run.state === 'awaiting_approval')
+    .map((run) => run.run_id);
+  const answers = await cluster.adoptRuns(lease, node, [...foreign, ...ownAwaiting]);
+  if (answers === null || !current()) return null;
+  const adopted = foreign.filter((_, i) => answers[i]);
+  // A run of ours that another leader took over meanwhile is its own now (the stream will say so).
+  const takenFromUs = new Set(ownAwaiting.filter((_, i) => !answers[foreign.length + i]));
+  replica.adopt(adopted);
+  if (adopted.length > 0) logger.info({ runs: adopted }, 'took over runs awaiting approval from the node before');
+  return store.openRuns().filter((run) => !takenFromUs.has(run.run_id));
+}
