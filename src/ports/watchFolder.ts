@@ -35,5 +35,7 @@ export interface WatchFolder {
   moveInto(file: Buffer, name: Buffer, dir: string): Buffer;
   /** Writes a status file atomically into `dir` (created if missing), never over another; returns its path. */
   writeStatus(dir: string, name: Buffer, at: number, text: string): Promise<Buffer>;
+  /** Whether `dir` holds a status file of the file `name` for the run `runId` (recovery after a crash). */
+  statusWritten(dir: string, name: Buffer, runId: string): boolean;
 }
 

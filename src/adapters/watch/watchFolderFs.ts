@@ -63,6 +63,26 @@ export function createWatchFolderFs(): WatchFolder {
         return moveNoReplace(file, name, dir);
       }
     },
+    statusWritten(dir: string, name: Buffer, runId: string): boolean {
+      // Status names start with the file's name (cut to fit NAME_MAX): its first bytes pick the
+      // candidates, their run_id decides. Only recovery asks, for a file whose row was not settled.
+      const prefix = name.subarray(0, 32);
+      let names: Buffer[];
+      try {
+        names = fs.readdirSync(dir, { encoding: 'buffer' });
+      } catch {
+        return false;
+      }
+      const mark = `"run_id": ${JSON.stringify(runId)}`;
+      return names.some((entry) => {
+        if (!entry.subarray(0, prefix.length).equals(prefix) || !entry.toString('latin1').endsWith('.status')) return false;
+        try {
+          return fs.readFileSync(pathIn(dir, entry), 'utf8').includes(mark);
+        } catch {
+          return false;
+        }
+      });
+    },
     async writeStatus(dir: string, name: Buffer, at: number, text: string): Promise<Buffer> {
       if (!made.has(dir)) {
         await call<void>(fs.mkdir, dir, { recursive: true });

@@ -34,12 +34,15 @@ export interface Ending {
   slot: number | null;
   durationMs: number | null;
   attempts: number;
+  /** Recovery found the file moved and its status file written (a crash came before the row was settled): only settle it. */
+  alreadyFinished?: boolean;
 }
 
 /** Moves the file (per its outcome) and writes its status file; the caller settles the row. Never throws. */
 export async function finishFile(deps: WatchDeps, ending: Ending): Promise<{ movedTo: Buffer | null; moveError: string | null }> {
   const { ctx, folder, paths } = deps;
   const { row, outcome } = ending;
+  if (ending.alreadyFinished) return { movedTo: null, moveError: null };
   const file = pathIn(paths.dir, row.name);
   const target = outcome.moveTo === 'processed' ? paths.processedDir : outcome.moveTo === 'failed' ? paths.failedDir : null;
   let movedTo: Buffer | null = null;

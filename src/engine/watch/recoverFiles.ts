@@ -3,6 +3,7 @@
 // shutdown, a crash) goes back to pending, its status file says UNSPECIFIED, and it runs again;
 // a run the engine resumed (it was queued) keeps its file; a file whose run another live
 // conductor owns (a `run --task` beside the daemon) is left to it.
+import { pathIn } from '../../core/watch/fileNames.js';
 import { fileOutcome } from '../../core/watch/fileOutcome.js';
 import type { FinalStatus, RunState } from '../../core/types.js';
 import type { StoredRun } from '../../ports/runStore.js';
@@ -48,7 +49,11 @@ export function recoverFiles(watch: WatchTask, deps: WatchDeps, skip: (runId: st
     const reason = run?.reason ?? (run ? null : 'its run is not in the history');
     if (row.state === 'running') store.watchFiles.finish(row.id, outcome.state, run?.finished_at ?? now, reason);
     if (outcome.state !== 'pending') watch.remember(row);
-    ctx.logger.info({ task: watch.name, run_id: row.run_id, status: outcome.status }, 'a watched file left unfinished by the previous conductor');
+    // Moved and its status file written, only the row's settled mark lost (it rides along with a
+    // later commit): nothing to do again, least of all a second status file.
+    const alreadyFinished =
+      row.state !== 'running' && row.run_id !== null && deps.folder.stat(pathIn(deps.paths.dir, row.name)) === null && deps.folder.statusWritten(deps.paths.statusDir, row.name, row.run_id);
+    ctx.logger.info({ task: watch.name, run_id: row.run_id, status: outcome.status, already_finished: alreadyFinished }, 'a watched file left unfinished by the previous conductor');
     watch.finish({
       row,
       task: watch.name,
@@ -59,6 +64,7 @@ export function recoverFiles(watch: WatchTask, deps: WatchDeps, skip: (runId: st
       slot: null,
       durationMs: run?.finished_at && row.started_at ? run.finished_at - row.started_at : null,
       attempts: run?.attempts ?? 0,
+      alreadyFinished,
     });
   }
 }
