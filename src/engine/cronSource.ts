@@ -37,6 +37,8 @@ export interface FireGate {
 export class CronSource {
   private cursors = new Map<string, Cursor>();
   private cancelTimer: (() => void) | null = null;
+  /** When the armed timer wakes (ms), or null when none is armed. */
+  private armedAt: number | null = null;
   private lastWake = { wall: 0, mono: 0 };
   private stopped = false;
   /** After a failed tick, the next wake is no sooner than this (a failing disk must not spin the loop). */
@@ -48,7 +50,16 @@ export class CronSource {
     /** The longest the timer sleeps (to notice a wall-clock step); a simulated clock never steps. */
     private readonly wakeCapMs: number = WAKE_CAP_MS,
     private readonly gate: FireGate | null = null,
-  ) {}
+  ) {
+    // A run asked for between two wakes (by hand, the API, a webhook) may wait with a deadline
+    // or for an approval that expires before the armed timer: wake for it then, not at the cap.
+    const deadlineCame = () => {
+      const deadline = this.engine.nextDeadline();
+      if (!this.stopped && this.armedAt !== null && deadline !== null && deadline < this.armedAt) this.arm();
+    };
+    ctx.events.on('run.awaiting_approval', deadlineCame);
+    ctx.events.on('run.waiting', deadlineCame);
+  }
 
   /** Loads cursors from the watermarks, fires missed fires of catch_up tasks, arms the timer (again after a stop). */
   start(): void {
@@ -100,6 +111,7 @@ export class CronSource {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = null;
+    this.armedAt = null;
     this.cursors.clear();
   }
 
@@ -137,6 +149,7 @@ export class CronSource {
   private arm(): void {
     this.cancelTimer?.();
     this.cancelTimer = null;
+    this.armedAt = null;
     if (this.stopped) return;
     const now = this.ctx.clock.now();
     let at = now + this.wakeCapMs;
@@ -144,7 +157,11 @@ export class CronSource {
     const deadline = this.engine.nextDeadline();
     if (deadline !== null && deadline < at) at = deadline;
     if (at < this.notBefore) at = this.notBefore;
-    this.cancelTimer = this.ctx.clock.at(at, () => this.wake());
+    this.armedAt = at;
+    this.cancelTimer = this.ctx.clock.at(at, () => {
+      this.armedAt = null;
+      this.wake();
+    });
   }
 
   /** The timer fired: expire dependency waits, then hand every due fire to the engine, in one commit. */

@@ -138,3 +138,35 @@ describe('run --task of a task with an approval gate', () => {
     expect(audit.map((a) => `${a.source}:${a.action}:${a.actor}`).sort()).toEqual([`cli:approve:${user}`, `cli:run:${user}`]);
   });
 });
+
+describe('a run awaiting approval, with the real daemon', () => {
+  it('is skipped when its timeout passes with no decision (approval timed out), and a late approve is refused', async () => {
+    const own = makeHome({ tasks: [{ name: 'brief', command: 'true', approval: { timeout: 1 } }], settings: { http: { port: 0 } } });
+    const d = await startDaemon(own);
+    const started = (await (await d.call('/api/v1/tasks/brief/run', { method: 'POST' })).json()) as { run_id: string; status: string };
+    expect(started.status).toBe('awaiting_approval');
+    const row = await waitFor(() => rows(own).find((r) => r.run_id === started.run_id && r.status === 'skipped'), 'the approval to time out');
+    expect(row.reason).toBe('approval timed out');
+    const late = runCli(['approve', '--run', started.run_id], { home: own });
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/not awaiting approval \(its status is skipped: approval timed out\)/);
+  });
+
+  it('survives a restart of the daemon: still awaiting, then approved and run by the next one', async () => {
+    const own = makeHome({ tasks: [{ name: 'kept', command: 'true', approval: { timeout: 3600 } }], settings: { http: { port: 0 } } });
+    const first = await startDaemon(own);
+    const started = (await (await first.call('/api/v1/tasks/kept/run', { method: 'POST' })).json()) as { run_id: string };
+    first.child.kill('SIGTERM');
+    expect((await exitOf(first.child)).code).toBe(0);
+    const cold = JSON.parse(runCli(['status', '--json'], { home: own }).stdout) as { awaiting_approval: { run_id: string }[] };
+    expect(cold.awaiting_approval.map((a) => a.run_id)).toEqual([started.run_id]);
+    await startDaemon(own);
+    expect(statusIn(own).awaiting_approval.map((a) => a.run_id)).toEqual([started.run_id]);
+    expect(runCli(['approve', '--run', started.run_id], { home: own }).code).toBe(0);
+    await waitFor(() => rows(own).find((r) => r.run_id === started.run_id && r.status === 'success'), 'the approved run to succeed after the restart');
+  });
+});
+
+function statusIn(dir: string): { awaiting_approval: { run_id: string }[] } {
+  return JSON.parse(runCli(['status', '--json'], { home: dir }).stdout) as { awaiting_approval: { run_id: string }[] };
+}
