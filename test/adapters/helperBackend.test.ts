@@ -295,7 +295,9 @@ process.stdout.write(JSON.stringify({ helper: Number(helper), runs: [polite.pid,
     groups.push(escaped);
     await waitFor(() => run.strays?.().includes(escaped), 'the escaped process to be the helper\'s child');
     try {
-      process.kill(-escaped, 'SIGKILL');
+      // By pid, not by group: on a loaded machine the process can be the helper's child before
+      // setsid(2) made it a group of its own, and a group kill would then miss it (ESRCH).
+      process.kill(escaped, 'SIGKILL');
     } catch (error) {
       // Already gone (ended between the two checks): the helper must still have reaped it.
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
