@@ -91,9 +91,12 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
       return finish(own(task, runId, attempt, 'log'));
     },
     hasFinished(task: string): boolean {
-      // Asked at every overlapping attempt's end: a listing, no parsing or sorting.
+      // Asked at every attempt's end: a listing, no parsing or sorting; usually there is no folder,
+      // and a stat that says so costs a tenth of the exception a listing throws.
+      const dir = concurrentDir(file(task));
+      if (!fs.statSync(dir, { throwIfNoEntry: false })) return false;
       try {
-        return fs.readdirSync(concurrentDir(file(task))).some((name) => name.endsWith('.done'));
+        return fs.readdirSync(dir).some((name) => name.endsWith('.done'));
       } catch {
         return false;
       }

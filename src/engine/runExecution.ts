@@ -38,6 +38,13 @@ export interface ExecutionRequest {
 
 type StopKind = 'interrupted' | 'cancelled';
 
+/** How a run ends, written with its last attempt's row. */
+interface RunEnd {
+  status: FinalStatus;
+  reason: string | null;
+  attempts: number;
+}
+
 interface AttemptRecord {
   outcome: AttemptOutcome;
   signal: string | null;
@@ -95,25 +102,34 @@ export class RunExecution {
     const { task, runId, trigger } = this.request;
     let last: AttemptOutcome = { status: 'interrupted', exitCode: null, reason: null };
     let attempt = 0;
+    let final: RunEnd | null = null;
     while (!this.stopped) {
       attempt++;
       const ended = await this.runAttempt(attempt);
       const decision = retryDecision(task, attempt, ended.outcome, this.stopState()?.reason ?? this.noRetry);
       last = decision.retry || !decision.reason ? ended.outcome : { ...ended.outcome, reason: joinReasons(ended.outcome.reason, decision.reason) };
-      const released = this.recordEnd(attempt, ended, last);
+      // The last attempt's row and the run's end go in one commit.
+      if (!decision.retry) final = this.runEnd(last, attempt);
+      const released = this.recordEnd(attempt, ended, last, final);
       this.emitEnd(attempt, last, decision.retry ? decision.delayMs : null);
       if (ended.log && !released) await handOverTaskLog(this.ctx, task.name, ended.log.direct ? this.logToken(attempt) : null);
       if (!decision.retry) break;
       this.ctx.store.setRunState(runId, 'retrying', { attempts: attempt });
       await this.sleep(decision.delayMs);
     }
-    // Stopped while waiting to retry: the run ends as stopped, its last attempt stays as recorded.
+    if (final === null) {
+      // Stopped while waiting to retry (or before the first attempt): written now.
+      final = this.runEnd(last, attempt);
+      this.ctx.store.setRunState(runId, final.status, { reason: final.reason, attempts: attempt, finished_at: this.ctx.clock.now() });
+    }
+    return { task: task.name, run_id: runId, trigger, status: final.status, exit_code: last.exitCode, reason: final.reason, attempts: attempt };
+  }
+
+  /** How the run ends after `last`: as stopped when it was stopped and the attempt did not already say so. */
+  private runEnd(last: AttemptOutcome, attempts: number): RunEnd {
     const stopped = this.stopState();
     const stoppedAfter = stopped !== null && last.status !== 'success' && last.status !== stopped.kind;
-    const status: FinalStatus = stoppedAfter ? stopped.kind : last.status;
-    const reason = stoppedAfter ? stopped.reason : last.reason;
-    this.ctx.store.setRunState(runId, status, { reason, attempts: attempt, finished_at: this.ctx.clock.now() });
-    return { task: task.name, run_id: runId, trigger, status, exit_code: last.exitCode, reason, attempts: attempt };
+    return { status: stoppedAfter ? stopped.kind : last.status, reason: stoppedAfter ? stopped.reason : last.reason, attempts };
   }
 
   private stopState(): { kind: StopKind; reason: string } | null {
@@ -188,10 +204,11 @@ export class RunExecution {
   }
 
   /**
-   * The attempt's row, the health file and the log line, with the final word on its reason; the
-   * task log is let go in the same commit when nothing else waits to be appended to it. True then.
+   * The attempt's row (with the run's end, `run`, when it is the last), the health file and the log
+   * line, with the final word on its reason; the task log is let go in the same commit when nothing
+   * else waits to be appended to it. True then.
    */
-  private recordEnd(attempt: number, ended: AttemptRecord, final: AttemptOutcome): boolean {
+  private recordEnd(attempt: number, ended: AttemptRecord, final: AttemptOutcome, run: RunEnd | null): boolean {
     const { ctx } = this;
     const { task, runId } = this.request;
     const released = ctx.store.batch(() => {
@@ -202,6 +219,7 @@ export class RunExecution {
         signal: ended.signal,
         reason: final.reason,
       });
+      if (run) ctx.store.setRunState(runId, run.status, { reason: run.reason, attempts: run.attempts, finished_at: ended.finishedAt });
       if (!ended.log?.direct || ctx.taskLog.hasFinished(task.name)) return false;
       ctx.store.releaseTaskLog(task.name, this.logToken(attempt));
       return true;
