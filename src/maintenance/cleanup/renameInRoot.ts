@@ -3,24 +3,17 @@
 // when it is built; else Node's rename after checking every folder on the way, which leaves a
 // window between the check and the rename (docs/maintenance.md says so). Never replaces a file.
 import fs from 'node:fs';
-import { moveBeneath, safeMoveAvailable } from '../../adapters/safeMove.js';
+import { moveBeneath, safeMoveAvailable, type SafeMove, type SafeMoveReply } from '../../adapters/safeMove.js';
 import { displayPath, fsPath, joinPath, parentOf, type BytePath } from '../shared/bytePath.js';
 import { checkParents } from '../shared/checkParents.js';
 import { fsAbsolute, type MaintenanceRoot } from '../shared/maintenanceRoot.js';
 import { pauseForTest } from '../shared/pauseForTest.js';
 
-export interface RenameRequest {
-  from: BytePath;
-  to: BytePath;
-  /** What the caller saw of `from` (lstat, bigint); refused as `changed` when it differs now. */
-  expect: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint } | null;
-  /** Mode of folders created on the way to `to`. */
-  dirMode: number;
-}
+/** A rename of the helper's kind (`SafeMove`), its paths as byte paths relative to the root. */
+export type RenameRequest = Omit<SafeMove, 'from' | 'to'> & { from: BytePath; to: BytePath };
 
-export type RenameOutcome =
-  | { ok: true }
-  | { ok: false; stage: 'source' | 'changed' | 'target' | 'rename'; code: string; message: string };
+/** How a rename ended: the helper's answer, or what Node's rename found when it gave none. */
+export type RenameOutcome = NonNullable<SafeMoveReply>;
 
 /** Renames every request, in order; one outcome each. */
 export function renameInRoot(root: MaintenanceRoot, requests: RenameRequest[]): RenameOutcome[] {
