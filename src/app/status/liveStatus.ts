@@ -14,6 +14,11 @@ import type { RunStore } from '../../ports/runStore.js';
 import type { DaemonState } from '../daemonState.js';
 import { buildStatusReport, statusReportJson, taskStatus, type StatusReport, type StatusView } from './statusReport.js';
 
+interface UnreadAttempt {
+  runId: string;
+  attempt: number;
+}
+
 /** A task's part of the report as JSON, and what it was made from (same values: still right). */
 interface Part {
   task: Task;
@@ -28,6 +33,9 @@ export class LiveStatus {
   private lastRuns = new Map<string, RunRecord>();
   private healths = new Map<string, Health | null>();
   private version = -1;
+  /** Each task's latest attempt that started or ended, and latest that ended, since its row was last read. */
+  private readonly unreadRows = new Map<string, UnreadAttempt>();
+  private readonly unreadEnds = new Map<string, UnreadAttempt>();
   private parts = new Map<string, Part>();
   /** Run events seen: with the history's data version, the task table and the pauses, what the whole report depends on. */
   private changes = 0;
@@ -42,10 +50,13 @@ export class LiveStatus {
     events: EventBus,
     private readonly executor: (() => ExecutorState | null) | null = null,
   ) {
-    events.on('attempt.started', (event) => this.noteRow(event.task, event.run_id, event.attempt));
+    // Noted here, read from the history only when a report asks for the task: a hundred runs
+    // starting on one second cost no query each.
+    events.on('attempt.started', (event) => this.unreadRows.set(event.task, { runId: event.run_id, attempt: event.attempt }));
     events.on('attempt.ended', (event) => {
-      const row = this.noteRow(event.task, event.run_id, event.attempt);
-      if (row) this.healths.set(event.task, { status: row.status, timestamp: healthTimestamp(Date.parse(row.finished_at ?? row.started_at)), exit_code: row.exit_code });
+      const attempt = { runId: event.run_id, attempt: event.attempt };
+      this.unreadRows.set(event.task, attempt);
+      this.unreadEnds.set(event.task, attempt);
     });
     events.onAny(() => this.changes++);
     this.reload();
@@ -96,7 +107,7 @@ export class LiveStatus {
       daemon: this.daemon,
       timezone: (task) => this.engine.tasks.entries.get(task)?.timezone ?? 'UTC',
       nextRun: (task, now) => this.cron.nextFire(task, now),
-      lastRun: (task) => this.lastRuns.get(task) ?? null,
+      lastRun: (task) => this.lastRunOf(task),
       health: (task) => this.healthOf(task),
       paused: (task) => this.engine.pausedInfo(task) !== null,
       recent: (limit) => this.store.history({ limit }),
@@ -106,7 +117,24 @@ export class LiveStatus {
     };
   }
 
+  private lastRunOf(task: string): RunRecord | null {
+    const unread = this.unreadRows.get(task);
+    if (unread) {
+      this.unreadRows.delete(task);
+      const row = this.rowOf(unread);
+      if (row) this.lastRuns.set(task, row);
+    }
+    return this.lastRuns.get(task) ?? null;
+  }
+
   private healthOf(task: string): Health | null {
+    const ended = this.unreadEnds.get(task);
+    if (ended) {
+      // The health file is written off the main thread: the ended attempt's row says what it will hold.
+      this.unreadEnds.delete(task);
+      const row = this.rowOf(ended);
+      if (row) this.healths.set(task, { status: row.status, timestamp: healthTimestamp(Date.parse(row.finished_at ?? row.started_at)), exit_code: row.exit_code });
+    }
     if (!this.healths.has(task)) this.healths.set(task, this.health.read(task));
     return this.healths.get(task) ?? null;
   }
@@ -116,11 +144,11 @@ export class LiveStatus {
     this.version = this.store.dataVersion();
     this.lastRuns = this.store.lastRuns([...this.engine.tasks.entries.keys()]);
     this.healths.clear();
+    this.unreadRows.clear();
+    this.unreadEnds.clear();
   }
 
-  private noteRow(task: string, runId: string, attempt: number): RunRecord | null {
-    const row = this.store.runRows(runId).find((r) => r.attempt === attempt) ?? null;
-    if (row) this.lastRuns.set(task, row);
-    return row;
+  private rowOf({ runId, attempt }: UnreadAttempt): RunRecord | null {
+    return this.store.runRows(runId).find((r) => r.attempt === attempt) ?? null;
   }
 }
