@@ -11,6 +11,7 @@ import type { FinalStatus, Task, Trigger } from '../core/types.js';
 import type { AttemptEnd } from '../ports/executor.js';
 import type { AttemptLog } from '../ports/taskLog.js';
 import type { EngineContext } from './context.js';
+import { startedRows } from './startedRows.js';
 import { closeAttemptLog, handOverTaskLog, openAttemptLog } from './taskLogTurn.js';
 
 export interface RunResult {
@@ -212,6 +213,7 @@ export class RunExecution {
     const { ctx } = this;
     const { task, runId } = this.request;
     const released = ctx.store.batch(() => {
+      startedRows(ctx.store, ctx.logger).flush();
       ctx.store.finishAttempt(ended.rowId, {
         status: final.status,
         finished_at: ended.finishedAt,
@@ -277,7 +279,7 @@ export class RunExecution {
       (started) => {
         const at = ctx.clock.now();
         this.worker = started.worker;
-        ctx.store.attemptStarted(rowId, started.handle, started.worker, at);
+        startedRows(ctx.store, ctx.logger).add([rowId, started.handle, started.worker, at]);
         ctx.events.emit('attempt.started', {
           task: task.name,
           run_id: runId,

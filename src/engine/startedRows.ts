@@ -1,0 +1,47 @@
+// An attempt's row learns its process (handle) and worker when the executor says it started. A
+// hundred fires on one second start a hundred attempts in one turn of the event loop: their rows
+// are updated in one commit at the end of that turn, not in a hundred. Nothing else writes the
+// row in between: the attempt's end writes the rows still pending first, in its own commit.
+import type { Logger } from '../ports/logger.js';
+import type { RunStore } from '../ports/runStore.js';
+
+type Started = [id: number, handle: string | null, worker: string | null, at: number];
+
+class StartedRows {
+  private pending: Started[] = [];
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly logger: Logger,
+  ) {}
+
+  add(row: Started): void {
+    if (this.pending.length === 0) process.nextTick(() => this.flush());
+    this.pending.push(row);
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    try {
+      this.store.batch(() => {
+        for (const [id, handle, worker, at] of rows) this.store.attemptStarted(id, handle, worker, at);
+      });
+    } catch (error) {
+      this.logger.error({ err: (error as Error).message, attempts: rows.length }, 'cannot record that attempts started');
+    }
+  }
+}
+
+const byStore = new WeakMap<RunStore, StartedRows>();
+
+/** The pending started rows of `store` (one list per store, shared by every run writing to it). */
+export function startedRows(store: RunStore, logger: Logger): { add(row: Started): void; flush(): void } {
+  let rows = byStore.get(store);
+  if (!rows) {
+    rows = new StartedRows(store, logger);
+    byStore.set(store, rows);
+  }
+  return rows;
+}
