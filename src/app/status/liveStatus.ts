@@ -1,7 +1,9 @@
 // The daemon's status, kept up to date from the run events as they happen, so a status request
-// (GET /api/v1/status, the dashboard) is answered from memory and never holds up a fire. Rows
-// written by another process (a foreground `run`) are noticed by SQLite's data_version and read
-// in once, at the next request.
+// (GET /api/v1/status, the dashboard) is answered from memory and never holds up a fire. An
+// attempt's event only notes which row is a task's latest; the row is read when a status is
+// asked for (a burst of watched files is thousands of events and no request). Rows written by
+// another process (a foreground `run`) are noticed by SQLite's data_version and read in once,
+// at the next request.
 import { healthTimestamp } from '../../core/health.js';
 import { utcDayStart } from '../../core/scheduler/budgetDecision.js';
 import type { Health, RunRecord, Task } from '../../core/types.js';
@@ -27,6 +29,10 @@ interface Part {
 export class LiveStatus {
   private lastRuns = new Map<string, RunRecord>();
   private healths = new Map<string, Health | null>();
+  /** The attempt whose row is a task's last run, not read yet (the latest event's). */
+  private unreadLast = new Map<string, { runId: string; attempt: number }>();
+  /** The attempt that ended last, whose row is the task's health, not read yet. */
+  private unreadHealth = new Map<string, { runId: string; attempt: number }>();
   private version = -1;
   private parts = new Map<string, Part>();
   /** Run events seen: with the history's data version, the task table and the pauses, what the whole report depends on. */
@@ -42,10 +48,11 @@ export class LiveStatus {
     events: EventBus,
     private readonly executor: (() => ExecutorState | null) | null = null,
   ) {
-    events.on('attempt.started', (event) => this.noteRow(event.task, event.run_id, event.attempt));
+    events.on('attempt.started', (event) => this.unreadLast.set(event.task, { runId: event.run_id, attempt: event.attempt }));
     events.on('attempt.ended', (event) => {
-      const row = this.noteRow(event.task, event.run_id, event.attempt);
-      if (row) this.healths.set(event.task, { status: row.status, timestamp: healthTimestamp(Date.parse(row.finished_at ?? row.started_at)), exit_code: row.exit_code });
+      const attempt = { runId: event.run_id, attempt: event.attempt };
+      this.unreadLast.set(event.task, attempt);
+      this.unreadHealth.set(event.task, attempt);
     });
     events.onAny(() => this.changes++);
     this.reload();
@@ -96,7 +103,7 @@ export class LiveStatus {
       daemon: this.daemon,
       timezone: (task) => this.engine.tasks.entries.get(task)?.timezone ?? 'UTC',
       nextRun: (task, now) => this.cron.nextFire(task, now),
-      lastRun: (task) => this.lastRuns.get(task) ?? null,
+      lastRun: (task) => this.lastRunOf(task),
       health: (task) => this.healthOf(task),
       paused: (task) => this.engine.pausedInfo(task) !== null,
       recent: (limit) => this.store.history({ limit }),
@@ -106,7 +113,23 @@ export class LiveStatus {
     };
   }
 
+  private lastRunOf(task: string): RunRecord | null {
+    const unread = this.unreadLast.get(task);
+    if (unread) {
+      this.unreadLast.delete(task);
+      const row = this.rowOf(unread);
+      if (row) this.lastRuns.set(task, row);
+    }
+    return this.lastRuns.get(task) ?? null;
+  }
+
   private healthOf(task: string): Health | null {
+    const unread = this.unreadHealth.get(task);
+    if (unread) {
+      this.unreadHealth.delete(task);
+      const row = this.rowOf(unread);
+      if (row) this.healths.set(task, { status: row.status, timestamp: healthTimestamp(Date.parse(row.finished_at ?? row.started_at)), exit_code: row.exit_code });
+    }
     if (!this.healths.has(task)) this.healths.set(task, this.health.read(task));
     return this.healths.get(task) ?? null;
   }
@@ -116,11 +139,11 @@ export class LiveStatus {
     this.version = this.store.dataVersion();
     this.lastRuns = this.store.lastRuns([...this.engine.tasks.entries.keys()]);
     this.healths.clear();
+    // What the events noted is in the rows just read (the health files lag: the ended rows are kept).
+    this.unreadLast.clear();
   }
 
-  private noteRow(task: string, runId: string, attempt: number): RunRecord | null {
-    const row = this.store.runRows(runId).find((r) => r.attempt === attempt) ?? null;
-    if (row) this.lastRuns.set(task, row);
-    return row;
+  private rowOf(unread: { runId: string; attempt: number }): RunRecord | null {
+    return this.store.runRows(unread.runId).find((r) => r.attempt === unread.attempt) ?? null;
   }
 }
