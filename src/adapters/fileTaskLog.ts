@@ -4,7 +4,8 @@
 // removed under a running conductor (`rm -rf logs/`) is made again at the next attempt.
 // An attempt that overlaps another run of the task (concurrency_policy allow or replace, a run of
 // another process) writes logs/automation/.concurrent/<task>/<run_id>.<attempt>.log instead,
-// renamed .done when it ends, and appended whole to the task's log (streamed) when that is free.
+// renamed .done when it ends, and appended whole to the task's log when that is free (read at once
+// up to 1 MiB, streamed beyond).
 // On a full file system the attempt still runs (it may be the one that frees space): its output
 // goes to /dev/null and the attempt says why.
 import fs from 'node:fs';
@@ -103,18 +104,66 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
     },
     async appendFinished(task: string): Promise<number> {
       const target = file(task);
-      let count = 0;
-      for (const done of concurrentFiles(target).filter((f) => f.finished)) {
+      const finished = concurrentFiles(target).filter((f) => f.finished);
+      if (finished.length === 0) return 0;
+      // One open of the log for all of them (a burst of watched files ends hundreds at once); its
+      // size is followed, so it is still rotated between two runs' output, never within one.
+      let out: { fd: number; size: number; endsLine: boolean } | null = null;
+      const open = () => {
         rotateIfLarge(target, limits.maxBytes, limits.keep);
         const fd = openAppending(target);
-        if (!endsLine(fd)) fs.writeSync(fd, '\n');
-        await pipeline(fs.createReadStream(done.file), fs.createWriteStream(target, { fd }));
-        fs.rmSync(done.file, { force: true });
-        count++;
+        return { fd, size: fs.fstatSync(fd).size, endsLine: endsLine(fd) };
+      };
+      let count = 0;
+      try {
+        for (const done of finished) {
+          if (out && out.size > limits.maxBytes) {
+            fs.closeSync(out.fd);
+            out = null;
+          }
+          out ??= open();
+          // A run whose output did not end its last line: the next header starts a line of its own.
+          if (!out.endsLine) out.size += fs.writeSync(out.fd, '\n');
+          const appended = await appendWhole(done.file, target, out.fd);
+          out.size += appended.bytes;
+          if (appended.bytes > 0) out.endsLine = appended.endsLine;
+          fs.rmSync(done.file, { force: true });
+          count++;
+        }
+      } finally {
+        if (out) fs.closeSync(out.fd);
       }
       return count;
     },
   };
+}
+
+/** Finished output up to this size is read and written at once; a larger one is streamed. */
+const WHOLE_BYTES = 1024 * 1024;
+
+/** Appends `file` to the open log `fd` (of `log`); never more than WHOLE_BYTES in memory. */
+async function appendWhole(file: string, log: string, fd: number): Promise<{ bytes: number; endsLine: boolean }> {
+  const source = fs.openSync(file, 'r');
+  let size: number;
+  try {
+    size = fs.fstatSync(source).size;
+    if (size <= WHOLE_BYTES) {
+      const buffer = Buffer.allocUnsafe(size);
+      let read = 0;
+      while (read < size) {
+        const n = fs.readSync(source, buffer, read, size - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      let written = 0;
+      while (written < read) written += fs.writeSync(fd, buffer, written, read - written);
+      return { bytes: read, endsLine: read === 0 || buffer[read - 1] === 10 };
+    }
+  } finally {
+    fs.closeSync(source);
+  }
+  await pipeline(fs.createReadStream(file), fs.createWriteStream(log, { fd, autoClose: false }));
+  return { bytes: size, endsLine: endsLine(fd) };
 }
 
 /**

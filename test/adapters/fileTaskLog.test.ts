@@ -96,6 +96,27 @@ describe('task logs, when runs of one task overlap', () => {
     expect(read(log.path('t'))).toMatch(/^=== [^\n]*run=r1 [^\n]*\none-a\none-b\n=== [^\n]*run=r2 [^\n]*\ntwo\n$/);
   });
 
+  it('several finished files are appended in order, each header on its own line, a large one whole, the log rotated between runs', async () => {
+    const d = dir();
+    const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 2 });
+    const big = `${'x'.repeat(2 << 20)}\nend-of-big`; // over what is read at once, and no newline at its end
+    attempt(log, 'r1', 1, 'one without a newline', false);
+    attempt(log, 'r2', 1, big, false);
+    attempt(log, 'r3', 1, 'three\n', false);
+    attempt(log, 'r4', 1, 'four\n', false);
+    expect(await log.appendFinished('t')).toBe(4);
+    // r2 takes the log past 1 MiB: it is rotated before r3, never within a run's output.
+    const older = read(`${log.path('t')}.1`);
+    const text = read(log.path('t'));
+    const runsIn = (t: string) => [...t.matchAll(/^=== [^\n]*run=(r\d) /gm)].map((m) => m[1]);
+    expect([runsIn(older), runsIn(text)]).toEqual([['r1', 'r2'], ['r3', 'r4']]);
+    const all = older + text;
+    expect(all).toContain('one without a newline\n=== ');
+    expect(older.endsWith(`run=r2 attempt=1 task=t trigger=manual at=2025-01-01T00:00:00.000Z ===\n${big}`)).toBe(true);
+    expect(all).toMatch(/run=r4 [^\n]*\nfour\n$/);
+    expect(fs.readdirSync(path.join(d, '.concurrent', 't'))).toEqual([]);
+  });
+
   it('a run is read from its own file while it runs, from the log after, and never twice', async () => {
     const d = dir();
     const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 1 });

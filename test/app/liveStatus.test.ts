@@ -39,3 +39,20 @@ describe('LiveStatus.reportJson', () => {
     expect(JSON.parse(live.reportJson(clock.now())).tasks.map((t: { name: string }) => t.name)).toEqual(['minutely']);
   });
 });
+
+describe('LiveStatus, run events', () => {
+  it("shows each task's latest run as the history has it, however many attempts passed between two requests", async () => {
+    const { scheduler, clock, live, ctx } = setup();
+    scheduler.start();
+    live.report(clock.now());
+    await clock.advance(3 * 60_000 + 1_000);
+    const report = live.report(clock.now());
+    const latest = ctx.store.lastRuns(['minutely', 'hourly']);
+    expect(latest.get('minutely')?.attempt).toBeDefined();
+    for (const name of ['minutely', 'hourly']) {
+      const task = report.tasks.find((t) => t.name === name);
+      const row = latest.get(name);
+      expect({ name, run_id: task?.last_run?.run_id ?? null }).toEqual({ name, run_id: row?.run_id ?? null });
+    }
+  });
+});

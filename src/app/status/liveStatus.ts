@@ -1,7 +1,9 @@
 // The daemon's status, kept up to date from the run events as they happen, so a status request
-// (GET /api/v1/status, the dashboard) is answered from memory and never holds up a fire. Rows
-// written by another process (a foreground `run`) are noticed by SQLite's data_version and read
-// in once, at the next request.
+// (GET /api/v1/status, the dashboard) is answered from memory and never holds up a fire. An
+// attempt's event only notes which row is a task's latest; the row is read when a status is
+// asked for (a burst of watched files is thousands of events and no request). Rows written by
+// another process (a foreground `run`) are noticed by SQLite's data_version and read in once,
+// at the next request.
 import { healthTimestamp } from '../../core/health.js';
 import { utcDayStart } from '../../core/scheduler/budgetDecision.js';
 import type { Health, RunRecord, Task } from '../../core/types.js';
@@ -13,11 +15,6 @@ import type { HealthStore } from '../../ports/healthWriter.js';
 import type { RunStore } from '../../ports/runStore.js';
 import type { DaemonState } from '../daemonState.js';
 import { buildStatusReport, statusReportJson, taskStatus, type StatusReport, type StatusView } from './statusReport.js';
-
-interface UnreadAttempt {
-  runId: string;
-  attempt: number;
-}
 
 /** A task's part of the report as JSON, and what it was made from (same values: still right). */
 interface Part {
@@ -32,10 +29,11 @@ interface Part {
 export class LiveStatus {
   private lastRuns = new Map<string, RunRecord>();
   private healths = new Map<string, Health | null>();
+  /** The attempt whose row is a task's last run, not read yet (the latest event's). */
+  private unreadLast = new Map<string, { runId: string; attempt: number }>();
+  /** The attempt that ended last, whose row is the task's health, not read yet. */
+  private unreadHealth = new Map<string, { runId: string; attempt: number }>();
   private version = -1;
-  /** Each task's latest attempt that started or ended, and latest that ended, since its row was last read. */
-  private readonly unreadRows = new Map<string, UnreadAttempt>();
-  private readonly unreadEnds = new Map<string, UnreadAttempt>();
   private parts = new Map<string, Part>();
   /** Run events seen: with the history's data version, the task table and the pauses, what the whole report depends on. */
   private changes = 0;
@@ -50,13 +48,11 @@ export class LiveStatus {
     events: EventBus,
     private readonly executor: (() => ExecutorState | null) | null = null,
   ) {
-    // Noted here, read from the history only when a report asks for the task: a hundred runs
-    // starting on one second cost no query each.
-    events.on('attempt.started', (event) => this.unreadRows.set(event.task, { runId: event.run_id, attempt: event.attempt }));
+    events.on('attempt.started', (event) => this.unreadLast.set(event.task, { runId: event.run_id, attempt: event.attempt }));
     events.on('attempt.ended', (event) => {
       const attempt = { runId: event.run_id, attempt: event.attempt };
-      this.unreadRows.set(event.task, attempt);
-      this.unreadEnds.set(event.task, attempt);
+      this.unreadLast.set(event.task, attempt);
+      this.unreadHealth.set(event.task, attempt);
     });
     events.onAny(() => this.changes++);
     this.reload();
@@ -118,9 +114,9 @@ export class LiveStatus {
   }
 
   private lastRunOf(task: string): RunRecord | null {
-    const unread = this.unreadRows.get(task);
+    const unread = this.unreadLast.get(task);
     if (unread) {
-      this.unreadRows.delete(task);
+      this.unreadLast.delete(task);
       const row = this.rowOf(unread);
       if (row) this.lastRuns.set(task, row);
     }
@@ -128,11 +124,10 @@ export class LiveStatus {
   }
 
   private healthOf(task: string): Health | null {
-    const ended = this.unreadEnds.get(task);
-    if (ended) {
-      // The health file is written off the main thread: the ended attempt's row says what it will hold.
-      this.unreadEnds.delete(task);
-      const row = this.rowOf(ended);
+    const unread = this.unreadHealth.get(task);
+    if (unread) {
+      this.unreadHealth.delete(task);
+      const row = this.rowOf(unread);
       if (row) this.healths.set(task, { status: row.status, timestamp: healthTimestamp(Date.parse(row.finished_at ?? row.started_at)), exit_code: row.exit_code });
     }
     if (!this.healths.has(task)) this.healths.set(task, this.health.read(task));
@@ -144,11 +139,11 @@ export class LiveStatus {
     this.version = this.store.dataVersion();
     this.lastRuns = this.store.lastRuns([...this.engine.tasks.entries.keys()]);
     this.healths.clear();
-    this.unreadRows.clear();
-    this.unreadEnds.clear();
+    // What the events noted is in the rows just read (the health files lag: the ended rows are kept).
+    this.unreadLast.clear();
   }
 
-  private rowOf({ runId, attempt }: UnreadAttempt): RunRecord | null {
-    return this.store.runRows(runId).find((r) => r.attempt === attempt) ?? null;
+  private rowOf(unread: { runId: string; attempt: number }): RunRecord | null {
+    return this.store.runRows(unread.runId).find((r) => r.attempt === unread.attempt) ?? null;
   }
 }
