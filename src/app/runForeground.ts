@@ -4,7 +4,7 @@
 // exits 3. Killed outright (SIGKILL), the spawn helper stops the groups and the next command that
 // writes the history records the runs interrupted.
 import { ConductorError, EXIT } from '../core/errors.js';
-import type { Trigger } from '../core/types.js';
+import type { Config, Trigger } from '../core/types.js';
 import { DagSession, type DagOutcome } from '../engine/dagSession.js';
 import { Engine } from '../engine/engine.js';
 import type { RunEvent } from '../engine/events.js';
@@ -35,8 +35,14 @@ export interface ForegroundResult {
   summary?: string;
 }
 
-export async function runForeground(paths: HomePaths, request: ForegroundRequest, onEvent: (event: RunEvent) => void): Promise<ForegroundResult> {
-  const { config } = loadConfig(paths.config);
+/** `loaded`: the home's config when the caller has just loaded it (else it is loaded here). */
+export async function runForeground(
+  paths: HomePaths,
+  request: ForegroundRequest,
+  onEvent: (event: RunEvent) => void,
+  loaded?: Config,
+): Promise<ForegroundResult> {
+  const config = loaded ?? loadConfig(paths.config).config;
   if (!request.all && request.task && findTask(config, request.task).watch) {
     const { runWatchOnce } = await import('./watchOnce.js');
     return runWatchOnce(paths, { task: request.task, withDeps: request.withDeps, timeoutSeconds: request.watchTimeout ?? 30 }, onEvent);

@@ -2,6 +2,7 @@
 // and max_concurrent_tasks then hold for it too), else it runs here, in the foreground, as does
 // `run --all` always, and a watch task's once-mode (it processes the folder's files here and says
 // how they went; the daemon's own watch of the folder leaves the files this process claims).
+import type { Config } from '../core/types.js';
 import type { RunEvent } from '../engine/events.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
@@ -14,7 +15,9 @@ export async function runTask(
   onEvent: (event: RunEvent) => void,
   note: (text: string) => void,
 ): Promise<ForegroundResult> {
-  if (!request.all && request.task !== undefined && !isWatchTask(paths, request.task)) {
+  // Read and checked once (1,000 tasks: ~50 ms), for the watch question and the run itself.
+  const config = readConfig(paths);
+  if (!request.all && request.task !== undefined && !isWatchTask(config, request.task)) {
     const daemon = findDaemon(paths);
     if (daemon.kind === 'api') {
       const { runViaDaemon } = await import('./remote/runViaDaemon.js');
@@ -22,14 +25,19 @@ export async function runTask(
     }
     if (daemon.kind === 'no_api') note('the daemon on this home serves no API (settings.http.enabled is false): running here, outside its limits');
   }
-  return runForeground(paths, request, onEvent);
+  return runForeground(paths, request, onEvent, config ?? undefined);
+}
+
+/** The home's config, or null when it cannot be loaded (runForeground loads it again and says why). */
+function readConfig(paths: HomePaths): Config | null {
+  try {
+    return loadConfig(paths.config).config;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether the named task watches a folder (an unknown name or a bad config: not here, runForeground says why). */
-function isWatchTask(paths: HomePaths, name: string): boolean {
-  try {
-    return loadConfig(paths.config).config.tasks.some((task) => task.name === name && task.watch !== null);
-  } catch {
-    return false;
-  }
+function isWatchTask(config: Config | null, name: string): boolean {
+  return config?.tasks.some((task) => task.name === name && task.watch !== null) ?? false;
 }

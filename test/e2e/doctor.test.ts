@@ -106,6 +106,23 @@ describe('the unit check', () => {
     }
   });
 
+  it('the built CLI (a bundle in dist/cli/) takes its own dist/cli/main.js as the entry a unit must start', () => {
+    if (fs.existsSync('/etc/systemd/system/symphony-conductor.service')) return; // that unit would be read first
+    const home = usedHome();
+    const userHome = fs.mkdtempSync(path.join(repoRoot, 'test-user-'));
+    try {
+      const units = path.join(userHome, '.config', 'systemd', 'user');
+      fs.mkdirSync(units, { recursive: true });
+      const main = path.join(repoRoot, 'dist', 'cli', 'main.js');
+      fs.writeFileSync(path.join(units, 'symphony-conductor.service'), `[Service]\nEnvironment=CONDUCTOR_HOME=${home}\nExecStart=/usr/bin/node ${main} start\n`);
+      const result = runCli(['doctor', '--json'], { home, env: { HOME: userHome } });
+      const unit = (JSON.parse(result.stdout) as { check: string; status: string; message: string }[]).find((f) => f.check === 'unit');
+      expect(unit).toMatchObject({ status: 'ok', message: expect.stringMatching(/starts this conductor on this home/) });
+    } finally {
+      fs.rmSync(userHome, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     ['./scripts/x.sh arg', './scripts/x.sh'],
     ['A=1 B=2 python3 -c pass', 'python3'],

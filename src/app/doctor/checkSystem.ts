@@ -12,8 +12,17 @@ const UNIT = 'symphony-conductor.service';
 
 const UNIT_DIRS = ['/etc/systemd/system', path.join(os.homedir(), '.config/systemd/user')];
 
+/**
+ * This checkout's dist/cli/main.js: beside this code when it runs from the CLI bundle (a chunk
+ * in dist/cli/, scripts/build/cli.mjs), two folders up when it runs as tsc's dist/app/doctor/.
+ */
+function cliEntry(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.basename(here) === 'cli' ? path.join(here, 'main.js') : fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+}
+
 /** `main`: the CLI entry this unit should start (this checkout's dist/cli/main.js). */
-export function checkUnit(paths: HomePaths, unitDirs = UNIT_DIRS, main = fileURLToPath(new URL('../../cli/main.js', import.meta.url))): Finding {
+export function checkUnit(paths: HomePaths, unitDirs = UNIT_DIRS, main = cliEntry()): Finding {
   const file = unitDirs.map((dir) => path.join(dir, UNIT)).find((candidate) => fs.existsSync(candidate));
   if (!file) return finding('unit', 'skip', `${UNIT} is not installed (fine for a foreground daemon)`, 'to run it as a service: scripts/setup_symphony_conductor.sh');
   const text = fs.readFileSync(file, 'utf8');

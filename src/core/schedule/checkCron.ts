@@ -1,6 +1,11 @@
 // Whether a cron expression is one the contract accepts: 5 fields, or 6 with seconds first,
-// or a nickname; values in range; accepted by croner; and able to fire at all.
+// or a nickname; values in range; accepted by croner; and able to fire at all. A pattern that
+// cronMatcher reads (every item plain: numbers, names, ranges, steps) croner accepts too, and
+// the tables answer whether it fires without building a Cron (~130 us each, ~3 KB kept):
+// a config of 1,000 tasks is checked by `status`, `run` and the daemon at every start.
 import { cronerProblem, floatingCron } from './cronerCache.js';
+import { cachedCronMatcher } from './cronMatcher.js';
+import { floatingNext } from './floatingNext.js';
 import { readCron } from './readCron.js';
 
 /** Any date works as a start: without a year field, a pattern that fires does so within 8 years of it. */
@@ -24,6 +29,11 @@ function judge(expression: string): string | null {
   const read = readCron(expression);
   if ('problem' in read) return read.problem;
   let fires: boolean;
+  const matcher = cachedCronMatcher(read.pattern);
+  if (matcher) {
+    fires = !mayNeverFire(read.pattern) || floatingNext(matcher, NEVER_FIRES_PROBE.getTime()) !== null;
+    return fires ? null : neverFires(expression);
+  }
   try {
     const cron = floatingCron(read.pattern);
     // Searching for the next fire costs ~60 us; only day and month fields that are both
@@ -32,7 +42,10 @@ function judge(expression: string): string | null {
   } catch (error) {
     return cronerProblem(expression, error);
   }
-  if (fires) return null;
+  return fires ? null : neverFires(expression);
+}
+
+function neverFires(expression: string): string {
   return `"${expression}" is not a valid cron expression (never fires: no date matches its day and month fields)`;
 }
 

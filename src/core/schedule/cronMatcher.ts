@@ -50,6 +50,21 @@ export function allowsDay(matcher: CronMatcher, day: number, weekday: number): b
   return matcher.dayRule === 'and' ? byMonth && byWeek : byMonth || byWeek;
 }
 
+// Configs repeat patterns, and checkCron then compileSchedule read each: one set of tables a pattern.
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, CronMatcher | null>();
+
+/** readCronMatcher's answer, shared by every caller with the same pattern. */
+export function cachedCronMatcher(pattern: string): CronMatcher | null {
+  let matcher = cache.get(pattern);
+  if (matcher === undefined) {
+    matcher = readCronMatcher(pattern);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(pattern, matcher);
+  }
+  return matcher;
+}
+
 /** The tables for `pattern` (as readCron hands it to croner), or null when croner must answer. */
 export function readCronMatcher(pattern: string): CronMatcher | null {
   const expanded = pattern.startsWith('@') ? NICKNAMES[pattern.toLowerCase()] : pattern;

@@ -5,52 +5,50 @@
 // else from the floating Cron.
 import type { Cron } from 'croner';
 import { floatingCron, zonedCron } from './cronerCache.js';
-import { readCronMatcher, type CronMatcher } from './cronMatcher.js';
+import { cachedCronMatcher, type CronMatcher } from './cronMatcher.js';
 import { floatingNext } from './floatingNext.js';
 import { floatingPrev } from './floatingPrev.js';
 
 export interface FireClock {
   readonly zone: string;
+  /** croner's Cron on the zoneless clock; made when first read if the matcher reads the pattern. */
   readonly floating: Cron;
   /** The pattern's tables for floatingNext/floatingPrev, or null when only croner reads it exactly. */
   readonly matcher: CronMatcher | null;
   zoned(): Cron;
 }
 
-/** A FireClock for a pattern croner has accepted (floatingCron throws when it does not). */
+/**
+ * A FireClock for a pattern croner has accepted (floatingCron throws when it does not). A
+ * pattern the matcher reads never needs its floating Cron (next and prev come from the
+ * tables), so 1,000 schedules no longer build 1,000 Crons at start (~130 us and ~3 KB each).
+ */
 export function makeFireClock(pattern: string, zone: string): FireClock {
-  const floating = floatingCron(pattern);
+  const matcher = cachedCronMatcher(pattern);
+  let floating: Cron | null = matcher ? null : floatingCron(pattern);
   let zoned: Cron | null = null;
   return {
     zone,
-    floating,
-    matcher: matcherFor(floating, pattern),
+    get floating() {
+      return (floating ??= floatingCron(pattern));
+    },
+    matcher,
     zoned: () => (zoned ??= zonedCron(pattern, zone)),
   };
 }
 
-// Patterns repeat across tasks: one set of tables per shared floating Cron.
-const matchers = new WeakMap<Cron, CronMatcher | null>();
-
-function matcherFor(floating: Cron, pattern: string): CronMatcher | null {
-  let matcher = matchers.get(floating);
-  if (matcher === undefined) {
-    matcher = readCronMatcher(pattern);
-    matchers.set(floating, matcher);
-  }
-  return matcher;
-}
-
-// Crons are shared by every task with the same pattern (cronerCache), and status or a tick
-// asks all of them from the same instant: each Cron keeps its last answer.
-const lastNext = new WeakMap<Cron, { readonly from: number; readonly at: number | null }>();
+// Matchers and Crons are shared by every task with the same pattern (cachedCronMatcher,
+// cronerCache), and status or a tick asks all of them from the same instant: each keeps its
+// last answer.
+const lastNext = new WeakMap<object, { readonly from: number; readonly at: number | null }>();
 
 /** The floating Cron's first fire strictly after wall time `wallMs` (ms, wall time read as UTC), or null. */
 export function floatingNextMs(clock: FireClock, wallMs: number): number | null {
-  const last = lastNext.get(clock.floating);
+  const key: object = clock.matcher ?? clock.floating;
+  const last = lastNext.get(key);
   if (last && last.from === wallMs) return last.at;
   const at = clock.matcher ? floatingNext(clock.matcher, wallMs) : toMs(clock.floating.nextRun(new Date(wallMs)));
-  lastNext.set(clock.floating, { from: wallMs, at });
+  lastNext.set(key, { from: wallMs, at });
   return at;
 }
 

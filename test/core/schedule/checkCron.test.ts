@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkCron } from '../../../src/core/schedule/cron.js';
+import { Cron } from 'croner';
 import { cronerProblem } from '../../../src/core/schedule/cronerCache.js';
+import { readCronMatcher } from '../../../src/core/schedule/cronMatcher.js';
+import { readCron } from '../../../src/core/schedule/readCron.js';
+import { seededRandom } from './fires.js';
 
 const invalid = (expression: string, detail: string): [string, string] => [
   expression,
@@ -170,5 +174,63 @@ describe('checkCron', () => {
     expect(checkCron(expression)).toBe(verdict);
     expect(checkCron(expression)).toBe(verdict);
     expect(checkCron(` ${expression}`)).toBe(verdict === null ? null : verdict.replace(`"${expression}"`, `" ${expression}"`));
+  });
+});
+
+// checkCron answers from cronMatcher's tables, without croner, when the tables read the pattern:
+// the verdict must be croner's own (it accepts the pattern, and finds a fire, or none).
+describe('checkCron without croner, for the patterns the tables read', () => {
+  const NEVER_FIRES_PROBE = new Date(Date.UTC(2000, 0, 1));
+  /** What checkCron answered when it always asked croner. */
+  function cronerVerdict(expression: string): string | null {
+    const read = readCron(expression);
+    if ('problem' in read) return read.problem;
+    try {
+      const cron = new Cron(read.pattern, { mode: '5-or-6-parts', fixedTimeRule: 'no-wildcard', domAndDow: false, utcOffset: 0 });
+      if (cron.nextRun(NEVER_FIRES_PROBE) instanceof Date) return null;
+    } catch (error) {
+      return cronerProblem(expression, error);
+    }
+    return `"${expression}" is not a valid cron expression (never fires: no date matches its day and month fields)`;
+  }
+  const SHAPES: [number, number, string[]?][] = [
+    [0, 59],
+    [0, 59],
+    [0, 23],
+    [1, 31],
+    [1, 12, ['JAN', 'feb', 'MAR', 'apr', 'MAY', 'jun', 'JUL', 'aug', 'SEP', 'oct', 'NOV', 'dec']],
+    [0, 7, ['SUN', 'mon', 'TUE', 'wed', 'THU', 'fri', 'SAT']],
+  ];
+  function item(random: () => number, [min, max, names]: [number, number, string[]?]): string {
+    const value = () => {
+      const v = min + Math.floor(random() * (max - min + 1));
+      return names && random() < 0.3 ? (names[(v - min) % names.length] ?? String(v)) : String(v);
+    };
+    const step = () => `/${1 + Math.floor(random() * (max + 2))}`;
+    const roll = random();
+    if (roll < 0.15) return '*';
+    if (roll < 0.3) return `*${step()}`;
+    if (roll < 0.55) return value();
+    const range = `${value()}-${value()}`;
+    return roll < 0.8 ? range : `${range}${step()}`;
+  }
+  const random = seededRandom(17);
+  const cases = Array.from({ length: 3000 }, () => {
+    const fields = SHAPES.map((shape) => Array.from({ length: 1 + Math.floor(random() * 2) }, () => item(random, shape)).join(','));
+    return (random() < 0.5 ? fields.slice(1) : fields).join(' ');
+  });
+  const read = cases.filter((expression) => {
+    const r = readCron(expression);
+    return !('problem' in r) && readCronMatcher(r.pattern) !== null;
+  });
+
+  it('covers hundreds of patterns the tables read (the rest are refused by readCron or read by croner alone)', () => {
+    expect(read.length).toBeGreaterThan(300);
+    expect(read.filter((e) => cronerVerdict(e) === null).length).toBeGreaterThan(150);
+  });
+
+  it('gives croner\'s verdict for every one of 3,000 random patterns', () => {
+    const differ = cases.filter((expression) => checkCron(expression) !== cronerVerdict(expression));
+    expect(differ).toEqual([]);
   });
 });
