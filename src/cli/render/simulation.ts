@@ -16,10 +16,10 @@ function zones(config: Config): (task: string) => string {
   return (task) => byTask.get(task) ?? fallback;
 }
 
-export function jsonPrinter(config: Config): FirePrinter {
+export function jsonPrinter(config: Config, write: (text: string) => void = stdoutWriter()): FirePrinter {
   const zoneOf = zones(config);
   let first = true;
-  const out = (text: string) => process.stdout.write(text);
+  const out = write;
   out('[');
   return {
     fire(fire) {
@@ -34,11 +34,11 @@ export function jsonPrinter(config: Config): FirePrinter {
   };
 }
 
-export function textPrinter(config: Config, window: { from: number; until: number }): FirePrinter {
+export function textPrinter(config: Config, window: { from: number; until: number }, write: (text: string) => void = stdoutWriter()): FirePrinter {
   const zoneOf = zones(config);
   const width = Math.max(4, ...config.tasks.map((t) => t.name.length));
   let count = 0;
-  const line = (cells: string[]) => process.stdout.write(`${cells.join('  ').trimEnd()}\n`);
+  const line = (cells: string[]) => write(`${cells.join('  ').trimEnd()}\n`);
   line(['AT'.padEnd(25), 'TASK'.padEnd(width), 'TRIGGER   ', 'WHAT']);
   return {
     fire(fire) {
@@ -48,7 +48,7 @@ export function textPrinter(config: Config, window: { from: number; until: numbe
     },
     end() {
       const zone = resolveTimezone(null, config.settings.timezone);
-      process.stdout.write(`${count} fire${count === 1 ? '' : 's'} from ${formatInZone(window.from, zone)} to ${formatInZone(window.until, zone)}\n`);
+      write(`${count} fire${count === 1 ? '' : 's'} from ${formatInZone(window.from, zone)} to ${formatInZone(window.until, zone)}\n`);
     },
   };
 }
@@ -69,4 +69,8 @@ function describe(fire: SimulatedFire, zone: string): string {
     default:
       return `${waits}${fire.outcome}: ${fire.reason ?? ''}`;
   }
+}
+
+function stdoutWriter(): (text: string) => void {
+  return (text) => void process.stdout.write(text);
 }
