@@ -90,7 +90,7 @@ function generate(seed: number): Case {
 async function run(c: Case, path: SimulationPath): Promise<SimulatedFire[]> {
   const fires: SimulatedFire[] = [];
   const input = { config: c.config, from: c.from, until: c.until, durationMs: (t: string) => c.durations.get(t) ?? 0, lastRuns: c.lastRuns, home: '/home' };
-  await simulate(input, (fire) => fires.push(fire), path);
+  await simulate(input, (fire) => fires.push(fire), { path });
   return fires;
 }
 

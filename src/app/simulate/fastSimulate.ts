@@ -19,6 +19,8 @@ import { simulatedRunEnd } from './simulatedAttempt.js';
 
 /** Runs never counted as a task's last run (as the run stores keep it). */
 const NOT_A_RUN: ReadonlySet<RunStatus> = new Set(['skipped', 'queued', 'awaiting_approval']);
+/** Shared by every line that waited on nothing (printers only read it). */
+const NO_WAITS: string[] = [];
 
 interface TaskState {
   name: string;
@@ -37,17 +39,14 @@ interface TaskState {
   nextAt: number | null;
 }
 
-interface Line extends SimulatedFire {
-  done: boolean;
-}
-
 interface Run {
   task: TaskState;
   fireAt: number;
   deadline: number | null;
   waitingOn: string | null;
   tracked: boolean;
-  line: Line;
+  /** Its line's absolute number. */
+  line: number;
 }
 
 interface Timer {
@@ -56,7 +55,10 @@ interface Timer {
   run: Run;
 }
 
-export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire) => void): void {
+/** How many timers run between two questions to `outputReady`. */
+const BATCH = 2048;
+
+export async function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire) => void, outputReady?: () => Promise<void> | null): Promise<void> {
   const table = buildTaskTable(input.config);
   const limit = input.config.settings.max_concurrent_tasks;
   const tasks = new Map<string, TaskState>();
@@ -87,24 +89,31 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
     }
   }
 
-  // Lines leave in the order their runs were asked for, each once final (as recordSimulation).
-  let lines: Line[] = [];
+  // Lines leave in the order their runs were asked for, each once final (as recordSimulation):
+  // `lines[i]` is final when `done[i]`; `base` is the absolute number of lines[0].
+  let lines: SimulatedFire[] = [];
+  let done: boolean[] = [];
   let head = 0;
+  let base = 0;
   const drain = () => {
-    while (head < lines.length && (lines[head] as Line).done) {
-      const { done, ...fire } = lines[head++] as Line;
-      void done;
-      emit(fire);
-    }
-    if (head > 1024 && head * 2 > lines.length) {
+    while (head < lines.length && done[head]) emit(lines[head++] as SimulatedFire);
+    if (head > 4096 && head * 2 > lines.length) {
       lines = lines.slice(head);
+      done = done.slice(head);
+      base += head;
       head = 0;
     }
   };
-  const newLine = (task: string, at: number): Line => {
-    const line: Line = { at, task, trigger: 'schedule', waits_on: [], outcome: 'run', reason: null, start: null, end: null, done: false };
-    lines.push(line);
-    return line;
+  /** A new line (its absolute number is returned): at its request, as the engine's first event of the run makes it. */
+  const newLine = (task: string, at: number): number => {
+    lines.push({ at, task, trigger: 'schedule', waits_on: NO_WAITS, outcome: 'run', reason: null, start: null, end: null });
+    done.push(false);
+    return base + lines.length - 1;
+  };
+  const lineOf = (n: number) => lines[n - base] as SimulatedFire;
+  const settleLine = (n: number) => {
+    done[n - base] = true;
+    if (n - base === head) drain();
   };
 
   let now = input.from;
@@ -115,7 +124,18 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
   /** Runs begun since the last settle, in order: their timers are armed (or they end) then. */
   const begun: Run[] = [];
   const timers = new MinHeap<Timer>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
-  const cron = new MinHeap<TaskState>((a, b) => (a.nextAt as number) < (b.nextAt as number) || (a.nextAt === b.nextAt && a.order < b.order));
+  // The tasks' next fires: per instant, the tasks due then; the instants in a heap.
+  const instants = new MinHeap<number>((a, b) => a < b);
+  const due = new Map<number, TaskState[]>();
+  const arm = (task: TaskState) => {
+    if (task.nextAt === null) return;
+    const bucket = due.get(task.nextAt);
+    if (bucket) bucket.push(task);
+    else {
+      due.set(task.nextAt, [task]);
+      instants.push(task.nextAt);
+    }
+  };
 
   const view = (dep: TaskState, dependent: TaskState, at: number): DependencyView => ({
     name: dep.name,
@@ -133,12 +153,12 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
     run.task.active--;
   };
   const enqueue = (run: Run) => enqueueInOrder(queue, run, (r) => ({ at: r.fireAt, order: r.task.order }));
-  const skipLine = (line: Line, reason: string) => {
+  const skipLine = (n: number, reason: string) => {
+    const line = lineOf(n);
     line.outcome = 'skipped';
     line.reason = reason;
     line.end = null;
-    line.done = true;
-    drain();
+    settleLine(n);
   };
 
   const regateWaiting = (ended: TaskState) => {
@@ -159,7 +179,7 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
     waiting = waiting.filter((r) => r !== run);
     queue = queue.filter((r) => r !== run);
     untrack(run);
-    if (run.line.done) skipLine(newLine(run.task.name, run.fireAt), reason);
+    if (run.line < base || done[run.line - base]) skipLine(newLine(run.task.name, run.fireAt), reason);
     else skipLine(run.line, reason);
     regateWaiting(run.task);
   }
@@ -174,7 +194,7 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
         task.lastStatus = 'running';
         task.lastStart = now;
       }
-      run.line.start = now;
+      lineOf(run.line).start = now;
       begun.push(run);
     }
   };
@@ -184,12 +204,11 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
     untrack(run);
     const task = run.task;
     if (task.lastRun === run) task.lastStatus = task.end.status;
-    const line = run.line;
+    const line = lineOf(run.line);
     line.outcome = task.end.status === 'success' ? 'run' : (task.end.status as SimulatedFire['outcome']);
     line.reason = task.end.reason;
     line.end = now;
-    line.done = true;
-    drain();
+    settleLine(run.line);
     regateWaiting(task);
     dispatch();
   };
@@ -218,7 +237,7 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
         run.tracked = true;
         task.active++;
         run.waitingOn = decision.on;
-        line.waits_on.push(decision.on);
+        lineOf(line).waits_on = [decision.on];
         waiting.push(run);
         return;
       }
@@ -230,18 +249,25 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
 
   /** The cron source's wake: expired waits, then every fire due now in DAG order, then dispatch. */
   const wake = () => {
-    for (const run of [...waiting]) {
-      if (run.deadline === null || run.deadline > now) continue;
-      endUnstarted(run, expiredWaitReason(run.task.entry.task.dependencies, (d) => (tasks.get(d) as TaskState).active > 0, run.waitingOn));
+    if (waiting.length > 0) {
+      for (const run of [...waiting]) {
+        if (run.deadline === null || run.deadline > now) continue;
+        endUnstarted(run, expiredWaitReason(run.task.entry.task.dependencies, (d) => (tasks.get(d) as TaskState).active > 0, run.waitingOn));
+      }
     }
     // The wake comes at the earliest next fire, so each due task has that one fire (fireWindow's
     // answer for a clock that neither stepped nor ran late), its deadline the fire after it.
-    while (cron.size > 0 && (cron.peek() as TaskState).nextAt === now) {
-      const task = cron.pop() as TaskState;
-      const schedule = task.entry.schedule as NonNullable<TaskEntry['schedule']>;
-      task.nextAt = schedule.next(now);
-      request(task, now, task.nextAt);
-      if (task.nextAt !== null) cron.push(task);
+    const bucket = instants.peek() === now ? due.get(now) : undefined;
+    if (bucket) {
+      instants.pop();
+      due.delete(now);
+      if (bucket.length > 1) bucket.sort((a, b) => a.order - b.order);
+      for (const task of bucket) {
+        const schedule = task.entry.schedule as NonNullable<TaskEntry['schedule']>;
+        task.nextAt = schedule.next(now);
+        request(task, now, task.nextAt);
+        arm(task);
+      }
     }
     dispatch();
   };
@@ -249,12 +275,16 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
   for (const task of tasks.values()) {
     if (!task.entry.schedule || !task.entry.task.enabled) continue;
     task.nextAt = task.entry.schedule.next(input.from);
-    if (task.nextAt !== null) cron.push(task);
+    arm(task);
   }
   let cronSeq = seq++;
-  for (;;) {
+  for (let steps = 1; ; steps++) {
+    if (outputReady && steps % BATCH === 0) {
+      const backedUp = outputReady();
+      if (backedUp) await backedUp;
+    }
     const timer = timers.peek();
-    const cronAt = cron.size > 0 ? ((cron.peek() as TaskState).nextAt as number) : Infinity;
+    const cronAt = instants.peek() ?? Infinity;
     const cronFirst = !timer || cronAt < timer.at || (cronAt === timer.at && cronSeq < timer.seq);
     const at = cronFirst ? cronAt : (timer as Timer).at;
     if (at > input.until) break;
@@ -266,9 +296,9 @@ export function fastSimulate(input: SimulationInput, emit: (fire: SimulatedFire)
     settle();
   }
   for (let i = head; i < lines.length; i++) {
-    const line = lines[i] as Line;
-    if (!line.done && line.start === null) line.outcome = 'pending';
-    line.done = true;
+    const line = lines[i] as SimulatedFire;
+    if (!done[i] && line.start === null) line.outcome = 'pending';
+    done[i] = true;
   }
   drain();
 }

@@ -29,9 +29,16 @@ export interface SimulationInput {
 /** Which driver runs the window: `auto` takes the fast path whenever it models the config. */
 export type SimulationPath = 'auto' | 'engine' | 'fast';
 
+export interface SimulationOptions {
+  path?: SimulationPath;
+  /** Asked between batches of fires: a promise to wait for while the output is backed up (the fast path runs otherwise without a pause). */
+  outputReady?: () => Promise<void> | null;
+}
+
 /** Runs the window; `emit` gets every fire in the order of its instant, as soon as it is final. */
-export async function simulate(input: SimulationInput, emit: (fire: SimulatedFire) => void, path: SimulationPath = 'auto'): Promise<void> {
-  if (path === 'fast' || (path === 'auto' && engineOnlyReason(input.config, input.durationMs) === null)) fastSimulate(input, emit);
+export async function simulate(input: SimulationInput, emit: (fire: SimulatedFire) => void, options: SimulationOptions = {}): Promise<void> {
+  const path = options.path ?? 'auto';
+  if (path === 'fast' || (path === 'auto' && engineOnlyReason(input.config, input.durationMs) === null)) await fastSimulate(input, emit, options.outputReady);
   else await simulateWithEngine(input, emit);
 }
 

@@ -1,5 +1,7 @@
 // `simulate`'s output, printed as the simulation goes (a year of fires is never held in
-// memory): aligned lines for people, or a JSON array streamed element by element.
+// memory): aligned lines for people, or a JSON array streamed element by element. Written in
+// chunks of ~64 KB, and each instant formatted once per zone however many fires share it: a
+// year at a thousand tasks is ~640k lines.
 import type { SimulatedFire } from '../../app/simulate/simulationLog.js';
 import { formatInZone, resolveTimezone } from '../../core/schedule/cron.js';
 import type { Config } from '../../core/types.js';
@@ -10,52 +12,125 @@ export interface FirePrinter {
   end(): void;
 }
 
-function zones(config: Config): (task: string) => string {
-  const byTask = new Map(config.tasks.map((t) => [t.name, resolveTimezone(t.timezone, config.settings.timezone)]));
-  const fallback = resolveTimezone(null, config.settings.timezone);
-  return (task) => byTask.get(task) ?? fallback;
+/** How much output is gathered before it is written. */
+const CHUNK = 64 * 1024;
+
+/** Per task: its zone's formatter (one instant remembered: a burst of fires shares it) and its name as JSON. */
+interface TaskFormat {
+  format: (ms: number) => string;
+  json: string;
 }
 
-export function jsonPrinter(config: Config, write: (text: string) => void = stdoutWriter()): FirePrinter {
-  const zoneOf = zones(config);
+function formats(config: Config): (task: string) => TaskFormat {
+  const byZone = new Map<string, (ms: number) => string>();
+  const formatter = (zone: string) => {
+    let found = byZone.get(zone);
+    if (!found) {
+      let lastMs = NaN;
+      let last = '';
+      found = (ms) => (ms === lastMs ? last : ((lastMs = ms), (last = formatInZone(ms, zone))));
+      byZone.set(zone, found);
+    }
+    return found;
+  };
+  const byTask = new Map(config.tasks.map((t) => [t.name, { format: formatter(resolveTimezone(t.timezone, config.settings.timezone)), json: JSON.stringify(t.name) }]));
+  const fallback = formatter(resolveTimezone(null, config.settings.timezone));
+  return (task) => byTask.get(task) ?? { format: fallback, json: JSON.stringify(task) };
+}
+
+/**
+ * Gathers text and hands it to `write` in chunks; `flush` at the end. To stdout, the text is
+ * encoded into a fresh buffer per chunk as it comes: a string of many appended lines, queued on
+ * a pipe, would be held (and collected) as thousands of small pieces.
+ */
+function chunked(write: ((text: string) => void) | null): { out(text: string): void; flush(): void } {
+  if (write) {
+    let buffer = '';
+    return {
+      out(text) {
+        buffer += text;
+        if (buffer.length >= CHUNK) {
+          write(buffer);
+          buffer = '';
+        }
+      },
+      flush() {
+        if (buffer.length > 0) write(buffer);
+        buffer = '';
+      },
+    };
+  }
+  let chunk = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
+  const flush = () => {
+    if (used > 0) process.stdout.write(chunk.subarray(0, used));
+    chunk = Buffer.allocUnsafe(CHUNK);
+    used = 0;
+  };
+  return {
+    out(text) {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      if (used + text.length * 3 > CHUNK) {
+        flush();
+        if (text.length * 3 > CHUNK) {
+          process.stdout.write(text);
+          return;
+        }
+      }
+      used += chunk.write(text, used);
+    },
+    flush,
+  };
+}
+
+export function jsonPrinter(config: Config, write: ((text: string) => void) | null = null): FirePrinter {
+  const formatOf = formats(config);
+  const { out, flush } = chunked(write);
   let first = true;
-  const out = write;
   out('[');
   return {
     fire(fire) {
-      const zone = zoneOf(fire.task);
-      const at = (ms: number | null) => (ms === null ? null : formatInZone(ms, zone));
-      out(`${first ? '\n' : ',\n'}  ${JSON.stringify({ ...fire, at: at(fire.at), start: at(fire.start), end: at(fire.end) })}`);
+      const { format, json } = formatOf(fire.task);
+      const at = (ms: number | null) => (ms === null ? 'null' : `"${format(ms)}"`);
+      const waits = fire.waits_on.length === 0 ? '[]' : JSON.stringify(fire.waits_on);
+      const reason = fire.reason === null ? 'null' : JSON.stringify(fire.reason);
+      // JSON.stringify's text for the fire's fields in their order (instants hold no character to escape).
+      out(
+        `${first ? '\n' : ',\n'}  {"at":${at(fire.at)},"task":${json},"trigger":"${fire.trigger}","waits_on":${waits},"outcome":"${fire.outcome}","reason":${reason},"start":${at(fire.start)},"end":${at(fire.end)}}`,
+      );
       first = false;
     },
     end() {
       out(first ? ']\n' : '\n]\n');
+      flush();
     },
   };
 }
 
-export function textPrinter(config: Config, window: { from: number; until: number }, write: (text: string) => void = stdoutWriter()): FirePrinter {
-  const zoneOf = zones(config);
+export function textPrinter(config: Config, window: { from: number; until: number }, write: ((text: string) => void) | null = null): FirePrinter {
+  const formatOf = formats(config);
+  const { out, flush } = chunked(write);
   const width = Math.max(4, ...config.tasks.map((t) => t.name.length));
   let count = 0;
-  const line = (cells: string[]) => write(`${cells.join('  ').trimEnd()}\n`);
+  const line = (cells: string[]) => out(`${cells.join('  ').trimEnd()}\n`);
   line(['AT'.padEnd(25), 'TASK'.padEnd(width), 'TRIGGER   ', 'WHAT']);
   return {
     fire(fire) {
       count++;
-      const zone = zoneOf(fire.task);
-      line([formatInZone(fire.at, zone).padEnd(25), fire.task.padEnd(width), fire.trigger.padEnd(10), describe(fire, zone)]);
+      const { format } = formatOf(fire.task);
+      line([format(fire.at).padEnd(25), fire.task.padEnd(width), fire.trigger.padEnd(10), describe(fire, format)]);
     },
     end() {
       const zone = resolveTimezone(null, config.settings.timezone);
-      write(`${count} fire${count === 1 ? '' : 's'} from ${formatInZone(window.from, zone)} to ${formatInZone(window.until, zone)}\n`);
+      out(`${count} fire${count === 1 ? '' : 's'} from ${formatInZone(window.from, zone)} to ${formatInZone(window.until, zone)}\n`);
+      flush();
     },
   };
 }
 
-function describe(fire: SimulatedFire, zone: string): string {
+function describe(fire: SimulatedFire, format: (ms: number) => string): string {
   const waits = fire.waits_on.length > 0 ? `waits on ${fire.waits_on.join(', ')}; ` : '';
-  const clock = (ms: number | null) => (ms === null ? '?' : formatInZone(ms, zone).slice(11, 19));
+  const clock = (ms: number | null) => (ms === null ? '?' : format(ms).slice(11, 19));
   switch (fire.outcome) {
     case 'run': {
       const at = fire.start !== null && fire.start !== fire.at ? ` at ${clock(fire.start)}` : '';
@@ -69,8 +144,4 @@ function describe(fire: SimulatedFire, zone: string): string {
     default:
       return `${waits}${fire.outcome}: ${fire.reason ?? ''}`;
   }
-}
-
-function stdoutWriter(): (text: string) => void {
-  return (text) => void process.stdout.write(text);
 }
