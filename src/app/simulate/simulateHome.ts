@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { openRunStore } from '../../adapters/sqlite/sqliteRunStore.js';
 import { ConductorError } from '../../core/errors.js';
-import type { RunRecord } from '../../core/types.js';
+import type { Config, RunRecord } from '../../core/types.js';
 import { loadConfig } from '../loadConfig.js';
 import type { HomePaths } from '../paths.js';
 import { medianDuration, simulate, type SimulationOptions } from './simulate.js';
@@ -16,10 +16,12 @@ export interface SimulateOptions {
   from: number;
   until: number;
   durationsFile?: string;
+  /** The config, when the caller has loaded it already. */
+  config?: Config;
 }
 
 export async function simulateHome(paths: HomePaths, options: SimulateOptions, emit: (fire: SimulatedFire) => void, run: SimulationOptions = {}): Promise<void> {
-  const { config } = loadConfig(paths.config);
+  const config = options.config ?? loadConfig(paths.config).config;
   const fromFile = options.durationsFile === undefined ? null : readDurations(options.durationsFile, new Set(config.tasks.map((t) => t.name)));
   const medians = new Map<string, number>();
   const lastRuns: RunRecord[] = [];

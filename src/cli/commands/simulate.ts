@@ -61,7 +61,7 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
     const outputReady = () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : null);
     await simulateHome(
       paths,
-      { ...window, durationsFile: argv.durations },
+      { ...window, durationsFile: argv.durations, config },
       (fire) => {
         if (argv.task === undefined || fire.task === argv.task) printer.fire(fire);
       },

@@ -15,27 +15,34 @@ export interface FirePrinter {
 /** How much output is gathered before it is written. */
 const CHUNK = 64 * 1024;
 
-/** Per task: its zone's formatter (one instant remembered: a burst of fires shares it) and its name as JSON. */
+/** Per task: its zone's formatters (one instant remembered: a burst of fires shares it) and its name as JSON. */
 interface TaskFormat {
   format: (ms: number) => string;
-  json: string;
+  /** The instant as a JSON string, or `null`. */
+  json: (ms: number | null) => string;
+  name: string;
 }
 
 function formats(config: Config): (task: string) => TaskFormat {
-  const byZone = new Map<string, (ms: number) => string>();
+  const byZone = new Map<string, Omit<TaskFormat, 'name'>>();
   const formatter = (zone: string) => {
     let found = byZone.get(zone);
     if (!found) {
       let lastMs = NaN;
       let last = '';
-      found = (ms) => (ms === lastMs ? last : ((lastMs = ms), (last = formatInZone(ms, zone))));
+      let lastJsonMs = NaN;
+      let lastJson = '';
+      const format = (ms: number) => (ms === lastMs ? last : ((lastMs = ms), (last = formatInZone(ms, zone))));
+      // Instants hold no character JSON escapes.
+      const json = (ms: number | null) => (ms === null ? 'null' : ms === lastJsonMs ? lastJson : ((lastJsonMs = ms), (lastJson = `"${format(ms)}"`)));
+      found = { format, json };
       byZone.set(zone, found);
     }
     return found;
   };
-  const byTask = new Map(config.tasks.map((t) => [t.name, { format: formatter(resolveTimezone(t.timezone, config.settings.timezone)), json: JSON.stringify(t.name) }]));
+  const byTask = new Map<string, TaskFormat>(config.tasks.map((t) => [t.name, { ...formatter(resolveTimezone(t.timezone, config.settings.timezone)), name: JSON.stringify(t.name) }]));
   const fallback = formatter(resolveTimezone(null, config.settings.timezone));
-  return (task) => byTask.get(task) ?? { format: fallback, json: JSON.stringify(task) };
+  return (task) => byTask.get(task) ?? { ...fallback, name: JSON.stringify(task) };
 }
 
 /**
@@ -87,16 +94,21 @@ export function jsonPrinter(config: Config, write: ((text: string) => void) | nu
   const formatOf = formats(config);
   const { out, flush } = chunked(write);
   let first = true;
+  let lastReason = '';
+  let lastReasonJson = '""';
   out('[');
   return {
     fire(fire) {
-      const { format, json } = formatOf(fire.task);
-      const at = (ms: number | null) => (ms === null ? 'null' : `"${format(ms)}"`);
+      const { json, name } = formatOf(fire.task);
       const waits = fire.waits_on.length === 0 ? '[]' : JSON.stringify(fire.waits_on);
-      const reason = fire.reason === null ? 'null' : JSON.stringify(fire.reason);
-      // JSON.stringify's text for the fire's fields in their order (instants hold no character to escape).
+      let reason = 'null';
+      if (fire.reason !== null) {
+        if (fire.reason !== lastReason) lastReasonJson = JSON.stringify((lastReason = fire.reason));
+        reason = lastReasonJson;
+      }
+      // JSON.stringify's text for the fire's fields, in their order.
       out(
-        `${first ? '\n' : ',\n'}  {"at":${at(fire.at)},"task":${json},"trigger":"${fire.trigger}","waits_on":${waits},"outcome":"${fire.outcome}","reason":${reason},"start":${at(fire.start)},"end":${at(fire.end)}}`,
+        `${first ? '\n' : ',\n'}  {"at":${json(fire.at)},"task":${name},"trigger":"${fire.trigger}","waits_on":${waits},"outcome":"${fire.outcome}","reason":${reason},"start":${json(fire.start)},"end":${json(fire.end)}}`,
       );
       first = false;
     },
