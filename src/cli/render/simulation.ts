@@ -46,47 +46,25 @@ function formats(config: Config): (task: string) => TaskFormat {
 }
 
 /**
- * Gathers text and hands it to `write` in chunks; `flush` at the end. To stdout, the text is
- * encoded into a fresh buffer per chunk as it comes: a string of many appended lines, queued on
- * a pipe, would be held (and collected) as thousands of small pieces.
+ * Gathers text and hands it to `write` (default: stdout) in chunks; `flush` at the end. To
+ * stdout each chunk goes as a buffer, encoded at once: the string of many appended lines, were
+ * it queued on a pipe, would be held (and collected) as thousands of small pieces.
  */
 function chunked(write: ((text: string) => void) | null): { out(text: string): void; flush(): void } {
-  if (write) {
-    let buffer = '';
-    return {
-      out(text) {
-        buffer += text;
-        if (buffer.length >= CHUNK) {
-          write(buffer);
-          buffer = '';
-        }
-      },
-      flush() {
-        if (buffer.length > 0) write(buffer);
-        buffer = '';
-      },
-    };
-  }
-  let chunk = Buffer.allocUnsafe(CHUNK);
-  let used = 0;
-  const flush = () => {
-    if (used > 0) process.stdout.write(chunk.subarray(0, used));
-    chunk = Buffer.allocUnsafe(CHUNK);
-    used = 0;
-  };
+  const send = write ?? ((text: string) => void process.stdout.write(Buffer.from(text)));
+  let buffer = '';
   return {
     out(text) {
-      // UTF-8 takes at most 3 bytes per UTF-16 unit.
-      if (used + text.length * 3 > CHUNK) {
-        flush();
-        if (text.length * 3 > CHUNK) {
-          process.stdout.write(text);
-          return;
-        }
+      buffer += text;
+      if (buffer.length >= CHUNK) {
+        send(buffer);
+        buffer = '';
       }
-      used += chunk.write(text, used);
     },
-    flush,
+    flush() {
+      if (buffer.length > 0) send(buffer);
+      buffer = '';
+    },
   };
 }
 
