@@ -6,6 +6,8 @@
 import { admitElsewhere } from '../core/scheduler/admitElsewhere.js';
 import { admitRun, type Busy } from '../core/scheduler/admitRun.js';
 import { downstreamReady } from '../core/scheduler/downstreamReady.js';
+import { dependencyPeriodStart } from '../core/scheduler/dependencyPeriod.js';
+import { expiredWaitReason } from '../core/scheduler/expiredWait.js';
 import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
 import { pauseGate } from '../core/scheduler/pauseGate.js';
 import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
@@ -406,8 +408,7 @@ export class Engine {
     for (const run of [...this.waiting]) {
       if (run.deadline === null || run.deadline > now) continue;
       const entry = this.table.entries.get(run.task);
-      const on = entry?.task.dependencies.find((d) => this.isActive(d)) ?? run.waitingOn ?? entry?.task.dependencies[0] ?? '?';
-      this.endUnstarted(run, 'skipped', `dependency ${on} still running at the next fire`);
+      this.endUnstarted(run, 'skipped', expiredWaitReason(entry?.task.dependencies ?? [], (d) => this.isActive(d), run.waitingOn));
     }
     for (const run of [...this.awaiting]) {
       if (run.approvalExpires == null || run.approvalExpires > now) continue;
@@ -690,9 +691,7 @@ export class Engine {
   private dependencyView(name: string, dependent: TaskEntry, at: number): DependencyView {
     const dep = this.table.entries.get(name);
     const last = this.ctx.store.lastRun(name);
-    let periodStart: number | null;
-    if (dep?.schedule) periodStart = dep.schedule.prev(at);
-    else periodStart = dependent.schedule ? dependent.schedule.prev(at - 1) : null;
+    const periodStart = dependencyPeriodStart(dep?.schedule ?? null, dependent.schedule, at);
     return {
       name,
       enabled: dep?.task.enabled ?? false,

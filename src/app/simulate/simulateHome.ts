@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import { openRunStore } from '../../adapters/sqlite/sqliteRunStore.js';
 import { ConductorError } from '../../core/errors.js';
-import type { RunRecord } from '../../core/types.js';
+import type { Config, RunRecord } from '../../core/types.js';
 import { loadConfig } from '../loadConfig.js';
 import type { HomePaths } from '../paths.js';
-import { medianDuration, simulate } from './simulate.js';
+import { medianDuration, simulate, type SimulationOptions } from './simulate.js';
 import type { SimulatedFire } from './simulationLog.js';
 
 /** How many of a task's latest runs its median duration is taken over. */
@@ -16,10 +16,12 @@ export interface SimulateOptions {
   from: number;
   until: number;
   durationsFile?: string;
+  /** The config, when the caller has loaded it already. */
+  config?: Config;
 }
 
-export async function simulateHome(paths: HomePaths, options: SimulateOptions, emit: (fire: SimulatedFire) => void): Promise<void> {
-  const { config } = loadConfig(paths.config);
+export async function simulateHome(paths: HomePaths, options: SimulateOptions, emit: (fire: SimulatedFire) => void, run: SimulationOptions = {}): Promise<void> {
+  const config = options.config ?? loadConfig(paths.config).config;
   const fromFile = options.durationsFile === undefined ? null : readDurations(options.durationsFile, new Set(config.tasks.map((t) => t.name)));
   const medians = new Map<string, number>();
   const lastRuns: RunRecord[] = [];
@@ -35,7 +37,7 @@ export async function simulateHome(paths: HomePaths, options: SimulateOptions, e
     store.close();
   }
   const durationMs = (task: string) => (fromFile ? (fromFile.get(task) ?? 0) : (medians.get(task) ?? 0));
-  await simulate({ config, from: options.from, until: options.until, durationMs, lastRuns, home: paths.home }, emit);
+  await simulate({ config, from: options.from, until: options.until, durationMs, lastRuns, home: paths.home }, emit, run);
 }
 
 /** `{"task": seconds}`; every name must be a task of the config. */

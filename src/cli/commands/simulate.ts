@@ -57,9 +57,16 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
     }
     const window = resolveWindow(config, { from: argv.from, days: argv.days, until: argv.until, now: Date.now() });
     const printer = argv.json ? render.jsonPrinter(config) : render.textPrinter(config, window);
-    await simulateHome(paths, { ...window, durationsFile: argv.durations }, (fire) => {
-      if (argv.task === undefined || fire.task === argv.task) printer.fire(fire);
-    });
+    // The fast path runs without pausing: it waits for a backed-up stdout (a pipe read slowly) so the output is never held in memory.
+    const outputReady = () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : null);
+    await simulateHome(
+      paths,
+      { ...window, durationsFile: argv.durations, config },
+      (fire) => {
+        if (argv.task === undefined || fire.task === argv.task) printer.fire(fire);
+      },
+      { outputReady },
+    );
     printer.end();
   },
 };
