@@ -406,12 +406,13 @@ export class Engine {
    */
   expireWaits(now: number): void {
     for (const run of [...this.waiting]) {
-      if (run.deadline === null || run.deadline > now) continue;
+      // Ending one may have ended or released another already (its dependent, at the same instant).
+      if (run.deadline === null || run.deadline > now || !this.waiting.includes(run)) continue;
       const entry = this.table.entries.get(run.task);
       this.endUnstarted(run, 'skipped', expiredWaitReason(entry?.task.dependencies ?? [], (d) => this.isActive(d), run.waitingOn));
     }
     for (const run of [...this.awaiting]) {
-      if (run.approvalExpires == null || run.approvalExpires > now) continue;
+      if (run.approvalExpires == null || run.approvalExpires > now || !this.awaiting.includes(run)) continue;
       this.endUnstarted(run, 'skipped', 'approval timed out', true);
     }
   }

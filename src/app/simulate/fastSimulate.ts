@@ -251,7 +251,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
   const wake = () => {
     if (waiting.length > 0) {
       for (const run of [...waiting]) {
-        if (run.deadline === null || run.deadline > now) continue;
+        if (run.deadline === null || run.deadline > now || !waiting.includes(run)) continue;
         endUnstarted(run, expiredWaitReason(run.task.entry.task.dependencies, (d) => (tasks.get(d) as TaskState).active > 0, run.waitingOn));
       }
     }
