@@ -3,9 +3,8 @@
 // nextRun answers with utcOffset 0, without its walk (~170-560 us a call). It keeps croner's
 // horizon too: no fire more than 400 years after the start, none in year 3000 or later.
 import { allowsDay, type CronMatcher } from './cronMatcher.js';
-import { civilFromDays, daysFromCivil, daysInMonth, weekdayOf } from './utcCalendar.js';
+import { civilFields, daysFromCivil, daysInMonth, weekdayOf } from './utcCalendar.js';
 
-const DAY_SECONDS = 86_400;
 const HORIZON_YEARS = 400;
 const LAST_YEAR = 2999;
 
@@ -13,13 +12,7 @@ const LAST_YEAR = 2999;
 export function floatingNext(matcher: CronMatcher, wallMs: number): number | null {
   // croner drops the milliseconds (as Date does, toward zero) and starts at the next second.
   const start = Math.floor(Math.trunc(wallMs) / 1000) + 1;
-  const startDays = Math.floor(start / DAY_SECONDS);
-  let secondOfDay = start - startDays * DAY_SECONDS;
-  let { year, month, day } = civilFromDays(startDays);
-  let hour = Math.floor(secondOfDay / 3600);
-  secondOfDay -= hour * 3600;
-  let minute = Math.floor(secondOfDay / 60);
-  let second = secondOfDay - minute * 60;
+  let { year, month, day, hour, minute, second } = civilFields(start);
   const lastYear = Math.min(year + HORIZON_YEARS, LAST_YEAR);
 
   for (;;) {

@@ -3,9 +3,8 @@
 // with utcOffset 0 (asked from the next millisecond), without its walk. It keeps croner's
 // horizon: nothing more than 400 years back, nothing before year 1.
 import { allowsDay, type CronMatcher } from './cronMatcher.js';
-import { civilFromDays, daysFromCivil, daysInMonth, weekdayOf } from './utcCalendar.js';
+import { civilFields, daysFromCivil, daysInMonth, weekdayOf } from './utcCalendar.js';
 
-const DAY_SECONDS = 86_400;
 const HORIZON_YEARS = 400;
 const FIRST_YEAR = 1;
 
@@ -13,13 +12,7 @@ const FIRST_YEAR = 1;
 export function floatingPrev(matcher: CronMatcher, wallMs: number): number | null {
   const { seconds, minutes, hours, months } = matcher.down;
   const start = Math.floor(Math.trunc(wallMs) / 1000);
-  const startDays = Math.floor(start / DAY_SECONDS);
-  let secondOfDay = start - startDays * DAY_SECONDS;
-  let { year, month, day } = civilFromDays(startDays);
-  let hour = Math.floor(secondOfDay / 3600);
-  secondOfDay -= hour * 3600;
-  let minute = Math.floor(secondOfDay / 60);
-  let second = secondOfDay - minute * 60;
+  let { year, month, day, hour, minute, second } = civilFields(start);
   const firstYear = Math.max(year - HORIZON_YEARS, FIRST_YEAR);
 
   for (;;) {

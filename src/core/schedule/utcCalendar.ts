@@ -35,3 +35,14 @@ export function civilFromDays(days: number): { year: number; month: number; day:
   const month = shifted < 10 ? shifted + 3 : shifted - 9;
   return { year: era * 400 + yearOfEra + (month <= 2 ? 1 : 0), month, day };
 }
+
+/** The civil date and time of `seconds` since 1970-01-01T00:00:00, read as UTC (month 1-12). */
+export function civilFields(seconds: number): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const days = Math.floor(seconds / 86_400);
+  let secondOfDay = seconds - days * 86_400;
+  const hour = Math.floor(secondOfDay / 3600);
+  secondOfDay -= hour * 3600;
+  const minute = Math.floor(secondOfDay / 60);
+  const { year, month, day } = civilFromDays(days);
+  return { year, month, day, hour, minute, second: secondOfDay - minute * 60 };
+}
