@@ -10,19 +10,11 @@ import type { SimulatedFire } from '../../src/app/simulate/simulationLog.js';
 import { jsonPrinter, textPrinter } from '../../src/cli/render/simulation.js';
 import { withDefaults } from '../../src/core/config/defaults.js';
 import { formatInZone } from '../../src/core/schedule/cron.js';
+import { seededRandom } from '../core/schedule/fires.js';
 import type { Config, RunRecord } from '../../src/core/types.js';
 
-/** mulberry32: a small seeded generator, so a failing case can be run again by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so a failing case can be run again by its seed. */
+const random = seededRandom;
 
 const SCHEDULES = ['*/5 * * * *', '*/15 * * * *', '0 * * * *', '30 * * * *', '30 2 * * *', '0 3 * * *', '15 1 * * *', '45 2 * * *', '0 2 * * 0', '0 0 1 * *', '0 */2 * * *', '*/30 1-3 * * *', '0 2,3 * * *'];
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York'];
