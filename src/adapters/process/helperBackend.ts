@@ -234,9 +234,15 @@ class Helper {
 
 function invalidSpec(spec: ProcessSpec): string | null {
   if (!spec.outputPath) return 'the spawn helper needs the output file path (ProcessSpec.outputPath)';
-  const texts = [spec.command, spec.cwd, spec.outputPath, ...Object.entries(spec.env).flat()];
-  if (texts.some((text) => text.includes('\0'))) return 'the command, working directory, output path or environment holds a NUL byte';
+  if (holdsNul(spec)) return 'the command, working directory, output path or environment holds a NUL byte';
   return null;
+}
+
+/** Whether a NUL byte is in any text handed to the helper (checked at every start: no arrays built). */
+function holdsNul(spec: ProcessSpec): boolean {
+  if (spec.command.includes('\0') || spec.cwd.includes('\0') || spec.outputPath!.includes('\0')) return true;
+  for (const name in spec.env) if (name.includes('\0') || spec.env[name]!.includes('\0')) return true;
+  return false;
 }
 
 function startProblem(stage: string, message: string, request: Request): string {

@@ -201,6 +201,7 @@ export class WatchTask {
     this.settles.push({ id, movedTo, reason });
     if (this.settles.length > 1) return;
     const timer = setTimeout(() => {
+      if (this.settles.length === 0) return; // a commit since then took them along
       try {
         this.deps.ctx.store.batch(() => this.flushSettles());
       } catch (error) {
