@@ -10,9 +10,13 @@ import type { Health } from '../core/types.js';
 import type { HealthStore } from '../ports/healthWriter.js';
 import { writeFileAtomicAsync } from './atomicWrite.js';
 
+/** Health files are one short line; a longer one is read whole. */
+const readBuffer = Buffer.allocUnsafe(4096);
+
 export function createHealthStore(dir: string, onError: (task: string, error: Error) => void = () => {}): HealthStore {
   let made = false;
-  const file = (task: string) => path.join(dir, `${task}.health`);
+  const base = path.resolve(dir);
+  const file = (task: string) => `${base}${path.sep}${task}.health`; // names are checked: no separators
   const latest = new Map<string, string>();
   const inFlight = new Map<string, Promise<void>>();
   let failing = '';
@@ -45,10 +49,26 @@ export function createHealthStore(dir: string, onError: (task: string, error: Er
       if (!inFlight.has(task)) inFlight.set(task, drain(task));
     },
     read(task: string): Health | null {
+      // `status` reads every task's file: one open, one read into a shared buffer and a close
+      // (readFileSync adds an fstat and a buffer per file); a missing file costs no stack trace.
+      const name = file(task);
+      let fd: number;
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
       try {
-        return parseHealth(fs.readFileSync(file(task), 'utf8'));
+        fd = fs.openSync(name, 'r');
       } catch {
         return null;
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+      }
+      try {
+        const size = fs.readSync(fd, readBuffer, 0, readBuffer.length, 0);
+        return parseHealth(size < readBuffer.length ? readBuffer.toString('utf8', 0, size) : fs.readFileSync(name, 'utf8'));
+      } catch {
+        return null;
+      } finally {
+        fs.closeSync(fd);
       }
     },
     async flush(): Promise<void> {
