@@ -4,7 +4,8 @@
 // each ended.
 import { settleDag, startDag, type DagPlan, type DagState, type DagStep } from '../core/scheduler/dagStep.js';
 import type { RunStatus, Trigger } from '../core/types.js';
-import type { Engine, RunObserver } from './engine.js';
+import type { Engine } from './engine.js';
+import type { RunObserver } from './runRequest.js';
 import type { RunResult } from './runExecution.js';
 
 export interface DagOutcome {

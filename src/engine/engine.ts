@@ -1,14 +1,13 @@
 // The one way into the scheduler. Every source (cron fires, dependency triggers, catch-up,
 // `run --all`, and the API, webhooks, watched files) asks for a run with `request`; the rules are
 // pure decisions in core/scheduler (concurrency policy, dependency gate, downstream readiness,
-// the ready queue, the DAG cascade). This class is the bookkeeping around them: which runs are
-// queued, waiting or running, the slots they take, the rows that record them, the events.
+// the ready queue, the DAG cascade). This class is the bookkeeping around them: the open runs and
+// the slots they take (ActiveRuns), what a run's end sets off downstream (DependencyFlow), the
+// rows that record them, the events.
 import { admitElsewhere } from '../core/scheduler/admitElsewhere.js';
-import { admitRun, type Busy } from '../core/scheduler/admitRun.js';
-import { downstreamReady } from '../core/scheduler/downstreamReady.js';
-import { dependencyPeriodStart } from '../core/scheduler/dependencyPeriod.js';
+import { admitRun } from '../core/scheduler/admitRun.js';
 import { expiredWaitReason } from '../core/scheduler/expiredWait.js';
-import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
+import { gateDependencies } from '../core/scheduler/gateDependencies.js';
 import { pauseGate } from '../core/scheduler/pauseGate.js';
 import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry, type TaskTable } from '../core/scheduler/taskTable.js';
@@ -17,88 +16,21 @@ import { newRunId } from '../core/run/runId.js';
 import { budgetDecision, utcDayStart } from '../core/scheduler/budgetDecision.js';
 import type { Approval, ConcurrencyPolicy, Config, FinalStatus, RunStatus, Trigger } from '../core/types.js';
 import type { StoredRun } from '../ports/runStore.js';
+import { ActiveRuns, type ActiveRun, type OpenState } from './activeRuns.js';
 import type { EngineContext } from './context.js';
+import { DependencyFlow } from './dependencyFlow.js';
 import { RunExecution, type RunResult } from './runExecution.js';
+import type { Decision, RequestOutcome, RunObserver, RunPayload, RunRequest } from './runRequest.js';
 
-/** What a trigger hands to its run, kept in the run's row so a resumed run still has it. */
-export interface RunPayload {
-  /** Environment added to the command's (CONDUCTOR_FILE, CONDUCTOR_PAYLOAD_FILE, ...). */
-  env?: Record<string, string>;
-  /** Fields added to every log line about the run (a watched file's correlation_id). */
-  log?: Record<string, string>;
-  [key: string]: unknown;
-}
-
-export interface RunRequest {
-  task: string;
-  trigger: Trigger;
-  /** The fire instant this run is for, or null for runs with no fire. */
-  fireAt?: number | null;
-  /** For a scheduled fire: the instant it stops waiting on a dependency (the task's next fire). */
-  deadline?: number | null;
-  payload?: RunPayload | null;
-  /** A run of a DAG session (`run --all`): told when the run ends, and queued in DAG order. */
-  session?: RunObserver;
-  /** The pool the run takes a slot of; default: the shared one of `max_concurrent_tasks`. */
-  lane?: { name: string; limit: number };
-  /** An operator approved it as they asked for it (`run --task X --approved`): no approval gate. */
-  approved?: boolean;
-  /** The run's id when the source needs it before asking (a watched file is claimed under it); default: a new one. */
-  runId?: string;
-}
-
-/** Told when a run it asked for ends. */
-export interface RunObserver {
-  readonly startedAt: number;
-  onRunEnded(result: RunResult): void;
-}
-
-export type RequestOutcome =
-  | { run_id: string; status: 'queued' | 'waiting' | 'awaiting_approval' }
-  | { run_id: string; status: 'skipped'; reason: string };
-
-type OpenState = 'queued' | 'waiting' | 'awaiting_approval' | 'running' | 'retrying';
-
-export type Decision = { ok: true } | { ok: false; code: 'not_found' | 'conflict'; message: string };
-
-interface ActiveRun {
-  id: string;
-  task: string;
-  trigger: Trigger;
-  fireAt: number | null;
-  requestedAt: number;
-  deadline: number | null;
-  payload: RunPayload | null;
-  state: OpenState;
-  /** Its first history row while it waits; null until written (or when it starts at once). */
-  firstRow: number | null;
-  /** Its `runs` row is written: at once for a waiting run, at the end of the dispatch for a queued one. */
-  persisted: boolean;
-  execution: RunExecution | null;
-  session: RunObserver | null;
-  lane: Lane;
-  waitingOn: string | null;
-  /** While awaiting approval: when it gives up (ms). */
-  approvalExpires?: number | null;
-}
-
-interface Lane {
-  name: string;
-  limit: number;
-  running: number;
-  queue: ActiveRun[];
-}
+export type { Decision, RequestOutcome, RunObserver, RunPayload, RunRequest } from './runRequest.js';
 
 const TRIGGERS_THAT_GATE: ReadonlySet<Trigger> = new Set(['schedule', 'catch_up']);
 
 export class Engine {
   private config: Config;
   private table: TaskTable;
-  private readonly active = new Map<string, Set<ActiveRun>>();
-  private readonly lanes = new Map<string, Lane>();
-  private waiting: ActiveRun[] = [];
-  /** Runs awaiting an operator's decision, until their approval expires. */
-  private awaiting: ActiveRun[] = [];
+  private readonly runs: ActiveRuns;
+  private readonly flow: DependencyFlow;
   /** Runs asked for since the last dispatch whose rows are not written yet. */
   private unwritten: ActiveRun[] = [];
   private readonly lastStatus = new Map<string, RunStatus>();
@@ -114,7 +46,16 @@ export class Engine {
     this.config = config;
     this.table = buildTaskTable(config);
     this.paused = ctx.store.pausedTasks();
-    this.lanes.set('main', { name: 'main', limit: config.settings.max_concurrent_tasks, running: 0, queue: [] });
+    this.runs = new ActiveRuns(config.settings.max_concurrent_tasks);
+    this.flow = new DependencyFlow(ctx, {
+      table: () => this.table,
+      runs: this.runs,
+      isPaused: (task) => this.paused.has(task),
+      skip: (request, reason) => this.skip(request, reason),
+      request: (request) => this.request(request),
+      endUnstarted: (run, status, reason) => this.endUnstarted(run, status, reason),
+      enqueue: (run) => this.enqueue(run),
+    });
   }
 
   get tasks(): TaskTable {
@@ -127,16 +68,12 @@ export class Engine {
 
   /** Runs that hold a slot (running, or waiting to retry). */
   get runningCount(): number {
-    let count = 0;
-    for (const lane of this.lanes.values()) count += lane.running;
-    return count;
+    return this.runs.runningCount;
   }
 
   /** Runs waiting for a slot. */
   get queuedCount(): number {
-    let count = 0;
-    for (const lane of this.lanes.values()) count += lane.queue.length;
-    return count;
+    return this.runs.queuedCount;
   }
 
   /** Asks for a run of `task`; nothing starts until `dispatch()` (call both inside one store batch). */
@@ -144,13 +81,13 @@ export class Engine {
     const entry = this.table.entries.get(request.task);
     if (!entry) throw new Error(`no task named ${request.task}`);
     const now = this.ctx.clock.now();
-    const lane = this.laneFor(request.lane);
+    const lane = this.runs.laneFor(request.lane);
     const pause = pauseGate(request.trigger, this.paused.has(request.task));
     if (pause.kind === 'skip') return this.skip(request, pause.reason);
     // A watch task's file runs are independent of each other (one per file, in the task's own
     // lane); its concurrency policy holds among the runs of one lane (schedule, webhook, by hand).
     const policy = request.trigger === 'watch' ? 'allow' : entry.task.concurrency_policy;
-    const admission = admitRun(policy, this.busyState(request.task, lane));
+    const admission = admitRun(policy, this.runs.busyState(request.task, lane));
     if (admission.kind === 'skip') return this.skip(request, admission.reason);
     const elsewhere = this.runElsewhere(entry.task.name, policy);
     if (elsewhere) return this.skip(request, elsewhere);
@@ -188,14 +125,14 @@ export class Engine {
   private proceed(run: ActiveRun, entry: TaskEntry, now: number): RequestOutcome {
     let gate: ReturnType<typeof gateDependencies> = { kind: 'ready' };
     if (TRIGGERS_THAT_GATE.has(run.trigger) && entry.task.dependencies.length > 0) {
-      gate = gateDependencies(entry.task.dependencies.map((name) => this.dependencyView(name, entry, run.fireAt ?? now)));
+      gate = gateDependencies(entry.task.dependencies.map((name) => this.flow.view(name, entry, run.fireAt ?? now)));
       if (gate.kind === 'skip') {
         if (!run.persisted) return this.skip({ task: run.task, trigger: run.trigger, fireAt: run.fireAt, session: run.session ?? undefined }, gate.reason);
         this.endUnstarted(run, 'skipped', gate.reason);
         return { run_id: run.id, status: 'skipped', reason: gate.reason };
       }
     }
-    this.track(run);
+    this.runs.track(run);
     if (gate.kind === 'wait') {
       run.state = 'waiting';
       run.waitingOn = gate.on;
@@ -204,7 +141,7 @@ export class Engine {
         this.ctx.store.setRunState(run.id, 'waiting', { reason });
         if (run.firstRow !== null) this.ctx.store.markQueued(run.firstRow, reason);
       } else this.persist(run, 'waiting');
-      this.waiting.push(run);
+      this.runs.waiting.push(run);
       this.ctx.events.emit('run.waiting', { run_id: run.id, task: run.task, trigger: run.trigger, on: gate.on, until: run.deadline, fire_at: run.fireAt });
       return { run_id: run.id, status: 'waiting' };
     }
@@ -221,7 +158,7 @@ export class Engine {
   private awaitApproval(run: ActiveRun, approval: Approval, now: number): RequestOutcome {
     run.state = 'awaiting_approval';
     run.approvalExpires = now + approval.timeout * 1000;
-    this.track(run);
+    this.runs.track(run);
     this.persist(run, 'awaiting_approval');
     this.ctx.logger.info({ task: run.task, run_id: run.id, expires_at: new Date(run.approvalExpires).toISOString() }, 'awaiting approval');
     this.ctx.events.emit('run.awaiting_approval', {
@@ -241,7 +178,7 @@ export class Engine {
    * are skipped as after a failed dependency.
    */
   decide(runId: string, decision: 'approve' | 'reject', actor: string, comment: string | null): Decision {
-    const run = this.find(runId);
+    const run = this.runs.find(runId);
     if (!run || run.state !== 'awaiting_approval') {
       const stored = run ? null : this.ctx.store.getRun(runId);
       const state = run?.state ?? stored?.state ?? null;
@@ -255,7 +192,7 @@ export class Engine {
         this.endUnstarted(run, 'skipped', `rejected by ${actor}${said}`, true);
         return;
       }
-      this.untrack(run);
+      this.runs.untrack(run);
       run.approvalExpires = null;
       run.state = 'queued';
       const entry = this.table.entries.get(run.task);
@@ -279,7 +216,7 @@ export class Engine {
   dispatch(): void {
     this.ctx.store.batch(() => {
       if (!this.stopping) {
-        for (const lane of this.lanes.values()) {
+        for (const lane of this.runs.allLanes()) {
           while (lane.running < lane.limit && lane.queue.length > 0) this.begin(lane.queue.shift() as ActiveRun);
         }
       }
@@ -358,7 +295,7 @@ export class Engine {
    * starts. `interrupted`: the person following it pressed Ctrl-C (as a foreground run records it).
    */
   cancel(runId: string, reason: string, kind: 'cancelled' | 'interrupted' = 'cancelled'): boolean {
-    const run = this.find(runId);
+    const run = this.runs.find(runId);
     if (!run) return false;
     if (run.execution) {
       run.execution.stop(kind, reason);
@@ -388,16 +325,13 @@ export class Engine {
 
   /** The open run with this id, as a view, or null. */
   openRun(runId: string): { run_id: string; task: string; state: OpenState } | null {
-    const run = this.find(runId);
+    const run = this.runs.find(runId);
     return run ? { run_id: run.id, task: run.task, state: run.state } : null;
   }
 
   /** The earliest instant a waiting run gives up, or an approval expires; null when none. */
   nextDeadline(): number | null {
-    let at: number | null = null;
-    for (const run of this.waiting) if (run.deadline !== null && (at === null || run.deadline < at)) at = run.deadline;
-    for (const run of this.awaiting) if (run.approvalExpires != null && (at === null || run.approvalExpires < at)) at = run.approvalExpires;
-    return at;
+    return this.runs.nextDeadline();
   }
 
   /**
@@ -405,21 +339,21 @@ export class Engine {
    * next fire); runs whose approval expired are skipped, and their dependents with them.
    */
   expireWaits(now: number): void {
-    for (const run of [...this.waiting]) {
+    for (const run of [...this.runs.waiting]) {
       // Ending one may have ended or released another already (its dependent, at the same instant).
-      if (run.deadline === null || run.deadline > now || !this.waiting.includes(run)) continue;
+      if (run.deadline === null || run.deadline > now || !this.runs.waiting.includes(run)) continue;
       const entry = this.table.entries.get(run.task);
       this.endUnstarted(run, 'skipped', expiredWaitReason(entry?.task.dependencies ?? [], (d) => this.isActive(d), run.waitingOn));
     }
-    for (const run of [...this.awaiting]) {
-      if (run.approvalExpires == null || run.approvalExpires > now || !this.awaiting.includes(run)) continue;
+    for (const run of [...this.runs.awaiting]) {
+      if (run.approvalExpires == null || run.approvalExpires > now || !this.runs.awaiting.includes(run)) continue;
       this.endUnstarted(run, 'skipped', 'approval timed out', true);
     }
   }
 
   /** The runs awaiting approval, oldest first (for status and the API). */
   awaitingApproval(): { run_id: string; task: string; since: number; expires_at: number | null; message: string | null }[] {
-    return this.awaiting.map((run) => ({
+    return this.runs.awaiting.map((run) => ({
       run_id: run.id,
       task: run.task,
       since: run.requestedAt,
@@ -452,28 +386,28 @@ export class Engine {
         persisted: true,
         execution: null,
         session: null,
-        lane: this.laneFor(undefined),
+        lane: this.runs.laneFor(undefined),
         waitingOn: null,
       };
       this.ctx.store.adoptRun(run.id);
-      this.track(run);
-      if (run.state === 'waiting') this.waiting.push(run);
+      this.runs.track(run);
+      if (run.state === 'waiting') this.runs.waiting.push(run);
       else if (run.state === 'queued') this.enqueue(run);
       this.ctx.logger.info({ task: run.task, run_id: run.id, state: run.state }, 'resumed a run left open by the previous daemon');
     }
     this.expireWaits(this.ctx.clock.now());
-    this.regateWaiting();
+    this.flow.regateWaiting();
   }
 
   /** Applies a new (already valid) config: removed tasks' open runs end, running ones are not touched. */
   reload(config: Config): void {
     this.config = config;
     this.table = buildTaskTable(config);
-    (this.lanes.get('main') as Lane).limit = config.settings.max_concurrent_tasks;
-    for (const lane of this.lanes.values()) {
+    this.runs.main.limit = config.settings.max_concurrent_tasks;
+    for (const lane of this.runs.allLanes()) {
       for (const run of [...lane.queue]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
     }
-    for (const run of [...this.waiting, ...this.awaiting]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+    for (const run of [...this.runs.waiting, ...this.runs.awaiting]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
     this.dispatch();
   }
 
@@ -485,11 +419,11 @@ export class Engine {
     this.stopping = reason;
     if (this.ctx.source === 'foreground') {
       this.ctx.store.batch(() => {
-        for (const run of [...this.waiting]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
-        for (const lane of this.lanes.values()) for (const run of [...lane.queue]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
+        for (const run of [...this.runs.waiting]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
+        for (const lane of this.runs.allLanes()) for (const run of [...lane.queue]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
       });
     }
-    const executions = () => this.executions();
+    const executions = () => this.runs.executions();
     for (const execution of executions()) execution.stopRetrying(reason);
     if (executions().length === 0) return;
     const drained = this.whenIdle();
@@ -513,11 +447,11 @@ export class Engine {
    */
   hold(reason: string): void {
     this.stopping = reason;
-    for (const execution of this.executions()) execution.stopRetrying(reason);
+    for (const execution of this.runs.executions()) execution.stopRetrying(reason);
     this.ctx.store.batch(() => {
-      for (const run of [...this.waiting]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
-      for (const lane of this.lanes.values()) for (const run of [...lane.queue]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
-      for (const run of [...this.awaiting]) this.untrack(run);
+      for (const run of [...this.runs.waiting]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
+      for (const lane of this.runs.allLanes()) for (const run of [...lane.queue]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
+      for (const run of [...this.runs.awaiting]) this.runs.untrack(run);
     });
   }
 
@@ -529,12 +463,12 @@ export class Engine {
   /** Stops every running run at once (SIGTERM, SIGKILL after grace) with this reason: a foreground Ctrl-C. */
   interruptAll(reason: string): void {
     this.stopping ??= reason;
-    for (const execution of this.executions()) execution.stop('interrupted', reason);
+    for (const execution of this.runs.executions()) execution.stop('interrupted', reason);
   }
 
   /** SIGKILL to every running run (a second Ctrl-C). */
   killAll(): void {
-    for (const execution of this.executions()) execution.killNow();
+    for (const execution of this.runs.executions()) execution.killNow();
   }
 
   whenIdle(): Promise<void> {
@@ -544,23 +478,11 @@ export class Engine {
 
   /** The task's runs that have not ended, as views (for status and the API). */
   openRunsOf(task: string): { run_id: string; state: OpenState; trigger: Trigger; requested_at: number }[] {
-    return [...(this.active.get(task) ?? [])].map((r) => ({ run_id: r.id, state: r.state, trigger: r.trigger, requested_at: r.requestedAt }));
-  }
-
-  /** Whether a task has a run going, and whether that is only a run awaiting approval. */
-  private busyState(task: string, lane: Lane): Busy {
-    let busy: Busy = 'idle';
-    for (const run of this.active.get(task) ?? []) {
-      if (run.lane !== lane) continue;
-      if (run.state !== 'awaiting_approval') return 'busy';
-      busy = 'awaiting_approval';
-    }
-    return busy;
+    return this.runs.of(task).map((r) => ({ run_id: r.id, state: r.state, trigger: r.trigger, requested_at: r.requestedAt }));
   }
 
   isActive(task: string): boolean {
-    const runs = this.active.get(task);
-    return runs !== undefined && runs.size > 0;
+    return this.runs.isActive(task);
   }
 
   /**
@@ -610,7 +532,7 @@ export class Engine {
 
   private finished(run: ActiveRun, result: RunResult): void {
     run.lane.running--;
-    this.untrack(run);
+    this.runs.untrack(run);
     this.ctx.store.batch(() => {
       this.ended(result, run.session, run.fireAt);
       if (!this.stopping) this.dispatch();
@@ -630,82 +552,13 @@ export class Engine {
     if (this.stopping || result.status === 'skipped') return;
     // A session's run (run --all, a run with its upstream through the API) sets off no
     // downstream run of its own, but a scheduled fire waiting on its task learns it ended.
-    if (!session) this.triggerDownstream(result.task, result.status, result.trigger);
-    this.regateWaiting(result.task);
-  }
-
-  /**
-   * Tasks with no schedule run when all their dependencies have just succeeded; when one did
-   * not, they are skipped, and their own dependents after them (a loop, not recursion: chains
-   * may be long). A run by hand sets off nothing (`--with-deps` and sessions are for that).
-   */
-  private triggerDownstream(name: string, status: RunStatus, trigger: Trigger): void {
-    if (trigger === 'manual' || trigger === 'api') return;
-    const pending: { name: string; status: RunStatus }[] = [{ name, status }];
-    while (pending.length > 0) {
-      const ended = pending.shift() as { name: string; status: RunStatus };
-      for (const dependentName of this.table.dependents.get(ended.name) ?? []) {
-        const dependent = this.table.entries.get(dependentName);
-        if (!dependent || dependent.schedule || !dependent.task.enabled) continue;
-        const ownLast = this.ctx.store.lastRun(dependentName);
-        const decision = downstreamReady(
-          ended,
-          dependent.task.dependencies.map((dep) => {
-            const last = this.ctx.store.lastRun(dep);
-            return { name: dep, active: this.isActive(dep), lastRun: last ? { status: last.status, startedAt: Date.parse(last.started_at) } : null };
-          }),
-          ownLast ? Date.parse(ownLast.started_at) : -Infinity,
-        );
-        if (decision.kind === 'skip') {
-          this.skip({ task: dependentName, trigger: 'dependency', fireAt: null }, decision.reason);
-          pending.push({ name: dependentName, status: 'skipped' });
-        } else if (decision.kind === 'run') {
-          this.request({ task: dependentName, trigger: 'dependency' });
-        }
-      }
-    }
-  }
-
-  /**
-   * Asks the dependency gate again for runs waiting on a dependency, in DAG order: all of them,
-   * or (after a run of `ended` ended) only those that depend on it, the only ones it can release.
-   */
-  private regateWaiting(ended?: string): void {
-    if (this.waiting.length === 0) return;
-    const order = (run: ActiveRun) => this.table.entries.get(run.task)?.order ?? 0;
-    const affected = this.waiting.filter((run) => ended === undefined || this.table.entries.get(run.task)?.task.dependencies.includes(ended));
-    for (const run of affected.sort((a, b) => order(a) - order(b))) {
-      const entry = this.table.entries.get(run.task);
-      if (!entry || !this.waiting.includes(run)) continue;
-      const gate = gateDependencies(entry.task.dependencies.map((name) => this.dependencyView(name, entry, run.fireAt ?? run.requestedAt)));
-      if (gate.kind === 'wait') continue;
-      this.waiting = this.waiting.filter((r) => r !== run);
-      if (gate.kind === 'skip') this.endUnstarted(run, 'skipped', gate.reason);
-      else {
-        run.state = 'queued';
-        this.ctx.store.setRunState(run.id, 'queued', { reason: null });
-        this.enqueue(run);
-      }
-    }
-  }
-
-  private dependencyView(name: string, dependent: TaskEntry, at: number): DependencyView {
-    const dep = this.table.entries.get(name);
-    const last = this.ctx.store.lastRun(name);
-    const periodStart = dependencyPeriodStart(dep?.schedule ?? null, dependent.schedule, at);
-    return {
-      name,
-      enabled: dep?.task.enabled ?? false,
-      paused: this.paused.has(name),
-      active: this.isActive(name),
-      lastRun: last ? { status: last.status, startedAt: Date.parse(last.started_at) } : null,
-      periodStart,
-    };
+    if (!session) this.flow.triggerDownstream(result.task, result.status, result.trigger);
+    this.flow.regateWaiting(result.task);
   }
 
   /** Queued and waiting runs of the task (in this lane) end skipped; running ones are stopped (concurrency_policy replace). */
-  private replaceRuns(task: string, reason: string, lane: Lane): void {
-    for (const run of [...(this.active.get(task) ?? [])].filter((r) => r.lane === lane)) {
+  private replaceRuns(task: string, reason: string, lane: ActiveRun['lane']): void {
+    for (const run of this.runs.of(task).filter((r) => r.lane === lane)) {
       if (run.execution) run.execution.stop('interrupted', reason);
       else this.endUnstarted(run, 'skipped', reason);
     }
@@ -714,9 +567,8 @@ export class Engine {
   /** A run that never started ends: its rows say how, and whatever waited on it learns. */
   private endUnstarted(run: ActiveRun, status: Extract<FinalStatus, 'skipped' | 'cancelled'>, reason: string, cascade = false): void {
     const now = this.ctx.clock.now();
-    this.waiting = this.waiting.filter((r) => r !== run);
-    run.lane.queue = run.lane.queue.filter((r) => r !== run);
-    this.untrack(run);
+    this.runs.unqueue(run);
+    this.runs.untrack(run);
     this.ctx.store.batch(() => {
       if (!run.persisted) this.persist(run, 'queued');
       if (run.firstRow !== null) this.ctx.store.finishAttempt(run.firstRow, { status, finished_at: now, exit_code: null, signal: null, reason });
@@ -725,9 +577,9 @@ export class Engine {
       this.ended({ task: run.task, run_id: run.id, trigger: run.trigger, status, exit_code: null, reason, attempts: 0 }, run.session, run.fireAt);
       if (this.stopping || status !== 'skipped' || run.session) return;
       // A rejected or expired approval stops its dependents as a failed run would.
-      if (cascade) this.triggerDownstream(run.task, 'skipped', run.trigger);
+      if (cascade) this.flow.triggerDownstream(run.task, 'skipped', run.trigger);
       // It no longer holds anyone up.
-      this.regateWaiting(run.task);
+      this.flow.regateWaiting(run.task);
     });
   }
 
@@ -745,44 +597,5 @@ export class Engine {
       order: this.table.entries.get(r.task)?.order ?? 0,
     }));
     this.ctx.events.emit('run.queued', { run_id: run.id, task: run.task, trigger: run.trigger, at: run.requestedAt, fire_at: run.fireAt });
-  }
-
-  private laneFor(lane: RunRequest['lane']): Lane {
-    if (!lane) return this.lanes.get('main') as Lane;
-    let found = this.lanes.get(lane.name);
-    if (!found) {
-      found = { name: lane.name, limit: lane.limit, running: 0, queue: [] };
-      this.lanes.set(lane.name, found);
-    }
-    found.limit = lane.limit;
-    return found;
-  }
-
-  private track(run: ActiveRun): void {
-    if (run.state === 'awaiting_approval' && !this.awaiting.includes(run)) this.awaiting.push(run);
-    let runs = this.active.get(run.task);
-    if (!runs) {
-      runs = new Set();
-      this.active.set(run.task, runs);
-    }
-    runs.add(run);
-  }
-
-  private untrack(run: ActiveRun): void {
-    if (this.awaiting.length > 0) this.awaiting = this.awaiting.filter((r) => r !== run);
-    const runs = this.active.get(run.task);
-    runs?.delete(run);
-    if (runs?.size === 0) this.active.delete(run.task);
-  }
-
-  private find(runId: string): ActiveRun | null {
-    for (const runs of this.active.values()) for (const run of runs) if (run.id === runId) return run;
-    return null;
-  }
-
-  private executions(): RunExecution[] {
-    const list: RunExecution[] = [];
-    for (const runs of this.active.values()) for (const run of runs) if (run.execution) list.push(run.execution);
-    return list;
   }
 }

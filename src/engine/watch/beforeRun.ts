@@ -9,7 +9,7 @@ import { correlationIdOf } from '../../core/watch/correlationId.js';
 import { pathIn } from '../../core/watch/fileNames.js';
 import { sameIdentity } from '../../core/watch/settleCheck.js';
 import type { WatchFileRow } from '../../ports/watchFileStore.js';
-import type { RunRequest } from '../engine.js';
+import type { RunRequest } from '../runRequest.js';
 import type { Flight, WatchDeps } from './types.js';
 
 /** The most a JSON check reads. */
