@@ -56,8 +56,11 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
     },
   });
   const file = path.join(ctx.tmpDir, `${jobId}.out`);
-  const fd = fs.openSync(file, 'a', 0o600);
-  const tail = new OutputTail(file, (data) => send({ kind: 'out', data }));
+  // Opened for the process to append to and the tail to read, and unlinked at once: nothing is
+  // left behind if the worker dies, and the spawn helper still opens it as /proc/PID/fd/FD.
+  const fd = fs.openSync(file, 'a+', 0o600);
+  fs.unlinkSync(file);
+  const tail = new OutputTail(fd, (data) => send({ kind: 'out', data }));
   let end: AttemptEnd;
   try {
     end = await ctx.executor.run(
@@ -81,7 +84,6 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
     unregister();
     await tail.finish();
     fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
   }
   const report: EndReport = {
     exit_code: end.exitCode,

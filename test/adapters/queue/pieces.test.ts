@@ -64,14 +64,15 @@ describe('an attempt followed by the scheduler', () => {
 describe("a worker's output tail", () => {
   it('pushes everything the process wrote, in order, and all of it once finished', async () => {
     const file = path.join(dir, 'out');
-    fs.writeFileSync(file, '');
+    const fd = fs.openSync(file, 'a+');
     const pushed: Buffer[] = [];
-    const tail = new OutputTail(file, async (chunk) => void pushed.push(chunk));
+    const tail = new OutputTail(fd, async (chunk) => void pushed.push(chunk));
     fs.appendFileSync(file, 'first\n');
     const big = Buffer.alloc(200 * 1024, 'x');
     fs.appendFileSync(file, big);
     fs.appendFileSync(file, 'last\n');
     await tail.finish();
+    fs.closeSync(fd);
     expect(Buffer.concat(pushed).equals(Buffer.concat([Buffer.from('first\n'), big, Buffer.from('last\n')]))).toBe(true);
     expect(Math.max(...pushed.map((c) => c.length))).toBeLessThanOrEqual(64 * 1024);
   });
