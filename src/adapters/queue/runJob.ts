@@ -62,7 +62,6 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
   const output = ctx.outputs.take(jobId);
   const tail = new OutputTail(output.fd, (data) => send({ kind: 'out', data }));
   let end: AttemptEnd | null = null;
-  let read = false;
   try {
     end = await ctx.executor.run(
       {
@@ -83,10 +82,14 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
     );
   } finally {
     unregister();
-    await tail.finish().then(() => (read = true));
-    // Reused only when nothing of the job can still write to it (a stray that escaped the group
-    // and was stopped, or an attempt given up, keeps its own file until it is closed).
-    ctx.outputs.give(output, read && end !== null && end.escaped === null && lost === null);
+    const unread = await tail.finish().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    // Reused only when all of it was read and nothing of the job can still write to it (a stray
+    // that escaped the group and was stopped, or an attempt given up, has its file closed).
+    ctx.outputs.give(output, unread === null && end !== null && end.escaped === null && lost === null);
+    if (unread !== null) throw unread;
   }
   const report: EndReport = {
     exit_code: end.exitCode,
