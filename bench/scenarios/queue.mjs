@@ -2,10 +2,14 @@
 // two local workers (BullMQ on a local redis-server), against the local executor and make -j4
 // in the same run; (2) jobs per second through one Redis: the queue executor (in this process)
 // sending `true` jobs to two worker processes, and, as the transport's ceiling, bare BullMQ
-// (add, a no-op processor, completion) on the same Redis.
+// (add, a no-op processor, completion) on the same Redis. The jobs/s case also records the CPU
+// each job costs (user+sys of the scheduler side, of each worker with its spawn helper and
+// shells, and of redis-server, over the round, divided by the jobs): a shared machine's load
+// moves jobs/s much more than it moves CPU per job.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CLI, DIST, NODE, REPO, alternate, makeCase, makeTempDir, removeDir, round, sleep, startProcess, taskName, timeOk, waitFor, writeConfig } from '../lib.mjs';
@@ -44,7 +48,7 @@ async function startRedis(dir) {
     'redis-server',
   );
   await Promise.race([ready, failed]);
-  return { url: `redis://127.0.0.1:${port}/0`, stop: () => new Promise((resolve) => (redis.on('exit', resolve), redis.kill('SIGTERM'))) };
+  return { url: `redis://127.0.0.1:${port}/0`, pid: redis.pid, stop: () => new Promise((resolve) => (redis.on('exit', resolve), redis.kill('SIGTERM'))) };
 }
 
 async function startWorkers(redis, count, concurrency, prefix, dir) {
@@ -56,7 +60,41 @@ async function startWorkers(redis, count, concurrency, prefix, dir) {
     const args = [CLI, 'worker', '--redis', redis.url, '--prefix', prefix, '--name', name, '--concurrency', String(concurrency), '--home', home];
     workers.push(await startProcess(NODE, args, { outFile: path.join(dir, `${name}.out`), ready: () => fs.readFileSync(path.join(dir, `${name}.out`), 'utf8').includes(`worker ${name} started`) }));
   }
-  return { stop: () => Promise.all(workers.map((w) => w.stop())) };
+  return { pids: workers.map((w) => w.pid), stop: () => Promise.all(workers.map((w) => w.stop())) };
+}
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user+sys) of a process, and, with `tree`, of its live descendants and every child they reaped. */
+function cpuSeconds(pid, tree = false) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let seconds = (Number(f[11]) + Number(f[12]) + (tree ? Number(f[13]) + Number(f[14]) : 0)) / TICKS;
+    if (tree) {
+      for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+        const children = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+        for (const child of children ? children.split(' ') : []) seconds += cpuSeconds(Number(child), true);
+      }
+    }
+    return seconds;
+  } catch {
+    return 0; // gone in between
+  }
+}
+
+/** The CPU of the processes of the jobs/s case, read before and after a round. */
+function cpuSnapshot(redis, workerPids) {
+  const own = process.cpuUsage();
+  return { scheduler: (own.user + own.system) / 1e6, workers: workerPids.map((pid) => cpuSeconds(pid, true)), redis: cpuSeconds(redis.pid) };
+}
+
+function cpuPerJobMs(before, after, jobs) {
+  const ms = (seconds) => round((seconds * 1000) / jobs, 3);
+  const workers = after.workers.reduce((sum, s, i) => sum + s - before.workers[i], 0);
+  const scheduler = after.scheduler - before.scheduler;
+  const redis = after.redis - before.redis;
+  return { scheduler: ms(scheduler), workers: ms(workers), redis: ms(redis), total: ms(scheduler + workers + redis) };
 }
 
 function dagConfig(n, seed, executor) {
@@ -163,13 +201,22 @@ export async function run(params, { log }) {
     const { QueueExecutor } = await import(pathToFileURL(path.join(DIST, 'adapters', 'queue', 'queueExecutor.js')).href);
     const workers = await startWorkers(redis, params.workers, params.worker_concurrency, 'rate', path.join(root, 'rate-workers'));
     let rate;
+    const cpu = [];
+    const load = [];
     try {
       await executorRate(QueueExecutor, redis, Math.min(200, params.throughput_jobs), params.in_flight, root); // warm-up
       await sleep(200);
       rate = await alternate(
         params.throughput_rounds,
         {
-          conductor: () => executorRate(QueueExecutor, redis, params.throughput_jobs, params.in_flight, root),
+          conductor: async () => {
+            load.push(round(os.loadavg()[0], 2));
+            const before = cpuSnapshot(redis, workers.pids);
+            const jobsPerSecond = await executorRate(QueueExecutor, redis, params.throughput_jobs, params.in_flight, root);
+            cpu.push(cpuPerJobMs(before, cpuSnapshot(redis, workers.pids), params.throughput_jobs));
+            log(`   CPU ms per job ${JSON.stringify(cpu[cpu.length - 1])}, load average ${load[load.length - 1]}`);
+            return jobsPerSecond;
+          },
           bullmq: () => bullmqRate(params.throughput_jobs, params.worker_concurrency, redis.url),
         },
         { log },
@@ -184,7 +231,7 @@ export async function run(params, { log }) {
         samples: rate.conductor,
         yardstick: { name: 'bare BullMQ, no-op processor', samples: rate.bullmq },
         target: { text: 'at least 1,000 jobs/s', stat: 'median', op: '>=', limit: 1000 },
-        extra: { in_flight: params.in_flight, worker_concurrency: params.worker_concurrency },
+        extra: { in_flight: params.in_flight, worker_concurrency: params.worker_concurrency, cpu_ms_per_job: cpu, load_average_1m: load },
       }),
     );
     return {
@@ -192,6 +239,7 @@ export async function run(params, { log }) {
       notes: [
         'one local redis-server (no persistence) started by the scenario; the workers are `symphony-conductor worker` processes on this machine',
         'DAG: run --all --json, max_concurrent_tasks 4, each worker --concurrency 4; the three sides alternate round by round after one warm-up each',
+        'CPU per job (jobs/s case, each round): user+sys of the bench process (scheduler side), of both workers with their spawn helpers and shells, and of redis-server, over the jobs; load_average_1m at the start of each round',
         'jobs/s: the queue executor runs in the bench process (the scheduler side), each job a real `/bin/sh -c true` on a worker, its start, output stream and end followed; the yardstick is bare BullMQ with a no-op processor: what one Redis carries without our process and streams',
       ],
     };

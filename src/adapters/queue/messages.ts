@@ -15,6 +15,8 @@ export interface JobData {
   env: Record<string, string>;
   timeout_ms: number;
   kill_grace_ms: number;
+  /** The scheduler's reply stream, where the worker writes this attempt's entries; absent: the attempt's own stream. */
+  reply?: string;
 }
 
 /** How an attempt ended on the worker (the local executor's AttemptEnd, as JSON). */
@@ -35,8 +37,14 @@ export type AttemptEntry =
   | { kind: 'out'; data: Buffer }
   | { kind: 'end'; end: EndReport };
 
-/** The stream entry fields of an entry (XADD's field/value list). */
-export function encodeEntry(entry: AttemptEntry): Array<string | Buffer> {
+/** The stream entry fields of an entry (XADD's field/value list); `jobId` names its job on a reply stream shared by many. */
+export function encodeEntry(entry: AttemptEntry, jobId?: string): Array<string | Buffer> {
+  const fields = entryFields(entry);
+  if (jobId !== undefined) fields.push('j', jobId);
+  return fields;
+}
+
+function entryFields(entry: AttemptEntry): Array<string | Buffer> {
   switch (entry.kind) {
     case 'start':
       return ['k', 'start', 'w', entry.worker, 'at', String(entry.at)];
@@ -45,6 +53,12 @@ export function encodeEntry(entry: AttemptEntry): Array<string | Buffer> {
     case 'end':
       return ['k', 'end', 'e', JSON.stringify(entry.end)];
   }
+}
+
+/** The job an entry of a reply stream is about (its `j` field), or null. */
+export function entryJob(fields: Buffer[]): string | null {
+  for (let i = 0; i + 1 < fields.length; i += 2) if ((fields[i] as Buffer).toString() === 'j') return (fields[i + 1] as Buffer).toString();
+  return null;
 }
 
 /** Reads an entry back from XREAD's flat [field, value, ...] list; null for one it does not know. */

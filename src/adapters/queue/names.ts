@@ -16,9 +16,14 @@ export function jobIdOf(runId: string, attempt: number): string {
   return `${runId}.${attempt}`;
 }
 
-/** The Redis stream a worker writes an attempt's start, output and end to, in order. */
+/** The Redis stream a worker writes an attempt's start, output and end to when its job names no reply stream. */
 export function attemptStreamKey(prefix: string, jobId: string): string {
   return `${prefix}:attempt:${jobId}`;
+}
+
+/** The stream one scheduler process reads every reply of its attempts from (workers write there). */
+export function replyStreamKey(prefix: string, instance: string): string {
+  return `${prefix}:replies:${instance}`;
 }
 
 /** A hash of the live workers: name -> their heartbeat as JSON. */

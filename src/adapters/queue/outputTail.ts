@@ -2,6 +2,7 @@
 // local file (as a local run writes to its task log, never blocked by the network), and this
 // tail reads it from where it left off and pushes it in chunks, one at a time, in order. While
 // Redis is away the file grows and nothing is held in memory; the chunks go once it is back.
+// It reads through the descriptor the job already holds (positional reads): no second open.
 import fs from 'node:fs';
 
 const CHUNK = 64 * 1024;
@@ -13,8 +14,9 @@ export class OutputTail {
   private wake: (() => void) | null = null;
   private readonly loop: Promise<void>;
 
+  /** `fd` is open for reading (the job's output file, opened `a+`); the tail does not close it. */
   constructor(
-    private readonly file: string,
+    private readonly fd: number,
     private readonly push: (chunk: Buffer) => Promise<void>,
   ) {
     this.loop = this.run();
@@ -27,31 +29,37 @@ export class OutputTail {
     await this.loop;
   }
 
+  private read(buffer: Buffer): Promise<number> {
+    return new Promise((resolve, reject) => fs.read(this.fd, buffer, 0, CHUNK, this.offset, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+  }
+
   private async run(): Promise<void> {
-    const fd = await fs.promises.open(this.file, 'r');
-    const buffer = Buffer.alloc(CHUNK);
-    try {
-      for (;;) {
-        const finishing = this.finishing;
-        const { bytesRead } = await fd.read(buffer, 0, CHUNK, this.offset);
+    let buffer: Buffer | null = null;
+    for (;;) {
+      const finishing = this.finishing;
+      // Most jobs print nothing: the file's size says so without a buffer or a read.
+      const size = fs.fstatSync(this.fd).size;
+      if (size > this.offset) {
+        buffer ??= Buffer.alloc(CHUNK);
+        const bytesRead = await this.read(buffer);
         if (bytesRead > 0) {
           this.offset += bytesRead;
           await this.push(Buffer.from(buffer.subarray(0, bytesRead)));
           continue;
         }
-        // Nothing more, and the process had already exited before this read: all of it is out.
-        if (finishing) return;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, IDLE_MS);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
       }
-    } finally {
-      await fd.close();
+      // Nothing more, and the process had already exited before this look: all of it is out.
+      if (finishing) return;
+      await new Promise<void>((resolve) => {
+        // finish() may have come while the last look was under way: look again at once.
+        if (this.finishing) return resolve();
+        const timer = setTimeout(resolve, IDLE_MS);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
     }
   }
 }

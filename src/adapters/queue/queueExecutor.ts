@@ -7,16 +7,17 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AttemptEnd, AttemptSpec, AttemptStarted, Executor, ExecutorState } from '../../ports/executor.js';
 import type { Logger } from '../../ports/logger.js';
-import { AttemptStreams } from './attemptStreams.js';
+import { AddBatch } from './addBatch.js';
 import { closeWithin } from './closeWithin.js';
 import { jobDataOf } from './jobData.js';
 import { JobWatch } from './jobWatch.js';
 import { KEEP_JOBS } from './lockSettings.js';
-import { attemptStreamKey, controlChannel, jobIdOf, parseQueueHandle, queueHandle, queueName, stopKey } from './names.js';
+import { controlChannel, jobIdOf, parseQueueHandle, queueHandle, queueName, stopKey } from './names.js';
 import { PendingAttempt } from './pendingAttempt.js';
 import { reconcile } from './reconcile.js';
 import { recoverJob } from './recoverJob.js';
 import { redactedUrl, redisOptions } from './redisOptions.js';
+import { ReplyStream } from './replyStream.js';
 import { readWorkers, type WorkerInfo } from './workerRegistry.js';
 
 export interface QueueExecutorOptions {
@@ -35,9 +36,10 @@ const REFRESH_MS = 5_000;
 export class QueueExecutor implements Executor {
   readonly remote = true;
   private readonly commands: Redis;
-  private readonly streams: AttemptStreams;
+  private readonly streams: ReplyStream;
   private readonly watch: JobWatch;
   private readonly queues = new Map<string, Queue>();
+  private readonly batches = new Map<string, AddBatch>();
   private readonly pending = new Map<string, PendingAttempt>();
   private connected = false;
   private reason: string | null;
@@ -56,7 +58,7 @@ export class QueueExecutor implements Executor {
     const reader = new Redis(connection);
     reader.on('error', () => {});
     const quiet = (error: Error) => this.options.logger.debug({ err: error.message }, 'queue executor: redis error');
-    this.streams = new AttemptStreams(reader, this.commands, options.prefix, quiet);
+    this.streams = new ReplyStream(reader, this.commands, options.prefix, quiet);
     this.watch = new JobWatch(connection, { stalled: (id) => void this.onStalled(id), failed: (id, why) => void this.onFailed(id, why) }, quiet);
     this.timers.push(setInterval(() => void this.reconcileAll(), RECONCILE_MS), setInterval(() => void this.refreshWorkers(), REFRESH_MS));
     for (const timer of this.timers) timer.unref();
@@ -65,9 +67,9 @@ export class QueueExecutor implements Executor {
   async run(spec: AttemptSpec, onStarted: (started: AttemptStarted) => void): Promise<AttemptEnd> {
     const queue = queueName(this.options.prefix, spec.queue ?? 'default');
     const jobId = jobIdOf(spec.run_id, spec.attempt);
-    const pending = new PendingAttempt(jobId, queue, attemptStreamKey(this.options.prefix, jobId), spec, onStarted);
+    const pending = new PendingAttempt(jobId, queue, this.streams.key, spec, onStarted);
     this.pending.set(jobId, pending);
-    this.streams.follow(pending.streamKey, (entry) => pending.onEntry(entry));
+    this.streams.follow(jobId, (entry) => pending.onEntry(entry));
     this.watch.watch(queue);
     const stop = () => void this.requestStop(pending, 'stop');
     const kill = () => void this.requestStop(pending, 'kill');
@@ -80,7 +82,7 @@ export class QueueExecutor implements Executor {
     spec.signal.removeEventListener('abort', stop);
     spec.killSignal?.removeEventListener('abort', kill);
     this.pending.delete(jobId);
-    this.streams.unfollow(pending.streamKey);
+    this.streams.unfollow(jobId);
     return end;
   }
 
@@ -110,11 +112,11 @@ export class QueueExecutor implements Executor {
 
   /** Adds the job, retrying with back-off until Redis takes it; the same job id makes a retry harmless. */
   private async add(pending: PendingAttempt, spec: AttemptSpec): Promise<void> {
-    const queue = this.queueFor(pending.queue);
-    const data = jobDataOf(spec, this.options.home);
+    const batch = this.batchFor(pending.queue);
+    const data = { ...jobDataOf(spec, this.options.home), reply: this.streams.key };
     for (let tries = 0; !this.closed && !pending.isSettled; tries++) {
       try {
-        await queue.add(spec.task, data, { jobId: pending.jobId, attempts: 1, ...KEEP_JOBS });
+        await batch.add(spec.task, data, { jobId: pending.jobId, attempts: 1, ...KEEP_JOBS });
         pending.added = true;
         if (pending.stopRequested) await this.requestStop(pending, pending.stopRequested);
         return;
@@ -154,7 +156,7 @@ export class QueueExecutor implements Executor {
   private async onStalled(jobId: string, detail: string | null = null): Promise<void> {
     const pending = this.pending.get(jobId);
     if (!pending || pending.isSettled) return;
-    await this.streams.drain(pending.streamKey).catch(() => {});
+    await this.streams.drain().catch(() => {});
     pending.lose(detail);
     await this.queueFor(pending.queue).remove(jobId).catch(() => {});
   }
@@ -162,13 +164,14 @@ export class QueueExecutor implements Executor {
   private async onFailed(jobId: string, reason: string): Promise<void> {
     const pending = this.pending.get(jobId);
     if (!pending || pending.isSettled) return;
-    await this.streams.drain(pending.streamKey).catch(() => {});
+    await this.streams.drain().catch(() => {});
     pending.fail(reason);
   }
 
   /** A backstop for events missed while disconnected: asks BullMQ where each open job is. */
   private async reconcileAll(): Promise<void> {
     if (!this.connected) return;
+    await this.streams.refresh().catch(() => {});
     for (const pending of [...this.pending.values()]) {
       if (!pending.added || pending.isSettled) continue;
       try {
@@ -184,7 +187,7 @@ export class QueueExecutor implements Executor {
           const job = await queue.getJob(pending.jobId);
           await this.onFailed(pending.jobId, job?.failedReason ?? 'failed');
         } else if (action === 'completed') {
-          await this.streams.drain(pending.streamKey);
+          await this.streams.drain();
           if (!pending.isSettled) pending.fail('the worker finished without reporting how the attempt ended');
         }
       } catch (error) {
@@ -214,6 +217,15 @@ export class QueueExecutor implements Executor {
     this.connected = false;
     this.reason = `Redis unreachable at ${redactedUrl(this.options.url)}${this.lastError ? `: ${this.lastError}` : ''}`;
     if (was) this.options.logger.warn({ reason: this.reason }, 'queue executor: lost Redis; attempts wait as queued until it is back');
+  }
+
+  private batchFor(name: string): AddBatch {
+    let batch = this.batches.get(name);
+    if (!batch) {
+      batch = new AddBatch(this.queueFor(name));
+      this.batches.set(name, batch);
+    }
+    return batch;
   }
 
   private queueFor(name: string): Queue {

@@ -12,6 +12,7 @@ import { dropConnections } from './closeWithin.js';
 import { KEEP_JOBS, LOCK_SETTINGS } from './lockSettings.js';
 import type { EndReport, JobData } from './messages.js';
 import { controlChannel, queueName, stopKey } from './names.js';
+import { OutputFiles } from './outputFiles.js';
 import { redisOptions } from './redisOptions.js';
 import { runJob, type JobControl } from './runJob.js';
 import { ALIVE_MS, forgetDeadWorkers, HEARTBEAT_MS, readHeartbeat, removeHeartbeat, writeHeartbeat } from './workerRegistry.js';
@@ -41,13 +42,17 @@ export class QueueWorker {
   private readonly instance = randomUUID();
   private readonly startedAt = new Date().toISOString();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly outputs: OutputFiles;
   private closed = false;
 
   constructor(private readonly options: QueueWorkerOptions) {
     const connection = redisOptions(options.url);
-    this.commands = new Redis(connection);
+    // What the jobs of one turn send (starts, output, ends, from up to --concurrency jobs) goes
+    // out in one write: ioredis pipelines the commands issued in the same tick.
+    this.commands = new Redis({ ...connection, enableAutoPipelining: true });
     this.subscriber = new Redis(connection);
     for (const client of [this.commands, this.subscriber]) client.on('error', () => {});
+    this.outputs = new OutputFiles(options.tmpDir, options.concurrency * options.queues.length);
   }
 
   /** Jobs running now. */
@@ -112,6 +117,7 @@ export class QueueWorker {
     for (const timer of this.timers) clearInterval(timer);
     this.subscriber.disconnect();
     this.commands.disconnect();
+    this.outputs.closeAll();
   }
 
   /** Stops every running job now (SIGTERM, SIGKILL after grace): they end interrupted with `reason`. */
@@ -124,7 +130,7 @@ export class QueueWorker {
     const { logger } = this.options;
     // Per job: debug (LOG_LEVEL=debug); at hundreds of jobs a second, info would flood the journal.
     logger.debug({ job: jobId, task: job.data.task, run_id: job.data.run_id, attempt: job.data.attempt }, 'job started');
-    const report = await runJob({ ...this.options, redis: this.commands }, jobId, job.data, (control) => {
+    const report = await runJob({ ...this.options, redis: this.commands, outputs: this.outputs }, jobId, job.data, (control) => {
       this.running.set(jobId, control);
       signal?.addEventListener('abort', () => control.stop());
       this.heartbeatSoon();

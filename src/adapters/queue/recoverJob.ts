@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../ports/logger.js';
-import { decodeEntry } from './messages.js';
+import { decodeEntry, entryJob, type JobData } from './messages.js';
 import { attemptStreamKey, controlChannel, stopKey } from './names.js';
 
 export interface RecoverJob {
@@ -35,26 +35,29 @@ export async function recoverJob(job: RecoverJob): Promise<number | null> {
 }
 
 async function stopJob(job: RecoverJob): Promise<number | null> {
-  const stream = attemptStreamKey(job.prefix, job.jobId);
+  // The dead conductor's reply stream (shared by its attempts, left to expire) or the attempt's own.
+  let reply: string | undefined;
+  const own = attemptStreamKey(job.prefix, job.jobId);
   for (const queue of job.queues) {
     const state = await queue.getJobState(job.jobId);
     if (state === 'unknown') continue;
+    reply = ((await queue.getJob(job.jobId))?.data as JobData | undefined)?.reply;
     if (state !== 'active' && state !== 'completed' && state !== 'failed' && (await queue.remove(job.jobId)) === 1) break;
     if ((await queue.getJobState(job.jobId)) === 'active') {
       await job.redis.set(stopKey(job.prefix, job.jobId), 'stop', 'EX', 24 * 3600);
       await job.redis.publish(controlChannel(job.prefix), JSON.stringify({ job: job.jobId, action: 'stop' }));
-      const code = await awaitEnd(job.redis, stream, job.graceMs + END_MARGIN_MS);
-      await job.redis.del(stream);
+      const code = await awaitEnd(job.redis, reply ?? own, reply ? job.jobId : null, job.graceMs + END_MARGIN_MS);
+      if (!reply) await job.redis.del(own);
       return code;
     }
     break;
   }
-  await job.redis.del(stream);
+  if (!reply) await job.redis.del(own);
   return null;
 }
 
-/** Reads the attempt's stream until its end report; the exit code it records (128+N for signal N). */
-async function awaitEnd(redis: Redis, stream: string, withinMs: number): Promise<number | null> {
+/** Reads the stream until the attempt's end report (of `jobId` only, on a shared stream); the exit code it records (128+N for signal N). */
+async function awaitEnd(redis: Redis, stream: string, jobId: string | null, withinMs: number): Promise<number | null> {
   const reader = redis.duplicate();
   reader.on('error', () => {});
   const deadline = Date.now() + withinMs;
@@ -65,6 +68,7 @@ async function awaitEnd(redis: Redis, stream: string, withinMs: number): Promise
       for (const [, entries] of reply ?? []) {
         for (const [entryId, fields] of entries) {
           id = entryId.toString();
+          if (jobId !== null && entryJob(fields) !== jobId) continue;
           const entry = decodeEntry(fields);
           if (entry?.kind !== 'end') continue;
           const { exit_code: code, signal } = entry.end;

@@ -9,6 +9,7 @@ import type { Trigger } from '../../core/types.js';
 import type { AttemptEnd, Executor } from '../../ports/executor.js';
 import { encodeEntry, type AttemptEntry, type EndReport, type JobData } from './messages.js';
 import { attemptStreamKey, stopKey } from './names.js';
+import type { OutputFiles } from './outputFiles.js';
 import { OutputTail } from './outputTail.js';
 
 export interface JobContext {
@@ -16,7 +17,8 @@ export interface JobContext {
   prefix: string;
   name: string;
   home: string;
-  tmpDir: string;
+  /** The files jobs write their output to (reused from job to job). */
+  outputs: OutputFiles;
   executor: Executor;
   baseEnv: Record<string, string>;
 }
@@ -30,15 +32,17 @@ export interface JobControl {
 }
 
 export async function runJob(ctx: JobContext, jobId: string, data: JobData, register: (control: JobControl) => () => void): Promise<EndReport> {
-  const stream = attemptStreamKey(ctx.prefix, jobId);
-  const send = (entry: AttemptEntry, last = false) => sendEntry(ctx.redis, stream, entry, last);
-  // One round trip: is a stop already asked for, and (either way) the worker took the job.
-  const [[stopError, stopped], [startError]] = (await ctx.redis
-    .pipeline()
-    .get(stopKey(ctx.prefix, jobId))
-    .xadd(stream, '*', ...encodeEntry({ kind: 'start', worker: ctx.name, at: Date.now() }))
-    .exec()) as [[Error | null, string | null], [Error | null, unknown]];
-  if (stopError || startError) throw stopError ?? startError;
+  // The scheduler's reply stream, shared by its attempts (entries name the job); an attempt's own
+  // stream for a job that names none.
+  const stream = data.reply ?? attemptStreamKey(ctx.prefix, jobId);
+  const tag = data.reply ? jobId : undefined;
+  const send = (entry: AttemptEntry, last = false) => sendEntry(ctx.redis, stream, encodeEntry(entry, tag), last);
+  // One round trip (the connection pipelines what a turn sends, for every job starting in it):
+  // is a stop already asked for, and (either way) the worker took the job.
+  const [stopped] = await Promise.all([
+    ctx.redis.get(stopKey(ctx.prefix, jobId)),
+    ctx.redis.xadd(stream, '*', ...encodeEntry({ kind: 'start', worker: ctx.name, at: Date.now() }, tag)),
+  ]);
   if (stopped) {
     const end: EndReport = { exit_code: null, signal: null, start_error: null, timed_out: false, escaped: null, lost: null, not_started: true };
     await send({ kind: 'end', end }, true);
@@ -55,10 +59,9 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
       (now ? kill : abort).abort();
     },
   });
-  const file = path.join(ctx.tmpDir, `${jobId}.out`);
-  const fd = fs.openSync(file, 'a', 0o600);
-  const tail = new OutputTail(file, (data) => send({ kind: 'out', data }));
-  let end: AttemptEnd;
+  const output = ctx.outputs.take(jobId);
+  const tail = new OutputTail(output.fd, (data) => send({ kind: 'out', data }));
+  let end: AttemptEnd | null = null;
   try {
     end = await ctx.executor.run(
       {
@@ -71,7 +74,7 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
         env: { ...ctx.baseEnv, ...data.env, CONDUCTOR_HOME: ctx.home, CONDUCTOR_WORKER: ctx.name },
         timeoutMs: data.timeout_ms,
         killGraceMs: data.kill_grace_ms,
-        output: { fd, path: file },
+        output,
         signal: abort.signal,
         killSignal: kill.signal,
       },
@@ -79,9 +82,14 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
     );
   } finally {
     unregister();
-    await tail.finish();
-    fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
+    const unread = await tail.finish().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    // Reused only when all of it was read and nothing of the job can still write to it (a stray
+    // that escaped the group and was stopped, or an attempt given up, has its file closed).
+    ctx.outputs.give(output, unread === null && end !== null && end.escaped === null && lost === null);
+    if (unread !== null) throw unread;
   }
   const report: EndReport = {
     exit_code: end.exitCode,
@@ -98,18 +106,15 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
 
 /**
  * XADD, tried again until Redis takes it: a chunk lost is a log lost. The last entry also sets
- * the stream to expire: the scheduler reads and deletes it, and if none ever does, Redis drops
- * it in two days.
+ * the stream to expire (sent with it, in the same write): the scheduler reads it and trims or
+ * deletes it, and if none ever does, Redis drops it in two days. An end entry sent twice (its
+ * reply lost) is harmless: the scheduler settles on the first.
  */
-async function sendEntry(redis: Redis, stream: string, entry: AttemptEntry, last: boolean): Promise<void> {
+async function sendEntry(redis: Redis, stream: string, fields: Array<string | Buffer>, last: boolean): Promise<void> {
   for (let tries = 0; ; tries++) {
     try {
-      if (!last) await redis.xadd(stream, '*', ...encodeEntry(entry));
-      else {
-        const replies = await redis.multi().xadd(stream, '*', ...encodeEntry(entry)).expire(stream, 2 * 24 * 3600).exec();
-        const failed = replies?.find(([error]) => error)?.[0];
-        if (failed) throw failed;
-      }
+      if (!last) await redis.xadd(stream, '*', ...fields);
+      else await Promise.all([redis.xadd(stream, '*', ...fields), redis.expire(stream, 2 * 24 * 3600)]);
       return;
     } catch (error) {
       if (tries >= 50) throw error;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { jobDataOf } from '../../../src/adapters/queue/jobData.js';
-import { decodeEntry, encodeEntry, type AttemptEntry } from '../../../src/adapters/queue/messages.js';
+import { decodeEntry, encodeEntry, entryJob, type AttemptEntry } from '../../../src/adapters/queue/messages.js';
 import { jobIdOf, parseQueueHandle, queueHandle, queueName } from '../../../src/adapters/queue/names.js';
 import { reconcile } from '../../../src/adapters/queue/reconcile.js';
 import { redactedUrl, redisOptions } from '../../../src/adapters/queue/redisOptions.js';
+import { idAfter } from '../../../src/adapters/queue/replyStream.js';
 import type { AttemptSpec } from '../../../src/ports/executor.js';
 
 describe('reconcile: where BullMQ has a job the scheduler still waits for', () => {
@@ -51,9 +52,29 @@ describe('the entries of an attempt stream', () => {
     const fields = encodeEntry(entry).map((f) => (Buffer.isBuffer(f) ? f : Buffer.from(f)));
     expect(decodeEntry(fields)).toEqual(entry);
   });
+  it('names its job on a reply stream shared by many, and the entry reads the same', () => {
+    const entry: AttemptEntry = { kind: 'start', worker: 'w1', at: 5 };
+    const fields = encodeEntry(entry, 'r9.2').map((f) => (Buffer.isBuffer(f) ? f : Buffer.from(f)));
+    expect(entryJob(fields)).toBe('r9.2');
+    expect(decodeEntry(fields)).toEqual(entry);
+    expect(entryJob(encodeEntry(entry).map((f) => Buffer.from(f)))).toBeNull();
+  });
   it('reads an entry it does not know as nothing', () => {
     expect(decodeEntry([Buffer.from('k'), Buffer.from('what')])).toBeNull();
     expect(decodeEntry([Buffer.from('k'), Buffer.from('end'), Buffer.from('e'), Buffer.from('{not json')])).toBeNull();
+  });
+});
+
+describe('stream ids in order: an entry is handed over once, by whichever read sees it first', () => {
+  it.each([
+    ['1700000000001-0', '1700000000000-9', true],
+    ['1700000000000-10', '1700000000000-9', true],
+    ['1700000000000-9', '1700000000000-9', false],
+    ['1700000000000-2', '1700000000000-10', false],
+    ['1700000000000-0', '0', true],
+    ['999-0', '1000-0', false],
+  ])('%s after %s: %s', (a, b, expected) => {
+    expect(idAfter(a, b)).toBe(expected);
   });
 });
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OutputFiles } from '../../../src/adapters/queue/outputFiles.js';
 import { OutputTail } from '../../../src/adapters/queue/outputTail.js';
 import { PendingAttempt } from '../../../src/adapters/queue/pendingAttempt.js';
 import type { AttemptSpec, AttemptStarted } from '../../../src/ports/executor.js';
@@ -64,15 +65,44 @@ describe('an attempt followed by the scheduler', () => {
 describe("a worker's output tail", () => {
   it('pushes everything the process wrote, in order, and all of it once finished', async () => {
     const file = path.join(dir, 'out');
-    fs.writeFileSync(file, '');
+    const fd = fs.openSync(file, 'a+');
     const pushed: Buffer[] = [];
-    const tail = new OutputTail(file, async (chunk) => void pushed.push(chunk));
+    const tail = new OutputTail(fd, async (chunk) => void pushed.push(chunk));
     fs.appendFileSync(file, 'first\n');
     const big = Buffer.alloc(200 * 1024, 'x');
     fs.appendFileSync(file, big);
     fs.appendFileSync(file, 'last\n');
     await tail.finish();
+    fs.closeSync(fd);
     expect(Buffer.concat(pushed).equals(Buffer.concat([Buffer.from('first\n'), big, Buffer.from('last\n')]))).toBe(true);
     expect(Math.max(...pushed.map((c) => c.length))).toBeLessThanOrEqual(64 * 1024);
+  });
+});
+
+describe("a worker's output files", () => {
+  it('hands the next job the file of a job that ended cleanly, emptied, and leaves no name behind', () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'outputs-'));
+    const files = new OutputFiles(sub, 2);
+    const first = files.take('r.1');
+    expect(fs.readdirSync(sub)).toEqual([]);
+    fs.writeSync(first.fd, 'old output\n');
+    files.give(first, true);
+    const second = files.take('r.2');
+    expect(second.fd).toBe(first.fd);
+    expect(fs.fstatSync(second.fd).size).toBe(0);
+    files.give(second, true);
+    files.closeAll();
+  });
+
+  it('gives a job a new file when the last one may still be written to (something escaped, or given up)', () => {
+    const files = new OutputFiles(fs.mkdtempSync(path.join(dir, 'outputs-')), 2);
+    const first = files.take('r.1');
+    fs.writeSync(first.fd, 'a stray may still write here\n');
+    files.give(first, false);
+    expect(() => fs.fstatSync(first.fd)).toThrow(/EBADF/);
+    const second = files.take('r.2');
+    expect(fs.fstatSync(second.fd).size).toBe(0);
+    files.give(second, true);
+    files.closeAll();
   });
 });

@@ -1,0 +1,52 @@
+// A worker's output files: each job's process appends to one (the spawn helper opens it as
+// /proc/PID/fd/FD) and the job's tail reads it back. Creating and unlinking a file per job put
+// two directory updates, and their waits on the filesystem's journal, on the worker's event loop
+// for every job; a file whose job ended cleanly (its group reaped, nothing escaped, all of it
+// read) is emptied and handed to the next job instead. Files are unlinked as soon as they are
+// opened: a worker that dies leaves nothing behind.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface OutputFile {
+  fd: number;
+  /** A name for messages (the file itself is unlinked). */
+  path: string;
+}
+
+export class OutputFiles {
+  private readonly free: OutputFile[] = [];
+  private opened = 0;
+
+  /** `keep`: how many emptied files to hold for later jobs (the jobs that run at once). */
+  constructor(
+    private readonly dir: string,
+    private readonly keep: number,
+  ) {}
+
+  take(jobId: string): OutputFile {
+    const reused = this.free.pop();
+    if (reused) return reused;
+    const file = path.join(this.dir, `out-${++this.opened}-${jobId}`);
+    const fd = fs.openSync(file, 'a+', 0o600);
+    fs.unlinkSync(file);
+    return { fd, path: file };
+  }
+
+  /** The job is over; `clean`: nothing of it can write to the file any more, and all of it was read. */
+  give(file: OutputFile, clean: boolean): void {
+    if (clean && this.free.length < this.keep) {
+      try {
+        fs.ftruncateSync(file.fd, 0);
+        this.free.push(file);
+        return;
+      } catch {
+        // closed below
+      }
+    }
+    fs.closeSync(file.fd);
+  }
+
+  closeAll(): void {
+    for (const file of this.free.splice(0)) fs.closeSync(file.fd);
+  }
+}
