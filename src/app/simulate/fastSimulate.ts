@@ -10,7 +10,7 @@ import { admitRun } from '../../core/scheduler/admitRun.js';
 import { dependencyPeriodStart } from '../../core/scheduler/dependencyPeriod.js';
 import { expiredWaitReason } from '../../core/scheduler/expiredWait.js';
 import { gateDependencies, type DependencyView } from '../../core/scheduler/gateDependencies.js';
-import { enqueueInOrder } from '../../core/scheduler/readyQueue.js';
+import { enqueueInOrder, type QueueKey } from '../../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry } from '../../core/scheduler/taskTable.js';
 import type { RunStatus } from '../../core/types.js';
 import { MinHeap } from './minHeap.js';
@@ -54,9 +54,9 @@ interface FireClock {
   following: number | null;
 }
 
-interface Run {
+/** A run is its own key in the ready queue (`at`, its fire instant; `order`, its task's): no key object per comparison. */
+interface Run extends QueueKey {
   task: TaskState;
-  fireAt: number;
   deadline: number | null;
   waitingOn: string | null;
   tracked: boolean;
@@ -155,14 +155,14 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     lastRun: dep.lastStatus === null ? null : { status: dep.lastStatus, startedAt: dep.lastStart },
     periodStart: dependencyPeriodStart(dep.entry.schedule, dependent.entry.schedule, at),
   });
-  const gate = (run: Run) => gateDependencies(run.task.deps.map((dep) => view(dep, run.task, run.fireAt)));
+  const gate = (run: Run) => gateDependencies(run.task.deps.map((dep) => view(dep, run.task, run.at)));
 
   const untrack = (run: Run) => {
     if (!run.tracked) return;
     run.tracked = false;
     run.task.active--;
   };
-  const enqueue = (run: Run) => enqueueInOrder(queue, run, (r) => ({ at: r.fireAt, order: r.task.order }));
+  const enqueue = (run: Run) => enqueueInOrder<Run>(queue, run, (r) => r);
   const skipLine = (n: number, reason: string) => {
     const line = lineOf(n);
     line.outcome = 'skipped';
@@ -189,7 +189,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     waiting = waiting.filter((r) => r !== run);
     queue = queue.filter((r) => r !== run);
     untrack(run);
-    if (run.line < base || done[run.line - base]) skipLine(newLine(run.task.name, run.fireAt), reason);
+    if (run.line < base || done[run.line - base]) skipLine(newLine(run.task.name, run.at), reason);
     else skipLine(run.line, reason);
     regateWaiting(run.task);
   }
@@ -239,7 +239,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     const line = newLine(task.name, fireAt);
     const admission = admitRun(task.forbid ? 'forbid' : 'allow', task.active > 0 ? 'busy' : 'idle');
     if (admission.kind === 'skip') return skipLine(line, admission.reason);
-    const run: Run = { task, fireAt, deadline, waitingOn: null, tracked: false, line };
+    const run: Run = { task, at: fireAt, order: task.order, deadline, waitingOn: null, tracked: false, line };
     if (task.deps.length > 0) {
       const decision = gate(run);
       if (decision.kind === 'skip') return skipLine(line, decision.reason);
