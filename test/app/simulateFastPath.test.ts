@@ -109,6 +109,8 @@ describe('simulate fast path, against the engine path', () => {
   it('prints the same table and JSON, byte for byte, on generated configs across DST switches', async () => {
     let compared = 0;
     let fires = 0;
+    // The fast path asks a schedule shared by several tasks once: cases where two share one.
+    let shared = 0;
     for (const seed of SEEDS) {
       const c = generate(seed);
       if (engineOnlyReason(c.config, (t) => c.durations.get(t) ?? 0) !== null) continue;
@@ -120,9 +122,12 @@ describe('simulate fast path, against the engine path', () => {
       expect(printed(c, fast, task), `seed ${seed} --task ${task}`).toEqual(printed(c, engine, task));
       compared++;
       fires += engine.length;
+      const clocks = c.config.tasks.filter((t) => t.enabled && t.schedule).map((t) => `${t.schedule} ${t.timezone ?? c.config.settings.timezone}`);
+      if (new Set(clocks).size < clocks.length) shared++;
     }
     expect(compared).toBeGreaterThan(55);
     expect(fires).toBeGreaterThan(10_000);
+    expect(shared).toBeGreaterThan(15);
   }, 240_000);
 });
 

@@ -3,13 +3,14 @@
 // queue), with lean state instead of the engine's bookkeeping (no run rows, ids, events, abort
 // controllers). It replays the engine's order on the simulated clock exactly: one timer heap
 // keyed (instant, creation), the cron wake armed before the attempts it started, and the runs
-// that end at once finishing in the order they began. fastPathFits says which configs it models;
+// that end at once finishing in the order they began. Tasks that share a schedule (expression
+// and zone) share its fire sequence: each next fire is asked once per schedule. fastPathFits says which configs it models;
 // test/app/simulateFastPath.test.ts holds it to the engine path on many generated configs.
 import { admitRun } from '../../core/scheduler/admitRun.js';
 import { dependencyPeriodStart } from '../../core/scheduler/dependencyPeriod.js';
 import { expiredWaitReason } from '../../core/scheduler/expiredWait.js';
 import { gateDependencies, type DependencyView } from '../../core/scheduler/gateDependencies.js';
-import { enqueueInOrder } from '../../core/scheduler/readyQueue.js';
+import { enqueueInOrder, type QueueKey } from '../../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry } from '../../core/scheduler/taskTable.js';
 import type { RunStatus } from '../../core/types.js';
 import { MinHeap } from './minHeap.js';
@@ -36,12 +37,26 @@ interface TaskState {
   lastStatus: RunStatus | null;
   lastStart: number;
   lastRun: Run | null;
-  nextAt: number | null;
+  /** Its schedule's clock, when it is enabled and scheduled. */
+  clock: FireClock | null;
 }
 
-interface Run {
+/**
+ * The fires of one (expression, zone): tasks that share a schedule share its fire sequence, so
+ * each next fire is asked once per schedule, not once per task (a config repeats its patterns).
+ */
+interface FireClock {
+  schedule: NonNullable<TaskEntry['schedule']>;
+  /** Its enabled tasks, in DAG order. */
+  tasks: TaskState[];
+  nextAt: number;
+  /** The fire after `nextAt`, once asked at a wake (the deadline of the runs it requests). */
+  following: number | null;
+}
+
+/** A run is its own key in the ready queue (`at`, its fire instant; `order`, its task's): no key object per comparison. */
+interface Run extends QueueKey {
   task: TaskState;
-  fireAt: number;
   deadline: number | null;
   waitingOn: string | null;
   tracked: boolean;
@@ -76,7 +91,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
       lastStatus: null,
       lastStart: -Infinity,
       lastRun: null,
-      nextAt: null,
+      clock: null,
     });
   }
   for (const state of tasks.values()) state.deps = state.entry.task.dependencies.map((d) => tasks.get(d) as TaskState);
@@ -124,17 +139,12 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
   /** Runs begun since the last settle, in order: their timers are armed (or they end) then. */
   const begun: Run[] = [];
   const timers = new MinHeap<Timer>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
-  // The tasks' next fires: per instant, the tasks due then; the instants in a heap.
-  const instants = new MinHeap<number>((a, b) => a < b);
-  const due = new Map<number, TaskState[]>();
-  const arm = (task: TaskState) => {
-    if (task.nextAt === null) return;
-    const bucket = due.get(task.nextAt);
-    if (bucket) bucket.push(task);
-    else {
-      due.set(task.nextAt, [task]);
-      instants.push(task.nextAt);
-    }
+  // The schedules' next fires, one clock per (expression, zone), in a heap by instant.
+  const clocks = new MinHeap<FireClock>((a, b) => a.nextAt < b.nextAt);
+  const arm = (clock: FireClock, next: number | null) => {
+    if (next === null) return;
+    clock.nextAt = next;
+    clocks.push(clock);
   };
 
   const view = (dep: TaskState, dependent: TaskState, at: number): DependencyView => ({
@@ -145,14 +155,14 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     lastRun: dep.lastStatus === null ? null : { status: dep.lastStatus, startedAt: dep.lastStart },
     periodStart: dependencyPeriodStart(dep.entry.schedule, dependent.entry.schedule, at),
   });
-  const gate = (run: Run) => gateDependencies(run.task.deps.map((dep) => view(dep, run.task, run.fireAt)));
+  const gate = (run: Run) => gateDependencies(run.task.deps.map((dep) => view(dep, run.task, run.at)));
 
   const untrack = (run: Run) => {
     if (!run.tracked) return;
     run.tracked = false;
     run.task.active--;
   };
-  const enqueue = (run: Run) => enqueueInOrder(queue, run, (r) => ({ at: r.fireAt, order: r.task.order }));
+  const enqueue = (run: Run) => enqueueInOrder<Run>(queue, run, (r) => r);
   const skipLine = (n: number, reason: string) => {
     const line = lineOf(n);
     line.outcome = 'skipped';
@@ -179,7 +189,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     waiting = waiting.filter((r) => r !== run);
     queue = queue.filter((r) => r !== run);
     untrack(run);
-    if (run.line < base || done[run.line - base]) skipLine(newLine(run.task.name, run.fireAt), reason);
+    if (run.line < base || done[run.line - base]) skipLine(newLine(run.task.name, run.at), reason);
     else skipLine(run.line, reason);
     regateWaiting(run.task);
   }
@@ -229,7 +239,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     const line = newLine(task.name, fireAt);
     const admission = admitRun(task.forbid ? 'forbid' : 'allow', task.active > 0 ? 'busy' : 'idle');
     if (admission.kind === 'skip') return skipLine(line, admission.reason);
-    const run: Run = { task, fireAt, deadline, waitingOn: null, tracked: false, line };
+    const run: Run = { task, at: fireAt, order: task.order, deadline, waitingOn: null, tracked: false, line };
     if (task.deps.length > 0) {
       const decision = gate(run);
       if (decision.kind === 'skip') return skipLine(line, decision.reason);
@@ -257,26 +267,38 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     }
     // The wake comes at the earliest next fire, so each due task has that one fire (fireWindow's
     // answer for a clock that neither stepped nor ran late), its deadline the fire after it.
-    const bucket = instants.peek() === now ? due.get(now) : undefined;
-    if (bucket) {
-      instants.pop();
-      due.delete(now);
-      if (bucket.length > 1) bucket.sort((a, b) => a.order - b.order);
-      for (const task of bucket) {
-        const schedule = task.entry.schedule as NonNullable<TaskEntry['schedule']>;
-        task.nextAt = schedule.next(now);
-        request(task, now, task.nextAt);
-        arm(task);
+    const clock = clocks.peek();
+    if (clock && clock.nextAt === now) {
+      clocks.pop();
+      let due = clock.tasks;
+      if (clocks.peek()?.nextAt === now) {
+        // Several schedules fire now: their tasks go in DAG order, as the engine's one list.
+        const dueClocks = [clock];
+        while (clocks.peek()?.nextAt === now) dueClocks.push(clocks.pop() as FireClock);
+        for (const c of dueClocks) c.following = c.schedule.next(now);
+        due = dueClocks.flatMap((c) => c.tasks).sort((a, b) => a.order - b.order);
+        for (const task of due) request(task, now, (task.clock as FireClock).following);
+        for (const c of dueClocks) arm(c, c.following);
+      } else {
+        const following = clock.schedule.next(now);
+        for (const task of due) request(task, now, following);
+        arm(clock, following);
       }
     }
     dispatch();
   };
 
-  for (const task of tasks.values()) {
-    if (!task.entry.schedule || !task.entry.task.enabled) continue;
-    task.nextAt = task.entry.schedule.next(input.from);
-    arm(task);
+  const byKey = new Map<string, FireClock>();
+  for (const task of [...tasks.values()].sort((a, b) => a.order - b.order)) {
+    const schedule = task.entry.schedule;
+    if (!schedule || !task.entry.task.enabled) continue;
+    const key = `${schedule.timezone}\u0000${schedule.expression}`;
+    let clock = byKey.get(key);
+    if (!clock) byKey.set(key, (clock = { schedule, tasks: [], nextAt: NaN, following: null }));
+    clock.tasks.push(task);
+    task.clock = clock;
   }
+  for (const clock of byKey.values()) arm(clock, clock.schedule.next(input.from));
   let cronSeq = seq++;
   for (let steps = 1; ; steps++) {
     if (outputReady && steps % BATCH === 0) {
@@ -284,7 +306,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
       if (backedUp) await backedUp;
     }
     const timer = timers.peek();
-    const cronAt = instants.peek() ?? Infinity;
+    const cronAt = clocks.peek()?.nextAt ?? Infinity;
     const cronFirst = !timer || cronAt < timer.at || (cronAt === timer.at && cronSeq < timer.seq);
     const at = cronFirst ? cronAt : (timer as Timer).at;
     if (at > input.until) break;
