@@ -153,6 +153,11 @@ describe('the spawn helper back end', () => {
   it('refuses a spec without outputPath, or with a NUL byte', async () => {
     expect((await executor.start({ ...spec('true'), outputPath: undefined }).exited).startError).toMatch(/outputPath/);
     expect((await executor.start(spec('echo a\0b')).exited).startError).toMatch(/NUL byte/);
+    expect((await executor.start(spec('true', { cwd: '/tmp\0x' })).exited).startError).toMatch(/NUL byte/);
+    expect((await executor.start(spec('true', { env: { PATH: '/bin', A: 'x\0y' } })).exited).startError).toMatch(/NUL byte/);
+    expect((await executor.start(spec('true', { env: { 'A\0B': 'c' } })).exited).startError).toMatch(/NUL byte/);
+    // The helper is still there for the next run.
+    expect(await executor.start(spec('exit 4')).exited).toEqual({ exitCode: 4, signal: null, startError: null });
   });
 
   it('passes the environment exactly, and any bytes in the command, cwd and output path', async () => {

@@ -92,6 +92,8 @@ interface Request {
 class Helper {
   private readonly child: ChildProcess | null = null;
   private readonly requests = new Map<string, Request>();
+  /** The pids of the shells it started that have not exited. */
+  private readonly shells = new Set<number>();
   private nextId = 1;
   private text = '';
   private dead = false;
@@ -133,9 +135,7 @@ class Helper {
   adopted(): number[] {
     const pid = this.child?.pid;
     if (pid === undefined) return [];
-    const started = new Set<number>();
-    for (const { run } of this.requests.values()) if (run.pid > 0) started.add(run.pid);
-    return childrenOf(pid).filter((child) => !started.has(child));
+    return childrenOf(pid).filter((child) => !this.shells.has(child));
   }
 
   start(run: HelperRun, spec: ProcessSpec): void {
@@ -146,9 +146,19 @@ class Helper {
       run.fail(`cannot start the command: the spawn helper ${this.binaryPath} is not running`);
       return;
     }
-    const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
+    let env = '';
+    let count = 0;
+    for (const key in spec.env) {
+      env += `${key}=${spec.env[key]}\0`;
+      count++;
+    }
     const grace = String(Math.max(0, Math.round(spec.killGraceMs ?? 10_000)));
-    const fields = ['start', id, spec.command, cwd, outputPath, grace, String(env.length), ...env];
+    const message = `start\0${id}\0${spec.command}\0${cwd}\0${outputPath}\0${grace}\0${count}\0${env}`;
+    // Seven fields and one per variable, each ended by a NUL: any other NUL was inside a value.
+    if (countNul(message) !== 7 + count) {
+      run.fail(`cannot start the command: ${NUL_PROBLEM}`);
+      return;
+    }
     run.helper = this;
     this.requests.set(id, { run, cwd, outputPath });
     if (this.requests.size === 1) this.setRef(true);
@@ -157,7 +167,7 @@ class Helper {
     // start 275 -> 245 ms against gathering them into one write).
     const stdin = this.child.stdin;
     // surrogateescape: a value that stands for bytes that are not UTF-8 (a watched file's name) goes as those bytes.
-    stdin.write(encodeSurrogateEscape(`${fields.join('\0')}\0`));
+    stdin.write(encodeSurrogateEscape(message));
   }
 
   private onData(chunk: string): void {
@@ -177,6 +187,7 @@ class Helper {
     const { run } = request;
     if (kind === 'started') {
       run.pid = Number(words[2]);
+      this.shells.add(run.pid);
       run.startTicks = words[3] === undefined || words[3] === '-' ? null : Number(words[3]);
       run.settleReady();
       return;
@@ -198,6 +209,8 @@ class Helper {
   }
 
   private finish(id: string): void {
+    const pid = this.requests.get(id)?.run.pid ?? -1;
+    if (pid > 0) this.shells.delete(pid);
     this.requests.delete(id);
     if (this.requests.size === 0) this.setRef(false);
   }
@@ -234,16 +247,17 @@ class Helper {
 
 function invalidSpec(spec: ProcessSpec): string | null {
   if (!spec.outputPath) return 'the spawn helper needs the output file path (ProcessSpec.outputPath)';
-  if (holdsNul(spec)) return 'the command, working directory, output path or environment holds a NUL byte';
   return null;
 }
 
-/** Whether a NUL byte is in any text handed to the helper (checked at every start: no arrays built). */
-function holdsNul(spec: ProcessSpec): boolean {
-  if (spec.command.includes('\0') || spec.cwd.includes('\0') || spec.outputPath!.includes('\0')) return true;
-  for (const name in spec.env) if (name.includes('\0') || spec.env[name]!.includes('\0')) return true;
-  return false;
+const NUL_PROBLEM = 'the command, working directory, output path or environment holds a NUL byte';
+
+function countNul(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\0'); at >= 0; at = text.indexOf('\0', at + 1)) count++;
+  return count;
 }
+
 
 function startProblem(stage: string, message: string, request: Request): string {
   if (stage === 'cwd') return `working directory ${request.cwd}: ${message}`;
