@@ -73,7 +73,9 @@ export class QueueWorker {
     this.subscriber.on('message', (_channel: string, message: string) => this.onControl(message));
     await this.subscriber.subscribe(controlChannel(prefix));
     for (const queue of this.options.queues) {
-      const worker = new Worker<JobData, EndReport>(queueName(prefix, queue), (job, _token, signal) => this.process(job, signal), {
+      // The processor takes no abort signal (this worker never calls BullMQ's cancelJob; stops
+      // come on the control channel): BullMQ then makes no AbortController per job.
+      const worker = new Worker<JobData, EndReport>(queueName(prefix, queue), (job) => this.process(job), {
         connection: redisOptions(this.options.url),
         concurrency: this.options.concurrency,
         name,
@@ -125,14 +127,13 @@ export class QueueWorker {
     for (const control of this.running.values()) control.giveUp(reason, now);
   }
 
-  private async process(job: Job<JobData, EndReport>, signal?: AbortSignal): Promise<EndReport> {
+  private async process(job: Job<JobData, EndReport>): Promise<EndReport> {
     const jobId = job.id as string;
     const { logger } = this.options;
     // Per job: debug (LOG_LEVEL=debug); at hundreds of jobs a second, info would flood the journal.
     logger.debug({ job: jobId, task: job.data.task, run_id: job.data.run_id, attempt: job.data.attempt }, 'job started');
     const report = await runJob({ ...this.options, redis: this.commands, outputs: this.outputs }, jobId, job.data, (control) => {
       this.running.set(jobId, control);
-      signal?.addEventListener('abort', () => control.stop());
       this.heartbeatSoon();
       return () => {
         this.running.delete(jobId);
