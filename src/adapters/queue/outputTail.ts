@@ -35,7 +35,14 @@ export class OutputTail {
 
   private async run(): Promise<void> {
     let buffer: Buffer | null = null;
+    // The file starts empty (new, or emptied for reuse) and the process is not started yet:
+    // the first look waits for output or for finish().
+    let looked = false;
     for (;;) {
+      if (!looked) {
+        looked = true;
+        await this.idle();
+      }
       const finishing = this.finishing;
       // Most jobs print nothing: the file's size says so without a buffer or a read.
       const size = fs.fstatSync(this.fd).size;
@@ -50,16 +57,21 @@ export class OutputTail {
       }
       // Nothing more, and the process had already exited before this look: all of it is out.
       if (finishing) return;
-      await new Promise<void>((resolve) => {
-        // finish() may have come while the last look was under way: look again at once.
-        if (this.finishing) return resolve();
-        const timer = setTimeout(resolve, IDLE_MS);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.idle();
     }
+  }
+
+  /** Waits IDLE_MS, or less if finish() comes. */
+  private async idle(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      // finish() may have come while the last look was under way: look again at once.
+      if (this.finishing) return resolve();
+      const timer = setTimeout(resolve, IDLE_MS);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
   }
 }

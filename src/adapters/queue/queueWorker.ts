@@ -10,11 +10,12 @@ import type { Executor } from '../../ports/executor.js';
 import type { Logger } from '../../ports/logger.js';
 import { dropConnections } from './closeWithin.js';
 import { KEEP_JOBS, LOCK_SETTINGS } from './lockSettings.js';
-import type { EndReport, JobData } from './messages.js';
+import type { JobData } from './messages.js';
 import { controlChannel, queueName, stopKey } from './names.js';
 import { OutputFiles } from './outputFiles.js';
 import { redisOptions } from './redisOptions.js';
-import { runJob, type JobControl } from './runJob.js';
+import { runJob, type JobContext, type JobControl } from './runJob.js';
+import { StreamExpiry } from './streamExpiry.js';
 import { ALIVE_MS, forgetDeadWorkers, HEARTBEAT_MS, readHeartbeat, removeHeartbeat, writeHeartbeat } from './workerRegistry.js';
 
 export interface QueueWorkerOptions {
@@ -43,6 +44,7 @@ export class QueueWorker {
   private readonly startedAt = new Date().toISOString();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly outputs: OutputFiles;
+  private readonly context: JobContext;
   private closed = false;
 
   constructor(private readonly options: QueueWorkerOptions) {
@@ -53,6 +55,9 @@ export class QueueWorker {
     this.subscriber = new Redis(connection);
     for (const client of [this.commands, this.subscriber]) client.on('error', () => {});
     this.outputs = new OutputFiles(options.tmpDir, options.concurrency * options.queues.length);
+    const expiry = new StreamExpiry();
+    this.commands.on('close', () => expiry.clear());
+    this.context = { ...options, redis: this.commands, outputs: this.outputs, expiry };
   }
 
   /** Jobs running now. */
@@ -73,7 +78,11 @@ export class QueueWorker {
     this.subscriber.on('message', (_channel: string, message: string) => this.onControl(message));
     await this.subscriber.subscribe(controlChannel(prefix));
     for (const queue of this.options.queues) {
-      const worker = new Worker<JobData, EndReport>(queueName(prefix, queue), (job, _token, signal) => this.process(job, signal), {
+      // The processor takes no abort signal (this worker never calls BullMQ's cancelJob; stops
+      // come on the control channel): BullMQ then makes no AbortController per job.
+      // Nor does it return the end report (it goes on the reply stream; nothing reads a job's
+      // return value): BullMQ stores and publishes none.
+      const worker = new Worker<JobData, void>(queueName(prefix, queue), (job) => this.process(job), {
         connection: redisOptions(this.options.url),
         concurrency: this.options.concurrency,
         name,
@@ -125,14 +134,13 @@ export class QueueWorker {
     for (const control of this.running.values()) control.giveUp(reason, now);
   }
 
-  private async process(job: Job<JobData, EndReport>, signal?: AbortSignal): Promise<EndReport> {
+  private async process(job: Job<JobData, void>): Promise<void> {
     const jobId = job.id as string;
     const { logger } = this.options;
     // Per job: debug (LOG_LEVEL=debug); at hundreds of jobs a second, info would flood the journal.
     logger.debug({ job: jobId, task: job.data.task, run_id: job.data.run_id, attempt: job.data.attempt }, 'job started');
-    const report = await runJob({ ...this.options, redis: this.commands, outputs: this.outputs }, jobId, job.data, (control) => {
+    const report = await runJob(this.context, jobId, job.data, (control) => {
       this.running.set(jobId, control);
-      signal?.addEventListener('abort', () => control.stop());
       this.heartbeatSoon();
       return () => {
         this.running.delete(jobId);
@@ -141,7 +149,6 @@ export class QueueWorker {
     });
     const level = report.lost ? 'warn' : 'debug';
     logger[level]({ job: jobId, task: job.data.task, exit_code: report.exit_code, signal: report.signal, lost: report.lost }, 'job ended');
-    return report;
   }
 
   private onControl(message: string): void {

@@ -11,6 +11,7 @@ import { encodeEntry, type AttemptEntry, type EndReport, type JobData } from './
 import { attemptStreamKey, stopKey } from './names.js';
 import type { OutputFiles } from './outputFiles.js';
 import { OutputTail } from './outputTail.js';
+import type { StreamExpiry } from './streamExpiry.js';
 
 export interface JobContext {
   redis: Redis;
@@ -21,6 +22,8 @@ export interface JobContext {
   outputs: OutputFiles;
   executor: Executor;
   baseEnv: Record<string, string>;
+  /** Which streams' expiry an end entry still has to refresh. */
+  expiry: StreamExpiry;
 }
 
 /** What the worker can do to a running job: stop it, kill it, or give it up as lost. */
@@ -36,7 +39,7 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
   // stream for a job that names none.
   const stream = data.reply ?? attemptStreamKey(ctx.prefix, jobId);
   const tag = data.reply ? jobId : undefined;
-  const send = (entry: AttemptEntry, last = false) => sendEntry(ctx.redis, stream, encodeEntry(entry, tag), last);
+  const send = (entry: AttemptEntry, last = false) => sendEntry(ctx, stream, encodeEntry(entry, tag), last);
   // One round trip (the connection pipelines what a turn sends, for every job starting in it):
   // is a stop already asked for, and (either way) the worker took the job.
   const [stopped] = await Promise.all([
@@ -106,17 +109,21 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
 
 /**
  * XADD, tried again until Redis takes it: a chunk lost is a log lost. The last entry also sets
- * the stream to expire (sent with it, in the same write): the scheduler reads it and trims or
- * deletes it, and if none ever does, Redis drops it in two days. An end entry sent twice (its
- * reply lost) is harmless: the scheduler settles on the first.
+ * the stream to expire (sent with it, in the same write; for a stream that takes many ends, at
+ * most every few seconds: StreamExpiry): the scheduler reads it and trims or deletes it, and if
+ * none ever does, Redis drops it in two days. An end entry sent twice (its reply lost) is
+ * harmless: the scheduler settles on the first.
  */
-async function sendEntry(redis: Redis, stream: string, fields: Array<string | Buffer>, last: boolean): Promise<void> {
+async function sendEntry(ctx: JobContext, stream: string, fields: Array<string | Buffer>, last: boolean): Promise<void> {
+  const { redis, expiry } = ctx;
   for (let tries = 0; ; tries++) {
+    const expire = last && expiry.due(stream, Date.now());
     try {
-      if (!last) await redis.xadd(stream, '*', ...fields);
+      if (!expire) await redis.xadd(stream, '*', ...fields);
       else await Promise.all([redis.xadd(stream, '*', ...fields), redis.expire(stream, 2 * 24 * 3600)]);
       return;
     } catch (error) {
+      if (expire) expiry.forget(stream);
       if (tries >= 50) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** tries, 2000)));
     }

@@ -5,6 +5,7 @@ import { jobIdOf, parseQueueHandle, queueHandle, queueName } from '../../../src/
 import { reconcile } from '../../../src/adapters/queue/reconcile.js';
 import { redactedUrl, redisOptions } from '../../../src/adapters/queue/redisOptions.js';
 import { idAfter } from '../../../src/adapters/queue/replyStream.js';
+import { StreamExpiry } from '../../../src/adapters/queue/streamExpiry.js';
 import type { AttemptSpec } from '../../../src/ports/executor.js';
 
 describe('reconcile: where BullMQ has a job the scheduler still waits for', () => {
@@ -112,5 +113,33 @@ describe('a Redis URL', () => {
   });
   it('is shown without its password', () => {
     expect(redactedUrl('redis://:secret@10.0.0.5:6379/0')).toBe('redis://:***@10.0.0.5:6379/0');
+  });
+});
+
+describe("which end entries refresh their stream's expiry", () => {
+  it('refreshes a stream on its first end, then not again for 10 s, then again', () => {
+    const expiry = new StreamExpiry();
+    expect([expiry.due('s', 0), expiry.due('s', 9_999), expiry.due('s', 10_000), expiry.due('s', 10_001)]).toEqual([true, false, true, false]);
+  });
+
+  it('keeps streams apart', () => {
+    const expiry = new StreamExpiry();
+    expect([expiry.due('a', 0), expiry.due('b', 1), expiry.due('a', 2)]).toEqual([true, true, false]);
+  });
+
+  it('refreshes again at once when the write that carried it failed, or after the connection dropped', () => {
+    const expiry = new StreamExpiry();
+    expiry.due('a', 0);
+    expiry.forget('a');
+    expect(expiry.due('a', 1)).toBe(true);
+    expiry.clear();
+    expect(expiry.due('a', 2)).toBe(true);
+  });
+
+  it('forgets old streams once it holds many, still refreshing the recent ones only when due', () => {
+    const expiry = new StreamExpiry();
+    for (let i = 0; i < 1000; i++) expiry.due(`old${i}`, 0);
+    expiry.due('recent', 15_000);
+    expect([expiry.due('recent', 16_000), expiry.due('old1', 16_000)]).toEqual([false, true]);
   });
 });
