@@ -9,9 +9,7 @@ import { formatHealth, parseHealth } from '../core/health.js';
 import type { Health } from '../core/types.js';
 import type { HealthStore } from '../ports/healthWriter.js';
 import { writeFileAtomicAsync } from './atomicWrite.js';
-
-/** Health files are one short line; a longer one is read whole. */
-const readBuffer = Buffer.allocUnsafe(4096);
+import { readText } from './readText.js';
 
 export function createHealthStore(dir: string, onError: (task: string, error: Error) => void = () => {}): HealthStore {
   let made = false;
@@ -49,27 +47,9 @@ export function createHealthStore(dir: string, onError: (task: string, error: Er
       if (!inFlight.has(task)) inFlight.set(task, drain(task));
     },
     read(task: string): Health | null {
-      // `status` reads every task's file: one open, one read into a shared buffer and a close
-      // (readFileSync adds an fstat and a buffer per file); a missing file costs no stack trace.
-      const name = file(task);
-      let fd: number;
-      const stackTraceLimit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 0;
-      try {
-        fd = fs.openSync(name, 'r');
-      } catch {
-        return null;
-      } finally {
-        Error.stackTraceLimit = stackTraceLimit;
-      }
-      try {
-        const size = fs.readSync(fd, readBuffer, 0, readBuffer.length, 0);
-        return parseHealth(size < readBuffer.length ? readBuffer.toString('utf8', 0, size) : fs.readFileSync(name, 'utf8'));
-      } catch {
-        return null;
-      } finally {
-        fs.closeSync(fd);
-      }
+      // `status` reads every task's file: no readFileSync, no stack trace for a missing one (readText).
+      const text = readText(file(task), 'utf8');
+      return text === null ? null : parseHealth(text);
     },
     async flush(): Promise<void> {
       while (inFlight.size > 0) await Promise.all([...inFlight.values()]);

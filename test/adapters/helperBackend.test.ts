@@ -58,8 +58,8 @@ function groupMembers(pgid: number): number[] {
 /** The adapter compiled on its own (type-only imports vanish), for scripts that run in plain Node. */
 function transpiledAdapter(): string {
   const dir = tempDir('helper-js-');
-  // The adapter and what it imports (the surrogateescape encoding of environment bytes).
-  for (const name of ['adapters/process/helperBackend', 'adapters/process/procfs', 'core/bytes/surrogateEscape']) {
+  // The adapter and what it imports (/proc reads, the surrogateescape encoding of environment bytes).
+  for (const name of ['adapters/process/helperBackend', 'adapters/process/procfs', 'adapters/readText', 'core/bytes/surrogateEscape']) {
     const source = fs.readFileSync(path.join(root, 'src', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },

@@ -1,6 +1,7 @@
 // What Linux's /proc says about a process: its start time (to tell a recycled pid), whether a
 // process group still has a live (non-zombie) member, a process's children, its environment.
 import fs from 'node:fs';
+import { readText } from '../readText.js';
 
 interface ProcStat {
   state: string;
@@ -12,7 +13,7 @@ interface ProcStat {
 }
 
 function readStat(pid: number): ProcStat | null {
-  const text = readProcText(`/proc/${pid}/stat`);
+  const text = readText(`/proc/${pid}/stat`, 'latin1');
   if (text === null) return null;
   // The command name (field 2) may hold spaces and parentheses: fields follow the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
@@ -31,8 +32,8 @@ export function processInfo(pid: number): { pgrp: number; startTicks: number; co
 /** The children of `pid` (its task's children file, or a scan of /proc where that file is missing). */
 export function childrenOf(pid: number): number[] {
   // Asked at the end of every run (a hundred running at once: a long list): one open, reads into
-  // a shared buffer, one close. readFileSync on a /proc file (size 0) reads in growing chunks.
-  const text = readProcText(`/proc/${pid}/task/${pid}/children`);
+  // a shared buffer, one close (readText).
+  const text = readText(`/proc/${pid}/task/${pid}/children`, 'latin1');
   if (text !== null) {
     const trimmed = text.trim();
     return trimmed === '' ? [] : trimmed.split(' ').map(Number);
@@ -53,39 +54,6 @@ export function environmentHas(pid: number, entries: readonly string[]): boolean
   }
   const present = new Set(text.split('\0'));
   return entries.every((entry) => present.has(entry));
-}
-
-let procBuffer = Buffer.allocUnsafe(16 * 1024);
-
-/** A /proc file's text, read whole from a fresh open (its content is made at the read), or null. */
-function readProcText(file: string): string | null {
-  let fd: number;
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return null;
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-  try {
-    let size = 0;
-    for (;;) {
-      const read = fs.readSync(fd, procBuffer, size, procBuffer.length - size, null);
-      if (read === 0) return procBuffer.toString('latin1', 0, size);
-      size += read;
-      if (size === procBuffer.length) {
-        const bigger = Buffer.allocUnsafe(procBuffer.length * 2);
-        procBuffer.copy(bigger, 0, 0, size);
-        procBuffer = bigger;
-      }
-    }
-  } catch {
-    return null;
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 function listProc(): number[] {
