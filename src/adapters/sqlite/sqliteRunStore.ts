@@ -49,6 +49,18 @@ interface Row {
 const COLUMNS =
   'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason, worker, owner_pid, owner_start';
 
+/**
+ * A row read in raw mode (values in COLUMNS order) as a Row. For the statements that return a
+ * thousand rows at once: better-sqlite3 builds each row object key by key, ~3x the cost of this
+ * literal (status at 1,000 tasks: ~4 ms of its lastRuns).
+ */
+function rowOf(v: unknown[]): Row {
+  return {
+    run_id: v[0], task: v[1], attempt: v[2], trigger: v[3], status: v[4], started_at: v[5], finished_at: v[6],
+    exit_code: v[7], signal: v[8], duration_ms: v[9], reason: v[10], worker: v[11], owner_pid: v[12], owner_start: v[13],
+  } as Row;
+}
+
 export function toRecord(row: Row): RunRecord {
   return seenRow({
     run_id: row.run_id,
@@ -215,7 +227,7 @@ class SqliteRunStore implements RunStore {
         `SELECT ${COLUMNS.split(', ').map((column) => `a.${column}`).join(', ')} FROM json_each(?) AS t
          JOIN attempts a ON a.id = (SELECT id FROM attempts WHERE task = t.value AND status NOT IN (${NOT_A_RUN}) ORDER BY started_at DESC, id DESC LIMIT 1)
          ORDER BY t.key`,
-      ),
+      ).raw(true),
       lastWithStatus: db.prepare(
         `SELECT ${COLUMNS} FROM attempts WHERE task = ? AND status = ? ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
@@ -373,7 +385,10 @@ class SqliteRunStore implements RunStore {
 
   lastRuns(tasks: readonly string[]): Map<string, RunRecord> {
     const found = new Map<string, RunRecord>();
-    for (const row of this.statements.lastRuns.all(JSON.stringify(tasks)) as Row[]) found.set(row.task, toRecord(row));
+    for (const values of this.statements.lastRuns.all(JSON.stringify(tasks)) as unknown[][]) {
+      const row = rowOf(values);
+      found.set(row.task, toRecord(row));
+    }
     return found;
   }
 
