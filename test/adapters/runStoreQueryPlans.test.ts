@@ -93,5 +93,12 @@ describe('the SQLite run store on a big history', () => {
     }
   });
 
+  it('asks for one task\'s open runs (at every start) through the open-runs index, not all the task\'s runs', () => {
+    const seen = statementsRunBy(() => store.otherLiveRun('z'));
+    expect(seen).toHaveLength(1);
+    const plan = planOf(file, seen[0]!.sql, seen[0]!.args);
+    expect(plan[0], plan.join(' | ')).toMatch(/^SEARCH runs USING INDEX runs_open \(state=\? AND task=\?\)/);
+  });
+
   afterAll(() => store.close());
 });

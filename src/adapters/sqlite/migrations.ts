@@ -187,6 +187,13 @@ const MIGRATIONS: readonly string[] = [
     WHEN NEW.node IS NULL AND (SELECT publish FROM ha_state WHERE id = 1) = 1
     BEGIN INSERT INTO ha_outbox (run_id) VALUES (NEW.run_id); END;
   `,
+  // 8: every start asks whether another process runs the task (one task's open runs): the
+  // open-runs index names the task, so that is a few index seeks instead of a look at the row of
+  // every open run (run --all of 1,000 tasks holds 1,000 open runs: 0.14 ms a start, 141 ms in all).
+  `
+  DROP INDEX runs_open;
+  CREATE INDEX runs_open ON runs (state, task) WHERE state IN ('queued', 'waiting', 'awaiting_approval', 'running', 'retrying');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
