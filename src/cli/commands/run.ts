@@ -1,6 +1,7 @@
 // `run --task NAME [--with-deps]` and `run --all`: run now, in the foreground.
 import type { CommandModule } from 'yargs';
 import { emptyProblem, firstProblem, pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+import { turnWriter } from '../turnWriter.js';
 
 function secondsProblem(flag: string, value: unknown): string | null {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 31_536_000
@@ -48,18 +49,27 @@ export const runCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const [{ runTask }, { renderRunEvent, renderOutcomes }] = await Promise.all([import('../../app/runTask.js'), import('../render/runEvents.js')]);
     const out = argv.json ? process.stderr : process.stdout;
-    const result = await runTask(
-      pathsFrom(argv),
-      {
-        task: argv.task,
-        all: argv.all === true,
-        withDeps: argv['with-deps'] === true,
-        approved: argv.approved === true,
-        watchTimeout: argv['watch-timeout'],
-      },
-      (event) => out.write(renderRunEvent(event)),
-      (note) => process.stderr.write(`symphony-conductor: ${note}\n`),
-    );
+    const progress = turnWriter(out);
+    let result: Awaited<ReturnType<typeof runTask>>;
+    try {
+      result = await runTask(
+        pathsFrom(argv),
+        {
+          task: argv.task,
+          all: argv.all === true,
+          withDeps: argv['with-deps'] === true,
+          approved: argv.approved === true,
+          watchTimeout: argv['watch-timeout'],
+        },
+        (event) => progress.write(renderRunEvent(event)),
+        (note) => {
+          progress.flush();
+          process.stderr.write(`symphony-conductor: ${note}\n`);
+        },
+      );
+    } finally {
+      progress.flush();
+    }
     if (argv.json) printJson(result.outcomes);
     else out.write(result.summary !== undefined ? `${result.summary}\n` : renderOutcomes(result.outcomes, result.interruptedBy));
     process.exitCode = result.exitCode;
