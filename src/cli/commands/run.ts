@@ -1,7 +1,7 @@
 // `run --task NAME [--with-deps]` and `run --all`: run now, in the foreground.
 import type { CommandModule } from 'yargs';
 import { emptyProblem, firstProblem, pathsFrom, printJson, type GlobalArgs } from '../shared.js';
-import { turnWriter } from '../turnWriter.js';
+import { gatherLines } from '../gatherLines.js';
 
 function secondsProblem(flag: string, value: unknown): string | null {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 31_536_000
@@ -49,7 +49,7 @@ export const runCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const [{ runTask }, { renderRunEvent, renderOutcomes }] = await Promise.all([import('../../app/runTask.js'), import('../render/runEvents.js')]);
     const out = argv.json ? process.stderr : process.stdout;
-    const progress = turnWriter(out);
+    const progress = gatherLines(out);
     let result: Awaited<ReturnType<typeof runTask>>;
     try {
       result = await runTask(

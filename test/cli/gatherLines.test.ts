@@ -1,7 +1,7 @@
-// run --all's progress lines: gathered and written once per event-loop turn, in order, none lost.
+// run --all's progress lines: gathered for up to 50 ms and written together, in order, none lost.
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { turnWriter } from '../../src/cli/turnWriter.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GATHER_MS, gatherLines } from '../../src/cli/gatherLines.js';
 
 function collector(): { stream: Writable; writes: string[] } {
   const writes: string[] = [];
@@ -14,40 +14,46 @@ function collector(): { stream: Writable; writes: string[] } {
   return { stream, writes };
 }
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+describe('gatherLines', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
-describe('turnWriter', () => {
-  it('writes the lines of one turn as one write, at the end of the turn', async () => {
+  it('writes the lines of the next 50 ms as one write', () => {
     const { stream, writes } = collector();
-    const progress = turnWriter(stream);
+    const progress = gatherLines(stream);
     progress.write('a started\n');
+    vi.advanceTimersByTime(GATHER_MS - 1);
     progress.write('a finished\n');
     progress.write('b started\n');
     expect(writes).toEqual([]);
-    await nextTurn();
+    vi.advanceTimersByTime(1);
     expect(writes).toEqual(['a started\na finished\nb started\n']);
   });
 
-  it('writes each turn\'s lines in order, and nothing when a turn had none', async () => {
+  it('writes later lines in a later write, in order, and nothing when none came', () => {
     const { stream, writes } = collector();
-    const progress = turnWriter(stream);
+    const progress = gatherLines(stream);
     progress.write('1\n');
-    await nextTurn();
-    await nextTurn();
+    vi.advanceTimersByTime(GATHER_MS);
+    vi.advanceTimersByTime(5 * GATHER_MS);
     progress.write('2\n');
     progress.write('3\n');
-    await nextTurn();
+    vi.advanceTimersByTime(GATHER_MS);
     expect(writes).toEqual(['1\n', '2\n3\n']);
   });
 
-  it('flush writes what is gathered at once, so a summary printed next comes after it', async () => {
+  it('flush writes what is gathered at once, so a summary printed next comes after it', () => {
     const { stream, writes } = collector();
-    const progress = turnWriter(stream);
+    const progress = gatherLines(stream);
     progress.write('a finished\n');
     progress.flush();
     stream.write('1 task: 1 succeeded\n');
     expect(writes).toEqual(['a finished\n', '1 task: 1 succeeded\n']);
-    await nextTurn();
+    vi.advanceTimersByTime(GATHER_MS);
     expect(writes).toHaveLength(2);
   });
 });
