@@ -71,17 +71,24 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
       findTask(config, argv.task);
     }
     const window = resolveWindow(config, { from: argv.from, days: argv.days, until: argv.until, now: Date.now() });
-    const printer = argv.json ? render.jsonPrinter(config) : render.textPrinter(config, window);
+    // The printer runs on a second thread where its compiled file is there (always, once built).
+    const threaded = (await import('../render/simulationThread.js')).threadedPrinter(argv.json ? 'json' : 'text', config, window);
+    const printer = threaded ?? (argv.json ? render.jsonPrinter(config) : render.textPrinter(config, window));
     // The fast path runs without pausing: it waits for a backed-up stdout (a pipe read slowly) so the output is never held in memory.
     const outputReady = () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : null);
-    await simulateHome(
-      paths,
-      { ...window, durationsFile: argv.durations, config },
-      (fire) => {
-        if (argv.task === undefined || fire.task === argv.task) printer.fire(fire);
-      },
-      { outputReady },
-    );
-    printer.end();
+    try {
+      await simulateHome(
+        paths,
+        { ...window, durationsFile: argv.durations, config },
+        (fire) => {
+          if (argv.task === undefined || fire.task === argv.task) printer.fire(fire);
+        },
+        { outputReady },
+      );
+    } catch (error) {
+      threaded?.abort();
+      throw error;
+    }
+    await printer.end();
   },
 };

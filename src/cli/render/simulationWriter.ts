@@ -1,0 +1,82 @@
+// The thread that prints `simulate`'s fires (simulationThread.ts starts it): it decodes the
+// compact records the simulation thread sends in batches and runs the same printers on them, so
+// the bytes are the ones the main thread would write, while the main thread only simulates.
+// It writes fd 1 itself, synchronously; a write error (EPIPE) is flagged in shared memory at once.
+import fs from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SimulatedFire, SimulatedOutcome } from '../../app/simulate/simulationLog.js';
+import type { Config, Trigger } from '../../core/types.js';
+import { FIELDS, STATE, TRIGGERS, OUTCOMES, CLOSED, FAILED, type WriterData, type WriterMessage } from './simulationRecords.js';
+
+const data = workerData as WriterData;
+const state = new Int32Array(data.state);
+const port = parentPort as NonNullable<typeof parentPort>;
+
+/** Writes all of `text` to fd 1, waiting a moment if a non-blocking pipe is full. */
+function writeAll(text: string): void {
+  const buffer = Buffer.from(text);
+  let offset = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += fs.writeSync(1, buffer, offset, buffer.length - offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(state, STATE.consumed, Atomics.load(state, STATE.consumed), 1);
+    }
+  }
+}
+
+function fail(flag: number, message: WriterMessage): void {
+  Atomics.store(state, STATE.failed, flag);
+  Atomics.notify(state, STATE.consumed);
+  port.postMessage(message);
+}
+
+try {
+  const render = await import('./simulation.js');
+  const config = data.config as Config;
+  const printer = data.kind === 'json' ? render.jsonPrinter(config, writeAll) : render.textPrinter(config, data.window, writeAll);
+  const tasks: string[] = [];
+  const reasons: string[] = [];
+  const waits: string[][] = [];
+  port.on('message', (message: WriterMessage) => {
+    if (Atomics.load(state, STATE.failed) !== 0) return;
+    try {
+      if (message.kind === 'batch') {
+        tasks.push(...message.tasks);
+        reasons.push(...message.reasons);
+        waits.push(...message.waits);
+        const r = new Float64Array(message.records);
+        for (let i = 0; i < message.count * FIELDS; i += FIELDS) {
+          const reason = r[i + 5] as number;
+          const waitsOn = r[i + 3] as number;
+          const start = r[i + 6] as number;
+          const end = r[i + 7] as number;
+          const fire: SimulatedFire = {
+            at: r[i] as number,
+            task: tasks[r[i + 1] as number] as string,
+            trigger: TRIGGERS[r[i + 2] as number] as Trigger,
+            waits_on: waitsOn < 0 ? [] : (waits[waitsOn] as string[]),
+            outcome: OUTCOMES[r[i + 4] as number] as SimulatedOutcome,
+            reason: reason < 0 ? null : (reasons[reason] as string),
+            start: Number.isNaN(start) ? null : start,
+            end: Number.isNaN(end) ? null : end,
+          };
+          printer.fire(fire);
+        }
+        Atomics.add(state, STATE.consumed, 1);
+        Atomics.notify(state, STATE.consumed);
+      } else if (message.kind === 'end') {
+        printer.end();
+        port.postMessage({ kind: 'done' } satisfies WriterMessage);
+        port.close();
+      }
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      if (typeof e.code === 'string' && typeof e.syscall === 'string') fail(e.code === 'EPIPE' ? CLOSED : FAILED, { kind: 'write-error', code: e.code, message: e.message });
+      else fail(FAILED, { kind: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  });
+} catch (error) {
+  fail(FAILED, { kind: 'error', message: error instanceof Error ? error.message : String(error) });
+}

@@ -1,0 +1,41 @@
+// simulate's printer runs on a second thread in the built command: what it prints must be the
+// bytes the in-process printers give for the same simulation, over many batches of fires (so
+// the string tables, the batch boundaries and the in-flight limit all come into play).
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/app/loadConfig.js';
+import { homePaths } from '../../src/app/paths.js';
+import { simulateHome } from '../../src/app/simulate/simulateHome.js';
+import { jsonPrinter, textPrinter, type FirePrinter } from '../../src/cli/render/simulation.js';
+import { makeHome, runCli } from '../helpers/cli.js';
+
+const tasks = [
+  ...Array.from({ length: 30 }, (_, i) => ({ name: `job_${i}`, command: 'true', schedule: `${i} * * * *`, ...(i % 3 === 0 ? { timezone: 'America/New_York' } : {}) })),
+  { name: 'slow', command: 'true', schedule: '*/5 * * * *', concurrency_policy: 'forbid' },
+  { name: 'after_slow', command: 'true', schedule: '*/5 * * * *', dependencies: ['slow'] },
+];
+const from = Date.parse('2025-03-01T00:00:00Z');
+const until = from + 20 * 86_400_000;
+
+async function inProcess(home: string, print: (collect: (text: string) => void) => FirePrinter): Promise<string> {
+  let text = '';
+  const printer = print((chunk) => (text += chunk));
+  const paths = homePaths(home);
+  await simulateHome(paths, { from, until, config: loadConfig(paths.config).config }, (fire) => printer.fire(fire));
+  printer.end();
+  return text;
+}
+
+describe('simulate on its writer thread', () => {
+  it.each([
+    ['JSON', ['--json'], (config: Parameters<typeof jsonPrinter>[0]) => (w: (t: string) => void) => jsonPrinter(config, w)],
+    ['text', [], (config: Parameters<typeof jsonPrinter>[0]) => (w: (t: string) => void) => textPrinter(config, { from, until }, w)],
+  ])('prints the same %s bytes as the in-process printer', async (_kind, flags, printer) => {
+    const home = makeHome({ tasks, settings: { timezone: 'UTC' } });
+    const result = runCli(['simulate', '--from', new Date(from).toISOString(), '--days', '20', ...flags], { home });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const expected = await inProcess(home, printer(loadConfig(homePaths(home).config).config));
+    expect(expected.split('\n').length).toBeGreaterThan(4096 * 5);
+    expect(result.stdout).toBe(expected);
+  });
+});
