@@ -114,7 +114,14 @@ export class QueueWorker {
     }
     for (const worker of this.workers) dropConnections(worker);
     for (const timer of this.timers) clearInterval(timer);
-    const unregister = removeHeartbeat(this.commands, this.options.prefix, this.options.name, this.instance).catch(() => {});
+    // No heartbeat after this: one due after the last job's end (heartbeatSoon), or one still on
+    // its way, would write the entry back after it is removed, and `status` would list a worker gone.
+    this.leaving = true;
+    if (this.soon) clearTimeout(this.soon);
+    this.soon = null;
+    const unregister = Promise.resolve(this.beat)
+      .then(() => removeHeartbeat(this.commands, this.options.prefix, this.options.name, this.instance))
+      .catch(() => {});
     await Promise.race([unregister, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     this.close();
   }
@@ -178,12 +185,15 @@ export class QueueWorker {
     });
   }
 
-  private beating = false;
+  /** The heartbeat on its way, if one is. */
+  private beat: Promise<void> | null = null;
   private soon: NodeJS.Timeout | null = null;
+  /** Draining is done and the entry is being removed: no more heartbeats. */
+  private leaving = false;
 
   /** The count of running jobs changed: say so within a quarter second, once for many changes. */
   private heartbeatSoon(): void {
-    if (this.soon || this.closed) return;
+    if (this.soon || this.closed || this.leaving) return;
     this.soon = setTimeout(() => {
       this.soon = null;
       void this.heartbeat();
@@ -192,9 +202,8 @@ export class QueueWorker {
 
   private async heartbeat(): Promise<void> {
     // While Redis is away one heartbeat waits for it; more would only pile up.
-    if (this.beating) return;
-    this.beating = true;
-    await writeHeartbeat(this.commands, this.options.prefix, {
+    if (this.beat || this.leaving) return;
+    this.beat = writeHeartbeat(this.commands, this.options.prefix, {
       name: this.options.name,
       queues: this.options.queues,
       running: this.running.size,
@@ -206,7 +215,8 @@ export class QueueWorker {
       last_seen: new Date().toISOString(),
     })
       .catch(() => {})
-      .finally(() => (this.beating = false));
+      .finally(() => (this.beat = null));
+    await this.beat;
   }
 }
 
