@@ -1,6 +1,10 @@
 // simulate's printer runs on a second thread in the built command: what it prints must be the
 // bytes the in-process printers give for the same simulation, over many batches of fires (so
-// the string tables, the batch boundaries and the in-flight limit all come into play).
+// the string tables, the batch boundaries and the in-flight limit all come into play), with
+// durations that make runs overlap, wait and end after they start (start and end instants apart
+// from the fire's, in a zone with a DST change inside the window).
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/loadConfig.js';
 import { homePaths } from '../../src/app/paths.js';
@@ -16,11 +20,14 @@ const tasks = [
 const from = Date.parse('2025-03-01T00:00:00Z');
 const until = from + 20 * 86_400_000;
 
-async function inProcess(home: string, print: (collect: (text: string) => void) => FirePrinter): Promise<string> {
+/** Seconds: `slow` outlasts its 5-minute period (forbid skips it), others run a while. */
+const durations = { slow: 420, after_slow: 30, job_0: 95, job_3: 3600 };
+
+async function inProcess(home: string, durationsFile: string, print: (collect: (text: string) => void) => FirePrinter): Promise<string> {
   let text = '';
   const printer = print((chunk) => (text += chunk));
   const paths = homePaths(home);
-  await simulateHome(paths, { from, until, config: loadConfig(paths.config).config }, (fire) => printer.fire(fire));
+  await simulateHome(paths, { from, until, durationsFile, config: loadConfig(paths.config).config }, (fire) => printer.fire(fire));
   printer.end();
   return text;
 }
@@ -31,10 +38,14 @@ describe('simulate on its writer thread', () => {
     ['text', [], (config: Parameters<typeof jsonPrinter>[0]) => (w: (t: string) => void) => textPrinter(config, { from, until }, w)],
   ])('prints the same %s bytes as the in-process printer', async (_kind, flags, printer) => {
     const home = makeHome({ tasks, settings: { timezone: 'UTC' } });
-    const result = runCli(['simulate', '--from', new Date(from).toISOString(), '--days', '20', ...flags], { home });
+    const durationsFile = path.join(home, 'durations.json');
+    fs.writeFileSync(durationsFile, JSON.stringify(durations));
+    const result = runCli(['simulate', '--from', new Date(from).toISOString(), '--days', '20', '--durations', durationsFile, ...flags], { home });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const expected = await inProcess(home, printer(loadConfig(homePaths(home).config).config));
+    const expected = await inProcess(home, durationsFile, printer(loadConfig(homePaths(home).config).config));
+    expect(expected).toMatch(/"outcome":"skipped"|skipped: /);
+    expect(expected).toMatch(/"waits_on":\["slow"\]|waits on slow/);
     expect(expected.split('\n').length).toBeGreaterThan(4096 * 5);
     expect(result.stdout).toBe(expected);
   });

@@ -1,24 +1,26 @@
-// The thread that prints `simulate`'s fires (simulationThread.ts starts it): it decodes the
-// compact records the simulation thread sends in batches and runs the same printers on them, so
-// the bytes are the ones the main thread would write, while the main thread only simulates.
+// The thread that prints `simulate`'s fires (simulationThread.ts starts it) from the compact
+// records the simulation thread sends in batches: the JSON straight from the records into bytes
+// (simulationJsonBytes.ts), the text table through textPrinter; either way the bytes the main
+// thread's printers would write (test/e2e/simulateThread.test.ts), while the main thread only simulates.
 // It writes fd 1 itself, synchronously; a write error (EPIPE) is flagged in shared memory at once.
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SimulatedFire, SimulatedOutcome } from '../../app/simulate/simulationLog.js';
+import type { SimulatedOutcome } from '../../app/simulate/simulationLog.js';
 import type { Config, Trigger } from '../../core/types.js';
+import type { FirePrinter } from './simulation.js';
+import { jsonRecordPrinter, type RecordPrinter } from './simulationJsonBytes.js';
 import { FIELDS, STATE, TRIGGERS, OUTCOMES, CLOSED, FAILED, type WriterData, type WriterMessage } from './simulationRecords.js';
 
 const data = workerData as WriterData;
 const state = new Int32Array(data.state);
 const port = parentPort as NonNullable<typeof parentPort>;
 
-/** Writes all of `text` to fd 1, waiting a moment if a non-blocking pipe is full. */
-function writeAll(text: string): void {
-  const buffer = Buffer.from(text);
+/** Writes all of `bytes` to fd 1, waiting a moment if a non-blocking pipe is full. */
+function writeBytes(bytes: Uint8Array): void {
   let offset = 0;
-  while (offset < buffer.length) {
+  while (offset < bytes.length) {
     try {
-      offset += fs.writeSync(1, buffer, offset, buffer.length - offset);
+      offset += fs.writeSync(1, bytes, offset, bytes.length - offset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       Atomics.wait(state, STATE.consumed, Atomics.load(state, STATE.consumed), 1);
@@ -32,38 +34,47 @@ function fail(flag: number, message: WriterMessage): void {
   port.postMessage(message);
 }
 
-try {
-  const render = await import('./simulation.js');
-  const config = data.config as Config;
-  const printer = data.kind === 'json' ? render.jsonPrinter(config, writeAll) : render.textPrinter(config, data.window, writeAll);
+/** The text table: each record made a fire again for textPrinter (the table is not what a year is read in). */
+function textRecordPrinter(printer: FirePrinter): RecordPrinter {
   const tasks: string[] = [];
   const reasons: string[] = [];
   const waits: string[][] = [];
+  return {
+    batch(newTasks, newReasons, newWaits, r, count) {
+      tasks.push(...newTasks);
+      reasons.push(...newReasons);
+      waits.push(...newWaits);
+      for (let i = 0; i < count * FIELDS; i += FIELDS) {
+        const reason = r[i + 5] as number;
+        const waitsOn = r[i + 3] as number;
+        const start = r[i + 6] as number;
+        const end = r[i + 7] as number;
+        printer.fire({
+          at: r[i] as number,
+          task: tasks[r[i + 1] as number] as string,
+          trigger: TRIGGERS[r[i + 2] as number] as Trigger,
+          waits_on: waitsOn < 0 ? [] : (waits[waitsOn] as string[]),
+          outcome: OUTCOMES[r[i + 4] as number] as SimulatedOutcome,
+          reason: reason < 0 ? null : (reasons[reason] as string),
+          start: Number.isNaN(start) ? null : start,
+          end: Number.isNaN(end) ? null : end,
+        });
+      }
+    },
+    end: () => printer.end(),
+  };
+}
+
+try {
+  const printer =
+    data.kind === 'json'
+      ? jsonRecordPrinter(data.config, writeBytes)
+      : textRecordPrinter((await import('./simulation.js')).textPrinter(data.config as Config, data.window, (text) => writeBytes(Buffer.from(text))));
   port.on('message', (message: WriterMessage) => {
     if (Atomics.load(state, STATE.failed) !== 0) return;
     try {
       if (message.kind === 'batch') {
-        tasks.push(...message.tasks);
-        reasons.push(...message.reasons);
-        waits.push(...message.waits);
-        const r = new Float64Array(message.records);
-        for (let i = 0; i < message.count * FIELDS; i += FIELDS) {
-          const reason = r[i + 5] as number;
-          const waitsOn = r[i + 3] as number;
-          const start = r[i + 6] as number;
-          const end = r[i + 7] as number;
-          const fire: SimulatedFire = {
-            at: r[i] as number,
-            task: tasks[r[i + 1] as number] as string,
-            trigger: TRIGGERS[r[i + 2] as number] as Trigger,
-            waits_on: waitsOn < 0 ? [] : (waits[waitsOn] as string[]),
-            outcome: OUTCOMES[r[i + 4] as number] as SimulatedOutcome,
-            reason: reason < 0 ? null : (reasons[reason] as string),
-            start: Number.isNaN(start) ? null : start,
-            end: Number.isNaN(end) ? null : end,
-          };
-          printer.fire(fire);
-        }
+        printer.batch(message.tasks, message.reasons, message.waits, new Float64Array(message.records), message.count);
         Atomics.add(state, STATE.consumed, 1);
         Atomics.notify(state, STATE.consumed);
       } else if (message.kind === 'end') {
