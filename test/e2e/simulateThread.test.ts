@@ -3,6 +3,7 @@
 // the string tables, the batch boundaries and the in-flight limit all come into play), with
 // durations that make runs overlap, wait and end after they start (start and end instants apart
 // from the fire's, in a zone with a DST change inside the window).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { loadConfig } from '../../src/app/loadConfig.js';
 import { homePaths } from '../../src/app/paths.js';
 import { simulateHome } from '../../src/app/simulate/simulateHome.js';
 import { jsonPrinter, textPrinter, type FirePrinter } from '../../src/cli/render/simulation.js';
-import { makeHome, runCli } from '../helpers/cli.js';
+import { cliPath, makeHome, runCli } from '../helpers/cli.js';
 
 const tasks = [
   ...Array.from({ length: 30 }, (_, i) => ({ name: `job_${i}`, command: 'true', schedule: `${i} * * * *`, ...(i % 3 === 0 ? { timezone: 'America/New_York' } : {}) })),
@@ -48,5 +49,23 @@ describe('simulate on its writer thread', () => {
     expect(expected).toMatch(/"waits_on":\["slow"\]|waits on slow/);
     expect(expected.split('\n').length).toBeGreaterThan(4096 * 5);
     expect(result.stdout).toBe(expected);
+  });
+
+  // The reader goes away after a few bytes: whether the simulation is still sending (a year of
+  // 30 tasks: 69 batches) or has sent everything already (a year of one hourly task: 8,760 fires,
+  // three batches, all sent while the printer thread starts, 2 MB so the pipe fills and the
+  // printer's write fails after), simulate ends quietly with exit 0, and does not wait forever.
+  it.each([
+    ['still sending', tasks.slice(0, 30)],
+    ['done sending', [{ name: 'hourly', command: 'true', schedule: '0 * * * *' }]],
+  ])('ends quietly with exit 0 when the reader goes away (%s)', (_case, someTasks) => {
+    const home = makeHome({ tasks: someTasks, settings: { timezone: 'UTC' } });
+    for (const flags of ['--json', '']) {
+      const pipeline = `node ${JSON.stringify(cliPath)} simulate --home ${JSON.stringify(home)} --days 365 ${flags} | head -c 60 > /dev/null; echo "exit \${PIPESTATUS[0]}"`;
+      const result = spawnSync('bash', ['-c', pipeline], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.error, 'simulate did not end').toBeUndefined();
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim()).toBe('exit 0');
+    }
   });
 });

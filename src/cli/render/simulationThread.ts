@@ -124,7 +124,8 @@ export function threadedPrinter(kind: 'json' | 'text', config: Config, window: {
       if (Atomics.load(state, STATE.failed) === 0) worker.postMessage({ kind: 'end' } satisfies WriterMessage);
       else void worker.terminate();
       await finished;
-      const f = failure as WriterMessage | null;
+      // The flag says it even if the thread's last message was lost as it ended.
+      const f = (failure as WriterMessage | null) ?? (Atomics.load(state, STATE.failed) === CLOSED ? { kind: 'write-error', code: 'EPIPE', message: 'write EPIPE' } : null);
       if (f?.kind === 'write-error') process.stdout.emit('error', Object.assign(new Error(f.message), { code: f.code, syscall: 'write' }));
       else if (f?.kind === 'error') throw new Error(`the output thread failed: ${f.message}`);
       else if (!done) throw new Error('the output thread stopped before it printed everything');

@@ -28,10 +28,16 @@ function writeBytes(bytes: Uint8Array): void {
   }
 }
 
+/**
+ * Nothing more can be printed: says why and ends the thread. Ending it matters when the
+ * simulation has already sent everything (a short one, then `| head -c 60`): the main thread
+ * then waits for this thread's exit, and an `end` that came after the failure is ignored.
+ */
 function fail(flag: number, message: WriterMessage): void {
   Atomics.store(state, STATE.failed, flag);
   Atomics.notify(state, STATE.consumed);
   port.postMessage(message);
+  port.close();
 }
 
 /** The text table: each record made a fire again for textPrinter (the table is not what a year is read in). */
