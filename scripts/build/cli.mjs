@@ -4,8 +4,9 @@
 // loaded only when the command runs. The chunks sit at the depth of dist/app, so the paths the
 // code finds relative to its own module (../native/*, ../web/, ../../package.json) still resolve.
 // Kept as plain node_modules imports: native modules (better-sqlite3) and what only the daemon or
-// the queue loads (fastify, prom-client, bullmq, ioredis). pino is bundled: we use no pino transport
-// (whose worker must stay a real file), and as ~20 CommonJS files it cost `run --task` ~30 ms to load. The rest of dist/ (tsc's output) stays, for the tests and the tools.
+// the queue loads (fastify, prom-client, bullmq, ioredis). pino is bundled: we use no pino
+// transport (whose worker must stay a real file), and as ~20 CommonJS files it cost `run --task`
+// ~30 ms to load. The rest of dist/ (tsc's output) stays, for the tests and the tools.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
