@@ -7,6 +7,7 @@ import { isConductorError, EXIT } from '../core/errors.js';
 import { coreCommands } from './commands/index.js';
 import { maintenanceCommands } from './commands/maintenance/index.js';
 import { emptyProblem, firstProblem, isOutputTheWork, repeatedProblem } from './shared.js';
+import { skipHelpCache } from './skipHelpCache.js';
 
 function reportError(error: unknown): number {
   if (isConductorError(error)) {
@@ -85,6 +86,7 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(`symphony-conductor: ${message ?? String(error)}\nRun with --help for usage.\n`);
       process.exit(EXIT.usage);
     });
+  skipHelpCache(parser);
   await parser.parseAsync();
 }
 
