@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditRecord, RunRecord } from '../../core/types.js';
 import type { AuditEntry, HistoryQuery } from '../../ports/runStore.js';
+import { preparedWhenUsed } from './preparedWhenUsed.js';
 
 interface AuditRow extends Omit<AuditRecord, 'at'> {
   at: number;
@@ -18,16 +19,16 @@ export class OperatorTables {
     private readonly columns: string,
     private readonly toRecord: (row: never) => RunRecord,
   ) {
-    this.statements = {
-      paused: db.prepare('SELECT task, at, actor FROM paused'),
-      pause: db.prepare('INSERT INTO paused (task, at, actor) VALUES (@task, @at, @actor) ON CONFLICT (task) DO NOTHING'),
-      resume: db.prepare('DELETE FROM paused WHERE task = ?'),
-      audit: db.prepare(
+    this.statements = preparedWhenUsed({
+      paused: () => db.prepare('SELECT task, at, actor FROM paused'),
+      pause: () => db.prepare('INSERT INTO paused (task, at, actor) VALUES (@task, @at, @actor) ON CONFLICT (task) DO NOTHING'),
+      resume: () => db.prepare('DELETE FROM paused WHERE task = ?'),
+      audit: () => db.prepare(
         'INSERT INTO audit (at, actor, source, action, task, run_id, detail) VALUES (@at, @actor, @source, @action, @task, @run_id, @detail)',
       ),
-      auditSince: db.prepare('SELECT at, actor, source, action, task, run_id, detail FROM audit WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?'),
-      pruneAudit: db.prepare('DELETE FROM audit WHERE at < ?'),
-    };
+      auditSince: () => db.prepare('SELECT at, actor, source, action, task, run_id, detail FROM audit WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?'),
+      pruneAudit: () => db.prepare('DELETE FROM audit WHERE at < ?'),
+    });
   }
 
   pausedTasks(): Map<string, { at: number; actor: string }> {

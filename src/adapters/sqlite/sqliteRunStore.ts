@@ -28,6 +28,7 @@ import { seenRow } from './seenRow.js';
 import { createWatchFileStore } from './sqliteWatchFileStore.js';
 import { WalCheckpointer } from './walCheckpointer.js';
 import { WebhookDeliveries } from './webhookDeliveries.js';
+import { preparedWhenUsed } from './preparedWhenUsed.js';
 
 interface Row {
   run_id: string;
@@ -164,82 +165,82 @@ class SqliteRunStore implements RunStore {
     this.operators = new OperatorTables(db, COLUMNS, toRecord as (row: never) => RunRecord);
     this.watchFiles = createWatchFileStore(db);
     this.deliveries = new WebhookDeliveries(db);
-    this.statements = {
-      createRun: db.prepare(
+    this.statements = preparedWhenUsed({
+      createRun: () => db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, deadline, payload, reason, owner_pid, owner_start)
          VALUES (@run_id, @task, @trigger, @state, @source, @requested_at, @fire_at, @deadline, @payload, @reason, @owner_pid, @owner_start)`,
       ),
-      firstRow: db.prepare(
+      firstRow: () => db.prepare(
         `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, fire_at, reason, owner_pid, owner_start)
          VALUES (@run_id, @task, 1, @trigger, @status, @requested_at, @fire_at, @reason, @owner_pid, @owner_start)`,
       ),
-      setRunState: db.prepare(
+      setRunState: () => db.prepare(
         `UPDATE runs SET state = @state,
            reason = CASE WHEN @set_reason THEN @reason ELSE reason END,
            attempts = coalesce(@attempts, attempts),
            finished_at = coalesce(@finished_at, finished_at)
          WHERE run_id = @run_id`,
       ),
-      getRun: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
-      firstRowOf: db.prepare(
+      getRun: () => db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
+      firstRowOf: () => db.prepare(
         `SELECT id FROM attempts WHERE run_id = ? AND attempt = 1 AND status IN ('queued', 'awaiting_approval') ORDER BY id LIMIT 1`,
       ),
       // This home's own runs: a run another node of a cluster asked for is that node's to resume.
-      openRuns: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE state IN (${OPEN_STATES}) AND node IS NULL ORDER BY requested_at, run_id`),
-      start: db.prepare(
+      openRuns: () => db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE state IN (${OPEN_STATES}) AND node IS NULL ORDER BY requested_at, run_id`),
+      start: () => db.prepare(
         `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, fire_at, owner_pid, owner_start)
          VALUES (@run_id, @task, @attempt, @trigger, @status, @started_at, @fire_at, @owner_pid, @owner_start)`,
       ),
-      dispatch: db.prepare(
+      dispatch: () => db.prepare(
         'UPDATE attempts SET status = @status, started_at = @at, reason = NULL, owner_pid = @owner_pid, owner_start = @owner_start WHERE id = @id',
       ),
-      markQueued: db.prepare(`UPDATE attempts SET status = 'queued', reason = ? WHERE id = ?`),
-      usage: db.prepare(
+      markQueued: () => db.prepare(`UPDATE attempts SET status = 'queued', reason = ? WHERE id = ?`),
+      usage: () => db.prepare(
         `SELECT count(DISTINCT run_id) AS runs, coalesce(sum(coalesce(duration_ms, MAX(0, @now - started_at))), 0) AS ms
          FROM attempts WHERE task = @task AND started_at >= @since AND status NOT IN (${NOT_A_RUN})`,
       ),
-      adoptRun: db.prepare('UPDATE runs SET owner_pid = @owner_pid, owner_start = @owner_start WHERE run_id = @run_id'),
-      started: db.prepare(
+      adoptRun: () => db.prepare('UPDATE runs SET owner_pid = @owner_pid, owner_start = @owner_start WHERE run_id = @run_id'),
+      started: () => db.prepare(
         `UPDATE attempts SET status = 'running', handle = ?, worker = ?,
            started_at = CASE WHEN status = 'queued' THEN ? ELSE started_at END
          WHERE id = ?`,
       ),
-      finish: db.prepare(
+      finish: () => db.prepare(
         `UPDATE attempts SET status = @status, finished_at = @finished_at, exit_code = @exit_code, signal = @signal,
            duration_ms = MAX(0, @finished_at - started_at), reason = @reason
          WHERE id = @id`,
       ),
-      skipRun: db.prepare(
+      skipRun: () => db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, reason, finished_at, owner_pid, owner_start)
          VALUES (@run_id, @task, @trigger, @status, @source, @at, @fire_at, @reason, @at, @owner_pid, @owner_start)`,
       ),
-      skip: db.prepare(
+      skip: () => db.prepare(
         `INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, finished_at, duration_ms, reason, fire_at)
          VALUES (@run_id, @task, 1, @trigger, @status, @at, @at, 0, @reason, @fire_at)`,
       ),
-      historyAll: db.prepare(`SELECT ${COLUMNS} FROM attempts ORDER BY started_at DESC, id DESC LIMIT ?`),
-      historyTask: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE task = ? ORDER BY started_at DESC, id DESC LIMIT ?`),
-      lastRun: db.prepare(
+      historyAll: () => db.prepare(`SELECT ${COLUMNS} FROM attempts ORDER BY started_at DESC, id DESC LIMIT ?`),
+      historyTask: () => db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE task = ? ORDER BY started_at DESC, id DESC LIMIT ?`),
+      lastRun: () => db.prepare(
         `SELECT ${COLUMNS} FROM attempts WHERE task = ? AND status NOT IN (${NOT_A_RUN}) ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
       // Every named task's last run in one statement (status asks for a thousand at once).
-      lastRuns: db.prepare(
+      lastRuns: () => db.prepare(
         `SELECT ${COLUMNS.split(', ').map((column) => `a.${column}`).join(', ')} FROM json_each(?) AS t
          JOIN attempts a ON a.id = (SELECT id FROM attempts WHERE task = t.value AND status NOT IN (${NOT_A_RUN}) ORDER BY started_at DESC, id DESC LIMIT 1)
          ORDER BY t.key`,
       ).raw(true),
-      lastWithStatus: db.prepare(
+      lastWithStatus: () => db.prepare(
         `SELECT ${COLUMNS} FROM attempts WHERE task = ? AND status = ? ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
-      runRows: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE run_id = ? ORDER BY attempt, id`),
-      since: db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE started_at >= ? ORDER BY started_at, id`),
+      runRows: () => db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE run_id = ? ORDER BY attempt, id`),
+      since: () => db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE started_at >= ? ORDER BY started_at, id`),
       // Running attempts, and attempts sent to a remote executor that no worker had taken yet
       // (a queued row of a run that is itself running or retrying; a queued row of a queued run
       // only waits for a slot, and is resumed). Only this home's own: a row copied from another
       // node of a cluster is that node's to recover.
       // The first term is attempts_open's own WHERE, word for word: SQLite then reads that
       // partial index instead of every row (a million rows: ~340 ms at every run and start).
-      orphans: db.prepare(
+      orphans: () => db.prepare(
         `SELECT id, task, run_id, attempt, status, started_at, handle, owner_pid, owner_start
          FROM attempts a WHERE status IN ('running', 'queued', 'awaiting_approval')
            AND (status = 'running'
@@ -247,39 +248,39 @@ class SqliteRunStore implements RunStore {
            AND node IS NULL
          ORDER BY id`,
       ),
-      interrupt: db.prepare(
+      interrupt: () => db.prepare(
         `UPDATE attempts SET status = 'interrupted', finished_at = @at, exit_code = @exit_code, reason = @reason,
            duration_ms = MAX(0, @at - started_at) WHERE id = @id AND status IN ('running', 'queued')`,
       ),
-      interruptRun: db.prepare(
+      interruptRun: () => db.prepare(
         `UPDATE runs SET state = 'interrupted', finished_at = @at, reason = @reason
          WHERE run_id = (SELECT run_id FROM attempts WHERE id = @id) AND state IN ('running', 'retrying')`,
       ),
-      prune: db.prepare(`DELETE FROM attempts WHERE started_at < ? AND status NOT IN ('running', 'queued', 'awaiting_approval')`),
-      pruneRuns: db.prepare(`DELETE FROM runs WHERE requested_at < ? AND state NOT IN (${OPEN_STATES})`),
-      getWatermark: db.prepare('SELECT fire_at FROM watermarks WHERE task = ?'),
-      setWatermark: db.prepare(
+      prune: () => db.prepare(`DELETE FROM attempts WHERE started_at < ? AND status NOT IN ('running', 'queued', 'awaiting_approval')`),
+      pruneRuns: () => db.prepare(`DELETE FROM runs WHERE requested_at < ? AND state NOT IN (${OPEN_STATES})`),
+      getWatermark: () => db.prepare('SELECT fire_at FROM watermarks WHERE task = ?'),
+      setWatermark: () => db.prepare(
         `INSERT INTO watermarks (task, fire_at) VALUES (?, ?)
          ON CONFLICT (task) DO UPDATE SET fire_at = MAX(fire_at, excluded.fire_at)`,
       ),
-      setDaemon: db.prepare(
+      setDaemon: () => db.prepare(
         `INSERT INTO daemon (id, pid, since, version, role, leader) VALUES (1, @pid, @since, @version, @role, @leader)
          ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, since = excluded.since, version = excluded.version,
            role = excluded.role, leader = excluded.leader`,
       ),
-      clearDaemon: db.prepare('DELETE FROM daemon'),
-      getDaemon: db.prepare('SELECT pid, since, version, role, leader FROM daemon WHERE id = 1'),
+      clearDaemon: () => db.prepare('DELETE FROM daemon'),
+      getDaemon: () => db.prepare('SELECT pid, since, version, role, leader FROM daemon WHERE id = 1'),
       // Through the small partial index of open runs, never the index of all the task's runs (millions for a busy task):
       // left to itself the planner takes runs_by_task for its order, so INDEXED BY; runs_open
       // (state, task) finds the few open ones in five seeks.
-      openRunsOfTask: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs INDEXED BY runs_open WHERE state IN (${OPEN_STATES}) AND task = ? ORDER BY requested_at`),
-      logHolder: db.prepare('SELECT token, owner_pid, owner_start FROM task_log_holders WHERE task = ?'),
-      holdLog: db.prepare(
+      openRunsOfTask: () => db.prepare(`SELECT ${RUN_COLUMNS} FROM runs INDEXED BY runs_open WHERE state IN (${OPEN_STATES}) AND task = ? ORDER BY requested_at`),
+      logHolder: () => db.prepare('SELECT token, owner_pid, owner_start FROM task_log_holders WHERE task = ?'),
+      holdLog: () => db.prepare(
         `INSERT INTO task_log_holders (task, token, owner_pid, owner_start, since) VALUES (@task, @token, @owner_pid, @owner_start, @at)
          ON CONFLICT (task) DO UPDATE SET token = excluded.token, owner_pid = excluded.owner_pid, owner_start = excluded.owner_start, since = excluded.since`,
       ),
-      releaseLog: db.prepare('DELETE FROM task_log_holders WHERE task = ? AND token = ? AND owner_pid = ?'),
-    };
+      releaseLog: () => db.prepare('DELETE FROM task_log_holders WHERE task = ? AND token = ? AND owner_pid = ?'),
+    });
   }
 
   createRun(run: NewRun): number | null {

@@ -3,6 +3,7 @@
 // (exact bytes); mtimes are nanoseconds, read back as BigInt.
 import type Database from 'better-sqlite3';
 import type { WatchCounts, WatchFileKey, WatchFileRow, WatchFileState, WatchFileStore } from '../../ports/watchFileStore.js';
+import { preparedWhenUsed } from './preparedWhenUsed.js';
 
 interface RawRow {
   id: bigint;
@@ -43,36 +44,36 @@ function toRow(raw: RawRow): WatchFileRow {
 
 export function createWatchFileStore(db: Database.Database): WatchFileStore {
   const reading = (sql: string) => db.prepare(sql).safeIntegers(true);
-  const s = {
-    insert: reading(
+  const s = preparedWhenUsed({
+    insert: () => reading(
       `INSERT INTO watch_files (task, name, size, mtime_ns, state, seen_at) VALUES (@task, @name, @size, @mtime, 'pending', @at)
        ON CONFLICT (task, name, size, mtime_ns) DO UPDATE SET state = 'pending', seen_at = excluded.seen_at, run_id = NULL,
          started_at = NULL, finished_at = NULL, settled = 0, moved_to = NULL, reason = NULL
        WHERE watch_files.state = 'gone'
        RETURNING ${COLUMNS}`,
     ),
-    find: reading(`SELECT ${COLUMNS} FROM watch_files WHERE task = @task AND name = @name AND size = @size AND mtime_ns = @mtime`),
-    pendingAfter: reading(`SELECT ${COLUMNS} FROM watch_files WHERE task = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?`),
-    unfinished: reading(
+    find: () => reading(`SELECT ${COLUMNS} FROM watch_files WHERE task = @task AND name = @name AND size = @size AND mtime_ns = @mtime`),
+    pendingAfter: () => reading(`SELECT ${COLUMNS} FROM watch_files WHERE task = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?`),
+    unfinished: () => reading(
       `SELECT ${COLUMNS} FROM watch_files WHERE task = ? AND (state = 'running' OR (state IN ('done', 'failed') AND settled = 0)) ORDER BY id`,
     ),
-    claim: db.prepare(`UPDATE watch_files SET state = 'running', run_id = ?, started_at = ? WHERE id = ? AND state = 'pending'`),
-    finish: db.prepare(`UPDATE watch_files SET state = @state, finished_at = @at, reason = @reason, settled = 0 WHERE id = @id`),
-    gone: db.prepare(`UPDATE watch_files SET state = 'gone', finished_at = ?, reason = ?, settled = 1 WHERE id = ?`),
-    settle: db.prepare(`UPDATE watch_files SET settled = 1, moved_to = ?, reason = coalesce(?, reason) WHERE id = ?`),
-    countOpen: db.prepare(`SELECT state, count(*) AS n FROM watch_files WHERE task = ? AND state IN ('pending', 'running') GROUP BY state`),
-    countEnded: db.prepare(
+    claim: () => db.prepare(`UPDATE watch_files SET state = 'running', run_id = ?, started_at = ? WHERE id = ? AND state = 'pending'`),
+    finish: () => db.prepare(`UPDATE watch_files SET state = @state, finished_at = @at, reason = @reason, settled = 0 WHERE id = @id`),
+    gone: () => db.prepare(`UPDATE watch_files SET state = 'gone', finished_at = ?, reason = ?, settled = 1 WHERE id = ?`),
+    settle: () => db.prepare(`UPDATE watch_files SET settled = 1, moved_to = ?, reason = coalesce(?, reason) WHERE id = ?`),
+    countOpen: () => db.prepare(`SELECT state, count(*) AS n FROM watch_files WHERE task = ? AND state IN ('pending', 'running') GROUP BY state`),
+    countEnded: () => db.prepare(
       `SELECT state, count(*) AS n FROM watch_files WHERE task = ? AND state IN ('done', 'failed') AND finished_at >= ? GROUP BY state`,
     ),
-    reasonRun: db.prepare(`UPDATE runs SET reason = CASE WHEN reason IS NULL OR reason = '' THEN @text ELSE reason || '; ' || @text END WHERE run_id = @run_id`),
-    reasonAttempt: db.prepare(
+    reasonRun: () => db.prepare(`UPDATE runs SET reason = CASE WHEN reason IS NULL OR reason = '' THEN @text ELSE reason || '; ' || @text END WHERE run_id = @run_id`),
+    reasonAttempt: () => db.prepare(
       `UPDATE attempts SET reason = CASE WHEN reason IS NULL OR reason = '' THEN @text ELSE reason || '; ' || @text END
        WHERE id = (SELECT id FROM attempts WHERE run_id = @run_id ORDER BY attempt DESC, id DESC LIMIT 1)`,
     ),
-    prune: db.prepare(
+    prune: () => db.prepare(
       `DELETE FROM watch_files WHERE finished_at < ? AND settled = 1 AND (state = 'gone' OR (state IN ('done', 'failed') AND moved_to IS NOT NULL))`,
     ),
-  };
+  });
   const keyParams = (task: string, key: WatchFileKey) => ({ task, name: key.name, size: key.size, mtime: key.mtimeNs });
 
   return {

@@ -3,18 +3,19 @@
 // both or neither. The first delivery of an id keeps it; a second record of it changes nothing.
 import type Database from 'better-sqlite3';
 import type { WebhookDelivery } from '../../ports/runStore.js';
+import { preparedWhenUsed } from './preparedWhenUsed.js';
 
 export class WebhookDeliveries {
   private readonly statements;
 
   constructor(db: Database.Database) {
-    this.statements = {
-      find: db.prepare('SELECT run_id FROM webhook_deliveries WHERE task = ? AND delivery = ?').pluck(),
-      record: db.prepare(
+    this.statements = preparedWhenUsed({
+      find: () => db.prepare('SELECT run_id FROM webhook_deliveries WHERE task = ? AND delivery = ?').pluck(),
+      record: () => db.prepare(
         'INSERT INTO webhook_deliveries (task, delivery, run_id, at) VALUES (@task, @delivery, @run_id, @at) ON CONFLICT (task, delivery) DO NOTHING',
       ),
-      prune: db.prepare('DELETE FROM webhook_deliveries WHERE at < ?'),
-    };
+      prune: () => db.prepare('DELETE FROM webhook_deliveries WHERE at < ?'),
+    });
   }
 
   runOf(task: string, delivery: string): string | null {
