@@ -45,6 +45,28 @@ describe('writeFileAtomicAsync', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('success:2025-06-02T10:00:00Z:0\n');
     expect(fs.readdirSync(dir)).toEqual(['task.health']);
   });
+
+  it('shows the old content until the new one is synced and renamed over it', async () => {
+    const file = path.join(dir, 'task.health');
+    fs.writeFileSync(file, 'failed:2025-06-02T09:00:00Z:1\n');
+    const writing = writeFileAtomicAsync(file, 'success:2025-06-02T10:00:00Z:0\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe('failed:2025-06-02T09:00:00Z:1\n');
+    await writing;
+    expect(fs.readFileSync(file, 'utf8')).toBe('success:2025-06-02T10:00:00Z:0\n');
+  });
+
+  it('rejects with the error of a missing folder', async () => {
+    await expect(writeFileAtomicAsync(path.join(dir, 'gone', 'task.health'), 'x\n')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('leaves no temp file when the rename fails (the target is a folder)', async () => {
+    const target = path.join(dir, 'task.health');
+    fs.mkdirSync(path.join(target, 'inside'), { recursive: true });
+    await expect(writeFileAtomicAsync(target, 'x\n')).rejects.toThrow();
+    expect(fs.readdirSync(dir)).toEqual(['task.health']);
+    expect(fs.readdirSync(target)).toEqual(['inside']);
+  });
 });
 
 describe('openAtomic', () => {
@@ -72,7 +94,12 @@ describe('openAtomic', () => {
 
 describe('tempNameFor', () => {
   it('names the temp file after its target, for strings and byte paths alike', () => {
-    expect(tempNameFor('/x/a.json', 'spool')).toMatch(/^\/x\/a\.json\.spool-\d+-[0-9a-f]{8}$/);
-    expect(tempNameFor(Buffer.from('/x/a.json')).toString()).toMatch(/^\/x\/a\.json\.tmp-\d+-[0-9a-f]{8}$/);
+    expect(tempNameFor('/x/a.json', 'spool')).toMatch(/^\/x\/a\.json\.spool-\d+-[0-9a-f]{8}[0-9a-z]+$/);
+    expect(tempNameFor(Buffer.from('/x/a.json')).toString()).toMatch(/^\/x\/a\.json\.tmp-\d+-[0-9a-f]{8}[0-9a-z]+$/);
+  });
+
+  it('never gives the same name twice in a process', () => {
+    const names = new Set(Array.from({ length: 1000 }, () => tempNameFor('/x/a.health')));
+    expect(names.size).toBe(1000);
   });
 });
