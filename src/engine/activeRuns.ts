@@ -117,6 +117,11 @@ export class ActiveRuns {
     return [...(this.byTask.get(task) ?? [])];
   }
 
+  /** The tasks that have a run here. */
+  tasks(): IterableIterator<string> {
+    return this.byTask.keys();
+  }
+
   isActive(task: string): boolean {
     const runs = this.byTask.get(task);
     return runs !== undefined && runs.size > 0;

@@ -157,3 +157,36 @@ describe('the event bus', () => {
     ]);
   });
 });
+
+describe("a run's end names the status the task had before", () => {
+  it('from the history of an earlier process, for every task of a run --all, and null for a task that never ran', async () => {
+    const cfg = config([
+      { name: 'ok_before', command: 'sleep=0 exit=0' },
+      { name: 'failed_before', command: 'sleep=0 exit=1', dependencies: ['ok_before'] },
+      { name: 'new_task', command: 'sleep=0 exit=0' },
+    ]);
+    const earlier = fakeEngine('2025-06-01T00:00:00Z', 'foreground');
+    const before = new DagSession(new Engine(earlier.ctx, cfg), { tasks: cfg.tasks.slice(0, 2), unavailable: new Map() }, 'once', earlier.clock.now(), earlier.ctx.store);
+    before.start();
+    await earlier.clock.advance(10_000);
+    await before.done;
+
+    const later = fakeEngine('2025-06-02T00:00:00Z', 'foreground');
+    later.ctx.store = earlier.ctx.store;
+    const flipped = withDefaults({
+      tasks: [
+        { name: 'ok_before', command: 'sleep=0 exit=0' },
+        { name: 'failed_before', command: 'sleep=0 exit=0', dependencies: ['ok_before'] },
+        { name: 'new_task', command: 'sleep=0 exit=0' },
+      ],
+      settings: { timezone: 'UTC' },
+    });
+    const ended: string[] = [];
+    later.ctx.events.on('run.ended', (e) => ended.push(`${e.task}:${e.previous}->${e.status}`));
+    const session = new DagSession(new Engine(later.ctx, flipped), { tasks: flipped.tasks, unavailable: new Map() }, 'once', later.clock.now(), later.ctx.store);
+    session.start();
+    await later.clock.advance(10_000);
+    await session.done;
+    expect(ended.sort()).toEqual(['failed_before:failed->success', 'new_task:null->success', 'ok_before:success->success']);
+  });
+});
