@@ -48,7 +48,7 @@ export function createHealthStore(dir: string, onError: (task: string, error: Er
     },
     read(task: string): Health | null {
       // `status` reads every task's file: no readFileSync, no stack trace for a missing one (readText).
-      const text = readText(file(task), 'utf8');
+      const text = readText(file(task), 'utf8', true);
       return text === null ? null : parseHealth(text);
     },
     async flush(): Promise<void> {
