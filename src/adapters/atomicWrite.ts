@@ -2,8 +2,8 @@
 // reports) is replaced so that readers see the old content or the new, never an empty or half
 // file: written to a temp file in the same folder (created O_EXCL, never through a symlink),
 // fsynced, renamed over the target, and the folder fsynced so the rename survives a crash.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** A path for node:fs: text, or the exact bytes of a name (the maintenance tools' byte paths). */
 export type FsPath = string | Buffer;
@@ -27,7 +27,8 @@ let tempCount = 0;
 
 /** The temp name used next to `target`: `<target>.<kind>-<pid>-<random><count>` (scans skip `<target>.*`). */
 export function tempNameFor<P extends FsPath>(target: P, kind = 'tmp'): P {
-  tempPrefix ??= randomBytes(4).toString('hex');
+  // node:crypto is loaded here, at the first temp file: a command that writes none (`status`) never loads it.
+  tempPrefix ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomBytes(4).toString('hex');
   const suffix = `.${kind}-${process.pid}-${tempPrefix}${(tempCount++).toString(36)}`;
   return (typeof target === 'string' ? `${target}${suffix}` : Buffer.concat([target, Buffer.from(suffix)])) as P;
 }

@@ -9,7 +9,7 @@
 //   disk), `repair()` takes it again.
 // conductor.pid itself is information for people and tools.
 import fs from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { isDiskFull } from './fileSystemOf.js';
@@ -71,7 +71,9 @@ export function isDaemonLockHeld(file: string, home?: string): boolean {
   return fileLockHeld(file) || (home !== undefined && homeLockHeld(home));
 }
 
-function listenOn(name: string): Promise<net.Server | null> {
+/** node:net is loaded here, by the daemon only: `status` asks isDaemonLockHeld, which needs no socket. */
+async function listenOn(name: string): Promise<net.Server | null> {
+  const { default: net } = await import('node:net');
   return new Promise((resolve, reject) => {
     const server = net.createServer((socket) => socket.destroy());
     server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));

@@ -7,7 +7,7 @@
 // and sync. The worker is started on the first request and leaves after a while without one, so an
 // idle daemon has none; should it fail, the writer's autocheckpoint does all the work as before.
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 /** Commits between two checkpoint requests: ~1,000-2,000 WAL pages of the history's small commits. */
 export const COMMITS_PER_CHECKPOINT = 250;
@@ -64,7 +64,10 @@ export class WalCheckpointer {
   }
 
   private start(): Worker {
-    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    // Loaded on the first checkpoint, not with the store: a reader (`status`) never needs it.
+    const require = createRequire(import.meta.url);
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const module = require.resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, file: this.file }, stdout: true, stderr: true });
     worker.unref();
     worker.on('message', (result: { error?: string }) => {
