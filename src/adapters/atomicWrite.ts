@@ -3,7 +3,6 @@
 // file: written to a temp file in the same folder (created O_EXCL, never through a symlink),
 // fsynced, renamed over the target, and the folder fsynced so the rename survives a crash.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 
 /** A path for node:fs: text, or the exact bytes of a name (the maintenance tools' byte paths). */
 export type FsPath = string | Buffer;
@@ -20,15 +19,16 @@ const FLUSH_AT = 1 << 16;
 /**
  * This process's part of its temp names: random, so that a process that got the pid of one that
  * died finds no name of its own taken; a counter then tells this process's names apart
- * (randomBytes at every name cost ~40 us, a hundred health files a second).
+ * (crypto's randomBytes at every name cost ~40 us, a hundred health files a second).
  */
 let tempPrefix: string | null = null;
 let tempCount = 0;
 
 /** The temp name used next to `target`: `<target>.<kind>-<pid>-<random><count>` (scans skip `<target>.*`). */
 export function tempNameFor<P extends FsPath>(target: P, kind = 'tmp'): P {
-  // node:crypto is loaded here, at the first temp file: a command that writes none (`status`) never loads it.
-  tempPrefix ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomBytes(4).toString('hex');
+  // Math.random (seeded from the system's entropy per process), not node:crypto: loading crypto
+  // cost `run --task` ~3 ms, and the name needs no secrecy (it is created O_EXCL, never followed).
+  tempPrefix ??= Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
   const suffix = `.${kind}-${process.pid}-${tempPrefix}${(tempCount++).toString(36)}`;
   return (typeof target === 'string' ? `${target}${suffix}` : Buffer.concat([target, Buffer.from(suffix)])) as P;
 }

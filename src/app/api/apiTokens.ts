@@ -2,8 +2,8 @@
 // content of status/api.token, made at the daemon's first start (32 random bytes, hex, mode
 // 0600) and reused; the CLI reads the same. Extra ones are named by settings.http.tokens, each
 // read from its environment variable at start: an unset one is a config error naming it.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MAIN_TOKEN_LABEL } from '../../core/config/httpProblems.js';
 import { ConductorError } from '../../core/errors.js';
@@ -59,6 +59,8 @@ function ensureTokenFile(file: string): string {
       throw new ConductorError('PATH_NOT_WRITABLE', `cannot read the API token ${file}: ${(error as Error).message}`);
     }
   }
+  // node:crypto is loaded here, when a token is made (the daemon's first start), not by every `run`.
+  const { randomBytes } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   const value = randomBytes(32).toString('hex');
   const fd = fs.openSync(file, 'wx', 0o600);
   try {
