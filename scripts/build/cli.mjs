@@ -3,10 +3,11 @@
 // Code split: each command's lazily imported parts become chunks beside main.js (dist/cli/chunk-*),
 // loaded only when the command runs. The chunks sit at the depth of dist/app, so the paths the
 // code finds relative to its own module (../native/*, ../web/, ../../package.json) still resolve.
-// Kept as plain node_modules imports: native modules (better-sqlite3) and what only the daemon or
-// the queue loads (fastify, prom-client, bullmq, ioredis). pino is bundled: we use no pino
-// transport (whose worker must stay a real file), and as ~20 CommonJS files it cost `run --task`
-// ~30 ms to load. The rest of dist/ (tsc's output) stays, for the tests and the tools.
+// Kept as plain node_modules imports: what only the daemon or the queue loads (fastify,
+// prom-client, bullmq, ioredis). pino is bundled: we use no pino transport (whose worker must
+// stay a real file), and as ~20 CommonJS files it cost `run --task` ~30 ms to load. So is
+// better-sqlite3's JavaScript, its native addon staying in node_modules (sqliteAddon below).
+// The rest of dist/ (tsc's output) stays, for the tests and the tools.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const cliDir = path.join(root, 'dist', 'cli');
 const entry = path.join(cliDir, 'main.js');
 
-const EXTERNAL = ['better-sqlite3', 'fastify', '@fastify/*', 'prom-client', 'bullmq', 'ioredis'];
+const EXTERNAL = ['fastify', '@fastify/*', 'prom-client', 'bullmq', 'ioredis'];
 
 /**
  * yargs finds its locales (and the app's package.json) from its own module's path: bundled, that
@@ -30,6 +31,26 @@ const yargsOwnPath = {
       const from = '__dirname = fileURLToPath(import.meta.url);';
       if (!source.includes(from)) throw new Error(`${args.path} no longer says "${from}": update scripts/build/cli.mjs`);
       const to = "__dirname = require('node:path').join(require('node:path').dirname(require.resolve('yargs')), 'lib', 'platform-shims', 'esm.mjs');";
+      return { contents: source.replace(from, to), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * better-sqlite3's JavaScript is bundled (its ~15 CommonJS files cost every command that opens
+ * the history a file read and a compile each); its native addon stays in node_modules. The
+ * package finds the addon through \`bindings\`, which searches from the caller's file (a chunk's,
+ * once bundled): the addon is named by its package path instead, resolved at run time from the
+ * chunk like any dependency.
+ */
+const sqliteAddon = {
+  name: 'better-sqlite3-addon',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]better-sqlite3[\\/]lib[\\/]database\.js$/ }, (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      const from = "require('bindings')('better_sqlite3.node')";
+      if (!source.includes(from)) throw new Error(`${args.path} no longer says "${from}": update scripts/build/cli.mjs`);
+      const to = "require(['better-sqlite3', 'build', 'Release', 'better_sqlite3.node'].join('/'))";
       return { contents: source.replace(from, to), loader: 'js' };
     });
   },
@@ -49,7 +70,7 @@ await build({
   target: 'node20',
   chunkNames: 'chunk-[hash]',
   external: EXTERNAL,
-  plugins: [yargsOwnPath],
+  plugins: [yargsOwnPath, sqliteAddon],
   // CommonJS packages bundled into ESM still call require() (for node: modules and each other).
   banner: { js: "import { createRequire as __conductorRequire } from 'node:module'; const require = __conductorRequire(import.meta.url);" },
   legalComments: 'none',
