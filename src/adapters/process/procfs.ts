@@ -44,16 +44,18 @@ export function childrenOf(pid: number): number[] {
   return found;
 }
 
-/** True when the environment `pid` started with holds every one of these exact `KEY=VALUE` entries. */
+/**
+ * True when the environment `pid` started with holds every one of these exact `KEY=VALUE` entries
+ * (ASCII: the conductor's own marks). Asked at the end of a run for each child of the spawn helper
+ * that is no known shell, such as one started an instant ago: read into the shared buffer and
+ * searched in place, with no array and set of the whole environment (~65 us a process before).
+ */
 export function environmentHas(pid: number, entries: readonly string[]): boolean {
-  let text: string;
-  try {
-    text = fs.readFileSync(`/proc/${pid}/environ`, 'utf8');
-  } catch {
-    return false;
-  }
-  const present = new Set(text.split('\0'));
-  return entries.every((entry) => present.has(entry));
+  const text = readText(`/proc/${pid}/environ`, 'latin1');
+  if (text === null) return false;
+  // Every entry ends with a NUL; with one put in front, each is found as NUL + entry + NUL.
+  const all = `\0${text}`;
+  return entries.every((entry) => all.includes(`\0${entry}\0`));
 }
 
 function listProc(): number[] {

@@ -21,8 +21,11 @@ export async function stopStrays(candidates: number[], marks: string[], clock: C
   if (marks.length === 0) return null;
   const strays: Stray[] = [];
   for (const pid of candidates) {
+    // The environment first: most candidates are another run's shell started an instant ago
+    // (not yet known as one), and its stat file is then not read at all.
+    if (!environmentHas(pid, marks)) continue;
     const info = processInfo(pid);
-    if (info && environmentHas(pid, marks)) strays.push({ pid, comm: info.comm, leads: info.pgrp === pid });
+    if (info) strays.push({ pid, comm: info.comm, leads: info.pgrp === pid });
   }
   if (strays.length === 0) return null;
   const alive = (s: Stray) => (s.leads ? groupHasLiveMember(s.pid) : processInfo(s.pid) !== null);
