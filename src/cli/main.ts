@@ -86,7 +86,9 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(`symphony-conductor: ${message ?? String(error)}\nRun with --help for usage.\n`);
       process.exit(EXIT.usage);
     });
-  skipHelpCache(parser);
+  // `completion` reads the global flags from the parser's state as yargs leaves it after
+  // rendering the help (--help is among them only then): it keeps the rendering.
+  if (!argv.includes('completion')) skipHelpCache(parser);
   await parser.parseAsync();
 }
 
