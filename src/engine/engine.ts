@@ -523,9 +523,9 @@ export class Engine {
       env: run.payload?.env ?? {},
       logFields: run.payload?.log,
       firstRow: run.firstRow,
+      onEnd: (result) => this.finished(run, result),
     });
     run.execution = execution;
-    void execution.done.then((result) => this.finished(run, result));
   }
 
   private finished(run: ActiveRun, result: RunResult): void {

@@ -35,6 +35,12 @@ export interface ExecutionRequest {
   logFields?: Record<string, string>;
   /** The run's first history row, written when it was queued; null: write a new one. */
   firstRow: number | null;
+  /**
+   * Told once how the run ended: inside the commit that writes its last attempt's row when the
+   * task log is free, so that what the end sets off (the next runs of a DAG) shares that commit;
+   * else once the attempt's output is handed over.
+   */
+  onEnd?: (result: RunResult) => void;
 }
 
 type StopKind = 'interrupted' | 'cancelled';
@@ -109,10 +115,17 @@ export class RunExecution {
       const ended = await this.runAttempt(attempt);
       const decision = retryDecision(task, attempt, ended.outcome, this.stopState()?.reason ?? this.noRetry);
       last = decision.retry || !decision.reason ? ended.outcome : { ...ended.outcome, reason: joinReasons(ended.outcome.reason, decision.reason) };
-      // The last attempt's row and the run's end go in one commit.
+      // The last attempt's row and the run's end go in one commit, with what the end sets off
+      // when nothing is left to append to the task log (every run but one that overlapped another).
       if (!decision.retry) final = this.runEnd(last, attempt);
-      const released = this.recordEnd(attempt, ended, last, final);
-      this.emitEnd(attempt, last, decision.retry ? decision.delayMs : null);
+      const run = final;
+      const released = this.ctx.store.batch(() => {
+        const released = this.recordEnd(attempt, ended, last, run);
+        this.emitEnd(attempt, last, decision.retry ? decision.delayMs : null);
+        if (run && (!ended.log || released)) this.report(this.resultOf(run, last, attempt));
+        return released;
+      });
+      this.ctx.health.write(task.name, { status: last.status, timestamp: healthTimestamp(ended.finishedAt), exit_code: last.exitCode });
       if (ended.log && !released) await handOverTaskLog(this.ctx, task.name, ended.log.direct ? this.logToken(attempt) : null);
       if (!decision.retry) break;
       this.ctx.store.setRunState(runId, 'retrying', { attempts: attempt });
@@ -123,7 +136,22 @@ export class RunExecution {
       final = this.runEnd(last, attempt);
       this.ctx.store.setRunState(runId, final.status, { reason: final.reason, attempts: attempt, finished_at: this.ctx.clock.now() });
     }
-    return { task: task.name, run_id: runId, trigger, status: final.status, exit_code: last.exitCode, reason: final.reason, attempts: attempt };
+    const result = this.resultOf(final, last, attempt);
+    this.report(result);
+    return result;
+  }
+
+  private resultOf(final: RunEnd, last: AttemptOutcome, attempts: number): RunResult {
+    const { task, runId, trigger } = this.request;
+    return { task: task.name, run_id: runId, trigger, status: final.status, exit_code: last.exitCode, reason: final.reason, attempts };
+  }
+
+  private reported = false;
+
+  private report(result: RunResult): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.request.onEnd?.(result);
   }
 
   /** How the run ends after `last`: as stopped when it was stopped and the attempt did not already say so. */
@@ -205,9 +233,10 @@ export class RunExecution {
   }
 
   /**
-   * The attempt's row (with the run's end, `run`, when it is the last), the health file and the log
-   * line, with the final word on its reason; the task log is let go in the same commit when nothing
-   * else waits to be appended to it. True then.
+   * The attempt's row (with the run's end, `run`, when it is the last) and the log line, with the
+   * final word on its reason; the task log is let go in the same commit when nothing else waits to
+   * be appended to it. True then. Called inside the batch of the attempt's end; the health file is
+   * written once that has committed.
    */
   private recordEnd(attempt: number, ended: AttemptRecord, final: AttemptOutcome, run: RunEnd | null): boolean {
     const { ctx } = this;
@@ -226,7 +255,6 @@ export class RunExecution {
       ctx.store.releaseTaskLog(task.name, this.logToken(attempt));
       return true;
     });
-    ctx.health.write(task.name, { status: final.status, timestamp: healthTimestamp(ended.finishedAt), exit_code: final.exitCode });
     ctx.logger.info(
       {
         task: task.name,

@@ -190,3 +190,54 @@ describe("a run's end names the status the task had before", () => {
     expect(ended.sort()).toEqual(['failed_before:failed->success', 'new_task:null->success', 'ok_before:success->success']);
   });
 });
+
+describe("a run's end and the runs it sets off", () => {
+  it('share one commit, and no process starts before that commit', async () => {
+    const cfg = config([
+      { name: 'a', command: 'sleep=10 exit=0' },
+      { name: 'b', command: 'sleep=10 exit=0', dependencies: ['a'] },
+      { name: 'c', command: 'sleep=10 exit=0', dependencies: ['b'] },
+    ]);
+    const { ctx, clock, executor } = fakeEngine('2025-06-01T00:00:00Z', 'foreground');
+    const store = ctx.store;
+    let depth = 0;
+    let commit = 0;
+    const batch = store.batch.bind(store);
+    store.batch = <T>(fn: () => T): T => {
+      if (depth === 0) commit++;
+      depth++;
+      try {
+        return batch(fn);
+      } finally {
+        depth--;
+      }
+    };
+    const writes: string[] = [];
+    const taskOf = new Map<string, string>();
+    const createRun = store.createRun.bind(store);
+    store.createRun = (run) => {
+      taskOf.set(run.run_id, run.task);
+      writes.push(`${commit}:${run.task} ${run.state}`);
+      return createRun(run);
+    };
+    const setRunState = store.setRunState.bind(store);
+    store.setRunState = (runId, state, fields) => {
+      writes.push(`${commit}:${taskOf.get(runId)} ${state}`);
+      return setRunState(runId, state, fields);
+    };
+    const inTransactionAtSpawn: boolean[] = [];
+    const start = executor.start.bind(executor);
+    executor.start = (spec) => {
+      inTransactionAtSpawn.push(depth > 0);
+      return start(spec);
+    };
+    const session = new DagSession(new Engine(ctx, cfg), { tasks: cfg.tasks, unavailable: new Map() }, 'once', clock.now(), store);
+    session.start();
+    await clock.advance(1000);
+    expect((await session.done).map((o) => o.status)).toEqual(['success', 'success', 'success']);
+    const commitOf = (write: string) => writes.find((w) => w.endsWith(write))?.split(':')[0];
+    expect(commitOf('a success')).toBe(commitOf('b running'));
+    expect(commitOf('b success')).toBe(commitOf('c running'));
+    expect(inTransactionAtSpawn).toEqual([false, false, false]);
+  });
+});
