@@ -13,7 +13,12 @@
  * Replies on stdout, one write() per line:
  *   started ID PID STARTTICKS     (STARTTICKS: field 22 of /proc/PID/stat, or - if unreadable)
  *   error ID STAGE MESSAGE        (STAGE: output | cwd | spawn; MESSAGE: strerror text)
- *   exit ID PID CODE SIGNAL       (CODE -1 when killed by SIGNAL; SIGNAL 0 after a normal exit)
+ *   exit ID PID CODE SIGNAL EMPTY STRAYS
+ *                                 (CODE -1 when killed by SIGNAL; SIGNAL 0 after a normal exit;
+ *                                  EMPTY 1 when the group had no member left, zombies included,
+ *                                  once the leader and every child ended with it were reaped, else 0;
+ *                                  STRAYS, with EMPTY 1: the children taken in then that the helper
+ *                                  did not start, comma-separated, or - for none; ? when not listed)
  * The helper is a child subreaper (PR_SET_CHILD_SUBREAPER): a process a run left behind outside
  * its process group (setsid, a double fork) becomes the helper's child when its parent ends, so
  * the conductor can find it among the helper's children (/proc/HELPER/task/HELPER/children) and
@@ -254,8 +259,58 @@ static void forget_empty_groups(void) {
   }
 }
 
-/* Reaps every child that has ended (group leaders are reported; orphans taken in are just reaped). */
+/* Whether `pid` is a group leader this helper started (its shell runs, or its group lives on). */
+static int started_here(pid_t pid) {
+  for (size_t i = 0; i < nchildren; i++)
+    if (children[i].pid == pid) return 1;
+  return 0;
+}
+
+/*
+ * The children taken in (not started here) as "pid,pid,...", "-" for none, into `out`; "?" when
+ * they cannot be read or do not fit (the conductor then reads them itself).
+ */
+static void list_strays(char *out, size_t size) {
+  char path[64], text[65536];
+  snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+  snprintf(out, size, "?");
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (n < 0 || n == (ssize_t)sizeof text - 1) return;
+  text[n] = '\0';
+  size_t used = 0;
+  for (char *p = text, *end;; p = end) {
+    long pid = strtol(p, &end, 10);
+    if (end == p) break;
+    if (pid <= 0 || started_here((pid_t)pid)) continue;
+    int w = snprintf(out + used, size - used, "%s%ld", used ? "," : "", pid);
+    if (w < 0 || (size_t)w >= size - used) {
+      snprintf(out, size, "?");
+      return;
+    }
+    used += (size_t)w;
+  }
+  if (used == 0) snprintf(out, size, "-");
+}
+
+struct ended {
+  size_t child; /* index in children */
+  int code, signo;
+};
+
+/*
+ * Reaps every child that has ended (group leaders are reported; orphans taken in are just
+ * reaped). Each leader's exit is reported once the round has reaped all it could, with whether
+ * its group is empty then and, if so, the strays: a group with no member left never gains one,
+ * and whatever left it was taken in before its last member ended, so the conductor needs neither
+ * to look for members nor to list the helper's children itself.
+ */
 static void reap_children(void) {
+  static struct ended *ended;
+  static size_t ended_cap;
+  size_t nended = 0;
   for (;;) {
     int status;
     pid_t pid = waitpid(-1, &status, WNOHANG);
@@ -265,11 +320,24 @@ static void reap_children(void) {
     if (pid == 0) break;
     for (size_t i = 0; i < nchildren; i++) {
       if (children[i].pid != pid || children[i].leader_done) continue;
-      if (WIFSIGNALED(status)) reply("exit %s %d -1 %d\n", children[i].id, (int)pid, WTERMSIG(status));
-      else reply("exit %s %d %d 0\n", children[i].id, (int)pid, WEXITSTATUS(status));
+      if (nended == ended_cap) {
+        size_t cap = ended_cap ? ended_cap * 2 : 64;
+        struct ended *grown = realloc(ended, cap * sizeof *grown);
+        if (!grown) fatal("out of memory", 0);
+        ended = grown;
+        ended_cap = cap;
+      }
+      ended[nended++] = (struct ended){i, WIFSIGNALED(status) ? -1 : WEXITSTATUS(status), WIFSIGNALED(status) ? WTERMSIG(status) : 0};
       children[i].leader_done = 1;
       break;
     }
+  }
+  char strays[320] = "";
+  for (size_t k = 0; k < nended; k++) {
+    struct child *c = &children[ended[k].child];
+    int empty = !group_exists(c->pid);
+    if (empty && strays[0] == '\0') list_strays(strays, sizeof strays);
+    reply("exit %s %d %d %d %d %s\n", c->id, (int)c->pid, ended[k].code, ended[k].signo, empty, empty ? strays : "?");
   }
   forget_empty_groups();
 }

@@ -310,6 +310,35 @@ process.stdout.write(JSON.stringify({ helper: Number(helper), runs: [polite.pid,
     await waitFor(() => !run.strays?.().includes(escaped), 'the helper to reap it');
   });
 
+  it('says, as it reaps a shell, whether its group was left empty and, if so, which strays it had taken in', async () => {
+    const alone = executor.start(spec('true'));
+    await alone.exited;
+    expect(alone.reaped?.groupEmpty).toBe(true);
+    expect(Array.isArray(alone.reaped?.strays)).toBe(true);
+    expect(alone.groupAlive()).toBe(false);
+
+    // A background child still in the group: not empty, and no list (the executor reaps the group first).
+    const dir = tempDir();
+    const left = executor.start(spec(`sleep 30 & echo $! > ${dir}/child`));
+    await left.ready;
+    groups.push(left.pid);
+    await left.exited;
+    expect(left.reaped).toEqual({ groupEmpty: false, strays: null });
+    expect(left.groupAlive()).toBe(true);
+    left.signalGroup('SIGKILL');
+    await waitFor(() => !left.groupAlive(), 'the group to be gone');
+
+    // A process that left the group (setsid) before its shell ended: the group is empty and the stray is listed.
+    const escaping = executor.start(spec(`setsid sleep 30 & echo $! > ${dir}/escaped; while [ "$(cut -d' ' -f6 /proc/$!/stat)" != "$!" ]; do sleep 0.01; done`));
+    await escaping.exited;
+    const escaped = Number(fs.readFileSync(path.join(dir, 'escaped'), 'utf8'));
+    groups.push(escaped);
+    expect(escaping.reaped?.groupEmpty).toBe(true);
+    expect(escaping.reaped?.strays).toContain(escaped);
+    process.kill(escaped, 'SIGKILL');
+    await waitFor(() => !(escaping.strays?.() ?? []).includes(escaped), 'the helper to reap it');
+  });
+
   it('the helper exits on its parent death signal alone, with its stdin still open', async () => {
     // sh starts the helper on a pipe that this test holds open, reports its pid, then dies.
     const sh = spawn('/bin/sh', ['-c', '"$0" <&3 & echo $!; sleep 0.3; kill -KILL $$', binary], {

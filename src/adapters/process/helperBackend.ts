@@ -44,6 +44,7 @@ class HelperRun implements RunningProcess {
   startTicks: number | null = null;
   /** The helper that started it (strays of the run become its children). */
   helper: Helper | null = null;
+  reaped: { groupEmpty: boolean; strays: number[] | null } | null = null;
   readonly ready: Promise<void>;
   readonly exited: Promise<ProcessExit>;
   settleReady!: () => void;
@@ -74,6 +75,8 @@ class HelperRun implements RunningProcess {
   }
 
   groupAlive(): boolean {
+    // Empty when the helper reaped the leader: it stays so (its id may even lead another group by now).
+    if (this.reaped?.groupEmpty) return false;
     return this.pid > 0 && groupHasLiveMember(this.pid);
   }
 
@@ -201,6 +204,9 @@ class Helper {
     if (kind === 'exit') {
       const code = Number(words[3]);
       const signo = Number(words[4]);
+      const groupEmpty = words[5] === '1';
+      const strays = words[6];
+      run.reaped = { groupEmpty, strays: !groupEmpty || strays === undefined || strays === '?' ? null : strays === '-' ? [] : strays.split(',').map(Number) };
       this.finish(id);
       run.settleExit(
         signo > 0 ? { exitCode: null, signal: signalName(signo), startError: null } : { exitCode: code, signal: null, startError: null },

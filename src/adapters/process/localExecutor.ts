@@ -62,11 +62,14 @@ async function runAttempt(
   cancelTimeout();
   spec.signal.removeEventListener('abort', stop);
   spec.killSignal?.removeEventListener('abort', kill);
-  const survived = await reapGroup(child, clock, spec.killGraceMs);
+  // The back end may have seen the group empty as it reaped the shell, and listed its strays then.
+  const reaped = child.reaped?.groupEmpty ? child.reaped : null;
+  const survived = reaped ? false : await reapGroup(child, clock, spec.killGraceMs);
   escalation.cancel?.();
   if (survived) onSurvivor(spec.task, localHandle(child.pid, child.startTicks));
   const marks = ['CONDUCTOR_RUN_ID', 'CONDUCTOR_ATTEMPT'].filter((k) => spec.env[k] !== undefined).map((k) => `${k}=${spec.env[k]}`);
-  const escaped = child.pid > 0 && child.strays ? await stopStrays(child.strays(), marks, clock, spec.killGraceMs) : null;
+  const candidates = child.pid > 0 ? (reaped?.strays ?? child.strays?.() ?? null) : null;
+  const escaped = candidates && candidates.length > 0 ? await stopStrays(candidates, marks, clock, spec.killGraceMs) : null;
   return { exitCode: exit.exitCode, signal: exit.signal, startError: exit.startError, timedOut, lost: null, escaped };
 }
 

@@ -49,6 +49,13 @@ export interface RunningProcess {
    * whose strays go to init unseen). The caller tells whose they are (their environment).
    */
   strays?(): number[];
+  /**
+   * What the back end saw as it reaped the process, when it tells (the spawn helper), set by the
+   * time `exited` resolves: whether no process of the group was left, and then the strays it had
+   * taken in by that moment (null: not listed). An empty group never gains a member, and whatever
+   * left it was taken in before its last member ended: nothing is left to reap or to look for.
+   */
+  reaped?: { groupEmpty: boolean; strays: number[] | null } | null;
 }
 
 export interface SpawnBackend {
