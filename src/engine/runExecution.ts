@@ -1,12 +1,13 @@
 // One run of one task once it has a slot: attempts with a timeout each (the executor's), retries
 // with backoff, every attempt recorded, the health file rewritten after each, the run's row
-// kept up to date. Stopping is an AbortSignal to the executor; no pid is known here. Each attempt
+// kept up to date. Stopping is a StopSignal to the executor; no pid is known here. Each attempt
 // writes the task log when it can claim it, else its own file (another run of the task writes
 // the log), appended to the log when the log is free (taskLogTurn).
 import path from 'node:path';
 import { healthTimestamp } from '../core/health.js';
 import { attemptOutcome, type AttemptOutcome } from '../core/run/outcome.js';
 import { retryDecision } from '../core/run/retryDecision.js';
+import { StopController } from '../core/stopSignal.js';
 import type { FinalStatus, Task, Trigger } from '../core/types.js';
 import type { AttemptEnd } from '../ports/executor.js';
 import type { AttemptLog } from '../ports/taskLog.js';
@@ -70,8 +71,8 @@ export class RunExecution {
   readonly done: Promise<RunResult>;
   private stopped: { kind: StopKind; reason: string } | null = null;
   private noRetry: string | null = null;
-  private abort: AbortController | null = null;
-  private readonly kill = new AbortController();
+  private abort: StopController | null = null;
+  private readonly kill = new StopController();
   private wakeRetry: (() => void) | null = null;
   private lastDuration = 0;
 
@@ -91,7 +92,7 @@ export class RunExecution {
     if (this.stopped) return;
     this.stopped = { kind, reason };
     this.wakeRetry?.();
-    this.abort?.abort(reason);
+    this.abort?.abort();
   }
 
   /** Lets the current attempt finish but starts no retry (the conductor is stopping). */
@@ -277,8 +278,8 @@ export class RunExecution {
     // Start the attempt in a later microtask, after whatever transaction recorded it has
     // committed: no process may run without its row on disk.
     await null;
-    this.abort = new AbortController();
-    if (this.stopped) this.abort.abort(this.stopped.reason);
+    this.abort = new StopController();
+    if (this.stopped) this.abort.abort();
     const end = await ctx.executor.run(
       {
         run_id: runId,

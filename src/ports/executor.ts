@@ -1,7 +1,8 @@
 // Running one attempt of a task somewhere: the engine says what to run and where its output
 // goes, and gets back how it ended. No pid, no process: a local process group is one adapter, a
-// job on a worker machine another. Stopping is an AbortSignal; timeouts and the SIGTERM ->
+// job on a worker machine another. Stopping is a StopSignal (an AbortSignal is one); timeouts and the SIGTERM ->
 // SIGKILL escalation are the adapter's, so the engine never sees how a process is stopped.
+import type { StopSignal } from '../core/stopSignal.js';
 import type { Trigger } from '../core/types.js';
 
 export interface AttemptSpec {
@@ -18,9 +19,9 @@ export interface AttemptSpec {
   /** Where stdout and stderr go: an fd open for appending on the task log, and a path to that same open file. */
   output: { fd: number; path: string };
   /** Aborted: stop the attempt (the group gets SIGTERM, then SIGKILL after killGraceMs). */
-  signal: AbortSignal;
+  signal: StopSignal;
   /** Aborted: SIGKILL now (an operator insisted). */
-  killSignal?: AbortSignal;
+  killSignal?: StopSignal;
   /** The queue a remote executor sends it to (`default` when the task names none). */
   queue?: string;
 }

@@ -32,11 +32,14 @@ export class OutputFiles {
     return { fd, path: file };
   }
 
-  /** The job is over; `clean`: nothing of it can write to the file any more, and all of it was read. */
-  give(file: OutputFile, clean: boolean): void {
+  /**
+   * The job is over; `clean`: nothing of it can write to the file any more, and all of it was
+   * read; `empty`: and that was nothing (most jobs print nothing: no truncate needed).
+   */
+  give(file: OutputFile, clean: boolean, empty = false): void {
     if (clean && this.free.length < this.keep) {
       try {
-        fs.ftruncateSync(file.fd, 0);
+        if (!empty) fs.ftruncateSync(file.fd, 0);
         this.free.push(file);
         return;
       } catch {

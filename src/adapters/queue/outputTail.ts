@@ -10,6 +10,12 @@ const IDLE_MS = 100;
 
 export class OutputTail {
   private offset = 0;
+
+  /** How many bytes were read (and pushed, or being pushed) so far. */
+  get bytesRead(): number {
+    return this.offset;
+  }
+
   private finishing = false;
   private wake: (() => void) | null = null;
   private readonly loop: Promise<void>;

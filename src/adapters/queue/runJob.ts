@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
+import { StopController } from '../../core/stopSignal.js';
 import type { Trigger } from '../../core/types.js';
 import type { AttemptEnd, Executor } from '../../ports/executor.js';
 import { encodeEntry, type AttemptEntry, type EndReport, type JobData } from './messages.js';
@@ -51,8 +52,8 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
     await send({ kind: 'end', end }, true);
     return end;
   }
-  const abort = new AbortController();
-  const kill = new AbortController();
+  const abort = new StopController();
+  const kill = new StopController();
   let lost: string | null = null;
   const unregister = register({
     stop: () => abort.abort(),
@@ -91,7 +92,7 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
     );
     // Reused only when all of it was read and nothing of the job can still write to it (a stray
     // that escaped the group and was stopped, or an attempt given up, has its file closed).
-    ctx.outputs.give(output, unread === null && end !== null && end.escaped === null && lost === null);
+    ctx.outputs.give(output, unread === null && end !== null && end.escaped === null && lost === null, tail.bytesRead === 0);
     if (unread !== null) throw unread;
   }
   const report: EndReport = {

@@ -94,6 +94,19 @@ describe("a worker's output files", () => {
     files.closeAll();
   });
 
+  it('hands on a file its job printed nothing to as it is, without truncating it', async () => {
+    const files = new OutputFiles(fs.mkdtempSync(path.join(dir, 'outputs-')), 2);
+    const first = files.take('r.1');
+    const before = fs.fstatSync(first.fd, { bigint: true }).ctimeNs;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    files.give(first, true, true);
+    const second = files.take('r.2');
+    expect(second.fd).toBe(first.fd);
+    expect(fs.fstatSync(second.fd, { bigint: true }).ctimeNs).toBe(before); // a truncate would have set it
+    files.give(second, true);
+    files.closeAll();
+  });
+
   it('gives a job a new file when the last one may still be written to (something escaped, or given up)', () => {
     const files = new OutputFiles(fs.mkdtempSync(path.join(dir, 'outputs-')), 2);
     const first = files.take('r.1');
