@@ -18,6 +18,9 @@ type XReadReply = Array<[Buffer, Entries]> | null;
 
 const BLOCK_MS = 5000;
 const COUNT = 1000;
+/** Read entries are trimmed once this many have gathered, or this long after the last trim (a DAG reads one or two at a time). */
+const TRIM_EVERY = 500;
+const TRIM_MS = 1000;
 export const REPLY_TTL_S = 2 * 24 * 3600;
 
 /** Stream ids compared in order (`ms-seq`). */
@@ -40,6 +43,8 @@ export class ReplyStream {
   private lastId = '0';
   private trimmedTo = '0';
   private trimming = false;
+  private untrimmed = 0;
+  private trimmedAt = Date.now();
   private closed = false;
   private readonly loop: Promise<void>;
 
@@ -49,6 +54,7 @@ export class ReplyStream {
     private readonly commands: Redis,
     prefix: string,
     private readonly onError: (error: Error) => void,
+    private readonly trimAt: { entries: number; ms: number } = { entries: TRIM_EVERY, ms: TRIM_MS },
   ) {
     this.key = replyStreamKey(prefix, randomUUID());
     this.loop = this.run();
@@ -106,6 +112,7 @@ export class ReplyStream {
       const id = idBuffer.toString();
       if (!idAfter(id, this.lastId)) continue; // already handed over by the other reader
       this.lastId = id;
+      this.untrimmed++;
       const jobId = entryJob(fields);
       const handler = jobId === null ? undefined : this.followed.get(jobId);
       const entry = handler ? decodeEntry(fields) : null;
@@ -113,10 +120,17 @@ export class ReplyStream {
     }
   }
 
-  /** Drops what was read (one trim in flight at a time; it may cover several reads). */
+  /**
+   * Drops what was read, every TRIM_EVERY entries or TRIM_MS (an idle read returns after
+   * BLOCK_MS, so the last entries go too); one trim in flight at a time.
+   */
   private trim(): void {
     if (this.trimming || this.lastId === this.trimmedTo) return;
+    const now = Date.now();
+    if (this.untrimmed < this.trimAt.entries && now - this.trimmedAt < this.trimAt.ms) return;
     const upTo = this.lastId;
+    this.untrimmed = 0;
+    this.trimmedAt = now;
     this.trimming = true;
     void this.commands
       .xtrim(this.key, 'MINID', nextId(upTo))
