@@ -69,6 +69,15 @@ static void fatal(const char *what, int err) {
   exit(2);
 }
 
+/* Room for one more element of a growing array (64 at first, then twice as many). */
+static void *grow(void *array, size_t *cap, size_t size) {
+  size_t next = *cap ? *cap * 2 : 64;
+  void *grown = realloc(array, next * size);
+  if (!grown) fatal("out of memory", 0);
+  *cap = next;
+  return grown;
+}
+
 /* One reply line, written with one write() (lines stay far below PIPE_BUF); none once the conductor is gone. */
 static void reply(const char *fmt, ...) {
   if (conductor_gone) return;
@@ -137,13 +146,7 @@ static void start(const char *id, const char *command, const char *cwd, const ch
     reply("error %s output %s\n", id, strerror(errno));
     return;
   }
-  if (nchildren == children_cap) {
-    size_t cap = children_cap ? children_cap * 2 : 64;
-    struct child *grown = realloc(children, cap * sizeof *grown);
-    if (!grown) fatal("out of memory", 0);
-    children = grown;
-    children_cap = cap;
-  }
+  if (nchildren == children_cap) children = grow(children, &children_cap, sizeof *children);
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
   sigset_t none, all;
@@ -320,13 +323,7 @@ static void reap_children(void) {
     if (pid == 0) break;
     for (size_t i = 0; i < nchildren; i++) {
       if (children[i].pid != pid || children[i].leader_done) continue;
-      if (nended == ended_cap) {
-        size_t cap = ended_cap ? ended_cap * 2 : 64;
-        struct ended *grown = realloc(ended, cap * sizeof *grown);
-        if (!grown) fatal("out of memory", 0);
-        ended = grown;
-        ended_cap = cap;
-      }
+      if (nended == ended_cap) ended = grow(ended, &ended_cap, sizeof *ended);
       ended[nended++] = (struct ended){i, WIFSIGNALED(status) ? -1 : WEXITSTATUS(status), WIFSIGNALED(status) ? WTERMSIG(status) : 0};
       children[i].leader_done = 1;
       break;
