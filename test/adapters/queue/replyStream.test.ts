@@ -29,21 +29,21 @@ async function client(): Promise<Redis> {
 const line = (i: number) => encodeEntry({ kind: 'out', data: Buffer.from(`line ${i}`) }, 'job-1');
 const end = encodeEntry({ kind: 'end', end: { exit_code: 0, signal: null, start_error: null, timed_out: false, escaped: null, lost: null, not_started: false } }, 'job-1');
 
-function follow(stream: ReplyStream): string[] {
+/** A reply stream trimmed at `trimAt`, what it handed job-1 so far, and a worker's connection writing to it. */
+async function open(trimAt: { entries: number; ms: number }) {
+  const commands = await client();
+  const stream = new ReplyStream(await client(), commands, 'test', () => {}, trimAt);
   const seen: string[] = [];
   stream.follow('job-1', (entry: AttemptEntry) => {
     seen.push(entry.kind === 'out' ? entry.data.toString() : entry.kind);
     return entry.kind === 'end';
   });
-  return seen;
+  return { commands, stream, seen, writer: await client() };
 }
 
 describe("the scheduler's reply stream", () => {
   it('hands a job its entries in order, and trims what was read once enough have gathered', async () => {
-    const commands = await client();
-    const stream = new ReplyStream(await client(), commands, 'test', () => {}, { entries: 500, ms: 3_600_000 });
-    const seen = follow(stream);
-    const writer = await client();
+    const { commands, stream, seen, writer } = await open({ entries: 500, ms: 3_600_000 });
     for (let i = 0; i < 5; i++) await writer.xadd(stream.key, '*', ...line(i));
     await waitFor(() => seen.length === 5, 'the first entries');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -59,10 +59,7 @@ describe("the scheduler's reply stream", () => {
   });
 
   it('trims a few entries once a while has passed since the last trim', async () => {
-    const commands = await client();
-    const stream = new ReplyStream(await client(), commands, 'test', () => {}, { entries: 500, ms: 300 });
-    const seen = follow(stream);
-    const writer = await client();
+    const { commands, stream, seen, writer } = await open({ entries: 500, ms: 300 });
     for (let i = 0; i < 3; i++) await writer.xadd(stream.key, '*', ...line(i));
     await new Promise((resolve) => setTimeout(resolve, 400));
     await writer.xadd(stream.key, '*', ...end);
