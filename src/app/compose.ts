@@ -62,7 +62,10 @@ async function chooseExecutor(paths: HomePaths, config: Config, logger: Logger):
     return new QueueExecutor({ url: settings.redis_url, prefix: settings.prefix, home: paths.home, queues, logger });
   }
   const backend = await chooseBackend();
-  return createLocalExecutor(backend, systemClock, (task, handle) => logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'));
+  return createLocalExecutor(backend, systemClock, {
+    onSurvivor: (task, handle) => logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),
+    startsFirst: true,
+  });
 }
 
 export function processEnv(): Record<string, string> {

@@ -32,9 +32,9 @@ export async function runWorker(request: WorkerRequest): Promise<number> {
   }
   const logger = createPinoLogger({ file: path.join(request.home, 'logs', 'symphony_conductor_worker.log'), sync: false, echo: 'info' });
   // A job of a worker that dies (kill -9) must not run on beside its retry on another worker.
-  const executor = createLocalExecutor(await chooseBackend(), systemClock, (task, handle) =>
-    logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),
-  );
+  const executor = createLocalExecutor(await chooseBackend(), systemClock, {
+    onSurvivor: (task, handle) => logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),
+  });
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'symphony-worker-'));
   const worker = new QueueWorker({ ...request, url: request.redis, tmpDir, executor, baseEnv: processEnv(), logger });
 

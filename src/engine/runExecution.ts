@@ -201,6 +201,7 @@ export class RunExecution {
     let outcome: AttemptOutcome;
     let signal: string | null = null;
     let log: AttemptLog | null = null;
+    let endedAt: number | undefined;
     try {
       log = openAttemptLog(ctx, { task: task.name, run_id: runId, attempt, trigger, at: startedAt }, this.logToken(attempt));
     } catch (error) {
@@ -212,6 +213,7 @@ export class RunExecution {
     }
     if (log !== null) {
       const end = await this.runProcess(attempt, log, rowId, startedAt);
+      endedAt = end.endedAt;
       closeAttemptLog(ctx, log);
       outcome = attemptOutcome({
         ...end,
@@ -223,7 +225,7 @@ export class RunExecution {
       if (log.lost) outcome = { ...outcome, reason: joinReasons(outcome.reason, log.lost) };
       signal = end.signal;
     }
-    const finishedAt = ctx.clock.now();
+    const finishedAt = endedAt ?? ctx.clock.now();
     this.lastDuration = finishedAt - startedAt;
     return { outcome: outcome!, signal, rowId, finishedAt, log };
   }

@@ -49,6 +49,8 @@ export interface AttemptEnd {
   lost: string | null;
   /** Processes of the attempt that escaped its process group and outlived it, described for the reason and log. */
   escaped: string | null;
+  /** When the attempt ended (ms, the executor's clock), for an executor that reports an end later than that; absent: now. */
+  endedAt?: number;
 }
 
 /** A remote executor's view of its transport and its workers (status, /health). */

@@ -238,6 +238,29 @@ describe('the spawn helper back end', () => {
     await waitFor(() => !running.groupAlive(), 'the orphaned sleep to end');
   });
 
+  it('says while two or more of the processes asked for are still to be started, and when they are', async () => {
+    const own = createHelperBackend(binary)!;
+    const before = new Set(helperPids());
+    const first = own.start(spec('true'));
+    await first.ready;
+    expect(own.whenStartsCatchUp!()).toBeNull();
+    const [helper] = helperPids().filter((pid) => !before.has(pid));
+    process.kill(helper!, 'SIGSTOP'); // the requests below are written, but not answered yet
+    const second = own.start(spec('true'));
+    expect(own.whenStartsCatchUp!()).toBeNull(); // one start to make is not a burst
+    const third = own.start(spec('true'));
+    const caughtUp = own.whenStartsCatchUp!();
+    expect(caughtUp).not.toBeNull();
+    let settled = false;
+    void caughtUp!.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(settled).toBe(false);
+    process.kill(helper!, 'SIGCONT');
+    await caughtUp;
+    expect((await Promise.all([first.exited, second.exited, third.exited])).map((exit) => exit.exitCode)).toEqual([0, 0, 0]);
+    expect(own.whenStartsCatchUp!()).toBeNull();
+  });
+
   it('does not keep Node alive when idle, but does while a run is in flight', async () => {
     const adapter = transpiledAdapter();
     const script = path.join(path.dirname(adapter), 'idle.mjs');

@@ -241,3 +241,32 @@ describe("a run's end and the runs it sets off", () => {
     expect(inTransactionAtSpawn).toEqual([false, false, false]);
   });
 });
+
+describe('a run that ends while the back end still has a burst of processes to start', () => {
+  it('is recorded, and sets off what follows it, once those starts are made, with the time it ended', async () => {
+    const cfg = config([
+      { name: 'a', command: 'sleep=100 exit=0' },
+      { name: 'b', command: 'sleep=10 exit=0', dependencies: ['a'] },
+    ]);
+    const { ctx, clock, executor, health } = fakeEngine('2025-06-01T00:00:00Z', 'foreground');
+    const begun = clock.now();
+    let caughtUp!: () => void;
+    executor.startsBacklog = new Promise((resolve) => (caughtUp = resolve));
+    const session = new DagSession(new Engine(ctx, cfg), { tasks: cfg.tasks, unavailable: new Map() }, 'once', clock.now(), ctx.store);
+    session.start();
+    await clock.advance(500);
+    // a's process ended at +100 ms; its end waits for the starts
+    expect(ctx.store.history({ task: 'a', limit: 1 }).map((r) => r.status)).toEqual(['running']);
+    expect(executor.spawns.map((s) => s.task)).toEqual(['a']);
+    expect(health.get('a')).toBeUndefined();
+
+    executor.startsBacklog = null;
+    caughtUp();
+    await clock.advance(1000);
+    expect((await session.done).map((o) => `${o.task}:${o.status}`)).toEqual(['a:success', 'b:success']);
+    const [a] = ctx.store.history({ task: 'a', limit: 1 });
+    expect([a!.finished_at, a!.duration_ms]).toEqual([iso(begun + 100), 100]);
+    expect(health.get('a')?.timestamp).toBe(iso(begun + 100).replace(/\.\d{3}Z$/, 'Z'));
+    expect(executor.spawns.map((s) => `${s.task}@${s.at - begun}`)).toEqual(['a@0', 'b@500']);
+  });
+});

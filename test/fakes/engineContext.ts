@@ -21,7 +21,7 @@ export function fakeEngine(start: string, source: RunSource = 'daemon') {
   bus.onAny((event) => events.push(event));
   const ctx: EngineContext = {
     clock,
-    executor: createLocalExecutor(executor, clock),
+    executor: createLocalExecutor(executor, clock, { startsFirst: true }),
     store: openRunStore(':memory:'),
     health: { write: (task, h) => void health.set(task, h), read: (task) => health.get(task) ?? null, flush: async () => {} },
     taskLog: {

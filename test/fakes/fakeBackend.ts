@@ -18,8 +18,14 @@ export class FakeBackend implements SpawnBackend {
   private pid = 1000;
   private live = 0;
   maxLive = 0;
+  /** What `whenStartsCatchUp` answers: set by a test to stand for starts the back end has still to make. */
+  startsBacklog: Promise<void> | null = null;
 
   constructor(private readonly clock: FakeClock) {}
+
+  whenStartsCatchUp(): Promise<void> | null {
+    return this.startsBacklog;
+  }
 
   start(spec: ProcessSpec): RunningProcess {
     const sleep = Number(/sleep=(\d+)/.exec(spec.command)?.[1] ?? 0);

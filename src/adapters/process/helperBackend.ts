@@ -36,8 +36,12 @@ export function createHelperBackend(binaryPath: string): SpawnBackend | null {
       helper.start(run, spec);
       return run;
     },
+    whenStartsCatchUp: () => helper?.whenStartsCatchUp() ?? null,
   };
 }
+
+/** `whenStartsCatchUp` waits while this many starts or more are still to be made. */
+const STARTS_BACKLOG = 2;
 
 class HelperRun implements RunningProcess {
   pid = -1;
@@ -98,6 +102,9 @@ class Helper {
   /** The pids of the shells it started that have not exited. */
   private readonly shells = new Set<number>();
   private nextId = 1;
+  /** Requests written whose process has not started yet (no `started` or `error` reply). */
+  private unstarted = 0;
+  private caughtUp: (() => void)[] = [];
   private text = '';
   private dead = false;
   private exitDescription = 'its pipe closed';
@@ -164,6 +171,7 @@ class Helper {
     }
     run.helper = this;
     this.requests.set(id, { run, cwd, outputPath });
+    this.unstarted++;
     if (this.requests.size === 1) this.setRef(true);
     // Each request is written at once, not gathered per turn of the event loop: the helper
     // starts the first process while the next runs are prepared (100 fires on one second, p99
@@ -193,11 +201,13 @@ class Helper {
       this.shells.add(run.pid);
       run.startTicks = words[3] === undefined || words[3] === '-' ? null : Number(words[3]);
       run.settleReady();
+      this.startMade();
       return;
     }
     if (kind === 'error') {
       const [stage = '', ...message] = words.slice(2);
       this.finish(id);
+      this.startMade();
       run.fail(`cannot start the command: ${startProblem(stage, message.join(' '), request)}`);
       return;
     }
@@ -214,6 +224,23 @@ class Helper {
     }
   }
 
+  /** While STARTS_BACKLOG or more starts are still to be made, a promise of the moment fewer are. */
+  whenStartsCatchUp(): Promise<void> | null {
+    if (this.unstarted < STARTS_BACKLOG) return null;
+    return new Promise((resolve) => this.caughtUp.push(resolve));
+  }
+
+  private startMade(): void {
+    this.unstarted--;
+    if (this.unstarted < STARTS_BACKLOG) this.releaseWaiters();
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.caughtUp;
+    this.caughtUp = [];
+    for (const resolve of waiters) resolve();
+  }
+
   private finish(id: string): void {
     const pid = this.requests.get(id)?.run.pid ?? -1;
     if (pid > 0) this.shells.delete(pid);
@@ -227,6 +254,8 @@ class Helper {
     this.dead = true;
     const requests = [...this.requests.values()];
     this.requests.clear();
+    this.unstarted = 0;
+    this.releaseWaiters();
     this.child?.stdin?.destroy();
     this.child?.stdout?.destroy();
     this.setRef(false);

@@ -60,4 +60,10 @@ export interface RunningProcess {
 
 export interface SpawnBackend {
   start(spec: ProcessSpec): RunningProcess;
+  /**
+   * While two or more of the processes asked for are not started yet (a burst that the back end
+   * starts one after another), a promise that resolves once fewer than two wait; null otherwise.
+   * Absent when the back end does not say (execa has started each process when `start` returns).
+   */
+  whenStartsCatchUp?(): Promise<void> | null;
 }
