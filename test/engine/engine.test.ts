@@ -242,13 +242,14 @@ describe("a run's end and the runs it sets off", () => {
   });
 });
 
-describe('a run that ends while the back end still has a burst of processes to start', () => {
-  it('is recorded, and sets off what follows it, once those starts are made, with the time it ended', async () => {
+describe('a run that starts and ends while the back end still has a burst of processes to start', () => {
+  it('is told started, recorded, and sets off what follows it once those starts are made, with the times it had', async () => {
     const cfg = config([
       { name: 'a', command: 'sleep=100 exit=0' },
       { name: 'b', command: 'sleep=10 exit=0', dependencies: ['a'] },
     ]);
-    const { ctx, clock, executor, health } = fakeEngine('2025-06-01T00:00:00Z', 'foreground');
+    const { ctx, clock, executor, health, events } = fakeEngine('2025-06-01T00:00:00Z', 'foreground');
+    const seen = () => events.filter((e) => e.type === 'attempt.started' || e.type === 'attempt.ended').map((e) => `${e.type} ${e.task}`);
     const begun = clock.now();
     let caughtUp!: () => void;
     executor.startsBacklog = new Promise((resolve) => (caughtUp = resolve));
@@ -259,6 +260,7 @@ describe('a run that ends while the back end still has a burst of processes to s
     expect(ctx.store.history({ task: 'a', limit: 1 }).map((r) => r.status)).toEqual(['running']);
     expect(executor.spawns.map((s) => s.task)).toEqual(['a']);
     expect(health.get('a')).toBeUndefined();
+    expect(seen()).toEqual([]);
 
     executor.startsBacklog = null;
     caughtUp();
@@ -268,5 +270,8 @@ describe('a run that ends while the back end still has a burst of processes to s
     expect([a!.finished_at, a!.duration_ms]).toEqual([iso(begun + 100), 100]);
     expect(health.get('a')?.timestamp).toBe(iso(begun + 100).replace(/\.\d{3}Z$/, 'Z'));
     expect(executor.spawns.map((s) => `${s.task}@${s.at - begun}`)).toEqual(['a@0', 'b@500']);
+    expect(seen()).toEqual(['attempt.started a', 'attempt.ended a', 'attempt.started b', 'attempt.ended b']);
+    const started = events.find((e) => e.type === 'attempt.started' && e.task === 'a');
+    expect(started?.type === 'attempt.started' && started.at).toBe(begun);
   });
 });

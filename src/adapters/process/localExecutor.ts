@@ -53,7 +53,12 @@ async function runAttempt(
     outputPath: `/proc/${process.pid}/fd/${spec.output.fd}`,
     killGraceMs: spec.killGraceMs,
   });
+  // When the shell's exit was seen: the attempt's end, unless something of it had to be stopped after.
+  const exitSeen = child.exited.then(() => clock.now());
   await child.ready;
+  // Starts first: the start is told (its row's handle, the event) once a burst is started.
+  const startsLeft = startsFirst ? backend.whenStartsCatchUp?.() : null;
+  if (startsLeft) await startsLeft;
   if (child.pid > 0) onStarted({ handle: localHandle(child.pid, child.startTicks), label: `pid ${child.pid}`, worker: null });
 
   const escalation: { cancel: (() => void) | null } = { cancel: null };
@@ -78,24 +83,25 @@ async function runAttempt(
   spec.killSignal?.removeEventListener('abort', kill);
   // The back end may have seen the group empty as it reaped the shell, and listed its strays then.
   const reaped = child.reaped?.groupEmpty ? child.reaped : null;
-  const survived = reaped ? false : await reapGroup(child, clock, spec.killGraceMs);
+  const lingering = !reaped && child.groupAlive();
+  const survived = lingering ? await reapGroup(child, clock, spec.killGraceMs) : false;
   escalation.cancel?.();
   if (survived) onSurvivor(spec.task, localHandle(child.pid, child.startTicks));
   const marks = ['CONDUCTOR_RUN_ID', 'CONDUCTOR_ATTEMPT'].filter((k) => spec.env[k] !== undefined).map((k) => `${k}=${spec.env[k]}`);
   const candidates = child.pid > 0 ? (reaped?.strays ?? child.strays?.() ?? null) : null;
   const escaped = candidates && candidates.length > 0 ? await stopStrays(candidates, marks, clock, spec.killGraceMs) : null;
-  const endedAt = clock.now();
+  const endedAt = lingering || escaped !== null ? clock.now() : await exitSeen;
+  // Starts first: the end is told once a burst is started, with the time it happened.
   const backlog = startsFirst ? backend.whenStartsCatchUp?.() : null;
   if (backlog) await backlog;
   return { exitCode: exit.exitCode, signal: exit.signal, startError: exit.startError, timedOut, lost: null, escaped, endedAt };
 }
 
 /**
- * The shell has exited; stop whatever it left behind in its group: SIGTERM, SIGKILL after the
- * grace. True when something survives SIGKILL too (a process in uninterruptible sleep).
+ * The shell has exited and its group lives on; stop whatever it left behind in it: SIGTERM,
+ * SIGKILL after the grace. True when something survives SIGKILL too (a process in uninterruptible sleep).
  */
 async function reapGroup(child: RunningProcess, clock: Clock, killGraceMs: number): Promise<boolean> {
-  if (!child.groupAlive()) return false;
   child.signalGroup('SIGTERM');
   const killAt = clock.now() + killGraceMs;
   let killed = false;
