@@ -274,4 +274,19 @@ describe('a run that starts and ends while the back end still has a burst of pro
     const started = events.find((e) => e.type === 'attempt.started' && e.task === 'a');
     expect(started?.type === 'attempt.started' && started.at).toBe(begun);
   });
+
+  it('is held a second at most when the back end does not catch up (a stuck helper holds no end for long)', async () => {
+    const cfg = config([{ name: 'a', command: 'sleep=100 exit=0' }]);
+    const { ctx, clock, executor } = fakeEngine('2025-06-01T00:00:00Z', 'foreground');
+    const begun = clock.now();
+    executor.startsBacklog = new Promise(() => {});
+    const session = new DagSession(new Engine(ctx, cfg), { tasks: cfg.tasks, unavailable: new Map() }, 'once', clock.now(), ctx.store);
+    session.start();
+    await clock.advance(1500);
+    expect(ctx.store.history({ task: 'a', limit: 1 }).map((r) => r.status)).toEqual(['running']);
+    await clock.advance(1000);
+    expect((await session.done).map((o) => `${o.task}:${o.status}`)).toEqual(['a:success']);
+    const [a] = ctx.store.history({ task: 'a', limit: 1 });
+    expect([a!.finished_at, a!.duration_ms]).toEqual([iso(begun + 100), 100]);
+  });
 });

@@ -13,6 +13,9 @@ import { stopStrays } from './stopStrays.js';
 /** How long to go on signalling a group that survives SIGKILL (uninterruptible sleep) before giving up. */
 const SURVIVOR_WAIT_MS = 5000;
 
+/** The longest a start or an end is held for a burst of starts: a stuck back end must not hold every end. */
+const STARTS_FIRST_MAX_MS = 1000;
+
 export interface LocalExecutorOptions {
   /** Told of a run whose processes survive SIGKILL (uninterruptible sleep). */
   onSurvivor?: (task: string, handle: string) => void;
@@ -57,7 +60,7 @@ async function runAttempt(
   const exitSeen = child.exited.then(() => clock.now());
   await child.ready;
   // Starts first: the start is told (its row's handle, the event) once a burst is started.
-  const startsLeft = startsFirst ? backend.whenStartsCatchUp?.() : null;
+  const startsLeft = startsFirst ? startsCaughtUp(backend, clock) : null;
   if (startsLeft) await startsLeft;
   if (child.pid > 0) onStarted({ handle: localHandle(child.pid, child.startTicks), label: `pid ${child.pid}`, worker: null });
 
@@ -92,9 +95,22 @@ async function runAttempt(
   const escaped = candidates && candidates.length > 0 ? await stopStrays(candidates, marks, clock, spec.killGraceMs) : null;
   const endedAt = lingering || escaped !== null ? clock.now() : await exitSeen;
   // Starts first: the end is told once a burst is started, with the time it happened.
-  const backlog = startsFirst ? backend.whenStartsCatchUp?.() : null;
+  const backlog = startsFirst ? startsCaughtUp(backend, clock) : null;
   if (backlog) await backlog;
   return { exitCode: exit.exitCode, signal: exit.signal, startError: exit.startError, timedOut, lost: null, escaped, endedAt };
+}
+
+/** While the back end has a burst of starts to make, a promise of their end, or of STARTS_FIRST_MAX_MS. */
+function startsCaughtUp(backend: SpawnBackend, clock: Clock): Promise<void> | null {
+  const backlog = backend.whenStartsCatchUp?.();
+  if (!backlog) return null;
+  return new Promise((resolve) => {
+    const cancel = clock.at(clock.now() + STARTS_FIRST_MAX_MS, resolve);
+    void backlog.then(() => {
+      cancel();
+      resolve();
+    });
+  });
 }
 
 /**
