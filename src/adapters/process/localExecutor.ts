@@ -20,10 +20,11 @@ export interface LocalExecutorOptions {
   /** Told of a run whose processes survive SIGKILL (uninterruptible sleep). */
   onSurvivor?: (task: string, handle: string) => void;
   /**
-   * Starts before ends: an attempt whose process ended while the back end still has a burst of
-   * processes to start (100 tasks due on one second) is reported once they have started, with
-   * the time it ended. Its bookkeeping (commit, health file, log line, the runs it sets off) then
-   * does not take the CPU those starts need. Off in a worker, whose ends go back to the scheduler.
+   * Starts first: an attempt's start notice and its end, when they come while the back end still
+   * has a burst of processes to start (100 tasks due on one second), are told once those have
+   * started (a second at most), with the times they happened. Their bookkeeping (commits, health
+   * file, log lines, the runs an end sets off) then does not take the CPU those starts need.
+   * Off in a worker, whose ends go back to the scheduler.
    */
   startsFirst?: boolean;
 }
