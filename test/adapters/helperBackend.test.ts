@@ -246,16 +246,21 @@ describe('the spawn helper back end', () => {
     expect(own.whenStartsCatchUp!()).toBeNull();
     const [helper] = helperPids().filter((pid) => !before.has(pid));
     process.kill(helper!, 'SIGSTOP'); // the requests below are written, but not answered yet
-    const second = own.start(spec('true'));
-    expect(own.whenStartsCatchUp!()).toBeNull(); // one start to make is not a burst
-    const third = own.start(spec('true'));
-    const caughtUp = own.whenStartsCatchUp!();
-    expect(caughtUp).not.toBeNull();
-    let settled = false;
-    void caughtUp!.then(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(settled).toBe(false);
-    process.kill(helper!, 'SIGCONT');
+    let caughtUp: Promise<void> | null;
+    let second, third;
+    try {
+      second = own.start(spec('true'));
+      expect(own.whenStartsCatchUp!()).toBeNull(); // one start to make is not a burst
+      third = own.start(spec('true'));
+      caughtUp = own.whenStartsCatchUp!();
+      expect(caughtUp).not.toBeNull();
+      let settled = false;
+      void caughtUp!.then(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(settled).toBe(false);
+    } finally {
+      process.kill(helper!, 'SIGCONT'); // never left stopped, whatever failed above
+    }
     await caughtUp;
     expect((await Promise.all([first.exited, second.exited, third.exited])).map((exit) => exit.exitCode)).toEqual([0, 0, 0]);
     expect(own.whenStartsCatchUp!()).toBeNull();
