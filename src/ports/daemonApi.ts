@@ -96,8 +96,8 @@ export interface DaemonApi {
   health(): DaemonHealth;
   /** Null when this daemon takes writes (runs, pauses, cancels, decisions); a standby of a cluster says who does. */
   standby(): StandbyRefusal | null;
-  /** What `status --json` prints, as compact JSON text. */
-  statusJson(): string;
+  /** What `status --json` prints, as compact JSON, in UTF-8. */
+  statusBody(): Buffer;
   tasks(): unknown[];
   task(name: string): unknown;
   graph(): { nodes: { name: string; schedule: string | null; enabled: boolean; paused: boolean }[]; edges: { from: string; to: string }[] };

@@ -38,6 +38,18 @@ describe('LiveStatus.reportJson', () => {
     same();
     expect(JSON.parse(live.reportJson(clock.now())).tasks.map((t: { name: string }) => t.name)).toEqual(['minutely']);
   });
+
+  it('gives the same bytes again while nothing changed, and new bytes once something did', async () => {
+    const { scheduler, clock, live } = setup();
+    scheduler.start();
+    const first = live.reportBody(clock.now());
+    expect(first.toString('utf8')).toBe(live.reportJson(clock.now()));
+    expect(live.reportBody(clock.now())).toBe(first);
+    scheduler.engine.setPaused('hourly', { at: clock.now(), actor: 'alice' });
+    const paused = live.reportBody(clock.now());
+    expect(paused).not.toBe(first);
+    expect(JSON.parse(paused.toString('utf8'))).toEqual(live.report(clock.now()));
+  });
 });
 
 describe('LiveStatus, run events', () => {

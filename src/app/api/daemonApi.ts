@@ -64,7 +64,7 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
       const where = leader === null ? 'no node leads right now; try again in a few seconds' : `send it to the leader, ${leader}${url ? ` (${url})` : ''}`;
       return { message: `this node (${cluster.node}) is a standby of its cluster and takes no writes: ${where}`, leader, leader_url: url };
     },
-    statusJson: () => ctx.live.reportJson(ctx.clock.now()),
+    statusBody: () => ctx.live.reportBody(ctx.clock.now()),
     tasks: () => taskViews(ctx),
     task: (name) => taskViews(ctx, name)[0],
     graph: () => taskGraph(ctx),

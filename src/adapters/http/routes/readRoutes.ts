@@ -7,7 +7,7 @@ import { instantOf } from './caller.js';
 import { auditQuery, runParams, runsQuery, taskParams } from './schemas.js';
 
 export function readRoutes(app: FastifyInstance, api: DaemonApi): void {
-  app.get('/api/v1/status', async (_request, reply) => reply.type('application/json; charset=utf-8').send(api.statusJson()));
+  app.get('/api/v1/status', async (_request, reply) => reply.type('application/json; charset=utf-8').send(api.statusBody()));
   app.get('/api/v1/tasks', async () => api.tasks());
   app.get<{ Params: { name: string } }>('/api/v1/tasks/:name', { schema: { params: taskParams } }, async (request) => api.task(request.params.name));
   app.get('/api/v1/graph', async () => api.graph());
