@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  REPO, alternate, makeCase, makeTempDir, median, removeDir, round, sampleRss, sleep, startBareNode, startDaemon,
-  startMinimalScheduler, taskName, waitFor, writeConfig,
+  BENCH_DIR, NODE, REPO, alternate, makeCase, makeTempDir, median, removeDir, round, sampleRss, sleep, startBareNode, startDaemon,
+  startMinimalScheduler, startProcess, taskName, waitFor, writeConfig,
 } from '../lib.mjs';
 
 export const description = 'daemon RSS: idle with 1000 tasks, growth while a task prints 1 GiB, growth over a simulated week';
@@ -73,15 +73,42 @@ async function idleCase(params, log, nodeOptions = null) {
         await proc.stop();
       }
     };
-    const samples = await alternate(params.idle_rounds, { bare, daemon }, { log: (l) => log(`${l} MB (idle)`) });
-    return makeCase({
+    // As the unit runs it, also the stack alone (Fastify, prom-client, better-sqlite3, pino, ajv;
+    // none of the conductor): the floor under the daemon's figure.
+    const stack = async () => {
+      const readyFile = path.join(home, 'stack.ready');
+      fs.rmSync(readyFile, { force: true });
+      const proc = await startProcess(NODE, [path.join(BENCH_DIR, 'yardstick', 'stack-idle.mjs'), home], {
+        env,
+        outFile: path.join(home, 'stack.out'),
+        ready: () => fs.existsSync(readyFile),
+      });
+      try {
+        return await settledRss(proc.pid, params.settle_seconds);
+      } finally {
+        await proc.stop();
+      }
+    };
+    const sides = nodeOptions ? { bare, stack, daemon } : { bare, daemon };
+    const samples = await alternate(params.idle_rounds, sides, { log: (l) => log(`${l} MB (idle)`) });
+    const stackCase = samples.stack
+      ? [
+          makeCase({
+            name: `idle RSS, the stack alone (Fastify with ajv, prom-client, better-sqlite3, pino; no conductor), NODE_OPTIONS=${nodeOptions}`,
+            unit: 'MB',
+            samples: samples.stack,
+            yardstick: { name: 'bare node, idle, same NODE_OPTIONS', samples: samples.bare },
+          }),
+        ]
+      : [];
+    return [makeCase({
       name: `idle RSS, ${params.idle_tasks} tasks${nodeOptions ? `, NODE_OPTIONS=${nodeOptions} (as the unit)` : ''}`,
       unit: 'MB',
       samples: samples.daemon,
       yardstick: { name: `bare node, idle${nodeOptions ? ', same NODE_OPTIONS' : ''}`, samples: samples.bare },
       // as shipped (the unit's NODE_OPTIONS): issue 17's 60 MB (goal 50); plainly, the first round's 80 MB
       target: nodeOptions ? { text: 'under 60 MB', stat: 'median', op: '<=', limit: 60 } : { text: 'under 80 MB', stat: 'median', op: '<=', limit: 80 },
-    });
+    }), ...stackCase];
   } finally {
     removeDir(home);
   }
@@ -229,16 +256,16 @@ export async function run(params, { log }) {
   log(' idle');
   const idle = await idleCase(params, log);
   const nodeOptions = params.idle_as_unit ? unitNodeOptions() : null;
-  const idleUnit = nodeOptions ? await idleCase(params, log, nodeOptions) : null;
+  const idleUnit = nodeOptions ? await idleCase(params, log, nodeOptions) : [];
   log(' output');
   const output = await outputCase(params, log);
   log(' week');
   const week = await weekCase(params, log);
   const runsPerWeek = week.conductor.runs;
   return {
-    cases: [idle, ...(idleUnit ? [idleUnit] : []), output, week],
+    cases: [...idle, ...idleUnit, output, week],
     notes: [
-      'RSS = VmRSS of the daemon process (node dist/cli/main.js start), from /proc/PID/status; every case runs it plainly, as the issue asks, and the idle case once more with the NODE_OPTIONS the shipped systemd unit sets',
+      'RSS = VmRSS of the daemon process (node dist/cli/main.js start), from /proc/PID/status; every case runs it plainly, as the issue asks, and the idle case once more with the NODE_OPTIONS the shipped systemd unit sets, beside the stack the contract names, alone (bench/yardstick/stack-idle.mjs: Fastify listening with an ajv-checked route, prom-client with the default metrics, better-sqlite3 on a WAL file, pino, node:crypto; each used once, none of the conductor)',
       `idle: tasks on yearly schedules (different minutes, a month half a year away); RSS settled = median of the last 2 s after ${params.settle_seconds} s`,
       'output: growth = peak RSS while the run lasts minus the median RSS of the 1.5 s before the fire; sampled every 25 ms; the task log is checked to hold every byte',
       `week (simulated): ${params.week_tasks} tasks on "* * * * * *" for ${params.week_seconds} s = ${runsPerWeek} runs, as many as a config of ~${Math.round((runsPerWeek ?? 0) / 168)} hourly tasks makes in a week; growth = median RSS of the last third of the run minus that of the middle third (the first third is start-up and heap warm-up, left out); the slope is fitted over the last two thirds. Not simulated: a week of wall-clock time (timers, the daily prune, log rotation), history of a week of rows in one go`,
