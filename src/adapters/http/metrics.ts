@@ -4,6 +4,7 @@
 // process metrics.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RunEvent } from '../../engine/events.js';
+import { DELAY_GAUGES, eventLoopDelayGauges } from './eventLoopDelay.js';
 
 export interface MetricsSource {
   /** Subscribes to every run event. */
@@ -23,15 +24,19 @@ export interface Metrics {
   close(): void;
 }
 
+/** The longest interval a Node timer takes (2^31 - 1 ms, ~24.8 days). */
+const NEVER_MS = 2 ** 31 - 1;
 const LATENESS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const DURATION_BUCKETS = [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 1800, 3600, 7200];
 
 export function createMetrics(source: MetricsSource): Metrics {
   const registry = new Registry();
-  // The event-loop delay histogram samples on a timer: at prom-client's default 10 ms it woke the
-  // idle daemon 100 times a second (~1% of a core for nothing). Once a second still shows a
-  // blocked loop; nodejs_eventloop_lag_seconds is measured at each scrape either way.
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
+  // prom-client's event-loop delay histogram samples every 10 ms, waking the idle daemon 100 times
+  // a second: its timer is set as far off as Node allows (it never fires), and its seven gauges
+  // are replaced by ones sampled once a second (eventLoopDelay.ts).
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: NEVER_MS });
+  for (const stat of DELAY_GAUGES) registry.removeSingleMetric(`nodejs_eventloop_lag_${stat}_seconds`);
+  const stopDelays = eventLoopDelayGauges(registry);
   // prom-client's gauges named *_total break Prometheus' naming rule (promtool check metrics
   // fails on them); the same counts stay, by type, in nodejs_active_handles and friends.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
@@ -108,6 +113,9 @@ export function createMetrics(source: MetricsSource): Metrics {
   return {
     registry,
     webhook: (task, result) => webhooks.inc({ task, result }),
-    close: off,
+    close: () => {
+      off();
+      stopDelays();
+    },
   };
 }
