@@ -8,8 +8,11 @@
  *   "start" ID COMMAND CWD OUTPUT_PATH GRACE_MS N ENV_1 ... ENV_N  (ID, GRACE_MS: digits; ENV_i: KEY=VALUE)
  * Runs `/bin/sh -c COMMAND` in CWD as the leader of a new process group, with default signal
  * dispositions and an empty signal mask, stdin from /dev/null, stdout and stderr appended to
- * OUTPUT_PATH (created 0644), and exactly the environment ENV_1..ENV_N. GRACE_MS is the run's
- * kill grace, used only if the conductor dies (below).
+ * OUTPUT_PATH (created 0644), and the helper's own environment (the conductor's, inherited when
+ * it started the helper) with ENV_1..ENV_N set on top: an ENV_i whose name is already there
+ * replaces that variable. The conductor so sends only a run's own variables, not its whole
+ * environment with every request. GRACE_MS is the run's kill grace, used only if the conductor
+ * dies (below).
  * Replies on stdout, one write() per line:
  *   started ID PID STARTTICKS     (STARTTICKS: field 22 of /proc/PID/stat, or - if unreadable)
  *   error ID STAGE MESSAGE        (STAGE: output | cwd | spawn; MESSAGE: strerror text)
@@ -187,6 +190,14 @@ static void start(const char *id, const char *command, const char *cwd, const ch
   else reply("started %s %d -\n", id, (int)pid);
 }
 
+/* True when one of the n entries sets the variable of `entry` (NAME=VALUE: the same NAME). */
+static int overridden(const char *entry, char *const *set, unsigned long n) {
+  size_t len = strcspn(entry, "=");
+  for (unsigned long i = 0; i < n; i++)
+    if (strncmp(set[i], entry, len) == 0 && (set[i][len] == '=' || set[i][len] == '\0')) return 1;
+  return 0;
+}
+
 /* Parses and runs one request from the front of buf; returns its length, or 0 if incomplete. */
 static size_t take_request(void) {
   char *field[7];
@@ -207,18 +218,25 @@ static size_t take_request(void) {
       grace_ms < 0)
     fatal("malformed request", 0);
   if (n > buf_len - pos) return 0; /* each entry takes a byte at least: wait for more */
-  char **envp = malloc((n + 1) * sizeof *envp);
+  size_t inherited = 0;
+  while (environ[inherited]) inherited++;
+  char **envp = malloc((inherited + n + 1) * sizeof *envp);
   if (!envp) fatal("out of memory", 0);
+  char **set = envp + inherited; /* the request's entries, after the inherited ones kept */
   for (unsigned long i = 0; i < n; i++) {
     char *nul = memchr(buf + pos, '\0', buf_len - pos);
     if (!nul) {
       free(envp);
       return 0;
     }
-    envp[i] = buf + pos;
+    set[i] = buf + pos;
     pos = (size_t)(nul - buf) + 1;
   }
-  envp[n] = NULL;
+  size_t kept = 0;
+  for (size_t i = 0; i < inherited; i++)
+    if (!overridden(environ[i], set, n)) envp[kept++] = environ[i];
+  memmove(envp + kept, set, n * sizeof *envp);
+  envp[kept + n] = NULL;
   start(field[1], field[2], field[3], field[4], grace_ms, envp);
   free(envp);
   return pos;

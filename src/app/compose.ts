@@ -37,7 +37,6 @@ export async function composeEngine(paths: HomePaths, config: Config, options: C
     if (!daemon) process.stderr.write(`symphony-conductor: ${notice.message}\n`);
   });
   const executor = await chooseExecutor(paths, config, logger);
-  const queued = config.settings.executor.type === 'queue';
   return {
     executor,
     store,
@@ -47,8 +46,6 @@ export async function composeEngine(paths: HomePaths, config: Config, options: C
     clock: systemClock,
     events: new EventBus((error, event) => logger.error({ err: (error as Error).message, event: event.type }, 'an event listener failed')),
     home: paths.home,
-    // A remote attempt runs under its worker's environment, not the scheduler's (see jobData.ts).
-    baseEnv: queued ? {} : processEnv(),
     source: options.source,
   };
 }
@@ -66,10 +63,6 @@ async function chooseExecutor(paths: HomePaths, config: Config, logger: Logger):
     onSurvivor: (task, handle) => logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),
     startsFirst: true,
   });
-}
-
-export function processEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 /**

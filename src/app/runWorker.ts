@@ -13,7 +13,7 @@ import { QueueWorker } from '../adapters/queue/queueWorker.js';
 import { redactedUrl } from '../adapters/queue/redisOptions.js';
 import { systemClock } from '../adapters/systemClock.js';
 import { ConductorError, EXIT } from '../core/errors.js';
-import { chooseBackend, processEnv } from './compose.js';
+import { chooseBackend } from './compose.js';
 import { onStopSignals } from './signals.js';
 
 export interface WorkerRequest {
@@ -36,7 +36,7 @@ export async function runWorker(request: WorkerRequest): Promise<number> {
     onSurvivor: (task, handle) => logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),
   });
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'symphony-worker-'));
-  const worker = new QueueWorker({ ...request, url: request.redis, tmpDir, executor, baseEnv: processEnv(), logger });
+  const worker = new QueueWorker({ ...request, url: request.redis, tmpDir, executor, logger });
 
   let stopRequested: (signal: NodeJS.Signals) => void = () => {};
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => (stopRequested = resolve));

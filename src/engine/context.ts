@@ -16,7 +16,6 @@ export interface EngineContext {
   clock: Clock;
   events: EventBus;
   home: string;
-  baseEnv: Record<string, string>;
   /** `daemon` for the scheduler daemon, `foreground` for `run`: who owns the runs this engine asks for. */
   source: RunSource;
 }

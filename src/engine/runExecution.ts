@@ -290,8 +290,8 @@ export class RunExecution {
         trigger,
         command: task.command,
         cwd: task.cwd ? path.resolve(ctx.home, task.cwd) : ctx.home,
+        // On top of the executor's own environment (this process's, or a worker's).
         env: {
-          ...ctx.baseEnv,
           ...task.env,
           ...this.request.env,
           CONDUCTOR_TASK: task.name,

@@ -13,6 +13,11 @@ export interface AttemptSpec {
   command: string;
   /** Absolute working directory (resolved against the home by the engine). */
   cwd: string;
+  /**
+   * The attempt's own variables (the task's `env`, the CONDUCTOR_* ones), set on top of the
+   * environment the command runs in by default: the conductor's for a local process, the
+   * worker's for a job on a worker. Only these travel with each attempt.
+   */
   env: Record<string, string>;
   timeoutMs: number;
   killGraceMs: number;

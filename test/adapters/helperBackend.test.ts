@@ -160,14 +160,18 @@ describe('the spawn helper back end', () => {
     expect(await executor.start(spec('exit 4')).exited).toEqual({ exitCode: 4, signal: null, startError: null });
   });
 
-  it('passes the environment exactly, and any bytes in the command, cwd and output path', async () => {
+  it("sets the run's variables on top of the conductor's environment, and passes any bytes in the command, cwd and output path", async () => {
     const dir = tempDir();
     const cwd = path.join(dir, 'a dir\nwith a newline, "quotes" and é');
     fs.mkdirSync(cwd);
     const log = path.join(cwd, 'out\n.log');
-    const env = { MULTI: 'line one\nline two', UTF8: 'héllo ✓ 日本', EMPTY: '', 'WITH=EQUALS': 'x=y', TAB: '\t' };
+    // PATH is the conductor's too: the run's value replaces it where it stood, once.
+    const path_ = `/bin:/usr/bin:/nowhere-${process.pid}`;
+    const env = { MULTI: 'line one\nline two', UTF8: 'héllo ✓ 日本', EMPTY: '', 'WITH=EQUALS': 'x=y', TAB: '\t', PATH: path_ };
     expect(await executor.start(spec("cat /proc/$$/environ; printf '%s\\n' 'a\nb'", { env, outputPath: log, cwd })).exited).toMatchObject({ exitCode: 0 });
-    const expected = Object.entries(env).map(([key, value]) => `${key}=${value}\0`).join('');
+    const inherited = Object.entries(process.env).filter(([key]) => key !== 'PATH' && key !== 'WITH');
+    expect(inherited.length).toBeGreaterThan(0);
+    const expected = [...inherited, ...Object.entries(env)].map(([key, value]) => `${key}=${value}\0`).join('');
     expect(fs.readFileSync(log, 'utf8')).toBe(`${expected}a\nb\n`);
     fs.rmSync(log);
     expect(await executor.start(spec('pwd', { outputPath: log, cwd })).exited).toMatchObject({ exitCode: 0 });

@@ -65,6 +65,16 @@ describe('run --task', () => {
     expect(fs.readFileSync(path.join(home, 'status/automation_health/ghost.health'), 'utf8')).toMatch(/^failed:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ:127\n$/);
   });
 
+  it("runs the command under the conductor's own environment, the task's env on top", () => {
+    const home = makeHome({ tasks: [{ name: 'env', command: 'echo "$FROM_CONDUCTOR $GREETING $CONDUCTOR_TASK"', env: { GREETING: 'from the task' } }] });
+    const env = { FROM_CONDUCTOR: 'inherited', GREETING: 'from the conductor' };
+    expect(runCli(['run', '--task', 'env'], { home, env }).code).toBe(0);
+    expect(fs.readFileSync(path.join(home, 'logs/automation/env.log'), 'utf8')).toContain('inherited from the task env\n');
+    // The same through execa, the back end used where the spawn helper cannot be built.
+    expect(runCli(['run', '--task', 'env'], { home, env: { ...env, CONDUCTOR_SPAWN: 'node' } }).code).toBe(0);
+    expect(fs.readFileSync(path.join(home, 'logs/automation/env.log'), 'utf8').split('inherited from the task env\n')).toHaveLength(3);
+  });
+
   it('gives the command the contract environment, cwd and output log', () => {
     const home = makeHome({
       tasks: [{ name: 'env', command: 'echo "$CONDUCTOR_TASK $CONDUCTOR_ATTEMPT $CONDUCTOR_TRIGGER $GREETING $(pwd)"; echo oops >&2', env: { GREETING: 'hi' }, cwd: 'work' }],

@@ -35,7 +35,6 @@ export function fakeEngine(start: string, source: RunSource = 'daemon') {
     logger: { debug: silent, info: silent, warn: silent, error: silent, flush: silent },
     events: bus,
     home: '/home',
-    baseEnv: {},
     source,
   };
   return { ctx, clock, executor, health, events };

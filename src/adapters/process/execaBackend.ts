@@ -22,7 +22,7 @@ function start(spec: ProcessSpec): RunningProcess {
   const options: Options = {
     cwd: spec.cwd,
     env: spec.env,
-    extendEnv: false,
+    extendEnv: true, // on top of process.env, as the spawn helper does
     detached: true,
     stdin: 'ignore',
     stdout: spec.outputFd,

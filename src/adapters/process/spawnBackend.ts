@@ -3,6 +3,7 @@
 export interface ProcessSpec {
   command: string;
   cwd: string;
+  /** Variables set on top of this process's own environment (a name already there is replaced). */
   env: Record<string, string>;
   /** An open file descriptor that receives both stdout and stderr. */
   outputFd: number;

@@ -27,7 +27,6 @@ export interface QueueWorkerOptions {
   home: string;
   tmpDir: string;
   executor: Executor;
-  baseEnv: Record<string, string>;
   logger: Logger;
 }
 

@@ -22,7 +22,6 @@ export interface JobContext {
   /** The files jobs write their output to (reused from job to job). */
   outputs: OutputFiles;
   executor: Executor;
-  baseEnv: Record<string, string>;
   /** Which streams' expiry an end entry still has to refresh. */
   expiry: StreamExpiry;
 }
@@ -75,7 +74,8 @@ export async function runJob(ctx: JobContext, jobId: string, data: JobData, regi
         trigger: data.trigger as Trigger,
         command: data.command,
         cwd: path.resolve(ctx.home, data.cwd),
-        env: { ...ctx.baseEnv, ...data.env, CONDUCTOR_HOME: ctx.home, CONDUCTOR_WORKER: ctx.name },
+        // On top of the worker's own environment (the executor adds it).
+        env: { ...data.env, CONDUCTOR_HOME: ctx.home, CONDUCTOR_WORKER: ctx.name },
         timeoutMs: data.timeout_ms,
         killGraceMs: data.kill_grace_ms,
         output,

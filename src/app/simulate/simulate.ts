@@ -67,7 +67,6 @@ export async function simulateWithEngine(input: SimulationInput, emit: (fire: Si
     clock,
     events,
     home: input.home,
-    baseEnv: {},
     source: 'daemon',
   };
   const log = recordSimulation(events, emit, () => clock.now());
