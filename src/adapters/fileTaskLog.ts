@@ -69,10 +69,18 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
     openAttempt(header: AttemptHeader, direct: boolean): AttemptLog {
       const target = direct ? file(header.task) : own(header.task, header.run_id, header.attempt, 'log');
       try {
-        if (direct) rotateIfLarge(target, limits.maxBytes, limits.keep);
-        const fd = openAppending(target);
+        let fd = openAppending(target);
+        let size = fs.fstatSync(fd).size;
+        // The task's log is rotated when it has grown too large; a stat of it before opening cost
+        // a call a run (and an exception for a task's first run, with no log yet).
+        if (direct && size > limits.maxBytes) {
+          fs.closeSync(fd);
+          rotateIfLarge(target, limits.maxBytes, limits.keep);
+          fd = openAppending(target);
+          size = fs.fstatSync(fd).size;
+        }
         try {
-          fs.writeSync(fd, `${endsLine(fd) ? '' : '\n'}${formatHeader(header)}`);
+          fs.writeSync(fd, `${endsLine(fd, size) ? '' : '\n'}${formatHeader(header)}`);
         } catch (error) {
           fs.closeSync(fd);
           throw error;
@@ -112,7 +120,8 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
       const open = () => {
         rotateIfLarge(target, limits.maxBytes, limits.keep);
         const fd = openAppending(target);
-        return { fd, size: fs.fstatSync(fd).size, endsLine: endsLine(fd) };
+        const size = fs.fstatSync(fd).size;
+        return { fd, size, endsLine: endsLine(fd, size) };
       };
       let count = 0;
       try {
@@ -170,8 +179,7 @@ async function appendWhole(file: string, log: string, fd: number): Promise<{ byt
  * True when the file is empty or ends with a newline: a header written after output that did not
  * end its last line would be glued to it, and not be read back as a header.
  */
-function endsLine(fd: number): boolean {
-  const size = fs.fstatSync(fd).size;
+function endsLine(fd: number, size = fs.fstatSync(fd).size): boolean {
   if (size === 0) return true;
   const last = Buffer.alloc(1);
   fs.readSync(fd, last, 0, 1, size - 1);
