@@ -146,7 +146,7 @@ async function dagCases(params, redis, root, log) {
 }
 
 /** `count` jobs of `true` through the queue executor, `inFlight` at a time: jobs per second. */
-async function executorRate(QueueExecutor, redis, count, inFlight, dir) {
+async function executorRate({ QueueExecutor, StopController }, redis, count, inFlight, dir) {
   const logger = { debug() {}, info() {}, warn() {}, error() {}, flush() {} };
   const executor = new QueueExecutor({ url: redis.url, prefix: 'rate', home: dir, queues: ['default'], logger });
   const out = path.join(dir, 'out.log');
@@ -157,7 +157,7 @@ async function executorRate(QueueExecutor, redis, count, inFlight, dir) {
     while (next < count) {
       const i = next++;
       const end = await executor.run(
-        { run_id: `r${stamp}x${i}`, task: 'rate', attempt: 1, trigger: 'manual', command: 'true', cwd: dir, env: {}, timeoutMs: 60_000, killGraceMs: 1000, output: { fd, path: out }, signal: new AbortController().signal },
+        { run_id: `r${stamp}x${i}`, task: 'rate', attempt: 1, trigger: 'manual', command: 'true', cwd: dir, env: {}, timeoutMs: 60_000, killGraceMs: 1000, output: { fd, path: out }, signal: new StopController().signal },
         () => {},
       );
       if (end.exitCode !== 0) throw new Error(`a job ended ${JSON.stringify(end)}`);
@@ -198,13 +198,18 @@ export async function run(params, { log }) {
   const redis = await startRedis(root);
   try {
     const cases = await dagCases(params, redis, root, log);
-    const { QueueExecutor } = await import(pathToFileURL(path.join(DIST, 'adapters', 'queue', 'queueExecutor.js')).href);
+    // The stop signal the engine gives each attempt (an AbortController's cost ~60 us more a job,
+    // making it and the executor's listener on it, which the scheduler does not pay).
+    const modules = {
+      ...(await import(pathToFileURL(path.join(DIST, 'adapters', 'queue', 'queueExecutor.js')).href)),
+      ...(await import(pathToFileURL(path.join(DIST, 'core', 'stopSignal.js')).href)),
+    };
     const workers = await startWorkers(redis, params.workers, params.worker_concurrency, 'rate', path.join(root, 'rate-workers'));
     let rate;
     const cpu = [];
     const load = [];
     try {
-      await executorRate(QueueExecutor, redis, params.throughput_warmup, params.in_flight, root); // warm-up
+      await executorRate(modules, redis, params.throughput_warmup, params.in_flight, root); // warm-up
       await sleep(200);
       rate = await alternate(
         params.throughput_rounds,
@@ -212,7 +217,7 @@ export async function run(params, { log }) {
           conductor: async () => {
             load.push(round(os.loadavg()[0], 2));
             const before = cpuSnapshot(redis, workers.pids);
-            const jobsPerSecond = await executorRate(QueueExecutor, redis, params.throughput_jobs, params.in_flight, root);
+            const jobsPerSecond = await executorRate(modules, redis, params.throughput_jobs, params.in_flight, root);
             cpu.push(cpuPerJobMs(before, cpuSnapshot(redis, workers.pids), params.throughput_jobs));
             log(`   CPU ms per job ${JSON.stringify(cpu[cpu.length - 1])}, load average ${load[load.length - 1]}`);
             return jobsPerSecond;
