@@ -13,7 +13,8 @@
  * replaces that variable. The conductor so sends only a run's own variables, not its whole
  * environment with every request. GRACE_MS is the run's kill grace, used only if the conductor
  * dies (below).
- * Replies on stdout, one write() per line:
+ * Replies on stdout, whole lines (the `started` lines of the requests read together in one write,
+ * after all of them were started; every other reply in a write of its own):
  *   started ID PID STARTTICKS     (STARTTICKS: field 22 of /proc/PID/stat, or - if unreadable)
  *   error ID STAGE MESSAGE        (STAGE: output | cwd | spawn; MESSAGE: strerror text)
  *   exit ID PID CODE SIGNAL EMPTY STRAYS
@@ -62,6 +63,9 @@ struct child {
 
 static struct child *children;
 static size_t nchildren, children_cap;
+/* Indexes in children of the processes started whose `started` reply is still to be written. */
+static size_t *unreported;
+static size_t nunreported, unreported_cap;
 static int conductor_gone; /* its reply pipe broke, its death signal came, or stdin ended */
 static char *buf;
 static size_t buf_len, buf_cap;
@@ -81,17 +85,11 @@ static void *grow(void *array, size_t *cap, size_t size) {
   return grown;
 }
 
-/* One reply line, written with one write() (lines stay far below PIPE_BUF); none once the conductor is gone. */
-static void reply(const char *fmt, ...) {
+/* Writes whole reply lines; nothing once the conductor is gone. */
+static void write_replies(const char *text, size_t n) {
   if (conductor_gone) return;
-  char line[512];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(line, sizeof line, fmt, ap);
-  va_end(ap);
-  if (n < 0 || (size_t)n >= sizeof line) fatal("reply too long", 0);
-  for (size_t off = 0; off < (size_t)n;) {
-    ssize_t w = write(STDOUT_FILENO, line + off, (size_t)n - off);
+  for (size_t off = 0; off < n;) {
+    ssize_t w = write(STDOUT_FILENO, text + off, n - off);
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && errno == EAGAIN) { /* a non-blocking stdout: wait until it drains */
       struct pollfd out = {.fd = STDOUT_FILENO, .events = POLLOUT};
@@ -105,6 +103,18 @@ static void reply(const char *fmt, ...) {
     if (w < 0) fatal("write", errno);
     off += (size_t)w;
   }
+}
+
+/* One reply line, in a write() of its own (lines stay far below PIPE_BUF). */
+static void reply(const char *fmt, ...) {
+  if (conductor_gone) return;
+  char line[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= sizeof line) fatal("reply too long", 0);
+  write_replies(line, (size_t)n);
 }
 
 /* Field 22 (starttime) of /proc/PID/stat, or -1. The comm field may hold spaces and ')'. */
@@ -185,9 +195,37 @@ static void start(const char *id, const char *command, const char *cwd, const ch
   children[nchildren].leader_done = 0;
   children[nchildren].killed = 0;
   nchildren++;
-  long long ticks = start_ticks(pid);
-  if (ticks >= 0) reply("started %s %d %lld\n", id, (int)pid, ticks);
-  else reply("started %s %d -\n", id, (int)pid);
+  if (nunreported == unreported_cap) unreported = grow(unreported, &unreported_cap, sizeof *unreported);
+  unreported[nunreported++] = nchildren - 1;
+}
+
+/*
+ * The `started` replies of the requests just read, in one write once all of them were started:
+ * with a hundred runs due on one second the helper starts the next process instead of reading a
+ * /proc file and waking the conductor between two starts. Their processes cannot have been reaped
+ * yet (that happens in the main loop), so each /proc/PID/stat is still there.
+ */
+static void report_started(void) {
+  static char *text;
+  static size_t text_cap;
+  size_t len = 0;
+  for (size_t i = 0; i < nunreported; i++) {
+    const struct child *c = &children[unreported[i]];
+    if (text_cap - len < 128) {
+      size_t cap = text_cap ? text_cap * 2 : 8192;
+      char *grown = realloc(text, cap);
+      if (!grown) fatal("out of memory", 0);
+      text = grown;
+      text_cap = cap;
+    }
+    long long ticks = start_ticks(c->pid);
+    int n = ticks >= 0 ? snprintf(text + len, text_cap - len, "started %s %d %lld\n", c->id, (int)c->pid, ticks)
+                       : snprintf(text + len, text_cap - len, "started %s %d -\n", c->id, (int)c->pid);
+    if (n < 0 || (size_t)n >= text_cap - len) fatal("reply too long", 0);
+    len += (size_t)n;
+  }
+  nunreported = 0;
+  write_replies(text, len);
 }
 
 /* True when one of the n entries sets the variable of `entry` (NAME=VALUE: the same NAME). */
@@ -264,6 +302,7 @@ static int read_requests(void) {
     memmove(buf, buf + used, buf_len - used);
     buf_len -= used;
   }
+  report_started();
   return 1;
 }
 
