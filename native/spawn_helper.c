@@ -14,7 +14,7 @@
  * environment with every request. GRACE_MS is the run's kill grace, used only if the conductor
  * dies (below).
  * Replies on stdout, whole lines (the `started` lines of the requests read together in one write,
- * after all of them were started; every other reply in a write of its own):
+ * after all of them, or 32 of them, were started; every other reply in a write of its own):
  *   started ID PID STARTTICKS     (STARTTICKS: field 22 of /proc/PID/stat, or - if unreadable)
  *   error ID STAGE MESSAGE        (STAGE: output | cwd | spawn; MESSAGE: strerror text)
  *   exit ID PID CODE SIGNAL EMPTY STRAYS
@@ -63,7 +63,12 @@ struct child {
 
 static struct child *children;
 static size_t nchildren, children_cap;
-/* Indexes in children of the processes started whose `started` reply is still to be written. */
+/*
+ * Indexes in children of the processes started whose `started` reply is still to be written: at
+ * most REPORT_EVERY, so that in a long batch (a thousand watched files) the conductor learns each
+ * pid within ~50 ms of its start, to stop that run's group on time.
+ */
+#define REPORT_EVERY 32
 static size_t *unreported;
 static size_t nunreported, unreported_cap;
 static int conductor_gone; /* its reply pipe broke, its death signal came, or stdin ended */
@@ -146,6 +151,8 @@ static const char *spawn_stage(const char *cwd, int *err) {
   return "cwd";
 }
 
+static void report_started(void);
+
 static void start(const char *id, const char *command, const char *cwd, const char *output, long grace_ms, char **envp) {
   int fd = open(output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd >= 0 && fd <= STDERR_FILENO) { /* never when 0-2 are open; dup2(fd, fd) would keep CLOEXEC */
@@ -197,6 +204,7 @@ static void start(const char *id, const char *command, const char *cwd, const ch
   nchildren++;
   if (nunreported == unreported_cap) unreported = grow(unreported, &unreported_cap, sizeof *unreported);
   unreported[nunreported++] = nchildren - 1;
+  if (nunreported >= REPORT_EVERY) report_started();
 }
 
 /*

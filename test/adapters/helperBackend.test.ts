@@ -178,6 +178,18 @@ describe('the spawn helper back end', () => {
     expect(fs.readFileSync(log, 'utf8')).toBe(`${cwd}\n`);
   });
 
+  it('reports the pid and start time of each of 100 processes asked for at once', async () => {
+    // The helper reads the requests in batches and answers each batch (32 at most) in one write.
+    const runs = Array.from({ length: 100 }, (_, i) => executor.start(spec(`exit ${i % 7}`)));
+    await Promise.all(runs.map((run) => run.ready));
+    const pids = runs.map((run) => run.pid);
+    expect(pids.every((pid) => pid > 0)).toBe(true);
+    expect(new Set(pids).size).toBe(100);
+    expect(runs.every((run) => typeof run.startTicks === 'number' && run.startTicks > 0)).toBe(true);
+    const exits = await Promise.all(runs.map((run) => run.exited));
+    expect(exits.map((exit) => exit.exitCode)).toEqual(Array.from({ length: 100 }, (_, i) => i % 7));
+  });
+
   it('starts 200 processes in sequence (ms per spawn printed, against child_process.spawn and execa)', async () => {
     const n = 200;
     await executor.start(spec('true')).exited; // the helper is up
