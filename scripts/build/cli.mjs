@@ -3,10 +3,13 @@
 // Code split: each command's lazily imported parts become chunks beside main.js (dist/cli/chunk-*),
 // loaded only when the command runs. The chunks sit at the depth of dist/app, so the paths the
 // code finds relative to its own module (../native/*, ../web/, ../../package.json) still resolve.
-// Kept as plain node_modules imports: what only the daemon or the queue loads (fastify,
-// prom-client, bullmq, ioredis). pino is bundled: we use no pino transport (whose worker must
-// stay a real file), and as ~20 CommonJS files it cost `run --task` ~30 ms to load. So is
-// better-sqlite3's JavaScript, its native addon staying in node_modules (sqliteAddon below).
+// Every package's JavaScript is bundled, each into the chunks of the commands that use it:
+// loading ~260 CommonJS files of BullMQ and ioredis from node_modules through the ES module
+// loader (a resolve, a read, a compile and an export scan each) cost the queue executor and a
+// worker ~260 ms before their first job; Fastify and prom-client, the daemon ~60-100 ms before
+// it serves. Commands that need none of them load none of their chunks. pino too: we use no
+// pino transport (whose worker would have to stay a real file). Native addons stay in
+// node_modules: better-sqlite3's (sqliteAddon below) and msgpackr's optional one (external).
 // The rest of dist/ (tsc's output) stays, for the tests and the tools.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const cliDir = path.join(root, 'dist', 'cli');
 const entry = path.join(cliDir, 'main.js');
 
-const EXTERNAL = ['fastify', '@fastify/*', 'prom-client', 'bullmq', 'ioredis'];
+const EXTERNAL = ['msgpackr-extract'];
 
 /**
  * yargs finds its locales (and the app's package.json) from its own module's path: bundled, that
@@ -56,6 +59,23 @@ const sqliteAddon = {
   },
 };
 
+/**
+ * ioredis reads its own package.json (the version it names in CLIENT SETINFO) from \`__dirname\`,
+ * which a bundled ES module has not: the folder of its real file is named instead.
+ */
+const ioredisOwnPath = {
+  name: 'ioredis-own-path',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ioredis[\\/]built[\\/](utils[\\/]index|Command)\.js$/ }, (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      if (!source.includes('__dirname')) throw new Error(`${args.path} no longer uses __dirname: update scripts/build/cli.mjs`);
+      const dir = path.relative(path.join(root, 'node_modules', 'ioredis'), path.dirname(args.path)).split(path.sep);
+      const real = `require('node:path').join(require('node:path').dirname(require.resolve('ioredis/package.json')), ${dir.map((d) => JSON.stringify(d)).join(', ')})`;
+      return { contents: source.replaceAll('__dirname', real), loader: 'js' };
+    });
+  },
+};
+
 for (const name of fs.readdirSync(cliDir)) if (/^chunk-.*\.js$/.test(name)) fs.rmSync(path.join(cliDir, name));
 
 await build({
@@ -70,7 +90,7 @@ await build({
   target: 'node20',
   chunkNames: 'chunk-[hash]',
   external: EXTERNAL,
-  plugins: [yargsOwnPath, sqliteAddon],
+  plugins: [yargsOwnPath, sqliteAddon, ioredisOwnPath],
   // CommonJS packages bundled into ESM still call require() (for node: modules and each other).
   banner: { js: "import { createRequire as __conductorRequire } from 'node:module'; const require = __conductorRequire(import.meta.url);" },
   legalComments: 'none',
