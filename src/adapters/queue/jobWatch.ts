@@ -34,8 +34,10 @@ export class JobWatch {
   private loop: Promise<void> | null = null;
   private pause: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
 
+  /** `commands` is a shared connection (for look-ups that must not wait behind a blocking read). */
   constructor(
     private readonly connection: RedisOptions,
+    private readonly commands: Redis,
     private readonly signals: JobSignals,
     private readonly onError: (error: Error) => void,
   ) {
@@ -50,7 +52,11 @@ export class JobWatch {
     checker.on('error', this.onError);
     void checker.startStalledCheckTimer().catch(this.onError);
     this.checkers.set(queue, checker);
-    this.streams.set(checker.toKey('events'), null);
+    const key = checker.toKey('events');
+    this.streams.set(key, null);
+    // Where the stream stands now, looked up at once: the read loop may be blocked on the other
+    // queues' streams for a while, and what comes meanwhile is about this queue's jobs.
+    void this.startPoint(key, this.commands).catch(() => {}); // else the loop looks it up
     this.loop ??= this.run();
   }
 
@@ -74,7 +80,7 @@ export class JobWatch {
     while (!this.closed) {
       let found = false;
       try {
-        await this.startPoints();
+        for (const [key, id] of this.streams) if (id === null) await this.startPoint(key, this.reader);
         const keys = [...this.streams.keys()];
         const reply = (await this.reader.xread('COUNT', COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map((k) => this.streams.get(k) as string))) as XReadReply;
         for (const [key, entries] of reply ?? []) {
@@ -91,13 +97,10 @@ export class JobWatch {
     }
   }
 
-  /** A stream newly watched is read from its last entry now: what came before is not about jobs added since. */
-  private async startPoints(): Promise<void> {
-    for (const [key, id] of this.streams) {
-      if (id !== null) continue;
-      const last = (await this.reader.xrevrange(key, '+', '-', 'COUNT', 1)) as Entries;
-      this.streams.set(key, last[0]?.[0] ?? '0-0');
-    }
+  /** A stream newly watched is read from its last entry when it was watched: what came before is not about jobs added since. */
+  private async startPoint(key: string, redis: Redis): Promise<void> {
+    const last = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as Entries;
+    if (this.streams.get(key) === null) this.streams.set(key, last[0]?.[0] ?? '0-0');
   }
 
   private deliver(key: string, entries: Entries): void {

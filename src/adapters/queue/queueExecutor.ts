@@ -59,7 +59,7 @@ export class QueueExecutor implements Executor {
     reader.on('error', () => {});
     const quiet = (error: Error) => this.options.logger.debug({ err: error.message }, 'queue executor: redis error');
     this.streams = new ReplyStream(reader, this.commands, options.prefix, quiet);
-    this.watch = new JobWatch(connection, { stalled: (id) => void this.onStalled(id), failed: (id, why) => void this.onFailed(id, why) }, quiet);
+    this.watch = new JobWatch(connection, this.commands, { stalled: (id) => void this.onStalled(id), failed: (id, why) => void this.onFailed(id, why) }, quiet);
     this.timers.push(setInterval(() => void this.reconcileAll(), RECONCILE_MS), setInterval(() => void this.refreshWorkers(), REFRESH_MS));
     for (const timer of this.timers) timer.unref();
   }

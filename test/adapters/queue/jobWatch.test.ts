@@ -2,7 +2,7 @@
 // BullMQ failed and a job its stalled check found are signalled with their ids (and reason);
 // every other event is skipped, and so is what the stream held before the queue was watched.
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobWatch } from '../../../src/adapters/queue/jobWatch.js';
 import { redisOptions } from '../../../src/adapters/queue/redisOptions.js';
@@ -29,7 +29,7 @@ describe("the scheduler's watch on BullMQ's events", () => {
     // Before the watch: an old failure of the same id must not be taken for a new one.
     await writer.xadd('bull:watch.default:events', '*', 'event', 'failed', 'jobId', 'early', 'failedReason', 'before the watch');
     const signals: string[] = [];
-    const watch = new JobWatch(connection, { stalled: (id) => signals.push(`stalled ${id}`), failed: (id, why) => signals.push(`failed ${id}: ${why}`) }, () => {});
+    const watch = new JobWatch(connection, writer, { stalled: (id) => signals.push(`stalled ${id}`), failed: (id, why) => signals.push(`failed ${id}: ${why}`) }, () => {});
     watch.watch('watch.default');
     watch.watch('watch.default'); // once per queue
     await waitFor(async () => String(await writer.client('LIST')).includes('cmd=xread'), 'the watch to read');
@@ -57,9 +57,13 @@ describe("the scheduler's watch on BullMQ's events", () => {
   });
 
   it('closes, reads and all, when Redis never answered', async () => {
-    const watch = new JobWatch({ ...redisOptions('redis://127.0.0.1:1/0'), connectTimeout: 200 }, { stalled: () => {}, failed: () => {} }, () => {});
+    const nowhere = { ...redisOptions('redis://127.0.0.1:1/0'), connectTimeout: 200 };
+    const commands = new Redis({ ...nowhere, lazyConnect: true });
+    commands.on('error', () => {});
+    const watch = new JobWatch(nowhere, commands, { stalled: () => {}, failed: () => {} }, () => {});
     watch.watch('nowhere.default');
     await new Promise((resolve) => setTimeout(resolve, 300));
     await expect(watch.close()).resolves.toBeUndefined(); // not left waiting for a connection
+    commands.disconnect();
   });
 });
