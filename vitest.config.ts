@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/globalTmp.ts'],
     // Integration tests spawn real processes and daemons; two cores are shared.
     pool: 'forks',
     maxWorkers: 2,

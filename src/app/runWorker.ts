@@ -35,8 +35,7 @@ export async function runWorker(request: WorkerRequest): Promise<number> {
   const executor = createLocalExecutor(await chooseBackend(), systemClock, {
     onSurvivor: (task, handle) => logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),
   });
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'symphony-worker-'));
-  const worker = new QueueWorker({ ...request, url: request.redis, tmpDir, executor, logger });
+  const worker = new QueueWorker({ ...request, url: request.redis, tmpDir: os.tmpdir(), executor, logger });
 
   let stopRequested: (signal: NodeJS.Signals) => void = () => {};
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => (stopRequested = resolve));
@@ -61,7 +60,6 @@ export async function runWorker(request: WorkerRequest): Promise<number> {
   } finally {
     stopListening();
     await executor.close();
-    fs.rmSync(tmpDir, { recursive: true, force: true });
     logger.flush();
   }
 }

@@ -3,9 +3,15 @@
 // two directory updates, and their waits on the filesystem's journal, on the worker's event loop
 // for every job; a file whose job ended cleanly (its group reaped, nothing escaped, all of it
 // read) is emptied and handed to the next job instead. Files are unlinked as soon as they are
-// opened: a worker that dies leaves nothing behind.
+// opened: a worker that dies leaves nothing behind. They are made in a shared folder (the system's
+// temporary one) under names no other file has (the worker's pid, a count, O_EXCL): a folder of
+// the worker's own would be left behind by a kill -9.
 import fs from 'node:fs';
 import path from 'node:path';
+
+const { O_RDWR, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+/** Read and appended to; never an existing file, never through a link. */
+const CREATE_NEW = O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW;
 
 export interface OutputFile {
   fd: number;
@@ -21,13 +27,14 @@ export class OutputFiles {
   constructor(
     private readonly dir: string,
     private readonly keep: number,
+    private readonly prefix = `symphony-worker-${process.pid}-`,
   ) {}
 
   take(jobId: string): OutputFile {
     const reused = this.free.pop();
     if (reused) return reused;
-    const file = path.join(this.dir, `out-${++this.opened}-${jobId}`);
-    const fd = fs.openSync(file, 'a+', 0o600);
+    const file = path.join(this.dir, `${this.prefix}${++this.opened}-${jobId}`);
+    const fd = fs.openSync(file, CREATE_NEW, 0o600);
     fs.unlinkSync(file);
     return { fd, path: file };
   }

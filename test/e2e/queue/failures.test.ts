@@ -41,7 +41,8 @@ describe('when a worker is killed mid-run (kill -9)', () => {
   it('records the attempt interrupted naming the worker, within 30 s, and retries it on another worker, never both at once', async () => {
     const redis = await redisForTest();
     const dir = shared();
-    const doomed = await startWorker(redis, 'doomed', { queues: 'solo' });
+    const doomedTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'doomed-tmp-'));
+    const doomed = await startWorker(redis, 'doomed', { queues: 'solo', env: { TMPDIR: doomedTmp } });
     track(doomed.child);
     const home = makeHome({
       tasks: [
@@ -63,6 +64,7 @@ describe('when a worker is killed mid-run (kill -9)', () => {
     await exitOf(doomed.child);
     // Its job dies with it: nothing of attempt 1 runs on beside the retry.
     await waitFor(() => !processAlive(first) && jobProcessesOf('doomed').length === 0, "the dead worker's job to be gone");
+    expect(fs.readdirSync(doomedTmp)).toEqual([]); // its output file was unlinked when opened, and it had no folder
     await waitFor(() => rows(home).find((r) => r.attempt === 1 && r.status === 'interrupted'), 'the lost worker to be noticed', 30_000);
     const rescuer = await startWorker(redis, 'rescuer', { queues: 'solo' });
     track(rescuer.child);
