@@ -441,12 +441,12 @@ export function startDaemon(home, { env = process.env, extraArgs = [] } = {}) {
 }
 
 /** The minimal Node scheduler (bench/yardstick/minimal-scheduler.mjs): the floor of timer + spawn. */
-export function startMinimalScheduler(home, spec, { env = process.env } = {}) {
+export function startMinimalScheduler(home, spec, { env = process.env, extraArgs = [] } = {}) {
   const specFile = path.join(home, 'minimal-spec.json');
   fs.writeFileSync(specFile, JSON.stringify(spec));
   const readyFile = path.join(home, 'minimal.ready');
   fs.rmSync(readyFile, { force: true });
-  return startProcess(NODE, [path.join(BENCH_DIR, 'yardstick', 'minimal-scheduler.mjs'), specFile], {
+  return startProcess(NODE, [...extraArgs, path.join(BENCH_DIR, 'yardstick', 'minimal-scheduler.mjs'), specFile], {
     env,
     outFile: path.join(home, 'minimal.out'),
     ready: () => fs.existsSync(readyFile),

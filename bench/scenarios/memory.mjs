@@ -198,57 +198,127 @@ function hasChildren(pid) {
   }
 }
 
-async function weekCase(params, log) {
-  const homes = { conductor: makeTempDir('mem-week-c'), minimal: makeTempDir('mem-week-m') };
+/** The week's runs so far: attempts that ran (skipped ones are not runs). */
+function runsIn(home) {
+  const db = new Database(path.join(home, 'status', 'conductor.db'), { readonly: true });
+  try {
+    return db.prepare("SELECT count(*) AS n FROM attempts WHERE status != 'skipped'").get().n;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * One process through the simulated week, its RSS sampled every 250 ms. With `probe` (a file), it
+ * runs bench/tools/gc-probe.mjs and is asked at a third of the way and at the end for what a full
+ * collection leaves: the first third is start-up and warm-up.
+ */
+async function weekRun(start, params, probe) {
+  const proc = await start();
+  const sampler = sampleRss(proc.pid, 250);
+  const probes = [];
+  const ask = async () => {
+    process.kill(proc.pid, 'SIGUSR2');
+    const count = probes.length + 1;
+    await waitFor(() => fs.existsSync(probe) && fs.readFileSync(probe, 'utf8').trim().split('\n').length >= count, 10_000, 'the GC probe');
+    probes.push(JSON.parse(fs.readFileSync(probe, 'utf8').trim().split('\n')[count - 1]));
+  };
+  if (probe) {
+    await sleep((params.week_seconds * 1000) / 3);
+    await ask();
+    await sleep((params.week_seconds * 2000) / 3);
+  } else await sleep(params.week_seconds * 1000);
+  const samples = sampler.stop();
+  if (probe) await ask();
+  await proc.stop();
+  // thirds: the first is start-up and heap warm-up (left out); growth = last third vs middle third
+  const T = samples[samples.length - 1].t;
+  const startWindow = samples.filter((s) => s.t >= T / 3 && s.t < (2 * T) / 3).map((s) => s.mb);
+  const endWindow = samples.filter((s) => s.t >= (2 * T) / 3).map((s) => s.mb);
+  const slope = slopeMbPerMin(samples.filter((s) => s.t >= T / 3));
+  const after = (key) => (probes.length === 2 ? { third: MB(probes[0][key] / 2 ** 20), end: MB(probes[1][key] / 2 ** 20), growth: MB((probes[1][key] - probes[0][key]) / 2 ** 20) } : undefined);
+  return {
+    start_mb: MB(median(startWindow)),
+    end_mb: MB(median(endWindow)),
+    growth_mb: MB(median(endWindow) - median(startWindow)),
+    slope_mb_per_min_after_warmup: round(slope, 3),
+    min_mb: MB(Math.min(...samples.map((s) => s.mb))),
+    max_mb: MB(Math.max(...samples.map((s) => s.mb))),
+    heap_after_full_gc_mb: after('heapUsed'),
+    rss_after_full_gc_mb: after('rss'),
+    series: samples.filter((_, i) => i % 4 === 0).map((s) => [round(s.t / 1000, 1), MB(s.mb)]),
+  };
+}
+
+/**
+ * The daemon run plainly, against the minimal Node scheduler doing the same fires; then, with
+ * `nodeOptions`, once more as the unit runs it, asked for its heap after full collections: RSS
+ * between collections moves with where V8's next major collection falls (run plainly, its young
+ * generation alone may take 32 MB), what a full collection leaves is what the daemon holds.
+ */
+async function weekCase(params, log, nodeOptions) {
+  const homes = { conductor: makeTempDir('mem-week-c'), minimal: makeTempDir('mem-week-m'), unit: makeTempDir('mem-week-u') };
   const tasks = Array.from({ length: params.week_tasks }, (_, i) => ({ name: taskName(i, 3), command: 'true' }));
-  writeConfig(homes.conductor, {
-    tasks: tasks.map((t) => ({ ...t, schedule: '* * * * * *' })),
-    settings: { max_concurrent_tasks: params.week_tasks, timezone: 'UTC' },
+  for (const home of [homes.conductor, homes.unit]) {
+    writeConfig(home, {
+      tasks: tasks.map((t) => ({ ...t, schedule: '* * * * * *' })),
+      settings: { max_concurrent_tasks: params.week_tasks, timezone: 'UTC' },
+    });
+  }
+  const probes = { minimal: path.join(homes.minimal, 'gc-probe.jsonl'), unit: path.join(homes.unit, 'gc-probe.jsonl') };
+  const probing = (name, env = process.env) => ({
+    env: { ...env, BENCH_GC_PROBE: probes[name] },
+    extraArgs: ['--expose-gc', '--import', path.join(BENCH_DIR, 'tools', 'gc-probe.mjs')],
   });
+  const starts = {
+    // Probed too: its heap after full GCs is the yardstick of the daemon's (its RSS barely moves with a GC)
+    minimal: () => startMinimalScheduler(homes.minimal, { home: homes.minimal, tasks, every_second: true }, probing('minimal')),
+    conductor: () => startDaemon(homes.conductor),
+    unit: () => startDaemon(homes.unit, probing('unit', { ...process.env, NODE_OPTIONS: nodeOptions ?? '' })),
+  };
   const info = {};
   try {
-    for (const name of ['minimal', 'conductor']) {
-      const home = homes[name];
-      const proc = name === 'conductor' ? await startDaemon(home) : await startMinimalScheduler(home, { home, tasks, every_second: true });
-      const sampler = sampleRss(proc.pid, 250);
-      await sleep(params.week_seconds * 1000);
-      const samples = sampler.stop();
-      await proc.stop();
-      // thirds: the first is start-up and heap warm-up (left out); growth = last third vs middle third
-      const T = samples[samples.length - 1].t;
-      const startWindow = samples.filter((s) => s.t >= T / 3 && s.t < (2 * T) / 3).map((s) => s.mb);
-      const endWindow = samples.filter((s) => s.t >= (2 * T) / 3).map((s) => s.mb);
-      const slope = slopeMbPerMin(samples.filter((s) => s.t >= T / 3));
-      let runs = null; // the minimal scheduler keeps no count; it fires the same seconds
-      if (name === 'conductor') {
-        const db = new Database(path.join(home, 'status', 'conductor.db'), { readonly: true });
-        runs = db.prepare("SELECT count(*) AS n FROM attempts WHERE status != 'skipped'").get().n;
-        db.close();
-      }
-      info[name] = {
-        start_mb: MB(median(startWindow)),
-        end_mb: MB(median(endWindow)),
-        growth_mb: MB(median(endWindow) - median(startWindow)),
-        slope_mb_per_min_after_warmup: round(slope, 3),
-        min_mb: MB(Math.min(...samples.map((s) => s.mb))),
-        max_mb: MB(Math.max(...samples.map((s) => s.mb))),
-        runs,
-        series: samples.filter((_, i) => i % 4 === 0).map((s) => [round(s.t / 1000, 1), MB(s.mb)]),
-      };
+    for (const name of ['minimal', 'conductor', 'unit']) {
+      info[name] = await weekRun(starts[name], params, probes[name] ?? null);
+      // the minimal scheduler keeps no count; it fires the same seconds
+      if (name !== 'minimal') info[name].runs = runsIn(homes[name]);
       log(`  week ${name}: ${JSON.stringify({ ...info[name], series: undefined })}`);
     }
-    const c = makeCase({
-      name: `RSS growth over ${info.conductor.runs} runs (${params.week_tasks} tasks x ${params.week_seconds} s)`,
-      unit: 'MB',
-      samples: [info.conductor.growth_mb],
-      yardstick: { name: 'minimal node scheduler', samples: [info.minimal.growth_mb] },
-      target: { text: 'no growth (under 5 MB)', stat: 'median', op: '<=', limit: 5 },
-      extra: { conductor: info.conductor, yardstick_detail: info.minimal },
-    });
-    return c;
+    const runs = info.conductor.runs;
+    const asUnit = nodeOptions ? `, as the unit runs it (NODE_OPTIONS=${nodeOptions})` : ', plainly';
+    const yardstick = { name: 'minimal node scheduler', samples: [info.minimal.growth_mb] };
+    const target = { text: 'no growth (under 5 MB)', stat: 'median', op: '<=', limit: 5 };
+    return {
+      runs,
+      cases: [
+        makeCase({
+          name: `RSS growth over ${runs} runs (${params.week_tasks} tasks x ${params.week_seconds} s)`,
+          unit: 'MB',
+          samples: [info.conductor.growth_mb],
+          yardstick,
+          target,
+          extra: { conductor: info.conductor, yardstick_detail: info.minimal },
+        }),
+        makeCase({
+          name: `RSS growth over ${info.unit.runs} runs${asUnit}`,
+          unit: 'MB',
+          samples: [info.unit.growth_mb],
+          yardstick,
+          target,
+          extra: { conductor: info.unit },
+        }),
+        makeCase({
+          name: `JS heap after a full GC, growth over the last two thirds of ${info.unit.runs} runs`,
+          unit: 'MB',
+          samples: [info.unit.heap_after_full_gc_mb.growth],
+          yardstick: { name: 'minimal node scheduler', samples: [info.minimal.heap_after_full_gc_mb.growth] },
+          target: { text: 'no growth (under 1 MB)', stat: 'median', op: '<=', limit: 1 },
+          extra: { conductor: info.unit, yardstick_detail: info.minimal },
+        }),
+      ],
+    };
   } finally {
-    removeDir(homes.conductor);
-    removeDir(homes.minimal);
+    for (const home of Object.values(homes)) removeDir(home);
   }
 }
 
@@ -260,15 +330,15 @@ export async function run(params, { log }) {
   log(' output');
   const output = await outputCase(params, log);
   log(' week');
-  const week = await weekCase(params, log);
-  const runsPerWeek = week.conductor.runs;
+  const week = await weekCase(params, log, nodeOptions);
+  const runsPerWeek = week.runs;
   return {
-    cases: [...idle, ...idleUnit, output, week],
+    cases: [...idle, ...idleUnit, output, ...week.cases],
     notes: [
-      'RSS = VmRSS of the daemon process (node dist/cli/main.js start), from /proc/PID/status; every case runs it plainly, as the issue asks, and the idle case once more with the NODE_OPTIONS the shipped systemd unit sets, beside the stack the contract names, alone (bench/yardstick/stack-idle.mjs: Fastify listening with an ajv-checked route, prom-client with the default metrics, better-sqlite3 on a WAL file, pino, node:crypto; each used once, none of the conductor)',
+      'RSS = VmRSS of the daemon process (node dist/cli/main.js start), from /proc/PID/status; every case runs it plainly, as the issue asks, and the idle and week cases once more with the NODE_OPTIONS the shipped systemd unit sets (the idle one beside the stack the contract names, alone (bench/yardstick/stack-idle.mjs: Fastify listening with an ajv-checked route, prom-client with the default metrics, better-sqlite3 on a WAL file, pino, node:crypto; each used once, none of the conductor))',
       `idle: tasks on yearly schedules (different minutes, a month half a year away); RSS settled = median of the last 2 s after ${params.settle_seconds} s`,
       'output: growth = peak RSS while the run lasts minus the median RSS of the 1.5 s before the fire; sampled every 25 ms; the task log is checked to hold every byte',
-      `week (simulated): ${params.week_tasks} tasks on "* * * * * *" for ${params.week_seconds} s = ${runsPerWeek} runs, as many as a config of ~${Math.round((runsPerWeek ?? 0) / 168)} hourly tasks makes in a week; growth = median RSS of the last third of the run minus that of the middle third (the first third is start-up and heap warm-up, left out); the slope is fitted over the last two thirds. Not simulated: a week of wall-clock time (timers, the daily prune, log rotation), history of a week of rows in one go`,
+      `week (simulated): ${params.week_tasks} tasks on "* * * * * *" for ${params.week_seconds} s = ${runsPerWeek} runs, as many as a config of ~${Math.round((runsPerWeek ?? 0) / 168)} hourly tasks makes in a week; growth = median RSS of the last third of the run minus that of the middle third (the first third is start-up and heap warm-up, left out); the slope is fitted over the last two thirds. Then once more as the unit runs it (its NODE_OPTIONS, or none at the tiny size), with bench/tools/gc-probe.mjs loaded (--expose-gc): at a third of the way and at the end it runs a full GC and reports its heap and RSS; the heap case is the growth between the two, what the daemon retains. Not simulated: a week of wall-clock time (timers, the daily prune, log rotation), history of a week of rows in one go`,
       `ratio for growth cases compares against the yardstick's growth, which is close to 0: read the absolute numbers`,
     ],
   };
