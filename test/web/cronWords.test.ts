@@ -28,6 +28,7 @@ describe('cronWords', () => {
     ['0 12 * * 5#2', 'at 12:00 on the second Friday'],
     ['0 12 * * 5L', 'at 12:00 on the last Friday'],
     ['0 0 1 * 1', 'at 00:00 on day 1 of the month or on Monday'],
+    ['0 0 1 * +1', 'at 00:00 on day 1 of the month and on Monday'],
     ['0 6 * JAN-MAR *', 'at 06:00 in January to March'],
     ['0 6 1 */3 *', 'at 06:00 on day 1 of the month every 3 months'],
     ['* * * * * *', 'every second'],

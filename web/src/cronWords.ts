@@ -108,7 +108,9 @@ export function cronWords(expression: string): string | null {
     const parts = [timeOfDay(second, minute, hour)];
     const anyDom = dom === '*' || dom === '?';
     const anyDow = dow === '*' || dow === '?';
-    if (!anyDom && !anyDow) parts.push(`${dayOfMonth(dom)} or ${dayOfWeek(dow)}`);
+    // Vixie's rule: either day, unless one field starts with `*` (`*/2`) or `+` asks for both.
+    const both = dow.startsWith('+') || dom.startsWith('*') || dow.startsWith('*');
+    if (!anyDom && !anyDow) parts.push(`${dayOfMonth(dom)} ${both ? 'and' : 'or'} ${dayOfWeek(dow.replace(/^\+/, ''))}`);
     else if (!anyDom) parts.push(dayOfMonth(dom));
     else if (!anyDow) parts.push(dayOfWeek(dow));
     const months = /^\*\/(\d+)$/.exec(month);

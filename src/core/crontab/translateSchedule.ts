@@ -1,10 +1,9 @@
 // The schedule a job's time fields stand for, written so the conductor fires when cron would.
-// Three places where cron and croner part ways are settled here:
+// Where cron and croner part ways is settled here:
 // - syntax: cron knows numbers, names, `*`, ranges, steps and lists; croner's `?`, `L`, `W`,
 //   `#` and `+` are refused, since cron would have refused the line;
-// - Vixie's day rule: day-of-month and day-of-week both restricted mean either, unless one of
-//   them starts with `*` (`*/2`), which makes it both; croner reads `*/2` as restricted, so
-//   that case is written with croner's `+` (both) on day-of-week;
+// - Vixie's day rule (both restricted mean either, unless one of them starts with `*`, as in
+//   `*/2`, which makes it both) is the conductor's own, so the fields are kept as they are;
 // - nicknames: cron's are lower case (`@DAILY` is refused by it) and `@reboot` has no schedule.
 // Ranges and values are then checked by checkCron, the config's own judge.
 import { checkCron } from '../schedule/checkCron.js';
@@ -23,10 +22,8 @@ export function translateSchedule(fields: readonly string[]): Translated {
     const problem = notCronSyntax(field, FIELD_NAMES[index] ?? 'field');
     if (problem) return { problem };
   }
-  const [minute, hour, dom = '*', month, dow = '*'] = fields;
-  const both = dom !== '*' && dow !== '*' && (dom.startsWith('*') || dow.startsWith('*'));
-  const schedule = [minute, hour, dom, month, both ? `+${dow}` : dow].join(' ');
-  const problem = checkCron(fields.join(' '));
+  const schedule = fields.join(' ');
+  const problem = checkCron(schedule);
   if (problem) return { problem };
   return { schedule };
 }

@@ -3,7 +3,7 @@
 // cronMatcher reads (every item plain: numbers, names, ranges, steps) croner accepts too, and
 // the tables answer whether it fires without building a Cron (~130 us each, ~3 KB kept):
 // a config of 1,000 tasks is checked by `status`, `run` and the daemon at every start.
-import { cronerProblem, floatingCron } from './cronerCache.js';
+import { cronerProblem, floatingCron, starLed } from './cronerCache.js';
 import { cachedCronMatcher } from './cronMatcher.js';
 import { floatingNext } from './floatingNext.js';
 import { readCron } from './readCron.js';
@@ -54,5 +54,7 @@ function mayNeverFire(pattern: string): boolean {
   const [dom, month, dow] = fields.slice(-3);
   const wild = (field: string | undefined) => field === '*' || field === '?';
   if (wild(dom)) return false;
-  return !(wild(month) && !(dow ?? '').startsWith('+'));
+  // Either day field may do (Vixie's OR) unless they must both match: `+`, or one led by `*`.
+  const both = (dow ?? '').startsWith('+') || starLed(dom ?? '') || starLed(dow ?? '');
+  return !(wild(month) && !both);
 }

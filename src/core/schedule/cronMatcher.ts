@@ -1,6 +1,6 @@
 // A cron pattern read into per-field tables of allowed values, exactly as croner 11 reads it
 // with the contract's options (names, ranges, steps, 7 = Sunday, `?` = `*`, Vixie's
-// day-of-month OR day-of-week, `+` for AND), so floatingNext can jump field by field instead
+// day-of-month OR day-of-week unless one starts with `*`, `+` for AND), so floatingNext can jump field by field instead
 // of letting croner walk. Anything it does not read exactly (L, W, #, croner oddities) gives
 // null, and the caller keeps asking croner: the property tests hold the two answers equal.
 import { NICKNAMES } from './cronFields.js';
@@ -85,7 +85,8 @@ export function readCronMatcher(pattern: string): CronMatcher | null {
   const daysOfWeek = fieldTables(dow, DAY_OF_WEEK, 0);
   if (!seconds || !minutes || !hours || !daysOfMonth || !months || !daysOfWeek) return null;
 
-  const dayRule: DayRule = dow === '*' ? 'dom' : and || dom === '*' ? 'and' : 'or';
+  // Vixie cron: either only when both are restricted; a field led by `*` (`*/2`) is not.
+  const dayRule: DayRule = dow === '*' ? 'dom' : and || dom.startsWith('*') || dow.startsWith('*') ? 'and' : 'or';
   return {
     seconds: seconds.next,
     minutes: minutes.next,

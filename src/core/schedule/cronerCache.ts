@@ -12,9 +12,26 @@ const CONTRACT_OPTIONS: CronOptions = {
   // real-time spacing. croner's default ("single-value") would make `30 2,14 * * *` an
   // interval job, skipped in the gap.
   fixedTimeRule: 'no-wildcard',
-  // Day-of-month and day-of-week together mean either (Vixie cron).
+  // Day-of-month and day-of-week together mean either (Vixie cron); see vixieDays.
   domAndDow: false,
 };
+
+/**
+ * Vixie cron's day rule: both day fields restricted mean either, but a field that starts with
+ * `*` (`*∕2`) counts as unrestricted, and the day must then match both. croner reads `*∕2` as
+ * restricted (either), so such a pattern is handed over with AND.
+ */
+function vixieDays(pattern: string): CronOptions {
+  if (pattern.trimStart().startsWith('@')) return CONTRACT_OPTIONS;
+  const fields = pattern.trim().split(/\s+/);
+  const [dom = '*', dow = '*'] = fields.length === 6 ? [fields[3], fields[5]] : [fields[2], fields[4]];
+  return starLed(dom) || starLed(dow) ? { ...CONTRACT_OPTIONS, domAndDow: true } : CONTRACT_OPTIONS;
+}
+
+/** Starts with `*` (or croner's `?`, its synonym). */
+export function starLed(field: string): boolean {
+  return field.startsWith('*') || field.startsWith('?');
+}
 
 // Large enough that validating a config and then compiling its schedules parses each once.
 const CACHE_LIMIT = 4096;
@@ -22,12 +39,12 @@ const cache = new Map<string, Cron>();
 
 /** `pattern` evaluated on a clock with no zone and no DST: wall time read as UTC. */
 export function floatingCron(pattern: string): Cron {
-  return cached(`\u0000${pattern}`, () => new Cron(pattern, { ...CONTRACT_OPTIONS, utcOffset: 0 }));
+  return cached(`\u0000${pattern}`, () => new Cron(pattern, { ...vixieDays(pattern), utcOffset: 0 }));
 }
 
 /** `pattern` evaluated in the IANA zone `zone`, with croner's DST rules. */
 export function zonedCron(pattern: string, zone: string): Cron {
-  return cached(`${zone}\u0000${pattern}`, () => new Cron(pattern, { ...CONTRACT_OPTIONS, timezone: zone }));
+  return cached(`${zone}\u0000${pattern}`, () => new Cron(pattern, { ...vixieDays(pattern), timezone: zone }));
 }
 
 /** croner's reason for refusing `pattern`, worded as the rest of checkCron's messages. */

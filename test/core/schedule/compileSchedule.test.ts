@@ -171,6 +171,17 @@ describe('cron syntax', () => {
       ]);
     });
 
+    it("needs both when one field starts with * (Vixie's */2 is not a restriction)", () => {
+      // Odd days that are Mondays, in June 2026: the 15th and the 29th (not odd days OR Mondays).
+      expect(firstFires('0 0 */2 * 1', '2026-06-01T00:00:00Z', 3)).toEqual([
+        '2026-06-15T00:00:00+00:00',
+        '2026-06-29T00:00:00+00:00',
+        '2026-07-13T00:00:00+00:00',
+      ]);
+      // Day 1 of a month that falls on an even weekday (Sunday, Tuesday, Thursday, Saturday).
+      expect(firstFires('0 0 1 * */2', '2026-06-01T00:00:00Z', 2)).toEqual(['2026-08-01T00:00:00+00:00', '2026-09-01T00:00:00+00:00']);
+    });
+
     it('uses day-of-week alone when day-of-month is *', () => {
       expect(firstFires('0 0 * * FRI', '2025-06-01T00:00:00Z', 2)).toEqual([
         '2025-06-06T00:00:00+00:00',
