@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'INPUT_INVALID'
   | 'WORKER_NAME_TAKEN'
   | 'NODE_NAME_TAKEN'
+  | 'DAEMON_LOST'
   | 'INTERNAL';
 
 /** Exit codes of the contract. */

@@ -2,7 +2,8 @@
 // concurrency_policy and max_concurrent_tasks hold for runs by hand too), recorded with trigger
 // `manual`, and the run is followed on the daemon's event stream to its end, with the same
 // progress lines and exit code as a run here. Ctrl-C stops it in the daemon, recorded
-// `interrupted` as a foreground run's is; a second Ctrl-C stops following at once.
+// `interrupted` as a foreground run's is; a second Ctrl-C stops following at once. A run the
+// daemon stops (it is stopping) or an operator cancels, or a daemon lost on the way, is exit 3.
 import { DaemonClient, type StreamEvent } from '../../adapters/http/client/daemonClient.js';
 import { ConductorError, EXIT } from '../../core/errors.js';
 import type { DagOutcome } from '../../engine/dagSession.js';
@@ -29,6 +30,7 @@ export async function runViaDaemon(
   let started: StartedRun | null = null;
   let interruptedBy: string | null = null;
   let sessionOutcomes: DagOutcome[] | null = null;
+  let lostBecause: string | null = null;
 
   const take = (event: RunEvent) => {
     onEvent(event);
@@ -63,9 +65,14 @@ export async function runViaDaemon(
     if (started.run_id) adopt(started.run_id);
     if (interruptedBy) cancelOpen();
     if (!done()) {
-      for await (const item of stream.events) {
-        handle(item);
-        if (done()) break;
+      try {
+        for await (const item of stream.events) {
+          handle(item);
+          if (done()) break;
+        }
+      } catch (error) {
+        // The connection broke (the daemon was killed, or its host went away): said below.
+        lostBecause = (error as Error).message;
       }
     }
   } finally {
@@ -73,11 +80,21 @@ export async function runViaDaemon(
     stream.close();
   }
   if (!done() && !interruptedBy) {
-    throw new ConductorError('USAGE', `lost the daemon's event stream while following ${started?.run_id ?? `the run of ${request.task}`}; see \`history --task ${request.task}\``);
+    // The daemon stopped or died while its run went on: the run is interrupted (its next start
+    // records it so and stops what is left of it), and so is this command (exit 3).
+    const what = started?.run_id ?? `the run of ${request.task}`;
+    throw new ConductorError(
+      'DAEMON_LOST',
+      `lost the daemon while following ${what} (${lostBecause ?? 'its event stream ended'}): it stopped or died; a daemon started again records the run interrupted; see \`history --task ${request.task}\``,
+      { exitCode: EXIT.interrupted },
+    );
   }
   const outcomes = sessionOutcomes ?? [...ended.values()].filter((o) => o.run_id === started?.run_id);
   const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'timeout');
-  return { outcomes, exitCode: interruptedBy ? EXIT.interrupted : failed ? EXIT.taskFailed : EXIT.ok, interruptedBy };
+  // A run the daemon stopped (it was stopping: `interrupted`) or an operator stopped
+  // (`cancelled`) did not finish: exit 3, as a run here stopped by a signal.
+  const stopped = outcomes.some((o) => o.status === 'interrupted' || o.status === 'cancelled');
+  return { outcomes, exitCode: interruptedBy || stopped ? EXIT.interrupted : failed ? EXIT.taskFailed : EXIT.ok, interruptedBy };
 
   function handle(item: StreamEvent): void {
     const data = item.data as Record<string, unknown> | null;

@@ -138,3 +138,31 @@ describe('pause, resume, cancel from the shell', () => {
     ]);
   });
 });
+
+describe('run --task when the daemon goes away during the run', () => {
+  const start = async () => {
+    const h = makeHome({ tasks: [{ name: 'long', command: 'exec sleep 60' }], settings: { shutdown_timeout: 0, http: { port: 0 } } });
+    const d = await startDaemon(h);
+    const child = spawnCli(['run', '--task', 'long'], { home: h });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => output.includes('-> long: started'), 'the started line');
+    return { h, d, child, output: () => output };
+  };
+
+  it('the daemon stopping (SIGTERM) interrupts the run: exit 3, not "all good"', async () => {
+    const { d, child, output } = await start();
+    d.child.kill('SIGTERM');
+    expect((await exitOf(child)).code).toBe(3);
+    expect(output()).toMatch(/!! long: interrupted after \S+: .*the daemon stopped/);
+  });
+
+  it('the daemon killed (kill -9): says it lost the daemon, exit 3, no internal error', async () => {
+    const { d, child, output } = await start();
+    d.child.kill('SIGKILL');
+    expect((await exitOf(child)).code).toBe(3);
+    expect(output()).toMatch(/lost the daemon while following \S+ \(.*\): it stopped or died/);
+    expect(output()).not.toMatch(/internal error/);
+  });
+});
