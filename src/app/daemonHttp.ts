@@ -64,6 +64,10 @@ export async function startDaemonHttp(parts: {
     version: packageVersion(),
     startedAt: ctx.clock.monotonic(),
     writeFailure: parts.writeFailure,
+    executorDown: () => {
+      const state = ctx.executor.state?.();
+      return state && !state.connected ? (state.reason ?? 'the executor cannot reach its queue') : null;
+    },
     ...(parts.cluster ? { cluster: parts.cluster } : {}),
   });
   const metrics = createMetrics({

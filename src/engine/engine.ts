@@ -25,6 +25,8 @@ import type { Decision, RequestOutcome, RunObserver, RunPayload, RunRequest } fr
 export type { Decision, RequestOutcome, RunObserver, RunPayload, RunRequest } from './runRequest.js';
 
 const TRIGGERS_THAT_GATE: ReadonlySet<Trigger> = new Set(['schedule', 'catch_up']);
+/** How long past the longest kill_grace a stopping daemon waits for remote attempts to report their end. */
+const REMOTE_END_MARGIN_MS = 10_000;
 
 export class Engine {
   private config: Config;
@@ -436,7 +438,20 @@ export class Engine {
     (cancel as (() => void) | null)?.();
     if (late) {
       for (const execution of executions()) execution.stop('interrupted', `interrupted: ${reason}`);
-      await drained;
+      if (!this.ctx.executor.remote) return drained; // SIGKILL after kill_grace: every end comes
+      // A remote attempt's end comes from its worker through Redis, which may be away: waited for
+      // up to the longest kill_grace and a margin, then its row is left open (queued or running,
+      // owned by this daemon) for the next start to settle through the executor, as after a crash.
+      const graceMs = Math.max(0, ...this.config.tasks.map((t) => t.kill_grace)) * 1000 + REMOTE_END_MARGIN_MS;
+      let giveUp: (() => void) | null = null;
+      const ended = await Promise.race([
+        drained.then(() => true),
+        new Promise<boolean>((resolve) => (giveUp = this.ctx.clock.at(this.ctx.clock.now() + graceMs, () => resolve(false)))),
+      ]);
+      (giveUp as (() => void) | null)?.();
+      if (!ended) {
+        this.ctx.logger.warn({ running: this.runningCount }, 'remote attempts did not report their end (Redis away?); their rows stay open for the next start to settle');
+      }
     }
   }
 

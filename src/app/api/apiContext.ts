@@ -26,6 +26,8 @@ export interface ApiContext {
   startedAt: number;
   /** The last failed write to the history, or null. */
   writeFailure(): { message: string; at: number } | null;
+  /** Why the executor cannot hand attempts over now (the queue executor's Redis away), or null. */
+  executorDown?(): string | null;
   /** Sends an event to every live-stream subscriber. */
   publish(event: ApiEvent): void;
   /** In a standby cluster (settings.ha): this node's role and the leader; absent for a single scheduler. */

@@ -45,7 +45,7 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
       const role = ctx.cluster?.role() ?? 'single';
       // A standby's scheduler loop sleeps by design: only its history writes count.
       const sinceTick = role === 'standby' ? 0 : now - ctx.cron.lastTick();
-      const verdict = loopHealth(sinceTick, failure ? { message: failure.message, agoMs: ctx.clock.now() - failure.at } : null);
+      const verdict = loopHealth(sinceTick, failure ? { message: failure.message, agoMs: ctx.clock.now() - failure.at } : null, ctx.executorDown?.() ?? null);
       return {
         ...verdict,
         version: ctx.version,

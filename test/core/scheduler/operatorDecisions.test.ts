@@ -39,4 +39,10 @@ describe('loopHealth: GET /health', () => {
   ] as const)('%d ms since the last tick, write failure %o: %o', (since, failure, expected) => {
     expect(loopHealth(since, failure)).toEqual(expected);
   });
+
+  it("is degraded with the executor's reason while it cannot hand attempts over (Redis away)", () => {
+    const down = 'Redis unreachable at redis://127.0.0.1:6379/0: connect ECONNREFUSED';
+    expect(loopHealth(1000, null, down)).toEqual({ status: 'degraded', reason: down });
+    expect(loopHealth(1000, null, null)).toEqual({ status: 'ok' });
+  });
 });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, runCli, spawnCli } from '../../helpers/cli.js';
+import { apiOf, makeHome, runCli, spawnCli } from '../../helpers/cli.js';
 import { startWorker, TestRedis } from '../../helpers/redis.js';
 import { exitOf, rows, waitFor } from '../../helpers/wait.js';
 
@@ -49,6 +49,10 @@ describe('when Redis is stopped and restarted under a running daemon', () => {
     const status = JSON.parse(runCli(['status', '--json'], { home }).stdout);
     expect(status.executor).toMatchObject({ type: 'queue', connected: false, workers: [] });
     expect(status.executor.reason).toMatch(/^Redis unreachable at redis:\/\/127\.0\.0\.1:\d+\/0/);
+    const api = apiOf(home) as { url: string };
+    const health = await fetch(`${api.url}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'degraded', reason: expect.stringMatching(/^Redis unreachable at redis:\/\/127\.0\.0\.1:\d+\/0/) });
     await waitFor(() => rows(home).filter((r) => r.status === 'queued').length >= 3, 'fires to wait as queued rows while Redis is down');
     const ranWhileDown = lines(ran).length;
 
@@ -58,6 +62,7 @@ describe('when Redis is stopped and restarted under a running daemon', () => {
       return all.length >= 6 && all.every((r) => r.status === 'success') && lines(ran).length === all.length;
     }, 'every waiting fire to go out once Redis is back', 30_000);
     expect(lines(ran).length).toBeGreaterThan(ranWhileDown);
+    expect((await fetch(`${api.url}/health`)).status).toBe(200);
     daemon.kill('SIGTERM');
     expect((await exitOf(daemon)).code).toBe(0);
 
@@ -127,4 +132,41 @@ describe('when a conductor died while its job waited in the queue', () => {
     expect(fs.existsSync(path.join(dir, 'after-ran'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'orphan-ran'))).toBe(false);
   }, 60_000);
+});
+
+describe('when a daemon is told to stop while Redis is down and a job of it waits in the queue', () => {
+  it('exits 0 after the drain and kill grace, leaving the attempt for the next start, which settles it (the job never runs)', async () => {
+    const { redis, dir } = await setUp();
+    const home = makeHome({
+      tasks: [{ name: 'stranded', schedule: '0 0 1 1 *', kill_grace: 1, env: { DIR: dir }, command: 'touch "$DIR/stranded-ran"' }],
+      settings: { executor: { type: 'queue', redis_url: redis.url }, shutdown_timeout: 0, http: { port: 0 } },
+    });
+    const daemon = track(spawnCli(['start'], { home }));
+    await waitFor(() => apiOf(home), 'the daemon to serve HTTP');
+    const api = apiOf(home) as { url: string; token: string };
+    const asked = await fetch(`${api.url}/api/v1/tasks/stranded/run`, { method: 'POST', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(asked.status).toBe(202);
+    const row = await waitFor(() => rows(home).find((r) => r.status === 'queued'), 'the attempt to be sent (no worker takes it)');
+    const client = await redis.client();
+    const jobKey = `bull:conductor.default:${row.run_id}.1`;
+    const deadline = Date.now() + 10_000;
+    while (!(await client.exists(jobKey)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await client.exists(jobKey)).toBe(1);
+    client.disconnect();
+
+    await redis.down();
+    daemon.kill('SIGTERM');
+    // Without a bound it waited for Redis forever: shutdown_timeout 0, kill_grace 1 s, a 10 s margin.
+    expect((await exitOf(daemon)).code).toBe(0);
+    expect(rows(home).find((r) => r.run_id === row.run_id)?.status).toBe('queued');
+
+    await redis.up();
+    const next = track(spawnCli(['start'], { home }));
+    await waitFor(() => rows(home).find((r) => r.run_id === row.run_id && r.status === 'interrupted'), 'the next start to settle the attempt');
+    next.kill('SIGTERM');
+    expect((await exitOf(next)).code).toBe(0);
+    track((await startWorker(redis, 'afterwards')).child);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fs.existsSync(path.join(dir, 'stranded-ran'))).toBe(false);
+  }, 90_000);
 });
