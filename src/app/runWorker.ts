@@ -54,6 +54,8 @@ export async function runWorker(request: WorkerRequest): Promise<number> {
     logger.info({}, 'worker stopped');
     return EXIT.ok;
   } catch (error) {
+    // Refused (its name taken) or failed to start: its Redis connections would keep it alive.
+    worker.close();
     const message = (error as Error).message;
     if (message.startsWith('a worker named')) throw new ConductorError('WORKER_NAME_TAKEN', message);
     throw error;

@@ -2,6 +2,7 @@
 // Each task's attempts go to a worker of its queue, run there under the worker's environment
 // and home, and come back as history rows naming the worker, with the output in the task log.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, runCli, spawnCli } from '../../helpers/cli.js';
@@ -132,5 +133,18 @@ describe('when tasks name queues', () => {
       ['gpu-1', ['gpu'], 0, true],
     ]);
     expect(Date.parse(status.executor.workers[0].last_seen)).not.toBeNaN();
+  });
+
+  it('a second worker with the name of a live one refuses to start: says why and exits 1 at once', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-worker-twin-'));
+    const twin = spawnCli(['worker', '--redis', redis.url, '--name', 'cpu-1'], { home });
+    let output = '';
+    twin.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    twin.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => twin.kill('SIGKILL'), 15_000); // it stayed alive before
+    const { code } = await exitOf(twin);
+    clearTimeout(timer);
+    expect(code).toBe(1);
+    expect(output).toMatch(/a worker named cpu-1 is already running \(pid \d+ on .+\); give this one another --name/);
   });
 });
