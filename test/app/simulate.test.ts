@@ -40,11 +40,12 @@ async function daemonWeek(tasks: TaskInput[], from: string, until: string): Prom
   return fires;
 }
 
-async function simulatedWeek(tasks: TaskInput[], from: string, until: string): Promise<SimulatedFire[]> {
+async function simulatedWeek(tasks: TaskInput[], from: string, until: string, paused: string[] = []): Promise<SimulatedFire[]> {
   const fires: SimulatedFire[] = [];
   const ms = new Map(tasks.map((t) => [t.name, t.ms]));
+  const pauses = new Map(paused.map((task) => [task, { at: Date.parse(from), actor: 'ops' }]));
   await simulate(
-    { config: configOf(tasks, 'plain'), from: Date.parse(from), until: Date.parse(until), durationMs: (task) => ms.get(task) ?? 0, lastRuns: [], home: '/home' },
+    { config: configOf(tasks, 'plain'), from: Date.parse(from), until: Date.parse(until), durationMs: (task) => ms.get(task) ?? 0, lastRuns: [], paused: pauses, home: '/home' },
     (fire) => fires.push(fire),
   );
   return fires;
@@ -74,6 +75,21 @@ describe('simulate, against the daemon on a fake clock', () => {
     const scan = fires.filter((f) => f.task === 'scan').map((f) => new Date(f.at).toISOString());
     expect(scan).toContain('2025-10-26T00:00:00.000Z'); // 02:00 CEST, the first pass of the repeated hour
     expect(scan).not.toContain('2025-10-26T01:00:00.000Z'); // not again at 02:00 CET
+  });
+
+  it("skips a paused task's fires (reason paused) and its dependents with theirs", async () => {
+    const tasks = [
+      { name: 'up', schedule: '0 * * * *', ms: 60_000 },
+      { name: 'down', schedule: '30 * * * *', dependencies: ['up'], ms: 0 },
+      { name: 'other', schedule: '0 * * * *', ms: 0 },
+    ];
+    const fires = await simulatedWeek(tasks, '2025-06-01T00:30:00Z', '2025-06-01T02:45:00Z', ['up']);
+    expect(fires.filter((f) => f.task === 'up').map((f) => [f.outcome, f.reason])).toEqual([
+      ['skipped', 'paused'],
+      ['skipped', 'paused'],
+    ]);
+    expect(fires.filter((f) => f.task === 'down' && f.outcome === 'run')).toEqual([]);
+    expect(fires.filter((f) => f.task === 'other').map((f) => f.outcome)).toEqual(['run', 'run']);
   });
 
   it('skips an overlapping fire under forbid, given the durations, and shows a timeout as one', async () => {

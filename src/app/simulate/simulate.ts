@@ -23,6 +23,8 @@ export interface SimulationInput {
   durationMs: (task: string) => number;
   /** Each task's latest real run, from the history. */
   lastRuns: RunRecord[];
+  /** The tasks paused now (persisted by the daemon): their fires are skipped, `paused`. */
+  paused?: ReadonlyMap<string, { at: number; actor: string }>;
   home: string;
 }
 
@@ -38,7 +40,7 @@ export interface SimulationOptions {
 /** Runs the window; `emit` gets every fire in the order of its instant, as soon as it is final. */
 export async function simulate(input: SimulationInput, emit: (fire: SimulatedFire) => void, options: SimulationOptions = {}): Promise<void> {
   const path = options.path ?? 'auto';
-  if (path === 'fast' || (path === 'auto' && engineOnlyReason(input.config, input.durationMs) === null)) await fastSimulate(input, emit, options.outputReady);
+  if (path === 'fast' || (path === 'auto' && engineOnlyReason(input.config, input.durationMs, input.paused) === null)) await fastSimulate(input, emit, options.outputReady);
   else await simulateWithEngine(input, emit);
 }
 
@@ -47,6 +49,7 @@ export async function simulateWithEngine(input: SimulationInput, emit: (fire: Si
   const clock = new SimulatedClock(input.from);
   const store = createMemoryRunStore({ keep: 1000 });
   for (const run of input.lastRuns) store.seedLastRun(run);
+  for (const [task, pause] of input.paused ?? []) store.setPaused(task, pause);
   const silent = () => {};
   const events = new EventBus((error) => {
     throw error;

@@ -1,5 +1,5 @@
 // `simulate` on a home: the config, expected durations (a --durations file, else the medians of
-// the history, else 0) and each task's last run, then the simulation itself.
+// the history, else 0), each task's last run and the tasks paused now, then the simulation itself.
 import fs from 'node:fs';
 import { openRunStore } from '../../adapters/sqlite/sqliteRunStore.js';
 import { ConductorError } from '../../core/errors.js';
@@ -25,8 +25,10 @@ export async function simulateHome(paths: HomePaths, options: SimulateOptions, e
   const fromFile = options.durationsFile === undefined ? null : readDurations(options.durationsFile, new Set(config.tasks.map((t) => t.name)));
   const medians = new Map<string, number>();
   const lastRuns: RunRecord[] = [];
+  let paused = new Map<string, { at: number; actor: string }>();
   const store = openRunStore(paths.database, { create: false });
   try {
+    paused = store.pausedTasks();
     for (const task of config.tasks) {
       const recent = store.history({ task: task.name, limit: MEDIAN_OVER * 3 }).filter((r) => r.status === 'success').slice(0, MEDIAN_OVER);
       const median = medianDuration(recent);
@@ -37,7 +39,7 @@ export async function simulateHome(paths: HomePaths, options: SimulateOptions, e
     store.close();
   }
   const durationMs = (task: string) => (fromFile ? (fromFile.get(task) ?? 0) : (medians.get(task) ?? 0));
-  await simulate({ config, from: options.from, until: options.until, durationMs, lastRuns, home: paths.home }, emit, run);
+  await simulate({ config, from: options.from, until: options.until, durationMs, lastRuns, paused, home: paths.home }, emit, run);
 }
 
 /** `{"task": seconds}`; every name must be a task of the config. */
