@@ -72,8 +72,9 @@ export async function startDaemonHttp(parts: {
   });
   const metrics = createMetrics({
     onAny: (listener) => ctx.events.onAny(listener),
-    running: () => engine.runningCount,
-    queued: () => engine.queuedCount,
+    // An attempt queued for a worker holds a slot but is not running: it counts as queued.
+    running: () => engine.runningCount - engine.awaitingWorkerCount,
+    queued: () => engine.queuedCount + engine.awaitingWorkerCount,
     lastSuccesses: () => {
       const found = new Map<string, number>();
       for (const name of engine.tasks.entries.keys()) {

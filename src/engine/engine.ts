@@ -79,6 +79,13 @@ export class Engine {
     return this.runs.queuedCount;
   }
 
+  /** Runs holding a slot whose attempt waits in the queue for a worker (counted in runningCount). */
+  get awaitingWorkerCount(): number {
+    let count = 0;
+    for (const execution of this.runs.executions()) if (execution.awaitingWorker) count++;
+    return count;
+  }
+
   /** Asks for a run of `task`; nothing starts until `dispatch()` (call both inside one store batch). */
   request(request: RunRequest): RequestOutcome {
     const entry = this.table.entries.get(request.task);

@@ -182,6 +182,12 @@ export class RunExecution {
   }
 
   private worker: string | null = null;
+  private waitingForWorker = false;
+
+  /** Its attempt is queued for a worker (a remote executor's), none has taken it yet. */
+  get awaitingWorker(): boolean {
+    return this.waitingForWorker;
+  }
 
   private async runAttempt(attempt: number): Promise<AttemptRecord> {
     const { ctx } = this;
@@ -282,6 +288,7 @@ export class RunExecution {
     await null;
     this.abort = new StopController();
     if (this.stopped) this.abort.abort();
+    this.waitingForWorker = ctx.executor.remote;
     const end = await ctx.executor.run(
       {
         run_id: runId,
@@ -310,6 +317,7 @@ export class RunExecution {
       (started) => {
         const at = ctx.clock.now();
         this.worker = started.worker;
+        this.waitingForWorker = false;
         startedRows(ctx.store, ctx.logger).add([rowId, started.handle, started.worker, at]);
         ctx.events.emit('attempt.started', {
           task: task.name,
@@ -324,6 +332,7 @@ export class RunExecution {
       },
     );
     this.abort = null;
+    this.waitingForWorker = false;
     return end;
   }
 

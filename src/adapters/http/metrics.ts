@@ -61,7 +61,7 @@ export function createMetrics(source: MetricsSource): Metrics {
   });
   new Gauge({
     name: 'conductor_runs_running',
-    help: 'Runs holding a slot: running, or waiting to retry.',
+    help: 'Runs holding a slot: running, or waiting to retry (not an attempt queued for a worker).',
     registers: [registry],
     collect() {
       this.set(source.running());
@@ -69,7 +69,7 @@ export function createMetrics(source: MetricsSource): Metrics {
   });
   new Gauge({
     name: 'conductor_queue_depth',
-    help: 'Runs waiting for a free slot.',
+    help: 'Runs waiting for a free slot, or for a worker to take their queued attempt.',
     registers: [registry],
     collect() {
       this.set(source.queued());

@@ -51,7 +51,7 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
         version: ctx.version,
         uptime_s: Math.floor((now - ctx.startedAt) / 1000),
         tasks: ctx.engine.tasks.entries.size,
-        running: ctx.engine.runningCount,
+        running: ctx.engine.runningCount - ctx.engine.awaitingWorkerCount,
         role,
         ...(ctx.cluster ? { leader: ctx.cluster.leader() } : {}),
       };

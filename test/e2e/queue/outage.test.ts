@@ -153,6 +153,11 @@ describe('when a daemon is told to stop while Redis is down and a job of it wait
     while (!(await client.exists(jobKey)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await client.exists(jobKey)).toBe(1);
     client.disconnect();
+    // Queued for a worker, not running: so say /health and the metrics.
+    expect(await (await fetch(`${api.url}/health`)).json()).toMatchObject({ status: 'ok', running: 0 });
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/^conductor_runs_running 0$/m);
+    expect(metrics).toMatch(/^conductor_queue_depth 1$/m);
 
     await redis.down();
     daemon.kill('SIGTERM');
