@@ -92,7 +92,7 @@ export class Engine {
     if (!entry) throw new Error(`no task named ${request.task}`);
     const now = this.ctx.clock.now();
     const lane = this.runs.laneFor(request.lane);
-    const pause = pauseGate(request.trigger, this.paused.has(request.task));
+    const pause = pauseGate(request.trigger, request.byHand !== true && this.paused.has(request.task));
     if (pause.kind === 'skip') return this.skip(request, pause.reason);
     // A watch task's file runs are independent of each other (one per file, in the task's own
     // lane); its concurrency policy holds among the runs of one lane (schedule, webhook, by hand).
@@ -262,9 +262,10 @@ export class Engine {
   }
 
   /** Records a request that will not run (a skipped fire), with its reason. */
-  skip(request: Pick<RunRequest, 'task' | 'trigger' | 'fireAt' | 'session'>, reason: string): RequestOutcome {
+  skip(request: Pick<RunRequest, 'task' | 'trigger' | 'fireAt' | 'session' | 'runId'>, reason: string): RequestOutcome {
     const now = this.ctx.clock.now();
-    const runId = newRunId(now);
+    // Under the id its source gave it, if any: a watched file's run is claimed and followed by it.
+    const runId = request.runId ?? newRunId(now);
     this.ctx.store.recordSkip({
       run_id: runId,
       task: request.task,
@@ -325,7 +326,22 @@ export class Engine {
     this.pauseGeneration++;
     if (pause) this.paused.set(task, this.paused.get(task) ?? pause);
     else this.paused.delete(task);
+    // Told after the commit: a watched folder's files held while it was paused go now.
+    if (!pause) for (const listener of this.resumeListeners) queueMicrotask(() => listener(task));
     return changed;
+  }
+
+  private readonly resumeListeners = new Set<(task: string) => void>();
+
+  /** Calls `listener` with each task resumed from now on; returns the way to stop. */
+  onResume(listener: (task: string) => void): () => void {
+    this.resumeListeners.add(listener);
+    return () => this.resumeListeners.delete(listener);
+  }
+
+  /** True while the task is paused. */
+  isPaused(task: string): boolean {
+    return this.paused.has(task);
   }
 
   /** When and by whom the task was paused, or null. */

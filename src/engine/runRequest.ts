@@ -27,6 +27,8 @@ export interface RunRequest {
   approved?: boolean;
   /** The run's id when the source needs it before asking (a watched file is claimed under it); default: a new one. */
   runId?: string;
+  /** Asked for by a person though its trigger says otherwise (`run --task` of a watch task's files): a pause does not hold it. */
+  byHand?: boolean;
 }
 
 /** Told when a run it asked for ends. */

@@ -61,6 +61,29 @@ describe('a watch task in the daemon', () => {
     expect((await exitOf(daemon)).code).toBe(0);
   });
 
+  it('holds the files of a paused task (pending, nothing run or skipped) and runs each once after resume; then stops on SIGTERM', async () => {
+    const home = makeHome({ tasks: [{ name: 'wp', command: 'echo "$CONDUCTOR_FILE_NAME" >> ran.txt', watch: { path: 'in', settle_ms: 50, workers: 1 } }] });
+    const folder = path.join(home, 'in');
+    fs.mkdirSync(folder);
+    const daemon = startDaemon(home);
+    await waitFor(() => daemon.output().includes('watching the folder'), 'the daemon to watch');
+    expect(runCli(['pause', '--task', 'wp'], { home }).code).toBe(0);
+    dropFile(folder, 'a.txt', 'a');
+    await waitFor(() => JSON.parse(runCli(['status', '--json'], { home }).stdout).tasks[0].watch.pending === 1, 'the file to be seen, pending');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(rows(home).filter((r) => r.task === 'wp')).toEqual([]);
+    expect(namesIn(folder).map(String)).toEqual(['a.txt']);
+
+    expect(runCli(['resume', '--task', 'wp'], { home }).code).toBe(0);
+    await waitFor(() => statusFiles(home, 'wp').length === 1, 'the held file to run after resume');
+    dropFile(folder, 'b.txt', 'b');
+    await waitFor(() => statusFiles(home, 'wp').length === 2, 'a file after resume to run (the worker was not kept)');
+    expect(fs.readFileSync(path.join(home, 'ran.txt'), 'utf8')).toBe('a.txt\nb.txt\n');
+    expect(rows(home).map((r) => r.status)).toEqual(['success', 'success']);
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+  });
+
   it('counts the files waiting for a worker in status --json and in conductor_watch_files_pending', async () => {
     const home = makeHome({
       tasks: [{ name: 'queue', command: 'while [ ! -e "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done', watch: { path: 'in', settle_ms: 0, workers: 1 } }],

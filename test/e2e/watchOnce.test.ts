@@ -52,6 +52,20 @@ describe('run --task on a watch task (once-mode)', () => {
     expect(text.stdout).toContain('drain: 0 processed, 1 failed, 0 left in place');
   });
 
+  it('runs the files of a paused task too: run --task is a run by hand', async () => {
+    const h = home('cat "$CONDUCTOR_FILE" >> "$CONDUCTOR_HOME/all.txt"');
+    const daemon = startDaemon(h);
+    await waitFor(() => daemon.output().includes('watching the folder'), 'the daemon to watch');
+    expect(runCli(['pause', '--task', 'drain'], { home: h }).code).toBe(0);
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+    fs.writeFileSync(path.join(h, 'in', 'f.json'), '{"n": 1}\n');
+    const result = runCli(['run', '--task', 'drain'], { home: h });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('drain: 1 processed, 0 failed, 0 left in place');
+    expect(rows(h).map((r) => r.status)).toEqual(['success']);
+  });
+
   it('exits 0 with no files, making the folder when it is missing', () => {
     const h = makeHome({ tasks: [{ name: 'drain', command: 'true', watch: { path: 'not/yet' } }] });
     const result = runCli(['run', '--task', 'drain'], { home: h });

@@ -49,6 +49,8 @@ export function fileRunRequest(deps: WatchDeps, task: Task, flight: Flight): Run
     task: task.name,
     trigger: 'watch',
     runId: flight.runId,
+    // `run --task` of a watch task is a run by hand: a paused task still runs its files.
+    byHand: deps.mode === 'once',
     lane: { name: `watch:${task.name}`, limit: task.watch!.workers },
     payload: {
       env: {

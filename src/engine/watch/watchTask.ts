@@ -23,6 +23,8 @@ const identityOf = (key: WatchFileKey) => `${key.size}:${key.mtimeNs}`;
 const MAX_FINISHING = 256;
 /** The longest a settled file waits for a commit to ride along with. */
 const SETTLE_MS = 50;
+/** How long a file whose run was skipped waits before it is tried again (a resume tries at once). */
+const SKIPPED_WAIT_MS = 60_000;
 
 export class WatchTask {
   readonly settler: FileSettler;
@@ -51,6 +53,9 @@ export class WatchTask {
   ) {
     const spec = task.watch!;
     this.window = new PendingWindow(deps.ctx.store.watchFiles, task.name);
+    this.stopResumeWatch = deps.engine.onResume((name) => {
+      if (name === task.name && !this.stopped) this.pump();
+    });
     const pattern = compilePattern(spec.pattern);
     this.matches = (name) => pattern.ok && pattern.test(decodeSurrogateEscape(name));
     this.freeSlots = Array.from({ length: spec.workers }, (_, i) => spec.workers - i);
@@ -117,9 +122,27 @@ export class WatchTask {
     this.known.set(keyOf(row.name), identityOf(row));
   }
 
+  private readonly stopResumeWatch: () => void;
+
+  /** A file whose run was skipped goes back to the pending rows after SKIPPED_WAIT_MS (not at once: the reason may hold). */
+  private holdAfterSkip(row: WatchFileRow, at: number): void {
+    const cancel = this.deps.ctx.clock.at(at + SKIPPED_WAIT_MS, () => {
+      this.skipTimers.delete(cancel);
+      if (this.stopped) return;
+      this.window.reread(row);
+      this.pump();
+    });
+    this.skipTimers.add(cancel);
+  }
+
+  private readonly skipTimers = new Set<() => void>();
+
   /** Starts no more runs; what runs goes on (the engine drains it). */
   stop(): void {
     this.stopped = true;
+    this.stopResumeWatch();
+    for (const cancel of this.skipTimers) cancel();
+    this.skipTimers.clear();
     this.watch?.close();
     this.watch = null;
     this.settler.close();
@@ -153,7 +176,11 @@ export class WatchTask {
     else if (outcome.state === 'failed') this.tally.failed++;
     else {
       this.tally.pending++;
-      this.window.reread(flight.row);
+      // Skipped (its budget spent, a foreground run that will not wait for approval): once-mode
+      // leaves it in place; the daemon tries it again, but not before SKIPPED_WAIT_MS.
+      if (event.status === 'skipped') {
+        if (this.deps.mode === 'daemon') this.holdAfterSkip(flight.row, at);
+      } else this.window.reread(flight.row);
     }
     const message =
       outcome.status === 'SUCCESS'
@@ -264,6 +291,8 @@ export class WatchTask {
   }
 
   private pump(): void {
+    // A paused task's files wait (pending) for `resume`; the daemon starts none of them.
+    if (this.deps.mode === 'daemon' && this.deps.engine.isPaused(this.name)) return;
     // Files whose status files are still being written hold the next runs back: memory stays bounded.
     while (!this.stopped && this.freeSlots.length > 0 && this.finishing.size < MAX_FINISHING) {
       const row = this.window.next();
