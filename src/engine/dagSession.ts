@@ -38,6 +38,8 @@ export class DagSession implements RunObserver {
     private readonly store: { batch<T>(fn: () => T): T },
     /** The operator approved the runs as they asked for them (`--approved`): no approval gate. */
     private readonly approved = false,
+    /** Ids given before the session starts (the task asked for, whose id the API answers with at once). */
+    private readonly runIds: ReadonlyMap<string, string> = new Map(),
   ) {
     this.startedAt = now;
     this.done = new Promise((resolve) => (this.resolve = resolve));
@@ -81,7 +83,7 @@ export class DagSession implements RunObserver {
         if (this.outcomes.has(task)) continue;
         this.outcomes.set(task, { task, run_id: null, status: 'queued', reason: null, exit_code: null });
         this.inFlight++;
-        const outcome = this.engine.request({ task, trigger: this.trigger, session: this, approved: this.approved });
+        const outcome = this.engine.request({ task, trigger: this.trigger, session: this, approved: this.approved, runId: this.runIds.get(task) });
         const recorded = this.outcomes.get(task) as DagOutcome;
         if (recorded.run_id === null) recorded.run_id = outcome.run_id;
       }
@@ -93,7 +95,7 @@ export class DagSession implements RunObserver {
 
   private skip(task: string, reason: string): void {
     if (this.outcomes.has(task)) return;
-    const { run_id } = this.engine.skip({ task, trigger: this.trigger, fireAt: null }, reason);
+    const { run_id } = this.engine.skip({ task, trigger: this.trigger, fireAt: null, runId: this.runIds.get(task) }, reason);
     this.outcomes.set(task, { task, run_id, status: 'skipped', reason, exit_code: null });
   }
 

@@ -54,7 +54,7 @@ export interface RunDetail {
 }
 
 export interface StartedRun {
-  /** The run asked for; null while a run with its upstream has not reached the task yet. */
+  /** The run asked for (with its upstream: the id it will run, or be skipped, under). */
   run_id: string | null;
   task: string;
   status: 'queued' | 'waiting' | 'skipped' | 'running' | 'awaiting_approval';

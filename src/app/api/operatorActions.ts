@@ -5,6 +5,7 @@
 // a refusal the HTTP layer can map (404, 409), and leaves a row in the audit log.
 import { randomBytes } from 'node:crypto';
 import type { AuditAction, RunState, Trigger } from '../../core/types.js';
+import { newRunId } from '../../core/run/runId.js';
 import { DagSession, type SessionEngine } from '../../engine/dagSession.js';
 import { ApiRefusal, type Caller, type DecidedRun, type StartedRun } from '../../ports/daemonApi.js';
 import { selectTask } from '../selectTasks.js';
@@ -64,14 +65,16 @@ export function startRun(ctx: ApiContext, name: string, options: { withDeps: boo
     },
     dispatch: () => ctx.engine.dispatch(),
   };
-  const session = new DagSession(watched, { tasks: selection.tasks, unavailable: selection.unavailable }, trigger, ctx.clock.now(), ctx.store, options.approved === true);
+  // The task asked for has its run id from the start, for the answer (202 {run_id}); its upstream's come as they start.
+  const runId = newRunId(ctx.clock.now());
+  const session = new DagSession(watched, { tasks: selection.tasks, unavailable: selection.unavailable }, trigger, ctx.clock.now(), ctx.store, options.approved === true, new Map([[name, runId]]));
   const tasks = selection.tasks.map((t) => t.name);
   audit(ctx, caller, 'run', { task: name, detail: `trigger ${trigger} with its upstream (${tasks.join(', ')}); session ${id}` });
   const gated = selection.tasks.filter((t) => t.approval !== null).map((t) => t.name);
   if (options.approved === true && gated.length > 0) audit(ctx, caller, 'approve', { task: name, detail: `approved as they were asked for (--approved): ${gated.join(', ')}; session ${id}` });
   void session.done.then((outcomes) => ctx.publish({ kind: 'session', data: { type: 'session.ended', session: id, outcomes } }));
   session.start();
-  return { run_id: null, task: name, status: 'queued', session: id, tasks };
+  return { run_id: runId, task: name, status: 'queued', session: id, tasks };
 }
 
 export function pause(ctx: ApiContext, name: string, caller: Caller) {

@@ -168,11 +168,11 @@ describe('POST /api/v1/tasks/{name}/run', () => {
     expect(audit).toMatchObject({ actor: 'api:default', source: 'api', action: 'run', task: 'quick', run_id: body.run_id });
   });
 
-  it('with_deps: runs the upstream first, in a session', async () => {
+  it('with_deps: runs the upstream first, in a session; answers with the run id the task will run under', async () => {
     const { status, body } = await json(await daemon.call('/api/v1/tasks/after/run', { json: { with_deps: true } }));
     expect(status).toBe(202);
-    expect(body).toMatchObject({ task: 'after', session: expect.any(String), tasks: ['tick', 'after'] });
-    await waitFor(() => rows(home).some((r) => r.task === 'after' && r.trigger === 'api' && r.status === 'success'), 'after to run with its upstream');
+    expect(body).toMatchObject({ run_id: expect.stringMatching(/\S/), task: 'after', session: expect.any(String), tasks: ['tick', 'after'] });
+    await waitFor(() => rows(home).some((r) => r.run_id === body.run_id && r.task === 'after' && r.trigger === 'api' && r.status === 'success'), 'after to run with its upstream, under that id');
   });
 
   it.each([
