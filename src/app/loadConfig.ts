@@ -5,8 +5,8 @@ import { ConductorError, type Problem } from '../core/errors.js';
 import { parseJson } from '../core/config/parseJson.js';
 import { validateConfig } from '../core/config/validateConfig.js';
 import type { Config } from '../core/types.js';
-import { watchPathProblems } from './watchConfig.js';
-import { webhookSecretProblems } from './webhook/webhookSecrets.js';
+import { watchPathProblems, watchSpecProblems } from './watchConfig.js';
+import { secretEnvProblems, webhookSecretProblems } from './webhook/webhookSecrets.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -34,7 +34,11 @@ export function loadConfig(file: string, home?: string): LoadedConfig {
     throw new ConductorError('CONFIG_JSON', `${formatProblemInline(parsed.problem)}`);
   }
   const result = validateConfig(parsed.value);
-  const problems = result.ok ? (home === undefined ? [] : [...watchPathProblems(result.config, home), ...webhookSecretProblems(result.config)]) : result.problems;
+  const problems = result.ok
+    ? home === undefined
+      ? []
+      : [...watchPathProblems(result.config, home), ...webhookSecretProblems(result.config)]
+    : [...result.problems, ...(home === undefined ? [] : rawHomeProblems(parsed.value, home, result.problems))];
   if (!result.ok || problems.length > 0) {
     const count = problems.length;
     throw new ConductorError('CONFIG_INVALID', `${shown}: invalid config, ${count} problem${count === 1 ? '' : 's'}:`, { problems });
@@ -44,4 +48,29 @@ export function loadConfig(file: string, home?: string): LoadedConfig {
 
 function formatProblemInline(problem: Problem): string {
   return `${problem.where}: ${problem.message}`;
+}
+
+/**
+ * The disk and environment checks, on a config that failed validation elsewhere: every problem is
+ * listed at once, so those of a well-formed `watch` or `webhook` are not kept for a second pass.
+ * Only fields that are strings are looked at; a field the validation refused is not looked at again.
+ */
+function rawHomeProblems(value: unknown, home: string, refused: Problem[]): Problem[] {
+  const tasks = (value as { tasks?: unknown } | null)?.tasks;
+  if (!Array.isArray(tasks)) return [];
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  const object = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+  const found: Problem[] = [];
+  tasks.forEach((raw, index) => {
+    const task = object(raw);
+    if (!task) return;
+    const watch = object(task.watch);
+    const watchPath = text(watch?.path);
+    if (watch && watchPath !== null) {
+      const folders = { path: watchPath, processed_dir: text(watch.processed_dir), failed_dir: text(watch.failed_dir), json_schema: text(watch.json_schema) };
+      found.push(...watchSpecProblems(folders, `/tasks/${index}/watch`, home));
+    }
+    found.push(...secretEnvProblems(text(task.name) ?? `#${index}`, text(object(task.webhook)?.secret_env), index));
+  });
+  return found.filter((problem) => !refused.some((r) => r.where === problem.where || problem.where.startsWith(`${r.where}/`)));
 }

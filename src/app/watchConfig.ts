@@ -24,37 +24,46 @@ export function watchPaths(task: Task, home: string, statusDir: string): WatchPa
 
 /** Every file-system problem of the config's watch tasks, each with its JSON pointer. */
 export function watchPathProblems(config: Config, home: string): Problem[] {
+  return config.tasks.flatMap((task, index) => (task.watch ? watchSpecProblems(task.watch, `/tasks/${index}/watch`, home) : []));
+}
+
+/** What of a watch the file-system checks read; a field absent (null) is not checked. */
+export interface WatchFolders {
+  path: string;
+  processed_dir: string | null;
+  failed_dir: string | null;
+  json_schema: string | null;
+}
+
+/** The file-system problems of one watch (`at`: its JSON pointer). */
+export function watchSpecProblems(watch: WatchFolders, at: string, home: string): Problem[] {
   const problems: Problem[] = [];
-  config.tasks.forEach((task, index) => {
-    if (!task.watch) return;
-    const at = `/tasks/${index}/watch`;
-    const dir = path.resolve(home, task.watch.path);
-    const folder = statOf(dir);
-    if (folder && !folder.isDirectory()) problems.push({ where: `${at}/path`, message: `${dir} is a file, not a folder` });
-    else if (folder) {
-      try {
-        fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
-      } catch {
-        problems.push({ where: `${at}/path`, message: `${dir} cannot be read (permission denied)` });
-      }
-    } else if (!creatable(dir)) {
-      problems.push({ where: `${at}/path`, message: `${dir} does not exist and cannot be created (its parent is not a writable folder)` });
+  const dir = path.resolve(home, watch.path);
+  const folder = statOf(dir);
+  if (folder && !folder.isDirectory()) problems.push({ where: `${at}/path`, message: `${dir} is a file, not a folder` });
+  else if (folder) {
+    try {
+      fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
+    } catch {
+      problems.push({ where: `${at}/path`, message: `${dir} cannot be read (permission denied)` });
     }
-    for (const key of ['processed_dir', 'failed_dir'] as const) {
-      const value = task.watch[key];
-      if (value === null) continue;
-      const target = path.resolve(home, value);
-      const stat = statOf(target);
-      if (stat && !stat.isDirectory()) problems.push({ where: `${at}/${key}`, message: `${target} is a file, not a folder` });
-      else if (stat && folder?.isDirectory() && stat.dev !== folder.dev) {
-        problems.push({ where: `${at}/${key}`, message: `${target} is on another file system than ${dir}: files are renamed there, never copied` });
-      }
+  } else if (!creatable(dir)) {
+    problems.push({ where: `${at}/path`, message: `${dir} does not exist and cannot be created (its parent is not a writable folder)` });
+  }
+  for (const key of ['processed_dir', 'failed_dir'] as const) {
+    const value = watch[key];
+    if (value === null) continue;
+    const target = path.resolve(home, value);
+    const stat = statOf(target);
+    if (stat && !stat.isDirectory()) problems.push({ where: `${at}/${key}`, message: `${target} is a file, not a folder` });
+    else if (stat && folder?.isDirectory() && stat.dev !== folder.dev) {
+      problems.push({ where: `${at}/${key}`, message: `${target} is on another file system than ${dir}: files are renamed there, never copied` });
     }
-    if (task.watch.json_schema !== null) {
-      const read = readSchema(path.resolve(home, task.watch.json_schema));
-      if (!read.ok) problems.push({ where: `${at}/json_schema`, message: read.reason });
-    }
-  });
+  }
+  if (watch.json_schema !== null) {
+    const read = readSchema(path.resolve(home, watch.json_schema));
+    if (!read.ok) problems.push({ where: `${at}/json_schema`, message: read.reason });
+  }
   return problems;
 }
 

@@ -189,6 +189,25 @@ describe('the watch checks of validate and start', () => {
     }
   });
 
+  it('lists them with the other errors of the config, all in one pass (and an unset webhook secret too)', () => {
+    const h = makeHome({
+      tasks: [
+        { name: 'a', command: 'true', watch: { path: 'afile' } },
+        { name: 'b', command: 'true', schedule: '61 * * * *' },
+        { name: 'c', command: 'true', retries: 3 },
+        { name: 'd', command: 'true', webhook: { secret_env: 'SC_TEST_UNSET_SECRET' } },
+      ],
+    });
+    fs.writeFileSync(path.join(h, 'afile'), 'a file, not a folder');
+    const result = runCli(['validate'], { home: h, env: { SC_TEST_UNSET_SECRET: '' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('invalid config, 4 problems:');
+    expect(result.stderr).toContain('/tasks/1/schedule');
+    expect(result.stderr).toContain('/tasks/2/retries: unknown key');
+    expect(result.stderr).toContain(`/tasks/0/watch/path: ${path.join(h, 'afile')} is a file, not a folder`);
+    expect(result.stderr).toContain('/tasks/3/webhook/secret_env: the environment variable SC_TEST_UNSET_SECRET');
+  });
+
   it('refuses a json_schema that parses but does not compile, at validate and at start', () => {
     const h = makeHome({ tasks: [{ name: 'a', command: 'true', watch: { path: 'in', json_schema: 'config/s.json' } }] });
     fs.writeFileSync(path.join(h, 'config', 's.json'), '{"type": "no-such-type"}');

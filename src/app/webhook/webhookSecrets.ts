@@ -7,16 +7,18 @@ import type { Config } from '../../core/types.js';
 
 /** Every webhook whose secret variable is unset or empty, with its JSON pointer. */
 export function webhookSecretProblems(config: Config, env: NodeJS.ProcessEnv = process.env): Problem[] {
-  const problems: Problem[] = [];
-  config.tasks.forEach((task, index) => {
-    const name = task.webhook?.secret_env;
-    if (!name || (env[name] ?? '') !== '') return;
-    problems.push({
+  return config.tasks.flatMap((task, index) => secretEnvProblems(task.name, task.webhook?.secret_env ?? null, index, env));
+}
+
+/** The problem of one task's `webhook.secret_env` (unset in the environment), if any. */
+export function secretEnvProblems(task: string, name: string | null, index: number, env: NodeJS.ProcessEnv = process.env): Problem[] {
+  if (!name || (env[name] ?? '') !== '') return [];
+  return [
+    {
       where: `/tasks/${index}/webhook/secret_env`,
-      message: `the environment variable ${name} (the webhook secret of task "${task.name}") is not set; set it where the daemon starts, or remove secret_env to use the API token`,
-    });
-  });
-  return problems;
+      message: `the environment variable ${name} (the webhook secret of task "${task}") is not set; set it where the daemon starts, or remove secret_env to use the API token`,
+    },
+  ];
 }
 
 /** The secret of a task's webhook now, or null when it has none (the hook takes the API token). */
