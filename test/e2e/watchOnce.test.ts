@@ -208,6 +208,19 @@ describe('the watch checks of validate and start', () => {
     expect(result.stderr).toContain('/tasks/3/webhook/secret_env: the environment variable SC_TEST_UNSET_SECRET');
   });
 
+  it.each([
+    ['watch not an object', [{ name: 'a', command: 'true', watch: 5 }, { name: 'b', retries: 1 }], ['/tasks/0/watch: expected an object, got 5']],
+    ['watch fields of the wrong types', [{ name: 'a', command: 'true', watch: { path: 123, json_schema: ['x'] }, webhook: 'nope' }], ['/tasks/0/watch/path: expected a string, got 123', '/tasks/0/webhook: expected an object']],
+    ['tasks not an array', 'nope', ['/tasks: expected an array']],
+    ['tasks null, an array, a name that is an object', [null, [], { name: { a: 1 }, command: 'true', webhook: { secret_env: 'SC_TEST_UNSET_SECRET' }, retries: 1 }], ['/tasks/0: expected an object, got null', '/tasks/2/webhook/secret_env: the environment variable SC_TEST_UNSET_SECRET']],
+  ])('with the other errors, reads a malformed config without tripping: %s', (_what, tasks, expected) => {
+    const h = makeHome({ tasks });
+    const result = runCli(['validate'], { home: h, env: { SC_TEST_UNSET_SECRET: '' } });
+    expect(result.code).toBe(1);
+    for (const line of expected) expect(result.stderr).toContain(line);
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
   it('refuses a json_schema that parses but does not compile, at validate and at start', () => {
     const h = makeHome({ tasks: [{ name: 'a', command: 'true', watch: { path: 'in', json_schema: 'config/s.json' } }] });
     fs.writeFileSync(path.join(h, 'config', 's.json'), '{"type": "no-such-type"}');

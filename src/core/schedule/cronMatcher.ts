@@ -1,7 +1,7 @@
 // A cron pattern read into per-field tables of allowed values, exactly as croner 11 reads it
 // with the contract's options (names, ranges, steps, 7 = Sunday, `?` = `*`, Vixie's
-// day-of-month OR day-of-week unless one starts with `*`, `+` for AND), so floatingNext can jump field by field instead
-// of letting croner walk. Anything it does not read exactly (L, W, #, croner oddities) gives
+// day-of-month OR day-of-week unless one starts with `*`, `+` for AND), so floatingNext can
+// jump field by field instead of letting croner walk. Anything it does not read exactly (L, W, #, croner oddities) gives
 // null, and the caller keeps asking croner: the property tests hold the two answers equal.
 import { NICKNAMES } from './cronFields.js';
 
