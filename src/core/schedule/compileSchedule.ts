@@ -25,12 +25,24 @@ export function compileSchedule(expression: string, timezone: string): Schedule 
   } catch (error) {
     throw new ConductorError('INPUT_INVALID', cronerProblem(expression, error), { cause: error });
   }
-  return Object.freeze({
-    expression,
-    timezone,
-    next: (afterMs: number) => nextFireMs(clock, instant(afterMs)),
-    prev: (atOrBeforeMs: number) => prevFireMs(clock, instant(atOrBeforeMs)),
-  });
+  return Object.freeze(new CompiledSchedule(expression, timezone, clock));
+}
+
+/** Methods on a prototype rather than two closures a schedule: an idle daemon holds one per task. */
+class CompiledSchedule implements Schedule {
+  constructor(
+    readonly expression: string,
+    readonly timezone: string,
+    private readonly clock: FireClock,
+  ) {}
+
+  next(afterMs: number): number | null {
+    return nextFireMs(this.clock, instant(afterMs));
+  }
+
+  prev(atOrBeforeMs: number): number | null {
+    return prevFireMs(this.clock, instant(atOrBeforeMs));
+  }
 }
 
 /** Dates run ±8.64e15 ms; keep a margin for the zone offset and the look-back search. */

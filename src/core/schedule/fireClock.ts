@@ -24,17 +24,33 @@ export interface FireClock {
  * tables), so 1,000 schedules no longer build 1,000 Crons at start (~130 us and ~3 KB each).
  */
 export function makeFireClock(pattern: string, zone: string): FireClock {
-  const matcher = cachedCronMatcher(pattern);
-  let floating: Cron | null = matcher ? null : floatingCron(pattern);
-  let zoned: Cron | null = null;
-  return {
-    zone,
-    get floating() {
-      return (floating ??= floatingCron(pattern));
-    },
-    matcher,
-    zoned: () => (zoned ??= zonedCron(pattern, zone)),
-  };
+  return new LazyFireClock(pattern, zone);
+}
+
+/**
+ * A class, not an object literal: a literal with a getter and two closures cost ~700 bytes a
+ * task (its properties went to a dictionary), about 0.7 MB of an idle daemon's 1,000 tasks.
+ */
+class LazyFireClock implements FireClock {
+  readonly matcher: CronMatcher | null;
+  private floatingCache: Cron | null;
+  private zonedCache: Cron | null = null;
+
+  constructor(
+    private readonly pattern: string,
+    readonly zone: string,
+  ) {
+    this.matcher = cachedCronMatcher(pattern);
+    this.floatingCache = this.matcher ? null : floatingCron(pattern);
+  }
+
+  get floating(): Cron {
+    return (this.floatingCache ??= floatingCron(this.pattern));
+  }
+
+  zoned(): Cron {
+    return (this.zonedCache ??= zonedCron(this.pattern, this.zone));
+  }
 }
 
 // Matchers and Crons are shared by every task with the same pattern (cachedCronMatcher,
