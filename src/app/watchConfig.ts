@@ -55,8 +55,10 @@ export function watchSpecProblems(watch: WatchFolders, at: string, home: string)
     if (value === null) continue;
     const target = path.resolve(home, value);
     const stat = statOf(target);
-    if (stat && !stat.isDirectory()) problems.push({ where: `${at}/${key}`, message: `${target} is a file, not a folder` });
-    else if (stat && folder?.isDirectory() && stat.dev !== folder.dev) {
+    if (target === dir || (stat && folder && stat.ino === folder.ino && stat.dev === folder.dev)) {
+      problems.push({ where: `${at}/${key}`, message: `${target} is the watched folder itself: a file would be "moved" to where it is (use null to leave files in place)` });
+    } else if (stat && !stat.isDirectory()) problems.push({ where: `${at}/${key}`, message: `${target} is a file, not a folder` });
+    else if (stat && stat.dev !== (folder?.isDirectory() ? folder.dev : nearestExisting(dir)?.dev)) {
       problems.push({ where: `${at}/${key}`, message: `${target} is on another file system than ${dir}: files are renamed there, never copied` });
     }
   }
@@ -111,6 +113,15 @@ function statOf(file: string): fs.Stats | null {
     return fs.statSync(file);
   } catch {
     return null;
+  }
+}
+
+/** `dir`'s nearest existing ancestor (the file system a folder made there lands on), or null. */
+function nearestExisting(dir: string): fs.Stats | null {
+  for (let at = path.dirname(dir); ; at = path.dirname(at)) {
+    const stat = statOf(at);
+    if (stat) return stat;
+    if (path.dirname(at) === at) return null;
   }
 }
 

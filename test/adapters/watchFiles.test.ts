@@ -100,6 +100,17 @@ describe('moveNoReplace', () => {
     expect(fs.existsSync(path.join(dir, 'x.json'))).toBe(false);
   });
 
+  it('never moves a file into the folder it is in, however the folder is named: the file stays, whole', () => {
+    const dir = scratch();
+    fs.writeFileSync(path.join(dir, 'z.txt'), 'keep me');
+    fs.symlinkSync(dir, path.join(dir, 'link'));
+    for (const into of [dir, `${dir}/`, path.join(dir, '..', path.basename(dir)), path.join(dir, 'link')]) {
+      expect(() => moveNoReplace(Buffer.from(path.join(dir, 'z.txt')), Buffer.from('z.txt'), into)).toThrow(/is the folder the file is in/);
+    }
+    expect(fs.readFileSync(path.join(dir, 'z.txt'), 'utf8')).toBe('keep me');
+    expect(fs.readdirSync(dir).sort()).toEqual(['link', 'z.txt']);
+  });
+
   it('finishes a move a crash cut between the link and the unlink, without a second copy', () => {
     const dir = scratch();
     const into = path.join(dir, 'processed');

@@ -189,6 +189,47 @@ describe('the watch checks of validate and start', () => {
     }
   });
 
+  it('refuses a processed_dir or failed_dir that is the watched folder however it is spelled (absolute, .., a symlink)', () => {
+    const h = makeHome({
+      tasks: [
+        { name: 'a', command: 'true', watch: { path: 'in', processed_dir: 'set below, absolute' } },
+        { name: 'b', command: 'true', watch: { path: 'in2', processed_dir: 'in2/../in2' } },
+        { name: 'c', command: 'true', watch: { path: 'in3', failed_dir: 'link' } },
+      ],
+    });
+    for (const dir of ['in', 'in3']) fs.mkdirSync(path.join(h, dir));
+    fs.symlinkSync('in3', path.join(h, 'link'));
+    const config = JSON.parse(fs.readFileSync(path.join(h, 'config', 'conductor_config.json'), 'utf8'));
+    config.tasks[0].watch.processed_dir = path.join(h, 'in');
+    fs.writeFileSync(path.join(h, 'config', 'conductor_config.json'), JSON.stringify(config));
+    fs.writeFileSync(path.join(h, 'in', 'precious.txt'), 'keep me');
+    for (const args of [['validate'], ['run', '--task', 'a']]) {
+      const result = runCli(args, { home: h });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain('invalid config, 3 problems:');
+      expect(result.stderr).toContain(`/tasks/0/watch/processed_dir: ${path.join(h, 'in')} is the watched folder itself`);
+      expect(result.stderr).toContain(`/tasks/1/watch/processed_dir: ${path.join(h, 'in2')} is the watched folder itself`);
+      expect(result.stderr).toContain(`/tasks/2/watch/failed_dir: ${path.join(h, 'link')} is the watched folder itself`);
+    }
+    expect(fs.readFileSync(path.join(h, 'in', 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('refuses at validate, as start does, a processed_dir on another file system than a watched folder not made yet', () => {
+    const shm = '/dev/shm';
+    if (!fs.existsSync(shm) || fs.statSync(shm).dev === fs.statSync(process.cwd()).dev) return;
+    const other = fs.mkdtempSync(path.join(shm, 'conductor-xdev-'));
+    try {
+      const h = makeHome({ tasks: [{ name: 'a', command: 'true', watch: { path: 'not-made-yet', processed_dir: other } }] });
+      if (fs.statSync(h).dev === fs.statSync(shm).dev) return;
+      const result = runCli(['validate'], { home: h });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`/tasks/0/watch/processed_dir: ${other} is on another file system than ${path.join(h, 'not-made-yet')}`);
+      expect(fs.existsSync(path.join(h, 'not-made-yet'))).toBe(false);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('lists them with the other errors of the config, all in one pass (and an unset webhook secret too)', () => {
     const h = makeHome({
       tasks: [

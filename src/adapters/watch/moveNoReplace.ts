@@ -5,12 +5,16 @@
 // A crash between the link and the unlink leaves the same file under both names: the next try
 // sees that and only unlinks. Another file system is refused (EXDEV): that would be a copy.
 import fs from 'node:fs';
+import path from 'node:path';
 import { pathIn, suffixedName } from '../../core/watch/fileNames.js';
 
 const MAX_SUFFIX = 100_000;
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
 export function moveNoReplace(file: Buffer, name: Buffer, dir: string): Buffer {
+  // Into the folder it is in (however `dir` is spelled: a symlink, `..`), the link would name
+  // the file itself and the unlink would delete its only name.
+  if (sameFolder(folderOf(file), dir)) throw new Error(`${dir} is the folder the file is in: it is left there`);
   let linkable = true;
   for (let n = 0; n <= MAX_SUFFIX; n++) {
     const target = pathIn(dir, n === 0 ? name : suffixedName(name, n));
@@ -41,6 +45,21 @@ export function moveNoReplace(file: Buffer, name: Buffer, dir: string): Buffer {
     }
   }
   throw new Error(`${dir} already holds ${MAX_SUFFIX} files of that name`);
+}
+
+/** The folder holding `file` (its bytes kept: latin1 maps each byte to one character and back). */
+function folderOf(file: Buffer): Buffer {
+  return Buffer.from(path.dirname(file.toString('latin1')), 'latin1');
+}
+
+function sameFolder(a: Buffer, b: string): boolean {
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
+  }
 }
 
 /** The same file under both names (a link made before a crash, the unlink not yet done). */
