@@ -6,7 +6,7 @@ import { dependencyPeriodStart } from '../core/scheduler/dependencyPeriod.js';
 import { downstreamReady } from '../core/scheduler/downstreamReady.js';
 import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
 import type { TaskEntry, TaskTable } from '../core/scheduler/taskTable.js';
-import type { FinalStatus, RunStatus, Trigger } from '../core/types.js';
+import type { FinalStatus, RunStatus } from '../core/types.js';
 import type { ActiveRun, ActiveRuns } from './activeRuns.js';
 import type { EngineContext } from './context.js';
 import type { RequestOutcome, RunRequest } from './runRequest.js';
@@ -31,10 +31,11 @@ export class DependencyFlow {
   /**
    * Tasks with no schedule run when all their dependencies have just succeeded; when one did
    * not, they are skipped, and their own dependents after them (a loop, not recursion: chains
-   * may be long). A run by hand sets off nothing (`--with-deps` and sessions are for that).
+   * may be long). A run by hand the daemon carries out (`run --task` with a daemon, the API, the
+   * dashboard) sets them off too (SPEC: "runs when all of its dependencies have just succeeded");
+   * a session's runs (`run --all`, `--with-deps`) never come here: the session runs its own DAG.
    */
-  triggerDownstream(name: string, status: RunStatus, trigger: Trigger): void {
-    if (trigger === 'manual' || trigger === 'api') return;
+  triggerDownstream(name: string, status: RunStatus): void {
     const table = this.host.table();
     const pending: { name: string; status: RunStatus }[] = [{ name, status }];
     while (pending.length > 0) {

@@ -598,7 +598,7 @@ export class Engine {
     if (this.stopping || result.status === 'skipped') return;
     // A session's run (run --all, a run with its upstream through the API) sets off no
     // downstream run of its own, but a scheduled fire waiting on its task learns it ended.
-    if (!session) this.flow.triggerDownstream(result.task, result.status, result.trigger);
+    if (!session) this.flow.triggerDownstream(result.task, result.status);
     this.flow.regateWaiting(result.task);
   }
 
@@ -623,7 +623,7 @@ export class Engine {
       this.ended({ task: run.task, run_id: run.id, trigger: run.trigger, status, exit_code: null, reason, attempts: 0 }, run.session, run.fireAt);
       if (this.stopping || status !== 'skipped' || run.session) return;
       // A rejected or expired approval stops its dependents as a failed run would.
-      if (cascade) this.flow.triggerDownstream(run.task, 'skipped', run.trigger);
+      if (cascade) this.flow.triggerDownstream(run.task, 'skipped');
       // It no longer holds anyone up.
       this.flow.regateWaiting(run.task);
     });

@@ -64,6 +64,30 @@ describe('history while runs wait for a slot', () => {
   });
 });
 
+describe('a run by hand the daemon carries out', () => {
+  it('sets off the dependents with no schedule, as any run does (manual, api, an approved one)', async () => {
+    const cfg = config([
+      { name: 'extract' },
+      { name: 'load', dependencies: ['extract'] },
+      { name: 'gate', approval: { timeout: 600, message: null } },
+      { name: 'after_gate', dependencies: ['gate'] },
+      { name: 'broken', command: 'sleep=0 exit=1' },
+      { name: 'after_broken', dependencies: ['broken'] },
+    ]);
+    const { ctx, clock, executor } = fakeEngine('2025-06-01T02:00:00Z');
+    const scheduler = new Scheduler(ctx, cfg);
+    scheduler.start();
+    scheduler.engine.submit({ task: 'extract', trigger: 'manual' });
+    scheduler.engine.submit({ task: 'broken', trigger: 'api' });
+    const gate = scheduler.engine.submit({ task: 'gate', trigger: 'api' });
+    await clock.advance(1000);
+    expect(scheduler.engine.decide(gate.run_id, 'approve', 'alice', null)).toMatchObject({ ok: true });
+    await clock.advance(1000);
+    expect(executor.spawns.map((s) => `${s.task}:${s.trigger}`).sort()).toEqual(['after_gate:dependency', 'broken:api', 'extract:manual', 'gate:api', 'load:dependency']);
+    expect(ctx.store.history({ task: 'after_broken', limit: 5 }).map((r) => [r.status, r.reason])).toEqual([['skipped', 'dependency broken failed']]);
+  });
+});
+
 describe('cancelling a run', () => {
   it('stops a running run, records it cancelled, does not retry it, and skips its downstream', async () => {
     const cfg = config([
