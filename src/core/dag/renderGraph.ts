@@ -29,7 +29,18 @@ function text(tasks: Task[]): string {
 }
 
 function mermaid(tasks: Task[]): string {
-  const id = (name: string) => `t_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  // Mermaid ids allow letters, digits and _: `a.b`, `a-b` and `a_b` would all be t_a_b, one node.
+  // Each name keeps its readable id unless an earlier task took it; then a suffix tells them apart.
+  const ids = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const task of tasks) {
+    const base = `t_${task.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let candidate = base;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${base}_${n}`;
+    taken.add(candidate);
+    ids.set(task.name, candidate);
+  }
+  const id = (name: string) => ids.get(name) as string;
   const lines = ['graph TD'];
   for (const task of tasks) lines.push(`  ${id(task.name)}["${task.name}<br/>${label(task).replace(/"/g, '#quot;')}"]`);
   for (const task of tasks) for (const dep of task.dependencies) lines.push(`  ${id(dep)} --> ${id(task.name)}`);

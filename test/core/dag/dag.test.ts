@@ -131,4 +131,15 @@ describe('renderGraph', () => {
     expect(lines[0]).toBe('t149999  [by hand only]');
     expect(lines[149_999]).toBe('t0       [after dependencies]  <- t1');
   });
+
+  it('gives every task its own mermaid node when names differ only in . - and _', () => {
+    const tasks = [t('a.b'), t('a_b'), t('a-b', 'a.b'), t('a_b_2', 'a_b')].map((raw) => withTaskDefaults({ ...raw, command: 'true' }, DEFAULT_SETTINGS));
+    const out = renderGraph(tasks, 'mermaid');
+    const nodes = [...out.matchAll(/^ {2}(\w+)\["([^<]+)<br\/>/gm)].map((m) => [m[2], m[1]]);
+    expect(new Set(nodes.map(([, id]) => id)).size).toBe(4);
+    const id = Object.fromEntries(nodes) as Record<string, string>;
+    expect(out).toContain(`  ${id['a.b']} --> ${id['a-b']}\n`);
+    expect(out).toContain(`  ${id['a_b']} --> ${id['a_b_2']}\n`);
+    expect(id['a.b']).toBe('t_a_b');
+  });
 });
