@@ -13,7 +13,8 @@ export function nextFires(config: Config, options: { task?: string; count: numbe
   const tasks = options.task ? [findTask(config, options.task)] : config.tasks.filter((t) => t.enabled && t.schedule);
   const fires: NextFire[] = [];
   for (const task of tasks) {
-    if (!task.schedule) continue;
+    // A disabled task does not fire, named or not (status shows its next_run as null).
+    if (!task.schedule || !task.enabled) continue;
     const zone = resolveTimezone(task.timezone, config.settings.timezone);
     let after = options.now;
     if (options.from !== undefined) {

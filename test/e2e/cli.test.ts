@@ -232,6 +232,15 @@ describe('status, history, next and graph', () => {
     expect(json).toEqual([{ task: 'nightly', at: '2025-06-01T02:00:00-04:00' }]);
   });
 
+  it('next --task of a disabled task prints no fire time and says why, as status gives it no next run', () => {
+    const home = makeHome({ tasks: [{ name: 'off', command: 'true', schedule: '0 2 * * *', enabled: false }] });
+    const result = runCli(['next', '--task', 'off'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('task off is disabled (enabled: false): it does not fire\n');
+    expect(JSON.parse(runCli(['next', '--task', 'off', '--json'], { home }).stdout)).toEqual([]);
+  });
+
   it('graph draws the edges in text, mermaid and dot', () => {
     const home = makeHome(config);
     expect(runCli(['graph'], { home }).stdout).toMatch(/after\s+\[after dependencies\]\s+<- nightly/);

@@ -45,7 +45,11 @@ export const nextCommand: CommandModule<GlobalArgs, Args> = {
       printJson(fires);
       return;
     }
-    if (fires.length === 0 && argv.task) process.stderr.write(`task ${argv.task} has no schedule; it runs after its dependencies or by hand\n`);
+    if (fires.length === 0 && argv.task) {
+      const task = config.tasks.find((t) => t.name === argv.task);
+      const why = task?.schedule && !task.enabled ? 'is disabled (enabled: false): it does not fire' : 'has no schedule; it runs after its dependencies or by hand';
+      process.stderr.write(`task ${argv.task} ${why}\n`);
+    }
     if (fires.length === 0) return;
     if (process.stdout.isTTY) {
       // On a terminal, as `systemctl list-timers`: local time, how long until, the task's own zone.
