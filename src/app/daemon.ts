@@ -20,6 +20,7 @@ import { daemonTokens, startDaemonHttp } from './daemonHttp.js';
 import { daemonLockPath, type DaemonState } from './daemonState.js';
 import { ensureWritableDir } from './homeDirs.js';
 import { loadConfig } from './loadConfig.js';
+import { writeRunningConfig } from './runningConfig.js';
 import type { HomePaths } from './paths.js';
 import { watchHome } from './homeWatch.js';
 import { readPidFile, removeOwnPidFile } from './pidFile.js';
@@ -45,6 +46,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       `another daemon is already running on ${paths.home}${pid ? ` (pid ${pid})` : ''}; stop it first (SIGTERM), or use another --home`,
     );
   }
+  writeRunningConfig(paths, loaded.config, loaded.shown);
   // Signals are taken from here on, so a SIGTERM during start-up (recovery) still stops cleanly;
   // a second one while draining stops the runs at once.
   let stopRequested: (signal: NodeJS.Signals) => void = () => {};
@@ -194,6 +196,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       const changed = describeChanges(configChanges(config, next.config));
       config = next.config;
       loaded = next;
+      writeRunningConfig(paths, config, next.shown);
       scheduler.reload(config);
       void watching.reload(config, next.shown);
       if (notifier) retiredNotifiers.push(notifier);

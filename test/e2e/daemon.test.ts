@@ -116,8 +116,16 @@ describe('the daemon', () => {
     await waitFor(() => rows(home).filter((r) => r.task === 'second').length >= seconds + 2, 'second to keep firing');
     expect(firstRuns()).toBeLessThanOrEqual(before + 1);
     expect(rows(home).some((r) => r.task === 'broken')).toBe(false);
+    // status shows the config the daemon runs on, and says the file is invalid, rather than fail.
+    const status = runCli(['status', '--json'], { home });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).tasks.map((t: { name: string }) => t.name)).toEqual(['second']);
+    expect(status.stderr).toContain('/tasks/0/schedule');
+    expect(status.stderr).toContain('the daemon keeps running on its last good config');
     daemon.kill('SIGTERM');
     expect((await exitOf(daemon)).code).toBe(0);
+    // With no daemon, the invalid file is an error again.
+    expect(runCli(['status', '--json'], { home }).code).toBe(1);
   });
 
   it('of two daemons started at the same instant, exactly one runs; the other exits 1 and says why', async () => {

@@ -18,7 +18,7 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
     stopWhenOutputCloses();
     const { homeStatus } = await import('../../app/status/homeStatus.js');
     const now = Date.now();
-    const report = await homeStatus(pathsFrom(argv), now);
+    const report = await homeStatus(pathsFrom(argv), now, (message) => process.stderr.write(`symphony-conductor: ${message}\n`));
     if (wantJson(argv)) {
       printJson(report);
       return;
