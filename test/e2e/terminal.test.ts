@@ -61,6 +61,25 @@ describe('on a terminal', () => {
   });
 });
 
+describe('status on a terminal, for watch tasks and budgets', () => {
+  it('names the watched folder in SCHEDULE and lists each folder\'s counts and each budget\'s use today', () => {
+    const home = makeHome({
+      tasks: [
+        { name: 'intake', command: 'true', watch: { path: 'in' } },
+        { name: 'capped', command: 'true', schedule: '0 2 * * *', budget: { max_runs_per_day: 5, max_runtime_per_day: 3600 } },
+        { name: 'plain', command: 'true' },
+      ],
+      settings: { timezone: 'UTC' },
+    });
+    runCli(['run', '--task', 'capped'], { home });
+    const out = onTerminal(home, 'status', { env: 'NO_COLOR=1' });
+    expect(out).toMatch(/^intake\s+\(watch in\)\s/m);
+    expect(out).toMatch(/^plain\s+\(no schedule\)\s/m);
+    expect(out).toMatch(/^watched folders \(files since the daemon started\):\n\s*TASK\s+FOLDER\s+PENDING\s+RUNNING\s+PROCESSED\s+FAILED\n\s*intake\s+in\s+0\s+0\s+0\s+0$/m);
+    expect(out).toMatch(/^budgets \(today, UTC\):\n\s*TASK\s+RUNS\s+RUNTIME\n\s*capped\s+1 of 5\s+\d+ms of 1h$/m);
+  });
+});
+
 describe('piped', () => {
   it('keeps the shapes scripts read: status JSON, history ISO times, next one ISO time a line', () => {
     const home = makeHome({ tasks: [{ name: 'a', command: 'true', schedule: '0 2 * * *' }], settings: { timezone: 'UTC' } });

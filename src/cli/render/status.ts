@@ -43,7 +43,7 @@ export function renderStatus(report: StatusReport, options: TerminalOptions): st
     statuses.push(state);
     return [
       task.name,
-      task.enabled ? (task.schedule ?? '(after dependencies)') : 'disabled',
+      task.enabled ? (task.schedule ?? (task.watch ? `(watch ${task.watch.path})` : '(no schedule)')) : 'disabled',
       next === null ? '-' : localTime(next),
       next === null ? '-' : left(next, now),
       lastAt === null ? '-' : localTime(lastAt),
@@ -61,6 +61,25 @@ export function renderStatus(report: StatusReport, options: TerminalOptions): st
       paint: (row, column, text) => (row >= 0 && column === 6 ? paint(statuses[row] ?? '', text, colour) : text),
     }),
   );
+  const watched = report.tasks.filter((task) => task.watch);
+  if (watched.length > 0) {
+    table.push('', 'watched folders (files since the daemon started):');
+    const rowsOfWatch = watched.map((task) => {
+      const w = task.watch!;
+      return [task.name, w.path, String(w.pending), String(w.running), String(w.processed), String(w.failed)];
+    });
+    table.push(...renderTable(['TASK', 'FOLDER', 'PENDING', 'RUNNING', 'PROCESSED', 'FAILED'], rowsOfWatch, { maxWidth: width, shrink: [1] }));
+  }
+  const budgeted = report.tasks.filter((task) => task.budget);
+  if (budgeted.length > 0) {
+    table.push('', 'budgets (today, UTC):');
+    const rowsOfBudget = budgeted.map((task) => {
+      const b = task.budget!;
+      const runtime = `${formatDuration(b.runtime_used_s * 1000)}${b.max_runtime_per_day === null ? '' : ` of ${formatDuration(b.max_runtime_per_day * 1000)}`}`;
+      return [task.name, `${b.runs_used}${b.max_runs_per_day === null ? '' : ` of ${b.max_runs_per_day}`}`, runtime];
+    });
+    table.push(...renderTable(['TASK', 'RUNS', 'RUNTIME'], rowsOfBudget, { maxWidth: width }));
+  }
   if (report.awaiting_approval.length > 0) {
     table.push('', `${paint('awaiting_approval', 'awaiting approval', colour)} (symphony-conductor approve --run ID, or reject --run ID):`);
     const waiting = report.awaiting_approval.map((run) => [
