@@ -154,8 +154,8 @@ export interface RunStore {
   historyPage(query: HistoryQuery): RunRecord[];
   /** The latest attempt of a task that was a real run (not skipped, queued or awaiting approval), or null. */
   lastRun(task: string): RunRecord | null;
-  /** `lastRun` of each of these tasks (absent: never ran). */
-  lastRuns(tasks: readonly string[]): Map<string, RunRecord>;
+  /** `lastRun` of each of these tasks (absent: never ran); with `before` (ms), among runs started strictly earlier. */
+  lastRuns(tasks: readonly string[], before?: number): Map<string, RunRecord>;
   /** A number that changes when another connection (another process) committed to the history. */
   dataVersion(): number;
   /** The latest row of a task with this status, or null. */

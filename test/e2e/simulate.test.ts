@@ -66,6 +66,22 @@ describe('simulate', () => {
     expect(took).toBeLessThan(3000);
   });
 
+  it('over a window already in the history, sees only the runs from before it, not its own future', () => {
+    const home = makeHome({
+      tasks: [
+        { name: 'x', command: 'exit 1', schedule: '0 * * * *' },
+        { name: 'y', command: 'true', schedule: '30 * * * *', dependencies: ['x'] },
+      ],
+      settings: { timezone: 'UTC' },
+    });
+    // x fails now, long after the window: the window's own x runs (simulated) must decide y.
+    expect(runCli(['run', '--task', 'x'], { home }).code).not.toBe(0);
+    const result = runCli(['simulate', '--from', '2025-05-31T23:59:00Z', '--until', '2025-06-01T00:45:00Z', '--json'], { home });
+    expect(result.code).toBe(0);
+    const fires = JSON.parse(result.stdout) as { task: string; at: string; outcome: string }[];
+    expect(fires.map((fire) => `${fire.at} ${fire.task} ${fire.outcome}`)).toEqual(['2025-06-01T00:00:00+00:00 x run', '2025-06-01T00:30:00+00:00 y run']);
+  });
+
   it.each([
     [['--days', '0'], /--days takes a number of days above 0/],
     [['--days', '4000'], /at most 3660/],

@@ -274,13 +274,22 @@ export class MemoryRunStore implements RunStore {
     return row ? record(row) : null;
   }
 
-  lastRuns(tasks: readonly string[]): Map<string, RunRecord> {
+  lastRuns(tasks: readonly string[], before?: number): Map<string, RunRecord> {
     const found = new Map<string, RunRecord>();
     for (const task of tasks) {
-      const row = this.last.get(task);
+      const row = before === undefined ? this.last.get(task) : this.lastBefore(task, before);
       if (row) found.set(task, record(row));
     }
     return found;
+  }
+
+  /** Among the rows kept (the last `keep`), the task's latest real run started before `before`. */
+  private lastBefore(task: string, before: number): Row | undefined {
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const row = this.recent[i] as Row;
+      if (row.task === task && row.startedMs < before && !NOT_A_RUN.has(row.status)) return row;
+    }
+    return undefined;
   }
 
   dataVersion(): number {

@@ -229,6 +229,11 @@ class SqliteRunStore implements RunStore {
          JOIN attempts a ON a.id = (SELECT id FROM attempts WHERE task = t.value AND status NOT IN (${NOT_A_RUN}) ORDER BY started_at DESC, id DESC LIMIT 1)
          ORDER BY t.key`,
       ).raw(true),
+      lastRunsBefore: () => db.prepare(
+        `SELECT ${COLUMNS.split(', ').map((column) => `a.${column}`).join(', ')} FROM json_each(?) AS t
+         JOIN attempts a ON a.id = (SELECT id FROM attempts WHERE task = t.value AND status NOT IN (${NOT_A_RUN}) AND started_at < ? ORDER BY started_at DESC, id DESC LIMIT 1)
+         ORDER BY t.key`,
+      ).raw(true),
       lastWithStatus: () => db.prepare(
         `SELECT ${COLUMNS} FROM attempts WHERE task = ? AND status = ? ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
@@ -386,9 +391,10 @@ class SqliteRunStore implements RunStore {
     return row ? toRecord(row) : null;
   }
 
-  lastRuns(tasks: readonly string[]): Map<string, RunRecord> {
+  lastRuns(tasks: readonly string[], before?: number): Map<string, RunRecord> {
     const found = new Map<string, RunRecord>();
-    for (const values of this.statements.lastRuns.all(JSON.stringify(tasks)) as unknown[][]) {
+    const rows = before === undefined ? this.statements.lastRuns.all(JSON.stringify(tasks)) : this.statements.lastRunsBefore.all(JSON.stringify(tasks), before);
+    for (const values of rows as unknown[][]) {
       const row = rowOf(values);
       found.set(row.task, toRecord(row));
     }

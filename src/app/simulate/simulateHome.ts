@@ -34,7 +34,9 @@ export async function simulateHome(paths: HomePaths, options: SimulateOptions, e
       const median = medianDuration(recent);
       if (median !== null) medians.set(task.name, median);
     }
-    lastRuns.push(...store.lastRuns(config.tasks.map((t) => t.name)).values());
+    // As they were when the window opens: a window already in the history must not see its own
+    // future (a dependency's real failure later on skipping a dependent the window shows earlier).
+    lastRuns.push(...store.lastRuns(config.tasks.map((t) => t.name), options.from).values());
   } finally {
     store.close();
   }
