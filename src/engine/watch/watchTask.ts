@@ -191,7 +191,7 @@ export class WatchTask {
     this.flights.delete(event.run_id);
     this.window.release(flight.row.id);
     if (flight.slot > 0) this.freeSlots.push(flight.slot);
-    const outcome = fileOutcome(event.status);
+    const outcome = fileOutcome(event.status, event.reason);
     const at = this.deps.ctx.clock.now();
     this.flushSettles();
     this.deps.ctx.store.watchFiles.finish(flight.row.id, outcome.state, at, event.reason);
