@@ -267,6 +267,28 @@ describe('a watch task in the daemon', () => {
     await exitOf(daemon);
   });
 
+  it('has made every watched folder by the time it writes status/http.url (a script may drop a file at once)', async () => {
+    // Many watch tasks: the last folder is the last one a late creation would make. Three starts,
+    // each watched from the first instant http.url exists.
+    const tasks = Array.from({ length: 30 }, (_, i) => ({ name: `w${i}`, command: 'true', watch: { path: `drop/in${i}`, settle_ms: 20 } }));
+    for (let round = 0; round < 3; round++) {
+      const home = makeHome({ tasks });
+      const urlFile = path.join(home, 'status', 'http.url');
+      const daemon = startDaemon(home);
+      for (;;) {
+        if (fs.existsSync(urlFile)) break;
+        if (daemon.exitCode !== null) throw new Error(`the daemon exited ${daemon.exitCode}: ${daemon.output()}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const missing = tasks.map((t) => t.watch.path).filter((folder) => !fs.existsSync(path.join(home, folder)));
+      expect(missing).toEqual([]);
+      dropFile(path.join(home, 'drop', 'in29'), 'at-once.txt', 'x');
+      await waitFor(() => statusFiles(home, 'w29').length === 1, 'the file dropped at once to be processed');
+      daemon.kill('SIGTERM');
+      expect((await exitOf(daemon)).code).toBe(0);
+    }
+  });
+
   it('goes on watching when its folder is removed and made again', async () => {
     const home = makeHome({ tasks: [{ name: 'phoenix', command: 'true', watch: { path: 'in', settle_ms: 20 } }] });
     const dir = path.join(home, 'in');
