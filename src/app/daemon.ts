@@ -125,8 +125,10 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const scheduler = new Scheduler(ctx, config, { gate: member?.gate });
   const { engine, cron } = scheduler;
   const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, ctx.executor.state ? () => ctx.executor.state?.() ?? null : null);
+  // The watched folders exist before the daemon says it is up (status/http.url, the banner); they
+  // are watched after the scheduler started, and until then none has a file pending.
+  watchSetup.makeFolders(logger);
   // The port is taken before anything runs: one in use is a clear error, exit 1.
-  // The watched folders start after the scheduler; until then none has a file pending.
   let watchPending = (): Map<string, number> => new Map();
   const server = tokens
     ? await startDaemonHttp({

@@ -13,6 +13,7 @@ import type { EngineContext } from '../engine/context.js';
 import type { Engine } from '../engine/engine.js';
 import type { WatchDeps } from '../engine/watch/types.js';
 import { WatchSources, type ResolveWatch, type SharedDeps } from '../engine/watch/watchSources.js';
+import type { Logger } from '../ports/logger.js';
 import type { WatchCounts } from '../ports/watchFileStore.js';
 import type { HomePaths } from './paths.js';
 import { packageVersion } from './version.js';
@@ -49,23 +50,39 @@ export function watchShared(ctx: EngineContext, engine: Engine, mode: WatchDeps[
 export function watchResolver(paths: HomePaths, schemas: Map<string, SchemaCheck>, ctx: EngineContext): ResolveWatch {
   return (task: Task) => {
     const resolved = watchPaths(task, paths.home, paths.statusDir);
-    try {
-      fs.mkdirSync(resolved.dir, { recursive: true });
-    } catch (error) {
-      ctx.logger.error({ task: task.name, path: resolved.dir, err: (error as Error).message }, 'cannot create the watched folder; waiting for it');
-    }
+    makeWatchedFolder(task.name, resolved.dir, ctx.logger);
     return { paths: resolved, schema: schemas.get(task.name) ?? null };
   };
 }
 
+/** A watched folder is created when missing (spec/triggers.md); one that cannot be is logged and waited for. */
+function makeWatchedFolder(task: string, dir: string, logger: Logger): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    logger.error({ task, path: dir, err: (error as Error).message }, 'cannot create the watched folder; waiting for it');
+  }
+}
+
 /**
  * Compiles the config's json_schema files (a bad one is a config error: call this before anything
- * starts); `start` then starts every enabled watch task (after the scheduler resumed its runs),
- * or, `paused` (a node of a standby cluster), none until `lead()`.
+ * starts); `makeFolders` creates the watched folders of the enabled watch tasks (before the
+ * daemon says it is up, status/http.url: a script that waits for it may drop a file at once);
+ * `start` then starts every enabled watch task (after the scheduler resumed its runs), or,
+ * `paused` (a node of a standby cluster), none until `lead()`.
  */
-export async function prepareWatching(config: Config, paths: HomePaths, shown: string): Promise<{ start(ctx: EngineContext, engine: Engine, options?: { paused?: boolean }): Watching }> {
+export async function prepareWatching(
+  config: Config,
+  paths: HomePaths,
+  shown: string,
+): Promise<{ makeFolders(logger: Logger): void; start(ctx: EngineContext, engine: Engine, options?: { paused?: boolean }): Watching }> {
   const schemas = await compileWatchSchemas(config, paths.home, shown);
   return {
+    makeFolders(logger) {
+      for (const task of config.tasks) {
+        if (task.enabled && task.watch) makeWatchedFolder(task.name, watchPaths(task, paths.home, paths.statusDir).dir, logger);
+      }
+    },
     start(ctx, engine, options = {}) {
       let resolve = watchResolver(paths, schemas, ctx);
       let current = config;

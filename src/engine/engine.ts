@@ -13,6 +13,7 @@ import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry, type TaskTable } from '../core/scheduler/taskTable.js';
 import { healthTimestamp } from '../core/health.js';
 import { newRunId } from '../core/run/runId.js';
+import { APPROVAL_TIMED_OUT, rejectedReason } from '../core/scheduler/approvalEnd.js';
 import { budgetDecision, utcDayStart } from '../core/scheduler/budgetDecision.js';
 import type { Approval, ConcurrencyPolicy, Config, FinalStatus, RunStatus, Trigger } from '../core/types.js';
 import type { StoredRun } from '../ports/runStore.js';
@@ -199,7 +200,7 @@ export class Engine {
     const said = comment ? `: ${comment}` : '';
     this.ctx.store.batch(() => {
       if (decision === 'reject') {
-        this.endUnstarted(run, 'skipped', `rejected by ${actor}${said}`, true);
+        this.endUnstarted(run, 'skipped', rejectedReason(actor, comment), true);
         return;
       }
       this.runs.untrack(run);
@@ -373,7 +374,7 @@ export class Engine {
     }
     for (const run of [...this.runs.awaiting]) {
       if (run.approvalExpires == null || run.approvalExpires > now || !this.runs.awaiting.includes(run)) continue;
-      this.endUnstarted(run, 'skipped', 'approval timed out', true);
+      this.endUnstarted(run, 'skipped', APPROVAL_TIMED_OUT, true);
     }
   }
 

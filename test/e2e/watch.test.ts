@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, runCli } from '../helpers/cli.js';
+import { apiOf, makeHome, runCli } from '../helpers/cli.js';
 import { exitOf, rows, waitFor } from '../helpers/wait.js';
 import { dropFile, fileRows, killDaemons, namesIn, query, records, startDaemon, statusFiles } from '../helpers/watch.js';
 
@@ -84,24 +84,38 @@ describe('a watch task in the daemon', () => {
     expect((await exitOf(daemon)).code).toBe(0);
   });
 
-  it('counts the files waiting for a worker in status --json and in conductor_watch_files_pending', async () => {
+  it('counts the files alike in status --json, GET /api/v1/status and conductor_watch_files_pending, while they wait and after', async () => {
     const home = makeHome({
-      tasks: [{ name: 'queue', command: 'while [ ! -e "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done', watch: { path: 'in', settle_ms: 0, workers: 1 } }],
+      tasks: [
+        {
+          name: 'queue',
+          command: 'while [ ! -e "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done; [ "$CONDUCTOR_FILE_NAME" != c ]',
+          watch: { path: 'in', settle_ms: 0, workers: 1 },
+        },
+      ],
     });
     const dir = path.join(home, 'in');
     fs.mkdirSync(dir);
     const daemon = startDaemon(home);
     await waitFor(() => /watching the folder/.test(daemon.output()), 'the daemon to watch');
+    const api = apiOf(home);
+    type Status = { tasks: { watch?: Record<string, unknown> }[] };
+    const watchOf = (status: Status) => status.tasks[0]?.watch;
+    const cliCounts = () => watchOf(JSON.parse(runCli(['status', '--json'], { home }).stdout));
+    const apiCounts = async () => watchOf(await (await fetch(`${api?.url}/api/v1/status`, { headers: { authorization: `Bearer ${api?.token}` } })).json() as Status);
     for (const name of ['a', 'b', 'c']) dropFile(dir, name, name);
     await waitFor(() => fileRows(home).filter((r) => r.state === 'pending').length === 2, 'two files to wait behind the one running');
-    const status = JSON.parse(runCli(['status', '--json'], { home }).stdout) as { tasks: { watch?: Record<string, unknown> }[] };
-    expect(status.tasks[0]?.watch).toEqual({ path: 'in', pending: 2, running: 1, processed: 0, failed: 0 });
-    const url = fs.readFileSync(path.join(home, 'status', 'http.url'), 'utf8').trim();
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const waiting = { path: 'in', pending: 2, running: 1, processed: 0, failed: 0 };
+    expect(cliCounts()).toEqual(waiting);
+    expect(await apiCounts()).toEqual(waiting);
+    const metrics = await (await fetch(`${api?.url}/metrics`)).text();
     expect(metrics).toMatch(/^conductor_watch_files_pending\{task="queue"\} 2$/m);
     fs.writeFileSync(path.join(home, 'release'), '');
-    await waitFor(() => namesIn(path.join(dir, 'processed')).length === 3, 'every file to be processed');
-    const after = await (await fetch(`${url}/metrics`)).text();
+    await waitFor(() => statusFiles(home, 'queue').length === 3, 'every file to be dealt with');
+    const done = { path: 'in', pending: 0, running: 0, processed: 2, failed: 1 };
+    expect(cliCounts()).toEqual(done);
+    expect(await apiCounts()).toEqual(done);
+    const after = await (await fetch(`${api?.url}/metrics`)).text();
     expect(after).toMatch(/^conductor_watch_files_pending\{task="queue"\} 0$/m);
     daemon.kill('SIGTERM');
     expect((await exitOf(daemon)).code).toBe(0);
@@ -251,6 +265,28 @@ describe('a watch task in the daemon', () => {
     expect(fs.readFileSync(path.join(home, 'status', 'automation_health', 'intents.health'), 'utf8')).toMatch(/^(success|failed):/);
     daemon.kill('SIGTERM');
     await exitOf(daemon);
+  });
+
+  it('has made every watched folder by the time it writes status/http.url (a script may drop a file at once)', async () => {
+    // Many watch tasks: the last folder is the last one a late creation would make. Three starts,
+    // each watched from the first instant http.url exists.
+    const tasks = Array.from({ length: 30 }, (_, i) => ({ name: `w${i}`, command: 'true', watch: { path: `drop/in${i}`, settle_ms: 20 } }));
+    for (let round = 0; round < 3; round++) {
+      const home = makeHome({ tasks });
+      const urlFile = path.join(home, 'status', 'http.url');
+      const daemon = startDaemon(home);
+      for (;;) {
+        if (fs.existsSync(urlFile)) break;
+        if (daemon.exitCode !== null) throw new Error(`the daemon exited ${daemon.exitCode}: ${daemon.output()}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const missing = tasks.map((t) => t.watch.path).filter((folder) => !fs.existsSync(path.join(home, folder)));
+      expect(missing).toEqual([]);
+      dropFile(path.join(home, 'drop', 'in29'), 'at-once.txt', 'x');
+      await waitFor(() => statusFiles(home, 'w29').length === 1, 'the file dropped at once to be processed');
+      daemon.kill('SIGTERM');
+      expect((await exitOf(daemon)).code).toBe(0);
+    }
   });
 
   it('goes on watching when its folder is removed and made again', async () => {

@@ -124,6 +124,8 @@ export class LiveStatus {
       recent: (limit) => this.store.history({ limit }),
       awaiting: () => this.engine.awaitingApproval(),
       usage: (task, at) => this.store.usageSince(task, utcDayStart(at), at),
+      // The rows `status --json` counts, read the same way: the API and the CLI say the same.
+      watchCounts: (task, since) => this.store.watchFiles.counts(task, since),
       ...(this.executor ? { executor: this.executor } : {}),
     };
   }

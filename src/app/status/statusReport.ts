@@ -1,6 +1,7 @@
 // What `status --json` prints and `GET /api/v1/status` answers: one function over a StatusView,
-// which is either the daemon's live state (served without any I/O) or, from the CLI, the files
-// and the history of a home read cold.
+// which is either the daemon's live state (from memory, but for a few indexed reads of the
+// history: recent results, budgets, watch counts) or, from the CLI, the files and the history of
+// a home read cold.
 import type { Config, Health, RunRecord, Task } from '../../core/types.js';
 import type { ExecutorState } from '../../ports/executor.js';
 import type { WatchCounts } from '../../ports/watchFileStore.js';

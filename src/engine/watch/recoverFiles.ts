@@ -45,8 +45,8 @@ export function recoverFiles(watch: WatchTask, deps: WatchDeps, skip: (runId: st
     if (row.state === 'done') status = 'success';
     else if (row.state === 'failed') status = run && !OPEN.has(run.state) && run.state !== 'success' ? (run.state as FinalStatus) : 'failed';
     else status = run && !OPEN.has(run.state) ? (run.state as FinalStatus) : 'interrupted';
-    const outcome = fileOutcome(status);
     const reason = run?.reason ?? (run ? null : 'its run is not in the history');
+    const outcome = fileOutcome(status, reason);
     if (row.state === 'running') store.watchFiles.finish(row.id, outcome.state, run?.finished_at ?? now, reason);
     if (outcome.state !== 'pending') watch.remember(row);
     // Moved and its status file written, only the row's settled mark lost (it rides along with a

@@ -153,12 +153,35 @@ export class WatchTask {
     return this.finishing.size === 0 && this.flights.size === 0 && this.preparing === 0 && this.settles.length === 0;
   }
 
-  /** Resolves when no run of this task is going and every ended file has been dealt with. */
+  /**
+   * Resolves when no run of this task is going and every ended file has been dealt with. In the
+   * daemon (called once the engine stops: it starts nothing more) a run that waits, for an
+   * approval or for a slot, will not end in this process: it does not hold the drain. Its row
+   * stays open and its file stays claimed, where it is; the next start picks the run up again.
+   */
   async settled(): Promise<void> {
-    while (!this.idle) {
+    while (!this.drained) {
       if (this.finishing.size > 0) await Promise.all([...this.finishing]);
       else await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    for (const flight of this.flights.values()) {
+      const state = this.deps.engine.openRun(flight.runId)?.state ?? 'ended';
+      this.deps.ctx.logger.info(
+        { task: this.name, run_id: flight.runId, file: decodeSurrogateEscape(flight.row.name), state },
+        'watched file left in place: its run waits and goes on after the next start',
+      );
+    }
+  }
+
+  /** Like `idle`, but in the daemon only the runs really going (running, or between attempts) count. */
+  private get drained(): boolean {
+    if (this.finishing.size > 0 || this.preparing > 0 || this.settles.length > 0) return false;
+    if (this.deps.mode === 'once') return this.flights.size === 0;
+    for (const flight of this.flights.values()) {
+      const state = this.deps.engine.openRun(flight.runId)?.state;
+      if (state === 'running' || state === 'retrying') return false;
+    }
+    return true;
   }
 
   /** run.ended of one of this task's file runs (called inside the engine's commit). */
@@ -168,7 +191,7 @@ export class WatchTask {
     this.flights.delete(event.run_id);
     this.window.release(flight.row.id);
     if (flight.slot > 0) this.freeSlots.push(flight.slot);
-    const outcome = fileOutcome(event.status);
+    const outcome = fileOutcome(event.status, event.reason);
     const at = this.deps.ctx.clock.now();
     this.flushSettles();
     this.deps.ctx.store.watchFiles.finish(flight.row.id, outcome.state, at, event.reason);

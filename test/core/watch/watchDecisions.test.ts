@@ -138,14 +138,19 @@ describe('file names', () => {
 
 describe('fileOutcome', () => {
   it.each([
-    ['success', 'SUCCESS', 'done', 'processed'],
-    ['failed', 'FAILED', 'failed', 'failed'],
-    ['timeout', 'FAILED', 'failed', 'failed'],
-    ['cancelled', 'FAILED', 'failed', 'failed'],
-    ['interrupted', 'UNSPECIFIED', 'pending', null],
-    ['skipped', 'UNSPECIFIED', 'pending', null],
-  ] as const)('a run that ended %s: status %s, row %s, moved to %s', (run, status, state, moveTo) => {
-    expect(fileOutcome(run)).toEqual({ status, state, moveTo });
+    ['success', null, 'SUCCESS', 'done', 'processed'],
+    ['failed', 'exit code 1', 'FAILED', 'failed', 'failed'],
+    ['timeout', null, 'FAILED', 'failed', 'failed'],
+    ['cancelled', 'cancelled by bob', 'FAILED', 'failed', 'failed'],
+    ['skipped', 'rejected by bob: no', 'FAILED', 'failed', 'failed'],
+    ['skipped', 'rejected by api:ci', 'FAILED', 'failed', 'failed'],
+    ['skipped', 'approval timed out', 'FAILED', 'failed', 'failed'],
+    ['interrupted', 'interrupted: the daemon stopped (SIGTERM)', 'UNSPECIFIED', 'pending', null],
+    ['skipped', 'budget exhausted: 48 runs today (max_runs_per_day 48)', 'UNSPECIFIED', 'pending', null],
+    ['skipped', 'needs approval: a foreground run does not wait for one (run it with --approved)', 'UNSPECIFIED', 'pending', null],
+    ['skipped', null, 'UNSPECIFIED', 'pending', null],
+  ] as const)('a run that ended %s (%s): status %s, row %s, moved to %s', (run, reason, status, state, moveTo) => {
+    expect(fileOutcome(run, reason)).toEqual({ status, state, moveTo });
   });
 });
 
