@@ -45,6 +45,34 @@ describe('when the daemon stops with runs still queued or waiting', () => {
   });
 });
 
+describe('a dependent waiting when the daemon stops, its dependency ending during the drain', () => {
+  it('is skipped at the next start after its deadline with a reason that says so, not "still running"', async () => {
+    const cfg = config(
+      [
+        { name: 'up', schedule: '0 2 * * *', command: 'sleep=4000 exit=0' },
+        { name: 'mid', schedule: '0 2 * * *', dependencies: ['up'] },
+      ],
+      { shutdown_timeout: 30 },
+    );
+    const first = fakeEngine('2025-06-01T01:59:59Z');
+    const one = new Scheduler(first.ctx, cfg);
+    one.start();
+    await first.clock.advanceTo('2025-06-01T02:00:01Z');
+    expect(first.ctx.store.openRuns().map((r) => `${r.task}:${r.state}`).sort()).toEqual(['mid:waiting', 'up:running']);
+    const stopped = one.stop('the daemon stopped (SIGTERM)');
+    await first.clock.advance(5000);
+    await stopped;
+    expect(first.ctx.store.history({ task: 'up', limit: 1 })[0]?.status).toBe('success');
+
+    const second = fakeEngine('2025-06-02T02:00:30Z');
+    second.ctx.store = first.ctx.store;
+    new Scheduler(second.ctx, cfg).start();
+    await second.clock.advance(1000);
+    const [mid] = second.ctx.store.history({ task: 'mid', limit: 5 }).filter((r) => r.status === 'skipped');
+    expect(mid?.reason).toBe('the daemon was stopped while it waited for dependency up, until after the next fire');
+  });
+});
+
 describe('history while runs wait for a slot', () => {
   it('shows a queued run as a row, which becomes its first attempt when it starts', async () => {
     const cfg = config(
