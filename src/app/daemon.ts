@@ -1,6 +1,7 @@
 // `start`: the long-running scheduler, as systemd runs it. One per home (a kernel lock);
 // recovers runs left by a dead daemon and resumes the ones it left queued; SIGTERM/SIGINT drain
 // and exit 0; SIGHUP reloads. The engine takes requests; the cron source is what asks here.
+import fs from 'node:fs';
 import os from 'node:os';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { acquireDaemonLock } from '../adapters/daemonLock.js';
@@ -158,8 +159,9 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   if (server) {
     logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
     logger.info({ url: `${server.url}/` }, `dashboard on ${server.url}/ (it asks for the token of ${tokenSource()})`);
-    // The link that logs the page in holds the token: on a terminal only, never in a log or journald.
-    if (process.stdout.isTTY) process.stdout.write(`open the dashboard: ${server.url}/#token=${encodeURIComponent(readMainToken(paths))}\n`);
+    // The link that logs the page in holds the token (http.md: start prints it): on stdout, but
+    // never into the log file nor into journald (under systemd stdout is the journal).
+    if (!stdoutIsJournal()) process.stdout.write(`open the dashboard: ${server.url}/#token=${encodeURIComponent(readMainToken(paths))}\n`);
   }
   for (const warning of loaded.warnings) logger.warn({ where: warning.where }, warning.message);
   let watching: Watching;
@@ -270,4 +272,16 @@ function banner(paths: HomePaths, shown: string, config: Config, logger: Logger,
     `symphony-conductor ${packageVersion()} started: ${config.tasks.length} tasks (${enabled} enabled) from ${shown}`,
   );
   if (recovered > 0) logger.warn({ runs: recovered }, 'runs left running by a previous daemon were marked interrupted');
+}
+
+/** stdout is systemd's journal: systemd names it in JOURNAL_STREAM as "device:inode". */
+function stdoutIsJournal(): boolean {
+  const stream = process.env.JOURNAL_STREAM;
+  if (!stream) return false;
+  try {
+    const stat = fs.fstatSync(1);
+    return stream === `${stat.dev}:${stat.ino}`;
+  } catch {
+    return false;
+  }
 }

@@ -80,10 +80,28 @@ describe('the token in the query', () => {
 });
 
 describe('the link that logs the page in', () => {
-  it('is printed on a terminal only: never to a pipe, nor to the log', async () => {
+  it('is printed on stdout, a pipe too (http.md: start prints it), but never to the log', async () => {
     expect(daemon.output()).toContain(`dashboard on ${daemon.url}/ (it asks for the token of status/api.token)`);
-    expect(daemon.output()).not.toContain(daemon.token);
+    await waitFor(() => daemon.output().includes(`open the dashboard: ${daemon.url}/#token=${daemon.token}`), 'the link');
     expect(fs.readFileSync(path.join(home, 'logs', 'symphony_conductor.log'), 'utf8')).not.toContain(daemon.token);
+  });
+
+  it('is not printed when stdout is the journal (JOURNAL_STREAM names it, as systemd does)', async () => {
+    const other = makeHome({ tasks: [{ name: 'quick', command: 'echo quick' }], settings: { http: { port: 0 } } });
+    const out = path.join(other, 'stdout.txt');
+    const fd = fs.openSync(out, 'w');
+    const stat = fs.fstatSync(fd);
+    const child = spawn(process.execPath, [cliPath, '--home', other, 'start'], { stdio: ['ignore', fd, fd], env: { ...process.env, JOURNAL_STREAM: `${stat.dev}:${stat.ino}` } });
+    fs.closeSync(fd);
+    try {
+      await waitFor(() => fs.readFileSync(out, 'utf8').includes('dashboard on '), 'the daemon to say where the dashboard is');
+      const token = fs.readFileSync(path.join(other, 'status', 'api.token'), 'utf8').trim();
+      expect(fs.readFileSync(out, 'utf8')).not.toContain(token);
+      expect(fs.readFileSync(out, 'utf8')).not.toContain('#token=');
+    } finally {
+      child.kill('SIGTERM');
+      await exitOf(child);
+    }
   });
 
   it('on a terminal (script(1) gives it one), start prints URL/#token=TOKEN', async () => {
