@@ -14,7 +14,7 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLI
 export function moveNoReplace(file: Buffer, name: Buffer, dir: string): Buffer {
   // Into the folder it is in (however `dir` is spelled: a symlink, `..`), the link would name
   // the file itself and the unlink would delete its only name.
-  if (sameFolder(folderOf(file), dir)) throw new Error(`${dir} is the folder the file is in: it is left there`);
+  if (sameInode(folderOf(file), dir)) throw new Error(`${dir} is the folder the file is in: it is left there`);
   let linkable = true;
   for (let n = 0; n <= MAX_SUFFIX; n++) {
     const target = pathIn(dir, n === 0 ? name : suffixedName(name, n));
@@ -26,7 +26,7 @@ export function moveNoReplace(file: Buffer, name: Buffer, dir: string): Buffer {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? '';
         if (code === 'EEXIST') {
-          if (sameFile(target, file)) {
+          if (sameInode(target, file)) {
             fs.unlinkSync(file);
             return target;
           }
@@ -52,22 +52,15 @@ function folderOf(file: Buffer): Buffer {
   return Buffer.from(path.dirname(file.toString('latin1')), 'latin1');
 }
 
-function sameFolder(a: Buffer, b: string): boolean {
+/**
+ * Both names lead to the same inode: the folder a file is in, or the same file under both names
+ * (a link made before a crash, the unlink not yet done).
+ */
+function sameInode(a: Buffer | string, b: Buffer | string): boolean {
   try {
     const x = fs.statSync(a);
     const y = fs.statSync(b);
     return x.ino === y.ino && x.dev === y.dev;
-  } catch {
-    return false;
-  }
-}
-
-/** The same file under both names (a link made before a crash, the unlink not yet done). */
-function sameFile(target: Buffer, file: Buffer): boolean {
-  try {
-    const a = fs.statSync(target);
-    const b = fs.statSync(file);
-    return a.ino === b.ino && a.dev === b.dev;
   } catch {
     return false;
   }
