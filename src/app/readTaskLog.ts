@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import { concurrentFiles, HEADER_PREFIX, parseHeader, type ConcurrentFile } from '../adapters/fileTaskLog.js';
 
 const HEADER = Buffer.from(HEADER_PREFIX);
+/** A line end followed by what may start a header: output up to it cannot hold one. */
+const MAYBE_NEXT_HEADER = Buffer.from(`\n${HEADER_PREFIX[0]}`);
 const MAX_HEADER_LINE = 1024;
 
 export interface SectionHeader {
@@ -166,16 +168,21 @@ export class SectionFilter {
         continue;
       }
       if (this.atLineStart) {
-        this.pending = Buffer.alloc(0);
+        // Only a line that starts as a header does may be one; any other is output.
+        if (chunk[0] === HEADER[0]) this.pending = Buffer.alloc(0);
+        this.atLineStart = false;
         continue;
       }
-      const newline = chunk.indexOf(10);
-      if (newline < 0) {
+      // The lines up to the next that may be a header go out in one piece (one at a time, a log
+      // of short lines cost a write and a copy each: 3.7 million of them in 200 MB).
+      const next = chunk.indexOf(MAYBE_NEXT_HEADER);
+      if (next < 0) {
         this.emit(chunk);
+        this.atLineStart = chunk[chunk.length - 1] === 10; // the next chunk may start with a header
         chunk = chunk.subarray(chunk.length);
       } else {
-        this.emit(chunk.subarray(0, newline + 1));
-        chunk = chunk.subarray(newline + 1);
+        this.emit(chunk.subarray(0, next + 1));
+        chunk = chunk.subarray(next + 1);
         this.atLineStart = true;
       }
     }

@@ -169,4 +169,17 @@ describe('SectionFilter', () => {
       expect(Buffer.concat(out).toString()).toBe(expected);
     }
   });
+
+  it('passes lines that start like a header but are not one as output, whatever the chunk size', () => {
+    const lookalikes = '=\n=== symphony-conductor\n==== a rule ====\nA3 = 1\n';
+    const mixed = log.replace('A2\n', `A2\n${lookalikes}`);
+    for (const size of [1, 2, 5, 23, 64, 4096]) {
+      const out: Buffer[] = [];
+      const filter = new SectionFilter((h) => (h.run_id === 'a' ? 0 : Infinity), (c) => out.push(c));
+      const bytes = Buffer.from(mixed);
+      for (let i = 0; i < bytes.length; i += size) filter.feed(bytes.subarray(i, i + size));
+      filter.end();
+      expect(Buffer.concat(out).toString()).toBe(mixed.slice(0, mixed.indexOf('=== symphony-conductor run=b')));
+    }
+  });
 });
