@@ -67,8 +67,9 @@ export async function runForeground(
   const stopListening = onStopSignals((signal, n) => {
     interruptedBy ??= `interrupted by ${signal}`;
     if (n === 1) {
-      session.stop(interruptedBy);
+      // The engine first: once it is stopping, a queued run the session ends lets no other start.
       engine.interruptAll(interruptedBy);
+      session.stop(interruptedBy);
     } else engine.killAll();
   }, ['SIGINT', 'SIGTERM', 'SIGHUP']);
   try {

@@ -17,7 +17,7 @@ export interface DagOutcome {
 }
 
 /** What a session asks of the engine (an interface, so a caller may watch what it asks). */
-export type SessionEngine = Pick<Engine, 'request' | 'skip' | 'dispatch'>;
+export type SessionEngine = Pick<Engine, 'request' | 'skip' | 'dispatch' | 'openRun' | 'cancel'>;
 
 export class DagSession implements RunObserver {
   readonly done: Promise<DagOutcome[]>;
@@ -53,9 +53,20 @@ export class DagSession implements RunObserver {
     this.finishIfDone();
   }
 
-  /** Starts nothing more; what has not started is recorded skipped when the running ones end. */
+  /**
+   * Starts nothing more: its runs still waiting for a slot end skipped now (`not started: reason`),
+   * the tasks not asked for yet when the running ones end. A queued run left in the engine's
+   * queue would wait for a slot no one gives it, and the session would never end.
+   */
   stop(reason: string): void {
     this.stoppedBy ??= reason;
+    this.store.batch(() => {
+      for (const { run_id, status } of [...this.outcomes.values()]) {
+        if (status !== 'queued' || run_id === null) continue;
+        const state = this.engine.openRun(run_id)?.state;
+        if (state === 'queued' || state === 'waiting' || state === 'awaiting_approval') this.engine.cancel(run_id, reason, 'interrupted');
+      }
+    });
     this.finishIfDone();
   }
 
@@ -77,7 +88,8 @@ export class DagSession implements RunObserver {
   private apply(step: DagStep): void {
     this.applying++;
     try {
-      for (const { task, reason } of step.skipped) this.skip(task, reason);
+      // Once stopped, what is not started says why: the stop, not the upstream it interrupted.
+      for (const { task, reason } of step.skipped) this.skip(task, this.stoppedBy ? `not started: ${this.stoppedBy}` : reason);
       if (this.stoppedBy) return;
       for (const task of step.ready) {
         if (this.outcomes.has(task)) continue;

@@ -32,30 +32,30 @@ describe('task logs', () => {
     expect(fs.readFileSync(path.join(d, 't.log.2'), 'utf8')).toMatch(/run=r1 [\s\S]*x{300}$/);
   });
 
-  it('find the latest run and copy one run out, across rotated files, attempts included', () => {
+  it('find the latest run and copy one run out, across rotated files, attempts included', async () => {
     const d = dir();
     const log = createTaskLog(d, { maxBytes: 60, keep: 5 });
     attempt(log, 'r1', 1, 'one\n');
     attempt(log, 'r2', 1, 'two-a\n');
     attempt(log, 'r2', 2, 'two-b without newline');
     const current = path.join(d, 't.log');
-    expect(lastRunId(current)).toBe('r2');
+    expect(await lastRunId(current)).toBe('r2');
     const chunks: Buffer[] = [];
-    expect(copyRun(logFiles(current, 5), 'r2', (c) => chunks.push(c))).toBe(true);
+    expect(await copyRun(logFiles(current, 5), 'r2', (c) => chunks.push(c))).toBe(true);
     const text = Buffer.concat(chunks).toString();
     expect(text).toMatch(/run=r2 attempt=1[^\n]*\ntwo-a\n=== symphony-conductor run=r2 attempt=2[^\n]*\ntwo-b without newline$/);
     expect(text).not.toContain('one');
-    expect(copyRun(logFiles(current, 5), 'nope', () => {})).toBe(false);
+    expect(await copyRun(logFiles(current, 5), 'nope', () => {})).toBe(false);
   });
 
-  it('stream a huge line without holding it, passing it through intact', () => {
+  it('stream a huge line without holding it, passing it through intact', async () => {
     const d = dir();
     const log = createTaskLog(d, { maxBytes: 1 << 30, keep: 1 });
     const big = 'z'.repeat(3 * 1024 * 1024);
     attempt(log, 'r1', 1, `${big}\nend\n`);
     let size = 0;
     let largest = 0;
-    copyRun([path.join(d, 't.log')], 'r1', (c) => {
+    await copyRun([path.join(d, 't.log')], 'r1', (c) => {
       size += c.length;
       largest = Math.max(largest, c.length);
     });
@@ -63,13 +63,13 @@ describe('task logs', () => {
     expect(largest).toBeLessThanOrEqual(256 * 1024);
   });
 
-  it('start a header on its own line after output that did not end its last line', () => {
+  it('start a header on its own line after output that did not end its last line', async () => {
     const d = dir();
     const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 1 });
     attempt(log, 'r1', 1, 'no newline');
     attempt(log, 'r2', 1, 'two\n');
     const chunks: Buffer[] = [];
-    expect(copyRun([path.join(d, 't.log')], 'r2', (c) => chunks.push(c))).toBe(true);
+    expect(await copyRun([path.join(d, 't.log')], 'r2', (c) => chunks.push(c))).toBe(true);
     expect(Buffer.concat(chunks).toString()).toMatch(/^=== symphony-conductor run=r2 [^\n]*\ntwo\n$/);
   });
 });
@@ -123,21 +123,21 @@ describe('task logs, when runs of one task overlap', () => {
     attempt(log, 'r1', 1, 'one\n');
     const running = log.openAttempt({ task: 't', run_id: 'r2', attempt: 1, trigger: 'manual', at: Date.UTC(2025, 0, 1, 0, 5) }, false);
     fs.writeSync(running.fd, 'two so far\n');
-    const out = (runId: string) => {
+    const out = async (runId: string) => {
       const chunks: Buffer[] = [];
-      const printed = copyRunOutput(log.path('t'), 1, runId, (c) => chunks.push(c));
+      const printed = await copyRunOutput(log.path('t'), 1, runId, (c) => chunks.push(c));
       return { text: Buffer.concat(chunks).toString(), printed };
     };
-    expect(lastRunId(log.path('t'))).toBe('r2');
-    const during = out('r2');
+    expect(await lastRunId(log.path('t'))).toBe('r2');
+    const during = await out('r2');
     expect(during.text).toMatch(/^=== [^\n]*run=r2 [^\n]*\ntwo so far\n$/);
     expect(during.printed?.get('r2#1')).toBe(Buffer.byteLength(during.text));
-    expect(out('r1').text).toMatch(/run=r1 [^\n]*\none\n$/);
+    expect((await out('r1')).text).toMatch(/run=r1 [^\n]*\none\n$/);
     fs.writeSync(running.fd, 'two done\n');
     log.close(running);
     await log.appendFinished('t');
-    expect(out('r2').text).toMatch(/^=== [^\n]*run=r2 [^\n]*\ntwo so far\ntwo done\n$/);
-    expect(out('nope').printed).toBeNull();
+    expect((await out('r2')).text).toMatch(/^=== [^\n]*run=r2 [^\n]*\ntwo so far\ntwo done\n$/);
+    expect((await out('nope')).printed).toBeNull();
   });
 
   it('an own file left open by a dead conductor is finished as it stands', () => {
@@ -167,6 +167,19 @@ describe('SectionFilter', () => {
       for (let i = 0; i < bytes.length; i += size) filter.feed(bytes.subarray(i, i + size));
       filter.end();
       expect(Buffer.concat(out).toString()).toBe(expected);
+    }
+  });
+
+  it('passes lines that start like a header but are not one as output, whatever the chunk size', () => {
+    const lookalikes = '=\n=== symphony-conductor\n==== a rule ====\nA3 = 1\n';
+    const mixed = log.replace('A2\n', `A2\n${lookalikes}`);
+    for (const size of [1, 2, 5, 23, 64, 4096]) {
+      const out: Buffer[] = [];
+      const filter = new SectionFilter((h) => (h.run_id === 'a' ? 0 : Infinity), (c) => out.push(c));
+      const bytes = Buffer.from(mixed);
+      for (let i = 0; i < bytes.length; i += size) filter.feed(bytes.subarray(i, i + size));
+      filter.end();
+      expect(Buffer.concat(out).toString()).toBe(mixed.slice(0, mixed.indexOf('=== symphony-conductor run=b')));
     }
   });
 });

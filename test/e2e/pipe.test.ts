@@ -71,3 +71,34 @@ describe('run --all piped into head -n 1', () => {
     expect(fs.readFileSync(path.join(home, 'logs/automation/chatty.log'), 'utf8')).toContain('\n200000\n');
   });
 });
+
+describe('logs of a 200 MB run piped into a reader that takes 100 bytes and goes away', () => {
+  const SIZE = 200 * 1024 * 1024;
+  let home: string;
+  beforeAll(() => {
+    home = makeHome({ tasks: [{ name: 'huge', command: `yes 'a line of a task that prints far more than anyone reads' | head -c ${SIZE}` }] });
+    expect(runCli(['run', '--task', 'huge'], { home }).code).toBe(0);
+    expect(fs.statSync(path.join(home, 'logs/automation/huge.log')).size).toBeGreaterThan(SIZE);
+  });
+
+  it('exits 0 at once, quietly, its peak memory far below the size of the log', () => {
+    // The kernel's peak resident size of the CLI, written as it exits (the EPIPE exit included).
+    const peak = path.join(home, 'peak.txt');
+    const hook = path.join(home, 'peak.cjs');
+    fs.writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(peak)}, String(process.resourceUsage().maxRSS)));\n`);
+    const script = `"${process.execPath}" "${cliPath}" --home '${home}' logs --task huge 2>"$ERR" | head -c 100 >"$OUT"; exit "\${PIPESTATUS[0]}"`;
+    const err = path.join(home, 'stderr.txt');
+    const out = path.join(home, 'stdout.txt');
+    const result = spawnSync('bash', ['-c', script], { env: { ...process.env, ERR: err, OUT: out, NODE_OPTIONS: `--require=${hook}` }, timeout: 30_000 });
+    expect({ code: result.status, signal: result.signal, stderr: fs.readFileSync(err, 'utf8') }).toEqual({ code: 0, signal: null, stderr: '' });
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^=== symphony-conductor run=/);
+    expect(Number(fs.readFileSync(peak, 'utf8')) / 1024).toBeLessThan(150); // MiB; the log is 200
+  });
+
+  it('read to its end through a pipe, prints the run byte for byte', () => {
+    const script = `"${process.execPath}" "${cliPath}" --home '${home}' logs --task huge | sha256sum; sha256sum <'${path.join(home, 'logs/automation/huge.log')}'`;
+    const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    const [printed, file] = result.stdout.trim().split('\n').map((line) => line.split(' ')[0]);
+    expect(printed).toBe(file);
+  });
+});

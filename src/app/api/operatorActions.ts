@@ -64,6 +64,8 @@ export function startRun(ctx: ApiContext, name: string, options: { withDeps: boo
       return outcome;
     },
     dispatch: () => ctx.engine.dispatch(),
+    openRun: (runId) => ctx.engine.openRun(runId),
+    cancel: (runId, reason, kind) => ctx.engine.cancel(runId, reason, kind),
   };
   // The task asked for has its run id from the start, for the answer (202 {run_id}); its upstream's come as they start.
   const runId = newRunId(ctx.clock.now());
