@@ -109,7 +109,12 @@ export interface AuditEntry {
   detail: string | null;
 }
 
-/** A page of history: attempts newest first, filtered; `before` (ms) keeps rows started strictly earlier. */
+/**
+ * A page of history: attempts newest first, filtered; `before` (ms) keeps rows started strictly
+ * earlier. A page never splits the rows that started in one millisecond: it is the first `limit`
+ * rows and the rest of the last one's millisecond, so `before` = its last row's start pages
+ * through every row exactly once (a page has fewer than `limit` rows only at the end).
+ */
 export interface HistoryQuery {
   task?: string;
   status?: RunStatus;
@@ -150,7 +155,7 @@ export interface RunStore {
   recordSkip(skip: SkipRecord): void;
   /** Newest first. */
   history(query: { task?: string; limit: number }): RunRecord[];
-  /** Newest first, filtered and paged (the API's runs list). */
+  /** Newest first, filtered and paged (the API's runs list); see HistoryQuery. */
   historyPage(query: HistoryQuery): RunRecord[];
   /** The latest attempt of a task that was a real run (not skipped, queued or awaiting approval), or null. */
   lastRun(task: string): RunRecord | null;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRunStore } from '../../src/adapters/memory/memoryRunStore.js';
 import { openRunStore } from '../../src/adapters/sqlite/sqliteRunStore.js';
+import type { RunRecord } from '../../src/core/types.js';
 import type { RunStore } from '../../src/ports/runStore.js';
 
 const T = Date.parse('2025-06-01T00:00:00Z');
@@ -74,6 +75,55 @@ describe('webhook deliveries in both run stores', () => {
     store.prune(T + DAY);
     expect(store.deliveryRun('deploy', 'abc')).toBeNull();
     expect(store.deliveryRun('other', 'abc')).toBe('r3');
+  });
+});
+
+describe('the history, paged, in both run stores', () => {
+  /** Skipped fires as a tick of many tasks records them: groups of rows that started in one millisecond. */
+  function burst(store: RunStore): string[] {
+    const ids: string[] = [];
+    const groups = [1, 30, 2, 30, 1, 1, 7, 30, 3];
+    let n = 0;
+    groups.forEach((size, g) => {
+      for (let i = 0; i < size; i++, n++) {
+        const run_id = `r${String(n).padStart(3, '0')}`;
+        store.recordSkip({ run_id, task: n % 3 === 0 ? 'third' : 'other', trigger: 'schedule', source: 'daemon', at: T + g * 5000, fire_at: T + g * 5000, reason: 'dependency off is disabled' });
+        ids.push(run_id);
+      }
+    });
+    return ids;
+  }
+
+  /** Every page, following `before` = the last row's started_at, as a client does. */
+  function pages(store: RunStore, limit: number, task?: string): RunRecord[][] {
+    const found: RunRecord[][] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = store.historyPage({ limit, ...(task ? { task } : {}), ...(before === undefined ? {} : { before }) });
+      if (page.length > 0) found.push(page);
+      if (page.length < limit) return found;
+      before = Date.parse((page.at(-1) as RunRecord).started_at);
+    }
+  }
+
+  it.each([
+    ['SQLite', () => openRunStore(':memory:')],
+    ['memory', () => createMemoryRunStore()],
+  ])('%s: following before = the last row\'s started_at lists every row exactly once, whatever the limit, though many share a start', (_name, open) => {
+    const store: RunStore = open();
+    const ids = burst(store);
+    for (const limit of [1, 4, 5, 10, 29, 30, 31, 50, 104, 1000]) {
+      const all = pages(store, limit).flat().map((r) => r.run_id);
+      expect(all.length, `limit ${limit}`).toBe(ids.length);
+      expect(new Set(all).size, `limit ${limit}`).toBe(ids.length);
+      const third = pages(store, limit, 'third').flat().map((r) => r.run_id);
+      expect(third.sort(), `task third, limit ${limit}`).toEqual(ids.filter((_id, n) => n % 3 === 0));
+    }
+    // A page is never split inside a millisecond: it holds `limit` rows and the rest of its last one's.
+    // Newest first the groups are 3, 30, 7, 1, 1, 30, 2, 30, 1.
+    expect(pages(store, 5).map((p) => p.length)).toEqual([33, 7, 32, 32, 1]);
+    expect(store.historyPage({ limit: 5, before: T + 7 * 5000 }).map((r) => r.run_id)).toEqual(['r071', 'r070', 'r069', 'r068', 'r067', 'r066', 'r065']);
+    expect(store.historyPage({ limit: 5, before: T + 2 * 5000 }).map((r) => r.run_id)).toEqual(ids.slice(1, 31).reverse());
   });
 });
 

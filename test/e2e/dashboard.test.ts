@@ -33,22 +33,25 @@ const tasks = [
   { name: 'off', command: 'true', enabled: false },
 ];
 
-/** 120 old attempts of a task `archive`, so the runs view has pages. */
+/**
+ * 120 old attempts of a task `archive`, so the runs view has pages; and 75 of a task `burst`, 60
+ * of them started in one millisecond (as one tick's skipped fires are), across a page's end.
+ */
 function seedHistory(target: string): void {
   const db = new Database(path.join(target, 'status', 'conductor.db'));
   const start = Date.now() - 2 * 86_400_000;
   const attempt = db.prepare(
     'INSERT INTO attempts (run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason, fire_at, handle, owner_pid, owner_start) VALUES (?, ?, 1, ?, ?, ?, ?, ?, NULL, 1000, NULL, ?, NULL, 1, 1)',
   );
-  const run = db.prepare("INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, reason, attempts, finished_at) VALUES (?, 'archive', 'schedule', ?, 'daemon', ?, ?, NULL, 1, ?)");
+  const run = db.prepare("INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, reason, attempts, finished_at) VALUES (?, ?, 'schedule', ?, 'daemon', ?, ?, NULL, 1, ?)");
+  const seed = (task: string, i: number, at: number, status: string) => {
+    const id = `${new Date(at).toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${String(i).padStart(8, '0')}`;
+    attempt.run(id, task, 'schedule', status, at, at + 1000, status === 'success' ? 0 : 1, at);
+    run.run(id, task, status, at, at, at + 1000);
+  };
   db.transaction(() => {
-    for (let i = 0; i < 120; i++) {
-      const at = start + i * 60_000;
-      const id = `${new Date(at).toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${String(i).padStart(8, '0')}`;
-      const status = i % 10 === 0 ? 'failed' : 'success';
-      attempt.run(id, 'archive', 'schedule', status, at, at + 1000, status === 'success' ? 0 : 1, at);
-      run.run(id, status, at, at, at + 1000);
-    }
+    for (let i = 0; i < 120; i++) seed('archive', i, start + i * 60_000, i % 10 === 0 ? 'failed' : 'success');
+    for (let i = 0; i < 75; i++) seed('burst', 1000 + i, start + (i < 5 ? i : i < 65 ? 5 : i - 59) * 60_000, 'success');
   })();
   db.close();
 }
@@ -188,6 +191,20 @@ describe('the runs view', () => {
     const failedPages = asked.map((url) => new URL(url).searchParams).filter((q) => q.get('status') === 'failed');
     expect(failedPages.length).toBeGreaterThan(0);
     expect(failedPages.filter((q) => q.has('before')).map(String)).toEqual([]);
+  });
+
+  it('pages through runs that started in the same millisecond: every run once, none lost at a page’s end', async () => {
+    await go('#/runs?task=burst');
+    // Newest first: 10 runs, then 60 that started together (40 of them fill the page; the page
+    // takes the other 20 too), then 5 older ones on the next page.
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(70);
+    const seen = await page.locator('table.runs tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run')));
+    await page.getByRole('button', { name: 'Older →' }).click();
+    await page.getByText('page 2', { exact: true }).waitFor();
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(5);
+    seen.push(...(await page.locator('table.runs tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run')))));
+    expect(await page.getByRole('button', { name: 'Older →' }).isDisabled()).toBe(true);
+    expect(new Set(seen).size).toBe(75);
   });
 
   it("shows a run's attempts and log, follows the log live, and cancels it", async () => {

@@ -10,10 +10,14 @@ export function clockTime(iso: string | null): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** "in 4 min", "12 s ago", "3 d ago". */
-export function relative(iso: string | null, now: number): string {
+/**
+ * "in 4 min", "12 s ago", "3 d ago". An instant that has happened (`past`: a run's start or end,
+ * a wait's start) never reads as future: one a little after `now` (data newer than the page's
+ * clock, or from a daemon whose clock is ahead) is "now".
+ */
+export function relative(iso: string | null, now: number, when: 'past' | 'any' = 'any'): string {
   if (!iso) return '';
-  const ms = Date.parse(iso) - now;
+  const ms = when === 'past' ? Math.min(0, Date.parse(iso) - now) : Date.parse(iso) - now;
   const abs = Math.abs(ms);
   const amount =
     abs < 1000 ? 'now' : abs < 60_000 ? `${Math.round(abs / 1000)} s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)} min` : abs < 86_400_000 ? `${Math.round(abs / 3_600_000)} h` : `${Math.round(abs / 86_400_000)} d`;

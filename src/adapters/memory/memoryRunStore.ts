@@ -224,13 +224,17 @@ export class MemoryRunStore implements RunStore {
   historyPage(query: HistoryQuery): RunRecord[] {
     const found: RunRecord[] = [];
     const from = Math.max(0, this.recent.length - this.keep);
-    for (let i = this.recent.length - 1; i >= from && found.length < query.limit; i--) {
+    let lastMs: number | null = null;
+    for (let i = this.recent.length - 1; i >= from; i--) {
       const row = this.recent[i] as Row;
       if (query.task !== undefined && row.task !== query.task) continue;
       if (query.status !== undefined && row.status !== query.status) continue;
       if (query.trigger !== undefined && row.trigger !== query.trigger) continue;
       if (query.before !== undefined && row.startedMs >= query.before) continue;
+      // A full page takes the rest of its last row's millisecond too, as the SQLite store does.
+      if (found.length >= query.limit && row.startedMs !== lastMs) break;
       found.push(record(row));
+      lastMs = row.startedMs;
     }
     return found;
   }

@@ -11,8 +11,8 @@ interface AuditRow extends Omit<AuditRecord, 'at'> {
 
 export class OperatorTables {
   private readonly statements;
-  /** One prepared statement per combination of filters (at most 16). */
-  private readonly pages = new Map<string, Database.Statement>();
+  /** The page's statements for each combination of filters (at most 16): its rows, and the rest of its last millisecond. */
+  private readonly pages = new Map<string, { page: Database.Statement; rest: Database.Statement }>();
 
   constructor(
     private readonly db: Database.Database,
@@ -61,14 +61,30 @@ export class OperatorTables {
     if (query.trigger !== undefined) filters.push('trigger = @trigger');
     if (query.before !== undefined) filters.push('started_at < @before');
     const key = filters.join(' AND ');
-    let statement = this.pages.get(key);
-    if (!statement) {
+    let statements = this.pages.get(key);
+    if (!statements) {
       const where = filters.length > 0 ? `WHERE ${key}` : '';
-      statement = this.db.prepare(`SELECT ${this.columns} FROM attempts ${where} ORDER BY started_at DESC, id DESC LIMIT @limit`);
-      this.pages.set(key, statement);
+      statements = {
+        page: this.db.prepare(`SELECT ${this.columns} FROM attempts ${where} ORDER BY started_at DESC, id DESC LIMIT @limit`),
+        rest: this.db.prepare(
+          `SELECT ${this.columns} FROM attempts WHERE ${[...filters, 'started_at = @at'].join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT -1 OFFSET @skip`,
+        ),
+      };
+      this.pages.set(key, statements);
     }
     const params: Record<string, unknown> = { limit: query.limit };
     for (const name of ['task', 'status', 'trigger', 'before'] as const) if (query[name] !== undefined) params[name] = query[name];
-    return (statement.all(params) as never[]).map((row) => this.toRecord(row));
+    const { page, rest } = statements;
+    // A full page takes the rest of the rows that started in the same millisecond as its last
+    // one, so the next page (before = that started_at) misses none of them. One read
+    // transaction: a row another process writes meanwhile is not counted twice or missed.
+    const rows = this.db.transaction(() => {
+      const found = page.all(params) as { started_at: number }[];
+      if (found.length < query.limit) return found;
+      const at = (found.at(-1) as { started_at: number }).started_at;
+      const skip = found.filter((row) => row.started_at === at).length;
+      return found.concat(rest.all({ ...params, at, skip }) as { started_at: number }[]);
+    })();
+    return (rows as never[]).map((row) => this.toRecord(row));
   }
 }

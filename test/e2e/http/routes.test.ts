@@ -145,6 +145,24 @@ describe('reads', () => {
     expect(body.error.message).toMatch(message);
   });
 
+  it.each(['task=', 'status=', 'trigger=', 'limit=', 'before=', 'task=&status=&trigger=&limit=&before='])(
+    'GET /api/v1/runs?%s (empty values, as the spec writes the route) is no filter and the default limit',
+    async (query) => {
+      const { status, body } = await json(await daemon.call(`/api/v1/runs?${query}`));
+      expect(status).toBe(200);
+      expect(body.length).toBeGreaterThanOrEqual(3);
+      expect(body.length).toBeLessThanOrEqual(50);
+      expect(new Set(body.map((r: any) => r.task)).size).toBeGreaterThan(1); // tick and after: no task filter
+    },
+  );
+
+  it('GET /api/v1/runs?limit=&task=tick&before= keeps the task filter; GET /api/v1/audit?since=&limit= is a 200 too', async () => {
+    const { status, body } = await json(await daemon.call('/api/v1/runs?limit=&task=tick&before='));
+    expect(status).toBe(200);
+    expect(body.every((r: any) => r.task === 'tick')).toBe(true);
+    expect((await daemon.call('/api/v1/audit?since=&limit=')).status).toBe(200);
+  });
+
   it('GET /api/v1/runs/{run_id}: the run and its attempts; 404 for an unknown one', async () => {
     const [row] = (await json(await daemon.call('/api/v1/runs?task=tick&status=success&limit=1'))).body;
     const { body } = await json(await daemon.call(`/api/v1/runs/${row.run_id}`));

@@ -53,7 +53,7 @@ function ApprovalCard({ run, now }: { run: Awaiting; now: number }) {
       </h2>
       {run.message && <p class="message">{run.message}</p>}
       <p class="small muted">
-        waiting since <span title={run.since}>{clockTime(run.since)}</span> ({relative(run.since, now)})
+        waiting since <span title={run.since}>{clockTime(run.since)}</span> ({relative(run.since, now, 'past')})
         {run.expires_at && (
           <>
             {' '}

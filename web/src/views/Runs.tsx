@@ -1,6 +1,7 @@
 // The history: attempts newest first, filtered by task, status and trigger (kept in the link),
-// paged 50 at a time with `before` (the page never asks for more), a timeline of the last 24 h,
-// and live: the first page follows the event stream.
+// paged 50 at a time with `before` = the last row's start (the page never asks for more; the
+// server ends a page at the end of a millisecond, so it may bring more), a timeline of the last
+// 24 h, and live: the first page follows the event stream.
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, runsPath, type RunFilters } from '../api.js';
 import { clockTime, duration } from '../format.js';

@@ -116,7 +116,7 @@ function TaskRow({ task, now }: { task: TaskStatus; now: number }) {
       <td data-label="Last run">
         {last ? (
           <a href={runHref(last.run_id)} class="plain" title={last.reason ?? last.started_at}>
-            <Badge status={last.status} /> <span class="small">{relative(last.finished_at ?? last.started_at, now)}</span>
+            <Badge status={last.status} /> <span class="small">{relative(last.finished_at ?? last.started_at, now, 'past')}</span>
           </a>
         ) : (
           <span class="muted">never</span>

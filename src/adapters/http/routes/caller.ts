@@ -1,5 +1,5 @@
 // Who a request is for the audit log: `api:<token label>`, or the OS user the CLI sent with
-// the main token (source `cli`).
+// the main token (source `cli`); and the query string's values as the routes take them.
 import type { FastifyRequest } from 'fastify';
 import type { Caller } from '../../../ports/daemonApi.js';
 
@@ -19,4 +19,13 @@ export function instantOf(name: string, text: string | undefined): number | unde
     throw error;
   }
   return ms;
+}
+
+/**
+ * A query string's empty values as absent (a preValidation hook): `?task=&limit=` is no task
+ * filter and the default limit, as a form or a URL template sends it, not a 400.
+ */
+export async function emptyAsAbsent(request: FastifyRequest): Promise<void> {
+  const query = request.query as Record<string, unknown>;
+  for (const name of Object.keys(query)) if (query[name] === '') delete query[name];
 }

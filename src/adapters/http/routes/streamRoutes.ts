@@ -2,7 +2,9 @@
 // and the live events (Server-Sent Events: `run` on every state change of a run, `task` on a
 // pause or resume, `session` for runs with their upstream, `heartbeat` every 15 s). A client
 // that goes away is cleaned up at once; a client that reads too slowly is dropped rather than
-// buffered without end.
+// buffered without end. When the server closes (the daemon stops), each open stream is ended
+// whole, its last chunk sent, before the connections are closed: a followed log once its run
+// has ended (the daemon's runs end before its server closes), the events at once.
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { ApiEvent, DaemonApi, LogSink } from '../../../ports/daemonApi.js';
@@ -12,8 +14,17 @@ import { logQuery, runParams } from './schemas.js';
 export const HEARTBEAT_MS = 15_000;
 /** Bytes an event stream may have waiting for a slow reader before it is dropped. */
 const MAX_BACKLOG = 4 * 1024 * 1024;
+/** How long a closing server lets a followed log finish (its run ended) or any answer flush, before it cuts it short. */
+const CLOSE_GRACE_MS = 2000;
 
 export function streamRoutes(app: FastifyInstance, api: DaemonApi, logger: Logger): void {
+  /** The open streams, each with the function that ends it whole when the server closes. */
+  const open = new Set<() => Promise<void>>();
+  // preClose: new requests are refused (503) and the connections are still up.
+  app.addHook('preClose', async () => {
+    await Promise.all([...open].map((end) => end()));
+  });
+
   app.get<{ Params: { run_id: string }; Querystring: { follow?: string } }>(
     '/api/v1/runs/:run_id/log',
     { schema: { params: runParams, querystring: logQuery } },
@@ -25,12 +36,31 @@ export function streamRoutes(app: FastifyInstance, api: DaemonApi, logger: Logge
       const abort = new AbortController();
       res.on('close', () => abort.abort());
       const follow = request.query.follow === '1' || request.query.follow === 'true';
+      const streamed = (async () => {
+        try {
+          await api.streamLog(request.params.run_id, follow, sinkOf(res), abort.signal);
+        } catch (error) {
+          logger.warn({ run_id: request.params.run_id, err: (error as Error).message }, 'streaming a run log failed');
+        } finally {
+          if (!res.destroyed) res.end();
+        }
+      })();
+      // The daemon stops: its runs have ended, so the log ends by itself; one that does not (a
+      // foreground run of another process) is stopped after the grace, still ended whole; a
+      // reader that takes nothing more is cut off after twice that.
+      const end = async () => {
+        const stop = setTimeout(() => abort.abort(), CLOSE_GRACE_MS);
+        const cut = setTimeout(() => res.destroy(), 2 * CLOSE_GRACE_MS);
+        await streamed;
+        await flushed(res);
+        clearTimeout(stop);
+        clearTimeout(cut);
+      };
+      open.add(end);
       try {
-        await api.streamLog(request.params.run_id, follow, sinkOf(res), abort.signal);
-      } catch (error) {
-        logger.warn({ run_id: request.params.run_id, err: (error as Error).message }, 'streaming a run log failed');
+        await streamed;
       } finally {
-        if (!res.destroyed) res.end();
+        open.delete(end);
       }
     },
   );
@@ -41,13 +71,22 @@ export function streamRoutes(app: FastifyInstance, api: DaemonApi, logger: Logge
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     let closed = false;
-    const close = () => {
+    /** Stops sending: cut off (the client went away, or reads too slowly), or ended whole (the server closes). */
+    const close = (how: 'destroy' | 'end' = 'destroy') => {
       if (closed) return;
       closed = true;
+      open.delete(end);
       off();
       clearInterval(timer);
-      if (!res.destroyed) res.destroy();
+      if (res.destroyed) return;
+      if (how === 'end') res.end();
+      else res.destroy();
     };
+    const end = async () => {
+      close('end');
+      await flushed(res);
+    };
+    open.add(end);
     const send = (text: string) => {
       if (closed) return;
       if (res.writableLength > MAX_BACKLOG) {
@@ -67,10 +106,26 @@ export function streamRoutes(app: FastifyInstance, api: DaemonApi, logger: Logge
       send(text);
     });
     const timer = setInterval(heartbeat, HEARTBEAT_MS);
-    res.on('close', close); // the client went away (or the server closes)
-    res.on('error', close);
+    res.on('close', () => close()); // the client went away (or the connection was closed)
+    res.on('error', () => close());
     res.write('retry: 3000\n\n');
     heartbeat(); // at once: the reader knows the stream is live (and subscribed) from here on
+  });
+}
+
+/** Resolves once an ended answer is handed to the system, or its connection is gone (at the latest, cut off after the grace). */
+function flushed(res: ServerResponse): Promise<void> {
+  if (res.writableFinished || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('finish', done);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(() => res.destroy(), CLOSE_GRACE_MS);
+    res.on('finish', done);
+    res.on('close', done);
   });
 }
 
