@@ -47,7 +47,6 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       `another daemon is already running on ${paths.home}${pid ? ` (pid ${pid})` : ''}; stop it first (SIGTERM), or use another --home`,
     );
   }
-  writeRunningConfig(paths, loaded.config, loaded.shown);
   // Signals are taken from here on, so a SIGTERM during start-up (recovery) still stops cleanly;
   // a second one while draining stops the runs at once.
   let stopRequested: (signal: NodeJS.Signals) => void = () => {};
@@ -59,6 +58,11 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const onHangup = () => (reloadNow ? reloadNow() : (reloadPending = true));
   process.on('SIGHUP', onHangup);
   const logger = createPinoLogger({ file: paths.conductorLog, sync: false, echo: 'info' });
+  const keepRunningConfig = (kept: Config, shown: string) => {
+    const problem = writeRunningConfig(paths, kept, shown);
+    if (problem) logger.warn({ err: problem }, 'cannot keep the running config for status (status/daemon-config.json); the daemon goes on');
+  };
+  keepRunningConfig(loaded.config, loaded.shown);
   // A bug must not vanish with the asynchronous log buffer: write it out, then exit 1 so
   // systemd restarts the daemon (the next start recovers the runs left running).
   process.on('uncaughtException', (error) => {
@@ -200,7 +204,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       const changed = describeChanges(configChanges(config, next.config));
       config = next.config;
       loaded = next;
-      writeRunningConfig(paths, config, next.shown);
+      keepRunningConfig(config, next.shown);
       scheduler.reload(config);
       void watching.reload(config, next.shown);
       if (notifier) retiredNotifiers.push(notifier);

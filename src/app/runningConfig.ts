@@ -12,8 +12,20 @@ export function runningConfigPath(paths: HomePaths): string {
   return path.join(paths.statusDir, 'daemon-config.json');
 }
 
-export function writeRunningConfig(paths: HomePaths, config: Config, shown: string): void {
-  writeFileAtomic(runningConfigPath(paths), JSON.stringify({ shown, config }), { mode: 0o600 });
+/** Null when written; else why not (a full disk must not stop the daemon: status then reads the file on disk only). */
+export function writeRunningConfig(paths: HomePaths, config: Config, shown: string): string | null {
+  try {
+    writeFileAtomic(runningConfigPath(paths), JSON.stringify({ shown, config }), { mode: 0o600 });
+    return null;
+  } catch (error) {
+    // An older one left there would show a config the daemon no longer runs.
+    try {
+      fs.rmSync(runningConfigPath(paths), { force: true });
+    } catch {
+      // nothing more to do: status checks the lock and the file's shape
+    }
+    return (error as Error).message;
+  }
 }
 
 /** What the daemon last wrote (its config and the path it was read from), or null. */
