@@ -67,6 +67,16 @@ describe('a watched file whose run awaits approval', () => {
 });
 
 /** A home with one gated watch task on `in` (made), and its daemon watching. */
+/** Stops the daemon (exit 0), starts another, lets it look at the folder: no run asks for approval. */
+async function restartAsksNothing(home: string, daemon: Daemon): Promise<void> {
+  daemon.kill('SIGTERM');
+  expect((await exitOf(daemon)).code).toBe(0);
+  const again = startDaemon(home);
+  await waitFor(() => again.output().includes('watching the folder'), 'the daemon to watch again');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(statusOf(home).awaiting_approval).toEqual([]);
+}
+
 async function gatedHome(approvalTimeout: number, watch: Record<string, unknown> = {}): Promise<{ home: string; folder: string; daemon: Daemon }> {
   const home = makeHome({
     tasks: [{ name: 'gated', command: 'echo "$CONDUCTOR_FILE_NAME" >> ran.txt', approval: { timeout: approvalTimeout }, watch: { path: 'in', settle_ms: 50, ...watch } }],
@@ -107,12 +117,7 @@ describe('a watched file whose approval is rejected, or times out', () => {
     expect(statusOf(home).tasks[0].watch).toEqual({ path: 'in', pending: 0, running: 0, processed: 0, failed: 2 });
     expect(fs.existsSync(path.join(home, 'ran.txt'))).toBe(false);
 
-    daemon.kill('SIGTERM');
-    expect((await exitOf(daemon)).code).toBe(0);
-    const again = startDaemon(home);
-    await waitFor(() => again.output().includes('watching the folder'), 'the daemon to watch again');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(statusOf(home).awaiting_approval).toEqual([]);
+    await restartAsksNothing(home, daemon);
     expect(query(home, 'SELECT count(*) AS n FROM runs')).toEqual([{ n: 2 }]);
     expect(statusFiles(home, 'gated')).toHaveLength(2);
   });
@@ -126,12 +131,7 @@ describe('a watched file whose approval is rejected, or times out', () => {
     expect(namesIn(folder).map(String)).toEqual(['r.txt']);
     expect(statusOf(home).tasks[0].watch).toMatchObject({ pending: 0, failed: 1 });
 
-    daemon.kill('SIGTERM');
-    expect((await exitOf(daemon)).code).toBe(0);
-    const again = startDaemon(home);
-    await waitFor(() => again.output().includes('watching the folder'), 'the daemon to watch again');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(statusOf(home).awaiting_approval).toEqual([]);
+    await restartAsksNothing(home, daemon);
     expect(statusOf(home).tasks[0].watch).toMatchObject({ pending: 0, running: 0 });
     expect(query(home, 'SELECT run_id FROM runs')).toEqual([{ run_id: rejected }]);
     expect(namesIn(folder).map(String)).toEqual(['r.txt']);
