@@ -166,3 +166,28 @@ describe('run --task when the daemon goes away during the run', () => {
     expect(output()).not.toMatch(/internal error/);
   });
 });
+
+describe('a daemon that does not answer (stopped with SIGSTOP)', () => {
+  it('run --task and pause say so after 30 s, exit 1, instead of hanging', async () => {
+    const h = makeHome({ tasks: [{ name: 'quick', command: 'true' }], settings: { http: { port: 0 } } });
+    const d = await startDaemon(h);
+    d.child.kill('SIGSTOP');
+    try {
+      const collect = (args: string[]) => {
+        const child = spawnCli(args, { home: h });
+        let stderr = '';
+        child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        return exitOf(child).then((exit) => ({ ...exit, stderr }));
+      };
+      const [run, pause] = await Promise.all([collect(['run', '--task', 'quick']), collect(['pause', '--task', 'quick'])]);
+      for (const result of [run, pause]) {
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/the daemon at http:\S+ did not answer within 30 s: it is stopped \(SIGSTOP\), hung or overloaded/);
+        expect(result.stderr).not.toMatch(/internal error|    at /);
+      }
+    } finally {
+      d.child.kill('SIGCONT');
+    }
+    expect(rows(h).filter((r) => r.task === 'quick')).toEqual([]); // nothing was started behind the user's back
+  }, 60_000);
+});

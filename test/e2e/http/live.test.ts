@@ -84,6 +84,9 @@ describe('GET /api/v1/runs/{run_id}/log', () => {
     expect(rows(home).find((r) => r.run_id === runId)?.status).toBe('success');
     const plain = await (await daemon.call(`/api/v1/runs/${runId}/log`)).text();
     expect(plain).toBe(text);
+    const empty = await daemon.call(`/api/v1/runs/${runId}/log?follow=`); // an empty value is no value, as on /runs
+    expect(empty.status).toBe(200);
+    expect(await empty.text()).toBe(text);
   });
 
   it('is a 404 for an unknown run, and a 400 for a bad follow value', async () => {

@@ -14,6 +14,11 @@ export interface EventStream {
   close(): void;
 }
 
+/** How long a request, or the event stream's first heartbeat, may take before the daemon counts as not answering (stopped with SIGSTOP, hung). */
+export const ANSWER_TIMEOUT_MS = 30_000;
+/** Silence on an open event stream after which the daemon counts as lost: four of its 15 s heartbeats missed. */
+export const STREAM_SILENCE_MS = 60_000;
+
 export class DaemonClient {
   constructor(
     readonly url: string,
@@ -28,11 +33,17 @@ export class DaemonClient {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
       });
     } catch (error) {
       throw this.unreachable(error);
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw this.unreachable(error);
+    }
     let parsed: unknown = null;
     try {
       parsed = text === '' ? null : JSON.parse(text);
@@ -49,31 +60,86 @@ export class DaemonClient {
   /** Opens the live event stream; resolves once the daemon has subscribed it (nothing after is missed). */
   async events(): Promise<EventStream> {
     const abort = new AbortController();
+    // A daemon that stops answering (SIGSTOP, hung) is told apart from one that is merely quiet by
+    // its heartbeats: the first must come within ANSWER_TIMEOUT_MS, then something every
+    // STREAM_SILENCE_MS. Silence aborts the stream with an error; close() ends it quietly.
+    const silence = new Silence(abort, ANSWER_TIMEOUT_MS);
     let response: Response;
     try {
       response = await fetch(`${this.url}/api/v1/events`, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, signal: abort.signal });
     } catch (error) {
-      throw this.unreachable(error);
+      silence.stop();
+      throw this.unreachable(error, silence.timedOut);
     }
     if (!response.ok || !response.body) {
+      silence.stop();
       const text = await response.text().catch(() => '');
       const message = (safeJson(text) as { error?: { message?: string } } | null)?.error?.message ?? text.slice(0, 200);
       throw new ConductorError('USAGE', `the daemon refused its event stream (${response.status}): ${message}`);
     }
-    const all = readEvents(response.body, abort.signal);
-    const first = await all.next();
+    const all = readEvents(response.body, abort.signal, silence);
+    let first: IteratorResult<StreamEvent>;
+    try {
+      first = await all.next();
+    } catch (error) {
+      throw this.unreachable(error, silence.timedOut);
+    }
     if (first.done) throw new ConductorError('USAGE', `the daemon at ${this.url} closed its event stream at once`);
-    return { events: all, close: () => abort.abort() };
+    silence.limit = STREAM_SILENCE_MS;
+    return {
+      events: all,
+      close: () => {
+        silence.stop();
+        abort.abort();
+      },
+    };
   }
 
-  private unreachable(error: unknown): ConductorError {
+  private unreachable(error: unknown, timedOut = (error as Error).name === 'TimeoutError'): ConductorError {
+    if (timedOut) {
+      return new ConductorError(
+        'USAGE',
+        `the daemon at ${this.url} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s: it is stopped (SIGSTOP), hung or overloaded; see \`status\` for its pid`,
+      );
+    }
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return new ConductorError('USAGE', `cannot reach the daemon at ${this.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
   }
 }
 
+/** A watchdog on a stream: aborts it when nothing came for `limit` ms since the last touch. */
+class Silence {
+  timedOut = false;
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly abort: AbortController,
+    public limit: number,
+  ) {
+    this.timer = this.arm();
+  }
+
+  touch(): void {
+    clearTimeout(this.timer);
+    this.timer = this.arm();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private arm(): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timedOut = true;
+      this.abort.abort();
+    }, this.limit);
+    timer.unref();
+    return timer;
+  }
+}
+
 /** Splits an SSE byte stream into events (`event:` and `data:` lines, a blank line ends one). */
-async function* readEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+async function* readEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal, silence: Silence): AsyncGenerator<StreamEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -83,10 +149,15 @@ async function* readEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal
       try {
         chunk = await reader.read();
       } catch (error) {
+        if (silence.timedOut) throw new Error(`no event or heartbeat from the daemon for ${silence.limit / 1000} s: it is stopped (SIGSTOP) or hung`);
         if (signal.aborted) return;
         throw error;
       }
-      if (chunk.done) return;
+      if (chunk.done) {
+        silence.stop();
+        return;
+      }
+      silence.touch();
       buffer += decoder.decode(chunk.value, { stream: true });
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {

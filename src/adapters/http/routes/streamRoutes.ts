@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { ApiEvent, DaemonApi, LogSink } from '../../../ports/daemonApi.js';
 import type { Logger } from '../../../ports/logger.js';
+import { emptyAsAbsent } from './caller.js';
 import { logQuery, runParams } from './schemas.js';
 
 export const HEARTBEAT_MS = 15_000;
@@ -27,7 +28,7 @@ export function streamRoutes(app: FastifyInstance, api: DaemonApi, logger: Logge
 
   app.get<{ Params: { run_id: string }; Querystring: { follow?: string } }>(
     '/api/v1/runs/:run_id/log',
-    { schema: { params: runParams, querystring: logQuery } },
+    { schema: { params: runParams, querystring: logQuery }, preValidation: emptyAsAbsent },
     async (request, reply) => {
       api.checkRun(request.params.run_id); // a 404 before the answer starts
       reply.hijack();
