@@ -49,6 +49,29 @@ describe('on a terminal', () => {
     expect(out).toMatch(/\d{8}T\d{6}Z-[0-9a-f]{8}/); // the run id stays whole
   });
 
+  it.each([
+    ['status', 80],
+    ['history', 80],
+    ['next', 80],
+    ['status', 60],
+    ['next', 40],
+  ])('%s fits a terminal %i columns wide', (command, columns) => {
+    const out = onTerminal(home, command, { columns, env: 'NO_COLOR=1' });
+    for (const line of out.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(columns);
+  });
+
+  it('history at 80 columns: the start without weekday, year and zone, the run id whole', () => {
+    const out = onTerminal(home, 'history', { columns: 80, env: 'NO_COLOR=1' });
+    expect(out).toMatch(/^STARTED\s+TASK\s+RUN\s+STATUS\s+(TOOK\s+)?REASON$/m);
+    expect(out).toMatch(/^\d\d-\d\d \d\d:\d\d:\d\d\s+broken\s+\d{8}T\d{6}Z-[0-9a-f]{8}\s+failed\s+(\S+\s+)?exit/m);
+  });
+
+  it('takes the width from $COLUMNS when set (a terminal that reports no size, or a chosen width)', () => {
+    const out = onTerminal(home, 'history', { columns: 200, env: 'NO_COLOR=1 COLUMNS=80' });
+    for (const line of out.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(out.split('\n')[0]).not.toMatch(/PASSED/);
+  });
+
   it('shows every column on a wide terminal', () => {
     const out = onTerminal(home, 'history', { columns: 200, env: 'NO_COLOR=1' });
     expect(out.split('\n')[0]).toMatch(/^STARTED\s+PASSED\s+TASK\s+RUN\s+ATTEMPT\s+TRIGGER\s+STATUS\s+EXIT\s+TOOK\s+REASON$/);

@@ -4,7 +4,7 @@
 import { formatDuration } from '../../core/format/duration.js';
 import { renderTable } from '../../core/format/table.js';
 import type { RunRecord } from '../../core/types.js';
-import { colourOn, localTime, paint, passed, terminalWidth } from './terminal.js';
+import { colourOn, localTime, paint, passed, shortLocalTime, terminalWidth } from './terminal.js';
 
 export function renderHistory(runs: RunRecord[], now: number): string {
   const tty = process.stdout.isTTY === true;
@@ -33,8 +33,13 @@ export function renderHistory(runs: RunRecord[], now: number): string {
       maxWidth: tty ? terminalWidth() : undefined,
       // The reason first, then the task's name; never the run id (logs --run needs it whole).
       shrink: [columns.length - 1, index('TASK')],
-      // Then, on a narrow terminal, what the rest of the row says well enough.
-      drop: [index('PASSED'), index('TRIGGER'), index('ATTEMPT'), index('EXIT')].filter((i) => i >= 0),
+      // Then, on a narrow terminal, what the rest of the row says well enough; then the start
+      // without weekday, year and zone, then how long it took (80 columns hold the rest).
+      drop: [
+        ...[index('PASSED'), index('TRIGGER'), index('ATTEMPT'), index('EXIT')].filter((i) => i >= 0),
+        ...(tty ? [{ column: index('STARTED'), cells: runs.map((r) => shortLocalTime(Date.parse(r.started_at))) }] : []),
+        index('TOOK'),
+      ],
       paint: (row, column, text) => (row >= 0 && column === status ? paint(runs[row]?.status ?? '', text, colour) : text),
     },
   );

@@ -2,7 +2,7 @@
 // instant in the task's own zone (what `next` prints when piped).
 import { renderTable } from '../../core/format/table.js';
 import type { NextFire } from '../../app/nextFires.js';
-import { left, localTime, terminalWidth } from './terminal.js';
+import { left, localTime, shortLocalTime, terminalWidth } from './terminal.js';
 
 export function renderNext(fires: NextFire[], now: number): string {
   const sorted = [...fires].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.task.localeCompare(b.task));
@@ -10,5 +10,8 @@ export function renderNext(fires: NextFire[], now: number): string {
     const at = Date.parse(fire.at);
     return [localTime(at), left(at, now), fire.task, fire.at];
   });
-  return `${renderTable(['NEXT', 'LEFT', 'TASK', 'IN ITS ZONE'], rows, { maxWidth: terminalWidth(), shrink: [3, 2] }).join('\n')}\n`;
+  // Narrow: the task's name is cut, then the instant in its zone goes (the local time says when),
+  // then the local time loses its weekday, year and zone.
+  const short = { column: 0, cells: sorted.map((fire) => shortLocalTime(Date.parse(fire.at))) };
+  return `${renderTable(['NEXT', 'LEFT', 'TASK', 'IN ITS ZONE'], rows, { maxWidth: terminalWidth(), shrink: [2], drop: [3, short] }).join('\n')}\n`;
 }

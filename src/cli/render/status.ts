@@ -4,7 +4,7 @@
 import type { StatusReport } from '../../app/status/statusReport.js';
 import { formatDuration } from '../../core/format/duration.js';
 import { renderTable } from '../../core/format/table.js';
-import { left, localTime, paint, passed } from './terminal.js';
+import { left, localTime, paint, passed, shortLocalTime } from './terminal.js';
 
 export interface TerminalOptions {
   now: number;
@@ -57,7 +57,7 @@ export function renderStatus(report: StatusReport, options: TerminalOptions): st
     renderTable(['TASK', 'SCHEDULE', 'NEXT', 'LEFT', 'LAST', 'PASSED', 'STATUS', 'HEALTH'], rows, {
       maxWidth: width,
       shrink: [1, 0, 7],
-      drop: [7, 4, 2],
+      drop: [7, 4, 2, 5],
       paint: (row, column, text) => (row >= 0 && column === 6 ? paint(statuses[row] ?? '', text, colour) : text),
     }),
   );
@@ -106,6 +106,7 @@ export function renderStatus(report: StatusReport, options: TerminalOptions): st
       ...renderTable(['STARTED', 'TASK', 'STATUS', 'EXIT', 'TOOK', 'REASON'], rowsOfRecent, {
         maxWidth: width,
         shrink: [5, 1],
+        drop: [3, { column: 0, cells: recent.map((run) => shortLocalTime(Date.parse(run.started_at))) }, 4],
         paint: (row, column, text) => (row >= 0 && column === 2 ? paint(recent[row]?.status ?? '', text, colour) : text),
       }),
     );

@@ -30,6 +30,11 @@ let formatter: Intl.DateTimeFormat | null = null;
 
 /** `Sun 2026-11-29 14:00:00 CET`: the local zone, to the second. */
 export function localTime(ms: number): string {
+  const part = localParts(ms);
+  return `${part.weekday} ${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
+}
+
+function localParts(ms: number): Record<string, string> {
   formatter ??= new Intl.DateTimeFormat('en-US', {
     weekday: 'short',
     year: 'numeric',
@@ -41,8 +46,13 @@ export function localTime(ms: number): string {
     hourCycle: 'h23',
     timeZoneName: 'short',
   });
-  const part = Object.fromEntries(formatter.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return `${part.weekday} ${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
+  return Object.fromEntries(formatter.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+}
+
+/** `11-30 19:42:05`: localTime without weekday, year and zone, for a narrow terminal. */
+export function shortLocalTime(ms: number): string {
+  const part = localParts(ms);
+  return `${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
 }
 
 /** How long, in words: `45s`, `2 min`, `1h 30min`, `15h`, `3 days`, `5 weeks`. */
@@ -69,7 +79,13 @@ export function passed(at: number, now: number): string {
   return at >= now ? 'now' : `${inWords(now - at)} ago`;
 }
 
-/** The terminal's width, when there is one. */
+/**
+ * The terminal's width, when there is one: `$COLUMNS` when set (as systemctl and ls take it:
+ * `COLUMNS=60 status`, or a terminal that reports no size), else the terminal's own.
+ */
 export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): number | undefined {
-  return stream.isTTY && stream.columns ? stream.columns : undefined;
+  if (!stream.isTTY) return undefined;
+  const given = Number(process.env.COLUMNS);
+  if (Number.isInteger(given) && given > 0) return given;
+  return stream.columns || undefined;
 }

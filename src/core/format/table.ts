@@ -1,16 +1,21 @@
 // Plain text tables for a terminal, for every command that prints one (status, history, next,
 // automation-health): columns padded to the widest cell, two spaces apart, no trailing blanks;
 // optionally fitted to the terminal's width (cells of the columns that may shrink are cut with
-// an ellipsis, columns that may go are left out) and painted (colour codes around a cell's text,
-// outside its padding, so they never skew the columns).
+// an ellipsis, then columns that may go are left out or written shorter, in the order given)
+// and painted (colour codes around a cell's text, outside its padding, so they never skew the
+// columns).
 
 export interface TableOptions {
   /** The terminal's width; the table is fitted into it when given. */
   maxWidth?: number;
   /** Columns that may be cut to fit, the first given cut first. */
   shrink?: number[];
-  /** Columns that may be left out when cutting is not enough, the first given first. */
-  drop?: number[];
+  /**
+   * What may go when cutting is not enough, the first given first: a column's index leaves it
+   * out; `{column, cells}` writes it with those shorter cells (one a row, e.g. a time without
+   * its weekday and year).
+   */
+  drop?: (number | { column: number; cells: string[] })[];
   /** Decorates a cell's text (e.g. colour); `row` is -1 for the header, `column` the original index. */
   paint?: (row: number, column: number, text: string) => string;
 }
@@ -23,11 +28,12 @@ export function renderTable(header: string[], rows: string[][], options: TableOp
   const widths = header.map((h) => h.length);
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   const shown = header.map((_, i) => i);
-  if (options.maxWidth !== undefined) fit(widths, shown, header, options.maxWidth, options.shrink ?? [], options.drop ?? []);
+  const shorter = new Map<number, string[]>();
+  if (options.maxWidth !== undefined) fit(widths, shown, shorter, header, options.maxWidth, options.shrink ?? [], options.drop ?? []);
   const line = (cells: string[], row: number): string =>
     shown
       .map((i, position) => {
-        const cell = cells[i] ?? '';
+        const cell = (row >= 0 ? shorter.get(i)?.[row] : undefined) ?? cells[i] ?? '';
         const width = widths[i] ?? 0;
         const cut = cell.length > width ? `${cell.slice(0, Math.max(0, width - 1))}…` : cell;
         const text = options.paint ? options.paint(row, i, cut) : cut;
@@ -38,18 +44,35 @@ export function renderTable(header: string[], rows: string[][], options: TableOp
   return [line(header, -1), ...rows.map((row, index) => line(row, index))];
 }
 
-/** Narrows the shrinkable columns, then leaves out the droppable ones, until the table fits. */
-function fit(widths: number[], shown: number[], header: string[], maxWidth: number, shrink: number[], drop: number[]): void {
+/** Narrows the shrinkable columns, then leaves out or shortens the droppable ones, until the table fits. */
+function fit(
+  widths: number[],
+  shown: number[],
+  shorter: Map<number, string[]>,
+  header: string[],
+  maxWidth: number,
+  shrink: number[],
+  drop: NonNullable<TableOptions['drop']>,
+): void {
   const total = () => shown.reduce((sum, i) => sum + (widths[i] ?? 0), 0) + GAP * (shown.length - 1);
   for (const column of shrink) {
     const over = total() - maxWidth;
     if (over <= 0) return;
+    const width = widths[column] ?? 0;
     const floor = Math.max((header[column] ?? '').length, MIN_SHRUNK);
-    widths[column] = Math.max(floor, (widths[column] ?? 0) - over);
+    // Never wider than it was: a column narrower than the floor keeps its width.
+    widths[column] = Math.min(width, Math.max(floor, width - over));
   }
-  for (const column of drop) {
+  for (const step of drop) {
     if (total() <= maxWidth) return;
-    const at = shown.indexOf(column);
-    if (at >= 0) shown.splice(at, 1);
+    if (typeof step === 'number') {
+      const at = shown.indexOf(step);
+      if (at >= 0) shown.splice(at, 1);
+    } else {
+      shorter.set(step.column, step.cells);
+      let width = (header[step.column] ?? '').length;
+      for (const cell of step.cells) width = Math.max(width, cell.length);
+      widths[step.column] = Math.min(widths[step.column] ?? 0, width);
+    }
   }
 }
