@@ -39,6 +39,14 @@ export class Engine {
   /** Each task's latest status (null: it never ran), for `run.ended`'s `previous`. */
   private readonly lastStatus = new Map<string, RunStatus | null>();
   private stopping: string | null = null;
+  /**
+   * A daemon told to stop, draining its running runs: it starts nothing more, but the dependents
+   * with no schedule that their ends set off are still asked for, as rows the next daemon starts
+   * (or skipped rows with the reason): a dependent of a run that ends in the drain is not lost.
+   * Not so for a cluster node that let the lease go (hold) nor for a foreground command, whose
+   * unstarted runs end skipped.
+   */
+  private draining = false;
   private idle: Array<() => void> = [];
   /** Paused tasks (persisted): their fires are recorded skipped, dependents gate on them. */
   private readonly paused: Map<string, { at: number; actor: string }>;
@@ -443,6 +451,7 @@ export class Engine {
    * waiting runs stay as rows for the next daemon; a foreground command's are recorded skipped.
    */
   async stop(reason: string, drainMs: number): Promise<void> {
+    this.draining = this.ctx.source === 'daemon' && this.stopping === null;
     this.stopping = reason;
     if (this.ctx.source === 'foreground') {
       this.ctx.store.batch(() => {
@@ -487,6 +496,7 @@ export class Engine {
    */
   hold(reason: string): void {
     this.stopping = reason;
+    this.draining = false;
     for (const execution of this.runs.executions()) execution.stopRetrying(reason);
     this.ctx.store.batch(() => {
       for (const run of [...this.runs.waiting]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
@@ -572,7 +582,7 @@ export class Engine {
     this.runs.untrack(run);
     this.ctx.store.batch(() => {
       this.ended(result, run.session, run.fireAt);
-      if (!this.stopping) this.dispatch();
+      this.dispatch(); // stopping, it starts nothing: it writes the rows of what the end set off
     });
     if (this.runningCount === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
@@ -596,11 +606,12 @@ export class Engine {
     if (result.status !== 'skipped') this.lastStatus.set(result.task, result.status);
     this.ctx.events.emit('run.ended', { ...result, previous, fire_at: fireAt });
     if (session) session.onRunEnded(result);
-    if (this.stopping || result.status === 'skipped') return;
+    if ((this.stopping && !this.draining) || result.status === 'skipped') return;
     // A session's run (run --all, a run with its upstream through the API) sets off no
     // downstream run of its own, but a scheduled fire waiting on its task learns it ended.
     if (!session) this.flow.triggerDownstream(result.task, result.status);
-    this.flow.regateWaiting(result.task);
+    // Draining, a waiting run stays waiting: the next start gates it against its deadline.
+    if (!this.stopping) this.flow.regateWaiting(result.task);
   }
 
   /** Queued and waiting runs of the task (in this lane) end skipped; running ones are stopped (concurrency_policy replace). */
@@ -622,11 +633,11 @@ export class Engine {
       this.ctx.store.setRunState(run.id, status, { reason, finished_at: now });
       this.ctx.logger.info({ task: run.task, run_id: run.id, reason }, status);
       this.ended({ task: run.task, run_id: run.id, trigger: run.trigger, status, exit_code: null, reason, attempts: 0 }, run.session, run.fireAt);
-      if (this.stopping || status !== 'skipped' || run.session) return;
+      if ((this.stopping && !this.draining) || status !== 'skipped' || run.session) return;
       // A rejected or expired approval stops its dependents as a failed run would.
       if (cascade) this.flow.triggerDownstream(run.task, 'skipped');
       // It no longer holds anyone up.
-      this.flow.regateWaiting(run.task);
+      if (!this.stopping) this.flow.regateWaiting(run.task);
     });
   }
 

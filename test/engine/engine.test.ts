@@ -73,6 +73,39 @@ describe('a dependent waiting when the daemon stops, its dependency ending durin
   });
 });
 
+describe('a dependency that ends while the daemon drains', () => {
+  const cfg = config(
+    [
+      { name: 'up', schedule: '0 2 * * *', command: 'sleep=4000 exit=0' },
+      { name: 'down', dependencies: ['up'] },
+      { name: 'bad', schedule: '0 2 * * *', command: 'sleep=4000 exit=3' },
+      { name: 'after_bad', dependencies: ['bad'] },
+    ],
+    { shutdown_timeout: 30 },
+  );
+
+  it('sets off its dependents with no schedule as rows the next daemon starts, or skips them with the reason', async () => {
+    const first = fakeEngine('2025-06-01T01:59:59Z');
+    const one = new Scheduler(first.ctx, cfg);
+    one.start();
+    await first.clock.advanceTo('2025-06-01T02:00:01Z');
+    const stopped = one.stop('the daemon stopped (SIGTERM)');
+    await first.clock.advance(5000);
+    await stopped;
+    expect(first.ctx.store.history({ task: 'up', limit: 1 })[0]?.status).toBe('success');
+    // nothing started during the drain; down is a queued row, after_bad a skipped one
+    expect(first.executor.spawns.map((s) => s.task).sort()).toEqual(['bad', 'up']);
+    expect(first.ctx.store.openRuns().map((r) => `${r.task}:${r.state}:${r.trigger}`)).toEqual(['down:queued:dependency']);
+    expect(first.ctx.store.history({ task: 'after_bad', limit: 5 }).map((r) => [r.status, r.reason])).toEqual([['skipped', 'dependency bad failed']]);
+
+    const second = fakeEngine('2025-06-01T02:00:30Z');
+    second.ctx.store = first.ctx.store;
+    new Scheduler(second.ctx, cfg).start();
+    await second.clock.advance(1000);
+    expect(second.executor.spawns.map((s) => `${s.task}:${s.trigger}`)).toEqual(['down:dependency']);
+  });
+});
+
 describe('history while runs wait for a slot', () => {
   it('shows a queued run as a row, which becomes its first attempt when it starts', async () => {
     const cfg = config(
