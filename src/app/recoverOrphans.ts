@@ -5,7 +5,7 @@
 // alone. Runs of a dead foreground command that never started are recorded skipped; queued and
 // waiting runs of a dead daemon are left for the next daemon to resume. An orphan that wrote its
 // own file (it overlapped another run of its task) has that file finished and appended to the log.
-import { isSameProcess } from '../adapters/process/procfs.js';
+import { isLiveProcess } from '../adapters/process/procfs.js';
 import { healthTimestamp } from '../core/health.js';
 import type { Config } from '../core/types.js';
 import type { Executor } from '../ports/executor.js';
@@ -32,7 +32,7 @@ export async function recoverOrphans(
   const foundBy = options.foundBy ?? 'at start-up';
   const leftovers = new Set<string>();
   const dead = (owner: { owner_pid: number | null; owner_start: number | null }) =>
-    owner.owner_pid === null || !isSameProcess(owner.owner_pid, owner.owner_start);
+    owner.owner_pid === null || !isLiveProcess(owner.owner_pid, owner.owner_start);
   const orphans = store.orphans().filter(dead);
   for (const row of orphans) {
     let exitCode: number | null = null;

@@ -4,7 +4,7 @@
 // tasks keep their previous watch.
 import fs from 'node:fs';
 import os from 'node:os';
-import { isSameProcess } from '../adapters/process/procfs.js';
+import { isLiveProcess } from '../adapters/process/procfs.js';
 import { createWatchFolderFs } from '../adapters/watch/watchFolderFs.js';
 import { isConductorError } from '../core/errors.js';
 import type { Config, Task } from '../core/types.js';
@@ -41,7 +41,7 @@ export function watchShared(ctx: EngineContext, engine: Engine, mode: WatchDeps[
     engine,
     folder: createWatchFolderFs(),
     mode,
-    ownerAlive: (pid, start) => pid !== null && isSameProcess(pid, start),
+    ownerAlive: (pid, start) => pid !== null && isLiveProcess(pid, start),
     processedBy: `symphony-conductor ${packageVersion()} on ${os.hostname()} (pid ${process.pid})`,
     rescanMs: RESCAN_MS,
   };

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeHome, runCli, spawnCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { cliPath, makeHome, runCli, spawnCli } from '../helpers/cli.js';
 import { killDaemonsAfterEach, startDaemon } from '../helpers/daemonProcess.js';
 import { exitOf, processAlive, rows, waitFor } from '../helpers/wait.js';
 
@@ -102,6 +103,33 @@ describe('after a daemon is killed with -9', () => {
     await waitFor(() => rows(home).some((r) => r.task === 'bg' && r.status === 'interrupted'), 'the run marked interrupted');
     second.kill('SIGTERM');
     expect((await exitOf(second)).code).toBe(0);
+  });
+});
+
+describe('a daemon killed with -9 that stays a zombie (its parent has not reaped it)', () => {
+  it('is dead to the next start: its run is recorded interrupted, its group stopped, and the task fires again', async () => {
+    const home = makeHome({ tasks: [{ name: 'bg', command: '[ -e child ] && exit 0; sleep 1005 & echo $! > child; exec sleep 1006', schedule: '* * * * * *', kill_grace: 1 }] });
+    const env = { CONDUCTOR_SPAWN: 'node' }; // execa: nothing but the next start stops the group
+    // sh starts the daemon in the background, then becomes sleep, which never reaps it.
+    const parent = spawn('sh', ['-c', `"${process.execPath}" "${cliPath}" --home "${home}" start > /dev/null 2>&1 & echo $! > "${home}/daemon"; exec sleep 1000`], {
+      env: { ...process.env, ...env },
+    });
+    try {
+      await waitFor(() => hasPid(home, 'daemon') && hasPid(home, 'child') && rows(home).some((r) => r.task === 'bg' && r.status === 'running' && r.pid), 'the task to start');
+      const daemon = pidIn(home, 'daemon');
+      process.kill(daemon, 'SIGKILL');
+      await waitFor(() => /^State:\s+Z/m.test(fs.readFileSync(`/proc/${daemon}/status`, 'utf8')), 'the daemon to be a zombie');
+      const child = pidIn(home, 'child');
+      const second = startDaemon(home, env);
+      await waitFor(() => rows(home).some((r) => r.task === 'bg' && r.status === 'interrupted'), 'the run marked interrupted');
+      await waitFor(() => !processAlive(child), 'the background child to be stopped');
+      await waitFor(() => rows(home).some((r) => r.task === 'bg' && r.status === 'success'), 'the task to fire again');
+      expect(second.output()).not.toMatch(/another run of the task is going/);
+      second.kill('SIGTERM');
+      expect((await exitOf(second)).code).toBe(0);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });
 

@@ -100,9 +100,20 @@ export function groupHasLiveMember(pgid: number): boolean {
   return false;
 }
 
-/** True when `pid` runs and started at `startTicks` (so it is the same process, not a recycled pid). */
+/** True when `pid` exists and started at `startTicks` (so it is the same process, not a recycled pid), a zombie included. */
 export function isSameProcess(pid: number, startTicks: number | null): boolean {
   const stat = readStat(pid);
   if (!stat) return false;
+  return startTicks === null || stat.startTicks === startTicks;
+}
+
+/**
+ * True when that process still lives: the same process, and not a zombie. A daemon killed with -9
+ * stays a zombie until its parent reaps it (~1 s under some inits, for good under a parent that
+ * never does); its runs are orphans all the same, and a daemon started meanwhile must recover them.
+ */
+export function isLiveProcess(pid: number, startTicks: number | null): boolean {
+  const stat = readStat(pid);
+  if (!stat || stat.state === 'Z' || stat.state === 'X') return false;
   return startTicks === null || stat.startTicks === startTicks;
 }

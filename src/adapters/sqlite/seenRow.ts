@@ -3,7 +3,7 @@
 // start, a foreground run), readers (status, history, health-check) report it as what it is,
 // computed and never written, so nothing calls a dead run fine.
 import type { RunRecord } from '../../core/types.js';
-import { isSameProcess } from '../process/procfs.js';
+import { isLiveProcess } from '../process/procfs.js';
 
 export interface RowOwner {
   owner_pid: number | null;
@@ -13,7 +13,7 @@ export interface RowOwner {
 /** The record as it stands: `interrupted`, with the reason, when it says running but its owner is dead. */
 export function seenRow(record: RunRecord, owner: RowOwner): RunRecord {
   if (record.status !== 'running' || owner.owner_pid === null) return record;
-  if (isSameProcess(owner.owner_pid, owner.owner_start)) return record;
+  if (isLiveProcess(owner.owner_pid, owner.owner_start)) return record;
   return {
     ...record,
     status: 'interrupted',

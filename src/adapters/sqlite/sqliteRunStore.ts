@@ -18,7 +18,7 @@ import type {
   WebhookDelivery,
 } from '../../ports/runStore.js';
 import type { WatchFileStore } from '../../ports/watchFileStore.js';
-import { isSameProcess, processStartTicks } from '../process/procfs.js';
+import { isLiveProcess, processStartTicks } from '../process/procfs.js';
 import { databaseError, namingFileInErrors } from './databaseError.js';
 import { migrate } from './migrations.js';
 import { healingStore, type CopyableStore } from './healingStore.js';
@@ -459,7 +459,7 @@ class SqliteRunStore implements RunStore {
   otherLiveRun(task: string): StoredRun | null {
     const runs = (this.statements.openRunsOfTask.all(task) as StoredRun[]).filter((r) => r.state === 'queued' || r.state === 'running' || r.state === 'retrying');
     const mine = (r: StoredRun) => r.owner_pid === this.owner.owner_pid && r.owner_start === this.owner.owner_start;
-    return runs.find((r) => !mine(r) && r.owner_pid !== null && isSameProcess(r.owner_pid, r.owner_start)) ?? null;
+    return runs.find((r) => !mine(r) && r.owner_pid !== null && isLiveProcess(r.owner_pid, r.owner_start)) ?? null;
   }
 
   claimTaskLog(task: string, token: string, at: number): boolean {
@@ -467,7 +467,7 @@ class SqliteRunStore implements RunStore {
       const holder = this.statements.logHolder.get(task) as { token: string; owner_pid: number; owner_start: number | null } | undefined;
       if (holder) {
         const ours = holder.owner_pid === this.owner.owner_pid && holder.owner_start === this.owner.owner_start;
-        if (ours ? holder.token !== token : isSameProcess(holder.owner_pid, holder.owner_start)) return false;
+        if (ours ? holder.token !== token : isLiveProcess(holder.owner_pid, holder.owner_start)) return false;
       }
       this.statements.holdLog.run({ task, token, at, ...this.owner });
       return true;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDaemonLockHeld } from '../../adapters/daemonLock.js';
-import { isSameProcess } from '../../adapters/process/procfs.js';
+import { isLiveProcess } from '../../adapters/process/procfs.js';
 import type { Config } from '../../core/types.js';
 import { daemonLockPath } from '../daemonState.js';
 import { shownPath } from '../loadConfig.js';
@@ -30,7 +30,7 @@ async function daemonFindings(paths: HomePaths, config: Config | null, running: 
     return findings;
   }
   if (pid === null) findings.push(finding('daemon', 'warn', `a daemon holds the lock, but ${pidShown} is missing`, 'restart it to rewrite the file'));
-  else if (!isSameProcess(pid, null)) findings.push(finding('daemon', 'fail', `a daemon holds the lock, but ${pidShown} names pid ${pid}, which is not running`, 'restart the daemon: systemctl restart symphony-conductor'));
+  else if (!isLiveProcess(pid, null)) findings.push(finding('daemon', 'fail', `a daemon holds the lock, but ${pidShown} names pid ${pid}, which is not running`, 'restart the daemon: systemctl restart symphony-conductor'));
   else findings.push(finding('daemon', 'ok', `running (pid ${pid})`));
   findings.push(await checkHttp(paths, config));
   return findings;
