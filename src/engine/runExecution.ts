@@ -111,9 +111,11 @@ export class RunExecution {
     let last: AttemptOutcome = { status: 'interrupted', exitCode: null, reason: null };
     let attempt = 0;
     let final: RunEnd | null = null;
+    let lastEnded: AttemptRecord | null = null;
     while (!this.stopped) {
       attempt++;
       const ended = await this.runAttempt(attempt);
+      lastEnded = ended;
       const decision = retryDecision(task, attempt, ended.outcome, this.stopState()?.reason ?? this.noRetry);
       last = decision.retry || !decision.reason ? ended.outcome : { ...ended.outcome, reason: joinReasons(ended.outcome.reason, decision.reason) };
       // The last attempt's row and the run's end go in one commit, with what the end sets off
@@ -133,9 +135,22 @@ export class RunExecution {
       await this.sleep(decision.delayMs);
     }
     if (final === null) {
-      // Stopped while waiting to retry (or before the first attempt): written now.
-      final = this.runEnd(last, attempt);
-      this.ctx.store.setRunState(runId, final.status, { reason: final.reason, attempts: attempt, finished_at: this.ctx.clock.now() });
+      // Stopped while waiting to retry (or before the first attempt): written now. The last
+      // attempt's row says why no retry followed, so that history (which lists attempts) shows it.
+      const end = this.runEnd(last, attempt);
+      final = end;
+      this.ctx.store.batch(() => {
+        if (lastEnded) {
+          this.ctx.store.finishAttempt(lastEnded.rowId, {
+            status: last.status,
+            finished_at: lastEnded.finishedAt,
+            exit_code: last.exitCode,
+            signal: lastEnded.signal,
+            reason: joinReasons(last.reason, `not retried: ${end.reason ?? end.status} before attempt ${attempt + 1} was due`),
+          });
+        }
+        this.ctx.store.setRunState(runId, end.status, { reason: end.reason, attempts: attempt, finished_at: this.ctx.clock.now() });
+      });
     }
     const result = this.resultOf(final, last, attempt);
     this.report(result);

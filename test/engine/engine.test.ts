@@ -106,6 +106,24 @@ describe('a dependency that ends while the daemon drains', () => {
   });
 });
 
+describe('a run waiting to retry when the daemon stops', () => {
+  it('ends interrupted, and its last attempt says in history that no retry followed and why', async () => {
+    const cfg = config([{ name: 'flaky', schedule: '0 2 * * *', command: 'sleep=10 exit=1', retry_count: 3, retry_delay: 60 }], { shutdown_timeout: 5 });
+    const first = fakeEngine('2025-06-01T01:59:59Z');
+    const one = new Scheduler(first.ctx, cfg);
+    one.start();
+    await first.clock.advanceTo('2025-06-01T02:00:05Z');
+    const stopped = one.stop('the daemon stopped (SIGTERM)');
+    await first.clock.advance(1000);
+    await stopped;
+    expect(first.executor.spawns).toHaveLength(1);
+    expect(first.ctx.store.history({ task: 'flaky', limit: 5 }).map((r) => [r.attempt, r.status, r.reason])).toEqual([
+      [1, 'failed', 'exit code 1; not retried: the daemon stopped (SIGTERM) before attempt 2 was due'],
+    ]);
+    expect(first.ctx.store.openRuns()).toEqual([]);
+  });
+});
+
 describe('history while runs wait for a slot', () => {
   it('shows a queued run as a row, which becomes its first attempt when it starts', async () => {
     const cfg = config(
