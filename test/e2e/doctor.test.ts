@@ -47,6 +47,13 @@ describe('doctor', () => {
     expect(history?.fix).toMatch(/move it aside/);
   });
 
+  it('leaves no -wal or -shm behind (made by root under sudo, they would lock the daemon\'s user out)', () => {
+    const home = usedHome();
+    expect(fs.readdirSync(path.join(home, 'status')).sort()).toEqual(['automation_health', 'conductor.db']);
+    expect(doctor(home).findings.find((f) => f.check === 'history')).toMatchObject({ status: 'ok' });
+    expect(fs.readdirSync(path.join(home, 'status')).sort()).toEqual(['automation_health', 'conductor.db']);
+  });
+
   it('names a stale pid file left by a dead daemon', () => {
     const home = usedHome();
     fs.writeFileSync(path.join(home, 'conductor.pid'), '999999\n');

@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openForReading } from '../../adapters/sqlite/openForReading.js';
 import { isConductorError } from '../../core/errors.js';
 import { formatSize } from '../../core/format/size.js';
 import type { Config } from '../../core/types.js';
@@ -105,12 +106,17 @@ function writableAncestor(dir: string): boolean {
   }
 }
 
+/**
+ * The history is opened as status opens it: a plain read-only connection to a database with no
+ * -wal would make -wal and -shm and leave them behind, owned by whoever ran doctor (root, under
+ * sudo), and the daemon's user could then no longer open the history.
+ */
 export function checkHistory(paths: HomePaths): Finding {
   const shown = shownPath(paths.database);
   if (!fs.existsSync(paths.database)) return finding('history', 'ok', `${shown} does not exist yet (created at the first run)`);
   let db: Database.Database | null = null;
   try {
-    db = new Database(paths.database, { readonly: true, fileMustExist: true, timeout: 5000 });
+    db = openForReading(paths.database);
     const rows = db.pragma('quick_check') as { quick_check: string }[];
     const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
     if (problems.length > 0) {
