@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkUnit } from '../../src/app/doctor/checkSystem.js';
 import { firstWord } from '../../src/app/doctor/checkCommands.js';
 import { homePaths } from '../../src/app/paths.js';
-import { makeHome, repoRoot, runCli } from '../helpers/cli.js';
+import { asNobodyUnavailable, makeHome, makeNobodyHome, repoRoot, runCli, runCliAsNobody } from '../helpers/cli.js';
 
 const config = { tasks: [{ name: 'a', command: 'true', schedule: '0 2 * * *' }] };
 
@@ -91,6 +91,43 @@ describe('doctor', () => {
     const bad = doctor(home);
     expect(bad.code).toBe(8);
     expect(bad.findings[0]).toMatchObject({ check: 'config', status: 'fail', message: expect.stringMatching(/\/tasks\/0\/command: required key is missing/) });
+    expect(bad.findings[0]?.fix).toMatch(/^correct it, then check with: symphony-conductor validate/);
+  });
+
+  it('says how to make a config that is missing, not to correct it', () => {
+    const { code, findings } = doctor(makeHome());
+    expect(code).toBe(8);
+    expect(findings[0]).toMatchObject({ check: 'config', status: 'fail', message: expect.stringMatching(/config file not found/) });
+    expect(findings[0]?.fix).toMatch(/^create it \(from a crontab: symphony-conductor import-crontab FILE --output config\/conductor_config\.json;/);
+  });
+});
+
+const asNobody = asNobodyUnavailable();
+if (asNobody) console.warn(`doctor's permission tests skipped: ${asNobody}`);
+
+/** A home of nobody's that has run once (as nobody), and doctor run on it as nobody. */
+function nobodysUsedHome(): string {
+  const home = makeNobodyHome(config);
+  expect(runCliAsNobody(['run', '--task', 'a'], { home }).code).toBe(0);
+  return home;
+}
+
+function doctorAsNobody(home: string) {
+  const result = runCliAsNobody(['doctor', '--json'], { home });
+  return { code: result.code, findings: JSON.parse(result.stdout) as { check: string; status: string; message: string; fix: string | null }[] };
+}
+
+const failures = (findings: { status: string }[]) => findings.filter((f) => f.status === 'fail');
+
+describe.skipIf(asNobody !== null)("as the daemon's user (nobody), on files it cannot write", () => {
+  it('names the user to chown a folder to (by its uid, whatever $USER says), or chmod when the folder is its own', () => {
+    const home = nobodysUsedHome();
+    fs.chownSync(path.join(home, 'logs'), 0, 0);
+    fs.chmodSync(path.join(home, 'status'), 0o555);
+    expect(failures(doctorAsNobody(home).findings)).toEqual([
+      { check: 'folders', status: 'fail', message: 'logs is not writable by nobody', fix: 'chown -R nobody logs (the user the daemon runs as)' },
+      { check: 'folders', status: 'fail', message: 'status is not writable by nobody', fix: 'chmod u+wx status' },
+    ]);
   });
 });
 

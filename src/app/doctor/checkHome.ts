@@ -9,6 +9,7 @@ import { formatSize } from '../../core/format/size.js';
 import type { Config } from '../../core/types.js';
 import { loadConfig, shownPath } from '../loadConfig.js';
 import type { HomePaths } from '../paths.js';
+import { userName } from '../userName.js';
 import { finding, type Finding } from './finding.js';
 
 export function checkConfig(paths: HomePaths): { findings: Finding[]; config: Config | null } {
@@ -19,14 +20,15 @@ export function checkConfig(paths: HomePaths): { findings: Finding[]; config: Co
     return { findings, config: loaded.config };
   } catch (error) {
     const lines = isConductorError(error) ? error.lines() : [(error as Error).message];
+    const shown = shownPath(paths.config);
+    // A config that is not there cannot be corrected: say how one is made.
+    const fix =
+      isConductorError(error) && error.code === 'CONFIG_NOT_FOUND'
+        ? `create it (from a crontab: symphony-conductor import-crontab FILE --output ${shown}; the format is in the README, "The config"), or give the home that has one (--home DIR, --config FILE); then check with: symphony-conductor validate --config ${shown}`
+        : `correct it, then check with: symphony-conductor validate --config ${shown}`;
     return {
       findings: [
-        finding(
-          'config',
-          'fail',
-          `${(lines[0] ?? '').replace(/:$/, '')}${lines.length > 1 ? `: ${lines.slice(1).map((l) => l.trim()).join('; ')}` : ''}`,
-          `correct it, then check with: symphony-conductor validate --config ${shownPath(paths.config)}`,
-        ),
+        finding('config', 'fail', `${(lines[0] ?? '').replace(/:$/, '')}${lines.length > 1 ? `: ${lines.slice(1).map((l) => l.trim()).join('; ')}` : ''}`, fix),
       ],
       config: null,
     };
@@ -70,21 +72,37 @@ export function checkFolders(paths: HomePaths, daemonRunning: boolean): Finding[
 }
 
 function checkFolder(dir: string, shown: string): Finding {
-  {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(dir);
-    } catch (error) {
-      return finding('folders', 'fail', `${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, `check ${shown}`);
-    }
-    if (!stat.isDirectory()) return finding('folders', 'fail', `${shown} is not a folder`, `move the file aside: mv ${shown} ${shown}.moved`);
-    try {
-      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
-    } catch {
-      return finding('folders', 'fail', `${shown} is not writable by ${userName()}`, `chown -R ${userName()} ${shown} (the user the daemon runs as)`);
-    }
-    return finding('folders', 'ok', `${shown} is writable`);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (error) {
+    return finding('folders', 'fail', `${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, `check ${shown}`);
   }
+  if (!stat.isDirectory()) return finding('folders', 'fail', `${shown} is not a folder`, `move the file aside: mv ${shown} ${shown}.moved`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (error) {
+    return notWritable('folders', [{ shown, stat }], error);
+  }
+  return finding('folders', 'ok', `${shown} is writable`);
+}
+
+/**
+ * A fail for files or folders the current user cannot write, with the command that makes them
+ * writable: on a read-only mount none does; an owner lacking the write bit needs chmod; anyone
+ * else needs them given (doctor is meant to run as the daemon's user).
+ */
+function notWritable(check: string, items: { shown: string; stat: fs.Stats }[], error: unknown, consequence = ''): Finding {
+  const user = userName();
+  const list = items.map((item) => item.shown).join(' ');
+  if ((error as NodeJS.ErrnoException).code === 'EROFS') {
+    return finding(check, 'fail', `${list} is on a read-only file system${consequence}`, 'remount it read-write, or move the home to a writable file system');
+  }
+  const folders = items.every((item) => item.stat.isDirectory());
+  const fix = items.every((item) => item.stat.uid === process.getuid?.())
+    ? `chmod ${folders ? 'u+wx' : 'u+w'} ${list}`
+    : `chown ${folders ? '-R ' : ''}${user} ${list} (the user the daemon runs as)`;
+  return finding(check, 'fail', `${list} ${items.length === 1 ? 'is' : 'are'} not writable by ${user}${consequence}`, fix);
 }
 
 function isSymlink(file: string): boolean {
@@ -160,13 +178,5 @@ function mountOf(dir: string): string | null {
     return execFileSync('df', ['--output=target', dir], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').at(-1) ?? null;
   } catch {
     return null;
-  }
-}
-
-export function userName(): string {
-  try {
-    return path.basename(process.env.USER ?? '') || (process.getuid?.() === 0 ? 'root' : 'the current user');
-  } catch {
-    return 'the current user';
   }
 }
