@@ -120,6 +120,33 @@ function doctorAsNobody(home: string) {
 const failures = (findings: { status: string }[]) => findings.filter((f) => f.status === 'fail');
 
 describe.skipIf(asNobody !== null)("as the daemon's user (nobody), on files it cannot write", () => {
+  it('fails a history owned by root, as start refuses it, and names the user to give it to', () => {
+    const home = nobodysUsedHome();
+    const db = path.join(home, 'status/conductor.db');
+    // -wal and -shm are there while a daemon has the history open.
+    for (const file of [`${db}-wal`, `${db}-shm`]) fs.writeFileSync(file, '');
+    for (const file of [db, `${db}-wal`, `${db}-shm`]) {
+      fs.chownSync(file, 0, 0);
+      fs.chmodSync(file, 0o644);
+    }
+    expect(runCliAsNobody(['start'], { home, timeoutMs: 20_000 }).stderr).toMatch(/history database: cannot open for writing/);
+    const { code, findings } = doctorAsNobody(home);
+    expect(code).toBe(8);
+    expect(failures(findings)).toEqual([
+      {
+        check: 'history',
+        status: 'fail',
+        message: 'status/conductor.db status/conductor.db-wal status/conductor.db-shm are not writable by nobody: start would refuse it (history database: cannot open for writing)',
+        fix: 'chown nobody status/conductor.db status/conductor.db-wal status/conductor.db-shm (the user the daemon runs as)',
+      },
+    ]);
+    fs.rmSync(`${db}-wal`);
+    fs.rmSync(`${db}-shm`);
+    expect(failures(doctorAsNobody(home).findings)).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^status\/conductor\.db is not writable by nobody/), fix: 'chown nobody status/conductor.db (the user the daemon runs as)' }),
+    ]);
+  });
+
   it('names the user to chown a folder to (by its uid, whatever $USER says), or chmod when the folder is its own', () => {
     const home = nobodysUsedHome();
     fs.chownSync(path.join(home, 'logs'), 0, 0);

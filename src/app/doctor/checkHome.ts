@@ -124,17 +124,22 @@ function writableAncestor(dir: string): boolean {
   }
 }
 
-/**
- * The history is opened as status opens it: a plain read-only connection to a database with no
- * -wal would make -wal and -shm and leave them behind, owned by whoever ran doctor (root, under
- * sudo), and the daemon's user could then no longer open the history.
- */
-export function checkHistory(paths: HomePaths): Finding {
+export function checkHistory(paths: HomePaths): Finding[] {
   const shown = shownPath(paths.database);
-  if (!fs.existsSync(paths.database)) return finding('history', 'ok', `${shown} does not exist yet (created at the first run)`);
+  if (!fs.existsSync(paths.database)) return [finding('history', 'ok', `${shown} does not exist yet (created at the first run)`)];
+  const unwritable = checkHistoryWritable(paths.database);
+  return unwritable ? [checkHistoryIntact(paths.database, shown), unwritable] : [checkHistoryIntact(paths.database, shown)];
+}
+
+/**
+ * Opened as status opens it: a plain read-only connection to a database with no -wal would make
+ * -wal and -shm and leave them behind, owned by whoever ran doctor (root, under sudo), and the
+ * daemon's user could then no longer open the history.
+ */
+function checkHistoryIntact(database: string, shown: string): Finding {
   let db: Database.Database | null = null;
   try {
-    db = openForReading(paths.database);
+    db = openForReading(database);
     const rows = db.pragma('quick_check') as { quick_check: string }[];
     const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
     if (problems.length > 0) {
@@ -146,6 +151,32 @@ export function checkHistory(paths: HomePaths): Finding {
   } finally {
     db?.close();
   }
+}
+
+/**
+ * Reading the history proves nothing about writing it, and `start` opens it for writing: the
+ * database and its -wal and -shm (when there) must be writable by the daemon's user, else start
+ * refuses ("history database: cannot open for writing").
+ */
+function checkHistoryWritable(database: string): Finding | null {
+  const unwritable: { shown: string; stat: fs.Stats }[] = [];
+  let firstError: unknown = null;
+  for (const file of [database, `${database}-wal`, `${database}-shm`]) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      continue; // -wal and -shm come and go with the connections
+    }
+    try {
+      fs.accessSync(file, fs.constants.W_OK);
+    } catch (error) {
+      unwritable.push({ shown: shownPath(file), stat });
+      firstError ??= error;
+    }
+  }
+  if (unwritable.length === 0) return null;
+  return notWritable('history', unwritable, firstError, ': start would refuse it (history database: cannot open for writing)');
 }
 
 function repairHint(shown: string): string {
