@@ -147,6 +147,27 @@ describe.skipIf(asNobody !== null)("as the daemon's user (nobody), on files it c
     ]);
   });
 
+  it('fails a home it cannot write (where conductor.pid goes), and start refuses it at once with exit 1', () => {
+    const home = nobodysUsedHome();
+    fs.chownSync(home, 0, 0);
+    fs.chmodSync(home, 0o755);
+    const { code, findings } = doctorAsNobody(home);
+    expect(code).toBe(8);
+    expect(failures(findings)).toEqual([
+      {
+        check: 'folders',
+        status: 'fail',
+        message: `${home} is not writable by nobody: start cannot write conductor.pid there`,
+        fix: `chown -R nobody ${home} (the user the daemon runs as)`,
+      },
+    ]);
+    // It used to start, log "cannot write the pid file" and then an error every second, without a pid file.
+    const start = runCliAsNobody(['start'], { home, timeoutMs: 20_000 });
+    expect(start.code).toBe(1);
+    expect(start.stderr).toBe(`symphony-conductor: ${home}: folder is not writable by nobody (the daemon writes conductor.pid there)\n`);
+    expect(fs.existsSync(path.join(home, 'conductor.pid'))).toBe(false);
+  });
+
   it('names the user to chown a folder to (by its uid, whatever $USER says), or chmod when the folder is its own', () => {
     const home = nobodysUsedHome();
     fs.chownSync(path.join(home, 'logs'), 0, 0);

@@ -38,19 +38,19 @@ export function checkConfig(paths: HomePaths): { findings: Finding[]; config: Co
 /**
  * A folder that is missing is created by `start` and `run`, so it is only worth a warning, unless
  * a daemon runs (then it was removed under it) or it could not be created (its parent is not
- * writable).
+ * writable). The home itself is one: `start` writes conductor.pid there.
  */
 export function checkFolders(paths: HomePaths, daemonRunning: boolean): Finding[] {
   const missing: string[] = [];
   const findings: Finding[] = [];
-  for (const dir of [paths.logsDir, paths.taskLogsDir, paths.statusDir, paths.healthDir]) {
+  for (const dir of [paths.home, paths.logsDir, paths.taskLogsDir, paths.statusDir, paths.healthDir]) {
     const shown = shownPath(dir);
     if (!fs.existsSync(dir) && !isSymlink(dir)) {
       if (missing.some((parent) => dir.startsWith(`${parent}/`))) continue;
       missing.push(dir);
       continue;
     }
-    findings.push(checkFolder(dir, shown));
+    findings.push(checkFolder(dir, shown, dir === paths.home ? ': start cannot write conductor.pid there' : ''));
   }
   for (const dir of missing) {
     const shown = shownPath(dir);
@@ -71,7 +71,7 @@ export function checkFolders(paths: HomePaths, daemonRunning: boolean): Finding[
   return findings;
 }
 
-function checkFolder(dir: string, shown: string): Finding {
+function checkFolder(dir: string, shown: string, consequence: string): Finding {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(dir);
@@ -82,7 +82,7 @@ function checkFolder(dir: string, shown: string): Finding {
   try {
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
   } catch (error) {
-    return notWritable('folders', [{ shown, stat }], error);
+    return notWritable('folders', [{ shown, stat }], error, consequence);
   }
   return finding('folders', 'ok', `${shown} is writable`);
 }
