@@ -94,6 +94,29 @@ describe('doctor', () => {
     expect(bad.findings[0]?.fix).toMatch(/^correct it, then check with: symphony-conductor validate/);
   });
 
+  it('names a program path that exists but is not executable, with the chmod that fixes it', () => {
+    const home = makeHome({
+      tasks: [
+        { name: 'notexec', command: 'scripts/notexec.sh --flag' },
+        { name: 'runs', command: './scripts/runs.sh' },
+        { name: 'in_home', command: '~/runs.sh', env: { HOME: 'HOME/scripts' } },
+        { name: 'gone', command: 'scripts/gone.sh' },
+      ],
+    });
+    fs.mkdirSync(path.join(home, 'scripts'));
+    fs.writeFileSync(path.join(home, 'scripts/notexec.sh'), '#!/bin/sh\ntrue\n', { mode: 0o644 });
+    fs.writeFileSync(path.join(home, 'scripts/runs.sh'), '#!/bin/sh\ntrue\n', { mode: 0o755 });
+    const configFile = path.join(home, 'config/conductor_config.json');
+    fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace('HOME/scripts', path.join(home, 'scripts')));
+    expect(runCli(['run', '--task', 'notexec'], { home }).code).toBe(8); // what doctor warns of: exit 126
+    const { code, findings } = doctor(home);
+    expect(code).toBe(8);
+    expect(findings.filter((f) => f.check === 'commands')).toEqual([
+      { check: 'commands', status: 'fail', message: 'task notexec: "scripts/notexec.sh" is not executable (scripts/notexec.sh, mode 644)', fix: 'chmod +x scripts/notexec.sh' },
+      { check: 'commands', status: 'fail', message: 'task gone: "scripts/gone.sh" is not found', fix: `check the path (relative to ${home})` },
+    ]);
+  });
+
   it('says how to make a config that is missing, not to correct it', () => {
     const { code, findings } = doctor(makeHome());
     expect(code).toBe(8);
