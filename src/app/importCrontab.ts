@@ -9,11 +9,12 @@ import path from 'node:path';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { readConfigText } from '../adapters/configFile.js';
 import { readCrontabText } from '../adapters/crontabFile.js';
+import { systemNames } from '../adapters/systemNames.js';
 import { parseJson } from '../core/config/parseJson.js';
 import { validateConfig } from '../core/config/validateConfig.js';
 import { configWithTasks } from '../core/crontab/configWithTasks.js';
 import type { ExistingTask } from '../core/crontab/convertCrontab.js';
-import { crontabFormat } from '../core/crontab/crontabFormat.js';
+import { crontabFormat, type FormatDecision } from '../core/crontab/crontabFormat.js';
 import { importCrontab, type CrontabImport } from '../core/crontab/importCrontab.js';
 import type { CrontabFormat } from '../core/crontab/types.js';
 import { ConductorError } from '../core/errors.js';
@@ -33,6 +34,8 @@ export interface ImportReport {
   /** The crontab as messages show it. */
   shown: string;
   format: CrontabFormat;
+  /** What decided the format: a guess (`folder`, `content`) is said on stderr with its override. */
+  formatBy: FormatDecision['by'];
   result: CrontabImport;
   /** The config with the imported tasks: what stdout shows, or what was written. */
   config: Record<string, unknown>;
@@ -46,8 +49,9 @@ export function importCrontabFile(request: ImportRequest): ImportReport {
   if (request.file === '') throw new ConductorError('USAGE', 'name a crontab file, or - for standard input');
   const file = request.file === '-' ? '-' : path.resolve(request.file);
   const shown = file === '-' ? 'stdin' : shownPath(file);
-  const format = file === '-' ? crontabFormat('', request) : crontabFormat(file, request);
   const text = readCrontabText(file, shown);
+  const decision = crontabFormat(file, request, { text, system: systemNames() });
+  const format = decision.format;
   const target = request.output === undefined ? null : path.resolve(request.output);
   const existing = target === null ? null : readTarget(target);
   const settings = existing?.settings as { timezone?: unknown } | undefined;
@@ -73,7 +77,7 @@ export function importCrontabFile(request: ImportRequest): ImportReport {
     writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`);
     written = shownPath(target);
   }
-  return { shown, format, result, config, written, output: target === null ? null : shownPath(target) };
+  return { shown, format, formatBy: decision.by, result, config, written, output: target === null ? null : shownPath(target) };
 }
 
 /** The config at `file`, parsed and valid, or null when there is no file yet. */
