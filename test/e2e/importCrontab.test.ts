@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeHome, runCli, writeConfig } from '../helpers/cli.js';
+import { asNobodyUnavailable, makeHome, makeNobodyHome, runCli, runCliAsNobody, writeConfig } from '../helpers/cli.js';
 import * as debian from '../fixtures/debianCrontabs.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -194,6 +194,24 @@ describe('import-crontab --output', () => {
     importInto(home, '0 1 * * * /bin/x\n', [], 'Europe/Berlin');
     const config = JSON.parse(fs.readFileSync(path.join(home, 'config', 'conductor_config.json'), 'utf8'));
     expect(config.tasks[0].timezone).toBe('Europe/Berlin');
+  });
+});
+
+const asNobody = asNobodyUnavailable();
+if (asNobody) console.warn(`import-crontab's permission tests skipped: ${asNobody}`);
+
+describe.skipIf(asNobody !== null)('import-crontab --output where the user cannot write (as nobody)', () => {
+  it.each([
+    ['a folder it cannot write in', 'locked/c.json', 'locked'],
+    ['a folder to make in one it cannot write in', 'locked/sub/c.json', 'locked'],
+  ])('says which path and why for %s, exit 1, no stack trace', (_label, output, folder) => {
+    const home = makeNobodyHome();
+    fs.writeFileSync(path.join(home, 'crontab'), '0 1 * * * /bin/x\n');
+    fs.mkdirSync(path.join(home, 'locked'), { mode: 0o755 }); // root's
+    const result = runCliAsNobody(['import-crontab', 'crontab', '--output', output], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`symphony-conductor: cannot write ${output}: permission denied (nobody cannot write in ${folder}); nothing was written\n`);
+    expect(fs.readdirSync(path.join(home, 'locked'))).toEqual([]);
   });
 });
 
