@@ -38,6 +38,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function runDaemon(paths: HomePaths): Promise<number> {
   let loaded = loadConfig(paths.config, paths.home);
   const watchSetup = await prepareWatching(loaded.config, paths, loaded.shown);
+  // The pid file is written in the home itself: a home this user cannot write is refused now,
+  // not retried every second while the daemon runs without a pid file.
+  ensureWritableDir(paths.home, 'the daemon writes conductor.pid there');
   ensureWritableDir(paths.statusDir);
   const lock = await acquireDaemonLock(paths.home, daemonLockPath(paths));
   if (!lock) {

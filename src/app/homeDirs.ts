@@ -2,8 +2,10 @@
 // or says which path is wrong.
 import fs from 'node:fs';
 import { ConductorError } from '../core/errors.js';
+import { userName } from './userName.js';
 
-export function ensureWritableDir(dir: string): void {
+/** `dir` made if missing, or the error naming why it cannot be written; `purpose` says what is written there. */
+export function ensureWritableDir(dir: string, purpose?: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (error) {
@@ -26,6 +28,7 @@ export function ensureWritableDir(dir: string): void {
   try {
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
   } catch (error) {
-    throw new ConductorError('PATH_NOT_WRITABLE', `${dir}: folder is not writable`, { cause: error });
+    const why = (error as NodeJS.ErrnoException).code === 'EROFS' ? 'folder is on a read-only file system' : `folder is not writable by ${userName()}`;
+    throw new ConductorError('PATH_NOT_WRITABLE', `${dir}: ${why}${purpose ? ` (${purpose})` : ''}`, { cause: error });
   }
 }

@@ -9,16 +9,18 @@ import path from 'node:path';
 import { writeFileAtomic } from '../adapters/atomicWrite.js';
 import { readConfigText } from '../adapters/configFile.js';
 import { readCrontabText } from '../adapters/crontabFile.js';
+import { systemNames } from '../adapters/systemNames.js';
 import { parseJson } from '../core/config/parseJson.js';
 import { validateConfig } from '../core/config/validateConfig.js';
 import { configWithTasks } from '../core/crontab/configWithTasks.js';
 import type { ExistingTask } from '../core/crontab/convertCrontab.js';
-import { crontabFormat } from '../core/crontab/crontabFormat.js';
+import { crontabFormat, type FormatDecision } from '../core/crontab/crontabFormat.js';
 import { importCrontab, type CrontabImport } from '../core/crontab/importCrontab.js';
 import type { CrontabFormat } from '../core/crontab/types.js';
 import { ConductorError } from '../core/errors.js';
 import { systemTimezone } from '../core/schedule/systemTimezone.js';
 import { shownPath } from './loadConfig.js';
+import { userName } from './userName.js';
 
 export interface ImportRequest {
   /** A crontab file, or `-` for standard input. */
@@ -33,6 +35,8 @@ export interface ImportReport {
   /** The crontab as messages show it. */
   shown: string;
   format: CrontabFormat;
+  /** What decided the format: a guess (`folder`, `content`) is said on stderr with its override. */
+  formatBy: FormatDecision['by'];
   result: CrontabImport;
   /** The config with the imported tasks: what stdout shows, or what was written. */
   config: Record<string, unknown>;
@@ -46,8 +50,9 @@ export function importCrontabFile(request: ImportRequest): ImportReport {
   if (request.file === '') throw new ConductorError('USAGE', 'name a crontab file, or - for standard input');
   const file = request.file === '-' ? '-' : path.resolve(request.file);
   const shown = file === '-' ? 'stdin' : shownPath(file);
-  const format = file === '-' ? crontabFormat('', request) : crontabFormat(file, request);
   const text = readCrontabText(file, shown);
+  const decision = crontabFormat(file, request, { text, system: systemNames() });
+  const format = decision.format;
   const target = request.output === undefined ? null : path.resolve(request.output);
   const existing = target === null ? null : readTarget(target);
   const settings = existing?.settings as { timezone?: unknown } | undefined;
@@ -69,11 +74,38 @@ export function importCrontabFile(request: ImportRequest): ImportReport {
   }
   let written: string | null = null;
   if (target !== null && result.tasks.length > 0) {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`);
+    writeOutput(target, `${JSON.stringify(config, null, 2)}\n`);
     written = shownPath(target);
   }
-  return { shown, format, result, config, written, output: target === null ? null : shownPath(target) };
+  return { shown, format, formatBy: decision.by, result, config, written, output: target === null ? null : shownPath(target) };
+}
+
+/** `text` written atomically to `file` (its folder made), or the error that says why it cannot be. */
+function writeOutput(file: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? `permission denied (${userName()} cannot write in ${shownPath(existingFolder(path.dirname(file)))})`
+        : code === 'EROFS'
+          ? 'read-only file system'
+          : code === 'ENOSPC'
+            ? 'no space left on the device'
+            : code === 'ENOTDIR' || code === 'EEXIST'
+              ? 'a part of that path is a file, not a folder'
+              : (error as Error).message;
+    throw new ConductorError('PATH_NOT_WRITABLE', `cannot write ${shownPath(file)}: ${why}; nothing was written`, { cause: error });
+  }
+}
+
+/** `dir`, or its nearest ancestor that exists: the folder a new file or folder is made in. */
+function existingFolder(dir: string): string {
+  let folder = dir;
+  while (!fs.existsSync(folder) && folder !== path.dirname(folder)) folder = path.dirname(folder);
+  return folder;
 }
 
 /** The config at `file`, parsed and valid, or null when there is no file yet. */

@@ -6,7 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { isConductorError, EXIT } from '../core/errors.js';
 import { coreCommands } from './commands/index.js';
 import { maintenanceCommands } from './commands/maintenance/index.js';
-import { emptyProblem, firstProblem, isOutputTheWork, repeatedProblem } from './shared.js';
+import { emptyProblem, firstProblem, isOutputTheWork, keepTypedArgs, repeatedProblem } from './shared.js';
 import { skipHelpCache } from './skipHelpCache.js';
 
 function reportError(error: unknown): number {
@@ -50,6 +50,7 @@ function handleOutputErrors(): void {
 
 async function main(argv: string[]): Promise<void> {
   handleOutputErrors();
+  keepTypedArgs(argv);
   const parser = yargs(argv)
     .scriptName('symphony-conductor')
     .usage('$0 <command> [options]\n\nA cron-style task scheduler with a dependency DAG.')

@@ -19,11 +19,45 @@ export function firstProblem(...problems: Array<string | null>): true | string {
   return problems.find((problem) => problem !== null) ?? true;
 }
 
-/** `--limit 0`, `-n 1e7`, `-n abc`: a whole number in [min, max], said with the bounds. */
-export function wholeNumberProblem(flag: string, value: unknown, min: number, max: number): string | null {
+/**
+ * `--limit 0`, `-n 1e7`, `-n abc`: a whole number in [min, max], said with the bounds and what
+ * was given. `names`: every spelling of the flag (`--limit`, `-n`), to find what was typed.
+ */
+export function wholeNumberProblem(flag: string, value: unknown, min: number, max: number, names: readonly string[] = [flag]): string | null {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return null;
-  const got = typeof value === 'number' && !Number.isNaN(value) ? String(value) : JSON.stringify(String(value));
-  return `${flag} takes a whole number from ${min} to ${max}; got ${got === '"NaN"' ? 'something that is not a number' : got}.`;
+  return `${flag} takes a whole number from ${min} to ${max}; got ${givenNumber(value, names)}.`;
+}
+
+let typedArgs: readonly string[] = [];
+
+/** main.ts keeps the words of the command line here, for messages that echo a value as typed. */
+export function keepTypedArgs(args: readonly string[]): void {
+  typedArgs = args;
+}
+
+/**
+ * A number flag's value for a message: the number, or, where yargs could not read one (it gives
+ * NaN and drops the text), the text as it was typed (`"abc"`), found in the command line.
+ */
+export function givenNumber(value: unknown, names: readonly string[]): string {
+  if (typeof value === 'number' && !Number.isNaN(value)) return String(value);
+  if (typeof value !== 'number') return JSON.stringify(String(value));
+  const typed = typedValue(names);
+  return typed === null ? 'something that is not a number' : JSON.stringify(typed);
+}
+
+/** The value typed last after one of `names` (`--days abc`, `--days=abc`, `-n abc`), or null. */
+function typedValue(names: readonly string[]): string | null {
+  let found: string | null = null;
+  for (let i = 0; i < typedArgs.length; i++) {
+    const word = typedArgs[i] ?? '';
+    if (word === '--') break;
+    for (const name of names) {
+      if (word === name) found = typedArgs[i + 1] ?? null;
+      else if (word.startsWith(`${name}=`)) found = word.slice(name.length + 1);
+    }
+  }
+  return found;
 }
 
 /** `--task=` gives an empty string, which would silently mean "all tasks" or "no such run". */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkUnit } from '../../src/app/doctor/checkSystem.js';
 import { firstWord } from '../../src/app/doctor/checkCommands.js';
 import { homePaths } from '../../src/app/paths.js';
-import { makeHome, repoRoot, runCli } from '../helpers/cli.js';
+import { asNobodyUnavailable, makeHome, makeNobodyHome, repoRoot, runCli, runCliAsNobody } from '../helpers/cli.js';
 
 const config = { tasks: [{ name: 'a', command: 'true', schedule: '0 2 * * *' }] };
 
@@ -47,6 +47,13 @@ describe('doctor', () => {
     expect(history?.fix).toMatch(/move it aside/);
   });
 
+  it('leaves no -wal or -shm behind (made by root under sudo, they would lock the daemon\'s user out)', () => {
+    const home = usedHome();
+    expect(fs.readdirSync(path.join(home, 'status')).sort()).toEqual(['automation_health', 'conductor.db']);
+    expect(doctor(home).findings.find((f) => f.check === 'history')).toMatchObject({ status: 'ok' });
+    expect(fs.readdirSync(path.join(home, 'status')).sort()).toEqual(['automation_health', 'conductor.db']);
+  });
+
   it('names a stale pid file left by a dead daemon', () => {
     const home = usedHome();
     fs.writeFileSync(path.join(home, 'conductor.pid'), '999999\n');
@@ -84,6 +91,114 @@ describe('doctor', () => {
     const bad = doctor(home);
     expect(bad.code).toBe(8);
     expect(bad.findings[0]).toMatchObject({ check: 'config', status: 'fail', message: expect.stringMatching(/\/tasks\/0\/command: required key is missing/) });
+    expect(bad.findings[0]?.fix).toMatch(/^correct it, then check with: symphony-conductor validate/);
+  });
+
+  it('names a program path that exists but is not executable, with the chmod that fixes it', () => {
+    const home = makeHome({
+      tasks: [
+        { name: 'notexec', command: 'scripts/notexec.sh --flag' },
+        { name: 'runs', command: './scripts/runs.sh' },
+        { name: 'in_home', command: '~/runs.sh', env: { HOME: 'HOME/scripts' } },
+        { name: 'gone', command: 'scripts/gone.sh' },
+      ],
+    });
+    fs.mkdirSync(path.join(home, 'scripts'));
+    fs.writeFileSync(path.join(home, 'scripts/notexec.sh'), '#!/bin/sh\ntrue\n', { mode: 0o644 });
+    fs.writeFileSync(path.join(home, 'scripts/runs.sh'), '#!/bin/sh\ntrue\n', { mode: 0o755 });
+    const configFile = path.join(home, 'config/conductor_config.json');
+    fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace('HOME/scripts', path.join(home, 'scripts')));
+    expect(runCli(['run', '--task', 'notexec'], { home }).code).toBe(8); // what doctor warns of: exit 126
+    const { code, findings } = doctor(home);
+    expect(code).toBe(8);
+    expect(findings.filter((f) => f.check === 'commands')).toEqual([
+      { check: 'commands', status: 'fail', message: 'task notexec: "scripts/notexec.sh" is not executable (scripts/notexec.sh, mode 644)', fix: 'chmod +x scripts/notexec.sh' },
+      { check: 'commands', status: 'fail', message: 'task gone: "scripts/gone.sh" is not found', fix: `check the path (relative to ${home})` },
+    ]);
+  });
+
+  it('says how to make a config that is missing, not to correct it', () => {
+    const { code, findings } = doctor(makeHome());
+    expect(code).toBe(8);
+    expect(findings[0]).toMatchObject({ check: 'config', status: 'fail', message: expect.stringMatching(/config file not found/) });
+    expect(findings[0]?.fix).toMatch(/^create it \(from a crontab: symphony-conductor import-crontab FILE --output config\/conductor_config\.json;/);
+  });
+});
+
+const asNobody = asNobodyUnavailable();
+if (asNobody) console.warn(`doctor's permission tests skipped: ${asNobody}`);
+
+/** A home of nobody's that has run once (as nobody), and doctor run on it as nobody. */
+function nobodysUsedHome(): string {
+  const home = makeNobodyHome(config);
+  expect(runCliAsNobody(['run', '--task', 'a'], { home }).code).toBe(0);
+  return home;
+}
+
+function doctorAsNobody(home: string) {
+  const result = runCliAsNobody(['doctor', '--json'], { home });
+  return { code: result.code, findings: JSON.parse(result.stdout) as { check: string; status: string; message: string; fix: string | null }[] };
+}
+
+const failures = (findings: { status: string }[]) => findings.filter((f) => f.status === 'fail');
+
+describe.skipIf(asNobody !== null)("as the daemon's user (nobody), on files it cannot write", () => {
+  it('fails a history owned by root, as start refuses it, and names the user to give it to', () => {
+    const home = nobodysUsedHome();
+    const db = path.join(home, 'status/conductor.db');
+    // -wal and -shm are there while a daemon has the history open.
+    for (const file of [`${db}-wal`, `${db}-shm`]) fs.writeFileSync(file, '');
+    for (const file of [db, `${db}-wal`, `${db}-shm`]) {
+      fs.chownSync(file, 0, 0);
+      fs.chmodSync(file, 0o644);
+    }
+    expect(runCliAsNobody(['start'], { home, timeoutMs: 20_000 }).stderr).toMatch(/history database: cannot open for writing/);
+    const { code, findings } = doctorAsNobody(home);
+    expect(code).toBe(8);
+    expect(failures(findings)).toEqual([
+      {
+        check: 'history',
+        status: 'fail',
+        message: 'status/conductor.db status/conductor.db-wal status/conductor.db-shm are not writable by nobody: start would refuse it (history database: cannot open for writing)',
+        fix: 'chown nobody status/conductor.db status/conductor.db-wal status/conductor.db-shm (the user the daemon runs as)',
+      },
+    ]);
+    fs.rmSync(`${db}-wal`);
+    fs.rmSync(`${db}-shm`);
+    expect(failures(doctorAsNobody(home).findings)).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^status\/conductor\.db is not writable by nobody/), fix: 'chown nobody status/conductor.db (the user the daemon runs as)' }),
+    ]);
+  });
+
+  it('fails a home it cannot write (where conductor.pid goes), and start refuses it at once with exit 1', () => {
+    const home = nobodysUsedHome();
+    fs.chownSync(home, 0, 0);
+    fs.chmodSync(home, 0o755);
+    const { code, findings } = doctorAsNobody(home);
+    expect(code).toBe(8);
+    expect(failures(findings)).toEqual([
+      {
+        check: 'folders',
+        status: 'fail',
+        message: `${home} is not writable by nobody: start cannot write conductor.pid there`,
+        fix: `chown -R nobody ${home} (the user the daemon runs as)`,
+      },
+    ]);
+    // It used to start, log "cannot write the pid file" and then an error every second, without a pid file.
+    const start = runCliAsNobody(['start'], { home, timeoutMs: 20_000 });
+    expect(start.code).toBe(1);
+    expect(start.stderr).toBe(`symphony-conductor: ${home}: folder is not writable by nobody (the daemon writes conductor.pid there)\n`);
+    expect(fs.existsSync(path.join(home, 'conductor.pid'))).toBe(false);
+  });
+
+  it('names the user to chown a folder to (by its uid, whatever $USER says), or chmod when the folder is its own', () => {
+    const home = nobodysUsedHome();
+    fs.chownSync(path.join(home, 'logs'), 0, 0);
+    fs.chmodSync(path.join(home, 'status'), 0o555);
+    expect(failures(doctorAsNobody(home).findings)).toEqual([
+      { check: 'folders', status: 'fail', message: 'logs is not writable by nobody', fix: 'chown -R nobody logs (the user the daemon runs as)' },
+      { check: 'folders', status: 'fail', message: 'status is not writable by nobody', fix: 'chmod u+wx status' },
+    ]);
   });
 });
 

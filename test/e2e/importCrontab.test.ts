@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeHome, runCli, writeConfig } from '../helpers/cli.js';
+import { asNobodyUnavailable, makeHome, makeNobodyHome, runCli, runCliAsNobody, writeConfig } from '../helpers/cli.js';
 import * as debian from '../fixtures/debianCrontabs.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -101,6 +101,40 @@ describe('import-crontab, with bad or odd input', () => {
     expect(tasksOf(result.stdout)[0]).toMatchObject({ name: 'from-stdin', description: 'Imported from standard input line 1' });
   });
 
+  it('reads a copy of a system crontab at another path as one, and says so, naming --user', () => {
+    const file = crontabFile(debian.E2SCRUB_ALL, 'e2scrub_all');
+    const result = runCli(['import-crontab', file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr.split('\n')[0]).toBe(
+      `${file}: read as a system crontab (a user column), as every job line has a user of this system after its time fields; --user reads it as a user crontab`,
+    );
+    expect(result.stderr).toMatch(/imported 2 tasks \(system crontab\)/);
+    expect(tasksOf(result.stdout).map((t) => t.command)).toEqual([
+      'test -e /run/systemd/system || SERVICE_MODE=1 /usr/lib/x86_64-linux-gnu/e2fsprogs/e2scrub_all_cron',
+      'test -e /run/systemd/system || SERVICE_MODE=1 /sbin/e2scrub_all -A -r',
+    ]);
+    const asUser = runCli(['import-crontab', file, '--user']);
+    expect(asUser.stderr).not.toMatch(/read as a system crontab/);
+    expect(tasksOf(asUser.stdout)[0]?.command).toMatch(/^root test -e/);
+  });
+
+  it('reads a file in a folder named cron.d as a system crontab, whoever its users are', () => {
+    const dir = path.join(fs.mkdtempSync(path.join(scratch, 'c-')), 'cron.d');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'deploy'), '0 4 * * * no-such-user-here /srv/deploy.sh --quiet\n');
+    const result = runCli(['import-crontab', path.join(dir, 'deploy')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/read as a system crontab \(a user column\), as its folder is named cron\.d; --user reads it as a user crontab/);
+    expect(tasksOf(result.stdout)[0]).toMatchObject({ command: '/srv/deploy.sh --quiet', description: expect.stringMatching(/cron ran it as no-such-user-here/) });
+  });
+
+  it('keeps a user crontab whose commands start with a word that is also a user (sync, on Debian) a user crontab', () => {
+    const result = runCli(['import-crontab', crontabFile('0 7 * * * sync -f /srv\n')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/read as a system crontab/);
+    expect(tasksOf(result.stdout)[0]?.command).toBe('sync -f /srv');
+  });
+
   it('gives clashing names a suffix', () => {
     const result = runCli(['import-crontab', crontabFile('0 1 * * * /bin/backup.sh\n0 2 * * * /usr/local/bin/backup.sh\n')]);
     expect(tasksOf(result.stdout).map((t) => t.name)).toEqual(['backup.sh', 'backup.sh_2']);
@@ -160,6 +194,24 @@ describe('import-crontab --output', () => {
     importInto(home, '0 1 * * * /bin/x\n', [], 'Europe/Berlin');
     const config = JSON.parse(fs.readFileSync(path.join(home, 'config', 'conductor_config.json'), 'utf8'));
     expect(config.tasks[0].timezone).toBe('Europe/Berlin');
+  });
+});
+
+const asNobody = asNobodyUnavailable();
+if (asNobody) console.warn(`import-crontab's permission tests skipped: ${asNobody}`);
+
+describe.skipIf(asNobody !== null)('import-crontab --output where the user cannot write (as nobody)', () => {
+  it.each([
+    ['a folder it cannot write in', 'locked/c.json', 'locked'],
+    ['a folder to make in one it cannot write in', 'locked/sub/c.json', 'locked'],
+  ])('says which path and why for %s, exit 1, no stack trace', (_label, output, folder) => {
+    const home = makeNobodyHome();
+    fs.writeFileSync(path.join(home, 'crontab'), '0 1 * * * /bin/x\n');
+    fs.mkdirSync(path.join(home, 'locked'), { mode: 0o755 }); // root's
+    const result = runCliAsNobody(['import-crontab', 'crontab', '--output', output], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`symphony-conductor: cannot write ${output}: permission denied (nobody cannot write in ${folder}); nothing was written\n`);
+    expect(fs.readdirSync(path.join(home, 'locked'))).toEqual([]);
   });
 });
 

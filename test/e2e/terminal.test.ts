@@ -82,6 +82,13 @@ describe('on a terminal', () => {
     expect(out).toMatch(/^NEXT\s+LEFT\s+TASK\s+IN ITS ZONE$/m);
     expect(out).toMatch(/^\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:00 UTC\s+in \d+.*\s+broken\s+\d{4}-\d\d-\d\dT\d\d:\d\d:00\+00:00$/m);
   });
+
+  it('next --from in the past says how long ago those fires were, not "now"', () => {
+    const out = onTerminal(home, 'next --task nightly -n 2 --from 2025-03-01T00:00:00Z', { env: 'NO_COLOR=1' });
+    expect(out).toMatch(/^Sat 2025-03-01 02:00:00 UTC\s+\d+ weeks ago\s+nightly\s+2025-03-01T02:00:00\+00:00$/m);
+    expect(out).toMatch(/^Sun 2025-03-02 02:00:00 UTC\s+\d+ weeks ago\s+nightly\s+2025-03-02T02:00:00\+00:00$/m);
+    expect(out).not.toMatch(/\bnow\b/);
+  });
 });
 
 describe('status on a terminal, for watch tasks and budgets', () => {

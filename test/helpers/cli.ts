@@ -78,3 +78,53 @@ export function apiOf(home: string, given?: string): { url: string; token: strin
     return null;
   }
 }
+
+export const NOBODY_UID = 65534;
+const NOBODY_SETPRIV = [`--reuid=${NOBODY_UID}`, `--regid=${NOBODY_UID}`, '--clear-groups'];
+
+/**
+ * The tests run as root, whom no permission stops; what a daemon's user meets (a folder or a
+ * history it cannot write) is made real by running the CLI as user nobody (uid 65534) with
+ * setpriv. Why that cannot be done here, or null when it can.
+ */
+export function asNobodyUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'the tests do not run as root, so they cannot run the CLI as another user';
+  const probe = spawnSync('setpriv', [...NOBODY_SETPRIV, 'true'], { encoding: 'utf8' });
+  if (probe.error) return `setpriv is not available (${probe.error.message})`;
+  if (probe.status !== 0) return `setpriv cannot switch to uid ${NOBODY_UID}: ${probe.stderr.trim() || `exit ${probe.status}`}`;
+  return null;
+}
+
+/**
+ * A fresh home owned by nobody, as makeHome makes one. The tests' temporary folder (mode 700)
+ * is opened for others to pass through (not to list), so nobody can reach the home.
+ */
+export function makeNobodyHome(config?: unknown): string {
+  const tmp = os.tmpdir();
+  const mode = fs.statSync(tmp).mode;
+  if ((mode & 0o001) === 0) fs.chmodSync(tmp, (mode & 0o7777) | 0o711);
+  const home = makeHome(config);
+  chownTree(home, NOBODY_UID);
+  return home;
+}
+
+/** `chown -R uid:uid dir`. */
+export function chownTree(dir: string, uid: number): void {
+  fs.chownSync(dir, uid, uid);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(file, uid);
+    else fs.lchownSync(file, uid, uid);
+  }
+}
+
+/** runCli as user nobody (see asNobodyUnavailable). */
+export function runCliAsNobody(args: string[], options: { home: string; env?: Record<string, string>; cwd?: string; timeoutMs?: number }): CliResult {
+  const result = spawnSync('setpriv', [...NOBODY_SETPRIV, process.execPath, cliPath, '--home', options.home, ...args], {
+    cwd: options.cwd ?? options.home,
+    env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+  });
+  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,9 +1,12 @@
 // doctor: does each task's command find its program? The first word of the command, after any
 // VAR=value assignments, asked of /bin/sh itself (`command -v`) in the task's working directory
-// and environment, so builtins, PATH and relative paths count as the task's own shell would.
+// and environment, so builtins and PATH count as the task's own shell would. A word with a slash
+// is a path, which `command -v` passes whenever it exists: that one is looked at on disk instead.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Config, Task } from '../../core/types.js';
+import { shownPath } from '../loadConfig.js';
 import { finding, type Finding } from './finding.js';
 
 export function firstWord(command: string): string | null {
@@ -25,6 +28,11 @@ export function checkCommands(config: Config, home: string): Finding[] {
     if (word === null) continue;
     const cwd = task.cwd ? path.resolve(home, task.cwd) : home;
     const env = { ...process.env, ...task.env };
+    if (word.includes('/')) {
+      const problem = checkProgramPath(task, word, cwd, env.HOME);
+      if (problem) findings.push(problem);
+      continue;
+    }
     const key = `${word}\0${cwd}\0${env.PATH ?? ''}`;
     let found = asked.get(key);
     if (found === undefined) {
@@ -39,6 +47,33 @@ export function checkCommands(config: Config, home: string): Finding[] {
 }
 
 function missing(task: Task, word: string, cwd: string): Finding {
-  const fix = word.includes('/') ? `check the path (relative to ${cwd}) and that it is executable (chmod +x)` : 'install it, or give its full path, or set PATH in the task\'s env';
+  const fix = word.includes('/') ? `check the path (relative to ${cwd})` : 'install it, or give its full path, or set PATH in the task\'s env';
   return finding('commands', 'fail', `task ${task.name}: "${word}" is not found${word.includes('/') ? '' : ' on PATH'}${task.enabled ? '' : ' (the task is disabled)'}`, fix);
+}
+
+/**
+ * A program named by its path, as the task's shell would run it (a leading `~/` is the HOME the
+ * task gets, a relative path is from its cwd): it must be a file this user may execute, or the
+ * run fails with 126 ("Permission denied") or 127 ("not found").
+ */
+function checkProgramPath(task: Task, word: string, cwd: string, homeDir: string | undefined): Finding | null {
+  const file = word.startsWith('~/') && homeDir ? path.join(homeDir, word.slice(2)) : path.resolve(cwd, word);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return missing(task, word, cwd);
+  }
+  const shown = shownPath(file);
+  const disabled = task.enabled ? '' : ' (the task is disabled)';
+  if (stat.isDirectory()) {
+    return finding('commands', 'fail', `task ${task.name}: "${word}" is a folder, not a program${disabled}`, `name the program in it (relative to ${cwd})`);
+  }
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    const mode = (stat.mode & 0o777).toString(8);
+    return finding('commands', 'fail', `task ${task.name}: "${word}" is not executable (${shown}, mode ${mode})${disabled}`, `chmod +x ${shown}`);
+  }
+  return null;
 }

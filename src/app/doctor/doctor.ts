@@ -9,7 +9,7 @@ import type { Finding } from './finding.js';
 export async function runDoctor(paths: HomePaths): Promise<Finding[]> {
   const { findings, config } = checkConfig(paths);
   const daemon = await checkDaemon(paths, config);
-  findings.push(...checkFolders(paths, daemon.running), checkHistory(paths), checkDisk(paths), ...daemon.findings);
+  findings.push(...checkFolders(paths, daemon.running), ...checkHistory(paths), checkDisk(paths), ...daemon.findings);
   findings.push(checkUnit(paths), checkClock());
   if (config) findings.push(...checkCommands(config, paths.home));
   return findings;

@@ -17,7 +17,7 @@ export const auditCommand: CommandModule<GlobalArgs, Args> = {
       .option('since', { type: 'string', requiresArg: true, describe: 'only this recent (7d, 12h, 30m) or since an ISO time' })
       .option('limit', { alias: 'n', type: 'number', requiresArg: true, default: 100, describe: 'how many rows (at most 100000)' })
       .option('json', { type: 'boolean', describe: 'print an array of rows as JSON' })
-      .check((a) => firstProblem(emptyProblem('--since', a.since), wholeNumberProblem('--limit', a.limit, 1, 100_000)))
+      .check((a) => firstProblem(emptyProblem('--since', a.since), wholeNumberProblem('--limit', a.limit, 1, 100_000, ['--limit', '-n'])))
       .example('$0 audit --since 7d', 'what operators did this week')
       .example('$0 audit --json | jq ".[0]"', 'the latest action as JSON'),
   handler: async (argv) => {

@@ -27,7 +27,7 @@ export const historyCommand: CommandModule<GlobalArgs, Args> = {
       .option('task', { alias: 't', type: 'string', requiresArg: true, describe: 'only this task' })
       .option('limit', { alias: 'n', type: 'number', requiresArg: true, default: 20, describe: `how many rows (at most ${MAX_LIMIT})` })
       .option('json', { type: 'boolean', describe: 'print an array of runs as JSON' })
-      .check((a) => firstProblem(emptyProblem('--task', a.task), wholeNumberProblem('--limit', a.limit, 1, MAX_LIMIT)))
+      .check((a) => firstProblem(emptyProblem('--task', a.task), wholeNumberProblem('--limit', a.limit, 1, MAX_LIMIT, ['--limit', '-n'])))
       .example('$0 history --task inventory_scan --limit 5', 'the latest five attempts of one task')
       .example('$0 history --json', 'the latest 20 rows as JSON'),
   handler: async (argv) => {

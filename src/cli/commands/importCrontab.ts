@@ -16,7 +16,7 @@ export const importCrontabCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'the crontab; - reads standard input' })
-      .option('user', { type: 'boolean', describe: 'a user crontab (no user column), whatever its path' })
+      .option('user', { type: 'boolean', describe: 'a user crontab (no user column), whatever its path or content' })
       .option('system', { type: 'boolean', describe: 'a system crontab (user column), as /etc/crontab and /etc/cron.d/* are' })
       .option('output', { alias: 'o', type: 'string', describe: 'add the tasks to this config (created if missing; never overwritten)' })
       .conflicts('user', 'system')

@@ -1,12 +1,12 @@
 // `run --task NAME [--with-deps]` and `run --all`: run now, in the foreground.
 import type { CommandModule } from 'yargs';
-import { emptyProblem, firstProblem, pathsFrom, printJson, type GlobalArgs } from '../shared.js';
+import { emptyProblem, firstProblem, givenNumber, pathsFrom, printJson, type GlobalArgs } from '../shared.js';
 import { gatherLines } from '../gatherLines.js';
 
 function secondsProblem(flag: string, value: unknown): string | null {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 31_536_000
     ? null
-    : `${flag} takes a number of seconds above 0; got ${Number.isNaN(value) ? 'something that is not a number' : String(value)}.`;
+    : `${flag} takes a number of seconds above 0; got ${givenNumber(value, [flag])}.`;
 }
 
 interface Args extends GlobalArgs {

@@ -1,7 +1,7 @@
 // `simulate [--from ISO] [--days 7 | --until ISO] [--task NAME] [--durations FILE] [--json]`:
 // what the daemon would do in a window, fire by fire, without running anything.
 import type { CommandModule } from 'yargs';
-import { emptyProblem, firstProblem, pathsFrom, stopWhenOutputCloses, type GlobalArgs } from '../shared.js';
+import { emptyProblem, firstProblem, givenNumber, pathsFrom, stopWhenOutputCloses, type GlobalArgs } from '../shared.js';
 
 /** Ten years; longer windows are not a question anyone asks of a scheduler. */
 const MAX_DAYS = 3660;
@@ -49,7 +49,7 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
           emptyProblem('--durations', a.durations),
           a.days === undefined || (typeof a.days === 'number' && a.days > 0 && a.days <= MAX_DAYS)
             ? null
-            : `--days takes a number of days above 0 and at most ${MAX_DAYS}; got ${String(a.days)}.`,
+            : `--days takes a number of days above 0 and at most ${MAX_DAYS}; got ${givenNumber(a.days, ['--days'])}.`,
         ),
       )
       .example('$0 simulate', 'the coming week')

@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { CommandModule } from 'yargs';
 import { badQueueNameReason, isRedisUrl } from '../../core/config/executorProblems.js';
 import { resolveHome } from '../../app/paths.js';
-import { emptyProblem, firstProblem, wholeNumberProblem, type GlobalArgs } from '../shared.js';
+import { emptyProblem, firstProblem, givenNumber, wholeNumberProblem, type GlobalArgs } from '../shared.js';
 
 interface Args extends GlobalArgs {
   redis: string;
@@ -43,7 +43,7 @@ export const workerCommand: CommandModule<GlobalArgs, Args> = {
           namesProblem('--prefix', a.prefix),
           typeof a['drain-timeout'] === 'number' && a['drain-timeout'] >= 0 && a['drain-timeout'] <= 86_400
             ? null
-            : `--drain-timeout takes seconds from 0 to 86400; got ${JSON.stringify(a['drain-timeout'])}.`,
+            : `--drain-timeout takes seconds from 0 to 86400; got ${givenNumber(a['drain-timeout'], ['--drain-timeout'])}.`,
         ),
       )
       .example('$0 worker --redis redis://10.0.0.5:6379/0', 'take jobs of the default queue, 4 at a time')

@@ -17,7 +17,7 @@ export function renderImport(report: ImportReport): RenderedImport {
     ...result.refused.map((m) => ({ line: m.line, text: `${at(m)}not imported: ${m.message}` })),
     ...result.notes.map((m) => ({ line: m.line, text: `${at(m)}note: ${m.message}` })),
   ].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
-  const stderr = messages.map((m) => m.text);
+  const stderr = [...guessedFormat(report), ...messages.map((m) => m.text)];
   const tasks = result.tasks.length;
   const refused = result.refused.length;
   const notImported = refused === 0 ? '' : `; ${refused} line${refused === 1 ? '' : 's'} not imported`;
@@ -35,4 +35,15 @@ export function renderImport(report: ImportReport): RenderedImport {
   }
   stderr.push(`${shown}: imported ${count} (${report.format} crontab${notImported})`);
   return { stdout: `${JSON.stringify(report.config, null, 2)}\n`, stderr, exitCode };
+}
+
+/** A system format chosen by the folder or by the content, not by cron's own paths, is said with its override. */
+function guessedFormat(report: ImportReport): string[] {
+  const why =
+    report.formatBy === 'folder'
+      ? 'its folder is named cron.d'
+      : report.formatBy === 'content'
+        ? 'every job line has a user of this system after its time fields'
+        : null;
+  return why === null ? [] : [`${report.shown}: read as a system crontab (a user column), as ${why}; --user reads it as a user crontab`];
 }

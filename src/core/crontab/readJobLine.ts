@@ -6,8 +6,12 @@ import type { CronJob, CrontabFormat } from './types.js';
 
 export type ReadJob = { readonly job: CronJob } | { readonly problem: string };
 
-/** A value that could be a cron time field (digits, `*`, ranges, steps, lists, `?`). */
-const FIELD_LIKE = /^[0-9*?/,-]+$/;
+/**
+ * A value that could be a cron time field (digits, `*`, ranges, steps, lists, `?`): made of
+ * those characters and holding a digit, `*` or `?`, since a lone `-` (or `,`) is no field but
+ * a command (or its first word).
+ */
+const FIELD_LIKE = /^(?=.*[0-9*?])[0-9*?/,-]+$/;
 
 /** `text` (not blank, not a comment, not an env setting) read as a job line of `format`. */
 export function readJobLine(text: string, format: CrontabFormat): ReadJob {

@@ -10,6 +10,9 @@ describe('readJobLine', () => {
     ['a user column', '17 *\t* * *\troot\tcd / && run-parts --report /etc/cron.hourly', 'system', ['17', '*', '*', '*', '*'], 'root', 'cd / && run-parts --report /etc/cron.hourly'],
     ['a nickname with a user column', '@hourly www-data php cron.php', 'system', ['@hourly'], 'www-data', 'php cron.php'],
     ['a command starting with a digit', '0 0 * * * 7z a /backup.7z /srv', 'user', ['0', '0', '*', '*', '*'], null, '7z a /backup.7z /srv'],
+    ['a lone - as the command', '* * * * * -', 'user', ['*', '*', '*', '*', '*'], null, '-'],
+    ['a command starting with -', '* * * * * - x', 'user', ['*', '*', '*', '*', '*'], null, '- x'],
+    ['a lone - as the command after a user', '* * * * * root -', 'system', ['*', '*', '*', '*', '*'], 'root', '-'],
   ] as const)('reads %s', (_label, line, format, fields, user, command) => {
     expect(readJobLine(line, format)).toEqual({ job: { fields, user, command } });
   });
