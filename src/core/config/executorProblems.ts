@@ -42,6 +42,25 @@ export function executorProblems(settings: Record<string, unknown>, tasks: unkno
   return problems;
 }
 
+/**
+ * `queue` on a task while the executor is local (the default): valid, and kept for the day the
+ * executor becomes `queue`, but the task runs here; said, so a task meant for the GPU box does
+ * not run on the scheduler's machine unnoticed.
+ */
+export function executorWarnings(settings: Record<string, unknown>, tasks: unknown[]): Problem[] {
+  const executor = settings.executor;
+  if (isObject(executor) && executor.type === 'queue') return [];
+  const warnings: Problem[] = [];
+  tasks.forEach((task, index) => {
+    if (!isObject(task) || typeof task.queue !== 'string') return;
+    warnings.push({
+      where: `/tasks/${index}/queue`,
+      message: `"${task.queue}" has no effect: settings.executor.type is local, so ${typeof task.name === 'string' ? `"${task.name}"` : 'the task'} runs on this machine`,
+    });
+  });
+  return warnings;
+}
+
 /** A redis:// or rediss:// URL with a host, and a port and db number if given. */
 export function isRedisUrl(text: string): boolean {
   const match = /^rediss?:\/\/(?:[^@\s/]*@)?([^\s/:@]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:\/(\d{1,2}))?\/?$/.exec(text);

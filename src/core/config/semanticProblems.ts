@@ -2,7 +2,7 @@
 import type { Problem } from '../errors.js';
 import { findCycles } from '../dag/findCycles.js';
 import { checkCron, checkTimezone } from '../schedule/cron.js';
-import { executorProblems } from './executorProblems.js';
+import { executorProblems, executorWarnings } from './executorProblems.js';
 import { haProblems } from './haProblems.js';
 import { httpProblems } from './httpProblems.js';
 import { runnableProblems } from './runnableProblems.js';
@@ -61,6 +61,7 @@ export function semanticProblems(value: unknown): SemanticResult {
   const indexByName = new Map<string, number>();
   const rawTasks = Array.isArray(value.tasks) ? (value.tasks as unknown[]) : [];
   problems.push(...executorProblems(settings, rawTasks));
+  warnings.push(...executorWarnings(settings, rawTasks));
   problems.push(...haProblems(settings));
   rawTasks.forEach((task, index) => {
     if (!isObject(task) || typeof task.name !== 'string') return;

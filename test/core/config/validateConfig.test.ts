@@ -141,6 +141,16 @@ describe('when a dependency is disabled', () => {
   });
 });
 
+describe('a task with a queue while the executor is local', () => {
+  it('is accepted with a warning that it runs on this machine; none with the queue executor', () => {
+    const result = validateConfig({ tasks: [task({ name: 'train', queue: 'gpu' })] });
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([{ where: '/tasks/0/queue', message: '"gpu" has no effect: settings.executor.type is local, so "train" runs on this machine' }]);
+    const queued = validateConfig({ tasks: [task({ name: 'train', queue: 'gpu' })], settings: { executor: { type: 'queue', redis_url: 'redis://127.0.0.1:6379/0' } } });
+    expect(queued.warnings).toEqual([]);
+  });
+});
+
 describe('when the JSON itself is malformed', () => {
   it.each([
     ['a trailing comma', '{\n  "tasks": [],\n}', 'f.json:3:1: invalid JSON: trailing comma'],
