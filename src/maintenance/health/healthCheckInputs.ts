@@ -17,15 +17,19 @@ export interface HealthCheckLimits {
   disk: DiskThresholds;
 }
 
-export function healthCheckLimitsFrom(flags: HealthCheckFlags): HealthCheckLimits {
+/**
+ * `shown(flag, value)`: a value as the message echoes it; the CLI gives the text as typed where
+ * its parser made a number of it (`abc` is NaN to yargs).
+ */
+export function healthCheckLimitsFrom(flags: HealthCheckFlags, shown: (flag: string, value: number) => string = (_, value) => String(value)): HealthCheckLimits {
   const problems: Problem[] = [];
   const maxTempFiles = flags['max-temp-files'];
   if (!Number.isSafeInteger(maxTempFiles) || maxTempFiles < 0) {
-    problems.push({ where: '--max-temp-files', message: `expected a whole number of files, 0 or more, got ${maxTempFiles}` });
+    problems.push({ where: '--max-temp-files', message: `expected a whole number of files, 0 or more, got ${shown('--max-temp-files', maxTempFiles)}` });
   }
   for (const flag of ['min-free-percent', 'critical-free-percent'] as const) {
     const value = flags[flag];
-    if (!Number.isFinite(value) || value < 0 || value > 100) problems.push({ where: `--${flag}`, message: `expected a percentage from 0 to 100, got ${value}` });
+    if (!Number.isFinite(value) || value < 0 || value > 100) problems.push({ where: `--${flag}`, message: `expected a percentage from 0 to 100, got ${shown(`--${flag}`, value)}` });
   }
   if (flags['critical-free-percent'] > flags['min-free-percent']) {
     problems.push({ where: '--critical-free-percent', message: 'must not be above --min-free-percent' });

@@ -172,6 +172,15 @@ describe('health-check input errors (exit 1)', () => {
     for (const flag of ['--max-temp-files', '--temp-age', '--critical-free-percent']) expect(result.stderr).toContain(`  ${flag}: `);
   });
 
+  it('echoes a number flag given text as typed, not NaN', () => {
+    const dir = home([]);
+    const result = runCli(['health-check', '--max-temp-files', 'abc', '--min-free-percent=x'], { home: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('  --max-temp-files: expected a whole number of files, 0 or more, got "abc"');
+    expect(result.stderr).toContain('  --min-free-percent: expected a percentage from 0 to 100, got "x"');
+    expect(result.stderr).not.toContain('NaN');
+  });
+
   it('refuses a home without a config', () => {
     const dir = makeHome();
     homes.push(dir);

@@ -1,7 +1,7 @@
 // `health-check`: temp files, task health and disk space; exit 8 when something is wrong.
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT } from '../../../core/errors.js';
-import { pathsFrom, printJson, printLines, type GlobalArgs } from '../../shared.js';
+import { givenNumber, pathsFrom, printJson, printLines, type GlobalArgs } from '../../shared.js';
 
 interface HealthCheckArgs extends GlobalArgs {
   root?: string;
@@ -29,7 +29,7 @@ export const healthCheckCommand: CommandModule<GlobalArgs, HealthCheckArgs> = {
     const { resolveRoot } = await import('../../../maintenance/shared/index.js');
     const { healthCheckLimitsFrom, runHealthCheck, formatHealthCheck } = await import('../../../maintenance/health/index.js');
     const paths = pathsFrom(argv);
-    const limits = healthCheckLimitsFrom(argv);
+    const limits = healthCheckLimitsFrom(argv, (flag, value) => givenNumber(value, [flag]));
     const root = resolveRoot(argv.root ?? paths.home).rootText;
     const result = runHealthCheck({ paths, root, limits, now: Date.now(), selfTask: process.env.CONDUCTOR_TASK || null });
     if (argv.json) printJson(result);
