@@ -32,6 +32,7 @@ export function renderStatus(report: StatusReport, options: TerminalOptions): st
       ? `daemon: ${paint('success', 'running', colour)} (pid ${daemon.pid ?? '?'}${since !== null ? `, since ${localTime(since)}, ${passed(since, now)}` : ''})${cluster}`
       : `daemon: ${paint('failed', 'not running', colour)}`,
   ];
+  if (daemon.running && daemon.cluster && !daemon.cluster.connected) lines.push(`cluster: NOT connected (${daemon.cluster.reason ?? 'unknown'})`);
   if (report.executor) lines.push(executorLine(report.executor));
   lines.push('');
   const statuses: string[] = [];
