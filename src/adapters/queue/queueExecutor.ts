@@ -16,6 +16,7 @@ import { controlChannel, jobIdOf, parseQueueHandle, queueHandle, queueName, stop
 import { PendingAttempt } from './pendingAttempt.js';
 import { reconcile } from './reconcile.js';
 import { recoverJob } from './recoverJob.js';
+import { watchConnection } from './connectionWatch.js';
 import { redactedUrl, redisOptions } from './redisOptions.js';
 import { ReplyStream } from './replyStream.js';
 import { readWorkers, type WorkerInfo } from './workerRegistry.js';
@@ -55,6 +56,12 @@ export class QueueExecutor implements Executor {
     this.commands.on('error', (error: Error) => (this.lastError = error.message));
     this.commands.on('ready', () => this.onConnected());
     this.commands.on('close', () => this.onDisconnected());
+    watchConnection(this.commands, {
+      url: redactedUrl(options.url),
+      who: 'queue executor',
+      meanwhile: 'attempts wait as queued rows and go out once it connects',
+      logger: options.logger,
+    });
     const reader = new Redis(connection);
     reader.on('error', () => {});
     const quiet = (error: Error) => this.options.logger.debug({ err: error.message }, 'queue executor: redis error');
@@ -202,21 +209,18 @@ export class QueueExecutor implements Executor {
   }
 
   private onConnected(): void {
-    const wasDown = this.reason !== null && this.reason.startsWith('Redis unreachable');
+    // Said in the log by watchConnection, as the failures are.
     this.connected = true;
     this.reason = null;
     this.lastError = null;
-    if (wasDown) this.options.logger.info({ redis: redactedUrl(this.options.url) }, 'queue executor: Redis is back');
     void this.refreshWorkers();
     void this.reconcileAll();
   }
 
   private onDisconnected(): void {
     if (this.closed) return;
-    const was = this.connected;
     this.connected = false;
     this.reason = `Redis unreachable at ${redactedUrl(this.options.url)}${this.lastError ? `: ${this.lastError}` : ''}`;
-    if (was) this.options.logger.warn({ reason: this.reason }, 'queue executor: lost Redis; attempts wait as queued until it is back');
   }
 
   private batchFor(name: string): AddBatch {
