@@ -8,7 +8,7 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Executor } from '../../ports/executor.js';
 import type { Logger } from '../../ports/logger.js';
-import { dropConnections } from './closeWithin.js';
+import { dropConnections, quietAfterClose } from './closeWithin.js';
 import { KEEP_JOBS, LOCK_SETTINGS } from './lockSettings.js';
 import type { JobData } from './messages.js';
 import { controlChannel, queueName, stopKey } from './names.js';
@@ -103,6 +103,7 @@ export class QueueWorker {
 
   /** Takes no new job; lets running ones finish up to `drainMs`, then stops them (they end interrupted). */
   async drain(drainMs: number, reason: string): Promise<void> {
+    for (const worker of this.workers) quietAfterClose(worker);
     const closing = Promise.all(this.workers.map((w) => w.close().catch(() => {})));
     let timer: NodeJS.Timeout | undefined;
     const late = await Promise.race([closing.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), drainMs)))]);
