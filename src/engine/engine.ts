@@ -441,8 +441,12 @@ export class Engine {
   /**
    * Starts nothing more; lets running runs finish up to `drainMs`, then stops them. Queued and
    * waiting runs stay as rows for the next daemon; a foreground command's are recorded skipped.
+   * So do attempts still queued for a worker (a remote executor's, none took them): taken back
+   * at once, they hold up no drain.
    */
   async stop(reason: string, drainMs: number): Promise<void> {
+    // A cluster node that stood by first (hold) ended its queued runs already: so ends what it had queued for a worker.
+    const keep = this.ctx.source === 'daemon' && this.stopping === null;
     this.stopping = reason;
     if (this.ctx.source === 'foreground') {
       this.ctx.store.batch(() => {
@@ -452,6 +456,7 @@ export class Engine {
     }
     const executions = () => this.runs.executions();
     for (const execution of executions()) execution.stopRetrying(reason);
+    for (const execution of executions()) execution.withdraw(reason, keep);
     if (executions().length === 0) return;
     const drained = this.whenIdle();
     let cancel: (() => void) | null = null;
@@ -488,6 +493,8 @@ export class Engine {
   hold(reason: string): void {
     this.stopping = reason;
     for (const execution of this.runs.executions()) execution.stopRetrying(reason);
+    // An attempt still queued for a worker would start after the lease is gone: taken back, it ends skipped too.
+    for (const execution of this.runs.executions()) execution.withdraw(reason, false);
     this.ctx.store.batch(() => {
       for (const run of [...this.runs.waiting]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
       for (const lane of this.runs.allLanes()) for (const run of [...lane.queue]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
@@ -563,6 +570,7 @@ export class Engine {
       logFields: run.payload?.log,
       firstRow: run.firstRow,
       onEnd: (result) => this.finished(run, result),
+      onRequeued: () => this.requeued(run),
     });
     run.execution = execution;
   }
@@ -574,6 +582,15 @@ export class Engine {
       this.ended(result, run.session, run.fireAt);
       if (!this.stopping) this.dispatch();
     });
+    if (this.runningCount === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** Its attempt was taken back from the queue before a worker started it (the daemon stops): a queued row again, for the next daemon. */
+  private requeued(run: ActiveRun): void {
+    run.lane.running--;
+    run.state = 'queued';
+    run.execution = null;
+    this.runs.untrack(run);
     if (this.runningCount === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 

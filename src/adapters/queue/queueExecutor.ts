@@ -80,14 +80,17 @@ export class QueueExecutor implements Executor {
     this.watch.watch(queue);
     const stop = () => void this.requestStop(pending, 'stop');
     const kill = () => void this.requestStop(pending, 'kill');
+    const withdraw = () => void this.withdraw(pending);
     spec.signal.addEventListener('abort', stop);
     spec.killSignal?.addEventListener('abort', kill);
+    spec.withdraw?.addEventListener('abort', withdraw);
     if (spec.signal.aborted) pending.stopRequested = 'stop';
     if (spec.killSignal?.aborted) pending.stopRequested = 'kill';
     void this.add(pending, spec);
     const end = await pending.done;
     spec.signal.removeEventListener('abort', stop);
     spec.killSignal?.removeEventListener('abort', kill);
+    spec.withdraw?.removeEventListener('abort', withdraw);
     this.pending.delete(jobId);
     this.streams.unfollow(jobId);
     return end;
@@ -126,11 +129,29 @@ export class QueueExecutor implements Executor {
         await batch.add(spec.task, data, { jobId: pending.jobId, attempts: 1, ...KEEP_JOBS });
         pending.added = true;
         if (pending.stopRequested) await this.requestStop(pending, pending.stopRequested);
+        else if (pending.withdrawRequested) await this.withdraw(pending);
         return;
       } catch (error) {
         this.options.logger.warn({ task: spec.task, run_id: spec.run_id, err: (error as Error).message }, 'cannot add the job to the queue yet; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** tries, 5000)));
       }
+    }
+  }
+
+  /**
+   * The scheduler is stopping: a job no worker has taken is removed, and its attempt ends not
+   * started (the scheduler keeps it for its next start, as a run queued for a slot); a taken one
+   * runs on (the drain). While Redis is away nothing is touched: the job may be there or not, and
+   * the drain, then the next start, settle the attempt as before (a stop request kept in Redis
+   * would also stop the job the next start sends under the same id).
+   */
+  private async withdraw(pending: PendingAttempt): Promise<void> {
+    pending.withdrawRequested = true;
+    if (pending.isSettled || pending.started || !pending.added || !this.connected) return; // not added yet: the add, once done, comes back here
+    try {
+      if ((await this.queueFor(pending.queue).remove(pending.jobId)) === 1) pending.removedBeforeStart();
+    } catch (error) {
+      this.options.logger.warn({ job: pending.jobId, err: (error as Error).message }, 'cannot take the job back from the queue; it is left to the drain');
     }
   }
 

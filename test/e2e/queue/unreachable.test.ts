@@ -46,14 +46,15 @@ describe('when a worker starts and nothing listens at its Redis URL', () => {
     const worker = started(['worker', '--redis', secret, '--name', 'patient'], home);
     const warning = `warn: worker patient: cannot connect to Redis at redis://:***@127.0.0.1:${redis.port}/0: connect ECONNREFUSED 127.0.0.1:${redis.port}; retrying`;
     await waitFor(() => worker.stderr().includes(warning), 'the warning on stderr', 10_000);
-    expect(fs.readFileSync(path.join(home, 'logs', 'symphony_conductor_worker.log'), 'utf8')).toContain('cannot connect to Redis');
+    const log = path.join(home, 'logs', 'symphony_conductor_worker.log');
+    await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('cannot connect to Redis'), 'the warning in its log (written asynchronously)');
     expect(worker.stderr()).not.toContain('s3cret');
 
     await redis.up();
     await waitFor(() => worker.stderr().includes('worker patient started'), 'the worker to start once Redis is up', 15_000);
     expect(worker.stderr()).toContain(`worker patient: connected to Redis at redis://:***@127.0.0.1:${redis.port}/0`);
     worker.child.kill('SIGTERM');
-    expect((await exitOf(worker.child)).code).toBe(0);
+    expect((await exitOf(worker.child)).code, worker.stderr()).toBe(0);
   }, 60_000);
 
   it('names a host that does not resolve (ENOTFOUND), and still stops at once on SIGTERM', async () => {
@@ -77,11 +78,12 @@ describe('when a daemon with the queue executor starts and its Redis is not ther
     const daemon = started(['start'], home);
     const warning = `warn: queue executor: cannot connect to Redis at ${redis.url}: connect ECONNREFUSED 127.0.0.1:${redis.port}`;
     await waitFor(() => daemon.stderr().includes(warning), "the daemon's warning", 10_000);
-    await waitFor(() => fs.readFileSync(path.join(home, 'logs', 'symphony_conductor.log'), 'utf8').includes('queue executor: cannot connect to Redis'), 'the warning in its log');
+    const log = path.join(home, 'logs', 'symphony_conductor.log');
+    await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('queue executor: cannot connect to Redis'), 'the warning in its log');
     await waitFor(() => rows(home).some((r) => r.status === 'queued'), 'a fire waiting as a queued row');
     await redis.up();
     await waitFor(() => daemon.stderr().includes(`queue executor: connected to Redis at ${redis.url}`), 'the daemon to say it connected', 15_000);
     daemon.child.kill('SIGTERM');
-    expect((await exitOf(daemon.child)).code).toBe(0);
+    expect((await exitOf(daemon.child)).code, daemon.stderr()).toBe(0);
   }, 60_000);
 });
