@@ -356,6 +356,17 @@ export class Engine {
     return run ? { run_id: run.id, task: run.task, state: run.state } : null;
   }
 
+  /**
+   * A run's state as people are told it (the API's answers, the CLI's words): a run holding a slot
+   * whose attempt waits in the queue for a worker is `queued` until a worker starts it (the
+   * engine itself counts it running: it holds its slot).
+   */
+  shownState(runId: string): OpenState | null {
+    const run = this.runs.find(runId);
+    if (!run) return null;
+    return run.execution?.awaitingWorker ? 'queued' : run.state;
+  }
+
   /** The earliest instant a waiting run gives up, or an approval expires; null when none. */
   nextDeadline(): number | null {
     return this.runs.nextDeadline();

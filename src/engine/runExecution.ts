@@ -261,6 +261,8 @@ export class RunExecution {
     // A run written as it started is `running` already; a queued one, or a retry, moves to it now.
     if (attempt > 1 || this.request.firstRow !== null) ctx.store.setRunState(runId, 'running', { attempts: attempt });
     this.worker = null;
+    // From the moment its row is written (what the API answers right after a request reads it).
+    this.waitingForWorker = ctx.executor.remote;
     let outcome: AttemptOutcome;
     let signal: string | null = null;
     let log: AttemptLog | null = null;
@@ -292,6 +294,7 @@ export class RunExecution {
     }
     const finishedAt = endedAt ?? ctx.clock.now();
     this.lastDuration = finishedAt - startedAt;
+    this.waitingForWorker = false;
     return { outcome: outcome!, signal, rowId, finishedAt, log, withdrawn };
   }
 
@@ -348,7 +351,7 @@ export class RunExecution {
     this.abort = new StopController();
     if (this.stopped) this.abort.abort();
     this.takeBack = new StopController();
-    this.waitingForWorker = ctx.executor.remote;
+    if (this.withdrawal) this.takeBack.abort();
     const end = await ctx.executor.run(
       {
         run_id: runId,
