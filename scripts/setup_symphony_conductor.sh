@@ -74,6 +74,10 @@ Worker options (with --worker):
   --queues LIST        queues to take jobs from, comma-separated (default: default)
   --concurrency N      jobs at once from each queue (default 4)
   --worker-name NAME   the worker's name in status and history (default: the host name)
+  --queue-prefix NAME  the scheduler's settings.executor.prefix: its queues are
+                       NAME.<queue> (default conductor; not --prefix, the code's folder)
+  --drain-timeout N    seconds running jobs may go on after a stop (default 30); the
+                       unit's TimeoutStopSec is set to N + 15 s to let the drain finish
 
 Environment:
   SETUP_ASSUME_NONROOT=1   behave as a non-root user even as root (tests)
@@ -156,6 +160,8 @@ REDIS_URL=""
 WORKER_QUEUES=""
 WORKER_CONCURRENCY=""
 WORKER_NAME=""
+WORKER_PREFIX=""
+WORKER_DRAIN=""
 
 need_value() {
   [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value (see --help)"
@@ -189,6 +195,10 @@ while [[ $# -gt 0 ]]; do
     --concurrency=*) WORKER_CONCURRENCY="${1#*=}"; shift ;;
     --worker-name) need_value "$@"; WORKER_NAME="$2"; shift 2 ;;
     --worker-name=*) WORKER_NAME="${1#*=}"; shift ;;
+    --queue-prefix) need_value "$@"; WORKER_PREFIX="$2"; shift 2 ;;
+    --queue-prefix=*) WORKER_PREFIX="${1#*=}"; shift ;;
+    --drain-timeout) need_value "$@"; WORKER_DRAIN="$2"; shift 2 ;;
+    --drain-timeout=*) WORKER_DRAIN="${1#*=}"; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
@@ -204,13 +214,15 @@ if ((WORKER)); then
   [[ -z "$WORKER_QUEUES" || "$WORKER_QUEUES" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*(,[A-Za-z0-9_][A-Za-z0-9._-]*)*$ ]] || die "--queues must be queue names separated by commas (letters, digits, . _ -), not '$WORKER_QUEUES'"
   [[ -z "$WORKER_CONCURRENCY" || "$WORKER_CONCURRENCY" =~ ^[1-9][0-9]{0,2}$ ]] || die "--concurrency must be a whole number from 1 to 999, not '$WORKER_CONCURRENCY'"
   [[ -z "$WORKER_NAME" || "$WORKER_NAME" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$ ]] || die "--worker-name must be letters, digits, . _ - (at most 100), not '$WORKER_NAME'"
+  [[ -z "$WORKER_PREFIX" || "$WORKER_PREFIX" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$ ]] || die "--queue-prefix must be letters, digits, . _ - (at most 100; the scheduler's settings.executor.prefix), not '$WORKER_PREFIX'"
+  [[ -z "$WORKER_DRAIN" || ( "$WORKER_DRAIN" =~ ^(0|[1-9][0-9]{0,4})$ && "$WORKER_DRAIN" -le 86400 ) ]] || die "--drain-timeout must be whole seconds from 0 to 86400, not '$WORKER_DRAIN'"
 else
   readonly UNIT_NAME="symphony-conductor.service"
   readonly TEMPLATE_HOME="/var/lib/symphony-conductor"
   # The home's folders (SPEC "Home directory").
   readonly HOME_SUBDIRS=(config logs logs/automation status status/automation_health)
-  for flag_value in "$REDIS_URL" "$WORKER_QUEUES" "$WORKER_CONCURRENCY" "$WORKER_NAME"; do
-    [[ -z "$flag_value" ]] || die "--redis, --queues, --concurrency and --worker-name go with --worker"
+  for flag_value in "$REDIS_URL" "$WORKER_QUEUES" "$WORKER_CONCURRENCY" "$WORKER_NAME" "$WORKER_PREFIX" "$WORKER_DRAIN"; do
+    [[ -z "$flag_value" ]] || die "--redis, --queues, --concurrency, --worker-name, --queue-prefix and --drain-timeout go with --worker"
   done
 fi
 readonly TEMPLATE="${SCRIPT_DIR}/../systemd/${UNIT_NAME}"
@@ -260,6 +272,19 @@ if [[ "$MODE" == "system" ]]; then
   ENV_FILE="$TEMPLATE_ENV"
 else
   ENV_FILE="${XDG_CONFIG_HOME:-${HOME:?HOME is not set}/.config}/symphony-conductor/worker.env"
+fi
+# A value the worker's settings file holds now (the last one, as systemd reads it), or nothing.
+current_value() {
+  [[ -f "$ENV_FILE" ]] || return 0
+  sed -n "s/^$1=//p" -- "$ENV_FILE" | tail -n 1
+}
+# The worker unit's TimeoutStopSec follows its drain timeout (the flag, else the settings file):
+# the drain + 15 s, for the jobs stopped at its end to finish within their kill_grace and report.
+# Empty: the template's (45 s, for the default 30 s drain).
+STOP_TIMEOUT=""
+if ((WORKER)); then
+  drain_seconds="${WORKER_DRAIN:-$(current_value CONDUCTOR_WORKER_DRAIN_TIMEOUT)}"
+  [[ "$drain_seconds" =~ ^[0-9]{1,5}$ ]] && STOP_TIMEOUT="$((10#$drain_seconds + 15))s"
 fi
 
 # systemd unit values cannot carry these unescaped; refuse rather than write a broken unit.
@@ -342,7 +367,7 @@ render_unit() {
     -v prefix="$PREFIX" -v home="$HOME_DIR" -v user="$SERVICE_USER" -v group="$SERVICE_GROUP" \
     -v node="$NODE_BIN" -v statedir="$STATE_DIR" -v protecthome="$PROTECT_HOME" \
     -v privatetmp="$PRIVATE_TMP" -v tprefix="$TEMPLATE_PREFIX" -v thome="$TEMPLATE_HOME" \
-    -v tnode="$TEMPLATE_NODE" -v tenv="$TEMPLATE_ENV" -v envfile="$ENV_FILE" '
+    -v tnode="$TEMPLATE_NODE" -v tenv="$TEMPLATE_ENV" -v envfile="$ENV_FILE" -v stopsec="$STOP_TIMEOUT" '
     function replace_all(s, from, to,    out, i) {
       out = ""
       while ((i = index(s, from)) > 0) {
@@ -371,6 +396,7 @@ render_unit() {
       else if (key == "ProtectHome") value = protecthome
       else if (key == "PrivateTmp") value = privatetmp
       else if (key == "WantedBy" && mode == "user") value = "default.target"
+      else if (key == "TimeoutStopSec" && stopsec != "") value = stopsec
       else {
         if (key == "ExecStart" && index(value, tnode " ") == 1)
           value = "\001N\001" substr(value, length(tnode) + 1)
@@ -634,14 +660,12 @@ fi
 # A flag not given keeps the value the file has.
 if ((WORKER)); then
   step "Worker settings ${ENV_FILE}"
-  current_value() {
-    [[ -f "$ENV_FILE" ]] || return 0
-    sed -n "s/^$1=//p" -- "$ENV_FILE" | tail -n 1
-  }
   want_redis="${REDIS_URL:-$(current_value CONDUCTOR_REDIS_URL)}"
   want_queues="${WORKER_QUEUES:-$(current_value CONDUCTOR_WORKER_QUEUES)}"
   want_concurrency="${WORKER_CONCURRENCY:-$(current_value CONDUCTOR_WORKER_CONCURRENCY)}"
   want_name="${WORKER_NAME:-$(current_value CONDUCTOR_WORKER_NAME)}"
+  want_prefix="${WORKER_PREFIX:-$(current_value CONDUCTOR_WORKER_PREFIX)}"
+  want_drain="${WORKER_DRAIN:-$(current_value CONDUCTOR_WORKER_DRAIN_TIMEOUT)}"
   if [[ -z "$want_redis" ]]; then
     note "no Redis URL yet: re-run with --redis URL (the worker cannot start without it)"
   else
@@ -651,6 +675,8 @@ CONDUCTOR_REDIS_URL=${want_redis}"
     [[ -n "$want_queues" ]] && env_text+=$'\n'"CONDUCTOR_WORKER_QUEUES=${want_queues}"
     [[ -n "$want_concurrency" ]] && env_text+=$'\n'"CONDUCTOR_WORKER_CONCURRENCY=${want_concurrency}"
     [[ -n "$want_name" ]] && env_text+=$'\n'"CONDUCTOR_WORKER_NAME=${want_name}"
+    [[ -n "$want_prefix" ]] && env_text+=$'\n'"CONDUCTOR_WORKER_PREFIX=${want_prefix}"
+    [[ -n "$want_drain" ]] && env_text+=$'\n'"CONDUCTOR_WORKER_DRAIN_TIMEOUT=${want_drain}"
     if [[ -f "$ENV_FILE" ]] && [[ "$(cat -- "$ENV_FILE")" == "$env_text" ]]; then
       ok "$ENV_FILE is up to date"
     else
@@ -692,6 +718,8 @@ foreground_command() {
     [[ -n "${want_queues:-}" ]] && args+=(--queues "$want_queues")
     [[ -n "${want_concurrency:-}" ]] && args+=(--concurrency "$want_concurrency")
     [[ -n "${want_name:-}" ]] && args+=(--name "$want_name")
+    [[ -n "${want_prefix:-}" ]] && args+=(--prefix "$want_prefix")
+    [[ -n "${want_drain:-}" ]] && args+=(--drain-timeout "$want_drain")
   fi
   cmd="CONDUCTOR_HOME=$(printf '%q' "$HOME_DIR") $(quote_cmd "$NODE_BIN" "$PREFIX/dist/cli/main.js" "${args[@]}")"
   if [[ "$MODE" == "system" ]]; then

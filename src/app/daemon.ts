@@ -105,6 +105,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     version: packageVersion(),
     role: member?.role() ?? 'single',
     leader: member?.leader() ?? null,
+    ...(member ? { cluster: linkOf(member.connection()) } : {}),
   });
 
   let notifier: Notifier | null = makeNotifier(config, logger);
@@ -250,6 +251,11 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   logger.flush();
   lock.release();
   return EXIT.ok;
+}
+
+/** The link to the cluster's Redis as `status` shows it. */
+function linkOf(link: { connected: boolean; reason: string | null }): { connected: boolean; reason: string | null } {
+  return { connected: link.connected, reason: link.reason };
 }
 
 /** Where the API's main token comes from, for the start-up line (never the token itself). */

@@ -44,7 +44,8 @@ export async function runWorker(request: WorkerRequest): Promise<number> {
     else worker.stopAll(`stopped (${signal} twice)`, true);
   });
   try {
-    logger.info({ redis: redactedUrl(request.redis), name: request.name }, 'connecting to Redis');
+    // Until it connects, each failure is said (adapters/queue/connectionWatch); it keeps trying.
+    logger.info({ redis: redactedUrl(request.redis), name: request.name }, `worker ${request.name}: connecting to Redis at ${redactedUrl(request.redis)}`);
     const started = await Promise.race([worker.start().then(() => true), stopSignal.then(() => false)]);
     if (started) {
       const signal = await stopSignal;

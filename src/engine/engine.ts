@@ -364,6 +364,17 @@ export class Engine {
     return run ? { run_id: run.id, task: run.task, state: run.state } : null;
   }
 
+  /**
+   * A run's state as people are told it (the API's answers, the CLI's words): a run holding a slot
+   * whose attempt waits in the queue for a worker is `queued` until a worker starts it (the
+   * engine itself counts it running: it holds its slot).
+   */
+  shownState(runId: string): OpenState | null {
+    const run = this.runs.find(runId);
+    if (!run) return null;
+    return run.execution?.awaitingWorker ? 'queued' : run.state;
+  }
+
   /** The earliest instant a waiting run gives up, or an approval expires; null when none. */
   nextDeadline(): number | null {
     return this.runs.nextDeadline();
@@ -449,9 +460,13 @@ export class Engine {
   /**
    * Starts nothing more; lets running runs finish up to `drainMs`, then stops them. Queued and
    * waiting runs stay as rows for the next daemon; a foreground command's are recorded skipped.
+   * So do attempts still queued for a worker (a remote executor's, none took them): taken back
+   * at once, they hold up no drain.
    */
   async stop(reason: string, drainMs: number): Promise<void> {
-    this.draining = this.ctx.source === 'daemon' && this.stopping === null;
+    // A cluster node that stood by first (hold) ended its queued runs already: so ends what it had queued for a worker.
+    const keep = this.ctx.source === 'daemon' && this.stopping === null;
+    this.draining = keep;
     this.stopping = reason;
     if (this.ctx.source === 'foreground') {
       this.ctx.store.batch(() => {
@@ -461,6 +476,7 @@ export class Engine {
     }
     const executions = () => this.runs.executions();
     for (const execution of executions()) execution.stopRetrying(reason);
+    for (const execution of executions()) execution.withdraw(reason, keep);
     if (executions().length === 0) return;
     const drained = this.whenIdle();
     let cancel: (() => void) | null = null;
@@ -498,6 +514,8 @@ export class Engine {
     this.stopping = reason;
     this.draining = false;
     for (const execution of this.runs.executions()) execution.stopRetrying(reason);
+    // An attempt still queued for a worker would start after the lease is gone: taken back, it ends skipped too.
+    for (const execution of this.runs.executions()) execution.withdraw(reason, false);
     this.ctx.store.batch(() => {
       for (const run of [...this.runs.waiting]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
       for (const lane of this.runs.allLanes()) for (const run of [...lane.queue]) this.endUnstarted(run, 'skipped', `not started: ${reason}`);
@@ -573,6 +591,7 @@ export class Engine {
       logFields: run.payload?.log,
       firstRow: run.firstRow,
       onEnd: (result) => this.finished(run, result),
+      onRequeued: () => this.requeued(run),
     });
     run.execution = execution;
   }
@@ -584,6 +603,15 @@ export class Engine {
       this.ended(result, run.session, run.fireAt);
       this.dispatch(); // stopping, it starts nothing: it writes the rows of what the end set off
     });
+    if (this.runningCount === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** Its attempt was taken back from the queue before a worker started it (the daemon stops): a queued row again, for the next daemon. */
+  private requeued(run: ActiveRun): void {
+    run.lane.running--;
+    run.state = 'queued';
+    run.execution = null;
+    this.runs.untrack(run);
     if (this.runningCount === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 

@@ -42,6 +42,11 @@ export interface ExecutionRequest {
    * else once the attempt's output is handed over.
    */
   onEnd?: (result: RunResult) => void;
+  /**
+   * Told instead of `onEnd` when the run is queued again: its first attempt was taken back from
+   * the queue before a worker started it, as the conductor stops (see `withdraw`).
+   */
+  onRequeued?: () => void;
 }
 
 type StopKind = 'interrupted' | 'cancelled';
@@ -60,6 +65,8 @@ interface AttemptRecord {
   finishedAt: number;
   /** Where its output went, or null when the log could not be opened. */
   log: AttemptLog | null;
+  /** Taken back before a worker started it (withdraw): nothing of it ran. */
+  withdrawn: boolean;
 }
 
 function joinReasons(...reasons: (string | null)[]): string {
@@ -73,6 +80,9 @@ export class RunExecution {
   private noRetry: string | null = null;
   private abort: StopController | null = null;
   private readonly kill = new StopController();
+  /** The current attempt's "take it back", and why it was asked for (withdraw). */
+  private takeBack: StopController | null = null;
+  private withdrawal: { reason: string; keep: boolean } | null = null;
   private wakeRetry: (() => void) | null = null;
   private lastDuration = 0;
 
@@ -106,6 +116,20 @@ export class RunExecution {
     this.kill.abort();
   }
 
+  /**
+   * The conductor stops (or no longer leads its cluster): an attempt still queued for a worker
+   * (a remote executor's, none took it) is taken back and does not hold up the drain, since it
+   * never ran. It ends as a run still queued for a slot does then: with `keep` (a daemon that
+   * stops) a first attempt leaves the run `queued` for the next start; otherwise it ends skipped,
+   * `not started: <reason>`. A retry taken back ends the run interrupted, as a retry not yet due
+   * does. An attempt a worker already started runs on.
+   */
+  withdraw(reason: string, keep: boolean): void {
+    if (this.withdrawal || !this.waitingForWorker) return;
+    this.withdrawal = { reason, keep };
+    this.takeBack?.abort();
+  }
+
   private async execute(): Promise<RunResult> {
     const { task, runId, trigger } = this.request;
     let last: AttemptOutcome = { status: 'interrupted', exitCode: null, reason: null };
@@ -115,6 +139,7 @@ export class RunExecution {
     while (!this.stopped) {
       attempt++;
       const ended = await this.runAttempt(attempt);
+      if (ended.withdrawn) return this.endWithdrawn(attempt, ended);
       lastEnded = ended;
       const decision = retryDecision(task, attempt, ended.outcome, this.stopState()?.reason ?? this.noRetry);
       last = decision.retry || !decision.reason ? ended.outcome : { ...ended.outcome, reason: joinReasons(ended.outcome.reason, decision.reason) };
@@ -154,6 +179,38 @@ export class RunExecution {
     }
     const result = this.resultOf(final, last, attempt);
     this.report(result);
+    return result;
+  }
+
+  /** The attempt was taken back before a worker started it (withdraw): its rows say so, its output is handed over; no health file, no retry. */
+  private async endWithdrawn(attempt: number, ended: AttemptRecord): Promise<RunResult> {
+    const { ctx } = this;
+    const { task, runId, trigger } = this.request;
+    const { reason, keep } = this.withdrawal as { reason: string; keep: boolean };
+    const notStarted = `not started: ${reason}`;
+    const requeue = keep && attempt === 1;
+    // A first attempt ends as its run's queued row; a retry, as a retry not yet due: the run interrupted.
+    const end: RunEnd = attempt === 1 ? { status: 'skipped', reason: notStarted, attempts: 0 } : { status: 'interrupted', reason, attempts: attempt - 1 };
+    ctx.store.batch(() => {
+      startedRows(ctx.store, ctx.logger).flush();
+      if (requeue) {
+        ctx.store.markQueued(ended.rowId, null);
+        ctx.store.setRunState(runId, 'queued', { reason: null, attempts: 0 });
+      } else {
+        ctx.store.finishAttempt(ended.rowId, { status: 'skipped', finished_at: ended.finishedAt, exit_code: null, signal: null, reason: notStarted });
+        ctx.store.setRunState(runId, end.status, { reason: end.reason, attempts: end.attempts, finished_at: ended.finishedAt });
+      }
+    });
+    ctx.logger.info(
+      { task: task.name, run_id: runId, attempt, reason },
+      requeue ? 'taken back from the queue before a worker started it: queued for the next start' : `taken back from the queue before a worker started it: ${end.status}`,
+    );
+    if (ended.log) await handOverTaskLog(ctx, task.name, ended.log.direct ? this.logToken(attempt) : null);
+    const result: RunResult = { task: task.name, run_id: runId, trigger, status: end.status, exit_code: null, reason: end.reason, attempts: end.attempts };
+    if (requeue) {
+      this.reported = true;
+      this.request.onRequeued?.();
+    } else this.report(result);
     return result;
   }
 
@@ -219,10 +276,13 @@ export class RunExecution {
     // A run written as it started is `running` already; a queued one, or a retry, moves to it now.
     if (attempt > 1 || this.request.firstRow !== null) ctx.store.setRunState(runId, 'running', { attempts: attempt });
     this.worker = null;
+    // From the moment its row is written (what the API answers right after a request reads it).
+    this.waitingForWorker = ctx.executor.remote;
     let outcome: AttemptOutcome;
     let signal: string | null = null;
     let log: AttemptLog | null = null;
     let endedAt: number | undefined;
+    let withdrawn = false;
     try {
       log = openAttemptLog(ctx, { task: task.name, run_id: runId, attempt, trigger, at: startedAt }, this.logToken(attempt));
     } catch (error) {
@@ -235,6 +295,7 @@ export class RunExecution {
     if (log !== null) {
       const end = await this.runProcess(attempt, log, rowId, startedAt);
       endedAt = end.endedAt;
+      withdrawn = end.notStarted === true && this.withdrawal !== null;
       closeAttemptLog(ctx, log);
       outcome = attemptOutcome({
         ...end,
@@ -248,7 +309,8 @@ export class RunExecution {
     }
     const finishedAt = endedAt ?? ctx.clock.now();
     this.lastDuration = finishedAt - startedAt;
-    return { outcome: outcome!, signal, rowId, finishedAt, log };
+    this.waitingForWorker = false;
+    return { outcome: outcome!, signal, rowId, finishedAt, log, withdrawn };
   }
 
   /** Who holds the task log while attempt `attempt` writes it. */
@@ -303,7 +365,8 @@ export class RunExecution {
     await null;
     this.abort = new StopController();
     if (this.stopped) this.abort.abort();
-    this.waitingForWorker = ctx.executor.remote;
+    this.takeBack = new StopController();
+    if (this.withdrawal) this.takeBack.abort();
     const end = await ctx.executor.run(
       {
         run_id: runId,
@@ -327,6 +390,7 @@ export class RunExecution {
         output: { fd: log.fd, path: log.path },
         signal: this.abort.signal,
         killSignal: this.kill.signal,
+        withdraw: this.takeBack.signal,
         queue: task.queue,
       },
       (started) => {
@@ -347,6 +411,7 @@ export class RunExecution {
       },
     );
     this.abort = null;
+    this.takeBack = null;
     this.waitingForWorker = false;
     return end;
   }

@@ -62,5 +62,7 @@ export interface ClusterStore {
   nodes(): Promise<(NodeInfo & { alive: boolean })[]>;
   /** Drops a node's entry and mark if they are still this machine's. */
   forget(node: string, machine: string): Promise<void>;
+  /** Whether the connection for commands is up now, and the last error it failed with (no I/O). */
+  connection(): { up: boolean; error: string | null };
   close(): Promise<void>;
 }

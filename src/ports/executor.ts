@@ -27,6 +27,11 @@ export interface AttemptSpec {
   signal: StopSignal;
   /** Aborted: SIGKILL now (an operator insisted). */
   killSignal?: StopSignal;
+  /**
+   * Aborted: take the attempt back if it has not started (a remote attempt no worker has taken
+   * yet): it then ends with `notStarted`. One that started runs on. The conductor is stopping.
+   */
+  withdraw?: StopSignal;
   /** The queue a remote executor sends it to (`default` when the task names none). */
   queue?: string;
 }
@@ -56,6 +61,8 @@ export interface AttemptEnd {
   escaped: string | null;
   /** When the attempt ended (ms, the executor's clock), for an executor that reports an end later than that; absent: now. */
   endedAt?: number;
+  /** True when nothing of the attempt ran: it was taken off the queue (or stopped) before a worker started it. */
+  notStarted?: boolean;
 }
 
 /** A remote executor's view of its transport and its workers (status, /health). */

@@ -39,5 +39,7 @@ export interface ReplicaStore {
   adopt(runIds: readonly string[]): void;
   /** What `status` says of this daemon. */
   setRole(role: 'leader' | 'standby', leader: string | null): void;
+  /** What `status` says of this daemon's link to the cluster's Redis: why it is down, or null when up. */
+  setClusterTrouble(reason: string | null): void;
   close(): void;
 }

@@ -96,6 +96,8 @@ export interface DaemonInfo {
   role?: 'leader' | 'standby' | 'single' | null;
   /** With settings.ha: the node that holds the lease, as this daemon last heard. */
   leader?: string | null;
+  /** With settings.ha: why the daemon cannot reach the cluster's Redis, or null when it can. */
+  cluster_trouble?: string | null;
 }
 
 /** An operator action to record (times in ms). */

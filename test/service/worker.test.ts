@@ -1,10 +1,14 @@
 // The worker's systemd unit (systemd/symphony-conductor-worker.service) and the setup script's
 // --worker mode, in sandboxes as in setup.test.ts: a fake built checkout, temporary folders and
 // a stand-in systemctl. The system mode is only ever run with --dry-run or --print-unit.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeHome, runCli } from '../helpers/cli.js';
+import { TestRedis } from '../helpers/redis.js';
+import { exitOf, rows, waitFor } from '../helpers/wait.js';
 import {
   makeFakeSource,
   makeStubSystemctl,
@@ -47,21 +51,28 @@ describe('the shipped worker unit', () => {
 
   it('runs `worker` with the settings of its environment file, as the service user', () => {
     expect(service('ExecStart')).toBe(
-      '/usr/bin/node /opt/symphony-conductor/dist/cli/main.js worker --redis ${CONDUCTOR_REDIS_URL} --queues ${CONDUCTOR_WORKER_QUEUES} --concurrency ${CONDUCTOR_WORKER_CONCURRENCY} --name ${CONDUCTOR_WORKER_NAME}',
+      '/usr/bin/node /opt/symphony-conductor/dist/cli/main.js worker --redis ${CONDUCTOR_REDIS_URL} --prefix ${CONDUCTOR_WORKER_PREFIX} --queues ${CONDUCTOR_WORKER_QUEUES} --concurrency ${CONDUCTOR_WORKER_CONCURRENCY} --name ${CONDUCTOR_WORKER_NAME} --drain-timeout ${CONDUCTOR_WORKER_DRAIN_TIMEOUT}',
     );
     expect(service('EnvironmentFile')).toBe('/etc/symphony-conductor/worker.env');
     expect(unit.get('Service')?.get('Environment')).toEqual(
-      expect.arrayContaining(['CONDUCTOR_HOME=/var/lib/symphony-conductor-worker', 'CONDUCTOR_WORKER_QUEUES=default', 'CONDUCTOR_WORKER_NAME=%H']),
+      expect.arrayContaining([
+        'CONDUCTOR_HOME=/var/lib/symphony-conductor-worker',
+        'CONDUCTOR_WORKER_QUEUES=default',
+        'CONDUCTOR_WORKER_NAME=%H',
+        'CONDUCTOR_WORKER_PREFIX=conductor',
+        'CONDUCTOR_WORKER_DRAIN_TIMEOUT=30',
+      ]),
     );
     expect(service('User')).toBe('symphony');
     expect(service('Restart')).toBe('on-failure');
     expect(service('StateDirectory')).toBe('symphony-conductor-worker');
   });
 
-  it('lets the worker drain before the control group is stopped', () => {
+  it('lets the worker drain before the control group is stopped: TimeoutStopSec is the drain timeout + 15 s', () => {
     expect(service('ExecStop')).toBe(setting(daemonUnit, 'Service', 'ExecStop'));
     expect(service('KillMode')).toBe('control-group');
-    expect(Number(/^(\d+)s$/.exec(service('TimeoutStopSec') ?? '')?.[1])).toBeGreaterThan(30);
+    const drain = Number(unit.get('Service')?.get('Environment')?.find((e) => e.startsWith('CONDUCTOR_WORKER_DRAIN_TIMEOUT='))?.split('=')[1]);
+    expect(service('TimeoutStopSec')).toBe(`${drain + 15}s`);
   });
 
   it("is hardened exactly as the daemon's unit", () => {
@@ -121,6 +132,26 @@ describe('setup --worker', () => {
     expect(snapshot(root)).toEqual(before);
   });
 
+  it('with --queue-prefix and --drain-timeout: writes them to the settings file and keeps TimeoutStopSec above the drain', () => {
+    fs.writeFileSync(path.join(stub.stateDir, 'manager'), 'running\n');
+    const result = runSetup(args('--redis', REDIS, '--queue-prefix', 'prod', '--drain-timeout', '120'), env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(envFile(), 'utf8')).toContain(`CONDUCTOR_REDIS_URL=${REDIS}\nCONDUCTOR_WORKER_PREFIX=prod\nCONDUCTOR_WORKER_DRAIN_TIMEOUT=120\n`);
+    const file = path.join(userHome, '.config', 'systemd', 'user', workerUnit);
+    const installed = parseUnit(fs.readFileSync(file, 'utf8'));
+    expect(setting(installed, 'Service', 'TimeoutStopSec')).toBe('135s');
+    expect(setting(installed, 'Service', 'ExecStart')).toContain('--prefix ${CONDUCTOR_WORKER_PREFIX}');
+    expect(verify(file, { user: true }).ours).toEqual([]);
+
+    // A later run without the flags keeps them (from the settings file), the stop timeout too.
+    const before = snapshot(root);
+    const again = runSetup(args(), env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing changed: everything was already in place.');
+    expect(snapshot(root)).toEqual(before);
+  });
+
   it('without a Redis URL yet: installs the unit but does not start it, and says why', () => {
     fs.writeFileSync(path.join(stub.stateDir, 'manager'), 'running\n');
     const result = runSetup(args(), env);
@@ -131,12 +162,12 @@ describe('setup --worker', () => {
   });
 
   it('without systemd: prints a foreground command that runs the worker', () => {
-    const result = runSetup(args('--redis', REDIS, '--worker-name', 'w1'), env);
+    const result = runSetup(args('--redis', REDIS, '--worker-name', 'w1', '--queue-prefix', 'prod', '--drain-timeout', '60'), env);
     expect(result.code).toBe(0);
     const line = result.stdout.split('\n').find((l) => l.includes('dist/cli/main.js worker'));
     expect(line, result.stdout).toBeDefined();
     const ran = spawnSync('sh', ['-c', (line ?? '').trim()], { encoding: 'utf8' });
-    expect(JSON.parse(ran.stdout)).toEqual({ argv: ['worker', '--redis', REDIS, '--name', 'w1'], home });
+    expect(JSON.parse(ran.stdout)).toEqual({ argv: ['worker', '--redis', REDIS, '--name', 'w1', '--prefix', 'prod', '--drain-timeout', '60'], home });
   });
 
   it('in system mode (dry run): the settings file goes to /etc, 0640 for the service group; nothing changes', () => {
@@ -151,7 +182,11 @@ describe('setup --worker', () => {
   });
 
   it.each([
-    [['--redis', REDIS], '--redis, --queues, --concurrency and --worker-name go with --worker'],
+    [['--redis', REDIS], '--redis, --queues, --concurrency, --worker-name, --queue-prefix and --drain-timeout go with --worker'],
+    [['--drain-timeout', '10'], '--redis, --queues, --concurrency, --worker-name, --queue-prefix and --drain-timeout go with --worker'],
+    [['--worker', '--queue-prefix', 'a:b'], "--queue-prefix must be letters, digits, . _ - (at most 100; the scheduler's settings.executor.prefix), not 'a:b'"],
+    [['--worker', '--drain-timeout', '1.5'], "--drain-timeout must be whole seconds from 0 to 86400, not '1.5'"],
+    [['--worker', '--drain-timeout', '86401'], "--drain-timeout must be whole seconds from 0 to 86400, not '86401'"],
     [['--worker', '--redis', 'http://x'], "--redis must be a redis:// or rediss:// URL, not 'http://x'"],
     [['--worker', '--queues', 'a b'], '--queues must be queue names separated by commas'],
     [['--worker', '--concurrency', '0'], "--concurrency must be a whole number from 1 to 999, not '0'"],
@@ -160,4 +195,58 @@ describe('setup --worker', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(message);
   });
+});
+
+/** ExecStart's command line as systemd runs it: Environment= first, the environment file over it, ${VAR} and %H expanded. */
+function commandOf(rendered: Map<string, Map<string, string[]>>, envFileText: string): { argv: string[]; env: Record<string, string> } {
+  const env: Record<string, string> = {};
+  const assign = (line: string) => {
+    const eq = line.indexOf('=');
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1).replace(/%H/g, os.hostname());
+  };
+  for (const line of rendered.get('Service')?.get('Environment') ?? []) assign(line);
+  for (const line of envFileText.split('\n')) if (line && !line.startsWith('#')) assign(line);
+  const execStart = setting(rendered, 'Service', 'ExecStart') ?? '';
+  const argv = execStart.split(' ').map((word) => word.replace(/\$\{(\w+)\}/g, (_, name: string) => env[name] ?? ''));
+  return { argv, env };
+}
+
+describe('the installed worker, for a scheduler whose settings.executor.prefix is not the default', () => {
+  it('serves that scheduler: the prefix reaches its command line from the settings file', async () => {
+    const redis = await TestRedis.start();
+    const workerHome = tempDir('conductor-installed-worker-');
+    const children: ReturnType<typeof spawn>[] = [];
+    try {
+      // The settings file as setup --worker writes it, and the unit rendered for this checkout.
+      const userHome = tempDir('conductor-setup-home-');
+      const settings = runSetup(
+        ['--worker', '--source', makeFakeSource(), '--home', path.join(userHome, 'h'), '--node', process.execPath, '--skip-build', '--no-systemd', '--redis', redis.url, '--worker-name', 'installed', '--queue-prefix', 'prod', '--drain-timeout', '5'],
+        { SETUP_ASSUME_NONROOT: '1', HOME: userHome, XDG_CONFIG_HOME: undefined },
+      );
+      expect(settings.code, settings.stderr).toBe(0);
+      const envFileText = fs.readFileSync(path.join(userHome, '.config', 'symphony-conductor', 'worker.env'), 'utf8');
+      const rendered = runSetup(['--worker', '--print-unit', '--mode', 'system', '--prefix', repoRoot, '--home', workerHome, '--node', process.execPath]);
+      expect(rendered.code).toBe(0);
+      const { argv, env } = commandOf(parseUnit(rendered.stdout), envFileText);
+      expect(argv).toContain('--drain-timeout');
+      const worker = spawn(argv[0] as string, argv.slice(1), { cwd: workerHome, env: { ...process.env, ...env, CONDUCTOR_HOME: workerHome }, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(worker);
+      let said = '';
+      worker.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      await waitFor(() => said.includes('worker installed started'), 'the installed worker to start', 20_000);
+
+      const home = makeHome({
+        tasks: [{ name: 'served', command: 'echo "served by $CONDUCTOR_WORKER"' }],
+        settings: { executor: { type: 'queue', redis_url: redis.url, prefix: 'prod' } },
+      });
+      const run = runCli(['run', '--task', 'served'], { home, timeoutMs: 30_000 });
+      expect(run.code, run.stderr).toBe(0);
+      expect(rows(home).at(-1)).toMatchObject({ status: 'success' });
+      worker.kill('SIGTERM');
+      expect((await exitOf(worker)).code).toBe(0);
+    } finally {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await redis.stop();
+    }
+  }, 60_000);
 });

@@ -136,14 +136,18 @@ class RedisCluster implements ClusterStore {
   private readonly commands: Scripted;
   private readonly reader: Redis;
   private readonly prefix: string;
+  /** Why the command connection last failed (connect ECONNREFUSED ..., getaddrinfo ENOTFOUND ...); null once it is up. */
+  private lastError: string | null = null;
 
   constructor(private readonly options: RedisClusterOptions) {
     this.prefix = keyPrefix(options.cluster);
     const base = redisOptions(options.url);
     this.commands = new Redis({ ...base, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: options.commandTimeoutMs }) as Scripted;
     this.reader = new Redis({ ...base, maxRetriesPerRequest: null });
-    // Errors reach the callers as rejected commands; the clients reconnect on their own.
-    this.commands.on('error', () => {});
+    // Errors reach the callers as rejected commands; the clients reconnect on their own. The
+    // connection's own error is kept: a rejected command only says the stream is not writable.
+    this.commands.on('error', (error: Error) => (this.lastError = error.message));
+    this.commands.on('ready', () => (this.lastError = null));
     this.reader.on('error', () => {});
     for (const [name, script] of Object.entries(SCRIPTS)) this.commands.defineCommand(name, { numberOfKeys: script.keys, lua: script.lua });
   }
@@ -252,6 +256,10 @@ class RedisCluster implements ClusterStore {
     const text = await this.commands.hget(this.key('nodes'), node);
     if (!text || (JSON.parse(text) as NodeInfo).machine !== machine) return;
     await this.commands.multi().del(this.key(`alive:${node}`)).hdel(this.key('nodes'), node).exec();
+  }
+
+  connection(): { up: boolean; error: string | null } {
+    return { up: this.commands.status === 'ready', error: this.lastError };
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,13 @@
 // BullMQ offers no public way to drop a connection that never became ready (its disconnect()
 // waits for readiness too), so this reaches its RedisConnection's client: the one place that
 // knows BullMQ's insides, checked by the outage tests.
+// A RedisConnection closed while it still initializes (Redis just came back: its version check
+// waits in the client's queue) rejects that check once the client is disconnected, and emits the
+// rejection as 'error' after its close removed every listener: an EventEmitter then throws, and
+// the unhandled rejection stopped a daemon told to stop (exit 1) a moment after Redis came back.
+// An 'error' nobody listens to any more is dropped.
+import type { EventEmitter } from 'node:events';
+
 const CLOSE_MS = 2000;
 
 interface Closable {
@@ -11,6 +18,7 @@ interface Closable {
 }
 
 export async function closeWithin(closable: Closable, close: () => Promise<unknown> = () => closable.close(), ms = CLOSE_MS): Promise<void> {
+  quietAfterClose(closable);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
   const closed = close().then(
@@ -31,5 +39,15 @@ export function dropConnections(bullmqObject: object): void {
     } catch {
       // already gone
     }
+  }
+}
+
+/** Makes the RedisConnections of a BullMQ object drop an 'error' that no listener is left for (after their close), instead of throwing it. */
+export function quietAfterClose(bullmqObject: object): void {
+  for (const key of ['connection', 'blockingConnection']) {
+    const connection = (bullmqObject as Record<string, unknown>)[key] as EventEmitter | undefined;
+    if (!connection || typeof connection.emit !== 'function' || typeof connection.listenerCount !== 'function') continue;
+    const emit = connection.emit.bind(connection);
+    connection.emit = (event: string | symbol, ...args: unknown[]) => (event === 'error' && connection.listenerCount('error') === 0 ? false : emit(event, ...args));
   }
 }

@@ -8,6 +8,7 @@ import type { AttemptEntry, EndReport } from './messages.js';
 import { queueHandle } from './names.js';
 
 const NOTHING_RAN: AttemptEnd = { exitCode: null, signal: null, startError: null, timedOut: false, lost: null, escaped: null };
+const NOT_STARTED: AttemptEnd = { ...NOTHING_RAN, notStarted: true };
 
 export class PendingAttempt {
   readonly done: Promise<AttemptEnd>;
@@ -16,6 +17,8 @@ export class PendingAttempt {
   stopRequested: 'stop' | 'kill' | null = null;
   /** Redis has the job. */
   added = false;
+  /** The scheduler asked for it back if no worker has it (it is stopping). */
+  withdrawRequested = false;
   private settle: (end: AttemptEnd) => void = () => {};
   private settled = false;
   private outputError: string | null = null;
@@ -71,7 +74,7 @@ export class PendingAttempt {
 
   /** Removed from the queue before any worker took it: nothing ran. */
   removedBeforeStart(): void {
-    this.finish(NOTHING_RAN);
+    this.finish(NOT_STARTED);
   }
 
   private finish(end: AttemptEnd): void {
@@ -92,7 +95,7 @@ export class PendingAttempt {
 }
 
 function fromReport(report: EndReport, worker: string | null): AttemptEnd {
-  if (report.not_started) return NOTHING_RAN;
+  if (report.not_started) return NOT_STARTED;
   return {
     exitCode: report.exit_code,
     signal: report.signal,

@@ -16,6 +16,7 @@ import { controlChannel, jobIdOf, parseQueueHandle, queueHandle, queueName, stop
 import { PendingAttempt } from './pendingAttempt.js';
 import { reconcile } from './reconcile.js';
 import { recoverJob } from './recoverJob.js';
+import { watchConnection } from './connectionWatch.js';
 import { redactedUrl, redisOptions } from './redisOptions.js';
 import { ReplyStream } from './replyStream.js';
 import { readWorkers, type WorkerInfo } from './workerRegistry.js';
@@ -55,6 +56,12 @@ export class QueueExecutor implements Executor {
     this.commands.on('error', (error: Error) => (this.lastError = error.message));
     this.commands.on('ready', () => this.onConnected());
     this.commands.on('close', () => this.onDisconnected());
+    watchConnection(this.commands, {
+      url: redactedUrl(options.url),
+      who: 'queue executor',
+      meanwhile: 'attempts wait as queued rows and go out once it connects',
+      logger: options.logger,
+    });
     const reader = new Redis(connection);
     reader.on('error', () => {});
     const quiet = (error: Error) => this.options.logger.debug({ err: error.message }, 'queue executor: redis error');
@@ -73,14 +80,17 @@ export class QueueExecutor implements Executor {
     this.watch.watch(queue);
     const stop = () => void this.requestStop(pending, 'stop');
     const kill = () => void this.requestStop(pending, 'kill');
+    const withdraw = () => void this.withdraw(pending);
     spec.signal.addEventListener('abort', stop);
     spec.killSignal?.addEventListener('abort', kill);
+    spec.withdraw?.addEventListener('abort', withdraw);
     if (spec.signal.aborted) pending.stopRequested = 'stop';
     if (spec.killSignal?.aborted) pending.stopRequested = 'kill';
     void this.add(pending, spec);
     const end = await pending.done;
     spec.signal.removeEventListener('abort', stop);
     spec.killSignal?.removeEventListener('abort', kill);
+    spec.withdraw?.removeEventListener('abort', withdraw);
     this.pending.delete(jobId);
     this.streams.unfollow(jobId);
     return end;
@@ -119,11 +129,29 @@ export class QueueExecutor implements Executor {
         await batch.add(spec.task, data, { jobId: pending.jobId, attempts: 1, ...KEEP_JOBS });
         pending.added = true;
         if (pending.stopRequested) await this.requestStop(pending, pending.stopRequested);
+        else if (pending.withdrawRequested) await this.withdraw(pending);
         return;
       } catch (error) {
         this.options.logger.warn({ task: spec.task, run_id: spec.run_id, err: (error as Error).message }, 'cannot add the job to the queue yet; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** tries, 5000)));
       }
+    }
+  }
+
+  /**
+   * The scheduler is stopping: a job no worker has taken is removed, and its attempt ends not
+   * started (the scheduler keeps it for its next start, as a run queued for a slot); a taken one
+   * runs on (the drain). While Redis is away nothing is touched: the job may be there or not, and
+   * the drain, then the next start, settle the attempt as before (a stop request kept in Redis
+   * would also stop the job the next start sends under the same id).
+   */
+  private async withdraw(pending: PendingAttempt): Promise<void> {
+    pending.withdrawRequested = true;
+    if (pending.isSettled || pending.started || !pending.added || !this.connected) return; // not added yet: the add, once done, comes back here
+    try {
+      if ((await this.queueFor(pending.queue).remove(pending.jobId)) === 1) pending.removedBeforeStart();
+    } catch (error) {
+      this.options.logger.warn({ job: pending.jobId, err: (error as Error).message }, 'cannot take the job back from the queue; it is left to the drain');
     }
   }
 
@@ -202,21 +230,18 @@ export class QueueExecutor implements Executor {
   }
 
   private onConnected(): void {
-    const wasDown = this.reason !== null && this.reason.startsWith('Redis unreachable');
+    // Said in the log by watchConnection, as the failures are.
     this.connected = true;
     this.reason = null;
     this.lastError = null;
-    if (wasDown) this.options.logger.info({ redis: redactedUrl(this.options.url) }, 'queue executor: Redis is back');
     void this.refreshWorkers();
     void this.reconcileAll();
   }
 
   private onDisconnected(): void {
     if (this.closed) return;
-    const was = this.connected;
     this.connected = false;
     this.reason = `Redis unreachable at ${redactedUrl(this.options.url)}${this.lastError ? `: ${this.lastError}` : ''}`;
-    if (was) this.options.logger.warn({ reason: this.reason }, 'queue executor: lost Redis; attempts wait as queued until it is back');
   }
 
   private batchFor(name: string): AddBatch {

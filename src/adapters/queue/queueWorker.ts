@@ -8,12 +8,13 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Executor } from '../../ports/executor.js';
 import type { Logger } from '../../ports/logger.js';
-import { dropConnections } from './closeWithin.js';
+import { dropConnections, quietAfterClose } from './closeWithin.js';
 import { KEEP_JOBS, LOCK_SETTINGS } from './lockSettings.js';
 import type { JobData } from './messages.js';
 import { controlChannel, queueName, stopKey } from './names.js';
 import { OutputFiles } from './outputFiles.js';
-import { redisOptions } from './redisOptions.js';
+import { watchConnection } from './connectionWatch.js';
+import { redactedUrl, redisOptions } from './redisOptions.js';
 import { runJob, type JobContext, type JobControl } from './runJob.js';
 import { StreamExpiry } from './streamExpiry.js';
 import { ALIVE_MS, forgetDeadWorkers, HEARTBEAT_MS, readHeartbeat, removeHeartbeat, writeHeartbeat } from './workerRegistry.js';
@@ -53,6 +54,8 @@ export class QueueWorker {
     this.commands = new Redis({ ...connection, enableAutoPipelining: true });
     this.subscriber = new Redis(connection);
     for (const client of [this.commands, this.subscriber]) client.on('error', () => {});
+    // The worker's first command (its registration) waits for Redis as long as it takes: say so.
+    watchConnection(this.commands, { url: redactedUrl(options.url), who: `worker ${options.name}`, meanwhile: 'it takes no job until then', logger: options.logger });
     this.outputs = new OutputFiles(options.tmpDir, options.concurrency * options.queues.length);
     const expiry = new StreamExpiry();
     this.commands.on('close', () => expiry.clear());
@@ -100,6 +103,7 @@ export class QueueWorker {
 
   /** Takes no new job; lets running ones finish up to `drainMs`, then stops them (they end interrupted). */
   async drain(drainMs: number, reason: string): Promise<void> {
+    for (const worker of this.workers) quietAfterClose(worker);
     const closing = Promise.all(this.workers.map((w) => w.close().catch(() => {})));
     let timer: NodeJS.Timeout | undefined;
     const late = await Promise.race([closing.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), drainMs)))]);

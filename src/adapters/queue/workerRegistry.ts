@@ -67,12 +67,14 @@ export async function readWorkers(redis: Redis, prefix: string, now: number): Pr
     const beat = parse(text);
     const seen = beat ? Date.parse(beat.last_seen) : NaN;
     if (!beat || !(seen > now - FORGET_MS)) continue;
+    const alive = now - seen < ALIVE_MS;
     workers.push({
       name: beat.name,
       queues: beat.queues,
-      running: beat.running,
+      // A worker not alive runs nothing (its jobs died with it, and are recorded lost), whatever its last heartbeat said.
+      running: alive ? beat.running : 0,
       last_seen: beat.last_seen,
-      alive: now - seen < ALIVE_MS,
+      alive,
       host: beat.host,
       pid: beat.pid,
       concurrency: beat.concurrency,

@@ -194,6 +194,11 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX runs_open;
   CREATE INDEX runs_open ON runs (state, task) WHERE state IN ('queued', 'waiting', 'awaiting_approval', 'running', 'retrying');
   `,
+  // 9: a cluster node says why it cannot reach the cluster's Redis (NULL: it can), so that `status`
+  // read cold says so as GET /health does.
+  `
+  ALTER TABLE daemon ADD COLUMN cluster_trouble TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

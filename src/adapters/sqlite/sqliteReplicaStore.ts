@@ -89,6 +89,7 @@ class SqliteReplicaStore implements ReplicaStore {
       adoptRun: db.prepare('UPDATE runs SET node = NULL WHERE run_id = ?'),
       adoptAttempts: db.prepare('UPDATE attempts SET node = NULL WHERE run_id = ?'),
       role: db.prepare('UPDATE daemon SET role = ?, leader = ? WHERE id = 1'),
+      clusterTrouble: db.prepare('UPDATE daemon SET cluster_trouble = ? WHERE id = 1'),
     };
   }
 
@@ -181,6 +182,10 @@ class SqliteReplicaStore implements ReplicaStore {
 
   setRole(role: 'leader' | 'standby', leader: string | null): void {
     this.guard(() => this.s.role.run(role, leader));
+  }
+
+  setClusterTrouble(reason: string | null): void {
+    this.guard(() => this.s.clusterTrouble.run(reason));
   }
 
   close(): void {

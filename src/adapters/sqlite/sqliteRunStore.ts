@@ -269,12 +269,12 @@ class SqliteRunStore implements RunStore {
          ON CONFLICT (task) DO UPDATE SET fire_at = MAX(fire_at, excluded.fire_at)`,
       ),
       setDaemon: () => db.prepare(
-        `INSERT INTO daemon (id, pid, since, version, role, leader) VALUES (1, @pid, @since, @version, @role, @leader)
+        `INSERT INTO daemon (id, pid, since, version, role, leader, cluster_trouble) VALUES (1, @pid, @since, @version, @role, @leader, NULL)
          ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, since = excluded.since, version = excluded.version,
-           role = excluded.role, leader = excluded.leader`,
+           role = excluded.role, leader = excluded.leader, cluster_trouble = NULL`,
       ),
       clearDaemon: () => db.prepare('DELETE FROM daemon'),
-      getDaemon: () => db.prepare('SELECT pid, since, version, role, leader FROM daemon WHERE id = 1'),
+      getDaemon: () => db.prepare('SELECT pid, since, version, role, leader, cluster_trouble FROM daemon WHERE id = 1'),
       // Through the small partial index of open runs, never the index of all the task's runs (millions for a busy task):
       // left to itself the planner takes runs_by_task for its order, so INDEXED BY; runs_open
       // (state, task) finds the few open ones in five seeks.

@@ -35,6 +35,8 @@ export interface ApiContext {
     node: string;
     role(): 'leader' | 'standby';
     leader(): string | null;
+    /** Whether this node reaches the cluster's Redis, and why not (a node cut off from it is degraded). */
+    connection(): { connected: boolean; reason: string | null };
     /** The HTTP API of a node, as it registered it. */
     urlOf(node: string): string | null;
   };

@@ -45,7 +45,13 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
       const role = ctx.cluster?.role() ?? 'single';
       // A standby's scheduler loop sleeps by design: only its history writes count.
       const sinceTick = role === 'standby' ? 0 : now - ctx.cron.lastTick();
-      const verdict = loopHealth(sinceTick, failure ? { message: failure.message, agoMs: ctx.clock.now() - failure.at } : null, ctx.executorDown?.() ?? null);
+      const link = ctx.cluster?.connection();
+      const verdict = loopHealth(
+        sinceTick,
+        failure ? { message: failure.message, agoMs: ctx.clock.now() - failure.at } : null,
+        ctx.executorDown?.() ?? null,
+        link && !link.connected ? link.reason : null,
+      );
       return {
         ...verdict,
         version: ctx.version,
@@ -61,7 +67,13 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
       if (!cluster || cluster.role() === 'leader') return null;
       const leader = cluster.leader();
       const url = leader === null ? null : cluster.urlOf(leader);
-      const where = leader === null ? 'no node leads right now; try again in a few seconds' : `send it to the leader, ${leader}${url ? ` (${url})` : ''}`;
+      const link = cluster.connection();
+      const where =
+        leader !== null
+          ? `send it to the leader, ${leader}${url ? ` (${url})` : ''}`
+          : link.connected
+            ? 'no node leads right now; try again in a few seconds'
+            : `it cannot tell which node leads (${link.reason})`;
       return { message: `this node (${cluster.node}) is a standby of its cluster and takes no writes: ${where}`, leader, leader_url: url };
     },
     statusBody: () => ctx.live.reportBody(ctx.clock.now()),

@@ -46,7 +46,8 @@ export function startRun(ctx: ApiContext, name: string, options: { withDeps: boo
       if (approved) audit(ctx, caller, 'approve', { task: name, run_id: submitted.run_id, detail: 'approved as it was asked for (--approved)' });
       return submitted;
     });
-    const state = ctx.engine.openRun(outcome.run_id)?.state;
+    // Running once it has a slot, and (remote) once a worker started it: queued until then.
+    const state = ctx.engine.shownState(outcome.run_id);
     return { run_id: outcome.run_id, task: name, status: state === 'running' ? 'running' : outcome.status, ...(outcome.status === 'skipped' ? { reason: outcome.reason } : {}) };
   }
   const selection = selectTask(ctx.config(), name, true);
@@ -109,6 +110,8 @@ export function resume(ctx: ApiContext, name: string, caller: Caller) {
 /** Stops a running or queued run; `interruptedBy` (a signal name): the CLI following it was interrupted. */
 export function cancel(ctx: ApiContext, runId: string, caller: Caller, interruptedBy: string | null) {
   const open = ctx.engine.openRun(runId);
+  // What it was when cancelled, as people see it: a remote attempt no worker started is queued (it will not start).
+  const shown = ctx.engine.shownState(runId);
   if (!open) {
     const stored = ctx.store.getRun(runId);
     if (!stored) {
@@ -126,7 +129,7 @@ export function cancel(ctx: ApiContext, runId: string, caller: Caller, interrupt
     ctx.engine.cancel(runId, reason, interruptedBy ? 'interrupted' : 'cancelled');
     audit(ctx, caller, 'cancel', { task: open.task, run_id: runId, detail: reason });
   });
-  return { run_id: runId, task: open.task, state: open.state };
+  return { run_id: runId, task: open.task, state: shown ?? open.state };
 }
 
 /**
@@ -147,6 +150,6 @@ export function decide(ctx: ApiContext, runId: string, decision: 'approve' | 're
     const why = stored?.reason ? `: ${stored.reason}` : '';
     throw new ApiRefusal('conflict', `cannot ${decision} run ${runId}: it is not awaiting approval (its status is ${state}${why})`);
   }
-  const state = ctx.engine.openRun(runId)?.state ?? ctx.store.getRun(runId)?.state ?? 'skipped';
+  const state = ctx.engine.shownState(runId) ?? ctx.store.getRun(runId)?.state ?? 'skipped';
   return { run_id: runId, task: task ?? '', decision: decision === 'approve' ? 'approved' : 'rejected', status: state };
 }

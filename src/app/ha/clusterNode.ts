@@ -3,7 +3,9 @@
 // requests and role changes: leading (after the takeover steps) lets the scheduler fire through
 // this node's fire gate; standing by stops it. The gate claims each due fire in Redis with the
 // lease value (fenced), and lets nothing through unless the lease is held locally both before the
-// claim goes out and when its answer comes back.
+// claim goes out and when its answer comes back. It also watches its link to Redis: down, it says
+// so in the log (at once, then every half minute), in `status` and in GET /health.
+import { clusterLink, type ClusterLink } from '../../core/ha/clusterLink.js';
 import {
   decideLease,
   holdsLease,
@@ -25,10 +27,14 @@ import type { PauseSync } from './pauseSync.js';
 import type { Follower } from './replication.js';
 
 const CLAIM_RETRY_MS = 200;
+/** While the cluster's Redis stays unreachable, the warning is said again this often. */
+const LINK_WARN_EVERY_MS = 30_000;
 
 export interface ClusterNodeDeps {
   node: string;
   leaseSeconds: number;
+  /** The cluster's Redis, without its password, for messages. */
+  redis: string;
   cluster: ClusterStore;
   replica: ReplicaStore;
   follower: Follower;
@@ -58,6 +64,9 @@ export class ClusterNode implements FireGate {
   /** The other nodes' URLs, as the registry last said. */
   private urls = new Map<string, string | null>();
   private roleListeners: Array<(leading: boolean) => void> = [];
+  /** The link to Redis as last said (log, status); when the warning about it was last logged. */
+  private link: ClusterLink | null = null;
+  private warnedAt: number | null = null;
 
   constructor(private readonly deps: ClusterNodeDeps) {
     this.timing = leaseTiming(deps.leaseSeconds);
@@ -71,6 +80,11 @@ export class ClusterNode implements FireGate {
   /** The node that holds the lease, as last heard from Redis. */
   leader(): string | null {
     return this.state.leader;
+  }
+
+  /** Whether this node reaches the cluster's Redis now, and why not (no I/O). */
+  connection(): ClusterLink {
+    return clusterLink(this.deps.redis, this.deps.cluster.connection(), this.state.trouble);
   }
 
   /** A node's HTTP API, as the registry said at the last beat. */
@@ -146,6 +160,32 @@ export class ClusterNode implements FireGate {
     this.step({ kind: 'tick', now: this.mono(), eligible: this.deps.follower.caughtUp });
     const lease = this.state.lease;
     if (this.leading && lease !== null) this.deps.pauses.push(lease).catch(() => {});
+    this.watchLink();
+  }
+
+  /**
+   * Says when the link to Redis fails (at once, again when the reason changes or every
+   * LINK_WARN_EVERY_MS while it lasts) and when it is back; keeps it for `status`.
+   */
+  private watchLink(): void {
+    const link = this.connection();
+    const before = this.link;
+    this.link = link;
+    const now = this.mono();
+    const { logger } = this.deps;
+    if (link.failing && (this.warnedAt === null || before?.reason !== link.reason || now - this.warnedAt >= LINK_WARN_EVERY_MS)) {
+      this.warnedAt = now;
+      logger.warn({ redis: this.deps.redis, reason: link.reason, role: this.role() }, `${link.reason}; no fire runs on this node until it is back (retrying)`);
+    } else if (link.connected && this.warnedAt !== null) {
+      this.warnedAt = null;
+      logger.info({ redis: this.deps.redis }, `the cluster Redis at ${this.deps.redis} is reachable again`);
+    }
+    if (before?.reason === link.reason) return;
+    try {
+      this.deps.replica.setClusterTrouble(link.reason);
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'cannot note the link to the cluster Redis for status');
+    }
   }
 
   private step(event: LeaseEvent): void {
@@ -153,8 +193,9 @@ export class ClusterNode implements FireGate {
     const { state, actions } = decideLease(this.state, event, this.timing);
     this.state = state;
     for (const action of actions) this.act(action);
-    if (before.leader !== state.leader && !this.leading && state.leader !== null && state.leader !== this.deps.node) {
-      this.deps.logger.info({ leader: state.leader }, `the cluster's leader is ${state.leader}`);
+    // A standby shows the leader it last heard of, or none when it cannot ask (never a stale one).
+    if (before.leader !== state.leader && !this.leading && state.leader !== this.deps.node) {
+      if (state.leader !== null) this.deps.logger.info({ leader: state.leader }, `the cluster's leader is ${state.leader}`);
       this.deps.replica.setRole('standby', state.leader);
     }
   }

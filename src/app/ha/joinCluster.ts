@@ -8,6 +8,7 @@ import { openRedisCluster } from '../../adapters/ha/redisCluster.js';
 import { redactedUrl } from '../../adapters/queue/redisOptions.js';
 import { openReplicaStore } from '../../adapters/sqlite/sqliteReplicaStore.js';
 import { ConductorError } from '../../core/errors.js';
+import type { ClusterLink } from '../../core/ha/clusterLink.js';
 import type { Config, HaSettings } from '../../core/types.js';
 import type { EngineContext } from '../../engine/context.js';
 import type { FireGate } from '../../engine/cronSource.js';
@@ -27,6 +28,8 @@ export interface ClusterHandle {
   gate: FireGate;
   role(): 'leader' | 'standby';
   leader(): string | null;
+  /** Whether this node reaches the cluster's Redis, and why not. */
+  connection(): ClusterLink;
   urlOf(node: string): string | null;
   /** Told when this node starts leading (its runs resumed) and when it stops. */
   onRole(listener: (leading: boolean) => void): void;
@@ -66,6 +69,7 @@ export function joinCluster(paths: HomePaths, settings: HaSettings, config: () =
   const member = new ClusterNode({
     node,
     leaseSeconds: settings.lease_seconds,
+    redis: redactedUrl(settings.redis_url),
     cluster,
     replica,
     follower,
@@ -86,6 +90,7 @@ export function joinCluster(paths: HomePaths, settings: HaSettings, config: () =
     gate: member,
     role: () => member.role(),
     leader: () => member.leader(),
+    connection: () => member.connection(),
     urlOf: (other) => member.urlOf(other),
     onRole: (listener) => member.onRole(listener),
     checkName: () => refuseNameTaken(cluster, node, machine, requestMs),

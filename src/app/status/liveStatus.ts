@@ -37,7 +37,7 @@ export class LiveStatus {
   private parts = new Map<string, Part>();
   /** Run events seen: with the history's data version, the task table and the pauses, what the whole report depends on. */
   private changes = 0;
-  private whole: { changes: number; version: number; table: unknown; pauses: number; json: string; body: Buffer | null } | null = null;
+  private whole: { changes: number; version: number; table: unknown; pauses: number; daemon: string; json: string; body: Buffer | null } | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -82,13 +82,23 @@ export class LiveStatus {
     const view = this.view(); // reads the data version first: another process's rows count as a change
     const { whole } = this;
     const table = this.engine.tasks;
-    // The executor's state (Redis, workers) moves without run events: then the whole is made each time.
+    // The executor's state (Redis, workers) moves without run events: then the whole is made each
+    // time. So may the daemon's own (a cluster node's role, leader, link to Redis): it is compared.
     const cacheable = this.executor === null && !view.config.tasks.some((task) => task.watch);
-    if (cacheable && whole && whole.changes === this.changes && whole.version === this.version && whole.table === table && whole.pauses === this.engine.pauseGeneration) {
+    const daemon = JSON.stringify(view.daemon());
+    if (
+      cacheable &&
+      whole &&
+      whole.changes === this.changes &&
+      whole.version === this.version &&
+      whole.table === table &&
+      whole.pauses === this.engine.pauseGeneration &&
+      whole.daemon === daemon
+    ) {
       return whole;
     }
     const json = this.partsJson(view, now);
-    this.whole = { changes: this.changes, version: this.version, table, pauses: this.engine.pauseGeneration, json, body: null };
+    this.whole = { changes: this.changes, version: this.version, table, pauses: this.engine.pauseGeneration, daemon, json, body: null };
     return this.whole;
   }
 

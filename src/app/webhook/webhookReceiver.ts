@@ -72,7 +72,7 @@ export function createWebhookReceiver(parts: { engine: Engine; store: () => RunS
         removePayload(dir, runId);
         return { result: 'accepted', run_id: outcome.run_id, status: 'skipped', reason: outcome.reason };
       }
-      const state = parts.engine.openRun(outcome.run_id)?.state ?? outcome.status;
+      const state = parts.engine.shownState(outcome.run_id) ?? outcome.status;
       return { result: 'accepted', run_id: outcome.run_id, status: state };
     },
   };

@@ -26,12 +26,13 @@ export function renderStatus(report: StatusReport, options: TerminalOptions): st
   const { daemon } = report;
   const { now, colour, width } = options;
   const since = daemon.since ? Date.parse(daemon.since) : null;
-  const cluster = daemon.role === 'leader' ? ', leader of its cluster' : daemon.role === 'standby' ? `, standby (leader: ${daemon.leader ?? 'none yet'})` : '';
+  const cluster = daemon.role === 'leader' ? ', leader of its cluster' : daemon.role === 'standby' ? `, standby (leader: ${daemon.leader ?? (daemon.cluster?.connected === false ? 'unknown' : 'none yet')})` : '';
   const lines = [
     daemon.running
       ? `daemon: ${paint('success', 'running', colour)} (pid ${daemon.pid ?? '?'}${since !== null ? `, since ${localTime(since)}, ${passed(since, now)}` : ''})${cluster}`
       : `daemon: ${paint('failed', 'not running', colour)}`,
   ];
+  if (daemon.running && daemon.cluster && !daemon.cluster.connected) lines.push(`cluster: NOT connected (${daemon.cluster.reason ?? 'unknown'})`);
   if (report.executor) lines.push(executorLine(report.executor));
   lines.push('');
   const statuses: string[] = [];
@@ -94,18 +95,22 @@ export function renderStatus(report: StatusReport, options: TerminalOptions): st
   if (report.recent_results.length > 0) {
     table.push('', 'recent results:');
     const recent = report.recent_results.slice(0, 10);
+    // Which worker ran each attempt, when workers ran any (the queue executor), as history shows it.
+    const workers = recent.some((run) => run.worker !== null);
     const rowsOfRecent = recent.map((run) => [
       localTime(Date.parse(run.started_at)),
       run.task,
       run.status,
       run.exit_code === null ? '-' : String(run.exit_code),
       formatDuration(run.duration_ms),
+      ...(workers ? [run.worker ?? '-'] : []),
       run.reason ?? '',
     ]);
+    const header = ['STARTED', 'TASK', 'STATUS', 'EXIT', 'TOOK', ...(workers ? ['WORKER'] : []), 'REASON'];
     table.push(
-      ...renderTable(['STARTED', 'TASK', 'STATUS', 'EXIT', 'TOOK', 'REASON'], rowsOfRecent, {
+      ...renderTable(header, rowsOfRecent, {
         maxWidth: width,
-        shrink: [5, 1],
+        shrink: [header.length - 1, 1],
         drop: [3, { column: 0, cells: recent.map((run) => shortLocalTime(Date.parse(run.started_at))) }, 4],
         paint: (row, column, text) => (row >= 0 && column === 2 ? paint(recent[row]?.status ?? '', text, colour) : text),
       }),

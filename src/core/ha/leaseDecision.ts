@@ -38,7 +38,10 @@ export interface LeaseState {
   pending: { kind: 'acquire' | 'renew'; sentAt: number } | null;
   /** When the latest request was sent (paces the next one). */
   lastSentAt: number | null;
-  /** The node Redis last named as the holder, or null when none or not known. */
+  /**
+   * The node Redis last named as the holder, or null when none or not known: a standby whose last
+   * request got no answer does not know (the name it heard before may be stale by now).
+   */
   leader: string | null;
   /** Why the last request got no good answer, or null. */
   trouble: string | null;
@@ -108,6 +111,7 @@ function tick(state: LeaseState, now: number, eligible: boolean, timing: LeaseTi
   let next = state;
   if (next.pending && now - next.pending.sentAt >= timing.requestMs) {
     next = { ...next, pending: null, trouble: `no answer from Redis within ${timing.requestMs} ms` };
+    if (next.role === 'standby') next = { ...next, leader: null };
   }
   if (next.role === 'leader' && !holdsLease(next, now, timing)) {
     const silent = next.confirmedAt === null ? 'never' : `for ${Math.round(now - next.confirmedAt)} ms`;
@@ -134,7 +138,8 @@ function reply(state: LeaseState, event: Reply, timing: LeaseTiming): LeaseStep 
   const answered = { ...state, pending: null, trouble: null };
   switch (event.kind) {
     case 'failed':
-      return { state: { ...answered, trouble: event.error }, actions: [] };
+      // A leader knows it still leads until its lease runs out locally; a standby no longer knows who does.
+      return { state: { ...answered, trouble: event.error, ...(state.role === 'standby' ? { leader: null } : {}) }, actions: [] };
     case 'held':
       return { state: { ...answered, leader: event.holder }, actions: [] };
     case 'acquired':

@@ -209,3 +209,16 @@ describe('paused tasks', () => {
     expect(await cluster.pauses()).toEqual(new Map([['report', { at: 6, actor: 'cli:root' }]]));
   });
 });
+
+describe('the connection', () => {
+  it('is up once connected, and says the error it fails with when Redis is not there', async () => {
+    expect(cluster.connection()).toEqual({ up: true, error: null });
+    const nowhere = openRedisCluster({ url: 'redis://127.0.0.1:1/0', cluster: 'c', commandTimeoutMs: 2000, adoptTtlMs: 1000 });
+    try {
+      for (let i = 0; i < 250 && nowhere.connection().error === null; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(nowhere.connection()).toEqual({ up: false, error: 'connect ECONNREFUSED 127.0.0.1:1' });
+    } finally {
+      await nowhere.close();
+    }
+  });
+});

@@ -27,6 +27,7 @@ function fakeCluster() {
     pauses: async () => null,
     setPauses: async () => true,
     forget: async () => {},
+    connection: () => ({ up: true, error: null }),
     claimFires: (_lease, fires) =>
       new Promise((resolve, reject) => claims.push({ fires, answer: (v) => (v instanceof Error ? reject(v) : resolve(v)) })),
   };
@@ -49,10 +50,11 @@ async function until(done: () => boolean): Promise<void> {
 async function leadingNode() {
   const engine = fakeEngine('2025-06-01T02:00:00Z');
   const { store, claims } = fakeCluster();
-  const replica = { setRole: () => {} } as unknown as ReplicaStore;
+  const replica = { setRole: () => {}, setClusterTrouble: () => {} } as unknown as ReplicaStore;
   const node = new ClusterNode({
     node: 'a',
     leaseSeconds: 10,
+    redis: 'redis://127.0.0.1:6379/0',
     cluster: store,
     replica,
     follower: { caughtUp: true } as Follower,

@@ -55,6 +55,24 @@ describe('a standby', () => {
     expect(holdsLease(state, 1000, timing)).toBe(false);
   });
 
+  it('forgets the leader it heard of when a request fails or goes unanswered (it no longer knows)', () => {
+    const heard: LeaseEvent[] = [
+      { kind: 'tick', now: 0, eligible: true },
+      { kind: 'held', now: 3, sentAt: 0, holder: 'b' },
+      { kind: 'tick', now: 1000, eligible: true },
+    ];
+    expect(run(heard).state.leader).toBe('b');
+    const failed = run([...heard, { kind: 'failed', now: 1001, sentAt: 1000, error: 'connect ECONNREFUSED' }]).state;
+    expect(failed).toMatchObject({ leader: null, trouble: 'connect ECONNREFUSED' });
+    const unanswered = run([...heard, { kind: 'tick', now: 3000, eligible: true }]).state;
+    expect(unanswered).toMatchObject({ leader: null, trouble: 'no answer from Redis within 2000 ms' });
+    // The next answer names it again.
+    expect(run([...heard, { kind: 'failed', now: 1001, sentAt: 1000, error: 'x' }, { kind: 'tick', now: 2000, eligible: true }, { kind: 'held', now: 2001, sentAt: 2000, holder: 'b' }]).state).toMatchObject({
+      leader: 'b',
+      trouble: null,
+    });
+  });
+
   it('sends one request at a time: no second acquire while the first is unanswered', () => {
     const { actions } = run([
       { kind: 'tick', now: 0, eligible: true },
@@ -171,7 +189,7 @@ describe('a leader', () => {
       ],
       leaderSince(0),
     );
-    expect(state).toMatchObject({ role: 'leader', trouble: 'connect ECONNREFUSED' });
+    expect(state).toMatchObject({ role: 'leader', leader: 'a', trouble: 'connect ECONNREFUSED' });
     expect(holdsLease(state, 2001, timing)).toBe(true);
   });
 

@@ -45,4 +45,10 @@ describe('loopHealth: GET /health', () => {
     expect(loopHealth(1000, null, down)).toEqual({ status: 'degraded', reason: down });
     expect(loopHealth(1000, null, null)).toEqual({ status: 'ok' });
   });
+
+  it("is degraded with the reason while a cluster node cannot reach the cluster's Redis", () => {
+    const down = 'cluster Redis unreachable at redis://127.0.0.1:6379/0: connect ECONNREFUSED 127.0.0.1:6379';
+    expect(loopHealth(0, null, null, down)).toEqual({ status: 'degraded', reason: down });
+    expect(loopHealth(0, null, null, null)).toEqual({ status: 'ok' });
+  });
 });

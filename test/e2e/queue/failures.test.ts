@@ -66,6 +66,13 @@ describe('when a worker is killed mid-run (kill -9)', () => {
     await waitFor(() => !processAlive(first) && jobProcessesOf('doomed').length === 0, "the dead worker's job to be gone");
     expect(fs.readdirSync(doomedTmp)).toEqual([]); // its output file was unlinked when opened, and it had no folder
     await waitFor(() => rows(home).find((r) => r.attempt === 1 && r.status === 'interrupted'), 'the lost worker to be noticed', 30_000);
+    // status lists it, not alive, and running nothing (its last heartbeat said 1).
+    const dead = await waitFor(() => {
+      const status = JSON.parse(runCli(['status', '--json'], { home }).stdout) as { executor: { workers: { name: string; alive: boolean; running: number }[] } };
+      const listed = status.executor.workers.find((w) => w.name === 'doomed');
+      return listed && !listed.alive && listed;
+    }, 'status to list the dead worker as not alive', 20_000);
+    expect(dead.running).toBe(0);
     const rescuer = await startWorker(redis, 'rescuer', { queues: 'solo' });
     track(rescuer.child);
     expect((await exitOf(run)).code).toBe(0);
