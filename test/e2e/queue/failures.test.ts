@@ -1,34 +1,22 @@
 // The queue executor when things go wrong, with a real redis-server and real worker processes:
 // a worker killed mid-run, a worker told to stop, Redis stopped and restarted under a running
 // daemon, and a conductor that died with a job still waiting in the queue.
-import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../helpers/cleanups.js';
 import { makeHome, runCli, spawnCli } from '../../helpers/cli.js';
 import { jobProcessesOf, startWorker, TestRedis } from '../../helpers/redis.js';
 import { exitOf, processAlive, rows, waitFor } from '../../helpers/wait.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
+const { track } = cleanups;
 
 async function redisForTest(): Promise<TestRedis> {
   const redis = await TestRedis.start();
   cleanups.push(() => redis.stop());
   return redis;
-}
-
-function track(child: ChildProcess): ChildProcess {
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exitOf(child);
-    }
-  });
-  return child;
 }
 
 function shared(): string {

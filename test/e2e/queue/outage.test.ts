@@ -1,28 +1,16 @@
 // The queue executor under a running daemon when Redis goes away and comes back, and after a
 // conductor died with a job still waiting in the queue: nothing lost, nothing run twice.
-import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../helpers/cleanups.js';
 import { apiOf, makeHome, runCli, spawnCli } from '../../helpers/cli.js';
 import { startWorker, TestRedis } from '../../helpers/redis.js';
 import { exitOf, rows, waitFor } from '../../helpers/wait.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function track(child: ChildProcess): ChildProcess {
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exitOf(child);
-    }
-  });
-  return child;
-}
+const cleanups = cleanupsAfterEach();
+const { track } = cleanups;
 
 async function setUp(): Promise<{ redis: TestRedis; dir: string }> {
   const redis = await TestRedis.start();

@@ -1,27 +1,15 @@
 // A remote attempt no worker has started is `queued`, and says so: the API's answer to a run
 // request, and `cancel --run`'s words (nothing runs, so no process gets a signal); once a worker
 // starts one, it is running.
-import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../helpers/cleanups.js';
 import { apiOf, makeHome, runCli, spawnCli } from '../../helpers/cli.js';
 import { startWorker, TestRedis } from '../../helpers/redis.js';
 import { exitOf, rows, waitFor } from '../../helpers/wait.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function track(child: ChildProcess): ChildProcess {
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exitOf(child);
-    }
-  });
-  return child;
-}
+const cleanups = cleanupsAfterEach();
+const { track } = cleanups;
 
 describe('a run request whose attempt waits in the queue for a worker', () => {
   it('is answered queued, and cancel --run says it will not start (not that processes get SIGTERM)', async () => {

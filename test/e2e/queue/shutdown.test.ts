@@ -2,29 +2,17 @@
 // worker serves its queue): the queued one is taken back from Redis at once (its job removed)
 // and stays `queued` for the next start, as a run queued for a slot does, so it holds up no
 // drain; the started one drains as before. The next start sends it out once.
-import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../helpers/cleanups.js';
 import { apiOf, makeHome, spawnCli } from '../../helpers/cli.js';
 import { startWorker, TestRedis } from '../../helpers/redis.js';
 import { exitOf, rows, waitFor } from '../../helpers/wait.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function track(child: ChildProcess): ChildProcess {
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exitOf(child);
-    }
-  });
-  return child;
-}
+const cleanups = cleanupsAfterEach();
+const { track } = cleanups;
 
 const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 

@@ -6,27 +6,20 @@ import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../helpers/cleanups.js';
 import { makeHome, spawnCli } from '../../helpers/cli.js';
 import { TestRedis } from '../../helpers/redis.js';
 import { exitOf, rows, waitFor } from '../../helpers/wait.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 /** Starts the CLI; its stderr collected, killed at the end if still running. */
 function started(args: string[], home: string): { child: ChildProcess; stderr: () => string } {
   const child = spawnCli(args, { home });
   let text = '';
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exitOf(child);
-    }
-  });
+  cleanups.track(child);
   return { child, stderr: () => text };
 }
 
