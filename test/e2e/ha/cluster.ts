@@ -72,6 +72,17 @@ export class Cluster {
     return { home, child, output: () => text };
   }
 
+  /** Two nodes on homes of `config`: `a` started first and leading, then `b` standing by for it. */
+  async leaderAndStandby(config: unknown): Promise<{ homeA: string; homeB: string; a: Node; b: Node }> {
+    const homeA = this.home(config);
+    const homeB = this.home(config);
+    const a = this.start(homeA);
+    await waitForRole(homeA, 'leader');
+    const b = this.start(homeB);
+    await waitFor(() => roleOf(homeB).role === 'standby' && roleOf(homeB).leader === nodeOf(homeA), 'b to stand by for a');
+    return { homeA, homeB, a, b };
+  }
+
   /** Run ids in the order the runs really happened, as their commands wrote them. */
   ranIds(): string[] {
     return fs.existsSync(this.ran) ? fs.readFileSync(this.ran, 'utf8').split('\n').filter(Boolean) : [];

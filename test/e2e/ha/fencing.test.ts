@@ -25,12 +25,7 @@ describe('when the leader is frozen (SIGSTOP) for longer than its lease, then wo
       { lease_seconds: 4 },
       { http: { enabled: true, port: 0 } },
     );
-    const homeA = cluster.home(config);
-    const homeB = cluster.home(config);
-    const a = cluster.start(homeA);
-    await waitForRole(homeA, 'leader');
-    const b = cluster.start(homeB);
-    await waitFor(() => roleOf(homeB).leader === nodeOf(homeA), 'b to stand by for a');
+    const { homeA, homeB, a, b } = await cluster.leaderAndStandby(config);
     await waitFor(() => ownFires(homeA, 'tick').length >= 2, 'fires on a');
     const apiA = await waitFor(() => apiOf(homeA), "a's API");
     const apiB = await waitFor(() => apiOf(homeB), "b's API");

@@ -29,12 +29,8 @@ describe("when the cluster's Redis is unreachable", () => {
       { lease_seconds: 4 },
       { http: { enabled: true, port: 0 } },
     );
-    const homeA = cluster.home(config);
-    const homeB = cluster.home(config);
-    const a = cluster.start(homeA);
-    await waitForRole(homeA, 'leader');
-    const b = cluster.start(homeB);
-    await waitFor(() => roleOf(homeB).leader === nodeOf(homeA) && apiOf(homeB), 'b to stand by for a');
+    const { homeA, homeB, a, b } = await cluster.leaderAndStandby(config);
+    await waitFor(() => apiOf(homeB), "b's API");
 
     // Reachable, with a live leader: both ok, both connected.
     await waitFor(async () => (await health(homeB)).body.leader === nodeOf(homeA), "b's health to name a");

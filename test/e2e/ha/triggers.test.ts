@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { apiOf } from '../../helpers/cli.js';
 import { exitOf, waitFor } from '../../helpers/wait.js';
 import { dropFile, namesIn } from '../../helpers/watch.js';
-import { attempts, Cluster, nodeOf, roleOf, waitForRole } from './cluster.js';
+import { attempts, Cluster, nodeOf, waitForRole } from './cluster.js';
 
 let cluster: Cluster | null = null;
 afterEach(async () => {
@@ -27,12 +27,7 @@ describe('a watch task and a webhook in a cluster', () => {
       {},
       { http: { enabled: true, port: 0 } },
     );
-    const homeA = cluster.home(config);
-    const homeB = cluster.home(config);
-    const a = cluster.start(homeA);
-    await waitForRole(homeA, 'leader');
-    const b = cluster.start(homeB);
-    await waitFor(() => roleOf(homeB).role === 'standby' && roleOf(homeB).leader === nodeOf(homeA), 'b to stand by for a');
+    const { homeA, homeB, a, b } = await cluster.leaderAndStandby(config);
     const takenBy = () => (fs.existsSync(taken) ? fs.readFileSync(taken, 'utf8').split('\n').filter(Boolean) : []);
 
     // A file in the standby's folder first, then one in the leader's: only the leader's is taken.
