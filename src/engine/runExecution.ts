@@ -365,8 +365,9 @@ export class RunExecution {
     await null;
     this.abort = new StopController();
     if (this.stopped) this.abort.abort();
-    this.takeBack = new StopController();
-    if (this.withdrawal) this.takeBack.abort();
+    // Only a remote executor's attempt can wait for a worker, so only it can be taken back.
+    this.takeBack = ctx.executor.remote ? new StopController() : null;
+    if (this.withdrawal) this.takeBack?.abort();
     const end = await ctx.executor.run(
       {
         run_id: runId,
@@ -390,7 +391,7 @@ export class RunExecution {
         output: { fd: log.fd, path: log.path },
         signal: this.abort.signal,
         killSignal: this.kill.signal,
-        withdraw: this.takeBack.signal,
+        withdraw: this.takeBack?.signal,
         queue: task.queue,
       },
       (started) => {
