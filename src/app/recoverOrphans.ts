@@ -3,7 +3,7 @@
 // interrupted, and asks the executor to stop what they left running (their process group, if it
 // is really theirs). Attempts and runs of a live conductor (a foreground `run` going on) are left
 // alone. Runs of a dead foreground command that never started are recorded skipped; queued and
-// waiting runs of a dead daemon are left for the next daemon to resume. An orphan that wrote its
+// waiting runs of a dead daemon, and its runs waiting to retry, are left for the next daemon to resume. An orphan that wrote its
 // own file (it overlapped another run of its task) has that file finished and appended to the log.
 import { isLiveProcess } from '../adapters/process/procfs.js';
 import { healthTimestamp } from '../core/health.js';
@@ -49,9 +49,12 @@ export async function recoverOrphans(
     if (options.taskLog?.finishLeftover(row.task, row.run_id, row.attempt)) leftovers.add(row.task);
     logger.warn({ task: row.task, run_id: row.run_id, attempt: row.attempt }, 'marked a run left running as interrupted');
   }
-  // Runs between attempts (waiting to retry) when their conductor died, and never-started runs of a dead foreground command.
+  // Runs between attempts (waiting to retry) when their conductor died, and never-started runs of
+  // a dead foreground command. A daemon's run that waits to retry with its due time recorded is
+  // left for the next daemon to resume, as its queued runs are.
   for (const run of store.openRuns().filter(dead)) {
     const at = now();
+    if (run.state === 'retrying' && run.source === 'daemon' && run.deadline !== null) continue;
     if (run.state === 'running' || run.state === 'retrying') {
       store.setRunState(run.run_id, 'interrupted', { reason: `the conductor (pid ${run.owner_pid ?? '?'}) stopped while this run was going`, finished_at: at });
     } else if (run.source === 'foreground') {

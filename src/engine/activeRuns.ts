@@ -4,7 +4,7 @@
 import type { Busy } from '../core/scheduler/admitRun.js';
 import type { Trigger } from '../core/types.js';
 import type { RunPayload, RunObserver, RunRequest } from './runRequest.js';
-import type { RunExecution } from './runExecution.js';
+import type { ResumedRetry, RunExecution } from './runExecution.js';
 
 export type OpenState = 'queued' | 'waiting' | 'awaiting_approval' | 'running' | 'retrying';
 
@@ -27,6 +27,8 @@ export interface ActiveRun {
   waitingOn: string | null;
   /** While awaiting approval: when it gives up (ms). */
   approvalExpires?: number | null;
+  /** Resumed between attempts (an earlier daemon left it waiting to retry): where it goes on from. */
+  resumeFrom?: ResumedRetry;
 }
 
 /** A pool of slots: the shared one of `max_concurrent_tasks`, or a watch task's own workers. */

@@ -20,7 +20,7 @@ import type { StoredRun } from '../ports/runStore.js';
 import { ActiveRuns, type ActiveRun, type OpenState } from './activeRuns.js';
 import type { EngineContext } from './context.js';
 import { DependencyFlow } from './dependencyFlow.js';
-import { RunExecution, type RunResult } from './runExecution.js';
+import { RunExecution, type ResumedRetry, type RunResult } from './runExecution.js';
 import type { Decision, RequestOutcome, RunObserver, RunPayload, RunRequest } from './runRequest.js';
 
 export type { Decision, RequestOutcome, RunObserver, RunPayload, RunRequest } from './runRequest.js';
@@ -411,11 +411,16 @@ export class Engine {
   /** Picks up the open runs an earlier process of the same source left as rows (queued and waiting). */
   resume(rows: StoredRun[]): void {
     for (const row of rows) {
-      if (row.source !== this.ctx.source || (row.state !== 'queued' && row.state !== 'waiting' && row.state !== 'awaiting_approval')) continue;
+      if (row.source !== this.ctx.source) continue;
+      const retrying = row.state === 'retrying' && row.deadline !== null;
+      if (!retrying && row.state !== 'queued' && row.state !== 'waiting' && row.state !== 'awaiting_approval') continue;
       const entry = this.table.entries.get(row.task);
-      const rowId = this.ctx.store.firstRowOf(row.run_id);
-      if (!entry || !entry.task.enabled) {
-        this.endStored(row, rowId, entry ? `task ${row.task} is disabled` : 'the task was removed from the config');
+      const rowId = retrying ? null : this.ctx.store.firstRowOf(row.run_id);
+      const resumeFrom = retrying ? this.resumedRetry(row) : undefined;
+      if (!entry || !entry.task.enabled || (retrying && !resumeFrom)) {
+        const why = !entry ? 'the task was removed from the config' : !entry.task.enabled ? `task ${row.task} is disabled` : 'its attempts are no longer in the history';
+        if (resumeFrom) this.endStoredRetry(row, resumeFrom, why);
+        else this.endStored(row, rowId, why);
         continue;
       }
       const run: ActiveRun = {
@@ -424,21 +429,23 @@ export class Engine {
         trigger: row.trigger,
         fireAt: row.fire_at,
         requestedAt: row.requested_at,
-        deadline: row.state === 'awaiting_approval' ? null : row.deadline,
+        deadline: row.state === 'awaiting_approval' || retrying ? null : row.deadline,
         approvalExpires: row.state === 'awaiting_approval' ? row.deadline : null,
         payload: row.payload ? (JSON.parse(row.payload) as RunPayload) : null,
-        state: row.state,
+        state: row.state as OpenState,
         firstRow: rowId,
         persisted: true,
         execution: null,
         session: null,
         lane: this.runs.laneFor(undefined),
         waitingOn: null,
+        resumeFrom,
       };
       this.ctx.store.adoptRun(run.id);
       this.runs.track(run);
       if (run.state === 'waiting') this.runs.waiting.push(run);
-      else if (run.state === 'queued') this.enqueue(run);
+      // Waiting to retry, it takes a slot again: its wait for the due time goes on in it.
+      else if (run.state === 'queued' || run.state === 'retrying') this.enqueue(run);
       this.ctx.logger.info({ task: run.task, run_id: run.id, state: run.state }, 'resumed a run left open by the previous daemon');
     }
     this.expireWaits(this.ctx.clock.now());
@@ -475,7 +482,7 @@ export class Engine {
       });
     }
     const executions = () => this.runs.executions();
-    for (const execution of executions()) execution.stopRetrying(reason);
+    for (const execution of executions()) execution.stopRetrying(reason, keep);
     for (const execution of executions()) execution.withdraw(reason, keep);
     if (executions().length === 0) return;
     const drained = this.whenIdle();
@@ -591,7 +598,10 @@ export class Engine {
       logFields: run.payload?.log,
       firstRow: run.firstRow,
       onEnd: (result) => this.finished(run, result),
-      onRequeued: () => this.requeued(run),
+      onLeftOpen: () => this.leftOpen(run),
+      // A daemon's own run outlives it between attempts; not a session's nor a watched file's.
+      resumable: this.ctx.source === 'daemon' && run.session === null && run.trigger !== 'watch',
+      resumeFrom: run.resumeFrom,
     });
     run.execution = execution;
   }
@@ -606,8 +616,11 @@ export class Engine {
     if (this.runningCount === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
-  /** Its attempt was taken back from the queue before a worker started it (the daemon stops): a queued row again, for the next daemon. */
-  private requeued(run: ActiveRun): void {
+  /**
+   * The daemon stops and the run stays open for the next one: its attempt was taken back from the
+   * queue before a worker started it (a queued row again), or it waits to retry (a retrying row).
+   */
+  private leftOpen(run: ActiveRun): void {
     run.lane.running--;
     run.state = 'queued';
     run.execution = null;
@@ -667,6 +680,32 @@ export class Engine {
       // It no longer holds anyone up.
       if (!this.stopping) this.flow.regateWaiting(run.task);
     });
+  }
+
+  /** Where a run left `retrying` goes on from: its last attempt's row, and the due time; null when its rows are gone. */
+  private resumedRetry(row: StoredRun): ResumedRetry | undefined {
+    const last = this.ctx.store.lastAttempt(row.run_id);
+    // Only an attempt that ended in a way that is retried leaves its run waiting to retry.
+    if (!last || last.finished_at === null || (last.status !== 'failed' && last.status !== 'timeout' && last.status !== 'interrupted')) return undefined;
+    return {
+      attempts: last.attempt,
+      dueAt: row.deadline as number,
+      last: {
+        rowId: last.id,
+        outcome: { status: last.status, exitCode: last.exit_code, reason: last.reason },
+        signal: last.signal,
+        finishedAt: last.finished_at,
+      },
+    };
+  }
+
+  /** A run left waiting to retry that cannot be resumed ends as its last attempt did, its row saying why no retry followed. */
+  private endStoredRetry(row: StoredRun, from: ResumedRetry, why: string): void {
+    const now = this.ctx.clock.now();
+    const { last } = from;
+    const reason = [last.outcome.reason, `not retried: ${why}`].filter(Boolean).join('; ');
+    this.ctx.store.finishAttempt(last.rowId, { status: last.outcome.status, finished_at: last.finishedAt, exit_code: last.outcome.exitCode, signal: last.signal, reason });
+    this.ctx.store.setRunState(row.run_id, last.outcome.status, { reason: last.outcome.reason, finished_at: now, deadline: null });
   }
 
   /** An open row of an earlier process that cannot be resumed ends skipped. */

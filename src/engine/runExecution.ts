@@ -43,10 +43,27 @@ export interface ExecutionRequest {
    */
   onEnd?: (result: RunResult) => void;
   /**
-   * Told instead of `onEnd` when the run is queued again: its first attempt was taken back from
-   * the queue before a worker started it, as the conductor stops (see `withdraw`).
+   * Told instead of `onEnd` when the run is left open for the next start as the conductor stops:
+   * queued again (its first attempt was taken back from the queue before a worker started it,
+   * see `withdraw`), or `retrying` with its next attempt's due time (see `resumable`).
    */
-  onRequeued?: () => void;
+  onLeftOpen?: () => void;
+  /**
+   * A retry not yet due when the conductor stops is left for the next start (the run's row stays
+   * `retrying`, with the due time), instead of ending the run. A daemon's own runs only: not a
+   * foreground command's, not a session's (its caller waits for it), not a watched file's (the
+   * folder's recovery runs the file again).
+   */
+  resumable?: boolean;
+  /** A run resumed between attempts (an earlier daemon left it `retrying`): its last attempt, and when the next is due. */
+  resumeFrom?: ResumedRetry;
+}
+
+/** A run an earlier daemon left waiting to retry: what its last attempt was, when the next is due. */
+export interface ResumedRetry {
+  attempts: number;
+  dueAt: number;
+  last: { rowId: number; outcome: AttemptOutcome; signal: string | null; finishedAt: number };
 }
 
 type StopKind = 'interrupted' | 'cancelled';
@@ -84,6 +101,8 @@ export class RunExecution {
   private takeBack: StopController | null = null;
   private withdrawal: { reason: string; keep: boolean } | null = null;
   private wakeRetry: (() => void) | null = null;
+  /** Set when the conductor stops and a retry not yet due is to be left for the next start. */
+  private leaveRetry: string | null = null;
   private lastDuration = 0;
 
   constructor(
@@ -105,8 +124,17 @@ export class RunExecution {
     this.abort?.abort();
   }
 
-  /** Lets the current attempt finish but starts no retry (the conductor is stopping). */
-  stopRetrying(reason: string): void {
+  /**
+   * Lets the current attempt finish but starts no retry (the conductor is stopping). With `keep`
+   * (a daemon that stops) a resumable run's retry is left for the next start instead: the run's
+   * row stays `retrying` with the retry's due time.
+   */
+  stopRetrying(reason: string, keep = false): void {
+    if (keep && this.request.resumable) {
+      this.leaveRetry ??= reason;
+      this.wakeRetry?.();
+      return;
+    }
     this.noRetry ??= reason;
     if (this.wakeRetry) this.stop('interrupted', reason);
   }
@@ -131,11 +159,23 @@ export class RunExecution {
   }
 
   private async execute(): Promise<RunResult> {
-    const { task, runId, trigger } = this.request;
+    const { task, runId, trigger, resumeFrom } = this.request;
     let last: AttemptOutcome = { status: 'interrupted', exitCode: null, reason: null };
     let attempt = 0;
     let final: RunEnd | null = null;
     let lastEnded: AttemptRecord | null = null;
+    if (resumeFrom) {
+      // Resumed between attempts: the wait for the next goes on where the earlier daemon left it.
+      attempt = resumeFrom.attempts;
+      last = resumeFrom.last.outcome;
+      lastEnded = { ...resumeFrom.last, log: null, withdrawn: false };
+      this.ctx.logger.info(
+        { task: task.name, run_id: runId, attempt: attempt + 1, due_at: new Date(resumeFrom.dueAt).toISOString() },
+        'resumed a retry left by the previous daemon',
+      );
+      await this.sleep(Math.max(0, resumeFrom.dueAt - this.ctx.clock.now()));
+      if (this.leaveRetry && !this.stopped) return this.leaveOpen(attempt, resumeFrom.dueAt);
+    }
     while (!this.stopped) {
       attempt++;
       const ended = await this.runAttempt(attempt);
@@ -145,19 +185,22 @@ export class RunExecution {
       last = decision.retry || !decision.reason ? ended.outcome : { ...ended.outcome, reason: joinReasons(ended.outcome.reason, decision.reason) };
       // The last attempt's row and the run's end go in one commit, with what the end sets off
       // when nothing is left to append to the task log (every run but one that overlapped another).
+      // A retry's due time goes with it: a daemon that dies while it waits leaves it to the next.
       if (!decision.retry) final = this.runEnd(last, attempt);
       const run = final;
+      const dueAt = decision.retry ? ended.finishedAt + decision.delayMs : null;
       const released = this.ctx.store.batch(() => {
         const released = this.recordEnd(attempt, ended, last, run);
+        if (dueAt !== null) this.ctx.store.setRunState(runId, 'retrying', { attempts: attempt, deadline: this.request.resumable ? dueAt : null });
         this.emitEnd(attempt, last, decision.retry ? decision.delayMs : null);
         if (run && (!ended.log || released)) this.report(this.resultOf(run, last, attempt));
         return released;
       });
       this.ctx.health.write(task.name, { status: last.status, timestamp: healthTimestamp(ended.finishedAt), exit_code: last.exitCode });
       if (ended.log && !released) await handOverTaskLog(this.ctx, task.name, ended.log.direct ? this.logToken(attempt) : null);
-      if (!decision.retry) break;
-      this.ctx.store.setRunState(runId, 'retrying', { attempts: attempt });
-      await this.sleep(decision.delayMs);
+      if (dueAt === null) break;
+      if (!this.leaveRetry) await this.sleep(Math.max(0, dueAt - this.ctx.clock.now()));
+      if (this.leaveRetry && !this.stopped) return this.leaveOpen(attempt, dueAt);
     }
     if (final === null) {
       // Stopped while waiting to retry (or before the first attempt): written now. The last
@@ -180,6 +223,21 @@ export class RunExecution {
     const result = this.resultOf(final, last, attempt);
     this.report(result);
     return result;
+  }
+
+  /**
+   * The conductor stops while the run waits to retry: its row stays `retrying` with the due time
+   * (written with the attempt's end) for the next start to resume; nothing of it ends here.
+   */
+  private leaveOpen(attempts: number, dueAt: number): RunResult {
+    const { task, runId, trigger } = this.request;
+    this.ctx.logger.info(
+      { task: task.name, run_id: runId, attempt: attempts + 1, due_at: new Date(dueAt).toISOString(), reason: this.leaveRetry },
+      'the retry is left for the next start',
+    );
+    this.reported = true;
+    this.request.onLeftOpen?.();
+    return { task: task.name, run_id: runId, trigger, status: 'interrupted', exit_code: null, reason: this.leaveRetry, attempts };
   }
 
   /** The attempt was taken back before a worker started it (withdraw): its rows say so, its output is handed over; no health file, no retry. */
@@ -209,7 +267,7 @@ export class RunExecution {
     const result: RunResult = { task: task.name, run_id: runId, trigger, status: end.status, exit_code: null, reason: end.reason, attempts: end.attempts };
     if (requeue) {
       this.reported = true;
-      this.request.onRequeued?.();
+      this.request.onLeftOpen?.();
     } else this.report(result);
     return result;
   }

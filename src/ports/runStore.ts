@@ -32,6 +32,13 @@ export interface WebhookDelivery {
   at: number;
 }
 
+export interface RunStateDetails {
+  reason?: string | null;
+  attempts?: number;
+  finished_at?: number | null;
+  deadline?: number | null;
+}
+
 /** A run as stored. */
 export interface StoredRun extends Omit<NewRun, 'state'> {
   state: RunState;
@@ -74,6 +81,17 @@ export interface SkipRecord {
 }
 
 /** An attempt row left `running` or `queued`, with what is needed to stop what it left behind. */
+/** An attempt row as stored (times in ms). */
+export interface StoredAttempt {
+  id: number;
+  attempt: number;
+  status: RunStatus;
+  finished_at: number | null;
+  exit_code: number | null;
+  signal: string | null;
+  reason: string | null;
+}
+
 export interface OrphanAttempt {
   id: number;
   task: string;
@@ -133,8 +151,11 @@ export interface RunStore {
    * history row, whose id is returned; one that starts at once gets it with its first attempt (null).
    */
   createRun(run: NewRun): number | null;
-  /** Moves a run along its life; `finished_at` once it ended. */
-  setRunState(runId: string, state: RunState, details?: { reason?: string | null; attempts?: number; finished_at?: number | null }): void;
+  /**
+   * Moves a run along its life; `finished_at` once it ended. `deadline` (given: set, null clears
+   * it) is, for a run `retrying`, when its next attempt is due if the next daemon is to resume it.
+   */
+  setRunState(runId: string, state: RunState, details?: RunStateDetails): void;
   getRun(runId: string): StoredRun | null;
   /** The id of a run's first history row while it has not started (queued, waiting, awaiting approval), or null. */
   firstRowOf(runId: string): number | null;
@@ -169,6 +190,8 @@ export interface RunStore {
   lastWithStatus(task: string, status: RunStatus): RunRecord | null;
   /** Rows of one run, by attempt. */
   runRows(runId: string): RunRecord[];
+  /** A run's latest attempt row, as stored (times in ms), or null when it has none. */
+  lastAttempt(runId: string): StoredAttempt | null;
   /** Rows started at or after `since` (ms), oldest first. */
   since(since: number): RunRecord[];
   /** Attempt rows still `running` or `queued` (the caller decides which are orphans: their owner is gone). */

@@ -107,9 +107,11 @@ describe('a dependency that ends while the daemon drains', () => {
 });
 
 describe('a run waiting to retry when the daemon stops', () => {
-  it('ends interrupted, and its last attempt says in history that no retry followed and why', async () => {
-    const cfg = config([{ name: 'flaky', schedule: '0 2 * * *', command: 'sleep=10 exit=1', retry_count: 3, retry_delay: 60 }], { shutdown_timeout: 5 });
-    const first = fakeEngine('2025-06-01T01:59:59Z');
+  const flaky = { name: 'flaky', schedule: '0 2 * * *', command: 'sleep=10 exit=1', retry_count: 3, retry_delay: 60 };
+
+  async function stopWhileWaiting(source: 'daemon' | 'foreground' = 'daemon') {
+    const cfg = config([flaky], { shutdown_timeout: 5 });
+    const first = fakeEngine('2025-06-01T01:59:59Z', source);
     const one = new Scheduler(first.ctx, cfg);
     one.start();
     await first.clock.advanceTo('2025-06-01T02:00:05Z');
@@ -117,10 +119,117 @@ describe('a run waiting to retry when the daemon stops', () => {
     await first.clock.advance(1000);
     await stopped;
     expect(first.executor.spawns).toHaveLength(1);
+    return first;
+  }
+
+  it('stays open as retrying with its due time, its last attempt failed with no word of a dropped retry', async () => {
+    const first = await stopWhileWaiting();
+    const [open] = first.ctx.store.openRuns();
+    expect(open).toMatchObject({ task: 'flaky', state: 'retrying', attempts: 1, deadline: Date.parse('2025-06-01T02:01:00.010Z') });
+    expect(first.ctx.store.history({ task: 'flaky', limit: 5 }).map((r) => [r.attempt, r.status, r.reason])).toEqual([[1, 'failed', 'exit code 1']]);
+  });
+
+  it('is resumed by the next daemon: attempt 2 starts when it was due, not before, and the run ends as it does', async () => {
+    const first = await stopWhileWaiting();
+    const second = fakeEngine('2025-06-01T02:00:30Z');
+    second.ctx.store = first.ctx.store;
+    const fixed = config([{ ...flaky, command: 'sleep=10 exit=0' }]);
+    new Scheduler(second.ctx, fixed).start();
+    await second.clock.advanceTo('2025-06-01T02:00:59Z');
+    expect(second.executor.spawns).toEqual([]);
+    await second.clock.advanceTo('2025-06-01T02:01:01Z');
+    expect(second.executor.spawns.map((s) => [s.task, s.trigger, s.env.CONDUCTOR_ATTEMPT, iso(s.at)])).toEqual([
+      ['flaky', 'schedule', '2', '2025-06-01T02:01:00.010Z'],
+    ]);
+    expect(second.ctx.store.history({ task: 'flaky', limit: 5 }).map((r) => [r.attempt, r.status])).toEqual([
+      [2, 'success'],
+      [1, 'failed'],
+    ]);
+    expect(second.ctx.store.getRun(second.ctx.store.history({ task: 'flaky', limit: 1 })[0]!.run_id)).toMatchObject({ state: 'success', attempts: 2 });
+    expect(second.ctx.store.openRuns()).toEqual([]);
+    expect(second.health.get('flaky')?.status).toBe('success');
+  });
+
+  it('starts at once when its due time passed while no daemon ran, and keeps counting its retries', async () => {
+    const first = await stopWhileWaiting();
+    const second = fakeEngine('2025-06-01T03:00:00Z');
+    second.ctx.store = first.ctx.store;
+    new Scheduler(second.ctx, config([flaky])).start();
+    await second.clock.advance(10 * 60_000);
+    // attempts 2, 3 and 4: retry_count 3 in all, whichever daemon ran them
+    expect(second.executor.spawns.map((s) => s.env.CONDUCTOR_ATTEMPT)).toEqual(['2', '3', '4']);
+    expect(iso(second.executor.spawns[0]!.at)).toBe('2025-06-01T03:00:00.000Z');
+    const rows = second.ctx.store.history({ task: 'flaky', limit: 10 });
+    expect(rows.map((r) => [r.attempt, r.status])).toEqual([
+      [4, 'failed'],
+      [3, 'failed'],
+      [2, 'failed'],
+      [1, 'failed'],
+    ]);
+    expect(second.ctx.store.getRun(rows[0]!.run_id)).toMatchObject({ state: 'failed', attempts: 4 });
+  });
+
+  it('ends as its last attempt did when its task was removed or disabled before the next start, saying why no retry followed', async () => {
+    for (const [tasks, why] of [
+      [[{ name: 'other', schedule: '0 3 * * *' }], 'the task was removed from the config'],
+      [[{ ...flaky, enabled: false }], 'task flaky is disabled'],
+    ] as const) {
+      const first = await stopWhileWaiting();
+      const second = fakeEngine('2025-06-01T02:00:30Z');
+      second.ctx.store = first.ctx.store;
+      new Scheduler(second.ctx, config([...tasks])).start();
+      await second.clock.advance(120_000);
+      expect(second.executor.spawns).toEqual([]);
+      const [row] = second.ctx.store.history({ task: 'flaky', limit: 5 });
+      expect([row?.attempt, row?.status, row?.reason]).toEqual([1, 'failed', `exit code 1; not retried: ${why}`]);
+      expect(second.ctx.store.getRun(row!.run_id)).toMatchObject({ state: 'failed', reason: 'exit code 1' });
+      expect(second.ctx.store.openRuns()).toEqual([]);
+    }
+  });
+
+  it('can be cancelled while it waits in the next daemon: it ends cancelled and attempt 2 never starts', async () => {
+    const first = await stopWhileWaiting();
+    const runId = first.ctx.store.openRuns()[0]!.run_id;
+    const second = fakeEngine('2025-06-01T02:00:30Z');
+    second.ctx.store = first.ctx.store;
+    const scheduler = new Scheduler(second.ctx, config([flaky]));
+    scheduler.start();
+    await second.clock.advance(1000);
+    expect(scheduler.engine.cancel(runId, 'cancelled by ops')).toBe(true);
+    await second.clock.advance(120_000);
+    expect(second.executor.spawns).toEqual([]);
+    expect(second.ctx.store.getRun(runId)).toMatchObject({ state: 'cancelled', reason: 'cancelled by ops' });
+    expect(second.ctx.store.history({ task: 'flaky', limit: 5 }).map((r) => r.reason)).toEqual([
+      'exit code 1; not retried: cancelled by ops before attempt 2 was due',
+    ]);
+  });
+
+  it('of a foreground command ends interrupted, its last attempt saying that no retry followed and why', async () => {
+    const first = await stopWhileWaiting('foreground');
     expect(first.ctx.store.history({ task: 'flaky', limit: 5 }).map((r) => [r.attempt, r.status, r.reason])).toEqual([
       [1, 'failed', 'exit code 1; not retried: the daemon stopped (SIGTERM) before attempt 2 was due'],
     ]);
     expect(first.ctx.store.openRuns()).toEqual([]);
+  });
+});
+
+describe('a run whose attempt fails while the daemon drains, with retries left', () => {
+  it('is left retrying for the next daemon, not ended: the retry is not lost', async () => {
+    const cfg = config([{ name: 'flaky', schedule: '0 2 * * *', command: 'sleep=3000 exit=1', retry_count: 1, retry_delay: 10 }], { shutdown_timeout: 30 });
+    const first = fakeEngine('2025-06-01T01:59:59Z');
+    const one = new Scheduler(first.ctx, cfg);
+    one.start();
+    await first.clock.advanceTo('2025-06-01T02:00:01Z');
+    const stopped = one.stop('the daemon stopped (SIGTERM)');
+    await first.clock.advance(5000);
+    await stopped;
+    expect(first.ctx.store.openRuns().map((r) => [r.state, r.attempts, iso(r.deadline!)])).toEqual([['retrying', 1, '2025-06-01T02:00:13.000Z']]);
+
+    const second = fakeEngine('2025-06-01T02:00:20Z');
+    second.ctx.store = first.ctx.store;
+    new Scheduler(second.ctx, cfg).start();
+    await second.clock.advance(5000);
+    expect(second.executor.spawns.map((s) => s.env.CONDUCTOR_ATTEMPT)).toEqual(['2']);
   });
 });
 

@@ -12,8 +12,10 @@ import type {
   DaemonInfo,
   NewRun,
   OrphanAttempt,
+  RunStateDetails,
   RunStore,
   SkipRecord,
+  StoredAttempt,
   StoredRun,
   WebhookDelivery,
 } from '../../ports/runStore.js';
@@ -75,11 +77,12 @@ export class MemoryRunStore implements RunStore {
     return row.id;
   }
 
-  setRunState(runId: string, state: RunState, details: { reason?: string | null; attempts?: number; finished_at?: number | null } = {}): void {
+  setRunState(runId: string, state: RunState, details: RunStateDetails = {}): void {
     const run = this.runs.get(runId);
     if (!run) return;
     run.state = state;
     if (details.reason !== undefined) run.reason = details.reason;
+    if (details.deadline !== undefined) run.deadline = details.deadline;
     if (details.attempts !== undefined) run.attempts = details.attempts;
     if (details.finished_at !== undefined && details.finished_at !== null) run.finished_at = details.finished_at;
     if (!OPEN.has(state)) this.runs.delete(runId);
@@ -310,6 +313,14 @@ export class MemoryRunStore implements RunStore {
 
   runRows(runId: string): RunRecord[] {
     return this.recent.filter((row) => row.run_id === runId).map(record).sort((a, b) => a.attempt - b.attempt);
+  }
+
+  lastAttempt(runId: string): StoredAttempt | null {
+    let last: Row | null = null;
+    for (const row of this.rows.values()) if (row.run_id === runId && (!last || row.attempt >= last.attempt)) last = row;
+    if (!last) return null;
+    const { id, attempt, status, exit_code, signal, reason } = last;
+    return { id, attempt, status, exit_code, signal, reason, finished_at: last.finished_at === null ? null : Date.parse(last.finished_at) };
   }
 
   since(since: number): RunRecord[] {

@@ -12,8 +12,10 @@ import type {
   HistoryQuery,
   NewRun,
   OrphanAttempt,
+  RunStateDetails,
   RunStore,
   SkipRecord,
+  StoredAttempt,
   StoredRun,
   WebhookDelivery,
 } from '../../ports/runStore.js';
@@ -178,7 +180,8 @@ class SqliteRunStore implements RunStore {
         `UPDATE runs SET state = @state,
            reason = CASE WHEN @set_reason THEN @reason ELSE reason END,
            attempts = coalesce(@attempts, attempts),
-           finished_at = coalesce(@finished_at, finished_at)
+           finished_at = coalesce(@finished_at, finished_at),
+           deadline = CASE WHEN @set_deadline THEN @deadline ELSE deadline END
          WHERE run_id = @run_id`,
       ),
       getRun: () => db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
@@ -238,6 +241,9 @@ class SqliteRunStore implements RunStore {
         `SELECT ${COLUMNS} FROM attempts WHERE task = ? AND status = ? ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
       runRows: () => db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE run_id = ? ORDER BY attempt, id`),
+      lastAttempt: () => db.prepare(
+        'SELECT id, attempt, status, finished_at, exit_code, signal, reason FROM attempts WHERE run_id = ? ORDER BY attempt DESC, id DESC LIMIT 1',
+      ),
       since: () => db.prepare(`SELECT ${COLUMNS} FROM attempts WHERE started_at >= ? ORDER BY started_at, id`),
       // Running attempts, and attempts sent to a remote executor that no worker had taken yet
       // (a queued row of a run that is itself running or retrying; a queued row of a queued run
@@ -296,7 +302,7 @@ class SqliteRunStore implements RunStore {
     return Number(this.statements.firstRow.run({ ...row, status }).lastInsertRowid);
   }
 
-  setRunState(runId: string, state: RunState, details: { reason?: string | null; attempts?: number; finished_at?: number | null } = {}): void {
+  setRunState(runId: string, state: RunState, details: RunStateDetails = {}): void {
     this.statements.setRunState.run({
       run_id: runId,
       state,
@@ -304,6 +310,8 @@ class SqliteRunStore implements RunStore {
       reason: details.reason ?? null,
       attempts: details.attempts ?? null,
       finished_at: details.finished_at ?? null,
+      set_deadline: details.deadline === undefined ? 0 : 1,
+      deadline: details.deadline ?? null,
     });
   }
 
@@ -412,6 +420,10 @@ class SqliteRunStore implements RunStore {
 
   runRows(runId: string): RunRecord[] {
     return (this.statements.runRows.all(runId) as Row[]).map(toRecord);
+  }
+
+  lastAttempt(runId: string): StoredAttempt | null {
+    return (this.statements.lastAttempt.get(runId) as StoredAttempt | undefined) ?? null;
   }
 
   since(since: number): RunRecord[] {
