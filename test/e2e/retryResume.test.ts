@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apiOf, makeHome } from '../helpers/cli.js';
+import { apiOf, makeHome, spawnCli } from '../helpers/cli.js';
 import { killDaemonsAfterEach, startDaemon } from '../helpers/daemonProcess.js';
 import { query } from '../helpers/watch.js';
 import { exitOf, waitFor } from '../helpers/wait.js';
@@ -81,5 +81,21 @@ describe.each([
     expect(fs.readFileSync(path.join(home, 'count'), 'utf8').trim()).toBe('2');
     second.kill('SIGTERM');
     expect((await exitOf(second)).code).toBe(0);
+  });
+});
+
+describe('`run --task` following a run that waits to retry when the daemon stops', () => {
+  it('exits 3 saying the next daemon runs its retry (not that it records the run interrupted)', async () => {
+    const home = makeHome({ tasks: [flaky] });
+    const daemon = startDaemon(home);
+    await waitFor(() => apiOf(home), 'the daemon to serve HTTP');
+    const follower = spawnCli(['run', '--task', 'flaky'], { home });
+    let stderr = '';
+    follower.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => runsOf(home).find((r) => r.state === 'retrying'), 'attempt 1 to fail and the run to wait to retry');
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+    expect((await exitOf(follower)).code).toBe(3);
+    expect(stderr).toMatch(/lost the daemon while following \S+ \(.*\): it stopped or died; a daemon started again runs its retry when it is due/);
   });
 });

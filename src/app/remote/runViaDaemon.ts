@@ -32,8 +32,12 @@ export async function runViaDaemon(
   let sessionOutcomes: DagOutcome[] | null = null;
   let lostBecause: string | null = null;
 
+  // Its run waits to retry (the last attempt ended with a retry to come): a daemon that stops then leaves it for the next.
+  let retrying = false;
   const take = (event: RunEvent) => {
     onEvent(event);
+    if (event.type === 'attempt.ended') retrying = event.retry_in_ms !== null;
+    else if (event.type === 'attempt.started') retrying = false;
     if (event.type === 'run.ended') {
       ended.set(event.run_id, { task: event.task, run_id: event.run_id, status: event.status, reason: event.reason, exit_code: event.exit_code });
     }
@@ -81,11 +85,13 @@ export async function runViaDaemon(
   }
   if (!done() && !interruptedBy) {
     // The daemon stopped or died while its run went on: the run is interrupted (its next start
-    // records it so and stops what is left of it), and so is this command (exit 3).
+    // records it so and stops what is left of it), or, waiting to retry, resumed by the next
+    // start; this command is interrupted either way (exit 3).
     const what = started?.run_id ?? `the run of ${request.task}`;
+    const next = retrying && !started?.session ? 'runs its retry when it is due' : 'records the run interrupted';
     throw new ConductorError(
       'DAEMON_LOST',
-      `lost the daemon while following ${what} (${lostBecause ?? 'its event stream ended'}): it stopped or died; a daemon started again records the run interrupted; see \`history --task ${request.task}\``,
+      `lost the daemon while following ${what} (${lostBecause ?? 'its event stream ended'}): it stopped or died; a daemon started again ${next}; see \`history --task ${request.task}\``,
       { exitCode: EXIT.interrupted },
     );
   }
