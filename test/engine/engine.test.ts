@@ -250,6 +250,31 @@ describe('history while runs wait for a slot', () => {
     const [row] = ctx.store.history({ task: 'b', limit: 5 });
     expect(row).toMatchObject({ attempt: 1, status: 'success', started_at: '2025-06-01T02:00:10.000Z' });
   });
+
+  it('gives a run that never started (cancelled or skipped while it waited) a duration of 0, not its time in the queue', async () => {
+    const cfg = config(
+      [
+        { name: 'a', schedule: '0 2 * * *', command: 'sleep=60000 exit=0' },
+        { name: 'b', schedule: '0 2 * * *' },
+        { name: 'c', schedule: '0 2 * * *' },
+      ],
+      { max_concurrent_tasks: 1 },
+    );
+    const { ctx, clock } = fakeEngine('2025-06-01T01:59:59Z');
+    const scheduler = new Scheduler(ctx, cfg);
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T02:00:30Z');
+    const queued = ctx.store.openRuns().find((r) => r.task === 'b')!;
+    expect(scheduler.engine.cancel(queued.run_id, 'cancelled by ops')).toBe(true);
+    scheduler.reload(config([{ name: 'a', schedule: '0 2 * * *', command: 'sleep=60000 exit=0' }], { max_concurrent_tasks: 1 }));
+    const ended = [...ctx.store.history({ task: 'b', limit: 1 }), ...ctx.store.history({ task: 'c', limit: 1 })];
+    expect(ended.map((r) => [r.task, r.status, r.duration_ms])).toEqual([
+      ['b', 'cancelled', 0],
+      ['c', 'skipped', 0],
+    ]);
+    // A cancelled queued run used none of the task's runtime budget.
+    expect(ctx.store.usageSince('b', Date.parse('2025-06-01T00:00:00Z'), clock.now()).runtimeSeconds).toBe(0);
+  });
 });
 
 describe('a run by hand the daemon carries out', () => {

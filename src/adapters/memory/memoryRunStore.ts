@@ -168,12 +168,14 @@ export class MemoryRunStore implements RunStore {
   finishAttempt(id: number, finish: AttemptFinish): void {
     const row = this.rows.get(id);
     if (!row) return;
+    // A row that never ran (still queued or awaiting approval) took no time, as in the SQLite store.
+    const ran = row.status !== 'queued' && row.status !== 'awaiting_approval';
     row.status = finish.status;
     row.finished_at = iso(finish.finished_at);
     row.exit_code = finish.exit_code;
     row.signal = finish.signal;
     row.reason = finish.reason;
-    row.duration_ms = Math.max(0, finish.finished_at - row.startedMs);
+    row.duration_ms = ran ? Math.max(0, finish.finished_at - row.startedMs) : 0;
     this.rows.delete(id);
     this.noteLast(row);
   }

@@ -208,9 +208,12 @@ class SqliteRunStore implements RunStore {
            started_at = CASE WHEN status = 'queued' THEN ? ELSE started_at END
          WHERE id = ?`,
       ),
+      // A row that ends before it ever ran (still queued or awaiting approval: cancelled, skipped)
+      // took no time, as a skipped fire's row: its wait is not its duration, nor runtime for a budget.
       finish: () => db.prepare(
         `UPDATE attempts SET status = @status, finished_at = @finished_at, exit_code = @exit_code, signal = @signal,
-           duration_ms = MAX(0, @finished_at - started_at), reason = @reason
+           duration_ms = CASE WHEN status IN ('queued', 'awaiting_approval') THEN 0 ELSE MAX(0, @finished_at - started_at) END,
+           reason = @reason
          WHERE id = @id`,
       ),
       skipRun: () => db.prepare(
