@@ -247,6 +247,7 @@ export class RunExecution {
     const { reason, keep } = this.withdrawal as { reason: string; keep: boolean };
     const notStarted = `not started: ${reason}`;
     const requeue = keep && attempt === 1;
+    if (keep && attempt > 1 && this.request.resumable) return this.leaveWithdrawnRetry(attempt, ended);
     // A first attempt ends as its run's queued row; a retry, as a retry not yet due: the run interrupted.
     const end: RunEnd = attempt === 1 ? { status: 'skipped', reason: notStarted, attempts: 0 } : { status: 'interrupted', reason, attempts: attempt - 1 };
     ctx.store.batch(() => {
@@ -270,6 +271,23 @@ export class RunExecution {
       this.request.onLeftOpen?.();
     } else this.report(result);
     return result;
+  }
+
+  /**
+   * A retry taken back from the queue as the daemon stops: it never ran, so its row goes and the
+   * run waits to retry again, due at once, for the next start to send it out (as a retry not yet due).
+   */
+  private async leaveWithdrawnRetry(attempt: number, ended: AttemptRecord): Promise<RunResult> {
+    const { ctx } = this;
+    const { task, runId } = this.request;
+    this.leaveRetry ??= (this.withdrawal as { reason: string }).reason;
+    ctx.store.batch(() => {
+      startedRows(ctx.store, ctx.logger).flush();
+      ctx.store.discardAttempt(ended.rowId);
+      ctx.store.setRunState(runId, 'retrying', { attempts: attempt - 1, deadline: ended.finishedAt });
+    });
+    if (ended.log) await handOverTaskLog(ctx, task.name, ended.log.direct ? this.logToken(attempt) : null);
+    return this.leaveOpen(attempt - 1, ended.finishedAt);
   }
 
   private resultOf(final: RunEnd, last: AttemptOutcome, attempts: number): RunResult {

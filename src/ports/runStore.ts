@@ -174,6 +174,8 @@ export interface RunStore {
   /** The executor says the attempt really runs: its handle, and the worker for a remote one. */
   attemptStarted(id: number, handle: string | null, worker: string | null, at: number): void;
   finishAttempt(id: number, finish: AttemptFinish): void;
+  /** Removes an attempt row still `queued` (it never ran: a retry taken back from the queue, sent again by the next start). */
+  discardAttempt(id: number): void;
   /** A fire or request that will not run: its run row and history row, `skipped` (or `failed`), in one go. */
   recordSkip(skip: SkipRecord): void;
   /** Newest first. */

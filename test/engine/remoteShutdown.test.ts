@@ -1,8 +1,9 @@
 // Attempts queued for a worker (a remote executor's) when the conductor stops: one no worker has
 // taken is taken back at once (it never ran, so it holds up no drain) and ends as a run queued
 // for a slot ends then: a daemon keeps it `queued` for its next start, a foreground command and
-// a cluster node that stands by record it skipped, `not started: ...`; a retry taken back ends
-// the run interrupted. An attempt a worker already started drains as before.
+// a cluster node that stands by record it skipped, `not started: ...`; a retry taken back leaves
+// a daemon's run waiting to retry (the next start sends it), and ends a foreground command's run
+// interrupted. An attempt a worker already started drains as before.
 import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/core/config/defaults.js';
 import type { Task } from '../../src/core/types.js';
@@ -114,8 +115,8 @@ describe('when a foreground command stops with an attempt queued for a worker', 
 });
 
 describe('when the daemon stops with a retry queued for a worker', () => {
-  it('ends the run interrupted, as a retry not yet due; the retry row says it never started', async () => {
-    const { ctx, clock, queue, scheduler } = setUp([{ name: 'flaky', retry_count: 2, retry_delay: 0 }]);
+  it('takes it back and leaves the run waiting to retry, due at once: the next start sends the retry out, once', async () => {
+    const { ctx, clock, queue, scheduler, cfg } = setUp([{ name: 'flaky', retry_count: 2, retry_delay: 0 }]);
     const run = scheduler.engine.submit({ task: 'flaky', trigger: 'api' });
     await clock.advance(10);
     queue.job('flaky')?.start();
@@ -123,11 +124,41 @@ describe('when the daemon stops with a retry queued for a worker', () => {
     await clock.advance(10);
     expect(queue.waiting()).toEqual(['flaky']);
     await Promise.all([scheduler.stop('the daemon stopped (SIGTERM)'), clock.advance(10)]);
+    expect(queue.waiting()).toEqual([]);
+    // The retry never ran: no row of it stays; the run waits to retry.
+    expect(rowsOf(ctx.store, 'flaky')).toEqual([[1, 'failed', 'exit code 1']]);
+    expect(ctx.store.getRun(run.run_id ?? '')).toMatchObject({ state: 'retrying', attempts: 1 });
+
+    const next = fakeEngine('2025-06-01T02:05:00Z');
+    next.ctx.store = ctx.store;
+    const again = fakeQueue();
+    next.ctx.executor = again.executor;
+    new Scheduler(next.ctx, cfg).start();
+    await next.clock.advance(10);
+    expect(again.sent).toEqual(['flaky#2']);
+    again.job('flaky')?.start();
+    again.job('flaky')?.end(ENDED);
+    await next.clock.advance(10);
     expect(rowsOf(ctx.store, 'flaky')).toEqual([
-      [2, 'skipped', 'not started: the daemon stopped (SIGTERM)'],
+      [2, 'success', null],
       [1, 'failed', 'exit code 1'],
     ]);
-    expect(ctx.store.getRun(run.run_id ?? '')).toMatchObject({ state: 'interrupted', reason: 'the daemon stopped (SIGTERM)' });
+    expect(ctx.store.getRun(run.run_id ?? '')).toMatchObject({ state: 'success', attempts: 2 });
+  });
+
+  it('of a foreground command ends the run interrupted, as a retry not yet due; the retry row says it never started', async () => {
+    const { ctx, clock, queue, scheduler } = setUp([{ name: 'flaky', retry_count: 2, retry_delay: 0 }], 'foreground');
+    const run = scheduler.engine.submit({ task: 'flaky', trigger: 'manual' });
+    await clock.advance(10);
+    queue.job('flaky')?.start();
+    queue.job('flaky')?.end({ ...ENDED, exitCode: 1 });
+    await clock.advance(10);
+    await Promise.all([scheduler.stop('interrupted by SIGINT'), clock.advance(10)]);
+    expect(rowsOf(ctx.store, 'flaky')).toEqual([
+      [2, 'skipped', 'not started: interrupted by SIGINT'],
+      [1, 'failed', 'exit code 1'],
+    ]);
+    expect(ctx.store.getRun(run.run_id ?? '')).toMatchObject({ state: 'interrupted', reason: 'interrupted by SIGINT' });
   });
 });
 

@@ -180,6 +180,14 @@ export class MemoryRunStore implements RunStore {
     this.noteLast(row);
   }
 
+  discardAttempt(id: number): void {
+    const row = this.rows.get(id);
+    if (row?.status !== 'queued') return;
+    this.rows.delete(id);
+    const at = this.recent.indexOf(row);
+    if (at >= 0) this.recent.splice(at, 1);
+  }
+
   recordSkip(skip: SkipRecord): void {
     this.runs.set(skip.run_id, {
       run_id: skip.run_id,

@@ -216,6 +216,7 @@ class SqliteRunStore implements RunStore {
            reason = @reason
          WHERE id = @id`,
       ),
+      discard: () => db.prepare(`DELETE FROM attempts WHERE id = ? AND status = 'queued'`),
       skipRun: () => db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, reason, finished_at, owner_pid, owner_start)
          VALUES (@run_id, @task, @trigger, @status, @source, @at, @fire_at, @reason, @at, @owner_pid, @owner_start)`,
@@ -360,6 +361,9 @@ class SqliteRunStore implements RunStore {
     this.statements.finish.run({ id, ...finish });
   }
 
+  discardAttempt(id: number): void {
+    this.statements.discard.run(id);
+  }
   recordSkip(skip: SkipRecord): void {
     this.batch(() => {
       const row = { ...skip, status: skip.status ?? 'skipped' };
