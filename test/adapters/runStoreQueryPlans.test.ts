@@ -100,5 +100,29 @@ describe('the SQLite run store on a big history', () => {
     expect(plan[0], plan.join(' | ')).toMatch(/^SEARCH runs USING INDEX runs_open \(state=\? AND task=\?\)/);
   });
 
+  it.each([
+    [{ status: 'cancelled' as const }, 'attempts_by_status'],
+    [{ status: 'failed' as const, before: T + 100 }, 'attempts_by_status'],
+    [{ status: 'skipped' as const }, 'attempts_by_status'],
+    [{ status: 'running' as const }, 'attempts_open'],
+    [{ trigger: 'api' as const }, 'attempts_by_trigger'],
+    [{ trigger: 'schedule' as const, before: T + 100 }, 'attempts_by_trigger'],
+    [{ trigger: 'webhook' as const, status: 'timeout' as const }, 'attempts_by_(status|trigger)'],
+  ])('pages the runs filtered by %o through %s: a rare status or trigger is not found by walking the whole history', (filter, index) => {
+    const seen = statementsRunBy(() => store.historyPage({ limit: 50, ...filter }));
+    expect(seen.length).toBeGreaterThan(0);
+    const plan = planOf(file, seen[0]!.sql, seen[0]!.args);
+    expect(plan.join(' | ')).toMatch(new RegExp(`^SEARCH attempts USING (COVERING )?INDEX ${index} `));
+  });
+
+  it('finds the same page with the index terms as without them', () => {
+    // y's attempt runs, z's first failed and its second is queued, w waits for a slot: each filter finds exactly its rows.
+    expect(store.historyPage({ limit: 50, status: 'failed' }).map((r) => r.run_id)).toEqual(['z1']);
+    expect(store.historyPage({ limit: 50, status: 'running' }).map((r) => r.run_id)).toEqual(['y1']);
+    expect(store.historyPage({ limit: 50, status: 'queued' }).map((r) => r.run_id)).toEqual(['w1', 'z1']);
+    expect(store.historyPage({ limit: 50, trigger: 'schedule' }).map((r) => r.run_id)).toEqual(['w1', 'z1', 'z1', 'y1', 'x1']);
+    expect(store.historyPage({ limit: 50, trigger: 'api' })).toEqual([]);
+  });
+
   afterAll(() => store.close());
 });

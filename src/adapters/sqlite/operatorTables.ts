@@ -1,17 +1,30 @@
 // The operators' tables of the history database (paused tasks, the audit log) and the filtered,
 // paged history the API lists: statements prepared once, behind the RunStore port.
 import type Database from 'better-sqlite3';
-import type { AuditRecord, RunRecord } from '../../core/types.js';
+import type { AuditRecord, RunRecord, RunStatus, Trigger } from '../../core/types.js';
 import type { AuditEntry, HistoryQuery } from '../../ports/runStore.js';
+import { INDEXED_STATUSES, INDEXED_TRIGGERS, OPEN_ATTEMPT_STATUSES } from './migrations.js';
 import { preparedWhenUsed } from './preparedWhenUsed.js';
 
 interface AuditRow extends Omit<AuditRecord, 'at'> {
   at: number;
 }
 
+const INDEXED: ReadonlySet<RunStatus> = new Set(['failed', 'timeout', 'skipped', 'interrupted', 'cancelled']);
+const OPEN: ReadonlySet<RunStatus> = new Set(['running', 'queued', 'awaiting_approval']);
+/** Common in a history, and the rows of a DAG's hot path: not in attempts_by_trigger (a page of them is found by time). */
+const UNINDEXED_TRIGGERS: ReadonlySet<Trigger> = new Set(['once', 'dependency']);
+
+/** The term that lets a status filter use its partial index (none for `success`, common: found by time). */
+function statusIndexTerm(status: RunStatus): string[] {
+  if (INDEXED.has(status)) return [INDEXED_STATUSES];
+  if (OPEN.has(status)) return [OPEN_ATTEMPT_STATUSES];
+  return [];
+}
+
 export class OperatorTables {
   private readonly statements;
-  /** The page's statements for each combination of filters (at most 16): its rows, and the rest of its last millisecond. */
+  /** The page's statements for each combination of filters and index terms (a few dozen at most): its rows, and the rest of its last millisecond. */
   private readonly pages = new Map<string, { page: Database.Statement; rest: Database.Statement }>();
 
   constructor(
@@ -57,8 +70,9 @@ export class OperatorTables {
   historyPage(query: HistoryQuery): RunRecord[] {
     const filters: string[] = [];
     if (query.task !== undefined) filters.push('task = @task');
-    if (query.status !== undefined) filters.push('status = @status');
-    if (query.trigger !== undefined) filters.push('trigger = @trigger');
+    // A partial index serves a filter only when the query repeats the index's own WHERE term.
+    if (query.status !== undefined) filters.push('status = @status', ...statusIndexTerm(query.status));
+    if (query.trigger !== undefined) filters.push('trigger = @trigger', ...(UNINDEXED_TRIGGERS.has(query.trigger) ? [] : [INDEXED_TRIGGERS]));
     if (query.before !== undefined) filters.push('started_at < @before');
     const key = filters.join(' AND ');
     let statements = this.pages.get(key);
