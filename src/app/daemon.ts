@@ -26,7 +26,7 @@ import type { HomePaths } from './paths.js';
 import { watchHome } from './homeWatch.js';
 import { readPidFile, removeOwnPidFile } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
-import { onStopSignals } from './signals.js';
+import { holdHangups, onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
 import { watchWrites } from './writeWatch.js';
@@ -36,6 +36,8 @@ import { prepareWatching, type Watching } from './watchComposition.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function runDaemon(paths: HomePaths): Promise<number> {
+  // SIGHUP is held until the daemon can reload (and ignored while it stops), never Node's exit.
+  const hangups = holdHangups();
   let loaded = loadConfig(paths.config, paths.home);
   const watchSetup = await prepareWatching(loaded.config, paths, loaded.shown);
   // The pid file is written in the home itself: a home this user cannot write is refused now,
@@ -58,8 +60,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   const stopListening = onStopSignals((signal, count) => (count === 1 ? stopRequested(signal) : hurry()));
   let reloadNow: (() => void) | null = null;
   let reloadPending = false;
-  const onHangup = () => (reloadNow ? reloadNow() : (reloadPending = true));
-  process.on('SIGHUP', onHangup);
+  hangups.direct(() => (reloadNow ? reloadNow() : (reloadPending = true)));
   const logger = createPinoLogger({ file: paths.conductorLog, sync: false, echo: 'info' });
   const keepRunningConfig = (kept: Config, shown: string) => {
     const problem = writeRunningConfig(paths, kept, shown);
@@ -92,7 +93,6 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     ctx.store.close();
     lock.release();
     stopListening();
-    process.off('SIGHUP', onHangup);
     throw error;
   };
   if (member) await member.checkName().catch(abandon);
@@ -225,7 +225,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   if (reloadPending) reloadNow();
 
   const signal = await stopSignal;
-  process.off('SIGHUP', onHangup);
+  hangups.direct(() => logger.info({}, 'SIGHUP ignored: the daemon is stopping (the next start reads the config)'));
   const reason = `the daemon stopped (${signal})`;
   hurry = () => {
     logger.warn({}, 'second signal: stopping every run now');

@@ -3,6 +3,7 @@
 // messages and exit codes. Command modules load their heavy parts only when they run.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { commandOf, holdHangups } from '../app/signals.js';
 import { isConductorError, EXIT } from '../core/errors.js';
 import { coreCommands } from './commands/index.js';
 import { maintenanceCommands } from './commands/maintenance/index.js';
@@ -92,6 +93,9 @@ async function main(argv: string[]): Promise<void> {
   if (!argv.includes('completion')) skipHelpCache(parser);
   await parser.parseAsync();
 }
+
+// `start` takes SIGHUP from its first moment: a reload sent while it still loads must not kill it.
+if (commandOf(hideBin(process.argv)) === 'start') holdHangups();
 
 main(hideBin(process.argv)).catch((error: unknown) => {
   process.exitCode = reportError(error);
