@@ -82,6 +82,7 @@ export class DependencyFlow {
       else {
         run.state = 'queued';
         this.ctx.store.setRunState(run.id, 'queued', { reason: null });
+        if (run.firstRow !== null) this.ctx.store.markQueued(run.firstRow, null);
         this.host.enqueue(run);
       }
     }

@@ -419,7 +419,7 @@ export class Engine {
       const resumeFrom = retrying ? this.resumedRetry(row) : undefined;
       if (!entry || !entry.task.enabled || (retrying && !resumeFrom)) {
         const why = !entry ? 'the task was removed from the config' : !entry.task.enabled ? `task ${row.task} is disabled` : 'its attempts are no longer in the history';
-        if (resumeFrom) this.endStoredRetry(row, resumeFrom, why);
+        if (resumeFrom) this.endStoredRetry(row.run_id, resumeFrom, why);
         else this.endStored(row, rowId, why);
         continue;
       }
@@ -452,15 +452,25 @@ export class Engine {
     this.flow.regateWaiting();
   }
 
-  /** Applies a new (already valid) config: removed tasks' open runs end, running ones are not touched. */
+  /**
+   * Applies a new (already valid) config: the open runs of tasks removed or disabled end (as a
+   * restart would end them), running ones are not touched, and runs waiting on a dependency are
+   * gated again (their dependencies may have changed).
+   */
   reload(config: Config): void {
     this.config = config;
     this.table = buildTaskTable(config);
     this.runs.main.limit = config.settings.max_concurrent_tasks;
-    for (const lane of this.runs.allLanes()) {
-      for (const run of [...lane.queue]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+    const gone = (task: string): string | null => {
+      const entry = this.table.entries.get(task);
+      return !entry ? 'the task was removed from the config' : entry.task.enabled ? null : `task ${task} is disabled`;
+    };
+    const unstarted = [...[...this.runs.allLanes()].flatMap((lane) => lane.queue), ...this.runs.waiting, ...this.runs.awaiting];
+    for (const run of unstarted) {
+      const why = gone(run.task);
+      if (why && this.runs.find(run.id) === run) this.endUnstarted(run, 'skipped', why);
     }
-    for (const run of [...this.runs.waiting, ...this.runs.awaiting]) if (!this.table.entries.has(run.task)) this.endUnstarted(run, 'skipped', 'the task was removed from the config');
+    if (!this.stopping) this.flow.regateWaiting();
     this.dispatch();
   }
 
@@ -651,8 +661,9 @@ export class Engine {
     // A session's run (run --all, a run with its upstream through the API) sets off no
     // downstream run of its own, but a scheduled fire waiting on its task learns it ended.
     if (!session) this.flow.triggerDownstream(result.task, result.status);
-    // Draining, a waiting run stays waiting: the next start gates it against its deadline.
-    if (!this.stopping) this.flow.regateWaiting(result.task);
+    // Draining too: a waiting run its end releases becomes a queued row the next daemon starts
+    // (or a skipped one with the reason), as a dependent with no schedule does.
+    if (!this.stopping || this.draining) this.flow.regateWaiting(result.task);
   }
 
   /** Queued and waiting runs of the task (in this lane) end skipped; running ones are stopped (concurrency_policy replace). */
@@ -669,6 +680,18 @@ export class Engine {
     this.runs.unqueue(run);
     this.runs.untrack(run);
     this.ctx.store.batch(() => {
+      if (run.resumeFrom && status === 'skipped') {
+        // A run resumed between attempts, waiting for a slot: it ran before, so it ends as its last attempt did.
+        const { outcome } = run.resumeFrom.last;
+        this.endStoredRetry(run.id, run.resumeFrom, reason);
+        this.ctx.logger.info({ task: run.task, run_id: run.id, reason }, `${outcome.status}: not retried`);
+        this.ended(
+          { task: run.task, run_id: run.id, trigger: run.trigger, status: outcome.status, exit_code: outcome.exitCode, reason: outcome.reason, attempts: run.resumeFrom.attempts },
+          run.session,
+          run.fireAt,
+        );
+        return;
+      }
       if (!run.persisted) this.persist(run, 'queued');
       if (run.firstRow !== null) this.ctx.store.finishAttempt(run.firstRow, { status, finished_at: now, exit_code: null, signal: null, reason });
       this.ctx.store.setRunState(run.id, status, { reason, finished_at: now });
@@ -678,7 +701,7 @@ export class Engine {
       // A rejected or expired approval stops its dependents as a failed run would.
       if (cascade) this.flow.triggerDownstream(run.task, 'skipped');
       // It no longer holds anyone up.
-      if (!this.stopping) this.flow.regateWaiting(run.task);
+      if (!this.stopping || this.draining) this.flow.regateWaiting(run.task);
     });
   }
 
@@ -700,12 +723,12 @@ export class Engine {
   }
 
   /** A run left waiting to retry that cannot be resumed ends as its last attempt did, its row saying why no retry followed. */
-  private endStoredRetry(row: StoredRun, from: ResumedRetry, why: string): void {
+  private endStoredRetry(runId: string, from: ResumedRetry, why: string): void {
     const now = this.ctx.clock.now();
     const { last } = from;
     const reason = [last.outcome.reason, `not retried: ${why}`].filter(Boolean).join('; ');
     this.ctx.store.finishAttempt(last.rowId, { status: last.outcome.status, finished_at: last.finishedAt, exit_code: last.outcome.exitCode, signal: last.signal, reason });
-    this.ctx.store.setRunState(row.run_id, last.outcome.status, { reason: last.outcome.reason, finished_at: now, deadline: null });
+    this.ctx.store.setRunState(runId, last.outcome.status, { reason: last.outcome.reason, finished_at: now, deadline: null });
   }
 
   /** An open row of an earlier process that cannot be resumed ends skipped. */

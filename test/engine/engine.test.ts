@@ -31,14 +31,14 @@ describe('when the daemon stops with runs still queued or waiting', () => {
     const stopped = one.stop('the daemon stopped (SIGTERM)');
     await first.clock.advance(5000);
     await stopped;
-    expect(first.ctx.store.openRuns().map((r) => `${r.task}:${r.state}`).sort()).toEqual(['after:waiting', 'queued:queued']);
+    // `after` waited on `slow`, interrupted by the stop: skipped in the drain with the reason, not lost.
+    expect(first.ctx.store.openRuns().map((r) => `${r.task}:${r.state}`).sort()).toEqual(['queued:queued']);
 
     const second = fakeEngine('2025-06-01T02:10:00Z');
     second.ctx.store = first.ctx.store;
     new Scheduler(second.ctx, cfg).start();
     await second.clock.advance(1000);
     expect(second.executor.spawns.map((s) => `${s.task}:${s.trigger}`)).toEqual(['queued:schedule']);
-    // `after` waited on `slow`, which was interrupted: it is skipped with the reason, not lost.
     const after = second.ctx.store.history({ task: 'after', limit: 5 });
     expect(after.map((r) => [r.status, r.reason])).toEqual([['skipped', 'dependency slow was interrupted']]);
     expect(second.ctx.store.openRuns()).toEqual([]);
@@ -46,30 +46,113 @@ describe('when the daemon stops with runs still queued or waiting', () => {
 });
 
 describe('a dependent waiting when the daemon stops, its dependency ending during the drain', () => {
-  it('is skipped at the next start after its deadline with a reason that says so, not "still running"', async () => {
-    const cfg = config(
+  const cfg = (upCommand: string) =>
+    config(
       [
-        { name: 'up', schedule: '0 2 * * *', command: 'sleep=4000 exit=0' },
+        { name: 'up', schedule: '0 2 * * *', command: upCommand },
         { name: 'mid', schedule: '0 2 * * *', dependencies: ['up'] },
       ],
       { shutdown_timeout: 30 },
     );
+
+  async function drainWhileWaiting(upCommand: string) {
     const first = fakeEngine('2025-06-01T01:59:59Z');
-    const one = new Scheduler(first.ctx, cfg);
+    const one = new Scheduler(first.ctx, cfg(upCommand));
     one.start();
     await first.clock.advanceTo('2025-06-01T02:00:01Z');
     expect(first.ctx.store.openRuns().map((r) => `${r.task}:${r.state}`).sort()).toEqual(['mid:waiting', 'up:running']);
     const stopped = one.stop('the daemon stopped (SIGTERM)');
     await first.clock.advance(5000);
     await stopped;
+    return first;
+  }
+
+  it('becomes a queued row when the dependency succeeds in the drain, and the next daemon starts it, even after its next fire', async () => {
+    const first = await drainWhileWaiting('sleep=4000 exit=0');
     expect(first.ctx.store.history({ task: 'up', limit: 1 })[0]?.status).toBe('success');
+    expect(first.executor.spawns.map((s) => s.task)).toEqual(['up']);
+    expect(first.ctx.store.openRuns().map((r) => `${r.task}:${r.state}:${r.reason}`)).toEqual(['mid:queued:null']);
+    expect(first.ctx.store.history({ task: 'mid', limit: 5 }).map((r) => [r.status, r.reason])).toEqual([['queued', null]]);
 
     const second = fakeEngine('2025-06-02T02:00:30Z');
     second.ctx.store = first.ctx.store;
-    new Scheduler(second.ctx, cfg).start();
+    new Scheduler(second.ctx, cfg('sleep=4000 exit=0')).start();
     await second.clock.advance(1000);
-    const [mid] = second.ctx.store.history({ task: 'mid', limit: 5 }).filter((r) => r.status === 'skipped');
-    expect(mid?.reason).toBe('the daemon was stopped while it waited for dependency up, until after the next fire');
+    expect(second.executor.spawns.map((s) => `${s.task}:${s.trigger}`)).toEqual(['mid:schedule']);
+  });
+
+  it('is skipped in the drain with the dependency\'s failure as the reason when the dependency fails', async () => {
+    const first = await drainWhileWaiting('sleep=4000 exit=1');
+    expect(first.ctx.store.history({ task: 'mid', limit: 5 }).map((r) => [r.status, r.reason])).toEqual([['skipped', 'dependency up failed']]);
+    expect(first.ctx.store.openRuns()).toEqual([]);
+  });
+});
+
+describe('a reload', () => {
+  it('ends the queued, waiting and awaiting-approval runs of a task it disables, as a restart would; an approval then is refused', async () => {
+    const cfg = (enabled: boolean) =>
+      config(
+        [
+          { name: 'hog', command: 'sleep=20000 exit=0' },
+          { name: 'q', enabled },
+          { name: 'ap', enabled, approval: { timeout: 300, message: null } },
+        ],
+        { max_concurrent_tasks: 1 },
+      );
+    const { ctx, clock, executor } = fakeEngine('2025-06-01T02:00:00Z');
+    const scheduler = new Scheduler(ctx, cfg(true));
+    scheduler.start();
+    scheduler.engine.submit({ task: 'hog', trigger: 'api' });
+    const q = scheduler.engine.submit({ task: 'q', trigger: 'api' });
+    const ap = scheduler.engine.submit({ task: 'ap', trigger: 'api' });
+    expect([q.status, ap.status]).toEqual(['queued', 'awaiting_approval']);
+    await clock.advance(1000);
+    scheduler.reload(cfg(false));
+    expect(ctx.store.getRun(q.run_id!)).toMatchObject({ state: 'skipped', reason: 'task q is disabled' });
+    expect(ctx.store.getRun(ap.run_id!)).toMatchObject({ state: 'skipped', reason: 'task ap is disabled' });
+    expect(scheduler.engine.decide(ap.run_id!, 'approve', 'alice', null)).toMatchObject({ ok: false, code: 'conflict' });
+    await clock.advance(30_000);
+    expect(executor.spawns.map((s) => s.task)).toEqual(['hog']);
+  });
+
+  it('that removes a waiting run\'s dependency lets it go at once, not skipped at its next fire', async () => {
+    const tasks = (deps: string[]) =>
+      config([
+        { name: 'long', schedule: '*/20 * * * * *', command: 'sleep=12000 exit=0' },
+        { name: 'dep', schedule: '*/20 * * * * *', dependencies: deps },
+      ]);
+    const { ctx, clock, executor } = fakeEngine('2025-06-01T01:59:59Z');
+    const scheduler = new Scheduler(ctx, tasks(['long']));
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T02:00:03Z');
+    expect(ctx.store.openRuns().map((r) => `${r.task}:${r.state}`).sort()).toEqual(['dep:waiting', 'long:running']);
+    scheduler.reload(tasks([]));
+    await clock.advance(10);
+    expect(executor.spawns.map((s) => `${s.task}@${iso(s.at)}`)).toEqual(['long@2025-06-01T02:00:00.000Z', 'dep@2025-06-01T02:00:03.000Z']);
+  });
+
+  it('that disables a task whose resumed retry waits for a slot ends the run as its last attempt did', async () => {
+    const flaky = { name: 'flaky', schedule: '0 2 * * *', command: 'sleep=10 exit=1', retry_count: 3, retry_delay: 60 };
+    const hog = { name: 'hog', schedule: '0 3 * * *', command: 'sleep=600000 exit=0' };
+    const first = fakeEngine('2025-06-01T01:59:59Z');
+    const one = new Scheduler(first.ctx, config([flaky, hog], { shutdown_timeout: 5 }));
+    one.start();
+    await first.clock.advanceTo('2025-06-01T02:00:05Z');
+    await Promise.all([one.stop('the daemon stopped (SIGTERM)'), first.clock.advance(1000)]);
+
+    // The next daemon has one slot, and hog takes it first.
+    const second = fakeEngine('2025-06-01T02:59:59Z');
+    second.ctx.store = first.ctx.store;
+    const cfg = (enabled: boolean) => config([{ ...flaky, enabled }, hog], { max_concurrent_tasks: 1 });
+    const two = new Scheduler(second.ctx, cfg(true));
+    two.engine.submit({ task: 'hog', trigger: 'api' });
+    two.start();
+    await second.clock.advance(1000);
+    expect(second.executor.spawns.map((s) => s.task)).toEqual(['hog']);
+    two.reload(cfg(false));
+    const [row] = second.ctx.store.history({ task: 'flaky', limit: 5 });
+    expect([row?.attempt, row?.status, row?.reason]).toEqual([1, 'failed', 'exit code 1; not retried: task flaky is disabled']);
+    expect(second.ctx.store.getRun(row!.run_id)).toMatchObject({ state: 'failed', attempts: 1 });
   });
 });
 
