@@ -14,6 +14,9 @@ import { encodeSurrogateEscape } from '../../core/bytes/surrogateEscape.js';
 import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from './spawnBackend.js';
 import { childrenOf, groupHasLiveMember } from './procfs.js';
 
+/** The longest kill grace sent to the helper (a year; the config allows no more). */
+const MAX_GRACE_MS = 365 * 24 * 60 * 60 * 1000;
+
 /** A spawn back end over the helper binary, or null when there is no executable file at `binaryPath`. */
 export function createHelperBackend(binaryPath: string): SpawnBackend | null {
   try {
@@ -162,7 +165,8 @@ class Helper {
       env += `${key}=${spec.env[key]}\0`;
       count++;
     }
-    const grace = String(Math.max(0, Math.round(spec.killGraceMs ?? 10_000)));
+    // Whole milliseconds the helper reads with strtol: a value it cannot read would end it, and every run it holds.
+    const grace = String(Math.min(MAX_GRACE_MS, Math.max(0, Math.round(spec.killGraceMs ?? 10_000))) || 0);
     const message = `start\0${id}\0${spec.command}\0${cwd}\0${outputPath}\0${grace}\0${count}\0${env}`;
     // Seven fields and one per variable, each ended by a NUL: any other NUL was inside a value.
     if (countNul(message) !== 7 + count) {

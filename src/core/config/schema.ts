@@ -1,10 +1,16 @@
 // The JSON Schema of the config. It is built in (a config's "$schema" key needs no file) and
 // also written to config/conductor_config.schema.json at build time so editors can show help.
 
+/**
+ * The longest duration a config may give, in seconds: a year. Beyond it a value is a mistake (or
+ * `1e309`, which JSON reads as Infinity) that would reach timers and the spawn helper as nonsense.
+ */
+export const MAX_SECONDS = 365 * 24 * 60 * 60;
+
 const seconds = (description: string, exclusiveMinimum = false) =>
   exclusiveMinimum
-    ? { type: 'number', exclusiveMinimum: 0, description }
-    : { type: 'number', minimum: 0, description };
+    ? { type: 'number', exclusiveMinimum: 0, maximum: MAX_SECONDS, description }
+    : { type: 'number', minimum: 0, maximum: MAX_SECONDS, description };
 
 function budgetSchema(whose: string) {
   return {

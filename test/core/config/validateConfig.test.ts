@@ -128,6 +128,17 @@ describe('when the config is wrong', () => {
     expect(lines).toContain('/tasks: more dependency cycles than the 100 listed; fix these and validate again');
   });
 
+  it('refuses a duration over a year, and 1e309 (which JSON reads as Infinity), naming the path: they would reach timers and the spawn helper as nonsense', () => {
+    const parsed = parseJson('{"tasks":[{"name":"a","command":"true","kill_grace":1e309,"timeout":1e16,"retry_delay":31536001}]}');
+    if (!parsed.ok) throw new Error('the JSON is valid');
+    expect(problems(parsed.value)).toEqual([
+      '/tasks/0/kill_grace: must be <= 31536000, got Infinity',
+      '/tasks/0/retry_delay: must be <= 31536000, got 31536001',
+      '/tasks/0/timeout: must be <= 31536000, got 10000000000000000',
+    ]);
+    expect(problems({ tasks: [task({ kill_grace: 31_536_000, timeout: 31_536_000 })] })).toEqual([]);
+  });
+
   it('suggests the key that was probably meant', () => {
     expect(problems({ tasks: [task({ retry_cuont: 2 })] })).toContain('/tasks/0/retry_cuont: unknown key (did you mean "retry_count"?)');
   });
