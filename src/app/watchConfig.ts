@@ -40,8 +40,11 @@ export function watchSpecProblems(watch: WatchFolders, at: string, home: string)
   const problems: Problem[] = [];
   const dir = path.resolve(home, watch.path);
   const folder = statOf(dir);
+  const pseudo = folder?.isDirectory() ? pseudoFileSystem(dir) : null;
   if (folder && !folder.isDirectory()) problems.push({ where: `${at}/path`, message: `${dir} is a file, not a folder` });
-  else if (folder) {
+  else if (pseudo) {
+    problems.push({ where: `${at}/path`, message: `${dir} is on ${pseudo}, the kernel's view of itself, not a folder files are dropped into` });
+  } else if (folder) {
     try {
       fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
     } catch {
@@ -67,6 +70,28 @@ export function watchSpecProblems(watch: WatchFolders, at: string, home: string)
     if (!read.ok) problems.push({ where: `${at}/json_schema`, message: read.reason });
   }
   return problems;
+}
+
+/** Kernel file systems (statfs magic numbers) no file is dropped into, and where making a folder can hang (/proc). */
+const PSEUDO_FILE_SYSTEMS = new Map<number, string>([
+  [0x9fa0, 'procfs'],
+  [0x62656572, 'sysfs'],
+  [0x27e0eb, 'cgroupfs'],
+  [0x63677270, 'cgroup2fs'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0x1cd1, 'devpts'],
+  [0xcafe4a11, 'bpffs'],
+]);
+
+/** The name of the kernel file system `dir` is on, or null for an ordinary one. */
+function pseudoFileSystem(dir: string): string | null {
+  try {
+    return PSEUDO_FILE_SYSTEMS.get(fs.statfsSync(dir).type) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** The compiled json_schema of each watch task that has one; every problem at once, as a config error. */

@@ -52,6 +52,13 @@ describe('a config path that is not a regular file of a sane size', () => {
     expect(result.stderr).toMatch(expected);
   });
 
+  it.each([['/proc', 'procfs'], ['/sys/kernel', 'sysfs']])('refuses a watch.path on a kernel file system (%s): making its folders there can hang the daemon', (dir, kind) => {
+    const home = makeHome({ tasks: [{ name: 'w', command: 'true', watch: { path: dir } }] });
+    const result = runCli(['validate'], { home, timeoutMs: 10_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`/tasks/0/watch/path: ${dir} is on ${kind}, the kernel's view of itself, not a folder files are dropped into`);
+  });
+
   it('says a path through a file is not found, rather than quoting ENOTDIR', () => {
     const home = makeHome();
     fs.writeFileSync(path.join(home, 'plain'), '');

@@ -129,7 +129,7 @@ describe('when the config is wrong', () => {
   });
 
   it('refuses a duration over a year, and 1e309 (which JSON reads as Infinity), naming the path: they would reach timers and the spawn helper as nonsense', () => {
-    const parsed = parseJson('{"tasks":[{"name":"a","command":"true","kill_grace":1e309,"timeout":1e16,"retry_delay":31536001}]}');
+    const parsed = parseJson('{"tasks":[{"name":"a","command":"true","kill_grace":1e309,"timeout":1e16,"retry_delay":31536001}]}', 'f.json');
     if (!parsed.ok) throw new Error('the JSON is valid');
     expect(problems(parsed.value)).toEqual([
       '/tasks/0/kill_grace: must be <= 31536000, got Infinity',
