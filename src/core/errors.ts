@@ -1,6 +1,8 @@
 // One catalogue of error codes, and one error type that carries a code and a location,
 // so that every message the user sees is made in one place (formatProblem).
 
+import { visible } from './format/visible.js';
+
 export type ErrorCode =
   | 'CONFIG_NOT_FOUND'
   | 'CONFIG_UNREADABLE'
@@ -33,7 +35,8 @@ export interface Problem {
 }
 
 export function formatProblem(problem: Problem): string {
-  return problem.where ? `${problem.where}: ${problem.message}` : problem.message;
+  // A key or a value quoted from a file may hold control characters: shown as escapes.
+  return visible(problem.where ? `${problem.where}: ${problem.message}` : problem.message);
 }
 
 /** Why the conductor refuses to go on: a code, a summary and the problems behind it. */

@@ -1,5 +1,6 @@
 // Progress lines of a foreground run, for people.
 import { formatDuration } from '../../core/format/duration.js';
+import { visible } from '../../core/format/visible.js';
 import type { DagOutcome } from '../../engine/dagSession.js';
 import type { RunEvent } from '../../engine/events.js';
 
@@ -11,12 +12,12 @@ export function renderRunEvent(event: RunEvent): string {
       const took = formatDuration(event.duration_ms);
       if (event.status === 'success') return `ok ${event.task}: succeeded in ${took}\n`;
       const retry = event.retry_in_ms !== null ? `; retrying in ${formatDuration(event.retry_in_ms)}` : '';
-      return `!! ${event.task}: ${event.status} after ${took}${event.status === 'timeout' ? '' : `: ${event.reason ?? ''}`}${retry}\n`;
+      return `!! ${event.task}: ${event.status} after ${took}${event.status === 'timeout' ? '' : `: ${visible(event.reason ?? '')}`}${retry}\n`;
     }
     case 'run.ended':
-      if (event.status === 'skipped' || (event.status === 'cancelled' && event.attempts === 0)) return `-- ${event.task}: ${event.status}: ${event.reason ?? ''}\n`;
+      if (event.status === 'skipped' || (event.status === 'cancelled' && event.attempts === 0)) return `-- ${event.task}: ${event.status}: ${visible(event.reason ?? '')}\n`;
       // Refused before its command could start (a watched file that is not valid JSON).
-      if (event.status === 'failed' && event.attempts === 0) return `!! ${event.task}: failed: ${event.reason ?? ''}\n`;
+      if (event.status === 'failed' && event.attempts === 0) return `!! ${event.task}: failed: ${visible(event.reason ?? '')}\n`;
       return '';
     default:
       return '';

@@ -5,6 +5,8 @@
 // and painted (colour codes around a cell's text, outside its padding, so they never skew the
 // columns).
 
+import { visible } from './visible.js';
+
 export interface TableOptions {
   /** The terminal's width; the table is fitted into it when given. */
   maxWidth?: number;
@@ -23,7 +25,9 @@ export interface TableOptions {
 const GAP = 2;
 const MIN_SHRUNK = 8;
 
-export function renderTable(header: string[], rows: string[][], options: TableOptions = {}): string[] {
+export function renderTable(header: string[], given: string[][], options: TableOptions = {}): string[] {
+  // One row per line, whatever a cell holds (a file name with a newline in a reason).
+  const rows = given.map((row) => row.map(visible));
   // A loop, not Math.max(...cells): spreading 130,000 arguments overflows the call stack.
   const widths = header.map((h) => h.length);
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
