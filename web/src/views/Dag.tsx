@@ -32,8 +32,9 @@ export function DagView() {
         .then(setGraph)
         .catch((e: Error) => setError(e.message));
     void load();
-    // A task paused or resumed changes a node; a reload may change the graph: both are rare.
-    return refreshOnLive((e) => e.kind === 'task', load, 200, 2000);
+    // A task paused or resumed changes a node; a reload (a `config` event) may change the graph:
+    // both are rare. A resync (the stream back after it broke) reloads it too.
+    return refreshOnLive((e) => e.kind === 'task' || e.kind === 'config', load, 200, 2000);
   }, []);
   const shape = graph ? JSON.stringify([graph.nodes.map((n) => n.name), graph.edges]) : '';
   useEffect(() => {
