@@ -1,7 +1,8 @@
 // The dashboard when the daemon changes under it, in Debian's Chromium against a real daemon: a
 // config reload (SIGHUP), a restart (with a run recorded while it was down), a run page open
-// across a restart. The page must not stay on what it showed before: it refetches when the event
-// stream comes back. Waits on elements and rows, never on fixed sleeps.
+// across a restart, and a restart with another API token. The page must not stay on what it
+// showed before: it refetches when the event stream comes back, and asks for the token again
+// when the daemon refuses the one it has. Waits on elements and rows, never on fixed sleeps.
 import net from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +103,18 @@ describe('the dashboard follows the daemon it talks to', () => {
     expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
     expect(await page.locator('h2').filter({ hasText: 'following live' }).count()).toBe(0);
     await page.locator('pre.log').getByText('long started').waitFor();
+  }, SLOW);
+
+  it('a restart with another API token: the page asks for the token, saying the old one was refused', async () => {
+    await go('#/tasks');
+    await page.locator('table.tasks tr[data-task="a"]').waitFor();
+    await restart({ CONDUCTOR_API_TOKEN: 'another-token-for-this-test' });
+    await page.getByLabel('API token').waitFor({ timeout: 30_000 });
+    await page.getByRole('alert').filter({ hasText: /refused/ }).waitFor();
+    await page.getByLabel('API token').fill('another-token-for-this-test');
+    await page.getByRole('button', { name: 'Open the dashboard' }).click();
+    await page.locator('table.tasks tr[data-task="a"]').waitFor();
+    await expect.poll(live, { timeout: 15_000 }).toMatch(/live$/);
   }, SLOW);
 
   it('no error in the page itself', () => {

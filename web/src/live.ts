@@ -4,6 +4,7 @@
 // comes back after it broke (the daemon restarted, the network dropped) the events in between are
 // lost: every view then reloads what it shows (a resync), as it does after an event.
 import { useEffect, useState } from 'preact/hooks';
+import { ApiError, getJson } from './api.js';
 
 export interface LiveEvent {
   kind: 'run' | 'task' | 'session' | 'config';
@@ -19,6 +20,13 @@ let source: EventSource | null = null;
 let state: LiveState = 'connecting';
 /** The stream broke since it last opened: its next open is a resync. */
 let broken = false;
+/** Counts connects and disconnects: a probe or retry of an older connection does nothing. */
+let generation = 0;
+/** The stream closed for good (a refusal): when it is asked for again. */
+let retry: ReturnType<typeof setTimeout> | null = null;
+const RETRY_MIN_MS = 3000; // as the server's `retry:` field tells the EventSource
+const RETRY_MAX_MS = 30_000;
+let retryMs = RETRY_MIN_MS;
 
 function setState(next: LiveState): void {
   state = next;
@@ -29,9 +37,14 @@ export function connectLive(token: string): void {
   disconnectLive();
   setState('connecting');
   broken = false;
+  openStream(token, ++generation);
+}
+
+function openStream(token: string, mine: number): void {
   const stream = new EventSource(`/api/v1/events?token=${encodeURIComponent(token)}`);
   source = stream;
   stream.addEventListener('open', () => {
+    retryMs = RETRY_MIN_MS;
     if (!broken) return;
     broken = false;
     for (const listener of [...resyncListeners]) listener();
@@ -40,6 +53,12 @@ export function connectLive(token: string): void {
   stream.addEventListener('error', () => {
     broken = true;
     setState('reconnecting');
+    // A network error: the EventSource tries again by itself. A refusal (401 when the token
+    // changed, 503 from a daemon that is closing) closes it for good: ask why, then reopen.
+    if (stream.readyState === EventSource.CLOSED && source === stream) {
+      source = null;
+      probeLater(token, mine);
+    }
   });
   for (const kind of ['run', 'task', 'session', 'config'] as const) {
     stream.addEventListener(kind, (message) => {
@@ -49,9 +68,32 @@ export function connectLive(token: string): void {
   }
 }
 
+/**
+ * After `retryMs`, asks for the status through api.ts: a 401 there forgets the token (the page
+ * then asks for it, and disconnects this stream); any other answer, or none, opens the stream
+ * again, or asks again later (twice as late each time, up to RETRY_MAX_MS).
+ */
+function probeLater(token: string, mine: number): void {
+  retry = setTimeout(() => {
+    retry = null;
+    getJson('/api/v1/status').then(
+      () => mine === generation && openStream(token, mine),
+      (error: unknown) => {
+        if (mine !== generation || (error instanceof ApiError && error.status === 401)) return;
+        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        probeLater(token, mine);
+      },
+    );
+  }, retryMs);
+}
+
 export function disconnectLive(): void {
+  generation++;
   source?.close();
   source = null;
+  if (retry !== null) clearTimeout(retry);
+  retry = null;
+  retryMs = RETRY_MIN_MS;
 }
 
 export function onLive(listener: Listener): () => void {

@@ -3,7 +3,7 @@
 // live event stream, and shows one of the views the hash names.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentToken, getJson, onTokenChange, setToken } from './api.js';
+import { currentToken, getJson, lastRefusal, onTokenChange, setToken } from './api.js';
 import { connectLive, disconnectLive, liveState, onLiveState, type LiveState } from './live.js';
 import { useNotice } from './parts/notice.js';
 import { useRoute } from './route.js';
@@ -91,9 +91,16 @@ function Shell() {
   );
 }
 
+/** Why the login form shows: the daemon refused the token this tab had (it changed, or was wrong). */
+function refusedWords(): string | null {
+  const refused = lastRefusal();
+  if (!refused?.token) return null;
+  return `The daemon refused the token this tab had (${refused.message}): it may have changed. Enter the current one.`;
+}
+
 function Login() {
   const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(refusedWords);
   const [busy, setBusy] = useState(false);
   return (
     <main class="login">
