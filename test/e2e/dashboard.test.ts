@@ -98,6 +98,26 @@ describe('logging in', () => {
     await other.locator('table.tasks tr[data-task="quick"]').waitFor();
     await other.close();
   });
+
+  it('a #token= link pasted into a tab already on the login form logs in (only the hash changes)', async () => {
+    const other = await browser.page();
+    await other.goto(`${daemon.url}/`);
+    await other.getByLabel('API token').waitFor();
+    await other.goto(`${daemon.url}/#token=${daemon.token}`); // the same page: a hashchange, no load
+    await other.locator('table.tasks tr[data-task="quick"]').waitFor();
+    expect(other.url()).toBe(`${daemon.url}/#/tasks`);
+    expect(await other.evaluate(() => sessionStorage.getItem('conductor.token'))).toBe(daemon.token);
+    await other.close();
+  });
+
+  it("a link with a wrong token lands on the login form saying the link's token was refused", async () => {
+    const other = await browser.page(1280, /status of 401/);
+    await other.goto(`${daemon.url}/#token=not-the-token`);
+    await other.getByRole('alert').filter({ hasText: /token in the link was refused \(wrong token\)/ }).waitFor();
+    expect(other.url()).toBe(`${daemon.url}/#/tasks`);
+    expect(await other.evaluate(() => sessionStorage.getItem('conductor.token'))).toBeNull();
+    await other.close();
+  });
 });
 
 describe('the tasks view', () => {
