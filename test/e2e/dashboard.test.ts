@@ -244,6 +244,32 @@ describe('the runs view', () => {
     await daemon.call('/api/v1/tasks/up/run', { method: 'POST' });
     await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
   });
+
+  it('the timeline’s bars are no Tab stops (their runs are links in the table), and a click on one opens its run', async () => {
+    for (let i = 0; i < 2; i++) {
+      const started = (await (await daemon.call('/api/v1/tasks/quick/run', { method: 'POST' })).json()) as { run_id: string };
+      await waitFor(() => history('quick').some((r) => r.run_id === started.run_id && r.status === 'success'), 'a run of quick');
+    }
+    await go('#/runs?task=quick');
+    const bars = page.locator('.timeline a');
+    await expect.poll(() => bars.count()).toBeGreaterThan(1);
+    await page.locator('table.runs tbody tr').first().waitFor();
+    await page.getByLabel('Filter runs by trigger').focus();
+    const stops: string[] = [];
+    while (stops.length < 12 && stops.at(-1) !== 'table') {
+      await page.keyboard.press('Tab');
+      stops.push(await page.evaluate(() => {
+        const at = document.activeElement;
+        return at.closest('table.runs') ? 'table' : at.closest('.timeline a') ? 'bar' : `${at.tagName.toLowerCase()} ${at.tagName === 'BUTTON' ? at.textContent.trim() : ''}`.trim();
+      }));
+    }
+    expect(stops).toEqual(['summary', 'button 1 h', 'button 6 h', 'button 24 h', 'table']);
+    // Runs milliseconds apart share a pixel of the day: the last drawn is the one on top.
+    const href = await bars.last().getAttribute('href');
+    expect(href).toMatch(/^#\/runs\/./);
+    await bars.last().click({ timeout: 10_000 });
+    await expect.poll(() => page.url()).toContain(href);
+  });
 });
 
 describe('the approvals view', () => {
