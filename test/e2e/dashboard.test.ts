@@ -360,6 +360,27 @@ describe('a phone and a keyboard', () => {
   });
 });
 
+describe('the keyboard stays where it was', () => {
+  it('after Pause, Resume and Run now the focus is still on the action (Pause turned Resume, and back)', async () => {
+    await go('#/tasks');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+    await row('nightly').getByRole('button', { name: 'Pause nightly' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.notice .ok').filter({ hasText: 'nightly paused' }).waitFor();
+    await row('nightly').getByRole('button', { name: 'Resume nightly' }).waitFor();
+    expect(await focused()).toBe('Resume nightly');
+    await page.keyboard.press('Enter');
+    await page.locator('.notice .ok').filter({ hasText: 'nightly resumed' }).waitFor();
+    await row('nightly').getByRole('button', { name: 'Pause nightly' }).waitFor();
+    expect(await focused()).toBe('Pause nightly');
+    await row('quick').getByRole('button', { name: 'Run quick now' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.notice .ok').filter({ hasText: /^quick: run / }).waitFor();
+    expect(await focused()).toBe('Run quick now');
+    await waitFor(() => history('quick')[0]?.status === 'success', 'the run of quick');
+  });
+});
+
 describe('all along', () => {
   it('no console error, no failed request, no request leaving the daemon', () => {
     expect(browser.problems).toEqual([]);

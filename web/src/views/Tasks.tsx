@@ -1,7 +1,7 @@
 // The tasks: name, schedule in words and as cron, next run, last run (status in colour and
 // words), health, paused; a filter by name; run now, pause, resume. Kept live from the status;
 // only the rows near the window are drawn (1000 tasks paint as fast as 40).
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { enc, postJson } from '../api.js';
 import { cronWords } from '../cronWords.js';
 import { clockTime, relative } from '../format.js';
@@ -130,12 +130,21 @@ function TaskRow({ task, now }: { task: TaskStatus; now: number }) {
   );
 }
 
+/**
+ * Run now, and one Pause/Resume button that turns into the other. While an action is under way
+ * the buttons say so with aria-disabled and ignore presses, but stay focusable: a `disabled`
+ * button loses the focus (to the page's body), and so would a Pause replaced by a Resume.
+ */
 function TaskActions({ task }: { task: TaskStatus }) {
   const [busy, setBusy] = useState(false);
+  const underWay = useRef(false); // read at the press: a second one before the next render is ignored too
   const name = task.name;
   const run = async (what: () => Promise<unknown>) => {
+    if (underWay.current) return;
+    underWay.current = true;
     setBusy(true);
     await what();
+    underWay.current = false;
     setBusy(false);
     void refreshStatus();
   };
@@ -151,18 +160,12 @@ function TaskActions({ task }: { task: TaskStatus }) {
   const resume = () => run(() => act(() => postJson(`/api/v1/tasks/${enc(name)}/resume`), () => `${name} resumed`));
   return (
     <>
-      <button type="button" disabled={busy || !task.enabled} onClick={runNow} aria-label={`Run ${name} now`}>
+      <button type="button" key="run" disabled={!task.enabled} aria-disabled={busy || undefined} onClick={runNow} aria-label={`Run ${name} now`}>
         Run now
       </button>
-      {task.paused ? (
-        <button type="button" disabled={busy} onClick={resume} aria-label={`Resume ${name}`}>
-          Resume
-        </button>
-      ) : (
-        <button type="button" disabled={busy} onClick={pause} aria-label={`Pause ${name}`}>
-          Pause
-        </button>
-      )}
+      <button type="button" key="pause" aria-disabled={busy || undefined} onClick={task.paused ? resume : pause} aria-label={`${task.paused ? 'Resume' : 'Pause'} ${name}`}>
+        {task.paused ? 'Resume' : 'Pause'}
+      </button>
     </>
   );
 }
