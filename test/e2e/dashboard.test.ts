@@ -26,7 +26,7 @@ const tasks = [
   { name: 'quick', command: 'echo quick output' },
   { name: 'gate', command: 'echo gate started; while [ ! -f "$CONDUCTOR_HOME/release.$CONDUCTOR_RUN_ID" ]; do sleep 0.05; done; echo released' },
   { name: 'long', command: 'echo long started; exec sleep 60' },
-  { name: 'nightly', command: 'true', schedule: '0 3 * * *' },
+  { name: 'nightly', command: 'true', schedule: '0 3 * * *', timezone: 'Asia/Tokyo' }, // not the browser's zone
   { name: 'up', command: 'echo up' },
   { name: 'down', command: 'echo down', dependencies: ['up'] },
   { name: 'checked', command: 'echo checked ran', approval: { timeout: 3600, message: 'look at the analysis first' } },
@@ -125,6 +125,8 @@ describe('the tasks view', () => {
     expect(await page.locator('table.tasks tbody tr[data-task]').count()).toBe(tasks.length);
     await expect.poll(() => row('nightly').innerText()).toMatch(/every day at 03:00\s+0 3 \* \* \*/);
     expect(await row('nightly').innerText()).toMatch(/in \d+ (h|min|s)/);
+    // The next run in the task's zone, as the words are, and saying so (the browser is in another).
+    expect(await row('nightly').locator('td[data-label="Next run"]').innerText()).toMatch(/in \d+ (h|min|s) \d{4}-\d\d-\d\d 03:00:00 GMT\+9$/);
     expect(await row('up').innerText()).toMatch(/✓ success/);
     expect(await row('off').innerText()).toMatch(/disabled/);
     expect(await row('off').getByRole('button', { name: 'Run off now' }).isDisabled()).toBe(true);

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { enc, postJson } from '../api.js';
 import { cronWords } from '../cronWords.js';
-import { clockTime, relative } from '../format.js';
+import { clockTime, relative, zonedTime } from '../format.js';
 import { Badge } from '../parts/Badge.js';
 import { act } from '../parts/notice.js';
 import { useNow } from '../parts/useNow.js';
@@ -104,10 +104,11 @@ function TaskRow({ task, now }: { task: TaskStatus; now: number }) {
           <span class="muted">after its dependencies, or by hand</span>
         )}
       </td>
-      <td data-label="Next run" title={task.next_run ?? ''}>
+      <td data-label="Next run" title={task.next_run ? `${task.next_run} · ${clockTime(task.next_run)} in this browser's zone` : ''}>
         {task.next_run ? (
           <>
-            {relative(task.next_run, now)} <span class="muted small">{clockTime(task.next_run)}</span>
+            {/* In the task's zone, as its schedule in words is, and saying which zone. */}
+            {relative(task.next_run, now)} <span class="muted small">{zonedTime(task.next_run, task.timezone)}</span>
           </>
         ) : (
           <span class="muted">—</span>
