@@ -214,6 +214,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       if (notifier) retiredNotifiers.push(notifier);
       notifier = makeNotifier(config, logger);
       logger.info({ config: next.shown, tasks: config.tasks.length }, 'config reloaded');
+      server?.reloaded(); // the dashboard refetches its tasks and graph
       reloadAudit(`SIGHUP: ${next.shown} reloaded, ${config.tasks.length} tasks`);
       if (changed) reloadAudit(changed, 'config_change');
     } catch (error) {

@@ -23,6 +23,8 @@ export interface DaemonHttp {
   url: string;
   /** A reloaded config's tokens; throws (the reload is refused) when one cannot be read. */
   reload(config: Config): void;
+  /** The reloaded config is in effect: the live stream says so (a `config` event). */
+  reloaded(): void;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startDaemonHttp(parts: {
         ctx.logger.warn({ host: next.host, port: next.port, enabled: next.enabled }, 'settings.http changed: the server keeps its address until the daemon restarts');
       }
     },
+    reloaded: () => api.reloaded(),
     async close() {
       fs.rmSync(httpUrlFile(paths), { force: true });
       metrics.close();

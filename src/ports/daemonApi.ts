@@ -72,10 +72,15 @@ export interface DecidedRun {
   status: RunState;
 }
 
-/** One event of the live stream (SSE): `run` on every state change of a run, `task`, `session`. */
+/**
+ * One event of the live stream (SSE): `run` on every state change of a run, `task` on a pause or
+ * a resume, `session`, and `config` when a reload (SIGHUP) took a new config: tasks may have come,
+ * gone or changed, so a reader refetches what it shows.
+ */
 export type ApiEvent =
   | { kind: 'run'; data: { type: string; run_id: string; task: string; attempt: number | null; status: RunStatus | RunState; [key: string]: unknown } }
   | { kind: 'task'; data: { task: string; paused: boolean; actor: string; at: string } }
+  | { kind: 'config'; data: { type: 'config.reloaded'; tasks: number; at: string } }
   | { kind: 'session'; data: { type: 'session.run'; session: string; run_id: string; task: string } }
   | {
       kind: 'session';
@@ -115,4 +120,6 @@ export interface DaemonApi {
   decide(runId: string, decision: 'approve' | 'reject', comment: string | null, caller: Caller): DecidedRun;
   audit(query: { since?: number; limit: number }): AuditRecord[];
   subscribe(listener: (event: ApiEvent) => void): () => void;
+  /** The daemon took a reloaded config (already in effect): a `config` event to the live stream. */
+  reloaded(): void;
 }

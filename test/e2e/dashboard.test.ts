@@ -26,7 +26,7 @@ const tasks = [
   { name: 'quick', command: 'echo quick output' },
   { name: 'gate', command: 'echo gate started; while [ ! -f "$CONDUCTOR_HOME/release.$CONDUCTOR_RUN_ID" ]; do sleep 0.05; done; echo released' },
   { name: 'long', command: 'echo long started; exec sleep 60' },
-  { name: 'nightly', command: 'true', schedule: '0 3 * * *' },
+  { name: 'nightly', command: 'true', schedule: '0 3 * * *', timezone: 'Asia/Tokyo' }, // not the browser's zone
   { name: 'up', command: 'echo up' },
   { name: 'down', command: 'echo down', dependencies: ['up'] },
   { name: 'checked', command: 'echo checked ran', approval: { timeout: 3600, message: 'look at the analysis first' } },
@@ -98,6 +98,26 @@ describe('logging in', () => {
     await other.locator('table.tasks tr[data-task="quick"]').waitFor();
     await other.close();
   });
+
+  it('a #token= link pasted into a tab already on the login form logs in (only the hash changes)', async () => {
+    const other = await browser.page();
+    await other.goto(`${daemon.url}/`);
+    await other.getByLabel('API token').waitFor();
+    await other.goto(`${daemon.url}/#token=${daemon.token}`); // the same page: a hashchange, no load
+    await other.locator('table.tasks tr[data-task="quick"]').waitFor();
+    expect(other.url()).toBe(`${daemon.url}/#/tasks`);
+    expect(await other.evaluate(() => sessionStorage.getItem('conductor.token'))).toBe(daemon.token);
+    await other.close();
+  });
+
+  it("a link with a wrong token lands on the login form saying the link's token was refused", async () => {
+    const other = await browser.page(1280, /status of 401/);
+    await other.goto(`${daemon.url}/#token=not-the-token`);
+    await other.getByRole('alert').filter({ hasText: /token in the link was refused \(wrong token\)/ }).waitFor();
+    expect(other.url()).toBe(`${daemon.url}/#/tasks`);
+    expect(await other.evaluate(() => sessionStorage.getItem('conductor.token'))).toBeNull();
+    await other.close();
+  });
 });
 
 describe('the tasks view', () => {
@@ -105,6 +125,8 @@ describe('the tasks view', () => {
     expect(await page.locator('table.tasks tbody tr[data-task]').count()).toBe(tasks.length);
     await expect.poll(() => row('nightly').innerText()).toMatch(/every day at 03:00\s+0 3 \* \* \*/);
     expect(await row('nightly').innerText()).toMatch(/in \d+ (h|min|s)/);
+    // The next run in the task's zone, as the words are, and saying so (the browser is in another).
+    expect(await row('nightly').locator('td[data-label="Next run"]').innerText()).toMatch(/in \d+ (h|min|s) \d{4}-\d\d-\d\d 03:00:00 GMT\+9$/);
     expect(await row('up').innerText()).toMatch(/✓ success/);
     expect(await row('off').innerText()).toMatch(/disabled/);
     expect(await row('off').getByRole('button', { name: 'Run off now' }).isDisabled()).toBe(true);
@@ -224,6 +246,32 @@ describe('the runs view', () => {
     await daemon.call('/api/v1/tasks/up/run', { method: 'POST' });
     await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
   });
+
+  it('the timeline’s bars are no Tab stops (their runs are links in the table), and a click on one opens its run', async () => {
+    for (let i = 0; i < 2; i++) {
+      const started = (await (await daemon.call('/api/v1/tasks/quick/run', { method: 'POST' })).json()) as { run_id: string };
+      await waitFor(() => history('quick').some((r) => r.run_id === started.run_id && r.status === 'success'), 'a run of quick');
+    }
+    await go('#/runs?task=quick');
+    const bars = page.locator('.timeline a');
+    await expect.poll(() => bars.count()).toBeGreaterThan(1);
+    await page.locator('table.runs tbody tr').first().waitFor();
+    await page.getByLabel('Filter runs by trigger').focus();
+    const stops: string[] = [];
+    while (stops.length < 12 && stops.at(-1) !== 'table') {
+      await page.keyboard.press('Tab');
+      stops.push(await page.evaluate(() => {
+        const at = document.activeElement;
+        return at.closest('table.runs') ? 'table' : at.closest('.timeline a') ? 'bar' : `${at.tagName.toLowerCase()} ${at.tagName === 'BUTTON' ? at.textContent.trim() : ''}`.trim();
+      }));
+    }
+    expect(stops).toEqual(['summary', 'button 1 h', 'button 6 h', 'button 24 h', 'table']);
+    // Runs milliseconds apart share a pixel of the day: the last drawn is the one on top.
+    const href = await bars.last().getAttribute('href');
+    expect(href).toMatch(/^#\/runs\/./);
+    await bars.last().click({ timeout: 10_000 });
+    await expect.poll(() => page.url()).toContain(href);
+  });
 });
 
 describe('the approvals view', () => {
@@ -311,6 +359,27 @@ describe('a phone and a keyboard', () => {
     await keys.keyboard.press('Enter');
     await waitFor(() => history('quick').length > before, 'the run from the keyboard');
     await keys.close();
+  });
+});
+
+describe('the keyboard stays where it was', () => {
+  it('after Pause, Resume and Run now the focus is still on the action (Pause turned Resume, and back)', async () => {
+    await go('#/tasks');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+    await row('nightly').getByRole('button', { name: 'Pause nightly' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.notice .ok').filter({ hasText: 'nightly paused' }).waitFor();
+    await row('nightly').getByRole('button', { name: 'Resume nightly' }).waitFor();
+    expect(await focused()).toBe('Resume nightly');
+    await page.keyboard.press('Enter');
+    await page.locator('.notice .ok').filter({ hasText: 'nightly resumed' }).waitFor();
+    await row('nightly').getByRole('button', { name: 'Pause nightly' }).waitFor();
+    expect(await focused()).toBe('Pause nightly');
+    await row('quick').getByRole('button', { name: 'Run quick now' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.notice .ok').filter({ hasText: /^quick: run / }).waitFor();
+    expect(await focused()).toBe('Run quick now');
+    await waitFor(() => history('quick')[0]?.status === 'success', 'the run of quick');
   });
 });
 

@@ -1,6 +1,7 @@
 // The dashboard with many tasks (400, in chains of four): the tasks table draws only the rows
 // near the window yet every task is reachable by scrolling and by the filter; the DAG draws every
-// node and edge, and search finds one. In Debian's Chromium against a real daemon.
+// node and edge, search finds one, and on a laptop's screen it opens readable, from its top left,
+// with zoom, pan and Fit at hand. In Debian's Chromium against a real daemon.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type Browser } from '../helpers/browser.js';
@@ -66,4 +67,58 @@ describe(`the DAG at ${COUNT} tasks`, () => {
     expect(await page.locator('.dag a.node.hit').getAttribute('data-task')).toBe(name(123));
     expect(browser.problems).toEqual([]);
   });
+});
+
+describe(`the DAG at ${COUNT} tasks on a laptop's screen (1366 x 768)`, () => {
+  it('opens readable (scale 0.8: names ~10 px), from its top left with nothing cut at that edge; zoom, pan, Fit and Tab work', async () => {
+    const laptop = await browser.page();
+    await laptop.setViewportSize({ width: 1366, height: 768 });
+    await laptop.goto(`${daemon.url}/#token=${daemon.token}`);
+    await laptop.evaluate(() => (location.hash = '#/dag'));
+    const nodes = laptop.locator('.dag a.node');
+    await expect.poll(() => nodes.count(), { timeout: 60_000 }).toBe(COUNT);
+    const scale = async () => Number(/scale\(([\d.]+)\)/.exec((await laptop.locator('.dag svg > g').getAttribute('transform')) ?? '')?.[1]);
+    await expect.poll(scale).toBeGreaterThanOrEqual(0.8);
+    expect((await laptop.locator('.dag a.node text.name').first().boundingBox())?.height).toBeGreaterThanOrEqual(9);
+    // Where each node is drawn against the graph's box: whole inside it, cut by an edge, or out of it.
+    const placed = () =>
+      laptop.locator('.dag').evaluate((dag) => {
+        const box = dag.getBoundingClientRect();
+        return [...dag.querySelectorAll('a.node')].map((node) => {
+          const r = node.getBoundingClientRect();
+          const name = node.getAttribute('data-task');
+          if (r.right <= box.left || r.left >= box.right || r.bottom <= box.top || r.top >= box.bottom) return { name, where: 'out' };
+          if (r.left < box.left || r.top < box.top) return { name, where: 'cut at the left or top' };
+          return { name, where: r.right <= box.right && r.bottom <= box.bottom ? 'in' : 'cut at the right or bottom' };
+        });
+      });
+    const opened = await placed();
+    expect(opened.filter((n) => n.where === 'cut at the left or top')).toEqual([]);
+    expect(opened.find((n) => n.name === name(0))?.where).toBe('in'); // the first chain's root, at the top left
+    expect(opened.filter((n) => n.where === 'in').length).toBeGreaterThan(10);
+
+    // Zoom out and in with the buttons and the keys; pan with an arrow key.
+    const before = await scale();
+    await laptop.getByRole('button', { name: 'Zoom out' }).click();
+    await expect.poll(scale).toBeLessThan(before);
+    await laptop.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(scale).toBeCloseTo(before, 5);
+    const moved = () => laptop.locator('.dag svg > g').getAttribute('transform');
+    const at = await moved();
+    await laptop.locator('.dag').focus();
+    await laptop.keyboard.press('ArrowLeft');
+    await expect.poll(moved).not.toBe(at);
+
+    // A node reached by the keyboard (focused) out of view is brought into it.
+    const far = (await placed()).find((n) => n.where === 'out')?.name as string;
+    expect(far).toBeTruthy();
+    await laptop.locator(`.dag a.node[data-task="${far}"]`).focus();
+    await expect.poll(async () => (await placed()).find((n) => n.name === far)?.where).toBe('in');
+
+    // Fit: the whole graph in view, whatever the scale.
+    await laptop.getByRole('button', { name: /^Fit/ }).click();
+    await expect.poll(async () => (await placed()).filter((n) => n.where !== 'in').length).toBe(0);
+    expect(browser.problems).toEqual([]);
+    await laptop.close();
+  }, 120_000);
 });

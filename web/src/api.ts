@@ -4,6 +4,8 @@
 
 const KEY = 'conductor.token';
 const listeners = new Set<() => void>();
+/** The token the daemon last refused (a 401) and why: the login form then says so. */
+let refused: { token: string; message: string } | null = null;
 
 export function currentToken(): string | null {
   try {
@@ -14,9 +16,15 @@ export function currentToken(): string | null {
 }
 
 export function setToken(token: string | null): void {
+  if (token) refused = null;
   if (token) sessionStorage.setItem(KEY, token);
   else sessionStorage.removeItem(KEY);
   for (const listener of [...listeners]) listener();
+}
+
+/** The token the daemon refused last, with its reason, until a token is set again. */
+export function lastRefusal(): { token: string; message: string } | null {
+  return refused;
 }
 
 /** Called when the token is set or forgotten. */
@@ -43,8 +51,12 @@ function headers(json: boolean): Record<string, string> {
 
 async function refusal(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  if (response.status === 401) setToken(null);
-  return new ApiError(response.status, body?.error?.message ?? `the daemon answered ${response.status}`);
+  const message = body?.error?.message ?? `the daemon answered ${response.status}`;
+  if (response.status === 401) {
+    refused = { token: currentToken() ?? '', message };
+    setToken(null);
+  }
+  return new ApiError(response.status, message);
 }
 
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {

@@ -1,5 +1,6 @@
-// Times and durations as the page shows them: local wall-clock time, "in 5 min" / "3 h ago",
-// and short durations; the exact ISO time goes in each element's title.
+// Times and durations as the page shows them: local wall-clock time (or a task's zone's, with
+// the zone said), "in 5 min" / "3 h ago", and short durations; the exact ISO time goes in each
+// element's title.
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -8,6 +9,34 @@ export function clockTime(iso: string | null): string {
   if (!iso) return '';
   const d = new Date(iso);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+function zoneFormat(zone: string): Intl.DateTimeFormat | null {
+  if (!zoneFormats.has(zone)) {
+    const options = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' } as const;
+    try {
+      zoneFormats.set(zone, new Intl.DateTimeFormat('en-US', { ...options, timeZone: zone }));
+    } catch {
+      zoneFormats.set(zone, null); // a zone this browser does not know
+    }
+  }
+  return zoneFormats.get(zone) ?? null;
+}
+
+/**
+ * `2025-06-02 03:00:00 EDT`: the time on a clock in `zone` (a task's, as its schedule is read),
+ * with the zone's short name or offset (`UTC`, `GMT+9`), so it is not taken for the browser's
+ * time. A zone the browser does not know: the browser's time, with the browser's zone.
+ */
+export function zonedTime(iso: string | null, zone: string): string {
+  if (!iso) return '';
+  const format = zoneFormat(zone) ?? zoneFormat(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  if (!format) return clockTime(iso);
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of format.formatToParts(new Date(iso))) part[type] = value;
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
 }
 
 /**

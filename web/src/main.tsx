@@ -3,7 +3,7 @@
 // live event stream, and shows one of the views the hash names.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentToken, getJson, onTokenChange, setToken } from './api.js';
+import { currentToken, getJson, lastRefusal, onTokenChange, setToken } from './api.js';
 import { connectLive, disconnectLive, liveState, onLiveState, type LiveState } from './live.js';
 import { useNotice } from './parts/notice.js';
 import { useRoute } from './route.js';
@@ -15,12 +15,23 @@ import { RunDetailView } from './views/RunDetail.js';
 import { RunsView } from './views/Runs.js';
 import { TasksView } from './views/Tasks.js';
 
-// A `#token=...` link logs in, then leaves the address bar (and the history) at once.
-const linked = /^#token=([^&]+)/.exec(location.hash);
-if (linked?.[1]) {
-  setToken(decodeURIComponent(linked[1]));
+/** The token of the last `#token=` link taken: when the daemon refuses it, the login form says the link's was. */
+let linkToken: string | null = null;
+
+/**
+ * A `#token=...` link logs in, then leaves the address bar (and the history) at once: at load,
+ * and when it is pasted into a tab already open (only the hash changes: no load). Registered
+ * before the route's listener, so the route reads the hash already replaced.
+ */
+function takeLinkToken(): void {
+  const linked = /^#token=([^&]+)/.exec(location.hash);
+  if (!linked?.[1]) return;
+  linkToken = decodeURIComponent(linked[1]);
   history.replaceState(null, '', `${location.pathname}${location.search}#/tasks`);
+  setToken(linkToken);
 }
+takeLinkToken();
+addEventListener('hashchange', takeLinkToken);
 
 // Ask for the status at once (not after the first render): it is what the first view shows.
 if (currentToken()) void refreshStatus();
@@ -37,7 +48,8 @@ function App() {
       forgetStatus();
     };
   }, [token]);
-  return token ? <Shell /> : <Login />;
+  // Keyed by the token: a new one (another link) starts every view again, with its data.
+  return token ? <Shell key={token} /> : <Login />;
 }
 
 function Shell() {
@@ -91,9 +103,17 @@ function Shell() {
   );
 }
 
+/** Why the login form shows: the daemon refused the token this tab had (it changed, or was wrong). */
+function refusedWords(): string | null {
+  const refused = lastRefusal();
+  if (!refused?.token) return null;
+  if (refused.token === linkToken) return `The token in the link was refused (${refused.message}): the link is old or mistyped. Enter the current token.`;
+  return `The daemon refused the token this tab had (${refused.message}): it may have changed. Enter the current one.`;
+}
+
 function Login() {
   const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(refusedWords);
   const [busy, setBusy] = useState(false);
   return (
     <main class="login">

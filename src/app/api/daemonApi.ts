@@ -109,6 +109,9 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    reloaded() {
+      publish({ kind: 'config', data: { type: 'config.reloaded', tasks: ctx.config().tasks.length, at: new Date(ctx.clock.now()).toISOString() } });
+    },
   };
 }
 

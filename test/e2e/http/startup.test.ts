@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome, runCli, writeConfig } from '../../helpers/cli.js';
-import { killDaemons, startDaemon } from '../../helpers/daemon.js';
+import { killDaemons, readEvents, startDaemon } from '../../helpers/daemon.js';
 import { rows, waitFor } from '../../helpers/wait.js';
 
 afterEach(killDaemons);
@@ -105,6 +105,27 @@ describe('a reload (SIGHUP)', () => {
     expect(audit[0]?.detail).toMatch(/^SIGHUP: refused, the old config is kept/);
     expect(audit[1]?.detail).toBe('added added; settings max_concurrent_tasks');
     expect(audit[2]?.detail).toMatch(/^SIGHUP: .* reloaded, 2 tasks$/);
+  });
+
+  it('is told to the live stream (a config event, so the dashboard refetches its tasks); a refused one is not', async () => {
+    const home = makeHome({ tasks: [tick] });
+    const daemon = await startDaemon(home);
+    const stream = await daemon.call('/api/v1/events');
+    let asked = false;
+    const events = await readEvents(stream, (event) => {
+      // Subscribed once the first heartbeat is out: the refused reload first, then a good one.
+      if (event.event === 'heartbeat' && !asked) {
+        asked = true;
+        fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), '{');
+        daemon.child.kill('SIGHUP');
+        void waitFor(() => daemon.output().includes('config reload refused'), 'the refusal').then(() => {
+          writeConfig(home, { tasks: [tick, { name: 'added', command: 'true' }] });
+          daemon.child.kill('SIGHUP');
+        });
+      }
+      return event.event === 'config';
+    });
+    expect(events.filter((e) => e.event === 'config')).toEqual([{ event: 'config', data: { type: 'config.reloaded', tasks: 2, at: expect.stringMatching(/Z$/) } }]);
   });
 });
 

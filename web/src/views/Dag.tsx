@@ -1,7 +1,9 @@
 // The DAG drawn: nodes coloured by their task's last status (with the status in words on the
-// node and a symbol for paused and disabled), edges from dependency to dependent. Zoom with the
-// wheel or the buttons, pan by dragging or with the arrow keys, search to find and centre a task;
-// every node is a link (Tab, Enter) to its runs. The layout code loads only with this view.
+// node and a symbol for paused and disabled), edges from dependency to dependent. It opens at a
+// readable scale (from its top left when it is larger than the box). Zoom with the wheel or the
+// buttons, pan by dragging or with the arrow keys, Fit to see it whole, search to find and centre
+// a task; every node is a link (Tab, Enter: brought into view) to its runs. The layout code loads
+// only with this view.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import type { Layout } from '../dagLayout.js';
@@ -32,8 +34,9 @@ export function DagView() {
         .then(setGraph)
         .catch((e: Error) => setError(e.message));
     void load();
-    // A task paused or resumed changes a node; a reload may change the graph: both are rare.
-    return refreshOnLive((e) => e.kind === 'task', load, 200, 2000);
+    // A task paused or resumed changes a node; a reload (a `config` event) may change the graph:
+    // both are rare. A resync (the stream back after it broke) reloads it too.
+    return refreshOnLive((e) => e.kind === 'task' || e.kind === 'config', load, 200, 2000);
   }, []);
   const shape = graph ? JSON.stringify([graph.nodes.map((n) => n.name), graph.edges]) : '';
   useEffect(() => {
@@ -58,7 +61,7 @@ export function DagView() {
     const px = cx ?? (rect ? rect.width / 2 : 0);
     const py = cy ?? (rect ? rect.height / 2 : 0);
     setView((v) => {
-      const k = Math.min(4, Math.max(0.1, v.k * factor));
+      const k = Math.min(4, Math.max(SMALLEST, v.k * factor));
       return { k, x: px - ((px - v.x) * k) / v.k, y: py - ((py - v.y) * k) / v.k };
     });
   };
@@ -69,6 +72,22 @@ export function DagView() {
     setView((v) => {
       const k = Math.max(v.k, 0.9);
       return { k, x: rect.width / 2 - node.x * k, y: rect.height / 2 - node.y * k };
+    });
+  };
+  // A node reached with Tab may be out of view (the graph opens at a readable scale, not all of
+  // it in the box): bring it in, at the same scale.
+  const reveal = (e: FocusEvent) => {
+    const name = (e.target as Element).closest('a.node')?.getAttribute('data-task');
+    const node = layout?.nodes.find((n) => n.name === name);
+    const element = box.current;
+    if (!node || !element) return;
+    element.scrollTo(0, 0); // the browser scrolls a hidden overflow to a focused element: the view pans instead
+    const { clientWidth: width, clientHeight: height } = element;
+    setView((v) => {
+      const left = v.x + (node.x - node.width / 2) * v.k;
+      const top = v.y + (node.y - node.height / 2) * v.k;
+      const inside = left >= 0 && top >= 0 && left + node.width * v.k <= width && top + node.height * v.k <= height;
+      return inside ? v : { k: v.k, x: width / 2 - node.x * v.k, y: height / 2 - node.y * v.k };
     });
   };
   const onKey = (e: KeyboardEvent) => {
@@ -108,7 +127,9 @@ export function DagView() {
           <button type="button" onClick={() => zoom(0.8)} aria-label="Zoom out">
             −
           </button>
-          <button type="button" onClick={() => layout && setView(fit(layout, box.current))}>Fit</button>
+          <button type="button" onClick={() => layout && setView(fit(layout, box.current, SMALLEST))} aria-label="Fit the whole graph in view">
+            Fit
+          </button>
         </div>
       </div>
       {error && <p class="error" role="alert">{error}</p>}
@@ -136,7 +157,7 @@ export function DagView() {
       >
         {!layout && !error && <p class="muted">Laying out the graph…</p>}
         {layout && (
-          <svg width="100%" height="100%" role="group" aria-label={`${layout.nodes.length} tasks`}>
+          <svg width="100%" height="100%" role="group" aria-label={`${layout.nodes.length} tasks`} onFocusIn={reveal}>
             <defs>
               <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                 <path d="M 0 0 L 10 5 L 0 10 z" class="arrow" />
@@ -204,11 +225,20 @@ function edgePath(points: { x: number; y: number }[]): string {
   return d;
 }
 
-/** The whole graph in the box, not smaller than legible (0.45), from the top left when it does not fit. */
-function fit(layout: Layout, box: HTMLElement | null): View {
+/**
+ * The smallest scale the graph opens at: node names of ~10 px (12 px at 1). Smaller, a DAG of 100
+ * tasks fitted a laptop's screen at 0.45, names of 5 px nobody reads; larger ones open at their
+ * top left (their roots: the ranks go left to right, or top to bottom), the rest a pan or a zoom
+ * away. The Fit button shows the whole graph at whatever scale that takes.
+ */
+const READABLE = 0.8;
+const SMALLEST = 0.1;
+
+/** The whole graph centred in the box, not smaller than `floor`; from the top left when it does not fit. */
+function fit(layout: Layout, box: HTMLElement | null, floor = READABLE): View {
   const width = box?.clientWidth ?? 800;
   const height = box?.clientHeight ?? 500;
-  const k = Math.max(0.45, Math.min(1.2, width / layout.width, height / layout.height));
+  const k = Math.max(floor, Math.min(1.2, width / layout.width, height / layout.height));
   const x = layout.width * k < width ? (width - layout.width * k) / 2 : 0;
   const y = layout.height * k < height ? (height - layout.height * k) / 2 : 0;
   return { x, y, k };

@@ -2,7 +2,7 @@
 // to it now: cancel while it has not ended, approve or reject while it awaits approval.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { enc, getJson, postJson, streamText } from '../api.js';
-import { refreshOnLive } from '../live.js';
+import { refreshOnLive, useResyncs } from '../live.js';
 import { Badge } from '../parts/Badge.js';
 import { act } from '../parts/notice.js';
 import { runsHref } from '../route.js';
@@ -87,6 +87,9 @@ function LogView({ runId, follow }: { runId: string; follow: boolean }) {
   const [cut, setCut] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const pre = useRef<HTMLPreElement>(null);
+  // A followed log ends with the stream that brought it (the daemon stopped): read again from the
+  // start when the event stream is back (the run may still be running, or have ended meanwhile).
+  const resyncs = useResyncs();
   useEffect(() => {
     const controller = new AbortController();
     let buffer = '';
@@ -118,7 +121,7 @@ function LogView({ runId, follow }: { runId: string; follow: boolean }) {
       controller.abort();
       cancelAnimationFrame(frame);
     };
-  }, [runId, follow]);
+  }, [runId, follow, resyncs]);
   return (
     <>
       {cut && <p class="small muted">The first part is not shown: only the last 512 KB (see `logs --run {runId}`).</p>}

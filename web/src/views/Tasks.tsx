@@ -1,10 +1,10 @@
 // The tasks: name, schedule in words and as cron, next run, last run (status in colour and
 // words), health, paused; a filter by name; run now, pause, resume. Kept live from the status;
 // only the rows near the window are drawn (1000 tasks paint as fast as 40).
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { enc, postJson } from '../api.js';
 import { cronWords } from '../cronWords.js';
-import { clockTime, relative } from '../format.js';
+import { clockTime, relative, zonedTime } from '../format.js';
 import { Badge } from '../parts/Badge.js';
 import { act } from '../parts/notice.js';
 import { useNow } from '../parts/useNow.js';
@@ -104,10 +104,11 @@ function TaskRow({ task, now }: { task: TaskStatus; now: number }) {
           <span class="muted">after its dependencies, or by hand</span>
         )}
       </td>
-      <td data-label="Next run" title={task.next_run ?? ''}>
+      <td data-label="Next run" title={task.next_run ? `${task.next_run} · ${clockTime(task.next_run)} in this browser's zone` : ''}>
         {task.next_run ? (
           <>
-            {relative(task.next_run, now)} <span class="muted small">{clockTime(task.next_run)}</span>
+            {/* In the task's zone, as its schedule in words is, and saying which zone. */}
+            {relative(task.next_run, now)} <span class="muted small">{zonedTime(task.next_run, task.timezone)}</span>
           </>
         ) : (
           <span class="muted">—</span>
@@ -130,12 +131,21 @@ function TaskRow({ task, now }: { task: TaskStatus; now: number }) {
   );
 }
 
+/**
+ * Run now, and one Pause/Resume button that turns into the other. While an action is under way
+ * the buttons say so with aria-disabled and ignore presses, but stay focusable: a `disabled`
+ * button loses the focus (to the page's body), and so would a Pause replaced by a Resume.
+ */
 function TaskActions({ task }: { task: TaskStatus }) {
   const [busy, setBusy] = useState(false);
+  const underWay = useRef(false); // read at the press: a second one before the next render is ignored too
   const name = task.name;
   const run = async (what: () => Promise<unknown>) => {
+    if (underWay.current) return;
+    underWay.current = true;
     setBusy(true);
     await what();
+    underWay.current = false;
     setBusy(false);
     void refreshStatus();
   };
@@ -151,18 +161,12 @@ function TaskActions({ task }: { task: TaskStatus }) {
   const resume = () => run(() => act(() => postJson(`/api/v1/tasks/${enc(name)}/resume`), () => `${name} resumed`));
   return (
     <>
-      <button type="button" disabled={busy || !task.enabled} onClick={runNow} aria-label={`Run ${name} now`}>
+      <button type="button" key="run" disabled={!task.enabled} aria-disabled={busy || undefined} onClick={runNow} aria-label={`Run ${name} now`}>
         Run now
       </button>
-      {task.paused ? (
-        <button type="button" disabled={busy} onClick={resume} aria-label={`Resume ${name}`}>
-          Resume
-        </button>
-      ) : (
-        <button type="button" disabled={busy} onClick={pause} aria-label={`Pause ${name}`}>
-          Pause
-        </button>
-      )}
+      <button type="button" key="pause" aria-disabled={busy || undefined} onClick={task.paused ? resume : pause} aria-label={`${task.paused ? 'Resume' : 'Pause'} ${name}`}>
+        {task.paused ? 'Resume' : 'Pause'}
+      </button>
     </>
   );
 }

@@ -109,8 +109,11 @@ export function Timeline({ task }: { task: string | undefined }) {
                 // A run of seconds is a sliver of a day: drawn MIN_BAR wide at least, and inside the chart
                 // when it is that recent (else it sat half outside the right edge).
                 const width = Math.max(MIN_BAR, x(end) - x(start));
+                // A link for the mouse, no Tab stop: up to 1000 bars stood between the filters and
+                // the runs table, whose rows link the same runs. (`tabindex` in lower case: on an
+                // SVG element Preact sets the attribute as written, and `tabIndex` is not one.)
                 return (
-                  <a key={`${r.run_id}:${r.attempt}`} href={runHref(r.run_id)}>
+                  <a key={`${r.run_id}:${r.attempt}`} href={runHref(r.run_id)} tabindex={-1}>
                     <rect x={Math.min(x(start), WIDTH - width)} y={lane * LANE + 3} width={width} height={LANE - 6} class={`bar s-${r.status}`}>
                       <title>{`${r.task} · ${r.status} · ${clockTime(r.started_at)} · ${duration(r.duration_ms ?? end - start)}`}</title>
                     </rect>
