@@ -15,11 +15,28 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
   return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message } });
 }
 
+/**
+ * Ajv's message (`querystring/status must be equal to one of the allowed values`), with what it
+ * leaves out: the values allowed, the property not taken, or that a query parameter was given
+ * more than once (`?limit=1&limit=2` is an array, which no parameter takes).
+ */
+function validationMessage(error: FastifyError, request: FastifyRequest): string {
+  const [first] = error.validation ?? [];
+  if (!first) return error.message;
+  const name = first.instancePath.split('/')[1];
+  const given = error.validationContext === 'querystring' && name ? (request.query as Record<string, unknown>)[name] : undefined;
+  if (Array.isArray(given)) return `querystring/${name} is given ${given.length} times; give it once`;
+  const params = first.params as { allowedValues?: unknown[]; additionalProperty?: string };
+  if (first.keyword === 'enum' && params.allowedValues) return `${error.message}: ${params.allowedValues.join(', ')}`;
+  if (first.keyword === 'additionalProperties' && params.additionalProperty) return `${error.message}: ${params.additionalProperty}`;
+  return error.message;
+}
+
 export function errorHandler(logger: Logger) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiRefusal) return sendError(reply, STATUS_OF_REFUSAL[error.code], error.code, error.message);
     const fastifyError = error as FastifyError;
-    if (fastifyError.validation) return sendError(reply, 400, 'bad_request', fastifyError.message);
+    if (fastifyError.validation) return sendError(reply, 400, 'bad_request', validationMessage(fastifyError, request));
     switch (fastifyError.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return sendError(reply, 413, 'too_large', `the body is larger than the ${request.routeOptions.bodyLimit ?? 0} bytes this server takes`);

@@ -11,6 +11,7 @@ import type { WebhookReceiver } from '../../ports/webhookReceiver.js';
 import { eventStreamToken, tokenChecker, type AuthResult, type Token } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { clientErrorHandler, errorHandler, sendError } from './replyError.js';
+import { validatorCompiler } from './validators.js';
 import { actionRoutes } from './routes/actionRoutes.js';
 import { openRoutes } from './routes/openRoutes.js';
 import { readRoutes } from './routes/readRoutes.js';
@@ -48,7 +49,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const app = Fastify({
     loggerInstance: loggerShim(options.logger),
     bodyLimit: BODY_LIMIT,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     forceCloseConnections: true,
     return503OnClosing: true,
     // A path parameter as long as the request line can be: an over-long task name or run id is
@@ -59,6 +59,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     frameworkErrors: onError,
     clientErrorHandler,
   });
+  app.setValidatorCompiler(validatorCompiler()); // query strings coerced from text, JSON bodies not
   app.removeContentTypeParser('text/plain'); // JSON bodies only: anything else is a clear 400
   app.setErrorHandler(onError);
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));

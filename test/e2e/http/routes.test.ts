@@ -141,13 +141,25 @@ describe('reads', () => {
     ['limit=1001', /limit must be <= 1000/],
     ['limit=abc', /limit must be integer/],
     ['before=yesterday', /before must be an ISO 8601 time/],
-    ['status=great', /status must be equal to one of the allowed values/],
-    ['page=2', /must NOT have additional properties/],
+    ['status=great', /^querystring\/status must be equal to one of the allowed values: queued, awaiting_approval, running, success, failed, timeout, skipped, interrupted, cancelled$/],
+    ['trigger=bogus', /^querystring\/trigger must be equal to one of the allowed values: schedule, dependency, catch_up, manual, once, watch, webhook, api$/],
+    ['page=2', /^querystring must NOT have additional properties: page$/],
+    ['limit=1&limit=2', /^querystring\/limit is given 2 times; give it once$/],
+    ['status=failed&status=success&status=failed', /^querystring\/status is given 3 times; give it once$/],
+    ['task=tick&task=after', /^querystring\/task is given 2 times; give it once$/],
   ])('GET /api/v1/runs?%s is a 400 that says what is wrong', async (query, message) => {
     const { status, body } = await json(await daemon.call(`/api/v1/runs?${query}`));
     expect(status).toBe(400);
     expect(body.error.code).toBe('bad_request');
     expect(body.error.message).toMatch(message);
+  });
+
+  it.each([
+    ['/api/v1/runs/x/log?follow=abc', 'querystring/follow must be equal to one of the allowed values: 0, 1, true, false'],
+    ['/api/v1/runs/x/log?follow=1&follow=1', 'querystring/follow is given 2 times; give it once'],
+    ['/api/v1/audit?limit=5&limit=6', 'querystring/limit is given 2 times; give it once'],
+  ])('GET %s is a 400 that says what is wrong', async (route, message) => {
+    expect(await json(await daemon.call(route))).toEqual({ status: 400, body: { error: { code: 'bad_request', message } } });
   });
 
   it.each(['task=', 'status=', 'trigger=', 'limit=', 'before=', 'task=&status=&trigger=&limit=&before='])(
@@ -263,6 +275,8 @@ describe('POST /api/v1/tasks/{name}/run', () => {
     ['a field it does not take', '/api/v1/tasks/quick/run', { json: { now: true } }, 400, 'bad_request', /additional properties/],
     ['a body of another type', '/api/v1/tasks/quick/run', { body: 'run it', headers: { 'content-type': 'text/plain' } }, 400, 'bad_request', /must be JSON/],
     ['with_deps not a boolean', '/api/v1/tasks/quick/run', { json: { with_deps: 'maybe' } }, 400, 'bad_request', /with_deps must be boolean/],
+    ['with_deps as the text "true" (a JSON body is not coerced)', '/api/v1/tasks/quick/run', { json: { with_deps: 'true' } }, 400, 'bad_request', /^body\/with_deps must be boolean$/],
+    ['with_deps as 1', '/api/v1/tasks/quick/run', { json: { with_deps: 1 } }, 400, 'bad_request', /^body\/with_deps must be boolean$/],
   ])('refuses %s', async (_what, route, init, status, code, message) => {
     const answer = await json(await daemon.call(route, { method: 'POST', ...init }));
     expect(answer.status).toBe(status);
