@@ -29,6 +29,18 @@ export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
   return LEVELS.has(level) ? level : 'info';
 }
 
+/**
+ * The fields as the JSON line takes them: every line already has the conductor's `pid` (pino's
+ * base), and pino writes a field of the same name again ("pid" twice in one object, as the
+ * daemon's start line had). The echo on stderr still shows it.
+ */
+function once(fields: Record<string, unknown>): Record<string, unknown> {
+  if (fields.pid !== process.pid) return fields;
+  const rest = { ...fields };
+  delete rest.pid;
+  return rest;
+}
+
 export function createPinoLogger(options: LoggerOptions): Logger {
   fs.mkdirSync(path.dirname(options.file), { recursive: true });
   const destination = pino.destination({ dest: options.file, sync: options.sync, mkdir: true, maxLength: MAX_BUFFERED_BYTES });
@@ -55,17 +67,17 @@ export function createPinoLogger(options: LoggerOptions): Logger {
     }
   };
   return {
-    debug: (fields, message) => write(() => log.debug(fields, message)),
+    debug: (fields, message) => write(() => log.debug(once(fields), message)),
     info: (fields, message) => {
-      write(() => log.info(fields, message));
+      write(() => log.info(once(fields), message));
       echo(30, 'info', fields, message);
     },
     warn: (fields, message) => {
-      write(() => log.warn(fields, message));
+      write(() => log.warn(once(fields), message));
       echo(40, 'warn', fields, message);
     },
     error: (fields, message) => {
-      write(() => log.error(fields, message));
+      write(() => log.error(once(fields), message));
       echo(50, 'error', fields, message);
     },
     flush: () => {

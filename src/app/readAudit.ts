@@ -5,9 +5,11 @@ import { ConductorError } from '../core/errors.js';
 import type { AuditRecord } from '../core/types.js';
 import { parseDuration } from '../core/format/duration.js';
 import type { HomePaths } from './paths.js';
+import { requireHomeFolder } from './readableHome.js';
 
 export function readAudit(paths: HomePaths, query: { since?: string; limit: number; now: number }): AuditRecord[] {
   const since = query.since === undefined ? undefined : sinceMs(query.since, query.now);
+  requireHomeFolder(paths.home);
   const store = openRunStore(paths.database, { create: false });
   try {
     return store.audit({ since, limit: query.limit });

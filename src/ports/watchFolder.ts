@@ -30,9 +30,10 @@ export interface WatchFolder {
   read(file: Buffer, size: number): Promise<Buffer>;
   /**
    * Moves (renames: never copies) `file` into `dir` under `name`, or `name-N.ext` when that is
-   * taken; never overwrites. Returns the new path; throws an Error saying why it could not.
+   * taken; never overwrites. Returns the new path, or null when the file is no longer there to
+   * move (its command, or anyone, moved or deleted it); throws an Error saying why it could not.
    */
-  moveInto(file: Buffer, name: Buffer, dir: string): Buffer;
+  moveInto(file: Buffer, name: Buffer, dir: string): Buffer | null;
   /** Writes a status file atomically into `dir` (created if missing), never over another; returns its path. */
   writeStatus(dir: string, name: Buffer, at: number, text: string): Promise<Buffer>;
   /** Whether `dir` holds a status file of the file `name` for the run `runId` (recovery after a crash). */

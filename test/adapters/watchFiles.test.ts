@@ -133,7 +133,7 @@ describe('the watch folder file system', () => {
     const name = Buffer.concat([Buffer.from('caf'), Buffer.of(0xe9, 0xff)]);
     fs.writeFileSync(pathIn(dir, name), 'z');
     const to = folder.moveInto(pathIn(dir, name), name, path.join(dir, 'done'));
-    expect(to.equals(pathIn(path.join(dir, 'done'), name))).toBe(true);
+    expect(to?.equals(pathIn(path.join(dir, 'done'), name))).toBe(true);
     expect(fs.readdirSync(path.join(dir, 'done'), { encoding: 'buffer' })).toEqual([name]);
   });
 
@@ -144,7 +144,17 @@ describe('the watch folder file system', () => {
     folder.moveInto(Buffer.from(path.join(dir, 'a')), Buffer.from('a'), done);
     fs.rmSync(done, { recursive: true });
     fs.writeFileSync(path.join(dir, 'b'), 'b');
-    expect(folder.moveInto(Buffer.from(path.join(dir, 'b')), Buffer.from('b'), done).toString()).toBe(path.join(done, 'b'));
+    expect(folder.moveInto(Buffer.from(path.join(dir, 'b')), Buffer.from('b'), done)?.toString()).toBe(path.join(done, 'b'));
+  });
+
+  it('moves nothing, and says so with null, when the file is no longer there (its command deleted or moved it)', () => {
+    const dir = scratch();
+    const done = path.join(dir, 'done');
+    expect(folder.moveInto(Buffer.from(path.join(dir, 'gone')), Buffer.from('gone'), done)).toBeNull();
+    expect(fs.readdirSync(done)).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'here'), 'x');
+    expect(folder.moveInto(Buffer.from(path.join(dir, 'gone')), Buffer.from('gone'), done)).toBeNull(); // the folder made already
+    expect(folder.moveInto(Buffer.from(path.join(dir, 'here', 'x')), Buffer.from('x'), done)).toBeNull(); // a file on its way: ENOTDIR
   });
 
   it('says why a move cannot be made: a file where the folder should be', () => {

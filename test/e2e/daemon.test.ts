@@ -50,6 +50,10 @@ describe('the daemon', () => {
     daemon.kill('SIGTERM');
     expect((await exitOf(daemon)).code).toBe(0);
     expect(fs.existsSync(path.join(home, 'conductor.pid'))).toBe(false);
+    // Its log: the start line first, its pid written once (the logger adds it to every line).
+    const [first = ''] = fs.readFileSync(path.join(home, 'logs', 'symphony_conductor.log'), 'utf8').split('\n');
+    expect(first.match(/"pid":/g)).toHaveLength(1);
+    expect(JSON.parse(first)).toMatchObject({ pid: daemon.pid, tasks: 3, msg: expect.stringMatching(/ started: 3 tasks/) });
   });
 
   it('drains on SIGTERM: lets the running task finish, records it, exits 0', async () => {

@@ -52,6 +52,13 @@ describe('usage errors', () => {
     [['run', '--all', '--with-deps'], '--with-deps goes with --task.'],
     [['logs', '--task', 'a', '--run='], '--run needs a value.'],
     [['status', '--home'], 'Not enough arguments following: home'],
+    [['graph', '--format'], 'Not enough arguments following: format'],
+    [['graph', '-f'], 'Not enough arguments following: f'],
+    [['import-crontab', 'crontab.txt', '--output'], 'Not enough arguments following: output'],
+    [['import-crontab', 'crontab.txt', '-o'], 'Not enough arguments following: o'],
+    [['import-crontab', 'crontab.txt', '--output='], '--output needs a value.'],
+    [['report', '--format'], 'Not enough arguments following: format'],
+    [['health-check', '--root'], 'Not enough arguments following: root'],
     [['validate', '--config='], '--config needs a value.'],
   ])('%j is a usage message with exit 1, not an internal error', (args, message) => {
     const result = runCli(args, { home });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliPath, makeHome, runCli, spawnCli } from '../helpers/cli.js';
+import { asNobodyUnavailable, chownTree, cliPath, makeHome, makeNobodyHome, runCli, runCliAsNobody, spawnCli } from '../helpers/cli.js';
 import { exitOf, rows, waitFor } from '../helpers/wait.js';
 
 /** Why a read-only bind mount cannot be made here, or null when it can. */
@@ -125,5 +125,72 @@ describe('on a writable home', () => {
     expect(runCli(['status', '--json'], { home }).code).toBe(0);
     expect(runCli(['history'], { home }).stdout).toBe('no runs recorded\n');
     expect(fs.existsSync(path.join(home, 'status'))).toBe(false);
+  });
+});
+
+describe('a home that is not a folder: said, exit 1, not read as a home where nothing ran', () => {
+  it.each([
+    ['a missing folder', (base: string) => path.join(base, 'no-such-home'), 'no such folder'],
+    ['a file', (base: string) => path.join(base, 'plain'), 'a file, not a folder'],
+    ['a path through a file', (base: string) => path.join(base, 'plain', 'home'), 'not a folder (a part of that path is a file)'],
+  ])('history, audit and status given %s', (_label, homeOf, why) => {
+    const base = makeHome();
+    fs.writeFileSync(path.join(base, 'plain'), '');
+    const home = homeOf(base);
+    for (const args of [['history'], ['audit'], ['status', '--json'], ['status', '--json', '--config', path.join(base, 'conductor_config.json')]]) {
+      fs.writeFileSync(path.join(base, 'conductor_config.json'), JSON.stringify(config));
+      const result = runCli(args, { home, cwd: base });
+      expect(result.stderr, args.join(' ')).toBe(`symphony-conductor: ${home}: ${why} (the home: --home, else $CONDUCTOR_HOME, else the current folder)\n`);
+      expect(result.stdout).toBe('');
+      expect(result.code).toBe(1);
+    }
+  });
+
+  it('a home that is there, where nothing ran yet (no status folder), is no history: history, audit and status say so, exit 0', () => {
+    const home = makeHome(config);
+    expect(runCli(['history'], { home })).toMatchObject({ code: 0, stdout: 'no runs recorded\n', stderr: '' });
+    expect(runCli(['audit'], { home })).toMatchObject({ code: 0, stdout: 'no operator actions recorded\n', stderr: '' });
+    const status = runCli(['status', '--json'], { home });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).tasks.map((t: { last_run: unknown }) => t.last_run)).toEqual([null, null]);
+  });
+});
+
+const asNobody = asNobodyUnavailable();
+if (asNobody) console.warn(`unreadable history tests skipped: ${asNobody}`);
+
+describe.skipIf(asNobody !== null)('a history this user cannot read (run as nobody) is an error naming it, not an empty history', () => {
+  /** A home of nobody's with two runs recorded, then `lock` applied to it. */
+  function lockedHome(lock: (home: string) => void): string {
+    const home = makeNobodyHome(config);
+    expect(runCliAsNobody(['run', '--all'], { home }).code).toBe(0);
+    lock(home);
+    return home;
+  }
+  const db = (home: string) => path.join(home, 'status', 'conductor.db');
+
+  it.each([
+    ['the status folder is mode 000', (home: string) => fs.chmodSync(path.join(home, 'status'), 0o000)],
+    ['the history file is mode 000', (home: string) => fs.chmodSync(db(home), 0o000)],
+    ['the history belongs to root, mode 600', (home: string) => (chownTree(path.join(home, 'status'), 0), fs.chmodSync(db(home), 0o600))],
+  ])('%s: history, audit, status and report exit 1 saying so', (_label, lock) => {
+    const home = lockedHome(lock);
+    for (const args of [['history'], ['audit'], ['status', '--json'], ['report']]) {
+      const result = runCliAsNobody(args, { home });
+      expect(result.stderr, args.join(' ')).toBe(
+        `symphony-conductor: ${db(home)}: history database: cannot be read: permission denied (EACCES; the file or a folder on its path is not open to this user)\n`,
+      );
+      expect(result.stdout).toBe('');
+      expect(result.code).toBe(1);
+    }
+  });
+
+  it('a home of mode 000: history and audit say the history cannot be read', () => {
+    const home = lockedHome((h) => fs.chmodSync(h, 0o000));
+    for (const args of [['history'], ['audit']]) {
+      const result = runCliAsNobody(args, { home, cwd: path.dirname(home) });
+      expect(result.stderr).toMatch(new RegExp(`^symphony-conductor: ${db(home)}: history database: cannot be read: permission denied \\(EACCES`));
+      expect(result.code).toBe(1);
+    }
   });
 });

@@ -52,6 +52,26 @@ describe('run --task on a watch task (once-mode)', () => {
     expect(text.stdout).toContain('drain: 0 processed, 1 failed, 0 left in place');
   });
 
+  it.each([
+    ['deletes', 'rm -f "$CONDUCTOR_FILE"', 'processed'],
+    ['moves', 'mv "$CONDUCTOR_FILE" "$CONDUCTOR_HOME/kept/"', 'processed'],
+    ['deletes, then fails', 'rm -f "$CONDUCTOR_FILE"; exit 3', 'failed'],
+  ])('says the file was no longer there to be moved when its command %s it, not that it stays', (_what, command, folder) => {
+    const h = home(command);
+    fs.mkdirSync(path.join(h, 'kept'));
+    fs.writeFileSync(path.join(h, 'in', 'a.json'), '{}');
+    const result = runCli(['run', '--task', 'drain'], { home: h });
+    expect(result.code).toBe(folder === 'processed' ? 0 : 8);
+    const said = `the file was no longer in ${path.join(h, 'in')} to be moved (the command, or something else, moved or deleted it)`;
+    const [status] = statusFiles(h, 'drain');
+    expect(status?.status).toBe(folder === 'processed' ? 'SUCCESS' : 'FAILED');
+    expect(status?.message).toMatch(new RegExp(`; ${said.replace(/[()/.]/g, '\\$&')}$`));
+    expect(status?.message).not.toMatch(/stays|ENOENT/);
+    expect(rows(h)[0]?.reason).toMatch(new RegExp(`${said.replace(/[()/.]/g, '\\$&')}$`));
+    expect(fileRows(h)[0]).toMatchObject({ state: folder === 'processed' ? 'done' : 'failed', settled: 1, moved_to: null });
+    expect(namesIn(path.join(h, 'in', folder))).toEqual([]);
+  });
+
   it('runs the files of a paused task too: run --task is a run by hand', async () => {
     const h = home('cat "$CONDUCTOR_FILE" >> "$CONDUCTOR_HOME/all.txt"');
     const daemon = startDaemon(h);

@@ -3,13 +3,15 @@
 // request holds up a fire; bodies are small JSON (64 KiB at most). Its warnings and errors go to
 // the conductor's log (pino) under `http`; requests themselves are not logged.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { maxHeaderSize } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DaemonApi } from '../../ports/daemonApi.js';
 import type { Logger } from '../../ports/logger.js';
 import type { WebhookReceiver } from '../../ports/webhookReceiver.js';
 import { eventStreamToken, tokenChecker, type AuthResult, type Token } from './auth.js';
 import type { Metrics } from './metrics.js';
-import { errorHandler, sendError } from './replyError.js';
+import { clientErrorHandler, errorHandler, sendError } from './replyError.js';
+import { validatorCompiler } from './validators.js';
 import { actionRoutes } from './routes/actionRoutes.js';
 import { openRoutes } from './routes/openRoutes.js';
 import { readRoutes } from './routes/readRoutes.js';
@@ -43,15 +45,23 @@ export interface HttpServer {
 /** Listens, or throws a message fit for the operator (a port in use, an address not here). */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   let check: (header: string | undefined) => AuthResult = tokenChecker(options.tokens);
+  const onError = errorHandler(options.logger);
   const app = Fastify({
     loggerInstance: loggerShim(options.logger),
     bodyLimit: BODY_LIMIT,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     forceCloseConnections: true,
     return503OnClosing: true,
+    // A path parameter as long as the request line can be: an over-long task name or run id is
+    // then looked up and not found (404), as any other unknown one, not Fastify's own 414.
+    routerOptions: { maxParamLength: maxHeaderSize },
+    // A path that is not valid percent-encoding, and a request Node cannot parse at all (not
+    // HTTP, headers over maxHeaderSize), are answered in the error shape too.
+    frameworkErrors: onError,
+    clientErrorHandler,
   });
+  app.setValidatorCompiler(validatorCompiler()); // query strings coerced from text, JSON bodies not
   app.removeContentTypeParser('text/plain'); // JSON bodies only: anything else is a clear 400
-  app.setErrorHandler(errorHandler(options.logger));
+  app.setErrorHandler(onError);
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
   app.addHook('onRequest', async (request: FastifyRequest & { tokenLabel?: string }, reply) => {
     if (!request.url.startsWith('/api/')) return;

@@ -4,6 +4,7 @@ import { ConductorError } from '../../core/errors.js';
 import type { RunStore } from '../../ports/runStore.js';
 
 export function databaseError(file: string, error: unknown): ConductorError {
+  if (error instanceof ConductorError) return error; // already names the file and says why
   const err = error as NodeJS.ErrnoException;
   const reason =
     err.code === 'EACCES' || err.code === 'SQLITE_CANTOPEN' || err.code === 'SQLITE_READONLY'

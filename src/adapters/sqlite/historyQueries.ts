@@ -2,8 +2,7 @@
 // task and run outcome, the median attempt duration per task, and the latest failed runs. SQLite
 // groups and sorts (spilling to temp files, not to memory), so memory stays flat whatever the
 // history's size; every query of this kind lives here, and the table is named once.
-import fs from 'node:fs';
-import { openForReading } from './openForReading.js';
+import { historyExists, openForReading } from './openForReading.js';
 
 /** The history table: one row per attempt or skipped fire. */
 export const HISTORY_TABLE = 'attempts';
@@ -80,7 +79,7 @@ const SQL = {
 
 /** The period's history of the database at `file`; empty when there is no database (nothing is created). */
 export function queryPeriodHistory(file: string, query: PeriodQuery): PeriodHistory {
-  if (!fs.existsSync(file)) return EMPTY;
+  if (!historyExists(file)) return EMPTY; // an unreadable one is an error, not an empty history
   // As every reader opens it: never written, migrated from an older schema where it can be.
   const db = openForReading(file);
   try {

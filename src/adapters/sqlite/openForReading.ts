@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ConductorError } from '../../core/errors.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 
 const BUSY_TIMEOUT_MS = 10_000;
@@ -17,10 +18,16 @@ const BUSY_TIMEOUT_MS = 10_000;
 /**
  * A connection to read the history at `file` from; a missing or never-written file reads as empty.
  * `copy`: always a private in-memory copy of the main file (a full disk cannot make the -shm file).
+ * A history that is there but cannot be read (permissions) is a DATABASE error naming the file.
  */
 export function openForReading(file: string, options: { copy?: boolean } = {}): Database.Database {
-  if (!fs.existsSync(file)) return emptyHistory();
-  const db = options.copy ? inMemoryCopy(file) : connect(file);
+  if (!historyExists(file)) return emptyHistory();
+  let db: Database.Database;
+  try {
+    db = options.copy ? inMemoryCopy(file) : connect(file);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return db;
@@ -39,6 +46,43 @@ export function openForReading(file: string, options: { copy?: boolean } = {}): 
   } catch (error) {
     if (db.open) db.close();
     throw error;
+  }
+}
+
+/**
+ * Whether there is a history at `file`. Only "it is not there" is no history yet: the file or a
+ * folder on its path missing (ENOENT: nothing has run on this home), or a file where a folder
+ * should be (ENOTDIR). Anything else, above all a folder this user cannot enter (EACCES), is an
+ * error naming the file: fs.existsSync says false then too, and "no runs recorded" of a home
+ * that has runs would be a lie.
+ */
+export function historyExists(file: string): boolean {
+  try {
+    fs.statSync(file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw unreadable(file, error);
+  }
+}
+
+/** Why the history at `file` cannot be read, for a reader (never "for writing"). */
+function unreadable(file: string, error: unknown): Error {
+  let code = (error as NodeJS.ErrnoException).code;
+  if (code === 'SQLITE_CANTOPEN') code = accessProblem(file) ?? code; // SQLite does not say why
+  if (code !== 'EACCES' && code !== 'EPERM') return error as Error; // SQLite's own, worded by databaseError
+  return new ConductorError('DATABASE', `${file}: history database: cannot be read: permission denied (${code}; the file or a folder on its path is not open to this user)`, {
+    cause: error,
+  });
+}
+
+function accessProblem(file: string): string | null {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? null;
   }
 }
 

@@ -44,7 +44,7 @@ export function createWatchFolderFs(): WatchFolder {
         throw new Error(`cannot read the file: ${describe(error)}`);
       }
     },
-    moveInto(file: Buffer, name: Buffer, dir: string): Buffer {
+    moveInto(file: Buffer, name: Buffer, dir: string): Buffer | null {
       const make = () => {
         try {
           fs.mkdirSync(dir, { recursive: true });
@@ -53,14 +53,23 @@ export function createWatchFolderFs(): WatchFolder {
         }
         made.add(dir);
       };
+      // A failed move of a file that is gone is no failure: there was nothing left to move.
+      const move = () => {
+        try {
+          return moveNoReplace(file, name, dir);
+        } catch (error) {
+          if (gone(file)) return null;
+          throw error;
+        }
+      };
       if (!made.has(dir)) make();
       try {
-        return moveNoReplace(file, name, dir);
+        return move();
       } catch (error) {
         made.delete(dir);
         if (fs.existsSync(dir)) throw error;
         make(); // removed since it was made (the watched folder removed and made again)
-        return moveNoReplace(file, name, dir);
+        return move();
       }
     },
     statusWritten(dir: string, name: Buffer, runId: string): boolean {
@@ -129,6 +138,17 @@ export function createWatchFolderFs(): WatchFolder {
       }
     },
   };
+}
+
+/** `file` is not there (nor a folder on its way): ENOENT or ENOTDIR, not merely unreadable. */
+function gone(file: Buffer): boolean {
+  try {
+    fs.lstatSync(file);
+    return false;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+  }
 }
 
 /** A Node callback-style fs function as a promise. */

@@ -6,6 +6,7 @@ import { isDaemonLockHeld } from '../../adapters/daemonLock.js';
 import { daemonLockPath } from '../daemonState.js';
 import type { HomePaths } from '../paths.js';
 import { loadConfig } from '../loadConfig.js';
+import { requireHomeFolder } from '../readableHome.js';
 import { readRunningConfig } from '../runningConfig.js';
 import { coldStatus } from './coldStatus.js';
 import type { StatusReport } from './statusReport.js';
@@ -17,6 +18,7 @@ const PROBE_MS = 1500;
  * then shown (the daemon refused the reload and kept it); with no daemon, the error is thrown.
  */
 export async function homeStatus(paths: HomePaths, now: number, warn: (message: string) => void = () => {}): Promise<StatusReport> {
+  requireHomeFolder(paths.home);
   const config = configShown(paths, warn);
   const report = coldStatus(paths, now, config);
   const { executor } = config.settings;

@@ -11,7 +11,7 @@ export const graphCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'The dependency graph, as text, Mermaid or Graphviz dot',
   builder: (y) =>
     y
-      .option('format', { alias: 'f', choices: ['text', 'mermaid', 'dot'] as const, default: 'text' as const })
+      .option('format', { alias: 'f', choices: ['text', 'mermaid', 'dot'] as const, requiresArg: true, default: 'text' as const })
       .example('$0 graph', 'each task with its schedule and dependencies, dependencies first')
       .example('$0 graph --format dot | dot -Tsvg > dag.svg', 'draw it with Graphviz'),
   handler: async (argv) => {

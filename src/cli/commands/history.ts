@@ -32,8 +32,10 @@ export const historyCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 history --json', 'the latest 20 rows as JSON'),
   handler: async (argv) => {
     stopWhenOutputCloses();
-    const { openRunStore } = await import('../../adapters/sqlite/sqliteRunStore.js');
-    const store = openRunStore(pathsFrom(argv).database, { create: false });
+    const [{ openRunStore }, { requireHomeFolder }] = await Promise.all([import('../../adapters/sqlite/sqliteRunStore.js'), import('../../app/readableHome.js')]);
+    const paths = pathsFrom(argv);
+    requireHomeFolder(paths.home);
+    const store = openRunStore(paths.database, { create: false });
     const runs = store.history({ task: argv.task, limit: argv.limit });
     store.close();
     if (argv.json) {

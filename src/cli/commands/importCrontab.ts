@@ -1,7 +1,7 @@
 // `import-crontab FILE [--user|--system] [--output FILE]`: a crontab as config tasks
 // (spec/beyond.md). Exit 0 every job line imported, 8 some refused, 1 nothing to import.
 import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../shared.js';
+import { emptyProblem, firstProblem, type GlobalArgs } from '../shared.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -18,8 +18,9 @@ export const importCrontabCommand: CommandModule<GlobalArgs, Args> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'the crontab; - reads standard input' })
       .option('user', { type: 'boolean', describe: 'a user crontab (no user column), whatever its path or content' })
       .option('system', { type: 'boolean', describe: 'a system crontab (user column), as /etc/crontab and /etc/cron.d/* are' })
-      .option('output', { alias: 'o', type: 'string', describe: 'add the tasks to this config (created if missing; never overwritten)' })
+      .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'add the tasks to this config (created if missing; never overwritten)' })
       .conflicts('user', 'system')
+      .check((a) => firstProblem(emptyProblem('--output', a.output)))
       .example('$0 import-crontab /etc/cron.d/sysstat', 'print the tasks as a config')
       .example('crontab -l | $0 import-crontab - --output config/conductor_config.json', "add your crontab's jobs to the config"),
   handler: async (argv) => {

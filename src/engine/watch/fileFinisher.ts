@@ -47,13 +47,16 @@ export async function finishFile(deps: WatchDeps, ending: Ending): Promise<{ mov
   const target = outcome.moveTo === 'processed' ? paths.processedDir : outcome.moveTo === 'failed' ? paths.failedDir : null;
   let movedTo: Buffer | null = null;
   let moveError: string | null = null;
+  let gone = false;
   if (target) {
     try {
       movedTo = folder.moveInto(file, row.name, target);
+      gone = movedTo === null;
+      if (gone) moveError = `the file was no longer in ${paths.dir} to be moved (the command, or something else, moved or deleted it)`;
     } catch (error) {
       moveError = `the file stays in ${paths.dir}: ${(error as Error).message}`;
-      if (ending.runId) ctx.store.watchFiles.appendRunReason(ending.runId, moveError);
     }
+    if (moveError && ending.runId) ctx.store.watchFiles.appendRunReason(ending.runId, moveError);
   }
   const shownName = decodeSurrogateEscape(row.name);
   const where = movedTo ? `moved to ${decodeSurrogateEscape(movedTo)}` : outcome.status === 'UNSPECIFIED' ? 'left in place; it runs again after the next start' : null;
@@ -69,7 +72,7 @@ export async function finishFile(deps: WatchDeps, ending: Ending): Promise<{ mov
     retry_count: Math.max(0, ending.attempts - 1),
   });
   // A success is already in the run's own log line ("attempt finished", with file and correlation_id).
-  const log = outcome.status === 'FAILED' || moveError ? ctx.logger.warn : outcome.status === 'SUCCESS' ? ctx.logger.debug : ctx.logger.info;
+  const log = outcome.status === 'FAILED' || (moveError && !gone) ? ctx.logger.warn : outcome.status === 'SUCCESS' ? ctx.logger.debug : ctx.logger.info;
   log.call(
     ctx.logger,
     { task: ending.task, run_id: ending.runId, correlation_id: ending.correlationId, file: shownName, status: outcome.status, moved_to: movedTo ? decodeSurrogateEscape(movedTo) : null, reason: moveError },

@@ -101,10 +101,11 @@ describe('POST /api/v1/runs/{id}/approve and /reject', () => {
     expect(again.body.error.message).toBe(`cannot reject run ${runId}: it is not awaiting approval (its status is skipped: rejected by api:default)`);
   });
 
-  it('refuses a comment that is not text: 400 naming it', async () => {
-    const answer = await json(await daemon.call('/api/v1/runs/nope/approve', { json: { comment: { text: 'no' } } }));
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.message).toMatch(/comment/);
+  it.each([{ text: 'no' }, 5, true, ['no']])('refuses a comment that is not text (%j), not even coerced to one: 400 naming it', async (comment) => {
+    for (const verb of ['approve', 'reject']) {
+      const answer = await json(await daemon.call(`/api/v1/runs/nope/${verb}`, { json: { comment } }));
+      expect(answer).toEqual({ status: 400, body: { error: { code: 'bad_request', message: 'body/comment must be string' } } });
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // The API of a real daemon over real sockets: authentication, every route's shape and status
 // code, paging, and the bad input each route must refuse with the error shape.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, runCli } from '../../helpers/cli.js';
@@ -34,6 +35,10 @@ describe('at start', () => {
     const file = path.join(home, 'status', 'api.token');
     expect(fs.readFileSync(file, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('says nothing of Fastify (no deprecated option warned about on stderr)', () => {
+    expect(daemon.output()).not.toMatch(/FastifyWarning|FSTDEP|DeprecationWarning/);
   });
 });
 
@@ -136,13 +141,25 @@ describe('reads', () => {
     ['limit=1001', /limit must be <= 1000/],
     ['limit=abc', /limit must be integer/],
     ['before=yesterday', /before must be an ISO 8601 time/],
-    ['status=great', /status must be equal to one of the allowed values/],
-    ['page=2', /must NOT have additional properties/],
+    ['status=great', /^querystring\/status must be equal to one of the allowed values: queued, awaiting_approval, running, success, failed, timeout, skipped, interrupted, cancelled$/],
+    ['trigger=bogus', /^querystring\/trigger must be equal to one of the allowed values: schedule, dependency, catch_up, manual, once, watch, webhook, api$/],
+    ['page=2', /^querystring must NOT have additional properties: page$/],
+    ['limit=1&limit=2', /^querystring\/limit is given 2 times; give it once$/],
+    ['status=failed&status=success&status=failed', /^querystring\/status is given 3 times; give it once$/],
+    ['task=tick&task=after', /^querystring\/task is given 2 times; give it once$/],
   ])('GET /api/v1/runs?%s is a 400 that says what is wrong', async (query, message) => {
     const { status, body } = await json(await daemon.call(`/api/v1/runs?${query}`));
     expect(status).toBe(400);
     expect(body.error.code).toBe('bad_request');
     expect(body.error.message).toMatch(message);
+  });
+
+  it.each([
+    ['/api/v1/runs/x/log?follow=abc', 'querystring/follow must be equal to one of the allowed values: 0, 1, true, false'],
+    ['/api/v1/runs/x/log?follow=1&follow=1', 'querystring/follow is given 2 times; give it once'],
+    ['/api/v1/audit?limit=5&limit=6', 'querystring/limit is given 2 times; give it once'],
+  ])('GET %s is a 400 that says what is wrong', async (route, message) => {
+    expect(await json(await daemon.call(route))).toEqual({ status: 400, body: { error: { code: 'bad_request', message } } });
   });
 
   it.each(['task=', 'status=', 'trigger=', 'limit=', 'before=', 'task=&status=&trigger=&limit=&before='])(
@@ -175,6 +192,63 @@ describe('reads', () => {
   });
 });
 
+/** Writes `request` on a new connection as it is; resolves with all the server answered before it closed. */
+function rawRequest(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = net.connect(Number(port), hostname, () => socket.write(request));
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+  });
+}
+
+describe('requests refused before any route: the error shape too, and the daemon goes on serving', () => {
+  const long = (n: number) => 'a'.repeat(n);
+
+  it.each([
+    ['GET', '/api/v1/tasks/%ff%fe', '/api/v1/tasks/%ff%fe'],
+    ['POST', '/hooks/%', '/hooks/%'],
+  ])('%s %s (not valid percent-encoding) is a 400 naming the path', async (method, route, shown) => {
+    const answer = await json(await daemon.call(route, { method }));
+    expect(answer).toEqual({ status: 400, body: { error: { code: 'bad_request', message: expect.stringContaining(`the path ${shown} is not valid percent-encoding`) } } });
+  });
+
+  it.each([
+    ['GET', `/api/v1/tasks/${long(101)}`, `no task named ${long(101)}`],
+    ['POST', `/api/v1/tasks/${long(5000)}/pause`, `no task named ${long(5000)}`],
+    ['GET', `/api/v1/runs/${long(101)}`, `no run with id ${long(101)}`],
+    ['GET', `/api/v1/runs/${long(300)}/log`, `no run with id ${long(300)}`],
+    ['POST', `/api/v1/runs/${long(101)}/cancel`, `no run with id ${long(101)}`],
+    ['POST', `/hooks/${long(101)}`, `no task named ${long(101)}`],
+  ])('%s of a name or run id longer than any there is, is not found: 404 (%#)', async (method, route, message) => {
+    expect(await json(await daemon.call(route, { method }))).toEqual({ status: 404, body: { error: { code: 'not_found', message } } });
+  });
+
+  it('over 16 KB of request line or headers is a 431 in the error shape', async () => {
+    for (const init of [{ path: `/api/v1/tasks/${long(17_000)}` }, { path: '/api/v1/tasks', headers: { 'x-padding': long(17_000) } }]) {
+      const answer = await json(await daemon.call(init.path, { headers: init.headers }));
+      expect(answer).toEqual({ status: 431, body: { error: { code: 'too_large', message: expect.stringMatching(/request line and headers are larger than the \d+ bytes/) } } });
+    }
+  });
+
+  it('what is not HTTP at all is answered 400 in the error shape, and the connection closed', async () => {
+    const answer = await rawRequest(daemon.url, 'GARBAGE\r\n\r\n');
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toMatch(/\r\nContent-Type: application\/json; charset=utf-8/);
+    expect(JSON.parse(body)).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/^the request is not valid HTTP: /) } });
+    expect((await daemon.call('/health', { token: null })).status).toBe(200);
+  });
+
+  it('pause --task with a name of 150 characters says there is no such task (exit 1), not a 414', () => {
+    const result = runCli(['pause', '--task', long(150)], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`symphony-conductor: the daemon refused (404): no task named ${long(150)}\n`);
+  });
+});
+
 describe('POST /api/v1/tasks/{name}/run', () => {
   it('starts a run now: 202 {run_id}, recorded with trigger api and in the audit log', async () => {
     const { status, body } = await json(await daemon.call('/api/v1/tasks/quick/run', { method: 'POST' }));
@@ -201,6 +275,8 @@ describe('POST /api/v1/tasks/{name}/run', () => {
     ['a field it does not take', '/api/v1/tasks/quick/run', { json: { now: true } }, 400, 'bad_request', /additional properties/],
     ['a body of another type', '/api/v1/tasks/quick/run', { body: 'run it', headers: { 'content-type': 'text/plain' } }, 400, 'bad_request', /must be JSON/],
     ['with_deps not a boolean', '/api/v1/tasks/quick/run', { json: { with_deps: 'maybe' } }, 400, 'bad_request', /with_deps must be boolean/],
+    ['with_deps as the text "true" (a JSON body is not coerced)', '/api/v1/tasks/quick/run', { json: { with_deps: 'true' } }, 400, 'bad_request', /^body\/with_deps must be boolean$/],
+    ['with_deps as 1', '/api/v1/tasks/quick/run', { json: { with_deps: 1 } }, 400, 'bad_request', /^body\/with_deps must be boolean$/],
   ])('refuses %s', async (_what, route, init, status, code, message) => {
     const answer = await json(await daemon.call(route, { method: 'POST', ...init }));
     expect(answer.status).toBe(status);

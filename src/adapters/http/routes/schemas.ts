@@ -5,16 +5,18 @@ const TRIGGERS = ['schedule', 'dependency', 'catch_up', 'manual', 'once', 'watch
 
 export const MAX_PAGE = 1000;
 
+// No maxLength on a name or a run id in the path: one longer than any there can be is not
+// found (404, "no task named ..."), as any other unknown one; the request line bounds it.
 export const taskParams = {
   type: 'object',
   required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+  properties: { name: { type: 'string', minLength: 1 } },
 } as const;
 
 export const runParams = {
   type: 'object',
   required: ['run_id'],
-  properties: { run_id: { type: 'string', minLength: 1, maxLength: 200 } },
+  properties: { run_id: { type: 'string', minLength: 1 } },
 } as const;
 
 export const runsQuery = {

@@ -18,10 +18,10 @@ const lib = async () => ({
 
 function policyOptions<T>(yargs: Argv<T>) {
   return rootOption(yargs)
-    .option('inventory', { type: 'string', describe: 'inventory file, inside the root (default: <root>/cleanup_inventory.json)' })
+    .option('inventory', { type: 'string', requiresArg: true, describe: 'inventory file, inside the root (default: <root>/cleanup_inventory.json)' })
     .option('protect', { type: 'string', array: true, requiresArg: true, describe: 'also protect this pattern (repeatable; see docs/maintenance.md)' })
     .option('include-tracked', { type: 'boolean', describe: 'allow files tracked by git (left alone by default)' })
-    .option('min-age', { type: 'string', default: '1h', describe: 'leave files modified more recently than this' });
+    .option('min-age', { type: 'string', requiresArg: true, default: '1h', describe: 'leave files modified more recently than this' });
 }
 
 const analyze: CommandModule<GlobalArgs, PolicyArgs & { limit: number }> = {
@@ -29,7 +29,7 @@ const analyze: CommandModule<GlobalArgs, PolicyArgs & { limit: number }> = {
   describe: 'Report cleanup candidates with reasons and sizes, from the inventory; changes nothing',
   builder: (y) =>
     policyOptions(y)
-      .option('limit', { type: 'number', default: 200, describe: 'candidates listed in text output' })
+      .option('limit', { type: 'number', requiresArg: true, default: 200, describe: 'candidates listed in text output' })
       .example('$0 cleanup analyze --root ~/project', 'what the next cleanup would consider')
       .example('$0 cleanup analyze --json | jq ".by_reason"', 'totals per reason'),
   handler: async (argv) => {
@@ -51,8 +51,8 @@ const execute: CommandModule<GlobalArgs, ExecuteArgs> = {
   builder: (y) =>
     policyOptions(y)
       .option('execute', { type: 'boolean', default: false, describe: 'really move files (default: dry run, nothing changes)' })
-      .option('max-deletions', { type: 'number', default: 50, describe: 'move at most this many files per run' })
-      .option('purge-after', { type: 'string', default: '30d', describe: 'after a real run, delete quarantine batches older than this, never the one just made ("never" keeps them all)' })
+      .option('max-deletions', { type: 'number', requiresArg: true, default: 50, describe: 'move at most this many files per run' })
+      .option('purge-after', { type: 'string', requiresArg: true, default: '30d', describe: 'after a real run, delete quarantine batches older than this, never the one just made ("never" keeps them all)' })
       .example('$0 cleanup execute', 'dry run: what would be moved, and what is refused')
       .example('$0 cleanup execute --execute --max-deletions 50', 'move up to 50 files into <root>/.quarantine/<batch>'),
   handler: async (argv) => {
@@ -102,7 +102,7 @@ const purge: CommandModule<GlobalArgs, PurgeArgs> = {
   describe: 'Delete quarantine batches older than an age (a dry run unless --execute)',
   builder: (y) =>
     rootOption(y)
-      .option('older-than', { type: 'string', default: '30d', describe: 'age of the batches to delete' })
+      .option('older-than', { type: 'string', requiresArg: true, default: '30d', describe: 'age of the batches to delete' })
       .option('execute', { type: 'boolean', default: false, describe: 'really delete them' })
       .example('$0 cleanup purge --older-than 30d --execute', 'delete batches older than 30 days'),
   handler: async (argv) => {

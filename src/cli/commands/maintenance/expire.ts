@@ -19,9 +19,9 @@ const add: CommandModule<GlobalArgs, AddArgs> = {
   builder: (y) =>
     rootOption(y)
       .positional('path', { type: 'string', demandOption: true, describe: 'the file, relative to the current directory or absolute' })
-      .option('in', { type: 'string', describe: 'expires after this long, e.g. 7d, 12h, 2w' })
-      .option('at', { type: 'string', describe: 'expires at this ISO 8601 time' })
-      .option('reason', { type: 'string', demandOption: true, describe: 'why it may go (kept in the registry and the log)' })
+      .option('in', { type: 'string', requiresArg: true, describe: 'expires after this long, e.g. 7d, 12h, 2w' })
+      .option('at', { type: 'string', requiresArg: true, describe: 'expires at this ISO 8601 time' })
+      .option('reason', { type: 'string', requiresArg: true, demandOption: true, describe: 'why it may go (kept in the registry and the log)' })
       .example('$0 expire add reports/old.csv --in 7d --reason "superseded by v2"', 'expire a file in a week'),
   handler: async (argv) => {
     const { rootFrom, expiryFrom, addExpiry, protectRules } = await lib();
@@ -53,7 +53,7 @@ const run: CommandModule<GlobalArgs, RunArgs> = {
   builder: (y) =>
     rootOption(y)
       .option('dry-run', { type: 'boolean', describe: 'show what would go; change nothing' })
-      .option('max-deletions', { type: 'number', default: 50, describe: 'move at most this many files per run' })
+      .option('max-deletions', { type: 'number', requiresArg: true, default: 50, describe: 'move at most this many files per run' })
       .option('include-tracked', { type: 'boolean', describe: 'allow files tracked by git' })
       .option('protect', { type: 'string', array: true, requiresArg: true, describe: 'also protect this pattern (repeatable)' })
       .example('$0 expire run', 'move every expired file to <root>/.quarantine/<batch>'),

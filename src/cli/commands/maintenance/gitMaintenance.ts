@@ -15,9 +15,9 @@ export const gitMaintenanceCommand: CommandModule<GlobalArgs, GitMaintenanceArgs
   describe: "git gc --prune=now and git prune on the root's repository (skipped when it is none, or busy)",
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
-      .option('root', { type: 'string', describe: 'the repository (default: the home); must hold .git itself' })
+      .option('root', { type: 'string', requiresArg: true, describe: 'the repository (default: the home); must hold .git itself' })
       .option('aggressive', { type: 'boolean', default: false, describe: 'git gc --aggressive: smaller packs, much slower on big repositories' })
-      .option('timeout', { type: 'string', default: '50m', describe: 'time allowed for all git commands together (30m, 2h ...)' })
+      .option('timeout', { type: 'string', requiresArg: true, default: '50m', describe: 'time allowed for all git commands together (30m, 2h ...)' })
       .option('json', { type: 'boolean', describe: 'print the result as JSON' })
       .example('$0 git-maintenance', "gc and prune the home's repository")
       .example('$0 git-maintenance --root ~/project --aggressive --timeout 2h', 'a deeper repack, with more time'),

@@ -17,11 +17,11 @@ export const healthCheckCommand: CommandModule<GlobalArgs, HealthCheckArgs> = {
   describe: 'Check temp files, every task (failed or stale) and disk space; exit 8 on a problem',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
-      .option('root', { type: 'string', describe: 'directory whose temp files and disk are checked (default: the home)' })
-      .option('max-temp-files', { type: 'number', default: 100, describe: 'warn when more temp files than this are found' })
-      .option('temp-age', { type: 'string', default: '1d', describe: 'count temp files not modified for this long' })
-      .option('min-free-percent', { type: 'number', default: 10, describe: 'warn under this much free disk space' })
-      .option('critical-free-percent', { type: 'number', default: 5, describe: 'fail under this much free disk space' })
+      .option('root', { type: 'string', requiresArg: true, describe: 'directory whose temp files and disk are checked (default: the home)' })
+      .option('max-temp-files', { type: 'number', requiresArg: true, default: 100, describe: 'warn when more temp files than this are found' })
+      .option('temp-age', { type: 'string', requiresArg: true, default: '1d', describe: 'count temp files not modified for this long' })
+      .option('min-free-percent', { type: 'number', requiresArg: true, default: 10, describe: 'warn under this much free disk space' })
+      .option('critical-free-percent', { type: 'number', requiresArg: true, default: 5, describe: 'fail under this much free disk space' })
       .option('json', { type: 'boolean', describe: 'print the result as JSON' })
       .example('$0 health-check', 'check the home; exit 8 when a task failed or is stale, or the disk is nearly full')
       .example('$0 health-check --root ~/project --max-temp-files 20 --json', 'another tree, a lower limit, JSON'),

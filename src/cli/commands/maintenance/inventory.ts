@@ -16,10 +16,10 @@ export const inventoryCommand: CommandModule<GlobalArgs, InventoryArgs> = {
   describe: 'Scan the root; write cleanup_inventory.json (size, time, git state, cleanup reasons)',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
-      .option('root', { type: 'string', describe: 'directory to scan (default: the home); nothing outside it is read' })
-      .option('output', { type: 'string', describe: 'inventory file, inside the root (default: <root>/cleanup_inventory.json)' })
-      .option('large-size', { type: 'string', default: '10M', describe: 'untracked files at least this big are candidates' })
-      .option('log-age', { type: 'string', default: '30d', describe: 'logs older than this are candidates' })
+      .option('root', { type: 'string', requiresArg: true, describe: 'directory to scan (default: the home); nothing outside it is read' })
+      .option('output', { type: 'string', requiresArg: true, describe: 'inventory file, inside the root (default: <root>/cleanup_inventory.json)' })
+      .option('large-size', { type: 'string', requiresArg: true, default: '10M', describe: 'untracked files at least this big are candidates' })
+      .option('log-age', { type: 'string', requiresArg: true, default: '30d', describe: 'logs older than this are candidates' })
       .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
       .example('$0 inventory --root ~/project', 'scan a project and write ~/project/cleanup_inventory.json')
       .example('$0 inventory --large-size 100M --log-age 14d --json', 'other thresholds, JSON summary'),

@@ -14,10 +14,10 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
   describe: 'Runs, failures, durations and cleanup actions of a period, as markdown or JSON',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
-      .option('since', { type: 'string', default: '7d', describe: 'the period back from now: 30m, 24h, 7d, 2w ...' })
-      .option('format', { choices: ['markdown', 'json'] as const, default: 'markdown' as const, describe: 'output format' })
+      .option('since', { type: 'string', requiresArg: true, default: '7d', describe: 'the period back from now: 30m, 24h, 7d, 2w ...' })
+      .option('format', { choices: ['markdown', 'json'] as const, requiresArg: true, default: 'markdown' as const, describe: 'output format' })
       .option('json', { type: 'boolean', describe: 'same as --format json' })
-      .option('root', { type: 'string', describe: 'where cleanup_actions.log is (default: the home)' })
+      .option('root', { type: 'string', requiresArg: true, describe: 'where cleanup_actions.log is (default: the home)' })
       .example('$0 report', 'the last 7 days as markdown, for a pull request or a weekly mail')
       .example('$0 report --since 24h --format json', 'the last day as JSON'),
   handler: async (argv) => {
