@@ -74,7 +74,10 @@ describe('a watch task in the daemon', () => {
     expect(rows(home).filter((r) => r.task === 'wp')).toEqual([]);
     expect(namesIn(folder).map(String)).toEqual(['a.txt']);
 
-    expect(runCli(['resume', '--task', 'wp'], { home }).code).toBe(0);
+    const resumed = runCli(['resume', '--task', 'wp'], { home });
+    expect(resumed.code).toBe(0);
+    // Not "it fires on its schedule again": it has none.
+    expect(resumed.stdout).toBe('resumed wp: the files waiting in its folder (in) run now, and new ones as they come\n');
     await waitFor(() => statusFiles(home, 'wp').length === 1, 'the held file to run after resume');
     dropFile(folder, 'b.txt', 'b');
     await waitFor(() => statusFiles(home, 'wp').length === 2, 'a file after resume to run (the worker was not kept)');
