@@ -26,6 +26,7 @@ import type { HomePaths } from './paths.js';
 import { watchHome } from './homeWatch.js';
 import { readHeartbeat, readPidFile, removeOwnPidFile } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
+import { refusedConfig } from './refusedConfig.js';
 import { onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
@@ -221,7 +222,8 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       if (changed) reloadAudit(changed, 'config_change');
     } catch (error) {
       const lines = isConductorError(error) ? error.lines() : [(error as Error).message];
-      logger.error({ problems: lines.slice(1).map((l) => l.trim()) }, `config reload refused, keeping the old config: ${lines[0]}`);
+      const refused = refusedConfig(error);
+      logger.error({ problems: refused.problems }, `config reload refused, keeping the old config${refused.summary ? `: ${refused.summary}` : ''}`);
       reloadAudit(`SIGHUP: refused, the old config is kept: ${lines.join(' ').replace(/\s+/g, ' ')}`);
     }
   };
