@@ -334,7 +334,9 @@ describe('a watch task in the daemon', () => {
   });
 
   it('on SIGHUP with another watch.path, leaves the files waiting in the old folder there, says so, and calls none deleted', async () => {
-    const config = (folder: string) => ({ tasks: [{ name: 'w', command: 'sleep 2', watch: { path: folder, workers: 1, settle_ms: 20 } }] });
+    // Each run waits for the test's word: the first file still runs at the reload, the others wait.
+    const gate = 'while [ ! -f "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done';
+    const config = (folder: string) => ({ tasks: [{ name: 'w', command: gate, watch: { path: folder, workers: 1, settle_ms: 20 } }] });
     const home = makeHome(config('in'));
     const daemon = startDaemon(home);
     await waitFor(() => /watching the folder/.test(daemon.output()), 'the task to watch');
@@ -347,8 +349,10 @@ describe('a watch task in the daemon', () => {
     daemon.kill('SIGHUP');
     await waitFor(() => /config reloaded/.test(daemon.output()), 'the reload');
     const waiting = ['c1.txt', 'c2.txt', 'c3.txt', 'c4.txt'].filter((name) => name !== first);
-    await waitFor(() => states().includes(`${first}:done`), 'the running file to finish in the old folder');
+    await waitFor(() => /the watch path changed/.test(daemon.output()), 'the warning');
     expect(daemon.output()).toMatch(new RegExp(`the watch path changed: 3 files waiting in ${dir} stay there and will not run`));
+    fs.writeFileSync(path.join(home, 'release'), '');
+    await waitFor(() => states().includes(`${first}:done`), 'the running file to finish in the old folder');
     expect(daemon.output()).not.toMatch(/deleted before its run started/);
     for (const name of waiting) {
       expect(fileRows(home, 'w').find((r) => r.name.toString() === name)).toMatchObject({ state: 'gone', reason: 'left in in: the watch path changed to in2' });

@@ -169,7 +169,11 @@ describe('run --task when the daemon goes away during the run', () => {
 
 describe('run --task of a run that waits for a slot when the daemon stops (SIGTERM)', () => {
   it('says it is queued, then exits 3 saying the next daemon starts it; the run stays queued and the next daemon runs it', async () => {
-    const h = makeHome({ tasks: [{ name: 'hold', command: 'sleep 2' }, { name: 'after', command: 'true' }], settings: { max_concurrent_tasks: 1, http: { port: 0 } } });
+    // `hold` keeps the one slot until the drain stops it (1 s): `after` never gets it, however slow the machine.
+    const h = makeHome({
+      tasks: [{ name: 'hold', command: 'exec sleep 60', kill_grace: 1 }, { name: 'after', command: 'true' }],
+      settings: { max_concurrent_tasks: 1, shutdown_timeout: 1, http: { port: 0 } },
+    });
     const d = await startDaemon(h);
     await d.call('/api/v1/tasks/hold/run', { method: 'POST' });
     await waitFor(() => rows(h).find((r) => r.task === 'hold' && r.status === 'running'), 'hold to run');
