@@ -96,6 +96,15 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
       fs.closeSync(log.fd);
       if (!log.direct && !log.lost) finish(log.path);
     },
+    lastWrite(task: string, runId: string, attempt: number): number | null {
+      const leftover = fs.statSync(own(task, runId, attempt, 'log'), { throwIfNoEntry: false });
+      if (leftover) return Math.floor(leftover.mtimeMs);
+      const target = file(task);
+      const stat = fs.statSync(target, { throwIfNoEntry: false });
+      if (!stat) return null;
+      const last = lastHeader(target, stat.size);
+      return last === null || (last.run_id === runId && last.attempt === attempt) ? Math.floor(stat.mtimeMs) : null;
+    },
     finishLeftover(task: string, runId: string, attempt: number): boolean {
       return finish(own(task, runId, attempt, 'log'));
     },
@@ -184,6 +193,38 @@ function endsLine(fd: number, size = fs.fstatSync(fd).size): boolean {
   const last = Buffer.alloc(1);
   fs.readSync(fd, last, 0, 1, size - 1);
   return last[0] === 10;
+}
+
+/** How far back from its end a task's log is searched for its last header. */
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * The last header in the final TAIL_BYTES of a log, or null when there is none there (the output
+ * at its end is then one attempt's, which started earlier).
+ */
+function lastHeader(file: string, size: number): ReturnType<typeof parseHeader> {
+  const length = Math.min(size, TAIL_BYTES);
+  const buffer = Buffer.alloc(length);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    fs.readSync(fd, buffer, 0, length, size - length);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const text = buffer.toString('utf8');
+  const at = text.lastIndexOf(HEADER_PREFIX);
+  for (let from = at; from >= 0; from = from === 0 ? -1 : text.lastIndexOf(HEADER_PREFIX, from - 1)) {
+    // A header starts a line (output may mention the prefix anywhere).
+    if (from > 0 && text[from - 1] !== '\n') continue;
+    const header = parseHeader(text.slice(from, text.indexOf('\n', from) + 1 || undefined));
+    if (header) return header;
+  }
+  return null;
 }
 
 /** `<run>.<attempt>.log` becomes `.done`; false when there was no such file. */

@@ -24,8 +24,9 @@ import { loadConfig } from './loadConfig.js';
 import { writeRunningConfig } from './runningConfig.js';
 import type { HomePaths } from './paths.js';
 import { watchHome } from './homeWatch.js';
-import { readPidFile, removeOwnPidFile } from './pidFile.js';
+import { readHeartbeat, readPidFile, removeOwnPidFile } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
+import { refusedConfig } from './refusedConfig.js';
 import { holdHangups, onStopSignals } from './signals.js';
 import { LiveStatus } from './status/liveStatus.js';
 import { packageVersion } from './version.js';
@@ -115,7 +116,10 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     if (message) notifier?.send(message);
   });
   ctx.events.on('run.awaiting_approval', (waiting) => notifier?.send(approvalNotification(waiting, os.hostname(), ctx.clock.now())));
-  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now(), { taskLog: ctx.taskLog });
+  const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now(), {
+    taskLog: ctx.taskLog,
+    heartbeat: readHeartbeat(paths.pidFile), // a dead daemon's: read before this one writes the file
+  });
   const prune = () => {
     const days = config.settings.task_history_retention_days;
     if (days <= 0) return;
@@ -162,7 +166,7 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     logger.warn({ file: paths.pidFile, err: (error as Error).message }, 'cannot write the pid file; trying again every second');
   }
   ctx.store.setDaemonInfo({ pid: process.pid, since, version: packageVersion(), role: member ? 'standby' : 'single' });
-  const stopWatchingHome = watchHome(paths, lock, ctx.store, logger);
+  const stopWatchingHome = watchHome(paths, lock, ctx.store, logger, { now: () => ctx.clock.now(), busy: () => engine.runningCount > 0 });
   banner(paths, loaded.shown, config, logger, recovered);
   if (server) {
     logger.info({ url: server.url, token: tokenSource() }, `HTTP API on ${server.url}`);
@@ -219,7 +223,8 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
       if (changed) reloadAudit(changed, 'config_change');
     } catch (error) {
       const lines = isConductorError(error) ? error.lines() : [(error as Error).message];
-      logger.error({ problems: lines.slice(1).map((l) => l.trim()) }, `config reload refused, keeping the old config: ${lines[0]}`);
+      const refused = refusedConfig(error);
+      logger.error({ problems: refused.problems }, `config reload refused, keeping the old config${refused.summary ? `: ${refused.summary}` : ''}`);
       reloadAudit(`SIGHUP: refused, the old config is kept: ${lines.join(' ').replace(/\s+/g, ' ')}`);
     }
   };

@@ -5,8 +5,12 @@
 // alone. Runs of a dead foreground command that never started are recorded skipped; queued and
 // waiting runs of a dead daemon, and its runs waiting to retry, are left for the next daemon to resume. An orphan that wrote its
 // own file (it overlapped another run of its task) has that file finished and appended to the log.
+// An interrupted attempt is recorded ended at its last sign of life (recoveredEnd: the dead daemon's
+// heartbeat, the attempt's last output), not when it was found: a daemon down all night must not
+// charge its runs (and their tasks' budgets) with the night. Its health line says when it was found.
 import { isLiveProcess } from '../adapters/process/procfs.js';
 import { healthTimestamp } from '../core/health.js';
+import { recoveredEnd } from '../core/run/recoveredEnd.js';
 import type { Config } from '../core/types.js';
 import type { Executor } from '../ports/executor.js';
 import type { HealthStore } from '../ports/healthWriter.js';
@@ -14,6 +18,7 @@ import type { Logger } from '../ports/logger.js';
 import type { RunStore } from '../ports/runStore.js';
 import type { TaskLog } from '../ports/taskLog.js';
 import { handOverTaskLog } from '../engine/taskLogTurn.js';
+import type { Heartbeat } from './pidFile.js';
 
 export async function recoverOrphans(
   store: RunStore,
@@ -27,6 +32,8 @@ export async function recoverOrphans(
     foundBy?: string;
     /** The task logs, to finish the files of orphans that overlapped another run. */
     taskLog?: TaskLog;
+    /** The daemon's heartbeat left in the pid file (read before a new daemon writes it): when a dead daemon was last alive. */
+    heartbeat?: Heartbeat | null;
   } = {},
 ): Promise<number> {
   const foundBy = options.foundBy ?? 'at start-up';
@@ -44,7 +51,10 @@ export async function recoverOrphans(
       if (exitCode !== null) logger.warn({ task: row.task, run_id: row.run_id, handle }, 'stopped what a run left by a dead conductor was still running');
     }
     const at = now();
-    store.markInterrupted(row.id, at, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found ${foundBy}`);
+    const heartbeat = options.heartbeat && options.heartbeat.pid === row.owner_pid ? options.heartbeat.at : null;
+    const lastOutput = options.taskLog?.lastWrite(row.task, row.run_id, row.attempt) ?? null;
+    const end = recoveredEnd({ startedAt: row.started_at, now: at, stoppedNow: exitCode !== null, signs: [heartbeat, lastOutput] });
+    store.markInterrupted(row.id, end, exitCode, `the conductor (pid ${row.owner_pid ?? '?'}) stopped while this ran; found ${foundBy}`);
     health.write(row.task, { status: 'interrupted', timestamp: healthTimestamp(at), exit_code: exitCode });
     if (options.taskLog?.finishLeftover(row.task, row.run_id, row.attempt)) leftovers.add(row.task);
     logger.warn({ task: row.task, run_id: row.run_id, attempt: row.attempt }, 'marked a run left running as interrupted');

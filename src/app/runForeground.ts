@@ -12,6 +12,7 @@ import type { RunStore } from '../ports/runStore.js';
 import { composeEngine } from './compose.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
+import { readHeartbeat } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
 import { findTask, selectAll, selectTask } from './selectTasks.js';
 import { osUser } from './remote/daemonEndpoint.js';
@@ -76,6 +77,7 @@ export async function runForeground(
     await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now(), {
       foundBy: `by a later run (pid ${process.pid})`,
       taskLog: ctx.taskLog,
+      heartbeat: readHeartbeat(paths.pidFile),
     });
     session.start();
     const outcomes = await session.done;

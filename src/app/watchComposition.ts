@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { isLiveProcess } from '../adapters/process/procfs.js';
 import { createWatchFolderFs } from '../adapters/watch/watchFolderFs.js';
-import { isConductorError } from '../core/errors.js';
 import type { Config, Task } from '../core/types.js';
 import type { SchemaCheck } from '../core/watch/checkJsonFile.js';
 import type { EngineContext } from '../engine/context.js';
@@ -16,6 +15,7 @@ import { WatchSources, type ResolveWatch, type SharedDeps } from '../engine/watc
 import type { Logger } from '../ports/logger.js';
 import type { WatchCounts } from '../ports/watchFileStore.js';
 import type { HomePaths } from './paths.js';
+import { refusedConfig } from './refusedConfig.js';
 import { packageVersion } from './version.js';
 import { compileWatchSchemas, watchPaths } from './watchConfig.js';
 
@@ -97,8 +97,8 @@ export async function prepareWatching(
             resolve = watchResolver(paths, await compileWatchSchemas(next, paths.home, nextShown), ctx);
             if (!paused) sources.reload(next, resolve);
           } catch (error) {
-            const lines = isConductorError(error) ? error.lines() : [(error as Error).message];
-            ctx.logger.error({ problems: lines.slice(1).map((l) => l.trim()) }, `watch tasks keep their previous settings: ${lines[0]}`);
+            const refused = refusedConfig(error);
+            ctx.logger.error({ problems: refused.problems }, `watch tasks keep their previous settings${refused.summary ? `: ${refused.summary}` : ''}`);
           }
         },
         lead() {

@@ -15,6 +15,7 @@ import type { WatchTask } from '../engine/watch/watchTask.js';
 import { composeEngine } from './compose.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
+import { readHeartbeat } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
 import type { ForegroundResult } from './runForeground.js';
 import { selectTask } from './selectTasks.js';
@@ -64,7 +65,7 @@ export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, 
   const cancelTimeout = ctx.clock.at(ctx.clock.now() + request.timeoutSeconds * 1000, () => stop(`--watch-timeout ${request.timeoutSeconds} s reached`));
   try {
     ctx.logger.info({ task: task.name, files: names.length, path: dir }, 'once-mode: processing the files in the folder');
-    await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now());
+    await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now(), { heartbeat: readHeartbeat(paths.pidFile) });
     const sources = new WatchSources(watchShared(ctx, engine, 'once'), watchResolver(paths, schemas, ctx));
     const running = sources.add(task, names);
     watch = running;

@@ -4,8 +4,12 @@
 import type { FinalStatus, RunStatus, Trigger } from '../core/types.js';
 
 export interface RunEventMap {
-  /** A run was asked for and is a row: it waits for a slot (or, remote, for a worker). */
-  'run.queued': { run_id: string; task: string; trigger: Trigger; at: number; fire_at: number | null };
+  /**
+   * A run was asked for and is a row: it waits for a slot (or, remote, for a worker). Emitted before
+   * every start, even one at once; `reason` (never set by the engine) is added by whoever knows the
+   * run did not start at once: `run --task` following a daemon's run, from the daemon's answer.
+   */
+  'run.queued': { run_id: string; task: string; trigger: Trigger; at: number; fire_at: number | null; reason?: string };
   /** A scheduled fire waits for a dependency that is still running. */
   'run.waiting': { run_id: string; task: string; trigger: Trigger; on: string; until: number | null; fire_at: number | null };
   /** A run waits for an operator's decision (the task has `approval`). */

@@ -58,6 +58,7 @@ export interface StartedRun {
   run_id: string | null;
   task: string;
   status: 'queued' | 'waiting' | 'skipped' | 'running' | 'awaiting_approval';
+  /** Why it was skipped; for a run that did not start at once (queued), what it waits for. */
   reason?: string;
   /** A run with its upstream: the session whose `session` events tell which runs are its. */
   session?: string;

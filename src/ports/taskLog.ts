@@ -29,6 +29,12 @@ export interface TaskLog {
   openAttempt(header: AttemptHeader, direct: boolean): AttemptLog;
   /** Closes the attempt's output; its own file is then finished, waiting to be appended. */
   close(log: AttemptLog): void;
+  /**
+   * When an attempt's output was last written (ms): its own file's mtime, or the task's log's when
+   * it wrote there and no other attempt's header came after it; null when not known. Asked for the
+   * attempts of a conductor that died (before finishLeftover), as a sign of when they ended.
+   */
+  lastWrite(task: string, runId: string, attempt: number): number | null;
   /** An attempt's own file left open by a conductor that died is finished as it stands; true if there was one. */
   finishLeftover(task: string, runId: string, attempt: number): boolean;
   /** True when finished files of other runs wait to be appended to the task's log. */

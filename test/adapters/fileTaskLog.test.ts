@@ -149,6 +149,41 @@ describe('task logs, when runs of one task overlap', () => {
     expect(log.finishLeftover('t', 'r9', 2)).toBe(false);
     expect(log.hasFinished('t')).toBe(true);
   });
+
+  describe('when the conductor of an attempt died', () => {
+    const at = (file: string, seconds: number) => fs.utimesSync(file, seconds, seconds);
+
+    it('say when its own file was last written', () => {
+      const d = dir();
+      const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 1 });
+      const left = log.openAttempt({ task: 't', run_id: 'r9', attempt: 2, trigger: 'schedule', at: 0 }, false);
+      fs.closeSync(left.fd);
+      at(left.path, 1_000);
+      expect(log.lastWrite('t', 'r9', 2)).toBe(1_000_000);
+    });
+
+    it("say when the task's log was last written while its header is the last there", () => {
+      const d = dir();
+      const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 1 });
+      attempt(log, 'r1', 1, 'one\n');
+      const left = log.openAttempt({ task: 't', run_id: 'r2', attempt: 1, trigger: 'schedule', at: 0 }, true);
+      fs.writeSync(left.fd, `output that names the prefix: ${'=== symphony-conductor run=r1 attempt=1'}\n`);
+      fs.closeSync(left.fd);
+      at(left.path, 2_000);
+      expect(log.lastWrite('t', 'r2', 1)).toBe(2_000_000);
+      // Another attempt wrote after it: the file's mtime is not its.
+      expect(log.lastWrite('t', 'r1', 1)).toBeNull();
+      expect(log.lastWrite('nope', 'r1', 1)).toBeNull();
+    });
+
+    it("say the task's log's mtime when its last header is further back than the tail that is read", () => {
+      const d = dir();
+      const log = createTaskLog(d, { maxBytes: 1 << 30, keep: 1 });
+      attempt(log, 'r1', 1, `${'x'.repeat(200_000)}\n`);
+      at(log.path('t'), 3_000);
+      expect(log.lastWrite('t', 'r1', 1)).toBe(3_000_000);
+    });
+  });
 });
 
 describe('SectionFilter', () => {

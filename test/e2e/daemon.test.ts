@@ -126,6 +126,12 @@ describe('the daemon', () => {
     expect(JSON.parse(status.stdout).tasks.map((t: { name: string }) => t.name)).toEqual(['second']);
     expect(status.stderr).toContain('/tasks/0/schedule');
     expect(status.stderr).toContain('the daemon keeps running on its last good config');
+    // A file that is not JSON: the log line's problems name the file, line and column (not `problems=[]`).
+    writeConfig(home, '{\n  "tasks": [,]\n}');
+    daemon.kill('SIGHUP');
+    await waitFor(() => (daemon.output().match(/config reload refused/g) ?? []).length === 2, 'the second refusal');
+    const logged = fs.readFileSync(path.join(home, 'logs', 'symphony_conductor.log'), 'utf8').split('\n').filter((l) => l.includes('config reload refused')).at(-1);
+    expect(JSON.parse(logged ?? '{}').problems).toEqual([expect.stringMatching(/conductor_config\.json:2:13: invalid JSON: unexpected ','/)]);
     daemon.kill('SIGTERM');
     expect((await exitOf(daemon)).code).toBe(0);
     // With no daemon, the invalid file is an error again.

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cliPath, makeHome, runCli, spawnCli } from '../helpers/cli.js';
+import { apiOf, cliPath, makeHome, runCli, spawnCli } from '../helpers/cli.js';
 import { killDaemonsAfterEach, startDaemon } from '../helpers/daemonProcess.js';
 import { exitOf, processAlive, rows, waitFor } from '../helpers/wait.js';
 
@@ -101,6 +101,37 @@ describe('after a daemon is killed with -9', () => {
     await waitFor(() => !processAlive(pidIn(home, 'child')) && !processAlive(pidIn(home, 'shell')), 'the helper to stop the group');
     const second = startDaemon(home);
     await waitFor(() => rows(home).some((r) => r.task === 'bg' && r.status === 'interrupted'), 'the run marked interrupted');
+    second.kill('SIGTERM');
+    expect((await exitOf(second)).code).toBe(0);
+  });
+});
+
+describe('a run cut short by a daemon killed with -9, found by a start much later', () => {
+  it('ends at its last sign of life, not when it was found: the downtime is not charged to its budget', async () => {
+    const home = makeHome({ tasks: [{ name: 'b', command: 'sleep 30', budget: { max_runtime_per_day: 15 } }] });
+    const first = startDaemon(home);
+    const { url, token } = await waitFor(() => apiOf(home), 'the daemon to serve HTTP');
+    const asked = await fetch(`${url}/api/v1/tasks/b/run`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(asked.status).toBe(202);
+    const running = await waitFor(() => rows(home).find((r) => r.task === 'b' && r.status === 'running' && r.pid), 'b to run');
+    // The daemon beats every second while runs go: the end found is its last beat, not the start.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    first.kill('SIGKILL');
+    await exitOf(first);
+    const killedAt = Date.now();
+    await waitFor(() => !processAlive(running.pid as number), 'the spawn helper to stop the task');
+    await new Promise((resolve) => setTimeout(resolve, 6000)); // the daemon is down
+    const second = startDaemon(home);
+    const found = await waitFor(() => rows(home).find((r) => r.task === 'b' && r.status === 'interrupted'), 'the run marked interrupted');
+    const { finished_at: finishedAt, duration_ms: took } = found as typeof found & { finished_at: number; duration_ms: number };
+    expect(finishedAt).toBeLessThanOrEqual(killedAt);
+    expect(took).toBe(finishedAt - running.started_at);
+    expect(took).toBeGreaterThanOrEqual(1000);
+    const status = JSON.parse(runCli(['status', '--json'], { home }).stdout) as { tasks: { name: string; budget: { runtime_used_s: number }; health: { timestamp: string } }[] };
+    const b = status.tasks.find((t) => t.name === 'b');
+    expect(b?.budget.runtime_used_s).toBeLessThanOrEqual(4);
+    // The health line says when the run was found (README: Crash recovery).
+    expect(Date.parse(b?.health.timestamp ?? '')).toBeGreaterThan(killedAt + 4000);
     second.kill('SIGTERM');
     expect((await exitOf(second)).code).toBe(0);
   });

@@ -74,7 +74,10 @@ describe('a watch task in the daemon', () => {
     expect(rows(home).filter((r) => r.task === 'wp')).toEqual([]);
     expect(namesIn(folder).map(String)).toEqual(['a.txt']);
 
-    expect(runCli(['resume', '--task', 'wp'], { home }).code).toBe(0);
+    const resumed = runCli(['resume', '--task', 'wp'], { home });
+    expect(resumed.code).toBe(0);
+    // Not "it fires on its schedule again": it has none.
+    expect(resumed.stdout).toBe('resumed wp: the files waiting in its folder (in) run now, and new ones as they come\n');
     await waitFor(() => statusFiles(home, 'wp').length === 1, 'the held file to run after resume');
     dropFile(folder, 'b.txt', 'b');
     await waitFor(() => statusFiles(home, 'wp').length === 2, 'a file after resume to run (the worker was not kept)');
@@ -328,6 +331,40 @@ describe('a watch task in the daemon', () => {
     expect((await exitOf(daemon)).code).toBe(0);
     expect(namesIn(path.join(home, 'in')).map(String)).toEqual(['b.csv']);
     expect(namesIn(path.join(home, 'in2')).map(String)).toEqual(['c.json']);
+  });
+
+  it('on SIGHUP with another watch.path, leaves the files waiting in the old folder there, says so, and calls none deleted', async () => {
+    // Each run waits for the test's word: the first file still runs at the reload, the others wait.
+    const gate = 'while [ ! -f "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done';
+    const config = (folder: string) => ({ tasks: [{ name: 'w', command: gate, watch: { path: folder, workers: 1, settle_ms: 20 } }] });
+    const home = makeHome(config('in'));
+    const daemon = startDaemon(home);
+    await waitFor(() => /watching the folder/.test(daemon.output()), 'the task to watch');
+    const dir = path.join(home, 'in');
+    for (const n of [1, 2, 3, 4]) dropFile(dir, `c${n}.txt`, `${n}`);
+    const states = () => fileRows(home, 'w').map((r) => `${r.name.toString()}:${r.state}`);
+    await waitFor(() => states().filter((s) => s.endsWith(':pending')).length === 3 && states().some((s) => s.endsWith(':running')), 'one file to run, three to wait');
+    const first = fileRows(home, 'w').find((r) => r.state === 'running')?.name.toString();
+    fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), JSON.stringify(config('in2')));
+    daemon.kill('SIGHUP');
+    await waitFor(() => /config reloaded/.test(daemon.output()), 'the reload');
+    const waiting = ['c1.txt', 'c2.txt', 'c3.txt', 'c4.txt'].filter((name) => name !== first);
+    await waitFor(() => /the watch path changed/.test(daemon.output()), 'the warning');
+    expect(daemon.output()).toMatch(new RegExp(`the watch path changed: 3 files waiting in ${dir} stay there and will not run`));
+    fs.writeFileSync(path.join(home, 'release'), '');
+    await waitFor(() => states().includes(`${first}:done`), 'the running file to finish in the old folder');
+    expect(daemon.output()).not.toMatch(/deleted before its run started/);
+    for (const name of waiting) {
+      expect(fileRows(home, 'w').find((r) => r.name.toString() === name)).toMatchObject({ state: 'gone', reason: 'left in in: the watch path changed to in2' });
+    }
+    expect(namesIn(dir).map(String).sort()).toEqual(waiting);
+    expect(namesIn(path.join(dir, 'processed')).map(String)).toEqual([first]);
+    // Moved into the new folder, a file left behind runs there.
+    fs.renameSync(path.join(dir, waiting[0] as string), path.join(home, 'in2', waiting[0] as string));
+    await waitFor(() => states().includes(`${waiting[0]}:done`), 'the moved file to run in the new folder');
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+    expect(namesIn(dir).map(String).sort()).toEqual(waiting.slice(1));
   });
 
   it('never overwrites in the processed folder: a name already there gets -N', async () => {

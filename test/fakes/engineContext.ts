@@ -27,6 +27,7 @@ export function fakeEngine(start: string, source: RunSource = 'daemon') {
     taskLog: {
       openAttempt: (header, direct) => ({ fd: 99, path: direct ? `/logs/${header.task}.log` : `/logs/${header.run_id}.log`, direct }),
       close: () => {},
+      lastWrite: () => null,
       finishLeftover: () => false,
       hasFinished: () => false,
       appendFinished: async () => 0,

@@ -48,7 +48,10 @@ export function startRun(ctx: ApiContext, name: string, options: { withDeps: boo
     });
     // Running once it has a slot, and (remote) once a worker started it: queued until then.
     const state = ctx.engine.shownState(outcome.run_id);
-    return { run_id: outcome.run_id, task: name, status: state === 'running' ? 'running' : outcome.status, ...(outcome.status === 'skipped' ? { reason: outcome.reason } : {}) };
+    const status = state === 'running' ? 'running' : outcome.status;
+    const waitsFor = ctx.engine.openRun(outcome.run_id)?.state === 'running' ? 'waiting for a worker' : 'waiting for a free slot';
+    const reason = outcome.status === 'skipped' ? outcome.reason : status === 'queued' ? waitsFor : undefined;
+    return { run_id: outcome.run_id, task: name, status, ...(reason !== undefined ? { reason } : {}) };
   }
   const selection = selectTask(ctx.config(), name, true);
   const id = randomBytes(6).toString('hex');

@@ -34,10 +34,16 @@ export async function runViaDaemon(
 
   // Its run waits to retry (the last attempt ended with a retry to come): a daemon that stops then leaves it for the next.
   let retrying = false;
+  // An attempt of it started: until then it is queued (or awaiting approval), and a daemon that stops leaves it so for the next.
+  let ran = false;
+  let awaitingApproval = false;
   const take = (event: RunEvent) => {
-    onEvent(event);
+    onEvent(event.type === 'run.queued' ? withWait(event) : event);
     if (event.type === 'attempt.ended') retrying = event.retry_in_ms !== null;
-    else if (event.type === 'attempt.started') retrying = false;
+    else if (event.type === 'attempt.started') {
+      retrying = false;
+      ran = true;
+    } else if (event.type === 'run.awaiting_approval') awaitingApproval = true;
     if (event.type === 'run.ended') {
       ended.set(event.run_id, { task: event.task, run_id: event.run_id, status: event.status, reason: event.reason, exit_code: event.exit_code });
     }
@@ -86,9 +92,18 @@ export async function runViaDaemon(
   if (!done() && !interruptedBy) {
     // The daemon stopped or died while its run went on: the run is interrupted (its next start
     // records it so and stops what is left of it), or, waiting to retry, resumed by the next
-    // start; this command is interrupted either way (exit 3).
+    // start, or, never started (queued, awaiting approval), left so for the next start; this
+    // command is interrupted either way (exit 3).
     const what = started?.run_id ?? `the run of ${request.task}`;
-    const next = retrying && !started?.session ? 'runs its retry when it is due' : 'records the run interrupted';
+    const next = started?.session
+      ? 'records the run interrupted'
+      : retrying
+        ? 'runs its retry when it is due'
+        : ran
+          ? 'records the run interrupted'
+          : awaitingApproval || started?.status === 'awaiting_approval'
+            ? 'keeps it waiting for its approval'
+            : 'starts it';
     throw new ConductorError(
       'DAEMON_LOST',
       `lost the daemon while following ${what} (${lostBecause ?? 'its event stream ended'}): it stopped or died; a daemon started again ${next}; see \`history --task ${request.task}\``,
@@ -101,6 +116,15 @@ export async function runViaDaemon(
   // (`cancelled`) did not finish: exit 3, as a run here stopped by a signal.
   const stopped = outcomes.some((o) => o.status === 'interrupted' || o.status === 'cancelled');
   return { outcomes, exitCode: interruptedBy || stopped ? EXIT.interrupted : failed ? EXIT.taskFailed : EXIT.ok, interruptedBy };
+
+  /**
+   * The followed run's run.queued, when the daemon's answer said it did not start at once, with
+   * what it waits for: a progress line, for that run alone (not for each run of a session).
+   */
+  function withWait(event: RunEvent & { type: 'run.queued' }): RunEvent {
+    const waits = started !== null && !started.session && started.status === 'queued' && event.run_id === started.run_id;
+    return waits ? { ...event, reason: started?.reason ?? 'waiting for a free slot' } : event;
+  }
 
   function handle(item: StreamEvent): void {
     const data = item.data as Record<string, unknown> | null;

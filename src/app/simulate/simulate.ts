@@ -61,6 +61,7 @@ export async function simulateWithEngine(input: SimulationInput, emit: (fire: Si
     taskLog: {
       openAttempt: (header) => ({ fd: -1, path: `${header.task}.log`, direct: true }),
       close: silent,
+      lastWrite: () => null,
       finishLeftover: () => false,
       hasFinished: () => false,
       appendFinished: async () => 0,

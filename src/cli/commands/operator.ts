@@ -32,7 +32,7 @@ function taskVerb(verb: 'pause' | 'resume', describe: string, example: string): 
 }
 
 export const pauseCommand = taskVerb('pause', "Pause a task in the running daemon: its fires are recorded skipped until it is resumed", 'no scheduled runs until resume');
-export const resumeCommand = taskVerb('resume', 'Resume a paused task in the running daemon', 'it fires on its schedule again');
+export const resumeCommand = taskVerb('resume', 'Resume a paused task in the running daemon', 'what the pause held comes again: its fires, its waiting files, its webhook runs');
 
 export const cancelCommand: CommandModule<GlobalArgs, RunArgs> = {
   command: 'cancel',

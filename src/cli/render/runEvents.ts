@@ -6,6 +6,10 @@ import type { RunEvent } from '../../engine/events.js';
 
 export function renderRunEvent(event: RunEvent): string {
   switch (event.type) {
+    case 'run.queued':
+      // Only a run that did not start at once says why it waits (the engine's own event comes
+      // before every start: a line for each task of `run --all` would say nothing).
+      return event.reason ? `.. ${event.task}: queued (${event.reason})\n` : '';
     case 'attempt.started':
       return `-> ${event.task}: started (run ${event.run_id}, attempt ${event.attempt}, ${event.label})\n`;
     case 'attempt.ended': {

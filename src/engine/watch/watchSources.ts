@@ -4,6 +4,7 @@
 // counts for status and metrics (`conductor_watch_files_pending{task}`).
 import type { Config, Task } from '../../core/types.js';
 import type { WatchCounts } from '../../ports/watchFileStore.js';
+import { leaveOldFolder, type FolderChange } from './leaveOldFolder.js';
 import { recoverFiles } from './recoverFiles.js';
 import type { WatchDeps } from './types.js';
 import { WatchTask } from './watchTask.js';
@@ -50,12 +51,30 @@ export class WatchSources {
     }
   }
 
-  /** Applies a new config: removed, disabled or changed watch tasks stop; new and changed ones start. */
+  /**
+   * Applies a new config: removed, disabled or changed watch tasks stop; new and changed ones
+   * start. A task given another folder leaves the files pending in the old one where they are.
+   */
   reload(config: Config, resolve: ResolveWatch): void {
     this.resolve = resolve;
+    const moved = this.folderChanges(config);
     this.retire(config, true);
+    for (const change of moved) leaveOldFolder(this.shared.ctx, change);
     for (const task of config.tasks) if (task.enabled && task.watch && !this.active.has(task.name)) this.add(task);
     this.retired = this.retired.filter((task) => !task.idle);
+  }
+
+  /** The running tasks whose folder the new config changes. */
+  private folderChanges(config: Config): FolderChange[] {
+    const changes: FolderChange[] = [];
+    for (const next of config.tasks) {
+      const running = this.active.get(next.name)?.task;
+      if (!running || !next.enabled || !next.watch || shapeOf(next) === shapeOf(running.task)) continue;
+      const from = { path: running.task.watch!.path, dir: running.dir };
+      const to = { path: next.watch.path, dir: this.resolve(next).paths.dir };
+      if (from.dir !== to.dir) changes.push({ task: next.name, from, to });
+    }
+    return changes;
   }
 
   stop(): void {

@@ -79,6 +79,11 @@ export class WatchTask {
     return this.task.name;
   }
 
+  /** The folder it watches (absolute). */
+  get dir(): string {
+    return this.deps.paths.dir;
+  }
+
   /** Counts for status and metrics (pending: ready and waiting; processed/failed: since this start). */
   counts(): WatchCounts {
     return { pending: this.tally.pending, running: this.flights.size, processed: this.tally.processed, failed: this.tally.failed };

@@ -167,6 +167,33 @@ describe('run --task when the daemon goes away during the run', () => {
   });
 });
 
+describe('run --task of a run that waits for a slot when the daemon stops (SIGTERM)', () => {
+  it('says it is queued, then exits 3 saying the next daemon starts it; the run stays queued and the next daemon runs it', async () => {
+    // `hold` keeps the one slot until the drain stops it (1 s): `after` never gets it, however slow the machine.
+    const h = makeHome({
+      tasks: [{ name: 'hold', command: 'exec sleep 60', kill_grace: 1 }, { name: 'after', command: 'true' }],
+      settings: { max_concurrent_tasks: 1, shutdown_timeout: 1, http: { port: 0 } },
+    });
+    const d = await startDaemon(h);
+    await d.call('/api/v1/tasks/hold/run', { method: 'POST' });
+    await waitFor(() => rows(h).find((r) => r.task === 'hold' && r.status === 'running'), 'hold to run');
+    const child = spawnCli(['run', '--task', 'after'], { home: h });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stdout.includes('.. after: queued (waiting for a free slot)\n'), 'the queued line');
+    d.child.kill('SIGTERM');
+    expect((await exitOf(child)).code).toBe(3);
+    expect(stderr).toMatch(/lost the daemon while following \S+ \(.*\): it stopped or died; a daemon started again starts it; see `history --task after`/);
+    expect(stdout).not.toMatch(/-> after: started/);
+    expect(rows(h).filter((r) => r.task === 'after').map((r) => r.status)).toEqual(['queued']);
+    await exitOf(d.child);
+    await startDaemon(h);
+    await waitFor(() => rows(h).find((r) => r.task === 'after' && r.status === 'success'), 'the next daemon to run it');
+  });
+});
+
 describe('a daemon that does not answer (stopped with SIGSTOP)', () => {
   it('run --task and pause say so after 30 s, exit 1, instead of hanging', async () => {
     const h = makeHome({ tasks: [{ name: 'quick', command: 'true' }], settings: { http: { port: 0 } } });

@@ -36,7 +36,7 @@ describe('a run request whose attempt waits in the queue for a worker', () => {
     };
 
     const unserved = await ask('unserved');
-    expect(unserved).toMatchObject({ code: 202, body: { task: 'unserved', status: 'queued' } });
+    expect(unserved).toMatchObject({ code: 202, body: { task: 'unserved', status: 'queued', reason: 'waiting for a worker' } });
     const client = await redis.client();
     cleanups.push(() => void client.disconnect());
     const jobKey = `bull:conductor.later:${unserved.body.run_id}.1`;

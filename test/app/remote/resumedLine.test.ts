@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { resumedLine, type ResumedTask } from '../../../src/app/remote/resumedLine.js';
+
+const task = (parts: Partial<ResumedTask>): ResumedTask => ({ schedule: null, watch: null, webhook: null, dependencies: [], ...parts });
+const watch = { path: 'in' } as ResumedTask['watch'];
+const webhook = { secret_env: null, events: null } as unknown as ResumedTask['webhook'];
+
+describe('resumedLine: what resume --task says comes again', () => {
+  it.each([
+    ['a scheduled task', task({ schedule: '0 2 * * *' }), 'resumed t: it fires on its schedule again'],
+    ['a watch task with no schedule', task({ watch }), 'resumed t: the files waiting in its folder (in) run now, and new ones as they come'],
+    ['a webhook task', task({ webhook }), 'resumed t: its webhook starts runs again'],
+    ['a task its dependencies trigger', task({ dependencies: ['up'] }), 'resumed t: it runs again when its dependencies succeed'],
+    ['a scheduled task with dependencies (they gate its fires, they do not trigger it)', task({ schedule: '@daily', dependencies: ['up'] }), 'resumed t: it fires on its schedule again'],
+    [
+      'a task with a schedule and a folder',
+      task({ schedule: '@hourly', watch }),
+      'resumed t: it fires on its schedule again; the files waiting in its folder (in) run now, and new ones as they come',
+    ],
+    ['a task nothing triggers', task({}), 'resumed t: it has no schedule, folder or webhook, so nothing was held; it runs when asked (run --task, the API)'],
+    ['a task the daemon did not describe', null, 'resumed t'],
+  ])('for %s', (_label, given, expected) => {
+    expect(resumedLine('t', given)).toBe(expected);
+  });
+});
