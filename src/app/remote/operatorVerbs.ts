@@ -4,7 +4,7 @@
 import { DaemonClient } from '../../adapters/http/client/daemonClient.js';
 import type { HomePaths } from '../paths.js';
 import { osUser, requireDaemon } from './daemonEndpoint.js';
-import { resumedLine, type ResumedTask } from './resumedLine.js';
+import { pausedLine, resumedLine, type ResumedTask } from './resumedLine.js';
 
 export type Verb = 'pause' | 'resume' | 'cancel' | 'approve' | 'reject';
 
@@ -27,8 +27,7 @@ export async function operatorVerb(paths: HomePaths, verb: Verb, target: string,
       : `rejected run ${target} of ${answer.task}: it ends skipped, and its dependents with it`;
   }
   await client.call('POST', `/api/v1/tasks/${name}/${verb}`, body);
-  if (verb === 'pause') return `paused ${target}: its fires are recorded skipped (reason "paused") until \`resume --task ${target}\`; it can still be run by hand`;
-  // The task as the daemon runs it says what comes again (resumed already: a failure here is only words).
+  // The task as the daemon runs it says what is held or comes again (done already: a failure here is only words).
   const task = await client.call<ResumedTask>('GET', `/api/v1/tasks/${name}`).catch(() => null);
-  return resumedLine(target, task);
+  return verb === 'pause' ? pausedLine(target, task) : resumedLine(target, task);
 }

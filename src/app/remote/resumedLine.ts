@@ -1,6 +1,6 @@
-// What `resume --task` tells: what the pause held that now comes again, for the task as the daemon
-// runs it (its fires, its watched files, its webhook, its dependency trigger), not "it fires on its
-// schedule" for a task that has none.
+// What `pause --task` and `resume --task` tell: what the pause holds or skips, and what comes
+// again, for the task as the daemon runs it (its fires, its watched files, its webhook, its
+// dependency trigger), not "its fires" for a task that has no schedule.
 import type { Task } from '../../core/types.js';
 
 export type ResumedTask = Pick<Task, 'schedule' | 'watch' | 'webhook' | 'dependencies'>;
@@ -15,4 +15,17 @@ export function resumedLine(name: string, task: ResumedTask | null): string {
   if (!task.schedule && task.dependencies.length > 0) comes.push('it runs again when its dependencies succeed');
   if (comes.length === 0) return `resumed ${name}: it has no schedule, folder or webhook, so nothing was held; it runs when asked (run --task, the API)`;
   return `resumed ${name}: ${comes.join('; ')}`;
+}
+
+/** The line for a paused task; `task` null when the daemon could not say what the task is. */
+export function pausedLine(name: string, task: ResumedTask | null): string {
+  const until = `until \`resume --task ${name}\`; it can still be run by hand`;
+  if (!task) return `paused ${name}: what it is not asked for by hand is held or recorded skipped (reason "paused") ${until}`;
+  const held: string[] = [];
+  if (task.schedule) held.push('its fires are recorded skipped (reason "paused")');
+  if (task.watch) held.push(`files dropped in its folder (${task.watch.path}) wait there`);
+  if (task.webhook) held.push('its webhook deliveries are recorded skipped (reason "paused")');
+  if (!task.schedule && task.dependencies.length > 0) held.push('the runs its dependencies set off are recorded skipped (reason "paused")');
+  if (held.length === 0) return `paused ${name}: it has no schedule, folder or webhook, so nothing comes to hold; it can still be run by hand`;
+  return `paused ${name}: ${held.join('; ')} ${until}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resumedLine, type ResumedTask } from '../../../src/app/remote/resumedLine.js';
+import { pausedLine, resumedLine, type ResumedTask } from '../../../src/app/remote/resumedLine.js';
 
 const task = (parts: Partial<ResumedTask>): ResumedTask => ({ schedule: null, watch: null, webhook: null, dependencies: [], ...parts });
 const watch = { path: 'in' } as ResumedTask['watch'];
@@ -21,5 +21,24 @@ describe('resumedLine: what resume --task says comes again', () => {
     ['a task the daemon did not describe', null, 'resumed t'],
   ])('for %s', (_label, given, expected) => {
     expect(resumedLine('t', given)).toBe(expected);
+  });
+});
+
+describe('pausedLine: what pause --task says is held', () => {
+  const until = 'until `resume --task t`; it can still be run by hand';
+  it.each([
+    ['a scheduled task', task({ schedule: '0 2 * * *' }), `paused t: its fires are recorded skipped (reason "paused") ${until}`],
+    ['a watch task with no schedule', task({ watch }), `paused t: files dropped in its folder (in) wait there ${until}`],
+    ['a webhook task', task({ webhook }), `paused t: its webhook deliveries are recorded skipped (reason "paused") ${until}`],
+    ['a task its dependencies trigger', task({ dependencies: ['up'] }), `paused t: the runs its dependencies set off are recorded skipped (reason "paused") ${until}`],
+    [
+      'a task with a schedule and a folder',
+      task({ schedule: '@hourly', watch }),
+      `paused t: its fires are recorded skipped (reason "paused"); files dropped in its folder (in) wait there ${until}`,
+    ],
+    ['a task nothing triggers', task({}), 'paused t: it has no schedule, folder or webhook, so nothing comes to hold; it can still be run by hand'],
+    ['a task the daemon did not describe', null, `paused t: what it is not asked for by hand is held or recorded skipped (reason "paused") ${until}`],
+  ])('for %s', (_label, given, expected) => {
+    expect(pausedLine('t', given)).toBe(expected);
   });
 });

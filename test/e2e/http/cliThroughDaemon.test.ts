@@ -98,7 +98,7 @@ describe('run --task while a daemon runs', () => {
 
 describe('pause, resume, cancel from the shell', () => {
   it('talk to the daemon; the audit log names the OS user', async () => {
-    expect(runCli(['pause', '--task', 'quick'], { home }).stdout).toMatch(/^paused quick: its fires are recorded skipped/);
+    expect(runCli(['pause', '--task', 'quick'], { home }).stdout).toMatch(/^paused quick: it has no schedule, folder or webhook, so nothing comes to hold/);
     const again = runCli(['pause', '--task', 'quick'], { home });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/task quick is already paused/);
