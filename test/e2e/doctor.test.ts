@@ -170,6 +170,22 @@ describe.skipIf(asNobody !== null)("as the daemon's user (nobody), on files it c
     ]);
   });
 
+  it('fails a history in a status/ it may not look into, not "does not exist yet"', () => {
+    const home = nobodysUsedHome();
+    fs.chmodSync(path.join(home, 'status'), 0o000);
+    try {
+      const { code, findings } = doctorAsNobody(home);
+      expect(code).toBe(8);
+      expect(findings.find((f) => f.check === 'history')).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(/history database: cannot be read: permission denied/),
+        fix: 'chown -R nobody status (the user the daemon runs as), or chmod u+rwx status',
+      });
+    } finally {
+      fs.chmodSync(path.join(home, 'status'), 0o755);
+    }
+  });
+
   it('fails a home it cannot write (where conductor.pid goes), and start refuses it at once with exit 1', () => {
     const home = nobodysUsedHome();
     fs.chownSync(home, 0, 0);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { openForReading } from '../../adapters/sqlite/openForReading.js';
+import { historyExists, openForReading } from '../../adapters/sqlite/openForReading.js';
 import { isConductorError } from '../../core/errors.js';
 import { formatSize } from '../../core/format/size.js';
 import type { Config } from '../../core/types.js';
@@ -126,7 +126,13 @@ function writableAncestor(dir: string): boolean {
 
 export function checkHistory(paths: HomePaths): Finding[] {
   const shown = shownPath(paths.database);
-  if (!fs.existsSync(paths.database)) return [finding('history', 'ok', `${shown} does not exist yet (created at the first run)`)];
+  // existsSync says "no" for a history it may not look at (status/ at mode 000): only ENOENT is "not yet".
+  try {
+    if (!historyExists(paths.database)) return [finding('history', 'ok', `${shown} does not exist yet (created at the first run)`)];
+  } catch (error) {
+    const status = shownPath(path.dirname(paths.database));
+    return [finding('history', 'fail', (error as Error).message, `chown -R ${userName()} ${status} (the user the daemon runs as), or chmod u+rwx ${status}`)];
+  }
   const unwritable = checkHistoryWritable(paths.database);
   return unwritable ? [checkHistoryIntact(paths.database, shown), unwritable] : [checkHistoryIntact(paths.database, shown)];
 }
