@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { readConfigText } from '../adapters/configFile.js';
 import { ConductorError, type Problem } from '../core/errors.js';
+import { duplicateKeys } from '../core/config/duplicateKeys.js';
 import { parseJson } from '../core/config/parseJson.js';
 import { validateConfig } from '../core/config/validateConfig.js';
 import type { Config } from '../core/types.js';
@@ -43,7 +44,12 @@ export function loadConfig(file: string, home?: string): LoadedConfig {
     const count = problems.length;
     throw new ConductorError('CONFIG_INVALID', `${shown}: invalid config, ${count} problem${count === 1 ? '' : 's'}:`, { problems });
   }
-  return { config: result.config, warnings: result.warnings, shown };
+  // Keys given twice are looked for only where a person checks the config (validate, start, a
+  // reload): JSON keeps the last one silently, which can drop a whole task list.
+  const twice = home === undefined ? [] : duplicateKeys(text).map(
+    (d): Problem => ({ where: d.pointer, message: `given twice (lines ${d.firstLine} and ${d.line}); the last one counts, the first is ignored` }),
+  );
+  return { config: result.config, warnings: [...twice, ...result.warnings], shown };
 }
 
 function formatProblemInline(problem: Problem): string {
