@@ -12,6 +12,7 @@ import { pauseGate } from '../core/scheduler/pauseGate.js';
 import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry, type TaskTable } from '../core/scheduler/taskTable.js';
 import { healthTimestamp } from '../core/health.js';
+import { retryDecision } from '../core/run/retryDecision.js';
 import { newRunId } from '../core/run/runId.js';
 import { APPROVAL_TIMED_OUT, rejectedReason } from '../core/scheduler/approvalEnd.js';
 import { budgetDecision, utcDayStart } from '../core/scheduler/budgetDecision.js';
@@ -417,8 +418,16 @@ export class Engine {
       const entry = this.table.entries.get(row.task);
       const rowId = retrying ? null : this.ctx.store.firstRowOf(row.run_id);
       const resumeFrom = retrying ? this.resumedRetry(row) : undefined;
-      if (!entry || !entry.task.enabled || (retrying && !resumeFrom)) {
-        const why = !entry ? 'the task was removed from the config' : !entry.task.enabled ? `task ${row.task} is disabled` : 'its attempts are no longer in the history';
+      // The task as configured now decides whether the retry still comes (retry_count lowered, rules changed).
+      const rules = entry && resumeFrom ? retryDecision(entry.task, resumeFrom.attempts, resumeFrom.last.outcome, null) : null;
+      if (!entry || !entry.task.enabled || (retrying && !resumeFrom) || rules?.retry === false) {
+        const why = !entry
+          ? 'the task was removed from the config'
+          : !entry.task.enabled
+            ? `task ${row.task} is disabled`
+            : rules?.retry === false
+              ? (rules.reason ?? `retry_count is now ${entry.task.retry_count}`)
+              : 'its attempts are no longer in the history';
         if (resumeFrom) this.endStoredRetry(row.run_id, resumeFrom, why);
         else this.endStored(row, rowId, why);
         continue;
@@ -446,7 +455,7 @@ export class Engine {
       if (run.state === 'waiting') this.runs.waiting.push(run);
       // Waiting to retry, it takes a slot again: its wait for the due time goes on in it.
       else if (run.state === 'queued' || run.state === 'retrying') this.enqueue(run);
-      this.ctx.logger.info({ task: run.task, run_id: run.id, state: run.state }, 'resumed a run left open by the previous daemon');
+      this.ctx.logger.info({ task: run.task, run_id: run.id, state: row.state }, 'resumed a run left open by the previous daemon');
     }
     this.expireWaits(this.ctx.clock.now());
     this.flow.regateWaiting();

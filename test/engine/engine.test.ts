@@ -270,6 +270,23 @@ describe('a run waiting to retry when the daemon stops', () => {
     }
   });
 
+  it('ends as its last attempt did when the retry rules the next daemon reads no longer allow the retry', async () => {
+    for (const [changed, why] of [
+      [{ retry_count: 0 }, 'retry_count is now 0'],
+      [{ no_retry_on_exit_codes: [1] }, 'exit code 1 is not retried'],
+    ] as const) {
+      const first = await stopWhileWaiting();
+      const second = fakeEngine('2025-06-01T02:00:30Z');
+      second.ctx.store = first.ctx.store;
+      new Scheduler(second.ctx, config([{ ...flaky, ...changed }])).start();
+      await second.clock.advance(120_000);
+      expect(second.executor.spawns).toEqual([]);
+      const [row] = second.ctx.store.history({ task: 'flaky', limit: 5 });
+      expect([row?.attempt, row?.status, row?.reason]).toEqual([1, 'failed', `exit code 1; not retried: ${why}`]);
+      expect(second.ctx.store.getRun(row!.run_id)).toMatchObject({ state: 'failed', attempts: 1 });
+    }
+  });
+
   it('can be cancelled while it waits in the next daemon: it ends cancelled and attempt 2 never starts', async () => {
     const first = await stopWhileWaiting();
     const runId = first.ctx.store.openRuns()[0]!.run_id;
