@@ -271,10 +271,11 @@ describe('a run waiting to retry when the daemon stops', () => {
   });
 
   it('ends as its last attempt did when the retry rules the next daemon reads no longer allow the retry', async () => {
-    for (const [changed, why] of [
+    const cases: [Partial<Task>, string][] = [
       [{ retry_count: 0 }, 'retry_count is now 0'],
       [{ no_retry_on_exit_codes: [1] }, 'exit code 1 is not retried'],
-    ] as const) {
+    ];
+    for (const [changed, why] of cases) {
       const first = await stopWhileWaiting();
       const second = fakeEngine('2025-06-01T02:00:30Z');
       second.ctx.store = first.ctx.store;

@@ -3,11 +3,12 @@
 // dependency trigger), not "its fires" for a task that has no schedule.
 import type { Task } from '../../core/types.js';
 
-export type ResumedTask = Pick<Task, 'schedule' | 'watch' | 'webhook' | 'dependencies'>;
+export type ResumedTask = Pick<Task, 'schedule' | 'watch' | 'webhook' | 'dependencies'> & Partial<Pick<Task, 'enabled'>>;
 
 /** The line for a resumed task; `task` null when the daemon could not say what the task is. */
 export function resumedLine(name: string, task: ResumedTask | null): string {
   if (!task) return `resumed ${name}`;
+  if (task.enabled === false) return `resumed ${name}: it is disabled in the config, so nothing of it runs until it is enabled`;
   const comes: string[] = [];
   if (task.schedule) comes.push('it fires on its schedule again');
   if (task.watch) comes.push(`the files waiting in its folder (${task.watch.path}) run now, and new ones as they come`);
@@ -21,6 +22,7 @@ export function resumedLine(name: string, task: ResumedTask | null): string {
 export function pausedLine(name: string, task: ResumedTask | null): string {
   const until = `until \`resume --task ${name}\`; it can still be run by hand`;
   if (!task) return `paused ${name}: what it is not asked for by hand is held or recorded skipped (reason "paused") ${until}`;
+  if (task.enabled === false) return `paused ${name}: it is disabled in the config, so nothing of it runs anyway; the pause is kept for when it is enabled`;
   const held: string[] = [];
   if (task.schedule) held.push('its fires are recorded skipped (reason "paused")');
   if (task.watch) held.push(`files dropped in its folder (${task.watch.path}) wait there`);

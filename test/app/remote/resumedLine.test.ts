@@ -19,6 +19,7 @@ describe('resumedLine: what resume --task says comes again', () => {
     ],
     ['a task nothing triggers', task({}), 'resumed t: it has no schedule, folder or webhook, so nothing was held; it runs when asked (run --task, the API)'],
     ['a task the daemon did not describe', null, 'resumed t'],
+    ['a disabled task', task({ schedule: '@daily', enabled: false }), 'resumed t: it is disabled in the config, so nothing of it runs until it is enabled'],
   ])('for %s', (_label, given, expected) => {
     expect(resumedLine('t', given)).toBe(expected);
   });
@@ -38,6 +39,7 @@ describe('pausedLine: what pause --task says is held', () => {
     ],
     ['a task nothing triggers', task({}), 'paused t: it has no schedule, folder or webhook, so nothing comes to hold; it can still be run by hand'],
     ['a task the daemon did not describe', null, `paused t: what it is not asked for by hand is held or recorded skipped (reason "paused") ${until}`],
+    ['a disabled task', task({ schedule: '@daily', enabled: false }), 'paused t: it is disabled in the config, so nothing of it runs anyway; the pause is kept for when it is enabled'],
   ])('for %s', (_label, given, expected) => {
     expect(pausedLine('t', given)).toBe(expected);
   });
