@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AttemptHeader, AttemptLog, TaskLog } from '../ports/taskLog.js';
 import { describeFullFileSystem, isDiskFull } from './fileSystemOf.js';
+import { readRange } from './readText.js';
 
 export const HEADER_PREFIX = '=== symphony-conductor ';
 /** The folder, beside the task logs, of the output of attempts that overlapped another run. */
@@ -204,19 +205,8 @@ const TAIL_BYTES = 64 * 1024;
  */
 function lastHeader(file: string, size: number): ReturnType<typeof parseHeader> {
   const length = Math.min(size, TAIL_BYTES);
-  const buffer = Buffer.alloc(length);
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    fs.readSync(fd, buffer, 0, length, size - length);
-  } finally {
-    fs.closeSync(fd);
-  }
-  const text = buffer.toString('utf8');
+  const text = readRange(file, size - length, length);
+  if (text === null) return null;
   const at = text.lastIndexOf(HEADER_PREFIX);
   for (let from = at; from >= 0; from = from === 0 ? -1 : text.lastIndexOf(HEADER_PREFIX, from - 1)) {
     // A header starts a line (output may mention the prefix anywhere).

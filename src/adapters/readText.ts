@@ -44,3 +44,20 @@ export function readText(file: string, encoding: 'latin1' | 'utf8', regular = fa
     fs.closeSync(fd);
   }
 }
+
+/** Up to `length` bytes of `file` from `position`, as UTF-8, or null when it cannot be opened. */
+export function readRange(file: string, position: number, length: number): string | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buffer = Buffer.alloc(length);
+    const read = fs.readSync(fd, buffer, 0, length, position);
+    return buffer.toString('utf8', 0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

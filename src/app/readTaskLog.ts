@@ -6,6 +6,7 @@
 // log otherwise, never from both.
 import fs from 'node:fs';
 import { concurrentFiles, HEADER_PREFIX, parseHeader, type ConcurrentFile } from '../adapters/fileTaskLog.js';
+import { readRange } from '../adapters/readText.js';
 
 const HEADER = Buffer.from(HEADER_PREFIX);
 /** A line end followed by what may start a header: output up to it cannot hold one. */
@@ -239,18 +240,6 @@ export class SectionFilter {
 }
 
 function firstHeader(file: string): SectionHeader | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const buffer = Buffer.alloc(MAX_HEADER_LINE);
-    const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    const text = buffer.subarray(0, read).toString('utf8');
-    return parseHeader(text.slice(0, text.indexOf('\n') + 1 || undefined));
-  } finally {
-    fs.closeSync(fd);
-  }
+  const text = readRange(file, 0, MAX_HEADER_LINE);
+  return text === null ? null : parseHeader(text.slice(0, text.indexOf('\n') + 1 || undefined));
 }
