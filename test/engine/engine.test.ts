@@ -13,6 +13,18 @@ function config(tasks: TaskInput[], settings: Record<string, unknown> = {}) {
   return withDefaults({ tasks: tasks.map((t) => ({ command: 'sleep=0 exit=0', ...t })), settings: { timezone: 'UTC', ...settings } });
 }
 
+/** A daemon started at `start` on `cfg`, told to stop (SIGTERM) at `at`, and given `drainMs` to drain. */
+async function stoppedAt(cfg: ReturnType<typeof config>, start: string, at: string, drainMs: number, source: 'daemon' | 'foreground' = 'daemon') {
+  const first = fakeEngine(start, source);
+  const one = new Scheduler(first.ctx, cfg);
+  one.start();
+  await first.clock.advanceTo(at);
+  const stopped = one.stop('the daemon stopped (SIGTERM)');
+  await first.clock.advance(drainMs);
+  await stopped;
+  return first;
+}
+
 describe('when the daemon stops with runs still queued or waiting', () => {
   it('keeps them as rows, and the next daemon starts them: nothing is lost', async () => {
     const cfg = config(
@@ -168,13 +180,7 @@ describe('a dependency that ends while the daemon drains', () => {
   );
 
   it('sets off its dependents with no schedule as rows the next daemon starts, or skips them with the reason', async () => {
-    const first = fakeEngine('2025-06-01T01:59:59Z');
-    const one = new Scheduler(first.ctx, cfg);
-    one.start();
-    await first.clock.advanceTo('2025-06-01T02:00:01Z');
-    const stopped = one.stop('the daemon stopped (SIGTERM)');
-    await first.clock.advance(5000);
-    await stopped;
+    const first = await stoppedAt(cfg, '2025-06-01T01:59:59Z', '2025-06-01T02:00:01Z', 5000);
     expect(first.ctx.store.history({ task: 'up', limit: 1 })[0]?.status).toBe('success');
     // nothing started during the drain; down is a queued row, after_bad a skipped one
     expect(first.executor.spawns.map((s) => s.task).sort()).toEqual(['bad', 'up']);
@@ -194,13 +200,7 @@ describe('a run waiting to retry when the daemon stops', () => {
 
   async function stopWhileWaiting(source: 'daemon' | 'foreground' = 'daemon') {
     const cfg = config([flaky], { shutdown_timeout: 5 });
-    const first = fakeEngine('2025-06-01T01:59:59Z', source);
-    const one = new Scheduler(first.ctx, cfg);
-    one.start();
-    await first.clock.advanceTo('2025-06-01T02:00:05Z');
-    const stopped = one.stop('the daemon stopped (SIGTERM)');
-    await first.clock.advance(1000);
-    await stopped;
+    const first = await stoppedAt(cfg, '2025-06-01T01:59:59Z', '2025-06-01T02:00:05Z', 1000, source);
     expect(first.executor.spawns).toHaveLength(1);
     return first;
   }
@@ -317,13 +317,7 @@ describe('a run waiting to retry when the daemon stops', () => {
 describe('a run whose attempt fails while the daemon drains, with retries left', () => {
   it('is left retrying for the next daemon, not ended: the retry is not lost', async () => {
     const cfg = config([{ name: 'flaky', schedule: '0 2 * * *', command: 'sleep=3000 exit=1', retry_count: 1, retry_delay: 10 }], { shutdown_timeout: 30 });
-    const first = fakeEngine('2025-06-01T01:59:59Z');
-    const one = new Scheduler(first.ctx, cfg);
-    one.start();
-    await first.clock.advanceTo('2025-06-01T02:00:01Z');
-    const stopped = one.stop('the daemon stopped (SIGTERM)');
-    await first.clock.advance(5000);
-    await stopped;
+    const first = await stoppedAt(cfg, '2025-06-01T01:59:59Z', '2025-06-01T02:00:01Z', 5000);
     expect(first.ctx.store.openRuns().map((r) => [r.state, r.attempts, iso(r.deadline!)])).toEqual([['retrying', 1, '2025-06-01T02:00:13.000Z']]);
 
     const second = fakeEngine('2025-06-01T02:00:20Z');

@@ -60,6 +60,17 @@ function setUp(tasks: Array<Partial<Task> & { name: string }>, source: RunSource
   return { ...engine, queue, scheduler, cfg };
 }
 
+/** The next daemon on the same history, with a queue of its own (no job of the first is in it). */
+async function nextDaemon(store: ReturnType<typeof fakeEngine>['ctx']['store'], cfg: ReturnType<typeof setUp>['cfg']) {
+  const next = fakeEngine('2025-06-01T02:05:00Z');
+  next.ctx.store = store;
+  const again = fakeQueue();
+  next.ctx.executor = again.executor;
+  new Scheduler(next.ctx, cfg).start();
+  await next.clock.advance(10);
+  return { next, again };
+}
+
 const rowsOf = (store: ReturnType<typeof fakeEngine>['ctx']['store'], task: string) =>
   store.history({ task, limit: 10 }).map((r) => [r.attempt, r.status, r.reason]);
 
@@ -88,12 +99,7 @@ describe('when the daemon stops with an attempt queued for a worker and one a wo
     expect(rowsOf(ctx.store, 'runs')).toEqual([[1, 'success', null]]);
 
     // The next daemon sends it out again, once.
-    const next = fakeEngine('2025-06-01T02:05:00Z');
-    next.ctx.store = ctx.store;
-    const again = fakeQueue();
-    next.ctx.executor = again.executor;
-    new Scheduler(next.ctx, cfg).start();
-    await next.clock.advance(10);
+    const { next, again } = await nextDaemon(ctx.store, cfg);
     expect(again.sent).toEqual(['waits#1']);
     again.job('waits')?.start();
     again.job('waits')?.end(ENDED);
@@ -129,12 +135,7 @@ describe('when the daemon stops with a retry queued for a worker', () => {
     expect(rowsOf(ctx.store, 'flaky')).toEqual([[1, 'failed', 'exit code 1']]);
     expect(ctx.store.getRun(run.run_id ?? '')).toMatchObject({ state: 'retrying', attempts: 1 });
 
-    const next = fakeEngine('2025-06-01T02:05:00Z');
-    next.ctx.store = ctx.store;
-    const again = fakeQueue();
-    next.ctx.executor = again.executor;
-    new Scheduler(next.ctx, cfg).start();
-    await next.clock.advance(10);
+    const { next, again } = await nextDaemon(ctx.store, cfg);
     expect(again.sent).toEqual(['flaky#2']);
     again.job('flaky')?.start();
     again.job('flaky')?.end(ENDED);
