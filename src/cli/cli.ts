@@ -5,7 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { isConductorError, EXIT } from '../core/errors.js';
 import { coreCommands } from './commands/index.js';
 import { maintenanceCommands } from './commands/maintenance/index.js';
-import { emptyProblem, firstProblem, isOutputTheWork, keepTypedArgs, repeatedProblem } from './shared.js';
+import { emptyFlagProblem, emptyProblem, firstProblem, isOutputTheWork, keepTypedArgs, repeatedProblem } from './shared.js';
 import { skipHelpCache } from './skipHelpCache.js';
 
 function reportError(error: unknown): number {
@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .check(
       (argv, options) =>
-        firstProblem(repeatedProblem(argv, options), emptyProblem('--home', argv.home), emptyProblem('--config', argv.config)),
+        firstProblem(repeatedProblem(argv, options), emptyProblem('--home', argv.home), emptyProblem('--config', argv.config), emptyFlagProblem(argv, options)),
       true,
     )
     // yargs calls this with a message for every usage problem (unknown flag, failed check, bad

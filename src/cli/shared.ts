@@ -65,6 +65,20 @@ export function emptyProblem(flag: string, value: unknown): string | null {
   return value === '' ? `${flag} needs a value.` : null;
 }
 
+/**
+ * Any flag that takes text, given empty (`--root=`, `--since ""`): refused, as `--task=` is. An
+ * empty path would quietly mean the current directory (`inventory --root=` scanned it). A comment
+ * may be empty.
+ */
+export function emptyFlagProblem(argv: Record<string, unknown>, options: { string?: string[] }): string | null {
+  for (const key of options.string ?? []) {
+    if (key === 'comment' || key.length === 1 || /[A-Z]/.test(key)) continue; // aliases and camelCase copies name the same flag
+    const value = argv[key];
+    if (value === '' || (Array.isArray(value) && value.includes(''))) return `--${key} needs a value.`;
+  }
+  return null;
+}
+
 /** A flag given twice (`--task a --task b`) arrives as an array; only options declared as arrays may repeat. */
 export function repeatedProblem(argv: Record<string, unknown>, options: { array?: string[] }): string | null {
   const arrays = new Set(options.array ?? []);

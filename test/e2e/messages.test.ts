@@ -60,6 +60,11 @@ describe('usage errors', () => {
     [['report', '--format'], 'Not enough arguments following: format'],
     [['health-check', '--root'], 'Not enough arguments following: root'],
     [['validate', '--config='], '--config needs a value.'],
+    // a maintenance command's path or age given empty: inventory --root= scanned the current directory
+    [['inventory', '--root='], '--root needs a value.'],
+    [['cleanup', 'execute', '--root='], '--root needs a value.'],
+    [['report', '--since='], '--since needs a value.'],
+    [['health-check', '--temp-age='], '--temp-age needs a value.'],
   ])('%j is a usage message with exit 1, not an internal error', (args, message) => {
     const result = runCli(args, { home });
     expect(result.stderr).toBe(`symphony-conductor: ${message}\nRun with --help for usage.\n`);
