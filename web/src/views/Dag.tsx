@@ -201,9 +201,10 @@ function DagNode({ node, task, paused, hit, dim }: { node: Layout['nodes'][numbe
 function Legend() {
   return (
     <p class="legend small" aria-label="Legend">
-      {['success', 'failed', 'timeout', 'running', 'skipped', 'cancelled', 'none'].map((s) => (
+      {/* What a node can show: its last run's status, which leaves skipped fires out (README). */}
+      {['success', 'failed', 'timeout', 'interrupted', 'running', 'awaiting_approval', 'cancelled', 'none'].map((s) => (
         <span key={s} class={`key s-${s}`}>
-          {s === 'none' ? 'never ran' : s}
+          {s === 'none' ? 'never ran' : s.replace('_', ' ')}
         </span>
       ))}
       <span>‖ paused</span> <span>⊘ disabled</span>
