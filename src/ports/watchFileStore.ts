@@ -25,6 +25,11 @@ export interface WatchFileRow extends WatchFileKey {
   reason: string | null;
 }
 
+export interface SeenFolder {
+  path: string;
+  dir: string;
+}
+
 export interface WatchCounts {
   /** Ready and waiting for a worker. */
   pending: number;
@@ -56,6 +61,9 @@ export interface WatchFileStore {
   counts(task: string, since: number): WatchCounts;
   /** Adds to the reason of a run (its run row and its last history row): a file that could not be moved. */
   appendRunReason(runId: string, text: string): void;
+  /** The folder the task's files were last seen in (its `watch.path` as written, and resolved), or null. */
+  folderOf(task: string): SeenFolder | null;
+  setFolder(task: string, folder: SeenFolder): void;
   /** Deletes rows of files that ended before `before` and were moved away (or had gone); returns how many. */
   prune(before: number): number;
 }

@@ -367,6 +367,33 @@ describe('a watch task in the daemon', () => {
     expect(namesIn(dir).map(String).sort()).toEqual(waiting.slice(1));
   });
 
+  it('on a start with another watch.path than the daemon that died had, leaves the old folder\'s files there and calls none deleted', async () => {
+    const gate = 'while [ ! -f "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done';
+    const config = (folder: string) => ({ tasks: [{ name: 'w', command: gate, watch: { path: folder, workers: 1, settle_ms: 20 } }] });
+    const home = makeHome(config('in'));
+    const first = startDaemon(home);
+    await waitFor(() => /watching the folder/.test(first.output()), 'the task to watch');
+    const dir = path.join(home, 'in');
+    for (const n of [1, 2, 3, 4]) dropFile(dir, `c${n}.txt`, `${n}`);
+    const states = () => fileRows(home, 'w').map((r) => `${r.name.toString()}:${r.state}`);
+    await waitFor(() => states().filter((s) => s.endsWith(':pending')).length === 3 && states().some((s) => s.endsWith(':running')), 'one file to run, three to wait');
+    first.kill('SIGKILL');
+    await exitOf(first);
+    fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), JSON.stringify(config('in2')));
+    const second = startDaemon(home);
+    await waitFor(() => /watching the folder/.test(second.output()), 'the task to watch its new folder');
+    const reason = 'left in in: the watch path changed to in2 while the daemon was stopped';
+    expect(fileRows(home, 'w').map((r) => [r.name.toString(), r.state, r.reason]).sort()).toEqual(['c1.txt', 'c2.txt', 'c3.txt', 'c4.txt'].map((name) => [name, 'gone', reason]));
+    expect(second.output()).toMatch(new RegExp(`the watch path changed while the daemon was stopped: 3 files waiting in ${dir} stay there`));
+    expect(second.output()).toMatch(new RegExp(`1 file whose run was cut short stay in ${dir}`));
+    expect(second.output()).not.toMatch(/deleted before its run started/);
+    second.kill('SIGTERM');
+    expect((await exitOf(second)).code).toBe(0);
+    expect(namesIn(dir).map(String).sort()).toEqual(['c1.txt', 'c2.txt', 'c3.txt', 'c4.txt']);
+    // The run the first daemon left is interrupted, as any run a dead daemon left.
+    expect(rows(home).filter((r) => r.task === 'w').map((r) => r.status)).toEqual(['interrupted']);
+  });
+
   it('never overwrites in the processed folder: a name already there gets -N', async () => {
     const home = makeHome({ tasks: [{ name: 'clash', command: 'true', watch: { path: 'in', settle_ms: 20, processed_dir: 'done' } }] });
     const dir = path.join(home, 'in');

@@ -1,7 +1,7 @@
 // The files of watch tasks in memory, behind the same port as SQLite: what the in-memory run
 // store (simulate) carries, so the engine's watch lane runs on it unchanged. Same rules as the
 // SQL: a file is its name, size and mtime; a file that had gone and is back is pending again.
-import type { WatchCounts, WatchFileKey, WatchFileRow, WatchFileStore } from '../../ports/watchFileStore.js';
+import type { WatchCounts, WatchFileKey, WatchFileRow, WatchFileStore, SeenFolder } from '../../ports/watchFileStore.js';
 
 const keyOf = (task: string, key: WatchFileKey) => `${task}\u0000${key.name.toString('hex')}\u0000${key.size}\u0000${key.mtimeNs}`;
 
@@ -11,6 +11,7 @@ export function createMemoryWatchFileStore(appendRunReason: (runId: string, text
   const byKey = new Map<string, WatchFileRow>();
   const copy = (row: WatchFileRow): WatchFileRow => ({ ...row });
   const rowsOf = (task: string) => [...byId.values()].filter((row) => row.task === task);
+  const folders = new Map<string, SeenFolder>();
 
   return {
     addPending(task, files, at) {
@@ -74,6 +75,13 @@ export function createMemoryWatchFileStore(appendRunReason: (runId: string, text
       return counts;
     },
     appendRunReason,
+    folderOf(task) {
+      const folder = folders.get(task);
+      return folder ? { ...folder } : null;
+    },
+    setFolder(task, folder) {
+      folders.set(task, { ...folder });
+    },
     prune(before) {
       let pruned = 0;
       for (const row of [...byId.values()]) {

@@ -211,6 +211,16 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX attempts_by_trigger ON attempts (trigger, started_at DESC, id DESC)
     WHERE trigger NOT IN ('once', 'dependency');
   `,
+  // 11: the folder each watch task's files were seen in, so that a start whose config moved the
+  // folder while no daemon ran leaves the old folder's waiting files there, said so, instead of
+  // recording them "deleted" (a reload already knew the old folder).
+  `
+  CREATE TABLE watch_folders (
+    task TEXT PRIMARY KEY,
+    dir  TEXT NOT NULL,
+    path TEXT NOT NULL
+  );
+  `,
 ];
 
 /** The statuses in the attempts_by_status index, as its WHERE names them (a query repeats that term to use it). */

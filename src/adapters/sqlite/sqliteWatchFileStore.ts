@@ -2,7 +2,7 @@
 // connection so that claiming a file and recording its run are one transaction. Names are BLOBs
 // (exact bytes); mtimes are nanoseconds, read back as BigInt.
 import type Database from 'better-sqlite3';
-import type { WatchCounts, WatchFileKey, WatchFileRow, WatchFileState, WatchFileStore } from '../../ports/watchFileStore.js';
+import type { WatchCounts, WatchFileKey, WatchFileRow, WatchFileState, WatchFileStore, SeenFolder } from '../../ports/watchFileStore.js';
 import { preparedWhenUsed } from './preparedWhenUsed.js';
 
 interface RawRow {
@@ -70,6 +70,10 @@ export function createWatchFileStore(db: Database.Database): WatchFileStore {
       `UPDATE attempts SET reason = CASE WHEN reason IS NULL OR reason = '' THEN @text ELSE reason || '; ' || @text END
        WHERE id = (SELECT id FROM attempts WHERE run_id = @run_id ORDER BY attempt DESC, id DESC LIMIT 1)`,
     ),
+    folderOf: () => db.prepare('SELECT path, dir FROM watch_folders WHERE task = ?'),
+    setFolder: () => db.prepare(
+      'INSERT INTO watch_folders (task, dir, path) VALUES (@task, @dir, @path) ON CONFLICT (task) DO UPDATE SET dir = excluded.dir, path = excluded.path',
+    ),
     prune: () => db.prepare(
       `DELETE FROM watch_files WHERE finished_at < ? AND settled = 1 AND (state = 'gone' OR (state IN ('done', 'failed') AND moved_to IS NOT NULL))`,
     ),
@@ -126,6 +130,12 @@ export function createWatchFileStore(db: Database.Database): WatchFileStore {
     appendRunReason(runId, text) {
       s.reasonRun.run({ run_id: runId, text });
       s.reasonAttempt.run({ run_id: runId, text });
+    },
+    folderOf(task) {
+      return (s.folderOf.get(task) as SeenFolder | undefined) ?? null;
+    },
+    setFolder(task, folder) {
+      s.setFolder.run({ task, dir: folder.dir, path: folder.path });
     },
     prune(before) {
       return s.prune.run(before).changes;

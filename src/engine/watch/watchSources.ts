@@ -4,7 +4,7 @@
 // counts for status and metrics (`conductor_watch_files_pending{task}`).
 import type { Config, Task } from '../../core/types.js';
 import type { WatchCounts } from '../../ports/watchFileStore.js';
-import { leaveOldFolder, type FolderChange } from './leaveOldFolder.js';
+import { leaveFolderChangedWhileStopped, leaveOldFolder, type FolderChange } from './leaveOldFolder.js';
 import { recoverFiles } from './recoverFiles.js';
 import type { WatchDeps } from './types.js';
 import { WatchTask } from './watchTask.js';
@@ -101,7 +101,14 @@ export class WatchSources {
     const watch = new WatchTask(task, deps);
     this.active.set(task.name, { task: watch, shape: shapeOf(task) });
     const followed = (runId: string) => this.retired.some((old) => old.flights.has(runId));
-    this.shared.ctx.store.batch(() => recoverFiles(watch, deps, followed));
+    const { store } = this.shared.ctx;
+    store.batch(() => {
+      const seen = store.watchFiles.folderOf(task.name);
+      const here = { path: task.watch!.path, dir: deps.paths.dir };
+      if (seen && seen.dir !== here.dir) leaveFolderChangedWhileStopped(deps, { task: task.name, from: seen, to: here });
+      if (seen?.dir !== here.dir || seen.path !== here.path) store.watchFiles.setFolder(task.name, here);
+      recoverFiles(watch, deps, followed);
+    });
     watch.start(names);
     return watch;
   }
