@@ -76,6 +76,27 @@ describe('authentication of /api/ routes', () => {
     ]);
   });
 
+  it('believes a CLI user named in the body only with the main token: another token cannot write a person into the audit log or make its run manual', async () => {
+    const asCi = { method: 'POST', token: 'ci-secret-token', json: { cli_user: 'mallory' } };
+    expect((await daemon.call('/api/v1/tasks/quick/pause', asCi)).status).toBe(200);
+    expect((await daemon.call('/api/v1/tasks/quick/resume', asCi)).status).toBe(200);
+    const run = await json(await daemon.call('/api/v1/tasks/quick/run', asCi));
+    expect(run.status).toBe(202);
+    await waitFor(() => rows(home).some((r) => r.run_id === run.body.run_id && r.status === 'success'), 'the run');
+    expect(rows(home).find((r) => r.run_id === run.body.run_id)?.trigger).toBe('api');
+    // The main token from this host is the CLI's own: its user is believed.
+    expect((await daemon.call('/api/v1/tasks/quick/pause', { method: 'POST', json: { cli_user: 'alice' } })).status).toBe(200);
+    expect((await daemon.call('/api/v1/tasks/quick/resume', { method: 'POST', json: { cli_user: 'alice' } })).status).toBe(200);
+    const { body } = await json(await daemon.call('/api/v1/audit?limit=5'));
+    expect(body.map((r: any) => [r.actor, r.source, r.action])).toEqual([
+      ['alice', 'cli', 'resume'],
+      ['alice', 'cli', 'pause'],
+      ['api:ci', 'api', 'run'],
+      ['api:ci', 'api', 'resume'],
+      ['api:ci', 'api', 'pause'],
+    ]);
+  });
+
   it('leaves /health and /metrics open', async () => {
     const health = await json(await daemon.call('/health', { token: null }));
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', version: expect.any(String), tasks: 4, running: expect.any(Number) } });

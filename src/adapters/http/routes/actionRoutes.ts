@@ -3,7 +3,7 @@
 // (settings.ha) answers every write 503, naming the leader to ask.
 import type { FastifyInstance } from 'fastify';
 import type { DaemonApi } from '../../../ports/daemonApi.js';
-import { callerOf } from './caller.js';
+import { callerOf, cliUserOf } from './caller.js';
 import { actorBody, cancelBody, decisionBody, runBody, runParams, taskParams } from './schemas.js';
 
 export function actionRoutes(app: FastifyInstance, api: DaemonApi): void {
@@ -22,8 +22,9 @@ export function actionRoutes(app: FastifyInstance, api: DaemonApi): void {
     '/api/v1/tasks/:name/run',
     { schema: { params: taskParams, body: runBody } },
     async (request, reply) => {
-      const { with_deps: withDeps = false, approved = false, cli_user: user } = request.body;
-      return reply.code(202).send(api.startRun(request.params.name, { withDeps, manual: user !== undefined, approved }, callerOf(request)));
+      const { with_deps: withDeps = false, approved = false } = request.body;
+      // `run --task` of this host's CLI is a manual run; any other caller's is an API run.
+      return reply.code(202).send(api.startRun(request.params.name, { withDeps, manual: cliUserOf(request) !== null, approved }, callerOf(request)));
     },
   );
   app.post<{ Params: { name: string } }>('/api/v1/tasks/:name/pause', { schema: { params: taskParams, body: actorBody } }, async (request) =>
@@ -35,7 +36,8 @@ export function actionRoutes(app: FastifyInstance, api: DaemonApi): void {
   app.post<{ Params: { run_id: string }; Body: { interrupted_by?: string } }>(
     '/api/v1/runs/:run_id/cancel',
     { schema: { params: runParams, body: cancelBody } },
-    async (request, reply) => reply.code(202).send(api.cancel(request.params.run_id, callerOf(request), request.body.interrupted_by ?? null)),
+    // `interrupted_by`: the signal a following `run --task` of this host's CLI was stopped by (the run ends interrupted, not cancelled).
+    async (request, reply) => reply.code(202).send(api.cancel(request.params.run_id, callerOf(request), cliUserOf(request) !== null ? (request.body.interrupted_by ?? null) : null)),
   );
   for (const decision of ['approve', 'reject'] as const) {
     app.post<{ Params: { run_id: string }; Body: { comment?: string } }>(
