@@ -10,6 +10,8 @@ export function renderRunEvent(event: RunEvent): string {
       // Only a run that did not start at once says why it waits (the engine's own event comes
       // before every start: a line for each task of `run --all` would say nothing).
       return event.reason ? `.. ${event.task}: queued (${event.reason})\n` : '';
+    case 'run.awaiting_approval':
+      return `.. ${event.task}: awaiting approval${event.message ? ` (${visible(event.message)})` : ''}: symphony-conductor approve --run ${event.run_id} (or reject); it gives up at ${new Date(event.expires_at).toISOString()}\n`;
     case 'attempt.started':
       return `-> ${event.task}: started (run ${event.run_id}, attempt ${event.attempt}, ${event.label})\n`;
     case 'attempt.ended': {

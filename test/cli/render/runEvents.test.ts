@@ -11,3 +11,11 @@ describe('renderRunEvent of a run that waits (run.queued)', () => {
     expect(renderRunEvent({ ...queued, ...extra })).toBe(expected);
   });
 });
+
+describe('renderRunEvent of a run awaiting approval', () => {
+  it('says so with the message and the command to approve it, and when it gives up', () => {
+    const event = { type: 'run.awaiting_approval' as const, run_id: 'r1', task: 'deploy', trigger: 'manual' as const, at: 0, expires_at: Date.parse('2026-12-01T12:00:00Z'), message: 'check\nthe diff' };
+    expect(renderRunEvent(event)).toBe('.. deploy: awaiting approval (check\\nthe diff): symphony-conductor approve --run r1 (or reject); it gives up at 2026-12-01T12:00:00.000Z\n');
+    expect(renderRunEvent({ ...event, message: null })).toBe('.. deploy: awaiting approval: symphony-conductor approve --run r1 (or reject); it gives up at 2026-12-01T12:00:00.000Z\n');
+  });
+});

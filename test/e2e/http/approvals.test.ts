@@ -116,6 +116,9 @@ describe('run --task of a task with an approval gate', () => {
     let said = '';
     waiting.stdout?.on('data', (chunk: Buffer) => (said += chunk.toString()));
     const pending = await waitFor(() => (statusOf().awaiting_approval as { run_id: string }[])[0], 'the run to await approval');
+    // It says so at once, with what to type (it used to print nothing until a decision came).
+    await waitFor(() => said.includes(`.. gated: awaiting approval`), 'the awaiting line');
+    expect(said).toContain(`symphony-conductor approve --run ${pending.run_id} (or reject); it gives up at 20`);
     expect(runCli(['reject', '--run', pending.run_id, '--comment', 'not now'], { home }).code).toBe(0);
     expect((await exitOf(waiting)).code).toBe(0);
     expect(said).toMatch(/rejected by .*: not now/);
