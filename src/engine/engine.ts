@@ -8,7 +8,7 @@ import { admitElsewhere } from '../core/scheduler/admitElsewhere.js';
 import { admitRun } from '../core/scheduler/admitRun.js';
 import { expiredWaitReason } from '../core/scheduler/expiredWait.js';
 import { gateDependencies } from '../core/scheduler/gateDependencies.js';
-import { pauseGate } from '../core/scheduler/pauseGate.js';
+import { isByHand, pauseGate } from '../core/scheduler/pauseGate.js';
 import { enqueueInOrder } from '../core/scheduler/readyQueue.js';
 import { buildTaskTable, type TaskEntry, type TaskTable } from '../core/scheduler/taskTable.js';
 import { healthTimestamp } from '../core/health.js';
@@ -112,8 +112,8 @@ export class Engine {
     const elsewhere = this.runElsewhere(entry.task.name, policy);
     if (elsewhere) return this.skip(request, elsewhere);
     if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason, lane);
-    if (request.trigger !== 'manual' && entry.task.budget) {
-      // A run by hand is the operator's own decision; every other source is held to the budget.
+    if (!isByHand(request.trigger, request.byHand) && entry.task.budget) {
+      // A run by hand (the CLI, the API, the dashboard) is the operator's own decision; what comes by itself is held to the budget.
       const budget = budgetDecision(entry.task.budget, this.ctx.store.usageSince(request.task, utcDayStart(now), now));
       if (budget.kind === 'skip') return this.skip(request, budget.reason);
     }

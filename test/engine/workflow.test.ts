@@ -155,6 +155,27 @@ describe('a task with a budget', () => {
   });
 });
 
+describe('a task with a budget, run by hand', () => {
+  it('runs when a person asks (the CLI, the API, run --all) though the budget is spent, and counts those runs', async () => {
+    const { scheduler, clock, ctx } = setup('2025-06-01T20:30:00Z', [{ name: 'hourly', schedule: '0 * * * *', budget: { max_runs_per_day: 1 } }]);
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T21:30:00Z');
+    for (const trigger of ['manual', 'api', 'once'] as const) {
+      scheduler.engine.request({ task: 'hourly', trigger });
+      scheduler.engine.dispatch();
+      await clock.advance(60_000);
+    }
+    await clock.advanceTo('2025-06-01T22:30:00Z');
+    expect(ctx.store.history({ task: 'hourly', limit: 100 }).reverse().map((r) => [r.trigger, r.status, r.reason])).toEqual([
+      ['schedule', 'success', null],
+      ['manual', 'success', null],
+      ['api', 'success', null],
+      ['once', 'success', null],
+      ['schedule', 'skipped', 'budget exhausted: 4 of 1 runs used today (UTC)'],
+    ]);
+  });
+});
+
 describe('retry rules', () => {
   it('does not retry an exit code listed as never retried, and says why', async () => {
     const { scheduler, clock, ctx, executor } = setup('2025-06-01T01:59:59Z', [

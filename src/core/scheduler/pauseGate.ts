@@ -7,6 +7,11 @@ export const PAUSED_REASON = 'paused';
 
 const BY_HAND: ReadonlySet<Trigger> = new Set(['manual', 'api', 'once']);
 
+/** Asked for by a person (run --task, the API and the dashboard, run --all), or a source that says it was (`byHand`). */
+export function isByHand(trigger: Trigger, byHand = false): boolean {
+  return byHand || BY_HAND.has(trigger);
+}
+
 export type PauseDecision = { kind: 'run' } | { kind: 'skip'; reason: string };
 
 export function pauseGate(trigger: Trigger, paused: boolean): PauseDecision {
