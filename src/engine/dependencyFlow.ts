@@ -43,6 +43,14 @@ export class DependencyFlow {
       for (const dependentName of table.dependents.get(ended.name) ?? []) {
         const dependent = table.entries.get(dependentName);
         if (!dependent || dependent.schedule || !dependent.task.enabled) continue;
+        // A paused dependency gates its dependents as a disabled one does, though a person may
+        // still run it (http.md, pause): its run by hand sets none of them off.
+        const paused = dependent.task.dependencies.find((dep) => this.host.isPaused(dep));
+        if (paused !== undefined) {
+          this.host.skip({ task: dependentName, trigger: 'dependency', fireAt: null }, `dependency ${paused} is paused`);
+          pending.push({ name: dependentName, status: 'skipped' });
+          continue;
+        }
         const ownLast = this.ctx.store.lastRun(dependentName);
         const decision = downstreamReady(
           ended,

@@ -56,6 +56,25 @@ describe('when a task is paused', () => {
     expect(rowsOf(ctx, 'report').map((r) => r.reason)).toEqual(['dependency scan is paused']);
   });
 
+  it('sets off none of its dependents with no schedule when a person runs it: they are skipped as for a disabled one', async () => {
+    const { scheduler, clock, ctx, executor } = setup([
+      { name: 'scan' },
+      { name: 'report', dependencies: ['scan'] },
+      { name: 'mail', dependencies: ['report'] },
+    ]);
+    scheduler.start();
+    scheduler.engine.setPaused('scan', { at: clock.now(), actor: 'alice' });
+    scheduler.engine.submit({ task: 'scan', trigger: 'manual' });
+    await clock.advance(1000);
+    expect(executor.spawns.map((s) => s.task)).toEqual(['scan']);
+    expect(rowsOf(ctx, 'report').map((r) => [r.status, r.reason])).toEqual([['skipped', 'dependency scan is paused']]);
+    expect(rowsOf(ctx, 'mail').map((r) => r.status)).toEqual(['skipped']);
+    scheduler.engine.setPaused('scan', null);
+    scheduler.engine.submit({ task: 'scan', trigger: 'manual' });
+    await clock.advance(1000);
+    expect(executor.spawns.map((s) => s.task)).toEqual(['scan', 'scan', 'report', 'mail']);
+  });
+
   it('is still paused in the next engine on the same history (a restart)', async () => {
     const { scheduler, clock, ctx, config, executor } = setup([{ name: 'tick', schedule: '* * * * *' }]);
     scheduler.engine.setPaused('tick', { at: clock.now(), actor: 'alice' });
