@@ -373,7 +373,8 @@ export class Engine {
   shownState(runId: string): OpenState | null {
     const run = this.runs.find(runId);
     if (!run) return null;
-    return run.execution?.awaitingWorker ? 'queued' : run.state;
+    if (run.execution?.awaitingWorker) return 'queued';
+    return run.execution?.waitingToRetry ? 'retrying' : run.state;
   }
 
   /** The earliest instant a waiting run gives up, or an approval expires; null when none. */

@@ -332,6 +332,11 @@ export class RunExecution {
   private worker: string | null = null;
   private waitingForWorker = false;
 
+  /** Between two attempts: it waits for its next one's due time (its row says `retrying`). */
+  get waitingToRetry(): boolean {
+    return this.wakeRetry !== null;
+  }
+
   /** Its attempt is queued for a worker (a remote executor's), none has taken it yet. */
   get awaitingWorker(): boolean {
     return this.waitingForWorker;

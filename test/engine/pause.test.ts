@@ -102,6 +102,21 @@ describe('when an operator cancels a run', () => {
     expect(executor.spawns.filter((s) => s.task === 'long')).toHaveLength(1);
   });
 
+  it('is shown retrying while it waits for its next attempt, as its row says, and cancelled then it is not retried', async () => {
+    const { scheduler, clock, ctx, executor } = setup([{ name: 'flaky', command: 'sleep=10 exit=1', retry_count: 2, retry_delay: 60 }]);
+    scheduler.start();
+    const { run_id } = scheduler.engine.submit({ task: 'flaky', trigger: 'schedule' });
+    await clock.advance(5);
+    expect(scheduler.engine.shownState(run_id)).toBe('running');
+    await clock.advance(1000);
+    expect(scheduler.engine.shownState(run_id)).toBe('retrying');
+    expect(ctx.store.getRun(run_id)?.state).toBe('retrying');
+    expect(scheduler.engine.cancel(run_id, 'cancelled by alice')).toBe(true);
+    await clock.advance(120_000);
+    expect(executor.spawns).toHaveLength(1);
+    expect(ctx.store.getRun(run_id)?.state).toBe('cancelled');
+  });
+
   it('ends a queued one at once; with kind interrupted it is recorded as a Ctrl-C would', async () => {
     const { scheduler, clock, ctx } = setup([
       { name: 'busy', command: 'sleep=60000 exit=0' },
