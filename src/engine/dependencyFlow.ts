@@ -4,6 +4,7 @@
 // walk over the task table and the open runs.
 import { dependencyPeriodStart } from '../core/scheduler/dependencyPeriod.js';
 import { downstreamReady } from '../core/scheduler/downstreamReady.js';
+import { expiredWaitReason } from '../core/scheduler/expiredWait.js';
 import { gateDependencies, type DependencyView } from '../core/scheduler/gateDependencies.js';
 import type { TaskEntry, TaskTable } from '../core/scheduler/taskTable.js';
 import type { FinalStatus, RunStatus } from '../core/types.js';
@@ -80,9 +81,17 @@ export class DependencyFlow {
     const table = this.host.table();
     const order = (run: ActiveRun) => table.entries.get(run.task)?.order ?? 0;
     const affected = runs.waiting.filter((run) => ended === undefined || table.entries.get(run.task)?.task.dependencies.includes(ended));
+    const now = this.ctx.clock.now();
     for (const run of affected.sort((a, b) => order(a) - order(b))) {
       const entry = table.entries.get(run.task);
       if (!entry || !runs.waiting.includes(run)) continue;
+      // Its wait ended at its next fire, before this end (the cron's timer had not said so yet,
+      // or is stopped: the drain): it is skipped as it would have been then, not released.
+      if (run.deadline !== null && run.deadline <= now) {
+        runs.waiting = runs.waiting.filter((r) => r !== run);
+        this.host.endUnstarted(run, 'skipped', expiredWaitReason(entry.task.dependencies, (d) => d === ended || runs.isActive(d), run.waitingOn));
+        continue;
+      }
       const gate = gateDependencies(entry.task.dependencies.map((name) => this.view(name, entry, run.fireAt ?? run.requestedAt)));
       if (gate.kind === 'wait') continue;
       runs.waiting = runs.waiting.filter((r) => r !== run);

@@ -100,6 +100,23 @@ describe('a dependent waiting when the daemon stops, its dependency ending durin
   });
 });
 
+describe('a dependent whose wait ends during the drain, before its dependency does', () => {
+  it('is skipped as it would have been at its next fire, not left queued for the next daemon to run', async () => {
+    const cfg = config(
+      [
+        { name: 'slow', schedule: '*/10 * * * * *', command: 'sleep=13000 exit=0' },
+        { name: 'waiter', schedule: '*/10 * * * * *', dependencies: ['slow'] },
+      ],
+      { shutdown_timeout: 30 },
+    );
+    const first = await stoppedAt(cfg, '2025-06-01T01:59:59Z', '2025-06-01T02:00:02Z', 15_000);
+    expect(first.ctx.store.history({ task: 'slow', limit: 1 })[0]?.status).toBe('success');
+    expect(first.ctx.store.history({ task: 'waiter', limit: 5 }).map((r) => [r.status, r.reason])).toEqual([['skipped', 'dependency slow still running at the next fire']]);
+    expect(first.ctx.store.openRuns()).toEqual([]);
+    expect(first.executor.spawns.map((s) => s.task)).toEqual(['slow']);
+  });
+});
+
 describe('a reload', () => {
   it('ends the queued, waiting and awaiting-approval runs of a task it disables, as a restart would; an approval then is refused', async () => {
     const cfg = (enabled: boolean) =>
