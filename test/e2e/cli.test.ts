@@ -232,6 +232,19 @@ describe('status, history, next and graph', () => {
     expect(json).toEqual([{ task: 'nightly', at: '2025-06-01T02:00:00-04:00' }]);
   });
 
+  it('next --from without an offset is one instant for every task: read in the settings\' zone, or in the zone of --task', () => {
+    const home = makeHome({
+      tasks: [
+        { name: 'tk', command: 'true', schedule: '0 2 * * *', timezone: 'Asia/Tokyo' },
+        { name: 'u', command: 'true', schedule: '0 2 * * *' },
+      ],
+      settings: { timezone: 'America/New_York' },
+    });
+    // 2026-06-01T00:00 in New York is 04:00Z: Tokyo's 02:00 that day (2026-05-31T17:00Z) is before it.
+    expect(runCli(['next', '-n', '1', '--from', '2026-06-01T00:00:00'], { home }).stdout).toBe('tk 2026-06-02T02:00:00+09:00\nu 2026-06-01T02:00:00-04:00\n');
+    expect(runCli(['next', '--task', 'tk', '-n', '1', '--from', '2026-06-01T00:00:00'], { home }).stdout).toBe('2026-06-01T02:00:00+09:00\n');
+  });
+
   it('next --task of a disabled task prints no fire time and says why, as status gives it no next run', () => {
     const home = makeHome({ tasks: [{ name: 'off', command: 'true', schedule: '0 2 * * *', enabled: false }] });
     const result = runCli(['next', '--task', 'off'], { home });

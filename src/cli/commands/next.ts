@@ -30,7 +30,7 @@ export const nextCommand: CommandModule<GlobalArgs, Args> = {
       .option('from', {
         type: 'string',
         requiresArg: true,
-        describe: "start after this time (exclusive); without an offset it is read in the task's timezone",
+        describe: "start after this time (exclusive); without an offset it is read in the timezone of --task, else in the settings' timezone",
       })
       .option('json', { type: 'boolean', describe: 'print [{task, at}] as JSON' })
       .check((a) => firstProblem(emptyProblem('--task', a.task), emptyProblem('--from', a.from), wholeNumberProblem('-n', a.n, 1, MAX_COUNT)))
