@@ -176,6 +176,11 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     const affected = waiting.filter((run) => run.task.deps.includes(ended)).sort((a, b) => a.task.order - b.task.order);
     for (const run of affected) {
       if (!waiting.includes(run)) continue;
+      // As the engine's regateWaiting: a wait whose deadline has come ends as expireWaits ends it.
+      if (run.deadline !== null && run.deadline <= now) {
+        endUnstarted(run, expiredWaitReason(run.task.entry.task.dependencies, (d) => d === ended.name || (tasks.get(d) as TaskState).active > 0, run.waitingOn));
+        continue;
+      }
       const decision = gate(run);
       if (decision.kind === 'wait') continue;
       waiting = waiting.filter((r) => r !== run);
