@@ -114,7 +114,8 @@ export class DependencyFlow {
       enabled: dep?.task.enabled ?? false,
       paused: this.host.isPaused(name),
       active: this.host.runs.isActive(name),
-      lastRun: last ? { status: last.status, startedAt: Date.parse(last.started_at) } : null,
+      lastRun: last ? { status: last.status, startedAt: Date.parse(last.started_at), finishedAt: last.finished_at ? Date.parse(last.finished_at) : null } : null,
+      byEnd: !dep?.schedule,
       periodStart: dependencyPeriodStart(dep?.schedule ?? null, dependent.schedule, at),
     };
   }

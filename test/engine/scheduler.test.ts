@@ -73,6 +73,25 @@ describe('over the spring daylight-saving changes', () => {
   });
 });
 
+describe('when a task depends on one with no schedule', () => {
+  it('counts the dependency fresh when its latest run succeeded after the previous fire, though it started before it', async () => {
+    const { scheduler, clock, ctx, executor } = setup('2025-06-01T01:59:27Z', [
+      { name: 'u', command: 'sleep=15000 exit=0' },
+      { name: 'w', schedule: '*/10 * * * * *', dependencies: ['u'] },
+    ]);
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T01:59:28Z');
+    scheduler.engine.submit({ task: 'u', trigger: 'manual' });
+    await clock.advanceTo('2025-06-01T01:59:50Z');
+    // The :30 fire waited on u until :40; the :40 one found u's run (started :28) succeeded at :43,
+    // after :30; so did the :50 one (after :40), by the letter of the rule.
+    expect(skipsOf(ctx, 'w')).toEqual(['dependency u still running at the next fire']);
+    expect(spawnsOf(executor.spawns, 'w')).toEqual(['2025-06-01T01:59:43.000Z', '2025-06-01T01:59:50.000Z']);
+    await clock.advanceTo('2025-06-01T02:00:01Z');
+    expect(skipsOf(ctx, 'w').sort()).toEqual(['dependency u did not run since 2025-06-01T01:59:50.000Z', 'dependency u still running at the next fire']);
+  });
+});
+
 describe('when a task depends on another', () => {
   it('waits while the dependency runs, then runs', async () => {
     const { scheduler, clock, executor } = setup('2025-06-01T00:00:00Z', [

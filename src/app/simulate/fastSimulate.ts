@@ -36,6 +36,8 @@ interface TaskState {
   /** Its last real run: status and start; `run` is that run while simulated (null: seeded or none). */
   lastStatus: RunStatus | null;
   lastStart: number;
+  /** When its latest run ended, null while it goes. */
+  lastEnd: number | null;
   lastRun: Run | null;
   /** Its schedule's clock, when it is enabled and scheduled. */
   clock: FireClock | null;
@@ -90,6 +92,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
       active: 0,
       lastStatus: null,
       lastStart: -Infinity,
+      lastEnd: null,
       lastRun: null,
       clock: null,
     });
@@ -101,6 +104,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     if (state && !NOT_A_RUN.has(run.status) && start >= state.lastStart) {
       state.lastStatus = run.status;
       state.lastStart = start;
+      state.lastEnd = run.finished_at ? Date.parse(run.finished_at) : null;
     }
   }
 
@@ -152,7 +156,8 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     enabled: dep.entry.task.enabled,
     paused: false,
     active: dep.active > 0,
-    lastRun: dep.lastStatus === null ? null : { status: dep.lastStatus, startedAt: dep.lastStart },
+    lastRun: dep.lastStatus === null ? null : { status: dep.lastStatus, startedAt: dep.lastStart, finishedAt: dep.lastEnd },
+    byEnd: !dep.entry.schedule,
     periodStart: dependencyPeriodStart(dep.entry.schedule, dependent.entry.schedule, at),
   });
   const gate = (run: Run) => gateDependencies(run.task.deps.map((dep) => view(dep, run.task, run.at)));
@@ -208,6 +213,7 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
         task.lastRun = run;
         task.lastStatus = 'running';
         task.lastStart = now;
+        task.lastEnd = null;
       }
       lineOf(run.line).start = now;
       begun.push(run);
@@ -218,7 +224,10 @@ export async function fastSimulate(input: SimulationInput, emit: (fire: Simulate
     running--;
     untrack(run);
     const task = run.task;
-    if (task.lastRun === run) task.lastStatus = task.end.status;
+    if (task.lastRun === run) {
+      task.lastStatus = task.end.status;
+      task.lastEnd = now;
+    }
     const line = lineOf(run.line);
     line.outcome = task.end.status === 'success' ? 'run' : (task.end.status as SimulatedFire['outcome']);
     line.reason = task.end.reason;

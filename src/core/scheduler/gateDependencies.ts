@@ -1,6 +1,7 @@
 // May a scheduled task run now, as far as its dependencies go? (SPEC "Dependency semantics")
 // Each dependency must have succeeded in its own current period: its latest run succeeded and
-// started at or after the dependency's latest scheduled fire. A running or retrying dependency
+// started at or after the dependency's latest scheduled fire; a dependency with no schedule, its
+// latest run succeeded (ended) after the dependent's previous fire. A running or retrying dependency
 // means wait; a dependency that failed for good, is disabled or paused, or did not run means skip.
 import type { RunStatus } from '../types.js';
 import { statusWords } from './statusWords.js';
@@ -12,8 +13,10 @@ export interface DependencyView {
   paused?: boolean;
   /** Running, retrying, queued, or itself waiting to run. */
   active: boolean;
-  /** Its latest real run (attempt), or null if it never ran. */
-  lastRun: { status: RunStatus; startedAt: number } | null;
+  /** Its latest real run (attempt), or null if it never ran; `finishedAt` null while it goes. */
+  lastRun: { status: RunStatus; startedAt: number; finishedAt?: number | null } | null;
+  /** It has no schedule: fresh by when its run ended (SPEC: "succeeded after the dependent's previous fire"). */
+  byEnd?: boolean;
   /** Start of its current period: its latest scheduled fire at or before the dependent's fire;
    *  for a dependency with no schedule, the dependent's previous fire. Null: any run counts. */
   periodStart: number | null;
@@ -31,8 +34,8 @@ export function gateDependencies(dependencies: DependencyView[]): Gate {
   }
   for (const dep of dependencies) {
     const last = dep.lastRun;
-    const inPeriod = last !== null && (dep.periodStart === null || last.startedAt >= dep.periodStart);
-    if (!inPeriod) {
+    const at = last === null ? null : dep.byEnd && last.finishedAt != null ? last.finishedAt : last.startedAt;
+    if (last === null || at === null || (dep.periodStart !== null && at < dep.periodStart)) {
       const since = dep.periodStart === null ? '' : ` since ${new Date(dep.periodStart).toISOString()}`;
       return { kind: 'skip', reason: `dependency ${dep.name} did not run${since}` };
     }
