@@ -8,8 +8,18 @@ import type { ApiEvent } from '../../ports/daemonApi.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { RunStore } from '../../ports/runStore.js';
+import type { DagSession } from '../../engine/dagSession.js';
+import type { Trigger } from '../../core/types.js';
 import type { HomePaths } from '../paths.js';
 import type { LiveStatus } from '../status/liveStatus.js';
+
+/** A run asked for with its upstream (`with_deps`): its id is answered at once, its row comes once its upstream is done. */
+export interface PlannedRun {
+  task: string;
+  trigger: Trigger;
+  upstream: string[];
+  session: DagSession;
+}
 
 export interface ApiContext {
   engine: Engine;
@@ -28,6 +38,8 @@ export interface ApiContext {
   writeFailure(): { message: string; at: number } | null;
   /** Why the executor cannot hand attempts over now (the queue executor's Redis away), or null. */
   executorDown?(): string | null;
+  /** The runs of with_deps requests not asked for yet, by the id the API answered with. */
+  planned: Map<string, PlannedRun>;
   /** Sends an event to every live-stream subscriber. */
   publish(event: ApiEvent): void;
   /** In a standby cluster (settings.ha): this node's role and the leader; absent for a single scheduler. */

@@ -13,12 +13,12 @@ import { streamRunLog } from './runLog.js';
 import { taskGraph, taskViews } from './taskViews.js';
 
 /** Builds the API; `publish` of the context is this API's own, so actions reach the live stream. */
-export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
+export function createDaemonApi(base: Omit<ApiContext, 'publish' | 'planned'>): DaemonApi {
   const listeners = new Set<(event: ApiEvent) => void>();
   const publish = (event: ApiEvent) => {
     for (const listener of [...listeners]) listener(event);
   };
-  const ctx: ApiContext = { ...base, publish };
+  const ctx: ApiContext = { ...base, publish, planned: new Map() };
   base.events.onAny((event) => {
     if (listeners.size > 0) publish(toApiEvent(event));
   });
@@ -27,6 +27,11 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish'>): DaemonApi {
     const attempts = ctx.store.runRows(runId);
     const stored = ctx.store.getRun(runId);
     const last = attempts.at(-1);
+    const planned = !stored && !last ? ctx.planned.get(runId) : undefined;
+    if (planned) {
+      // Asked for with its upstream, which has not finished: the run is decided, not yet asked for.
+      return { run_id: runId, task: planned.task, status: 'queued', trigger: planned.trigger, reason: `waiting for its upstream to finish (${planned.upstream.join(', ')})`, attempts: [] };
+    }
     if (!stored && !last) throw new ApiRefusal('not_found', `no run with id ${runId}`);
     return {
       run_id: runId,

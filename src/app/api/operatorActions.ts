@@ -79,6 +79,11 @@ export function startRun(ctx: ApiContext, name: string, options: { withDeps: boo
   const gated = selection.tasks.filter((t) => t.approval !== null).map((t) => t.name);
   if (options.approved === true && gated.length > 0) audit(ctx, caller, 'approve', { task: name, detail: `approved as they were asked for (--approved): ${gated.join(', ')}; session ${id}` });
   void session.done.then((outcomes) => ctx.publish({ kind: 'session', data: { type: 'session.ended', session: id, outcomes } }));
+  const upstream = tasks.filter((task) => task !== name);
+  if (upstream.length > 0) {
+    ctx.planned.set(runId, { task: name, trigger, upstream, session });
+    void session.done.then(() => ctx.planned.delete(runId));
+  }
   session.start();
   return { run_id: runId, task: name, status: 'queued', session: id, tasks };
 }
@@ -113,6 +118,17 @@ export function resume(ctx: ApiContext, name: string, caller: Caller) {
 /** Stops a running or queued run; `interruptedBy` (a signal name): the CLI following it was interrupted. */
 export function cancel(ctx: ApiContext, runId: string, caller: Caller, interruptedBy: string | null) {
   const open = ctx.engine.openRun(runId);
+  const planned = open ? undefined : ctx.planned.get(runId);
+  if (planned && !ctx.store.getRun(runId)) {
+    // Asked for with its upstream, not asked for yet: the request stops, nothing more of it
+    // starts; once what runs of its upstream ends, this run is recorded skipped with the reason.
+    const reason = `cancelled by ${caller.actor}`;
+    ctx.store.batch(() => {
+      planned.session.stop(reason);
+      audit(ctx, caller, 'cancel', { task: planned.task, run_id: runId, detail: `${reason} before its upstream finished` });
+    });
+    return { run_id: runId, task: planned.task, state: 'queued' as const };
+  }
   // What it was when cancelled, as people see it: a remote attempt no worker started is queued (it will not start).
   const shown = ctx.engine.shownState(runId);
   if (!open) {

@@ -16,6 +16,7 @@ beforeAll(async () => {
   home = makeHome({
     tasks: [
       { name: 'gated', command: 'echo gated ran', approval: { timeout: 3600, message: 'look first' } },
+      { name: 'after_gated', command: 'echo after', dependencies: ['gated'] },
     ],
     settings: { http: { port: 0 } },
   });
@@ -174,3 +175,23 @@ describe('a run awaiting approval, with the real daemon', () => {
 function statusIn(dir: string): { awaiting_approval: { run_id: string }[] } {
   return JSON.parse(runCli(['status', '--json'], { home: dir }).stdout) as { awaiting_approval: { run_id: string }[] };
 }
+
+describe('a run asked for with its upstream (with_deps)', () => {
+  it('answers for the run id it gave at once: queued while its upstream goes; a cancel then stops the request, and the run is recorded skipped', async () => {
+    const started = await json(await daemon.call('/api/v1/tasks/after_gated/run', { method: 'POST', json: { with_deps: true } }));
+    expect(started.status).toBe(202);
+    const runId = started.body.run_id as string;
+    await waitFor(() => (statusOf().awaiting_approval as { task: string }[]).some((a) => a.task === 'gated'), 'the upstream to await approval');
+    expect(await json(await daemon.call(`/api/v1/runs/${runId}`))).toEqual({
+      status: 200,
+      body: { run_id: runId, task: 'after_gated', status: 'queued', trigger: 'api', reason: 'waiting for its upstream to finish (gated)', attempts: [] },
+    });
+    expect(await json(await daemon.call(`/api/v1/runs/${runId}/cancel`, { method: 'POST' }))).toEqual({ status: 202, body: { run_id: runId, task: 'after_gated', state: 'queued' } });
+    const detail = await waitFor(async () => {
+      const answer = await json(await daemon.call(`/api/v1/runs/${runId}`));
+      return answer.body.status === 'skipped' ? answer.body : null;
+    }, 'the run to be recorded');
+    expect(detail).toMatchObject({ task: 'after_gated', reason: 'not started: cancelled by api:default' });
+    expect(statusOf().awaiting_approval).toEqual([]);
+  });
+});
