@@ -479,7 +479,7 @@ export class RunExecution {
         const at = ctx.clock.now();
         this.worker = started.worker;
         this.waitingForWorker = false;
-        startedRows(ctx.store, ctx.logger).add([rowId, started.handle, started.worker, at]);
+        startedRows(ctx.store, ctx.logger).add([rowId, started.handle, started.worker, at], ctx.executor.stopsWithConductor === true);
         ctx.events.emit('attempt.started', {
           task: task.name,
           run_id: runId,

@@ -2,25 +2,41 @@
 // hundred fires on one second start a hundred attempts in one turn of the event loop: their rows
 // are updated in one commit at the end of that turn, not in a hundred. Nothing else writes the
 // row in between: the attempt's end writes the rows still pending first, in its own commit.
+// When what the executor starts dies with this conductor (the spawn helper), the handle is only
+// recovery's second line: it waits up to LAZY_MS for a commit that is made anyway (the end of a
+// short attempt, most often), instead of a commit of its own for each start.
 import type { Logger } from '../ports/logger.js';
 import type { RunStore } from '../ports/runStore.js';
 
 type Started = [id: number, handle: string | null, worker: string | null, at: number];
 
+/** How long a lazy started row may wait for another commit to take it. */
+export const LAZY_MS = 100;
+
 class StartedRows {
   private pending: Started[] = [];
+  private tick = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: RunStore,
     private readonly logger: Logger,
   ) {}
 
-  add(row: Started): void {
-    if (this.pending.length === 0) process.nextTick(() => this.flush());
+  add(row: Started, lazy = false): void {
     this.pending.push(row);
+    if (!lazy) {
+      if (!this.tick) process.nextTick(() => this.flush());
+      this.tick = true;
+    } else if (this.timer === null) {
+      this.timer = setTimeout(() => this.flush(), LAZY_MS);
+    }
   }
 
   flush(): void {
+    this.tick = false;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
@@ -37,7 +53,7 @@ class StartedRows {
 const byStore = new WeakMap<RunStore, StartedRows>();
 
 /** The pending started rows of `store` (one list per store, shared by every run writing to it). */
-export function startedRows(store: RunStore, logger: Logger): { add(row: Started): void; flush(): void } {
+export function startedRows(store: RunStore, logger: Logger): { add(row: Started, lazy?: boolean): void; flush(): void } {
   let rows = byStore.get(store);
   if (!rows) {
     rows = new StartedRows(store, logger);

@@ -85,6 +85,11 @@ export interface Executor {
   recover(handle: string, killGraceMs: number): Promise<number | null>;
   /** True when attempts wait for a worker after dispatch (recorded `queued` until `onStarted`). */
   readonly remote: boolean;
+  /**
+   * What it started dies with this conductor, whatever ends it (the spawn helper): an attempt's
+   * handle is then only recovery's second line, and may be written with the attempt's end.
+   */
+  readonly stopsWithConductor?: boolean;
   /** Releases what the executor holds (helper processes, connections). */
   close(): Promise<void>;
   /**

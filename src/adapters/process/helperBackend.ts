@@ -40,6 +40,7 @@ export function createHelperBackend(binaryPath: string): SpawnBackend | null {
       return run;
     },
     whenStartsCatchUp: () => helper?.whenStartsCatchUp() ?? null,
+    stopsWithConductor: true,
   };
 }
 

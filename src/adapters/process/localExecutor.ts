@@ -33,6 +33,7 @@ export function createLocalExecutor(backend: SpawnBackend, clock: Clock, options
   const { onSurvivor = () => {}, startsFirst = false } = options;
   return {
     remote: false,
+    stopsWithConductor: backend.stopsWithConductor === true,
     run: (spec, onStarted) => runAttempt(backend, clock, spec, onStarted, onSurvivor, startsFirst),
     recover: (handle, killGraceMs) => recoverGroup(handle, killGraceMs, clock),
     close: async () => {},

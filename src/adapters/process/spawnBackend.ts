@@ -67,4 +67,9 @@ export interface SpawnBackend {
    * Absent when the back end does not say (execa has started each process when `start` returns).
    */
   whenStartsCatchUp?(): Promise<void> | null;
+  /**
+   * Every process it started is stopped when this conductor dies, however it dies (the spawn
+   * helper's parent death signal): a dead conductor's runs leave nothing running behind.
+   */
+  readonly stopsWithConductor?: boolean;
 }
