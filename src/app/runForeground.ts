@@ -46,7 +46,7 @@ export async function runForeground(
   const config = loaded ?? loadConfig(paths.config).config;
   if (!request.all && request.task && findTask(config, request.task).watch) {
     const { runWatchOnce } = await import('./watchOnce.js');
-    return runWatchOnce(paths, { task: request.task, withDeps: request.withDeps, timeoutSeconds: request.watchTimeout ?? 30 }, onEvent);
+    return runWatchOnce(paths, { task: request.task, withDeps: request.withDeps, timeoutSeconds: request.watchTimeout ?? 30, approved: request.approved === true }, onEvent);
   }
   const selection = request.all ? selectAll(config) : selectTask(config, request.task as string, request.withDeps);
   const trigger: Trigger = request.all ? 'once' : 'manual';

@@ -35,12 +35,13 @@ export interface Watching {
   counts(): Map<string, WatchCounts>;
 }
 
-export function watchShared(ctx: EngineContext, engine: Engine, mode: WatchDeps['mode']): SharedDeps {
+export function watchShared(ctx: EngineContext, engine: Engine, mode: WatchDeps['mode'], approved = false): SharedDeps {
   return {
     ctx,
     engine,
     folder: createWatchFolderFs(),
     mode,
+    approved,
     ownerAlive: (pid, start) => pid !== null && isLiveProcess(pid, start),
     processedBy: `symphony-conductor ${packageVersion()} on ${os.hostname()} (pid ${process.pid})`,
     rescanMs: RESCAN_MS,

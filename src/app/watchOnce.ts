@@ -19,6 +19,7 @@ import { readHeartbeat } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
 import type { ForegroundResult } from './runForeground.js';
 import { selectTask } from './selectTasks.js';
+import { osUser } from './remote/daemonEndpoint.js';
 import { onStopSignals } from './signals.js';
 import { watchResolver, watchShared } from './watchComposition.js';
 import { compileWatchSchemas, watchPaths } from './watchConfig.js';
@@ -28,6 +29,8 @@ export interface WatchOnceRequest {
   withDeps: boolean;
   /** Seconds the whole run may take (default 30). */
   timeoutSeconds: number;
+  /** --approved: the files' runs need no approval (the task has an approval gate); audited as the caller's. */
+  approved?: boolean;
 }
 
 export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, onEvent: (event: RunEvent) => void): Promise<ForegroundResult> {
@@ -66,7 +69,7 @@ export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, 
   try {
     ctx.logger.info({ task: task.name, files: names.length, path: dir }, 'once-mode: processing the files in the folder');
     await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, ctx.logger, () => ctx.clock.now(), { heartbeat: readHeartbeat(paths.pidFile) });
-    const sources = new WatchSources(watchShared(ctx, engine, 'once'), watchResolver(paths, schemas, ctx));
+    const sources = new WatchSources(watchShared(ctx, engine, 'once', request.approved === true), watchResolver(paths, schemas, ctx));
     const running = sources.add(task, names);
     watch = running;
     await new Promise<void>((resolve) => {
@@ -84,6 +87,12 @@ export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, 
     const exitCode = onceExitCode({ failed: counts.failed, leftOver, signalled });
     const summary = `${task.name}: ${running.onceListed === 0 ? 'no files' : `${counts.processed} processed, ${counts.failed} failed, ${leftOver} left in place`}`;
     ctx.logger.info({ task: task.name, processed: counts.processed, failed: counts.failed, left: leftOver, exit_code: exitCode }, 'once-mode finished');
+    // A run by hand, as any other run --task (workflow.md: every operator action is a row).
+    const at = ctx.clock.now();
+    ctx.store.recordAudit({ at, actor: osUser(), source: 'cli', action: 'run', task: task.name, run_id: null, detail: `once-mode: ${summary.slice(task.name.length + 2)}${stoppedBy ? `; ${stoppedBy}` : ''}` });
+    if (request.approved && task.approval) {
+      ctx.store.recordAudit({ at, actor: osUser(), source: 'cli', action: 'approve', task: task.name, run_id: null, detail: `approved as its files' runs were asked for (--approved): ${outcomes.length} run${outcomes.length === 1 ? '' : 's'}` });
+    }
     return { outcomes, exitCode, interruptedBy: stoppedBy, summary: stoppedBy ? `${stoppedBy}; ${summary}` : summary };
   } finally {
     cancelTimeout();

@@ -35,6 +35,23 @@ describe('run --task on a watch task (once-mode)', () => {
     expect(rows(h)).toHaveLength(3);
   });
 
+  it('runs the files of a task with an approval gate with --approved, and audits the run by hand and the approval', () => {
+    const h = home('true', {}, { approval: { timeout: 60 } });
+    fs.writeFileSync(path.join(h, 'in', 'a.txt'), 'x');
+    const refused = runCli(['run', '--task', 'drain', '--watch-timeout', '5'], { home: h });
+    expect(refused.stdout).toContain('drain: 0 processed, 0 failed, 1 left in place');
+    const result = runCli(['run', '--task', 'drain', '--approved', '--watch-timeout', '5'], { home: h });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('drain: 1 processed, 0 failed, 0 left in place');
+    expect(namesIn(path.join(h, 'in', 'processed')).map(String)).toEqual(['a.txt']);
+    const audit = JSON.parse(runCli(['audit', '--json'], { home: h }).stdout) as { action: string; source: string; task: string; detail: string }[];
+    expect(audit.map((a) => [a.action, a.source, a.task, a.detail])).toEqual([
+      ['approve', 'cli', 'drain', "approved as its files' runs were asked for (--approved): 1 run"],
+      ['run', 'cli', 'drain', 'once-mode: 1 processed, 0 failed, 0 left in place'],
+      ['run', 'cli', 'drain', 'once-mode: 0 processed, 0 failed, 1 left in place'],
+    ]);
+  });
+
   it('exits 8 when a file fails for real (its command, or its JSON), and moves it to failed', () => {
     const h = home('grep -q ok "$CONDUCTOR_FILE"', { json: true });
     fs.writeFileSync(path.join(h, 'in', 'good.json'), '{"ok": true}');

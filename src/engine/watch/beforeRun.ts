@@ -51,6 +51,7 @@ export function fileRunRequest(deps: WatchDeps, task: Task, flight: Flight): Run
     runId: flight.runId,
     // `run --task` of a watch task is a run by hand: a paused task still runs its files.
     byHand: deps.mode === 'once',
+    approved: deps.mode === 'once' && deps.approved === true,
     lane: { name: `watch:${task.name}`, limit: task.watch!.workers },
     payload: {
       env: {

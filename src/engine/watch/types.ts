@@ -24,6 +24,8 @@ export interface WatchDeps {
   schema: SchemaCheck | null;
   /** `daemon`: watch the folder for good; `once`: the files there now, then done (run --task). */
   mode: 'daemon' | 'once';
+  /** Once-mode with --approved: the person approved the files' runs as they asked for them (no approval gate). */
+  approved?: boolean;
   /** Is the conductor process that owns a run (pid and kernel start time) still alive? */
   ownerAlive(pid: number | null, startTicks: number | null): boolean;
   /** `processed_by` of the status files. */
