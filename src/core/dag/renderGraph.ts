@@ -12,8 +12,18 @@ export function renderGraph(tasks: Task[], format: GraphFormat): string {
   return text(ordered);
 }
 
+/** What sets a task off: its schedule, its watched folder, its webhook; else its dependencies, or a person. */
+function triggersOf(task: Pick<Task, 'schedule' | 'watch' | 'webhook' | 'dependencies'>): string {
+  const by: string[] = [];
+  if (task.schedule) by.push(task.schedule);
+  if (task.watch) by.push(`files in ${task.watch.path}`);
+  if (task.webhook) by.push('webhook');
+  if (by.length === 0) by.push(task.dependencies.length > 0 ? 'after dependencies' : 'by hand only');
+  return by.join(', ');
+}
+
 function label(task: Task): string {
-  const when = task.schedule ?? (task.dependencies.length > 0 ? 'after dependencies' : 'by hand only');
+  const when = triggersOf(task);
   return task.enabled ? when : `${when}, disabled`;
 }
 

@@ -132,6 +132,22 @@ describe('renderGraph', () => {
     expect(lines[149_999]).toBe('t0       [after dependencies]  <- t1');
   });
 
+  it('labels each task with what sets it off: its schedule, its folder, its webhook, else its dependencies or a person', () => {
+    const tasks = [
+      { name: 'intake', watch: { path: 'handoff' } },
+      { name: 'hook', webhook: { secret_env: null, events: [] } },
+      { name: 'both', schedule: '0 2 * * *', watch: { path: 'in' } },
+      { name: 'after', dependencies: ['intake'] },
+      { name: 'alone' },
+    ].map((raw) => withTaskDefaults({ command: 'true', ...raw } as never, DEFAULT_SETTINGS));
+    const text = renderGraph(tasks, 'text');
+    expect(text).toContain('intake  [files in handoff]');
+    expect(text).toContain('hook    [webhook]');
+    expect(text).toContain('both    [0 2 * * *, files in in]');
+    expect(text).toContain('after   [after dependencies]  <- intake');
+    expect(text).toContain('alone   [by hand only]');
+  });
+
   it('gives every task its own mermaid node when names differ only in . - and _', () => {
     const tasks = [t('a.b'), t('a_b'), t('a-b', 'a.b'), t('a_b_2', 'a_b')].map((raw) => withTaskDefaults({ ...raw, command: 'true' }, DEFAULT_SETTINGS));
     const out = renderGraph(tasks, 'mermaid');
