@@ -40,6 +40,31 @@ const yargsOwnPath = {
 };
 
 /**
+ * yargs' ES module build takes cliui's ES module entry, whose stand-in for wrap-ansi breaks lines
+ * every N characters, in the middle of words (yargs#2112): every --help page read `--wat` /
+ * `ch-timeout 60`. cliui's CommonJS entry wraps on word boundaries with wrap-ansi and
+ * string-width (its own dependencies, installed with it): the ES entry is given the same.
+ */
+const cliuiWordWrap = {
+  name: 'cliui-word-wrap',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]cliui[\\/]index\.mjs$/ }, (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      const from = "import { wrap, stripAnsi } from './build/lib/string-utils.js'";
+      if (!source.includes(from)) throw new Error(`${args.path} no longer says "${from}": update scripts/build/cli.mjs`);
+      const contents = [
+        "import { cliui } from './build/lib/index.js'",
+        "import stringWidth from 'string-width'",
+        "import stripAnsi from 'strip-ansi'",
+        "import wrap from 'wrap-ansi'",
+        'export default function ui(opts) { return cliui(opts, { stringWidth, stripAnsi, wrap }) }',
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
  * better-sqlite3's JavaScript is bundled (its ~15 CommonJS files cost every command that opens
  * the history a file read and a compile each); its native addon stays in node_modules. The
  * package finds the addon through \`bindings\`, which searches from the caller's file (a chunk's,
@@ -90,7 +115,7 @@ await build({
   target: 'node20',
   chunkNames: 'chunk-[hash]',
   external: EXTERNAL,
-  plugins: [yargsOwnPath, sqliteAddon, ioredisOwnPath],
+  plugins: [yargsOwnPath, cliuiWordWrap, sqliteAddon, ioredisOwnPath],
   // CommonJS packages bundled into ESM still call require() (for node: modules and each other).
   banner: { js: "import { createRequire as __conductorRequire } from 'node:module'; const require = __conductorRequire(import.meta.url);" },
   legalComments: 'none',
