@@ -2,6 +2,7 @@
 // and max_concurrent_tasks then hold for it too), else it runs here, in the foreground, as does
 // `run --all` always, and a watch task's once-mode (it processes the folder's files here and says
 // how they went; the daemon's own watch of the folder leaves the files this process claims).
+import { ConductorError } from '../core/errors.js';
 import type { Config } from '../core/types.js';
 import type { RunEvent } from '../engine/events.js';
 import { loadConfig } from './loadConfig.js';
@@ -17,6 +18,10 @@ export async function runTask(
 ): Promise<ForegroundResult> {
   // Read and checked once (1,000 tasks: ~50 ms), for the watch question and the run itself.
   const config = readConfig(paths);
+  // --watch-timeout bounds once-mode only: given for anything else, it would be silently ignored.
+  if (request.watchTimeout !== undefined && config && (request.all || (request.task !== undefined && config.tasks.some((t) => t.name === request.task) && !isWatchTask(config, request.task)))) {
+    throw new ConductorError('USAGE', `--watch-timeout goes with run --task of a watch task (one with "watch"); ${request.all ? 'run --all' : `task "${request.task}"`} does not watch a folder`);
+  }
   if (!request.all && request.task !== undefined && !isWatchTask(config, request.task)) {
     const daemon = findDaemon(paths);
     if (daemon.kind === 'api') {

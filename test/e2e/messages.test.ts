@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeHome, runCli } from '../helpers/cli.js';
+import { rows } from '../helpers/wait.js';
 
 const clean = (text: string) => expect(text).not.toMatch(/internal error|\n\s+at .+:\d+:\d+/);
 
@@ -69,6 +70,16 @@ describe('usage errors', () => {
     const result = runCli(args, { home });
     expect(result.stderr).toBe(`symphony-conductor: ${message}\nRun with --help for usage.\n`);
     expect(result.code).toBe(1);
+  });
+
+  it.each([
+    [['run', '--task', 'a', '--watch-timeout', '5'], 'task "a"'],
+    [['run', '--all', '--watch-timeout', '5'], 'run --all'],
+  ])('%j refuses once-mode\'s bound where there is no once-mode (it would be silently ignored), exit 1', (args, what) => {
+    const result = runCli(args, { home });
+    expect(result.stderr).toBe(`symphony-conductor: --watch-timeout goes with run --task of a watch task (one with "watch"); ${what} does not watch a folder\n`);
+    expect(result.code).toBe(1);
+    expect(rows(home)).toEqual([]);
   });
 
   it('next -n 10000 is still allowed, and prints that many fires', () => {
