@@ -451,7 +451,7 @@ if ((!SKIP_BUILD)); then
   else
     NPM_BIN="$(command -v npm || true)"
   fi
-  [[ -n "$NPM_BIN" ]] || die "npm is not installed next to $NODE_BIN nor on PATH: install npm (it comes with Node.js), or pass --skip-build to use an existing build"
+  [[ -n "$NPM_BIN" ]] || die "npm is not installed next to $NODE_BIN nor on PATH: install npm (NodeSource's nodejs includes it; Debian's nodejs does not, npm is a separate package there: apt-get install npm), or pass --skip-build to use an existing build"
   ok "npm $("$NPM_BIN" --version 2>/dev/null || printf '?') at $NPM_BIN"
 fi
 
@@ -478,6 +478,18 @@ build_fingerprint() {
   ) | sha256sum | cut -d' ' -f1
 }
 
+# npm ci and the build write node_modules/ and dist/ in the checkout: when this user cannot,
+# say so before npm fails with its raw EACCES dump.
+check_checkout_writable() {
+  local path
+  for path in "$SOURCE" "$SOURCE/node_modules" "$SOURCE/dist"; do
+    if [[ -e "$path" && ! -w "$path" ]]; then
+      [[ "$path" == "$SOURCE" ]] && path="" || path=" ($path is not)"
+      die "the checkout $SOURCE is not writable by $CURRENT_USER$path: use --skip-build, or run it from your own checkout"
+    fi
+  done
+}
+
 # `npm ci` in a folder unless its stamp says the lock file is already installed.
 install_deps() {
   local dir="$1" stamp="$1/node_modules/.symphony-setup-deps" want
@@ -493,6 +505,7 @@ install_deps() {
     ok "dependencies in $dir are up to date"
     return 0
   fi
+  [[ "$dir" != "$SOURCE" ]] || check_checkout_writable
   run env -C "$dir" "$NPM_BIN" ci --no-audit --no-fund "$@"
   if ((!DRY_RUN)); then printf '%s\n' "$want" >"$stamp"; fi
   CODE_CHANGED=1
@@ -509,6 +522,7 @@ else
   if [[ -f "$SOURCE/dist/cli/main.js" && -f "$stamp" && "$(cat -- "$stamp")" == "$want" ]]; then
     ok "the build is up to date"
   else
+    check_checkout_writable
     run env -C "$SOURCE" "$NPM_BIN" run build
     if ((!DRY_RUN)); then printf '%s\n' "$want" >"$stamp"; fi
     CODE_CHANGED=1

@@ -3,6 +3,7 @@
 // /var/lib, the real systemd or the real users: the system mode is only ever run with --dry-run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +13,8 @@ import {
   removeTempDirs,
   runSetup,
   setting,
+  setupScript,
+  shippedUnit,
   snapshot,
   tempDir,
   unitName,
@@ -119,6 +122,95 @@ describe('when Node is missing or too old', () => {
     const tooOld = runSetup(userArgs(box, '--node', old), box.env);
     expect(tooOld.code).toBe(1);
     expect(tooOld.stderr).toMatch(/Node\.js 18\.19\.1 .* is too old: symphony-conductor needs >= 20/);
+    expect(fs.existsSync(box.home)).toBe(false);
+  });
+});
+
+/** A stand-in node 20 in its own folder, with (or without) a stand-in npm next to it that says when it runs. */
+function fakeNodeDir(withNpm: boolean): string {
+  const dir = path.join(box.root, withNpm ? 'node-with-npm' : 'node-alone');
+  fs.mkdirSync(dir, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'node'), '#!/bin/sh\necho 20.11.1\n', { mode: 0o755 });
+  if (withNpm) {
+    fs.writeFileSync(
+      path.join(dir, 'npm'),
+      '#!/bin/sh\n[ "$1" = --version ] && { echo 10.9.0; exit 0; }\necho "fake npm ran: $*"; exit 1\n',
+      { mode: 0o755 },
+    );
+  }
+  return dir;
+}
+
+/** A folder of links to every command on PATH but the named ones: a PATH without them. */
+function pathWithout(...names: string[]): string {
+  const farm = path.join(box.root, 'path-without');
+  fs.mkdirSync(farm);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir || !fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir)) {
+      if (names.includes(name) || fs.existsSync(path.join(farm, name))) continue;
+      fs.symlinkSync(path.join(dir, name), path.join(farm, name));
+    }
+  }
+  return farm;
+}
+
+describe('npm and the build', () => {
+  it('says where npm comes from when it is missing, Debian included', () => {
+    const result = runSetup(
+      ['--source', box.source, '--home', box.home, '--node', path.join(fakeNodeDir(false), 'node')],
+      { ...box.env, PATH: pathWithout('npm', 'npx') },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/npm is not installed next to \S+ nor on PATH/);
+    expect(result.stderr).toMatch(/npm is a separate package there: apt-get install npm/);
+    expect(result.stderr).toMatch(/--skip-build/);
+    expect(fs.existsSync(box.home)).toBe(false);
+  });
+
+  it('says plainly that a checkout this user cannot write needs --skip-build, and runs no npm', () => {
+    // The checkout's own copy of the script is what a user runs (its --source is its checkout).
+    fs.mkdirSync(path.join(box.source, 'scripts'), { recursive: true });
+    fs.mkdirSync(path.join(box.source, 'systemd'));
+    fs.copyFileSync(setupScript, path.join(box.source, 'scripts', 'setup_symphony_conductor.sh'));
+    fs.copyFileSync(shippedUnit, path.join(box.source, 'systemd', unitName));
+    const node = path.join(fakeNodeDir(true), 'node');
+    const args = [path.join(box.source, 'scripts', 'setup_symphony_conductor.sh'), '--home', box.home, '--node', node, '--no-systemd'];
+    const env = { HOME: box.userHome, PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: box.root };
+    let result;
+    let user: string;
+    if (process.getuid?.() === 0) {
+      // Root writes anything: the user is nobody, the checkout root's (0755). nobody needs to
+      // pass through the test folders (o+x) and to write the user home it is given.
+      user = 'nobody';
+      const tmp = process.env.TMPDIR ?? path.dirname(box.root);
+      const tmpMode = fs.statSync(tmp).mode & 0o7777;
+      fs.chmodSync(tmp, tmpMode | 0o001);
+      try {
+        for (const dir of [box.root, box.source]) fs.chmodSync(dir, 0o755);
+        fs.chownSync(box.userHome, 65534, 65534);
+        const envArgs = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+        result = spawnSync('runuser', ['-u', user, '--', 'env', '-i', ...envArgs, 'bash', ...args], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      } finally {
+        fs.chmodSync(tmp, tmpMode);
+      }
+    } else {
+      user = os.userInfo().username;
+      fs.chmodSync(box.source, 0o555);
+      try {
+        result = spawnSync('bash', args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+      } finally {
+        fs.chmodSync(box.source, 0o755);
+      }
+    }
+    expect(result.error).toBeUndefined();
+    expect(result.status, result.stdout + result.stderr).toBe(1);
+    expect(result.stderr).toContain(`error: the checkout ${box.source} is not writable by ${user}`);
+    expect(result.stderr).toContain('use --skip-build, or run it from your own checkout');
+    expect(result.stdout).not.toContain('fake npm ran');
     expect(fs.existsSync(box.home)).toBe(false);
   });
 });
