@@ -41,8 +41,10 @@ As root (system mode) it:
   2. runs `npm ci` and `npm run build` in the checkout (skipped when up to date),
   3. copies the built code to the prefix and runs `npm ci --omit=dev` there,
   4. creates the system user (home = the conductor home, shell nologin),
-  5. creates the home folders (config, logs, status, 0750, owned by the user) and an
-     initial config when the checkout ships one,
+  5. creates the home folders (config, logs, status, 0750, owned by the user), an
+     initial config when the checkout ships one, with the other config/*.json it may
+     name (never overwritten once there), and a scripts symlink to the prefix's
+     scripts/, which the shipped tasks run as ./scripts/... from the home,
   6. writes /etc/systemd/system/symphony-conductor.service (templated with the real
      prefix, home, user and node path),
   7. daemon-reload, enable, start (restart when the unit or the code changed).
@@ -665,6 +667,41 @@ else
 fi
 if ((!WORKER)) && [[ -f "$SOURCE/config/conductor_config.schema.json" ]]; then
   ensure_home_file "$SOURCE/config/conductor_config.schema.json" "$HOME_DIR/config/conductor_config.schema.json" update
+fi
+if ((!WORKER)); then
+  # The other files of config/ the shipped config names (its watch task's json_schema,
+  # config/intent.schema.json): installed once, then the operator's, as the config is.
+  for sample in "$SOURCE"/config/*.json; do
+    case "${sample##*/}" in
+      conductor_config.json | conductor_config.example.json | conductor_config.schema.json) continue ;;
+    esac
+    if [[ -f "$sample" ]]; then
+      ensure_home_file "$sample" "$HOME_DIR/config/${sample##*/}" keep
+    fi
+  done
+fi
+
+# The shipped tasks run ./scripts/... from the home (their working folder): link the installed
+# scripts there. A link to another prefix's scripts/ (an earlier run's) is moved to this one;
+# anything else there is the operator's and left alone.
+scripts_link_is_ours() {
+  local target
+  target="$(readlink -- "$1")"
+  [[ "$target" == /*/scripts ]] && { [[ ! -e "$target" ]] || [[ -f "$target/setup_symphony_conductor.sh" ]]; }
+}
+if ((!WORKER)); then
+  SCRIPTS_LINK="$HOME_DIR/scripts"
+  if [[ ! -d "$SOURCE/scripts" ]]; then
+    note "$SOURCE has no scripts/: no $SCRIPTS_LINK link, so tasks that run ./scripts/... will not find them"
+  elif [[ -L "$SCRIPTS_LINK" && "$(readlink -- "$SCRIPTS_LINK")" == "$PREFIX/scripts" ]]; then
+    ok "$SCRIPTS_LINK -> $PREFIX/scripts"
+  elif [[ -L "$SCRIPTS_LINK" ]] && scripts_link_is_ours "$SCRIPTS_LINK"; then
+    run ln -sfn -- "$PREFIX/scripts" "$SCRIPTS_LINK"
+  elif [[ -e "$SCRIPTS_LINK" || -L "$SCRIPTS_LINK" ]]; then
+    note "$SCRIPTS_LINK is not a link to $PREFIX/scripts: left as it is (yours); tasks that run ./scripts/... run what it holds"
+  else
+    run ln -s -- "$PREFIX/scripts" "$SCRIPTS_LINK"
+  fi
 fi
 
 # ---------------------------------------------------------------------------- worker settings

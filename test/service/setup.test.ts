@@ -11,6 +11,7 @@ import {
   makeStubSystemctl,
   parseUnit,
   removeTempDirs,
+  repoRoot,
   runSetup,
   setting,
   setupScript,
@@ -20,6 +21,7 @@ import {
   unitName,
   verify,
 } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
 
 afterAll(removeTempDirs);
 
@@ -35,15 +37,28 @@ interface Sandbox {
   env: Record<string, string | undefined>;
 }
 
+/**
+ * What a checkout ships besides the config sample: another file of config/ that the shipped
+ * config names (its watch task's json_schema), and scripts/, which its tasks run as ./scripts/...
+ * from the home.
+ */
+function addShippedFiles(source: string): void {
+  fs.writeFileSync(path.join(source, 'config', 'intent.schema.json'), '{ "type": "object" }\n');
+  fs.mkdirSync(path.join(source, 'scripts'));
+  fs.writeFileSync(path.join(source, 'scripts', 'hello.sh'), '#!/bin/sh\necho "hello from $(pwd)"\n', { mode: 0o755 });
+}
+
 function makeSandbox(): Sandbox {
   const root = tempDir('conductor-setup-');
   const userHome = path.join(root, 'user-home');
   fs.mkdirSync(userHome);
   const stub = makeStubSystemctl();
   const scratch = tempDir('conductor-scratch-');
+  const source = makeFakeSource();
+  addShippedFiles(source);
   return {
     root,
-    source: makeFakeSource(),
+    source,
     home: path.join(root, 'conductor-home'),
     userHome,
     stub,
@@ -227,6 +242,8 @@ describe('--dry-run', () => {
       expect(out).toContain(`[dry-run] install -d -m 0750 -- ${path.join(box.home, dir)}\n`);
     }
     expect(out).toContain(`[dry-run] install -m 0640 -- ${box.source}/config/conductor_config.example.json ${box.home}/config/conductor_config.json`);
+    expect(out).toContain(`[dry-run] install -m 0640 -- ${box.source}/config/intent.schema.json ${box.home}/config/intent.schema.json\n`);
+    expect(out).toContain(`[dry-run] ln -s -- ${box.source}/scripts ${box.home}/scripts\n`);
     expect(out).toContain(`[dry-run] write ${box.userHome}/.config/systemd/user/${unitName} (mode 0644)`);
     expect(out).toContain('[dry-run] systemctl --user daemon-reload');
     expect(out).toContain(`[dry-run] systemctl --user enable ${unitName}`);
@@ -262,6 +279,9 @@ describe('--dry-run', () => {
     for (const dir of HOME_DIRS) {
       expect(out).toContain(`[dry-run] install -d -o ${user} -g ${user} -m 0750 -- ${path.join(home, dir)}\n`);
     }
+    // The config's other files go to the home; its scripts link to the prefix's copy.
+    expect(out).toContain(`[dry-run] install -o ${user} -g ${user} -m 0640 -- ${box.source}/config/intent.schema.json ${home}/config/intent.schema.json\n`);
+    expect(out).toContain(`[dry-run] ln -s -- ${prefix}/scripts ${home}/scripts\n`);
     expect(out).toContain(`[dry-run] write ${etcUnit} (mode 0644)`);
     expect(out).toContain(`[dry-run] systemctl enable ${unitName}`);
     expect(snapshot(box.root)).toEqual(before);
@@ -283,6 +303,14 @@ describe('without a systemd manager (as in a container)', () => {
     const config = path.join(box.home, 'config', 'conductor_config.json');
     expect(fs.readFileSync(config, 'utf8')).toBe('{ "tasks": [] }\n');
     expect(mode(config)).toBe('640');
+    const intentSchema = path.join(box.home, 'config', 'intent.schema.json');
+    expect(fs.readFileSync(intentSchema, 'utf8')).toBe('{ "type": "object" }\n');
+    expect(mode(intentSchema)).toBe('640');
+    // A task's ./scripts/... command, run from the home as the daemon runs it, is found.
+    expect(fs.readlinkSync(path.join(box.home, 'scripts'))).toBe(path.join(box.source, 'scripts'));
+    const task = spawnSync('sh', ['-c', './scripts/hello.sh'], { cwd: box.home, encoding: 'utf8' });
+    expect(task.status, task.stderr).toBe(0);
+    expect(task.stdout).toBe(`hello from ${box.home}\n`);
     expect(result.stdout).toContain('No user systemd manager runs here, so nothing was installed into systemd and nothing was started');
     expect(result.stdout).toContain(`CONDUCTOR_HOME=${box.home} ${process.execPath} ${box.source}/dist/cli/main.js start`);
     expect(fs.existsSync(path.join(box.userHome, '.config'))).toBe(false);
@@ -405,6 +433,9 @@ describe('with a prefix apart from the checkout', () => {
     }
     expect(runForegroundCommand(result.stdout)).toEqual({ argv: ['start'], home: box.home });
     expect(result.stdout).toContain(`${prefix}/dist/cli/main.js start`);
+    // The home's scripts/ is the prefix's, which the daemon runs, not the checkout's.
+    expect(fs.readlinkSync(path.join(box.home, 'scripts'))).toBe(path.join(prefix, 'scripts'));
+    expect(fs.readFileSync(path.join(prefix, 'scripts', 'hello.sh'), 'utf8')).toContain('hello from');
 
     const before = snapshot(box.root);
     expect(runSetup(args, box.env).stdout).toContain(NOTHING_CHANGED);
@@ -415,5 +446,72 @@ describe('with a prefix apart from the checkout', () => {
     expect(third.stdout).toContain(`+ mv -- ${prefix}/dist.setup-new ${prefix}/dist`);
     expect(third.stdout).toContain('ok: package.json is up to date');
     expect(fs.existsSync(path.join(prefix, 'dist', 'cli', 'extra.js'))).toBe(true);
+  });
+});
+
+describe('the home holds what the shipped config uses', () => {
+  it('keeps a config file the operator changed, and writes back one that is missing', () => {
+    expect(runSetup(userArgs(box, '--no-systemd'), box.env).code).toBe(0);
+    const intentSchema = path.join(box.home, 'config', 'intent.schema.json');
+    fs.writeFileSync(intentSchema, '{ "type": "object", "required": ["mine"] }\n');
+    fs.writeFileSync(path.join(box.source, 'config', 'intent.schema.json'), '{ "type": "object", "title": "newer" }\n');
+    const again = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`ok: ${intentSchema}\n`);
+    expect(fs.readFileSync(intentSchema, 'utf8')).toBe('{ "type": "object", "required": ["mine"] }\n');
+
+    fs.rmSync(intentSchema);
+    const third = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(third.stdout).toContain(`+ install -m 0640 -- ${box.source}/config/intent.schema.json ${intentSchema}\n`);
+    expect(fs.readFileSync(intentSchema, 'utf8')).toBe('{ "type": "object", "title": "newer" }\n');
+  });
+
+  it('leaves a scripts/ of the operator alone, and says so', () => {
+    fs.mkdirSync(path.join(box.home, 'scripts'), { recursive: true });
+    fs.writeFileSync(path.join(box.home, 'scripts', 'mine.sh'), 'echo mine\n');
+    const result = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`note: ${box.home}/scripts is not a link to ${box.source}/scripts: left as it is`);
+    expect(fs.lstatSync(path.join(box.home, 'scripts')).isDirectory()).toBe(true);
+    expect(fs.readdirSync(path.join(box.home, 'scripts'))).toEqual(['mine.sh']);
+
+    // A link to a folder of the operator's (not an installed scripts/) is theirs too.
+    const theirs = path.join(box.root, 'their-tools');
+    fs.mkdirSync(theirs);
+    fs.rmSync(path.join(box.home, 'scripts'), { recursive: true });
+    fs.symlinkSync(theirs, path.join(box.home, 'scripts'));
+    const linked = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(linked.stdout).toContain(`note: ${box.home}/scripts is not a link to ${box.source}/scripts: left as it is`);
+    expect(fs.readlinkSync(path.join(box.home, 'scripts'))).toBe(theirs);
+  });
+
+  it('moves the link of an earlier install (another prefix) to this one', () => {
+    fs.mkdirSync(box.home, { recursive: true });
+    const old = path.join(box.root, 'old-prefix', 'scripts'); // gone since
+    fs.symlinkSync(old, path.join(box.home, 'scripts'));
+    const result = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`+ ln -sfn -- ${box.source}/scripts ${box.home}/scripts\n`);
+    expect(fs.readlinkSync(path.join(box.home, 'scripts'))).toBe(path.join(box.source, 'scripts'));
+  });
+
+  it('installs a home where the real checkout\'s shipped config is valid and its tasks are found', () => {
+    // The repository itself, built (dist/), with --skip-build: nothing is written into it.
+    const result = runSetup(['--source', repoRoot, '--home', box.home, '--node', process.execPath, '--skip-build', '--no-systemd'], box.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const validate = runCli(['validate'], { home: box.home });
+    expect(validate.stderr).toBe('');
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toMatch(/conductor_config\.json: valid, \d+ tasks/);
+    const doctor = runCli(['doctor', '--json'], { home: box.home });
+    const findings = JSON.parse(doctor.stdout) as { check: string; status: string; message: string }[];
+    expect(findings.filter((f) => f.status === 'fail')).toEqual([]);
+    expect(findings.find((f) => f.check === 'commands')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^the programs of \d+ task commands are found$/) });
+    // A shipped task runs its ./scripts/... wrapper from the home (not "not found", exit 127).
+    const run = runCli(['run', '--task', 'inventory_scan'], { home: box.home });
+    expect(run.stdout + run.stderr).not.toMatch(/not found/);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(fs.existsSync(path.join(box.home, 'cleanup_inventory.json'))).toBe(true);
   });
 });
