@@ -41,8 +41,10 @@ As root (system mode) it:
   2. runs `npm ci` and `npm run build` in the checkout (skipped when up to date),
   3. copies the built code to the prefix and runs `npm ci --omit=dev` there,
   4. creates the system user (home = the conductor home, shell nologin),
-  5. creates the home folders (config, logs, status, 0750, owned by the user) and an
-     initial config when the checkout ships one,
+  5. creates the home folders (config, logs, status, 0750, owned by the user), an
+     initial config when the checkout ships one, with the other config/*.json it may
+     name (never overwritten once there), and a scripts symlink to the prefix's
+     scripts/, which the shipped tasks run as ./scripts/... from the home,
   6. writes /etc/systemd/system/symphony-conductor.service (templated with the real
      prefix, home, user and node path),
   7. daemon-reload, enable, start (restart when the unit or the code changed).
@@ -451,7 +453,7 @@ if ((!SKIP_BUILD)); then
   else
     NPM_BIN="$(command -v npm || true)"
   fi
-  [[ -n "$NPM_BIN" ]] || die "npm is not installed next to $NODE_BIN nor on PATH: install npm (it comes with Node.js), or pass --skip-build to use an existing build"
+  [[ -n "$NPM_BIN" ]] || die "npm is not installed next to $NODE_BIN nor on PATH: install npm (NodeSource's nodejs includes it; Debian's nodejs does not, npm is a separate package there: apt-get install npm), or pass --skip-build to use an existing build"
   ok "npm $("$NPM_BIN" --version 2>/dev/null || printf '?') at $NPM_BIN"
 fi
 
@@ -478,6 +480,18 @@ build_fingerprint() {
   ) | sha256sum | cut -d' ' -f1
 }
 
+# npm ci and the build write node_modules/ and dist/ in the checkout: when this user cannot,
+# say so before npm fails with its raw EACCES dump.
+check_checkout_writable() {
+  local path
+  for path in "$SOURCE" "$SOURCE/node_modules" "$SOURCE/dist"; do
+    if [[ -e "$path" && ! -w "$path" ]]; then
+      [[ "$path" == "$SOURCE" ]] && path="" || path=" ($path is not)"
+      die "the checkout $SOURCE is not writable by $CURRENT_USER$path: use --skip-build, or run it from your own checkout"
+    fi
+  done
+}
+
 # `npm ci` in a folder unless its stamp says the lock file is already installed.
 install_deps() {
   local dir="$1" stamp="$1/node_modules/.symphony-setup-deps" want
@@ -493,6 +507,7 @@ install_deps() {
     ok "dependencies in $dir are up to date"
     return 0
   fi
+  [[ "$dir" != "$SOURCE" ]] || check_checkout_writable
   run env -C "$dir" "$NPM_BIN" ci --no-audit --no-fund "$@"
   if ((!DRY_RUN)); then printf '%s\n' "$want" >"$stamp"; fi
   CODE_CHANGED=1
@@ -509,6 +524,7 @@ else
   if [[ -f "$SOURCE/dist/cli/main.js" && -f "$stamp" && "$(cat -- "$stamp")" == "$want" ]]; then
     ok "the build is up to date"
   else
+    check_checkout_writable
     run env -C "$SOURCE" "$NPM_BIN" run build
     if ((!DRY_RUN)); then printf '%s\n' "$want" >"$stamp"; fi
     CODE_CHANGED=1
@@ -651,6 +667,41 @@ else
 fi
 if ((!WORKER)) && [[ -f "$SOURCE/config/conductor_config.schema.json" ]]; then
   ensure_home_file "$SOURCE/config/conductor_config.schema.json" "$HOME_DIR/config/conductor_config.schema.json" update
+fi
+if ((!WORKER)); then
+  # The other files of config/ the shipped config names (its watch task's json_schema,
+  # config/intent.schema.json): installed once, then the operator's, as the config is.
+  for sample in "$SOURCE"/config/*.json; do
+    case "${sample##*/}" in
+      conductor_config.json | conductor_config.example.json | conductor_config.schema.json) continue ;;
+    esac
+    if [[ -f "$sample" ]]; then
+      ensure_home_file "$sample" "$HOME_DIR/config/${sample##*/}" keep
+    fi
+  done
+fi
+
+# The shipped tasks run ./scripts/... from the home (their working folder): link the installed
+# scripts there. A link to another prefix's scripts/ (an earlier run's) is moved to this one;
+# anything else there is the operator's and left alone.
+scripts_link_is_ours() {
+  local target
+  target="$(readlink -- "$1")"
+  [[ "$target" == /*/scripts ]] && { [[ ! -e "$target" ]] || [[ -f "$target/setup_symphony_conductor.sh" ]]; }
+}
+if ((!WORKER)); then
+  SCRIPTS_LINK="$HOME_DIR/scripts"
+  if [[ ! -d "$SOURCE/scripts" ]]; then
+    note "$SOURCE has no scripts/: no $SCRIPTS_LINK link, so tasks that run ./scripts/... will not find them"
+  elif [[ -L "$SCRIPTS_LINK" && "$(readlink -- "$SCRIPTS_LINK")" == "$PREFIX/scripts" ]]; then
+    ok "$SCRIPTS_LINK -> $PREFIX/scripts"
+  elif [[ -L "$SCRIPTS_LINK" ]] && scripts_link_is_ours "$SCRIPTS_LINK"; then
+    run ln -sfn -- "$PREFIX/scripts" "$SCRIPTS_LINK"
+  elif [[ -e "$SCRIPTS_LINK" || -L "$SCRIPTS_LINK" ]]; then
+    note "$SCRIPTS_LINK is not a link to $PREFIX/scripts: left as it is (yours); tasks that run ./scripts/... run what it holds"
+  else
+    run ln -s -- "$PREFIX/scripts" "$SCRIPTS_LINK"
+  fi
 fi
 
 # ---------------------------------------------------------------------------- worker settings

@@ -3,6 +3,7 @@
 // /var/lib, the real systemd or the real users: the system mode is only ever run with --dry-run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -10,13 +11,17 @@ import {
   makeStubSystemctl,
   parseUnit,
   removeTempDirs,
+  repoRoot,
   runSetup,
   setting,
+  setupScript,
+  shippedUnit,
   snapshot,
   tempDir,
   unitName,
   verify,
 } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
 
 afterAll(removeTempDirs);
 
@@ -32,15 +37,28 @@ interface Sandbox {
   env: Record<string, string | undefined>;
 }
 
+/**
+ * What a checkout ships besides the config sample: another file of config/ that the shipped
+ * config names (its watch task's json_schema), and scripts/, which its tasks run as ./scripts/...
+ * from the home.
+ */
+function addShippedFiles(source: string): void {
+  fs.writeFileSync(path.join(source, 'config', 'intent.schema.json'), '{ "type": "object" }\n');
+  fs.mkdirSync(path.join(source, 'scripts'));
+  fs.writeFileSync(path.join(source, 'scripts', 'hello.sh'), '#!/bin/sh\necho "hello from $(pwd)"\n', { mode: 0o755 });
+}
+
 function makeSandbox(): Sandbox {
   const root = tempDir('conductor-setup-');
   const userHome = path.join(root, 'user-home');
   fs.mkdirSync(userHome);
   const stub = makeStubSystemctl();
   const scratch = tempDir('conductor-scratch-');
+  const source = makeFakeSource();
+  addShippedFiles(source);
   return {
     root,
-    source: makeFakeSource(),
+    source,
     home: path.join(root, 'conductor-home'),
     userHome,
     stub,
@@ -123,6 +141,95 @@ describe('when Node is missing or too old', () => {
   });
 });
 
+/** A stand-in node 20 in its own folder, with (or without) a stand-in npm next to it that says when it runs. */
+function fakeNodeDir(withNpm: boolean): string {
+  const dir = path.join(box.root, withNpm ? 'node-with-npm' : 'node-alone');
+  fs.mkdirSync(dir, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'node'), '#!/bin/sh\necho 20.11.1\n', { mode: 0o755 });
+  if (withNpm) {
+    fs.writeFileSync(
+      path.join(dir, 'npm'),
+      '#!/bin/sh\n[ "$1" = --version ] && { echo 10.9.0; exit 0; }\necho "fake npm ran: $*"; exit 1\n',
+      { mode: 0o755 },
+    );
+  }
+  return dir;
+}
+
+/** A folder of links to every command on PATH but the named ones: a PATH without them. */
+function pathWithout(...names: string[]): string {
+  const farm = path.join(box.root, 'path-without');
+  fs.mkdirSync(farm);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir || !fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir)) {
+      if (names.includes(name) || fs.existsSync(path.join(farm, name))) continue;
+      fs.symlinkSync(path.join(dir, name), path.join(farm, name));
+    }
+  }
+  return farm;
+}
+
+describe('npm and the build', () => {
+  it('says where npm comes from when it is missing, Debian included', () => {
+    const result = runSetup(
+      ['--source', box.source, '--home', box.home, '--node', path.join(fakeNodeDir(false), 'node')],
+      { ...box.env, PATH: pathWithout('npm', 'npx') },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/npm is not installed next to \S+ nor on PATH/);
+    expect(result.stderr).toMatch(/npm is a separate package there: apt-get install npm/);
+    expect(result.stderr).toMatch(/--skip-build/);
+    expect(fs.existsSync(box.home)).toBe(false);
+  });
+
+  it('says plainly that a checkout this user cannot write needs --skip-build, and runs no npm', () => {
+    // The checkout's own copy of the script is what a user runs (its --source is its checkout).
+    fs.mkdirSync(path.join(box.source, 'scripts'), { recursive: true });
+    fs.mkdirSync(path.join(box.source, 'systemd'));
+    fs.copyFileSync(setupScript, path.join(box.source, 'scripts', 'setup_symphony_conductor.sh'));
+    fs.copyFileSync(shippedUnit, path.join(box.source, 'systemd', unitName));
+    const node = path.join(fakeNodeDir(true), 'node');
+    const args = [path.join(box.source, 'scripts', 'setup_symphony_conductor.sh'), '--home', box.home, '--node', node, '--no-systemd'];
+    const env = { HOME: box.userHome, PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: box.root };
+    let result;
+    let user: string;
+    if (process.getuid?.() === 0) {
+      // Root writes anything: the user is nobody, the checkout root's (0755). nobody needs to
+      // pass through the test folders (o+x) and to write the user home it is given.
+      user = 'nobody';
+      const tmp = process.env.TMPDIR ?? path.dirname(box.root);
+      const tmpMode = fs.statSync(tmp).mode & 0o7777;
+      fs.chmodSync(tmp, tmpMode | 0o001);
+      try {
+        for (const dir of [box.root, box.source]) fs.chmodSync(dir, 0o755);
+        fs.chownSync(box.userHome, 65534, 65534);
+        const envArgs = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+        result = spawnSync('runuser', ['-u', user, '--', 'env', '-i', ...envArgs, 'bash', ...args], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      } finally {
+        fs.chmodSync(tmp, tmpMode);
+      }
+    } else {
+      user = os.userInfo().username;
+      fs.chmodSync(box.source, 0o555);
+      try {
+        result = spawnSync('bash', args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+      } finally {
+        fs.chmodSync(box.source, 0o755);
+      }
+    }
+    expect(result.error).toBeUndefined();
+    expect(result.status, result.stdout + result.stderr).toBe(1);
+    expect(result.stderr).toContain(`error: the checkout ${box.source} is not writable by ${user}`);
+    expect(result.stderr).toContain('use --skip-build, or run it from your own checkout');
+    expect(result.stdout).not.toContain('fake npm ran');
+    expect(fs.existsSync(box.home)).toBe(false);
+  });
+});
+
 describe('--dry-run', () => {
   it('in user mode prints every step and changes nothing', () => {
     fs.writeFileSync(path.join(box.stub.stateDir, 'manager'), 'running\n');
@@ -135,6 +242,8 @@ describe('--dry-run', () => {
       expect(out).toContain(`[dry-run] install -d -m 0750 -- ${path.join(box.home, dir)}\n`);
     }
     expect(out).toContain(`[dry-run] install -m 0640 -- ${box.source}/config/conductor_config.example.json ${box.home}/config/conductor_config.json`);
+    expect(out).toContain(`[dry-run] install -m 0640 -- ${box.source}/config/intent.schema.json ${box.home}/config/intent.schema.json\n`);
+    expect(out).toContain(`[dry-run] ln -s -- ${box.source}/scripts ${box.home}/scripts\n`);
     expect(out).toContain(`[dry-run] write ${box.userHome}/.config/systemd/user/${unitName} (mode 0644)`);
     expect(out).toContain('[dry-run] systemctl --user daemon-reload');
     expect(out).toContain(`[dry-run] systemctl --user enable ${unitName}`);
@@ -170,6 +279,9 @@ describe('--dry-run', () => {
     for (const dir of HOME_DIRS) {
       expect(out).toContain(`[dry-run] install -d -o ${user} -g ${user} -m 0750 -- ${path.join(home, dir)}\n`);
     }
+    // The config's other files go to the home; its scripts link to the prefix's copy.
+    expect(out).toContain(`[dry-run] install -o ${user} -g ${user} -m 0640 -- ${box.source}/config/intent.schema.json ${home}/config/intent.schema.json\n`);
+    expect(out).toContain(`[dry-run] ln -s -- ${prefix}/scripts ${home}/scripts\n`);
     expect(out).toContain(`[dry-run] write ${etcUnit} (mode 0644)`);
     expect(out).toContain(`[dry-run] systemctl enable ${unitName}`);
     expect(snapshot(box.root)).toEqual(before);
@@ -191,6 +303,14 @@ describe('without a systemd manager (as in a container)', () => {
     const config = path.join(box.home, 'config', 'conductor_config.json');
     expect(fs.readFileSync(config, 'utf8')).toBe('{ "tasks": [] }\n');
     expect(mode(config)).toBe('640');
+    const intentSchema = path.join(box.home, 'config', 'intent.schema.json');
+    expect(fs.readFileSync(intentSchema, 'utf8')).toBe('{ "type": "object" }\n');
+    expect(mode(intentSchema)).toBe('640');
+    // A task's ./scripts/... command, run from the home as the daemon runs it, is found.
+    expect(fs.readlinkSync(path.join(box.home, 'scripts'))).toBe(path.join(box.source, 'scripts'));
+    const task = spawnSync('sh', ['-c', './scripts/hello.sh'], { cwd: box.home, encoding: 'utf8' });
+    expect(task.status, task.stderr).toBe(0);
+    expect(task.stdout).toBe(`hello from ${box.home}\n`);
     expect(result.stdout).toContain('No user systemd manager runs here, so nothing was installed into systemd and nothing was started');
     expect(result.stdout).toContain(`CONDUCTOR_HOME=${box.home} ${process.execPath} ${box.source}/dist/cli/main.js start`);
     expect(fs.existsSync(path.join(box.userHome, '.config'))).toBe(false);
@@ -313,6 +433,9 @@ describe('with a prefix apart from the checkout', () => {
     }
     expect(runForegroundCommand(result.stdout)).toEqual({ argv: ['start'], home: box.home });
     expect(result.stdout).toContain(`${prefix}/dist/cli/main.js start`);
+    // The home's scripts/ is the prefix's, which the daemon runs, not the checkout's.
+    expect(fs.readlinkSync(path.join(box.home, 'scripts'))).toBe(path.join(prefix, 'scripts'));
+    expect(fs.readFileSync(path.join(prefix, 'scripts', 'hello.sh'), 'utf8')).toContain('hello from');
 
     const before = snapshot(box.root);
     expect(runSetup(args, box.env).stdout).toContain(NOTHING_CHANGED);
@@ -323,5 +446,72 @@ describe('with a prefix apart from the checkout', () => {
     expect(third.stdout).toContain(`+ mv -- ${prefix}/dist.setup-new ${prefix}/dist`);
     expect(third.stdout).toContain('ok: package.json is up to date');
     expect(fs.existsSync(path.join(prefix, 'dist', 'cli', 'extra.js'))).toBe(true);
+  });
+});
+
+describe('the home holds what the shipped config uses', () => {
+  it('keeps a config file the operator changed, and writes back one that is missing', () => {
+    expect(runSetup(userArgs(box, '--no-systemd'), box.env).code).toBe(0);
+    const intentSchema = path.join(box.home, 'config', 'intent.schema.json');
+    fs.writeFileSync(intentSchema, '{ "type": "object", "required": ["mine"] }\n');
+    fs.writeFileSync(path.join(box.source, 'config', 'intent.schema.json'), '{ "type": "object", "title": "newer" }\n');
+    const again = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`ok: ${intentSchema}\n`);
+    expect(fs.readFileSync(intentSchema, 'utf8')).toBe('{ "type": "object", "required": ["mine"] }\n');
+
+    fs.rmSync(intentSchema);
+    const third = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(third.stdout).toContain(`+ install -m 0640 -- ${box.source}/config/intent.schema.json ${intentSchema}\n`);
+    expect(fs.readFileSync(intentSchema, 'utf8')).toBe('{ "type": "object", "title": "newer" }\n');
+  });
+
+  it('leaves a scripts/ of the operator alone, and says so', () => {
+    fs.mkdirSync(path.join(box.home, 'scripts'), { recursive: true });
+    fs.writeFileSync(path.join(box.home, 'scripts', 'mine.sh'), 'echo mine\n');
+    const result = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`note: ${box.home}/scripts is not a link to ${box.source}/scripts: left as it is`);
+    expect(fs.lstatSync(path.join(box.home, 'scripts')).isDirectory()).toBe(true);
+    expect(fs.readdirSync(path.join(box.home, 'scripts'))).toEqual(['mine.sh']);
+
+    // A link to a folder of the operator's (not an installed scripts/) is theirs too.
+    const theirs = path.join(box.root, 'their-tools');
+    fs.mkdirSync(theirs);
+    fs.rmSync(path.join(box.home, 'scripts'), { recursive: true });
+    fs.symlinkSync(theirs, path.join(box.home, 'scripts'));
+    const linked = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(linked.stdout).toContain(`note: ${box.home}/scripts is not a link to ${box.source}/scripts: left as it is`);
+    expect(fs.readlinkSync(path.join(box.home, 'scripts'))).toBe(theirs);
+  });
+
+  it('moves the link of an earlier install (another prefix) to this one', () => {
+    fs.mkdirSync(box.home, { recursive: true });
+    const old = path.join(box.root, 'old-prefix', 'scripts'); // gone since
+    fs.symlinkSync(old, path.join(box.home, 'scripts'));
+    const result = runSetup(userArgs(box, '--no-systemd'), box.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`+ ln -sfn -- ${box.source}/scripts ${box.home}/scripts\n`);
+    expect(fs.readlinkSync(path.join(box.home, 'scripts'))).toBe(path.join(box.source, 'scripts'));
+  });
+
+  it('installs a home where the real checkout\'s shipped config is valid and its tasks are found', () => {
+    // The repository itself, built (dist/), with --skip-build: nothing is written into it.
+    const result = runSetup(['--source', repoRoot, '--home', box.home, '--node', process.execPath, '--skip-build', '--no-systemd'], box.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const validate = runCli(['validate'], { home: box.home });
+    expect(validate.stderr).toBe('');
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toMatch(/conductor_config\.json: valid, \d+ tasks/);
+    const doctor = runCli(['doctor', '--json'], { home: box.home });
+    const findings = JSON.parse(doctor.stdout) as { check: string; status: string; message: string }[];
+    expect(findings.filter((f) => f.status === 'fail')).toEqual([]);
+    expect(findings.find((f) => f.check === 'commands')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^the programs of \d+ task commands are found$/) });
+    // A shipped task runs its ./scripts/... wrapper from the home (not "not found", exit 127).
+    const run = runCli(['run', '--task', 'inventory_scan'], { home: box.home });
+    expect(run.stdout + run.stderr).not.toMatch(/not found/);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(fs.existsSync(path.join(box.home, 'cleanup_inventory.json'))).toBe(true);
   });
 });
