@@ -36,6 +36,9 @@ import { prepareWatching, type Watching } from './watchComposition.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+
+/** Fires recorded per commit in a burst (see CronSource.wake). */
+const BURST_CHUNK = 8;
 export async function runDaemon(paths: HomePaths): Promise<number> {
   // SIGHUP is held until the daemon can reload (and ignored while it stops), never Node's exit.
   const hangups = holdHangups();
@@ -135,7 +138,9 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
   };
   prune();
 
-  const scheduler = new Scheduler(ctx, config, { gate: member?.gate });
+  // A burst of due fires is recorded 8 at a time, a turn of the event loop apart, so that the spawn
+  // helper starts the first processes while the rest are recorded.
+  const scheduler = new Scheduler(ctx, config, { gate: member?.gate, burst: { size: BURST_CHUNK, defer: (fn) => void setImmediate(fn) } });
   const { engine, cron } = scheduler;
   const live = new LiveStatus(engine, cron, ctx.store, ctx.health, daemonState, ctx.events, ctx.executor.state ? () => ctx.executor.state?.() ?? null : null);
   // The watched folders exist before the daemon says it is up (status/http.url, the banner); they

@@ -3,9 +3,10 @@
 // loses nor repeats a fire), catch-up at start, and every due fire handed to the engine as a
 // request. Which fires are due is a pure decision (fireWindow, startDecision). In a cluster
 // (settings.ha) a fire gate is given: due fires go to the engine only once the gate claimed them,
-// a round trip later; without one the path stays synchronous, one commit per wake-up.
+// a round trip later; without one the path stays synchronous: one commit per wake-up, or, in
+// the daemon, one per chunk of a burst of due fires (BurstSplit).
 import { startDecision } from '../core/scheduler/catchUp.js';
-import { fireWindow, STEP_TOLERANCE_MS } from '../core/scheduler/fireWindow.js';
+import { fireWindow, STEP_TOLERANCE_MS, type FireWindow } from '../core/scheduler/fireWindow.js';
 import { cursorAfterStepBack } from '../core/scheduler/stepBack.js';
 import type { EngineContext } from './context.js';
 import type { Engine } from './engine.js';
@@ -34,6 +35,40 @@ export interface FireGate {
   claim(fires: readonly DueFire[]): Promise<readonly DueFire[]>;
 }
 
+/** A burst of more fires than `size` is recorded in commits of about `size` fires, each `defer`red to a later turn. */
+export interface BurstSplit {
+  size: number | null;
+  defer(fn: () => void): void;
+}
+
+/** A task moved past its due fires by a wake (its cursor before, to go back on a failed commit). */
+interface Moved {
+  name: string;
+  cursor: Cursor;
+  before: number;
+  nextAt: number | null;
+  window: FireWindow;
+  order: number;
+}
+
+/** Tasks in the order of their first fire, in chunks of at least `size` fires (a task's fires stay together). */
+function splitBurst(due: readonly Moved[], size: number): Moved[][] {
+  const chunks: Moved[][] = [];
+  let chunk: Moved[] = [];
+  let count = 0;
+  for (const moved of due) {
+    chunk.push(moved);
+    count += moved.window.fires.length;
+    if (count >= size) {
+      chunks.push(chunk);
+      chunk = [];
+      count = 0;
+    }
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
 export class CronSource {
   private cursors = new Map<string, Cursor>();
   private cancelTimer: (() => void) | null = null;
@@ -43,6 +78,8 @@ export class CronSource {
   private stopped = false;
   /** After a failed tick, the next wake is no sooner than this (a failing disk must not spin the loop). */
   private notBefore = 0;
+  /** The chunks of a burst not recorded yet (see wake). */
+  private pendingBurst: Moved[][] = [];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -50,6 +87,8 @@ export class CronSource {
     /** The longest the timer sleeps (to notice a wall-clock step); a simulated clock never steps. */
     private readonly wakeCapMs: number = WAKE_CAP_MS,
     private readonly gate: FireGate | null = null,
+    /** How a burst is split (the daemon's); none: every wake is one commit (simulate, the tests' clock). */
+    private readonly burst: BurstSplit = { size: null, defer: (fn) => fn() },
   ) {
     // A run asked for between two wakes (by hand, the API, a webhook) may wait with a deadline
     // or for an approval that expires before the armed timer: wake for it then, not at the cap.
@@ -94,6 +133,7 @@ export class CronSource {
   /** After the engine took a new config: kept tasks keep their cursor unless their timing changed. */
   reload(): void {
     if (this.stopped) return; // a standby: its next start reads the new config
+    this.recordBurst();
     const now = this.ctx.clock.now();
     const previous = this.cursors;
     this.cursors = new Map();
@@ -108,6 +148,9 @@ export class CronSource {
   }
 
   stop(): void {
+    // A burst half recorded is recorded whole: its fires are the engine's to run or drain, as
+    // those of a wake just before the stop are.
+    if (!this.stopped) this.recordBurst();
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = null;
@@ -164,58 +207,97 @@ export class CronSource {
     });
   }
 
-  /** The timer fired: expire dependency waits, then hand every due fire to the engine, in one commit. */
+  /**
+   * The timer fired: expire dependency waits, then hand every due fire to the engine. Each task's
+   * fires are recorded in the same commit as its watermark, so a crash neither loses nor repeats
+   * one. A burst (more fires than `burst.size`) goes in several commits, the next a turn of the
+   * event loop later: the first processes start while the rest are recorded (100 fires on one
+   * second: the last no longer waits for the rows, logs and requests of all the others).
+   */
   private wake(): void {
     if (this.stopped) return;
+    this.recordBurst(); // what an earlier burst left is recorded first (a wake is a second later, at the soonest)
     const now = this.ctx.clock.now();
     const mono = this.ctx.clock.monotonic();
     const expectedNow = this.lastWake.wall + (mono - this.lastWake.mono);
     this.lastWake = { wall: now, mono };
-    // One commit for the whole burst (watermarks, skips, run and attempt rows): with 100 tasks
-    // due on one second, separate commits were most of the time to the last start. The
-    // processes themselves start after the commit (in a later microtask).
-    const moved: [Cursor, number, number | null][] = [];
+    const stepped = Math.abs(now - expectedNow) > STEP_TOLERANCE_MS;
+    const moved: Moved[] = [];
+    for (const [name, cursor] of this.cursors) {
+      // Nothing due and the clock did not step: the cached next fire says so without asking cron.
+      if (!stepped && (cursor.nextAt === null || cursor.nextAt > now)) continue;
+      const entry = this.engine.tasks.entries.get(name);
+      if (!entry?.schedule) continue;
+      const window = fireWindow(entry.schedule, cursor.cursor, now, expectedNow);
+      moved.push({ name, cursor, before: cursor.cursor, nextAt: cursor.nextAt, window, order: entry.order });
+      cursor.cursor = window.cursor;
+      cursor.nextAt = window.next;
+    }
+    const due = moved.filter((m) => m.window.fires.length > 0).sort((a, b) => (a.window.fires[0] as number) - (b.window.fires[0] as number) || a.order - b.order);
+    const chunks = this.burst.size !== null && !this.gate ? splitBurst(due, this.burst.size) : [due];
+    const first = chunks.shift() ?? [];
+    const fires = this.record(first, moved, () => this.engine.expireWaits(now));
+    if (fires && this.gate) this.handThroughGate(fires);
+    if (fires && chunks.length > 0) {
+      this.pendingBurst = chunks;
+      this.burst.defer(() => this.recordBurst(false));
+    }
+    this.arm();
+  }
+
+  /** The rest of a burst, one commit a turn (all at once when asked to: before a stop, a reload, the next wake). */
+  recordBurst(all = true): void {
+    while (this.pendingBurst.length > 0) {
+      const chunk = this.pendingBurst.shift() as Moved[];
+      const later = this.pendingBurst.flat();
+      if (!this.record(chunk, chunk.concat(later))) {
+        this.pendingBurst = [];
+        this.arm();
+        return;
+      }
+      if (!all && this.pendingBurst.length > 0) {
+        this.burst.defer(() => this.recordBurst(false));
+        return;
+      }
+    }
+  }
+
+  /**
+   * One commit: the watermarks of `chunk`'s tasks, their missed-fire skips, their runs asked for
+   * (unless a gate claims them first: then its fires are returned). On a failure nothing of it
+   * was committed: the cursors of `undo` go back, to be dealt with again at the next wake.
+   */
+  private record(chunk: readonly Moved[], undo: readonly Moved[], first?: () => void): DueFire[] | null {
     const due: DueFire[] = [];
-    let recorded = false;
     try {
       this.ctx.store.batch(() => {
-        this.engine.expireWaits(now);
-        const stepped = Math.abs(now - expectedNow) > STEP_TOLERANCE_MS;
-        for (const [name, cursor] of this.cursors) {
-          // Nothing due and the clock did not step: the cached next fire says so without asking cron.
-          if (!stepped && (cursor.nextAt === null || cursor.nextAt > now)) continue;
-          const entry = this.engine.tasks.entries.get(name);
-          if (!entry?.schedule) continue;
-          const window = fireWindow(entry.schedule, cursor.cursor, now, expectedNow);
-          moved.push([cursor, cursor.cursor, cursor.nextAt]);
-          cursor.cursor = window.cursor;
-          cursor.nextAt = window.next;
-          if (window.fires.length === 0) continue;
+        first?.();
+        for (const { name, window, order } of chunk) {
+          if (!this.engine.tasks.entries.get(name)?.task.enabled) continue; // a reload while the burst was recorded
           this.ctx.store.setWatermark(name, window.cursor);
           if (window.missed > 0) {
             this.engine.skip({ task: name, trigger: 'schedule', fireAt: window.fires[0] ?? null }, `${window.missed} earlier fires missed: the scheduler was late`);
           }
           // Each fire waits on a dependency at most until the next one.
           window.fires.forEach((fireAt, i) => {
-            due.push({ task: name, fireAt, deadline: window.fires[i + 1] ?? window.next, order: entry.order, trigger: 'schedule' });
+            due.push({ task: name, fireAt, deadline: window.fires[i + 1] ?? window.next, order, trigger: 'schedule' });
           });
         }
         if (!this.gate) this.hand(due);
       });
-      recorded = true;
+      return due;
     } catch (error) {
       // The history cannot be written (locked past the busy timeout, disk full): nothing of this
-      // tick was committed, so its fires are dealt with again at the next wake; the loop goes on
+      // commit was made, so its fires are dealt with again at the next wake; the loop goes on
       // (and GET /health says degraded) rather than the daemon dying of it.
-      for (const [cursor, before, nextAt] of moved) {
+      for (const { cursor, before, nextAt } of undo) {
         cursor.cursor = before;
         cursor.nextAt = nextAt;
       }
-      this.notBefore = now + 1000;
+      this.notBefore = this.ctx.clock.now() + 1000;
       this.ctx.logger.error({ err: (error as Error).message }, 'cannot record the fires due now; trying again at the next wake');
+      return null;
     }
-    if (this.gate && recorded) this.handThroughGate(due);
-    this.arm();
   }
 
   private hand(fires: DueFire[]): void {

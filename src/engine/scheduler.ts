@@ -4,7 +4,7 @@
 import type { Config } from '../core/types.js';
 import type { StoredRun } from '../ports/runStore.js';
 import type { EngineContext } from './context.js';
-import { CronSource, type FireGate } from './cronSource.js';
+import { CronSource, type BurstSplit, type FireGate } from './cronSource.js';
 import { Engine } from './engine.js';
 
 export class Scheduler {
@@ -14,10 +14,10 @@ export class Scheduler {
   constructor(
     private readonly ctx: EngineContext,
     private config: Config,
-    options: { wakeCapMs?: number; gate?: FireGate } = {},
+    options: { wakeCapMs?: number; gate?: FireGate; burst?: BurstSplit } = {},
   ) {
     this.engine = new Engine(ctx, config);
-    this.cron = new CronSource(ctx, this.engine, options.wakeCapMs, options.gate ?? null);
+    this.cron = new CronSource(ctx, this.engine, options.wakeCapMs, options.gate ?? null, options.burst);
   }
 
   /** Resumes the runs an earlier daemon left queued or waiting, then starts firing (with catch-up). */
@@ -48,6 +48,7 @@ export class Scheduler {
   /** Applies a new (already valid) config; running runs are not touched. */
   reload(config: Config): void {
     this.config = config;
+    this.cron.recordBurst(); // the fires of the old config's last wake go to the engine that knew them
     this.ctx.store.batch(() => this.engine.reload(config));
     this.cron.reload();
   }

@@ -324,3 +324,73 @@ describe('when the daemon stops', () => {
     expect(row?.exit_code).toBe(137);
   });
 });
+
+describe('a burst of due fires, split as the daemon splits it', () => {
+  const burstSetup = () => {
+    const engine = fakeEngine('2025-06-01T01:59:00Z');
+    const names = Array.from({ length: 20 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    const config = withDefaults({
+      tasks: names.map((name) => ({ name, command: 'sleep=1000 exit=0', schedule: '0 2 * * *' })),
+      settings: { timezone: 'UTC', max_concurrent_tasks: 100 },
+    });
+    const deferred: (() => void)[] = [];
+    const scheduler = new Scheduler(engine.ctx, config, { burst: { size: 8, defer: (fn) => void deferred.push(fn) } });
+    const fireAt = Date.parse('2025-06-01T02:00:00Z');
+    const recorded = () => names.filter((name) => engine.ctx.store.getWatermark(name) === fireAt);
+    const started = () => engine.ctx.store.history({ limit: 100 }).filter((r) => r.trigger === 'schedule').map((r) => r.task).sort();
+    return { ...engine, names, scheduler, deferred, recorded, started };
+  };
+
+  it('is recorded a chunk a turn, each fire in the commit of its task\'s watermark, the first processes started before the rest', async () => {
+    const { scheduler, clock, executor, deferred, recorded, started, names } = burstSetup();
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T02:00:00Z');
+    expect(recorded()).toEqual(names.slice(0, 8));
+    expect(started()).toEqual(names.slice(0, 8));
+    expect(executor.spawns.map((s) => s.task)).toEqual(names.slice(0, 8));
+    expect(deferred).toHaveLength(1);
+    deferred.shift()?.();
+    await clock.advance(0);
+    expect(recorded()).toEqual(names.slice(0, 16));
+    deferred.shift()?.();
+    await clock.advance(0);
+    expect(recorded()).toEqual(names);
+    expect(executor.spawns.map((s) => s.task)).toEqual(names);
+    expect(deferred).toHaveLength(0);
+  });
+
+  it('is recorded whole when the daemon stops halfway through it, so no fire is lost', async () => {
+    const { scheduler, clock, deferred, recorded, started, names } = burstSetup();
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T02:00:00Z');
+    expect(recorded()).toHaveLength(8);
+    const stopping = scheduler.stop('SIGTERM');
+    expect(recorded()).toEqual(names);
+    expect(started()).toEqual(names);
+    for (const fn of deferred.splice(0)) fn(); // the turn that comes after the stop records nothing twice
+    await clock.advance(2000);
+    await stopping;
+    expect(started()).toEqual(names);
+  });
+
+  it('goes back to the due fires of a chunk that could not be written, and runs them at the next wake', async () => {
+    const { scheduler, clock, ctx, deferred, recorded, started, names } = burstSetup();
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T02:00:00Z');
+    const setWatermark = ctx.store.setWatermark.bind(ctx.store);
+    let failures = 0;
+    ctx.store.setWatermark = (task, at) => {
+      if (task === 't10' && failures++ === 0) throw new Error('disk I/O error');
+      setWatermark(task, at);
+    };
+    deferred.shift()?.();
+    expect(recorded()).toEqual(names.slice(0, 8)); // none of the second chunk was committed
+    expect(deferred).toHaveLength(0); // nor is the third tried now
+    await clock.advance(1000);
+    expect(recorded()).toEqual(names.slice(0, 16)); // the 12 fires left: a burst again
+    deferred.shift()?.();
+    expect(recorded()).toEqual(names);
+    expect(started()).toEqual(names);
+    expect(ctx.store.history({ limit: 100 }).filter((r) => r.status === 'skipped')).toEqual([]);
+  });
+});
