@@ -349,6 +349,18 @@ for path in "$HOME_DIR" "$PREFIX" "$NODE_BIN"; do
   fi
 done
 
+# The shipped tasks' wrappers in scripts/ run `node` from PATH, and tasks inherit the
+# service's PATH: systemd's default (the list below, a user manager's alike), not a login
+# shell's. When node's folder is not on it (nvm, /opt/node/bin), the unit puts it first.
+readonly SYSTEMD_DEFAULT_PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+NODE_DIR="${NODE_BIN%/*}"
+NODE_DIR="${NODE_DIR:-/}"
+UNIT_PATH_ENV=""
+case ":${SYSTEMD_DEFAULT_PATH}:" in
+  *":${NODE_DIR}:"*) ;;
+  *) UNIT_PATH_ENV="${NODE_DIR}:${SYSTEMD_DEFAULT_PATH}" ;;
+esac
+
 # Directives a per-user service manager cannot apply (no privileges, no system targets).
 readonly USER_MODE_DROPPED="User Group StateDirectory StateDirectoryMode ReadWritePaths After Wants ProtectSystem ProtectHome PrivateTmp PrivateDevices DevicePolicy PrivateUsers PrivateMounts ProtectKernelTunables ProtectKernelModules ProtectKernelLogs ProtectControlGroups ProtectClock ProtectHostname ProtectProc ProcSubset CapabilityBoundingSet AmbientCapabilities RemoveIPC KeyringMode"
 
@@ -369,7 +381,8 @@ render_unit() {
     -v prefix="$PREFIX" -v home="$HOME_DIR" -v user="$SERVICE_USER" -v group="$SERVICE_GROUP" \
     -v node="$NODE_BIN" -v statedir="$STATE_DIR" -v protecthome="$PROTECT_HOME" \
     -v privatetmp="$PRIVATE_TMP" -v tprefix="$TEMPLATE_PREFIX" -v thome="$TEMPLATE_HOME" \
-    -v tnode="$TEMPLATE_NODE" -v tenv="$TEMPLATE_ENV" -v envfile="$ENV_FILE" -v stopsec="$STOP_TIMEOUT" '
+    -v tnode="$TEMPLATE_NODE" -v tenv="$TEMPLATE_ENV" -v envfile="$ENV_FILE" -v stopsec="$STOP_TIMEOUT" \
+    -v pathenv="$UNIT_PATH_ENV" '
     function replace_all(s, from, to,    out, i) {
       out = ""
       while ((i = index(s, from)) > 0) {
@@ -391,6 +404,11 @@ render_unit() {
       key = substr($0, 1, eq - 1)
       value = substr($0, eq + 1)
       if (mode == "user" && (key in drop)) next
+      if (key == "Environment" && pathenv != "" && !path_done) {
+        print "# The tasks'"'"' scripts run `node` from PATH: node'"'"'s folder first, then systemd'"'"'s default."
+        print "Environment=PATH=" pathenv
+        path_done = 1
+      }
       if ((key == "StateDirectory" || key == "StateDirectoryMode") && statedir == "") next
       if (key == "User") value = user
       else if (key == "Group") value = group

@@ -13,6 +13,7 @@ import {
   removeTempDirs,
   repoRoot,
   runSetup,
+  securityScore,
   setting,
   setupScript,
   shippedUnit,
@@ -417,6 +418,74 @@ describe('with a user systemd manager running', () => {
     expect(result.stdout).toMatch(/not started: there is no config yet/);
     expect(box.stub.calls()).toContain(`--user enable ${unitName}`);
     expect(box.stub.calls()).not.toContain(`--user start ${unitName}`);
+  });
+});
+
+describe("the unit's PATH, on which the shipped tasks' scripts find `node`", () => {
+  // systemd's default PATH (a user manager's is alike): what the service and its tasks get.
+  const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  const UNITS = [
+    { flags: [] as string[], name: unitName },
+    { flags: ['--worker'], name: 'symphony-conductor-worker.service' },
+  ];
+
+  function printUnit(node: string, ...flags: string[]): string {
+    const result = runSetup(['--print-unit', '--mode', 'system', '--node', node, ...flags], box.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    return result.stdout;
+  }
+  const pathLines = (text: string) => (parseUnit(text).get('Service')?.get('Environment') ?? []).filter((v) => v.startsWith('PATH='));
+
+  it('gets no PATH line when node is in a folder of the default PATH: the unit is as before', () => {
+    for (const { flags } of UNITS) {
+      const usrBin = printUnit('/usr/bin/node', ...flags);
+      expect(pathLines(usrBin)).toEqual([]);
+      for (const dir of DEFAULT_PATH.split(':')) {
+        const expected = usrBin.replace(' node=/usr/bin/node\n', ` node=${dir}/node\n`).replace('\nExecStart=/usr/bin/node ', `\nExecStart=${dir}/node `);
+        expect(printUnit(`${dir}/node`, ...flags)).toBe(expected);
+      }
+      // A folder off that list does get one (so the checks above check).
+      expect(pathLines(printUnit('/usr/lib/nodejs20/bin/node', ...flags))).toEqual([`PATH=/usr/lib/nodejs20/bin:${DEFAULT_PATH}`]);
+    }
+  });
+
+  it("puts node's folder first when it is elsewhere, in both units; systemd accepts them, exposure unchanged", () => {
+    const nodeDir = path.join(box.root, 'opt', 'node', 'bin');
+    fs.mkdirSync(nodeDir, { recursive: true });
+    fs.writeFileSync(path.join(nodeDir, 'node'), '#!/bin/sh\necho 20.11.1\n', { mode: 0o755 });
+    for (const { flags, name } of UNITS) {
+      const text = printUnit(path.join(nodeDir, 'node'), '--prefix', repoRoot, '--home', box.home, ...flags);
+      const environment = parseUnit(text).get('Service')?.get('Environment') ?? [];
+      // One PATH line, next to (before) the unit's other Environment= lines.
+      expect(environment[0], name).toBe(`PATH=${nodeDir}:${DEFAULT_PATH}`);
+      expect(pathLines(text)).toHaveLength(1);
+      expect(environment.slice(1)).toContain(`CONDUCTOR_HOME=${box.home}`);
+      const scratch = tempDir('conductor-unit-path-');
+      const file = path.join(scratch, name);
+      fs.writeFileSync(file, text);
+      expect(verify(file).ours).toEqual([]);
+      const without = path.join(tempDir('conductor-unit-nopath-'), name);
+      fs.writeFileSync(without, text.split('\n').filter((line) => !line.startsWith('Environment=PATH=')).join('\n'));
+      expect(securityScore(file).score).toBe(securityScore(without).score);
+    }
+  });
+
+  it('in user mode with an nvm node, installs a unit whose PATH finds that node before any other', () => {
+    fs.writeFileSync(path.join(box.stub.stateDir, 'manager'), 'running\n');
+    const nodeDir = path.join(box.userHome, '.nvm', 'versions', 'node', 'v20.11.1', 'bin');
+    fs.mkdirSync(nodeDir, { recursive: true });
+    fs.writeFileSync(path.join(nodeDir, 'node'), '#!/bin/sh\necho 20.11.1\n', { mode: 0o755 });
+    const result = runSetup(['--source', box.source, '--home', box.home, '--node', path.join(nodeDir, 'node'), '--skip-build'], box.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const file = path.join(box.userHome, '.config', 'systemd', 'user', unitName);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(pathLines(text)).toEqual([`PATH=${nodeDir}:${DEFAULT_PATH}`]);
+    expect(verify(file, { user: true }).ours).toEqual([]);
+    // What a task's `exec node ...` runs under that PATH: the unit's node, not /usr/bin's.
+    const found = spawnSync('/bin/sh', ['-c', 'command -v node'], { encoding: 'utf8', env: { PATH: pathLines(text)[0]?.slice('PATH='.length) ?? '' } });
+    expect(found.stdout.trim()).toBe(path.join(nodeDir, 'node'));
   });
 });
 
