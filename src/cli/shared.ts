@@ -74,7 +74,9 @@ export function emptyFlagProblem(argv: Record<string, unknown>, options: { strin
   for (const key of options.string ?? []) {
     if (key === 'comment' || key.length === 1 || /[A-Z]/.test(key)) continue; // aliases and camelCase copies name the same flag
     const value = argv[key];
-    if (value === '' || (Array.isArray(value) && value.includes(''))) return `--${key} needs a value.`;
+    if (value !== '' && !(Array.isArray(value) && value.includes(''))) continue;
+    // A flag as typed; a positional (import-crontab's FILE, given as - for standard input) is not one.
+    if (typedArgs.some((word) => word === `--${key}` || word.startsWith(`--${key}=`))) return `--${key} needs a value.`;
   }
   return null;
 }
