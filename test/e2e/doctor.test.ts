@@ -94,6 +94,14 @@ describe('doctor', () => {
     expect(bad.findings[0]?.fix).toMatch(/^correct it, then check with: symphony-conductor validate/);
   });
 
+  it('fails a config as validate does: a watch task\'s json_schema that is not there', () => {
+    const home = makeHome({ tasks: [{ name: 'intake', command: 'true', watch: { path: 'in', json: true, json_schema: 'config/intent.schema.json' } }] });
+    const { code, findings } = doctor(home);
+    expect(code).toBe(8);
+    expect(findings[0]).toMatchObject({ check: 'config', status: 'fail', message: expect.stringMatching(/\/tasks\/0\/watch\/json_schema: .*intent\.schema\.json: no such file/) });
+    expect(runCli(['validate'], { home }).code).toBe(1);
+  });
+
   it('names a program path that exists but is not executable, with the chmod that fixes it', () => {
     const home = makeHome({
       tasks: [

@@ -12,9 +12,14 @@ import type { HomePaths } from '../paths.js';
 import { userName } from '../userName.js';
 import { finding, type Finding } from './finding.js';
 
-export function checkConfig(paths: HomePaths): { findings: Finding[]; config: Config | null } {
+/** The config as `validate` checks it: home-relative paths (watched folders) and watch schemas included. */
+export async function checkConfig(paths: HomePaths): Promise<{ findings: Finding[]; config: Config | null }> {
   try {
-    const loaded = loadConfig(paths.config);
+    const loaded = loadConfig(paths.config, paths.home);
+    if (loaded.config.tasks.some((t) => t.watch?.json_schema)) {
+      const { compileWatchSchemas } = await import('../watchConfig.js');
+      await compileWatchSchemas(loaded.config, paths.home, loaded.shown);
+    }
     const findings = [finding('config', 'ok', `${loaded.shown} is valid: ${loaded.config.tasks.length} tasks`)];
     for (const warning of loaded.warnings) findings.push(finding('config', 'warn', `${warning.where}: ${warning.message}`));
     return { findings, config: loaded.config };

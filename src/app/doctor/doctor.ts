@@ -7,7 +7,7 @@ import { checkClock, checkUnit } from './checkSystem.js';
 import type { Finding } from './finding.js';
 
 export async function runDoctor(paths: HomePaths): Promise<Finding[]> {
-  const { findings, config } = checkConfig(paths);
+  const { findings, config } = await checkConfig(paths);
   const daemon = await checkDaemon(paths, config);
   findings.push(...checkFolders(paths, daemon.running), ...checkHistory(paths), checkDisk(paths), ...daemon.findings);
   findings.push(checkUnit(paths), checkClock());
