@@ -333,8 +333,8 @@ describe('a watch task in the daemon', () => {
     expect(namesIn(path.join(home, 'in2')).map(String)).toEqual(['c.json']);
   });
 
-  it('on SIGHUP with another watch.path, leaves the files waiting in the old folder there, says so, and calls none deleted', async () => {
-    // Each run waits for the test's word: the first file still runs at the reload, the others wait.
+  /** A daemon whose watch task `w` (folder `in`) runs one of four files, held until `release` is made, the three others waiting. */
+  async function oneRunningThreeWaiting() {
     const gate = 'while [ ! -f "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done';
     const config = (folder: string) => ({ tasks: [{ name: 'w', command: gate, watch: { path: folder, workers: 1, settle_ms: 20 } }] });
     const home = makeHome(config('in'));
@@ -344,6 +344,12 @@ describe('a watch task in the daemon', () => {
     for (const n of [1, 2, 3, 4]) dropFile(dir, `c${n}.txt`, `${n}`);
     const states = () => fileRows(home, 'w').map((r) => `${r.name.toString()}:${r.state}`);
     await waitFor(() => states().filter((s) => s.endsWith(':pending')).length === 3 && states().some((s) => s.endsWith(':running')), 'one file to run, three to wait');
+    return { home, daemon, dir, states, config };
+  }
+
+  it('on SIGHUP with another watch.path, leaves the files waiting in the old folder there, says so, and calls none deleted', async () => {
+    // Each run waits for the test's word: the first file still runs at the reload, the others wait.
+    const { home, daemon, dir, states, config } = await oneRunningThreeWaiting();
     const first = fileRows(home, 'w').find((r) => r.state === 'running')?.name.toString();
     fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), JSON.stringify(config('in2')));
     daemon.kill('SIGHUP');
@@ -368,15 +374,7 @@ describe('a watch task in the daemon', () => {
   });
 
   it('on a start with another watch.path than the daemon that died had, leaves the old folder\'s files there and calls none deleted', async () => {
-    const gate = 'while [ ! -f "$CONDUCTOR_HOME/release" ]; do sleep 0.05; done';
-    const config = (folder: string) => ({ tasks: [{ name: 'w', command: gate, watch: { path: folder, workers: 1, settle_ms: 20 } }] });
-    const home = makeHome(config('in'));
-    const first = startDaemon(home);
-    await waitFor(() => /watching the folder/.test(first.output()), 'the task to watch');
-    const dir = path.join(home, 'in');
-    for (const n of [1, 2, 3, 4]) dropFile(dir, `c${n}.txt`, `${n}`);
-    const states = () => fileRows(home, 'w').map((r) => `${r.name.toString()}:${r.state}`);
-    await waitFor(() => states().filter((s) => s.endsWith(':pending')).length === 3 && states().some((s) => s.endsWith(':running')), 'one file to run, three to wait');
+    const { home, daemon: first, dir, config } = await oneRunningThreeWaiting();
     first.kill('SIGKILL');
     await exitOf(first);
     fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), JSON.stringify(config('in2')));
