@@ -392,6 +392,23 @@ describe('a watch task in the daemon', () => {
     expect(rows(home).filter((r) => r.task === 'w').map((r) => r.status)).toEqual(['interrupted']);
   });
 
+  it('leaves the daemon its waiting files and its folder when run --task runs the task with another --config', async () => {
+    const { home, daemon, dir, states } = await oneRunningThreeWaiting();
+    const other = path.join(home, 'other.json');
+    fs.writeFileSync(other, JSON.stringify({ tasks: [{ name: 'w', command: 'true', watch: { path: 'in3', workers: 1, settle_ms: 20 } }] }));
+    fs.mkdirSync(path.join(home, 'in3'));
+    fs.writeFileSync(path.join(home, 'in3', 'g1.txt'), 'x');
+    const once = runCli(['run', '--task', 'w', '--config', other, '--watch-timeout', '10'], { home });
+    expect(once.stdout).toContain('w: 1 processed, 0 failed, 0 left in place');
+    expect(states().filter((s) => s.endsWith(':pending'))).toHaveLength(3);
+    expect(query(home, 'SELECT path FROM watch_folders WHERE task = ?', 'w')).toEqual([{ path: 'in' }]);
+    fs.writeFileSync(path.join(home, 'release'), '');
+    await waitFor(() => states().filter((s) => s.endsWith(':done')).length === 5, 'the daemon to run its four files (and once-mode\'s one)');
+    daemon.kill('SIGTERM');
+    expect((await exitOf(daemon)).code).toBe(0);
+    expect(namesIn(path.join(dir, 'processed')).map(String).sort()).toEqual(['c1.txt', 'c2.txt', 'c3.txt', 'c4.txt']);
+  });
+
   it('never overwrites in the processed folder: a name already there gets -N', async () => {
     const home = makeHome({ tasks: [{ name: 'clash', command: 'true', watch: { path: 'in', settle_ms: 20, processed_dir: 'done' } }] });
     const dir = path.join(home, 'in');

@@ -17,6 +17,8 @@ export class PendingWindow {
   constructor(
     private readonly store: WatchFileStore,
     private readonly task: string,
+    /** Which pending rows of the task this window hands out (default: all of them). */
+    private readonly accept: (row: WatchFileRow) => boolean = () => true,
   ) {}
 
   /** New pending rows, oldest first: held when there is room and nothing older waits in the table. */
@@ -43,7 +45,7 @@ export class PendingWindow {
       this.more = rows.length === WINDOW;
       for (const row of rows) {
         this.cursor = Math.max(this.cursor, row.id);
-        if (this.taken.has(row.id)) continue;
+        if (this.taken.has(row.id) || !this.accept(row)) continue;
         this.rows.push(row);
         this.taken.add(row.id);
       }

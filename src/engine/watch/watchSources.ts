@@ -103,10 +103,15 @@ export class WatchSources {
     const followed = (runId: string) => this.retired.some((old) => old.flights.has(runId));
     const { store } = this.shared.ctx;
     store.batch(() => {
-      const seen = store.watchFiles.folderOf(task.name);
-      const here = { path: task.watch!.path, dir: deps.paths.dir };
-      if (seen && seen.dir !== here.dir) leaveFolderChangedWhileStopped(deps, { task: task.name, from: seen, to: here });
-      if (seen?.dir !== here.dir || seen.path !== here.path) store.watchFiles.setFolder(task.name, here);
+      // The folder a daemon's files were seen in is the daemon's to keep: once-mode (run --task,
+      // perhaps with another --config while the daemon runs) neither records its own nor ends
+      // the daemon's waiting files for being in another folder.
+      if (deps.mode === 'daemon') {
+        const seen = store.watchFiles.folderOf(task.name);
+        const here = { path: task.watch!.path, dir: deps.paths.dir };
+        if (seen && seen.dir !== here.dir) leaveFolderChangedWhileStopped(deps, { task: task.name, from: seen, to: here });
+        if (seen?.dir !== here.dir || seen.path !== here.path) store.watchFiles.setFolder(task.name, here);
+      }
       recoverFiles(watch, deps, followed);
     });
     watch.start(names);

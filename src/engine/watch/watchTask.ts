@@ -52,7 +52,9 @@ export class WatchTask {
     private readonly deps: WatchDeps,
   ) {
     const spec = task.watch!;
-    this.window = new PendingWindow(deps.ctx.store.watchFiles, task.name);
+    // Once-mode runs the files it listed in its folder, not every pending row of the task: a
+    // daemon's waiting files (in another folder, when run --task has another --config) stay its own.
+    this.window = new PendingWindow(deps.ctx.store.watchFiles, task.name, deps.mode === 'once' ? (row) => this.onceLeft.has(keyOf(row.name)) : undefined);
     this.stopResumeWatch = deps.engine.onResume((name) => {
       if (name === task.name && !this.stopped) this.pump();
     });
