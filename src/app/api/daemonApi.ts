@@ -92,7 +92,9 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish' | 'planned'>): 
       const detail = runDetail(runId);
       const current = path.join(ctx.paths.taskLogsDir, `${detail.task}.log`);
       let ended: Promise<unknown> | null = null;
-      if (follow && ctx.engine.openRun(runId)) {
+      // A run of this daemon, or one its with_deps request will ask for once its upstream is done:
+      // followed until its end (a planned one not started yet has no output so far).
+      if (follow && (ctx.engine.openRun(runId) || (ctx.planned.has(runId) && !ctx.store.getRun(runId)))) {
         let off: () => void = () => {};
         ended = new Promise<void>((resolve) => {
           off = ctx.events.on('run.ended', (event) => event.run_id === runId && resolve());

@@ -122,7 +122,8 @@ export function cancel(ctx: ApiContext, runId: string, caller: Caller, interrupt
   if (planned && !ctx.store.getRun(runId)) {
     // Asked for with its upstream, not asked for yet: the request stops, nothing more of it
     // starts; once what runs of its upstream ends, this run is recorded skipped with the reason.
-    const reason = `cancelled by ${caller.actor}`;
+    // A following run --task --with-deps stopped by a signal: its runs are interrupted, as in the foreground.
+    const reason = interruptedBy ? `interrupted by ${interruptedBy}` : `cancelled by ${caller.actor}`;
     ctx.store.batch(() => {
       planned.session.stop(reason);
       audit(ctx, caller, 'cancel', { task: planned.task, run_id: runId, detail: `${reason} before its upstream finished` });

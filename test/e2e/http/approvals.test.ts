@@ -195,3 +195,26 @@ describe('a run asked for with its upstream (with_deps)', () => {
     expect(statusOf().awaiting_approval).toEqual([]);
   });
 });
+
+describe('a run asked for with its upstream, followed', () => {
+  it('streams its log with ?follow=1 from before it starts until it ends, and a follower stopped by a signal records it interrupted', async () => {
+    const started = await json(await daemon.call('/api/v1/tasks/after_gated/run', { method: 'POST', json: { with_deps: true } }));
+    const runId = started.body.run_id as string;
+    const pending = await waitFor(() => (statusOf().awaiting_approval as { run_id: string; task: string }[]).find((a) => a.task === 'gated'), 'the upstream to await approval');
+    const follow = daemon.call(`/api/v1/runs/${runId}/log?follow=1`).then((response) => response.text());
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // it used to end here, empty, before the run began
+    expect(runCli(['approve', '--run', pending.run_id], { home }).code).toBe(0);
+    expect(await follow).toContain('after');
+    expect((await json(await daemon.call(`/api/v1/runs/${runId}`))).body).toMatchObject({ status: 'success', task: 'after_gated' });
+
+    // run --task --with-deps through the daemon, stopped by Ctrl-C: it cancels with the signal (this host's CLI, main token).
+    const second = await json(await daemon.call('/api/v1/tasks/after_gated/run', { method: 'POST', json: { with_deps: true } }));
+    await waitFor(() => (statusOf().awaiting_approval as { task: string }[]).some((a) => a.task === 'gated'), 'the upstream to await approval again');
+    expect((await daemon.call(`/api/v1/runs/${second.body.run_id}/cancel`, { method: 'POST', json: { cli_user: 'someone', interrupted_by: 'SIGINT' } })).status).toBe(202);
+    const ended = await waitFor(async () => {
+      const answer = await json(await daemon.call(`/api/v1/runs/${second.body.run_id}`));
+      return answer.body.status === 'skipped' ? answer.body : null;
+    }, 'the run to be recorded');
+    expect(ended.reason).toBe('not started: interrupted by SIGINT');
+  });
+});
