@@ -16,9 +16,9 @@ export async function operatorVerb(paths: HomePaths, verb: Verb, target: string,
   const name = encodeURIComponent(target);
   if (verb === 'cancel') {
     const answer = await client.call<{ task: string; state: string }>('POST', `/api/v1/runs/${name}/cancel`, body);
-    return answer.state === 'running' || answer.state === 'retrying'
-      ? `cancelling run ${target} of ${answer.task}: its processes get SIGTERM, then SIGKILL after kill_grace; it ends cancelled`
-      : `cancelled run ${target} of ${answer.task} (it was ${answer.state}; it will not start)`;
+    if (answer.state === 'running') return `cancelling run ${target} of ${answer.task}: its processes get SIGTERM, then SIGKILL after kill_grace; it ends cancelled`;
+    if (answer.state === 'retrying') return `cancelled run ${target} of ${answer.task}: it was waiting to retry, and will not; it ends cancelled`;
+    return `cancelled run ${target} of ${answer.task} (it was ${answer.state}; it will not start)`;
   }
   if (verb === 'approve' || verb === 'reject') {
     const answer = await client.call<{ task: string; status: string }>('POST', `/api/v1/runs/${name}/${verb}`, comment === undefined ? body : { ...body, comment });
