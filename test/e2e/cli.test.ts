@@ -245,6 +245,19 @@ describe('status, history, next and graph', () => {
     expect(runCli(['next', '--task', 'tk', '-n', '1', '--from', '2026-06-01T00:00:00'], { home }).stdout).toBe('2026-06-01T02:00:00+09:00\n');
   });
 
+  it('next --task of a task with no schedule says what sets it off, and that a disabled one never runs', () => {
+    const home = makeHome({
+      tasks: [
+        { name: 'up', command: 'true' },
+        { name: 'wf', command: 'true', dependencies: ['up'], watch: { path: 'in' } },
+        { name: 'off', command: 'true', watch: { path: 'in2' }, enabled: false },
+      ],
+    });
+    expect(runCli(['next', '--task', 'up'], { home }).stderr).toBe('task up has no schedule; it runs only by hand\n');
+    expect(runCli(['next', '--task', 'wf'], { home }).stderr).toBe('task wf has no schedule; it runs on each file in in, after its dependencies, or by hand\n');
+    expect(runCli(['next', '--task', 'off'], { home }).stderr).toBe('task off is disabled (enabled: false): it never runs\n');
+  });
+
   it('next --task of a disabled task prints no fire time and says why, as status gives it no next run', () => {
     const home = makeHome({ tasks: [{ name: 'off', command: 'true', schedule: '0 2 * * *', enabled: false }] });
     const result = runCli(['next', '--task', 'off'], { home });

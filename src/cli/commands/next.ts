@@ -47,8 +47,15 @@ export const nextCommand: CommandModule<GlobalArgs, Args> = {
     }
     if (fires.length === 0 && argv.task) {
       const task = config.tasks.find((t) => t.name === argv.task);
-      const sets = task?.watch ? `on each file in ${task.watch.path}` : task?.webhook ? 'on its webhook' : task?.dependencies.length ? 'after its dependencies' : 'only by hand';
-      const why = task?.schedule && !task.enabled ? 'is disabled (enabled: false): it does not fire' : `has no schedule; it runs ${sets}${task?.watch || task?.webhook || task?.dependencies.length ? ' or by hand' : ''}`;
+      const sets = [
+        ...(task?.watch ? [`on each file in ${task.watch.path}`] : []),
+        ...(task?.webhook ? ['on its webhook'] : []),
+        ...(task?.dependencies.length ? ['after its dependencies'] : []),
+      ];
+      const why =
+        task && !task.enabled
+          ? `is disabled (enabled: false): it ${task.schedule ? 'does not fire' : 'never runs'}`
+          : `has no schedule; it runs ${sets.length > 0 ? `${sets.join(', ')}, or by hand` : 'only by hand'}`;
       process.stderr.write(`task ${argv.task} ${why}\n`);
     }
     if (fires.length === 0) return;

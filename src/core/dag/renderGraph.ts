@@ -12,14 +12,18 @@ export function renderGraph(tasks: Task[], format: GraphFormat): string {
   return text(ordered);
 }
 
-/** What sets a task off: its schedule, its watched folder, its webhook; else its dependencies, or a person. */
+/**
+ * What sets a task off: its schedule, its watched folder, its webhook, and its dependencies'
+ * success when it has no schedule (SPEC: a task with no schedule runs when they have just
+ * succeeded; a scheduled one only gates on them); with none of these, only a person.
+ */
 function triggersOf(task: Pick<Task, 'schedule' | 'watch' | 'webhook' | 'dependencies'>): string {
   const by: string[] = [];
   if (task.schedule) by.push(task.schedule);
   if (task.watch) by.push(`files in ${task.watch.path}`);
   if (task.webhook) by.push('webhook');
-  if (by.length === 0) by.push(task.dependencies.length > 0 ? 'after dependencies' : 'by hand only');
-  return by.join(', ');
+  if (!task.schedule && task.dependencies.length > 0) by.push('after dependencies');
+  return by.length > 0 ? by.join(', ') : 'by hand only';
 }
 
 function label(task: Task): string {

@@ -139,6 +139,8 @@ describe('renderGraph', () => {
       { name: 'both', schedule: '0 2 * * *', watch: { path: 'in' } },
       { name: 'after', dependencies: ['intake'] },
       { name: 'alone' },
+      { name: 'hooked', dependencies: ['alone'], webhook: { secret_env: null, events: [] } },
+      { name: 'timed', dependencies: ['alone'], schedule: '0 3 * * *' },
     ].map((raw) => withTaskDefaults({ command: 'true', ...raw } as never, DEFAULT_SETTINGS));
     const text = renderGraph(tasks, 'text');
     expect(text).toContain('intake  [files in handoff]');
@@ -146,6 +148,9 @@ describe('renderGraph', () => {
     expect(text).toContain('both    [0 2 * * *, files in in]');
     expect(text).toContain('after   [after dependencies]  <- intake');
     expect(text).toContain('alone   [by hand only]');
+    // A task with no schedule runs when its dependencies succeed, whatever else sets it off; a scheduled one only gates on them.
+    expect(text).toContain('hooked  [webhook, after dependencies]  <- alone');
+    expect(text).toContain('timed   [0 3 * * *]  <- alone');
   });
 
   it('gives every task its own mermaid node when names differ only in . - and _', () => {
