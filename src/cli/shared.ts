@@ -40,6 +40,8 @@ export function keepTypedArgs(args: readonly string[]): void {
  * NaN and drops the text), the text as it was typed (`"abc"`), found in the command line.
  */
 export function givenNumber(value: unknown, names: readonly string[]): string {
+  // `--limit=` or `--limit ""` arrives as 0: say what was typed, nothing.
+  if (value === 0 && typedValue(names) === '') return 'nothing';
   if (typeof value === 'number' && !Number.isNaN(value)) return String(value);
   if (typeof value !== 'number') return JSON.stringify(String(value));
   const typed = typedValue(names);

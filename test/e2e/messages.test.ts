@@ -42,6 +42,8 @@ describe('usage errors', () => {
     [['audit', '--limit', 'all'], '--limit takes a whole number from 1 to 100000; got "all".'],
     [['history', '--limit', '1e20'], '--limit takes a whole number from 1 to 1000000; got 100000000000000000000.'],
     [['history', '--limit'], 'Not enough arguments following: limit'],
+    [['history', '--limit='], '--limit takes a whole number from 1 to 1000000; got nothing.'],
+    [['history', '--limit', ''], '--limit takes a whole number from 1 to 1000000; got nothing.'],
     [['history', '--task='], '--task needs a value.'],
     [['history', '-n', '3', '-n', '4'], '--limit was given 2 times; give it once.'],
     [['next', '-n', '10000000'], '-n takes a whole number from 1 to 10000; got 10000000.'],
