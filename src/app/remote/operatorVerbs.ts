@@ -28,6 +28,10 @@ export async function operatorVerb(paths: HomePaths, verb: Verb, target: string,
   }
   await client.call('POST', `/api/v1/tasks/${name}/${verb}`, body);
   // The task as the daemon runs it says what is held or comes again (done already: a failure here is only words).
-  const task = await client.call<ResumedTask>('GET', `/api/v1/tasks/${name}`).catch(() => null);
-  return verb === 'pause' ? pausedLine(target, task) : resumedLine(target, task);
+  const [task, graph] = await Promise.all([
+    client.call<ResumedTask>('GET', `/api/v1/tasks/${name}`).catch(() => null),
+    client.call<{ edges: { from: string; to: string }[] }>('GET', '/api/v1/graph').catch(() => null),
+  ]);
+  const dependents = graph ? graph.edges.filter((edge) => edge.from === target).map((edge) => edge.to) : [];
+  return verb === 'pause' ? pausedLine(target, task, dependents) : resumedLine(target, task, dependents);
 }

@@ -44,3 +44,13 @@ describe('pausedLine: what pause --task says is held', () => {
     expect(pausedLine('t', given)).toBe(expected);
   });
 });
+
+describe('pause and resume of a task others depend on', () => {
+  it('say that its dependents are held, and gated on it again', () => {
+    expect(pausedLine('t', task({}), ['report', 'mail'])).toBe(
+      'paused t: its dependents (report, mail) are recorded skipped when they would run (reason "dependency t is paused") until `resume --task t`; it can still be run by hand',
+    );
+    expect(resumedLine('t', task({}), ['report', 'mail'])).toBe('resumed t: its dependents (report, mail) are gated on it again, not skipped');
+    expect(pausedLine('t', task({ schedule: '@daily' }), ['a', 'b', 'c', 'd', 'e', 'f', 'g'])).toContain('its dependents (a, b, c, d, e and 2 more)');
+  });
+});
