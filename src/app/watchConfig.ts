@@ -5,6 +5,7 @@
 // left to the commands that need it (compileWatchSchemas), so that `status` never pays for it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseJson } from '../core/config/parseJson.js';
 import { ConductorError, type Problem } from '../core/errors.js';
 import type { Config, Task } from '../core/types.js';
 import type { SchemaCheck } from '../core/watch/checkJsonFile.js';
@@ -126,11 +127,11 @@ function readSchema(file: string): { ok: true; value: unknown } | { ok: false; r
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, reason: `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (error as Error).message}` };
   }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, reason: `${file}: not JSON (${(error as Error).message})` };
-  }
+  if (text.trim() === '') return { ok: false, reason: `${file}: the file is empty (expected a JSON Schema)` };
+  // As the config's own errors: the file, line and column where the JSON goes wrong.
+  const parsed = parseJson(text, file);
+  if (parsed.ok) return { ok: true, value: parsed.value };
+  return { ok: false, reason: `${parsed.problem.where}: not JSON (${parsed.problem.message.replace(/^invalid JSON: /, '')})` };
 }
 
 function statOf(file: string): fs.Stats | null {

@@ -214,7 +214,7 @@ describe('the watch checks of validate and start', () => {
       ],
     });
     fs.writeFileSync(path.join(h, 'afile'), 'a file, not a folder');
-    fs.writeFileSync(path.join(h, 'config', 'broken.schema.json'), '{"type": ');
+    fs.writeFileSync(path.join(h, 'config', 'broken.schema.json'), '{\n  "type": \n');
     for (const args of [['validate'], ['start'], ['run', '--task', 'a']]) {
       const result = runCli(args, { home: h });
       expect(result.code, args.join(' ')).toBe(1);
@@ -222,7 +222,8 @@ describe('the watch checks of validate and start', () => {
       expect(result.stderr).toContain(`/tasks/0/watch/path: ${path.join(h, 'afile')} is a file, not a folder`);
       expect(result.stderr).toContain(`/tasks/1/watch/processed_dir: ${path.join(h, 'afile')} is a file, not a folder`);
       expect(result.stderr).toContain(`/tasks/1/watch/json_schema: ${path.join(h, 'config', 'missing.schema.json')}: no such file`);
-      expect(result.stderr).toMatch(/\/tasks\/2\/watch\/json_schema: .*broken\.schema\.json: not JSON/);
+      // Where the schema's JSON goes wrong, as for the config itself: file:line:column.
+      expect(result.stderr).toMatch(/\/tasks\/2\/watch\/json_schema: .*broken\.schema\.json:3:1: not JSON \(/);
     }
   });
 
