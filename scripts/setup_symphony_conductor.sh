@@ -210,7 +210,7 @@ done
 if ((WORKER)); then
   readonly UNIT_NAME="symphony-conductor-worker.service"
   readonly TEMPLATE_HOME="/var/lib/symphony-conductor-worker"
-  # A worker's home holds only its own log; its jobs' output goes back to the scheduler.
+  # A worker's home holds its own log and the scripts link (below); its jobs' output goes back to the scheduler.
   readonly HOME_SUBDIRS=(logs)
   [[ -z "$REDIS_URL" || "$REDIS_URL" =~ ^rediss?://[^[:space:]]+$ ]] || die "--redis must be a redis:// or rediss:// URL, not '$REDIS_URL'"
   [[ -z "$WORKER_QUEUES" || "$WORKER_QUEUES" =~ ^[A-Za-z0-9_][A-Za-z0-9._-]*(,[A-Za-z0-9_][A-Za-z0-9._-]*)*$ ]] || die "--queues must be queue names separated by commas (letters, digits, . _ -), not '$WORKER_QUEUES'"
@@ -700,26 +700,26 @@ if ((!WORKER)); then
 fi
 
 # The shipped tasks run ./scripts/... from the home (their working folder): link the installed
-# scripts there. A link to another prefix's scripts/ (an earlier run's) is moved to this one;
-# anything else there is the operator's and left alone.
+# scripts there. A worker's home too: its jobs' relative commands and cwd resolve against it
+# (scale-out.md), so the shipped tasks sent to a worker find their scripts as they do locally.
+# A link to another prefix's scripts/ (an earlier run's) is moved to this one; anything else
+# there is the operator's and left alone.
 scripts_link_is_ours() {
   local target
   target="$(readlink -- "$1")"
   [[ "$target" == /*/scripts ]] && { [[ ! -e "$target" ]] || [[ -f "$target/setup_symphony_conductor.sh" ]]; }
 }
-if ((!WORKER)); then
-  SCRIPTS_LINK="$HOME_DIR/scripts"
-  if [[ ! -d "$SOURCE/scripts" ]]; then
-    note "$SOURCE has no scripts/: no $SCRIPTS_LINK link, so tasks that run ./scripts/... will not find them"
-  elif [[ -L "$SCRIPTS_LINK" && "$(readlink -- "$SCRIPTS_LINK")" == "$PREFIX/scripts" ]]; then
-    ok "$SCRIPTS_LINK -> $PREFIX/scripts"
-  elif [[ -L "$SCRIPTS_LINK" ]] && scripts_link_is_ours "$SCRIPTS_LINK"; then
-    run ln -sfn -- "$PREFIX/scripts" "$SCRIPTS_LINK"
-  elif [[ -e "$SCRIPTS_LINK" || -L "$SCRIPTS_LINK" ]]; then
-    note "$SCRIPTS_LINK is not a link to $PREFIX/scripts: left as it is (yours); tasks that run ./scripts/... run what it holds"
-  else
-    run ln -s -- "$PREFIX/scripts" "$SCRIPTS_LINK"
-  fi
+SCRIPTS_LINK="$HOME_DIR/scripts"
+if [[ ! -d "$SOURCE/scripts" ]]; then
+  note "$SOURCE has no scripts/: no $SCRIPTS_LINK link, so tasks that run ./scripts/... will not find them"
+elif [[ -L "$SCRIPTS_LINK" && "$(readlink -- "$SCRIPTS_LINK")" == "$PREFIX/scripts" ]]; then
+  ok "$SCRIPTS_LINK -> $PREFIX/scripts"
+elif [[ -L "$SCRIPTS_LINK" ]] && scripts_link_is_ours "$SCRIPTS_LINK"; then
+  run ln -sfn -- "$PREFIX/scripts" "$SCRIPTS_LINK"
+elif [[ -e "$SCRIPTS_LINK" || -L "$SCRIPTS_LINK" ]]; then
+  note "$SCRIPTS_LINK is not a link to $PREFIX/scripts: left as it is (yours); tasks that run ./scripts/... run what it holds"
+else
+  run ln -s -- "$PREFIX/scripts" "$SCRIPTS_LINK"
 fi
 
 # ---------------------------------------------------------------------------- worker settings

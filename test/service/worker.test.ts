@@ -111,6 +111,8 @@ describe('setup --worker', () => {
 
   it('with a user manager: writes the settings file (0600), installs and starts the worker unit, then changes nothing', () => {
     fs.writeFileSync(path.join(stub.stateDir, 'manager'), 'running\n');
+    fs.mkdirSync(path.join(source, 'scripts'));
+    fs.writeFileSync(path.join(source, 'scripts', 'hello.sh'), '#!/bin/sh\necho "hello from $(pwd)"\n', { mode: 0o755 });
     const result = runSetup(args('--redis', REDIS, '--queues', 'gpu,default', '--concurrency', '2', '--worker-name', 'gpu-1'), env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -118,6 +120,10 @@ describe('setup --worker', () => {
     expect((fs.statSync(envFile()).mode & 0o777).toString(8)).toBe('600');
     expect(fs.statSync(path.join(home, 'logs')).isDirectory()).toBe(true);
     expect(fs.existsSync(path.join(home, 'config'))).toBe(false);
+    // Its jobs' relative commands resolve against its home (scale-out.md): the shipped tasks'
+    // ./scripts/... are found there as in the scheduler's home.
+    expect(fs.readlinkSync(path.join(home, 'scripts'))).toBe(path.join(source, 'scripts'));
+    expect(spawnSync('sh', ['-c', './scripts/hello.sh'], { cwd: home, encoding: 'utf8' }).stdout).toContain('hello from');
     const file = path.join(userHome, '.config', 'systemd', 'user', workerUnit);
     const installed = parseUnit(fs.readFileSync(file, 'utf8'));
     expect(setting(installed, 'Service', 'EnvironmentFile')).toBe(envFile());
