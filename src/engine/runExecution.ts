@@ -409,13 +409,17 @@ export class RunExecution {
     const { ctx } = this;
     const { task, runId } = this.request;
     const released = ctx.store.batch(() => {
-      startedRows(ctx.store, ctx.logger).flush();
+      const pending = startedRows(ctx.store, ctx.logger);
+      // Its own start notice, when it still waits, goes with the end (one statement, not two).
+      const started = pending.take(ended.rowId);
+      pending.flush();
       ctx.store.finishAttempt(ended.rowId, {
         status: final.status,
         finished_at: ended.finishedAt,
         exit_code: final.exitCode,
         signal: ended.signal,
         reason: final.reason,
+        ...(started && { started }),
       });
       if (run) ctx.store.setRunState(runId, run.status, { reason: run.reason, attempts: run.attempts, finished_at: ended.finishedAt });
       if (!ended.log?.direct || ctx.taskLog.hasFinished(task.name)) return false;

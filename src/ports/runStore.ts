@@ -66,6 +66,11 @@ export interface AttemptFinish {
   exit_code: number | null;
   signal: string | null;
   reason: string | null;
+  /**
+   * The start notice of a `running` row not written yet (a lazy one, see startedRows): its
+   * process handle and worker, written by the same statement as the end.
+   */
+  started?: { handle: string | null; worker: string | null };
 }
 
 export interface SkipRecord {

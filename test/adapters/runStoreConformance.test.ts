@@ -22,7 +22,8 @@ function story(store: RunStore): void {
   store.finishAttempt(b1 as number, { status: 'failed', finished_at: T + 3000, exit_code: 1, signal: null, reason: 'exit code 1' });
   store.setRunState('b1', 'retrying', { attempts: 1 });
   const b2 = store.startAttempt({ run_id: 'b1', task: 'b', attempt: 2, trigger: 'dependency', started_at: T + 4000, fire_at: null, status: 'running' });
-  store.finishAttempt(b2, { status: 'failed', finished_at: T + 4100, exit_code: 1, signal: null, reason: 'exit code 1' });
+  // Its start notice still waiting (lazy, see startedRows): written with its end.
+  store.finishAttempt(b2, { status: 'failed', finished_at: T + 4100, exit_code: 1, signal: null, reason: 'exit code 1', started: { handle: 'local:3:4', worker: 'w9' } });
   store.setRunState('b1', 'failed', { attempts: 2, finished_at: T + 4100, reason: 'exit code 1' });
   store.recordSkip({ run_id: 'c1', task: 'c', trigger: 'schedule', source: 'daemon', at: T + 5000, fire_at: T + 5000, reason: 'dependency b failed' });
   store.createRun({ run_id: 'd1', task: 'd', trigger: 'schedule', state: 'queued', source: 'daemon', requested_at: T + 6000, fire_at: T + 6000, deadline: null, payload: null, reason: null });
@@ -56,6 +57,7 @@ describe('the memory and SQLite run stores', () => {
     expect(expected.history).toHaveLength(6);
     expect(expected.open.map((r) => r.run_id)).toEqual(['d1', 'e1']);
     expect(expected.lastRuns).not.toHaveProperty('c');
+    expect(expected.historyB).toMatchObject([{ attempt: 2, worker: 'w9', duration_ms: 100 }]);
     expect(answers(memory)).toEqual(expected);
   });
 });

@@ -170,6 +170,7 @@ export class MemoryRunStore implements RunStore {
     if (!row) return;
     // A row that never ran (still queued or awaiting approval) took no time, as in the SQLite store.
     const ran = row.status !== 'queued' && row.status !== 'awaiting_approval';
+    if (finish.started) row.worker = finish.started.worker;
     row.status = finish.status;
     row.finished_at = iso(finish.finished_at);
     row.exit_code = finish.exit_code;

@@ -219,6 +219,12 @@ class SqliteRunStore implements RunStore {
            reason = @reason
          WHERE id = @id`,
       ),
+      // The same, with the start notice it had not had yet (a running row: it took its time).
+      finishStarted: () => db.prepare(
+        `UPDATE attempts SET status = @status, finished_at = @finished_at, exit_code = @exit_code, signal = @signal,
+           duration_ms = MAX(0, @finished_at - started_at), reason = @reason, handle = @handle, worker = @worker
+         WHERE id = @id`,
+      ),
       discard: () => db.prepare(`DELETE FROM attempts WHERE id = ? AND status = 'queued'`),
       skipRun: () => db.prepare(
         `INSERT INTO runs (run_id, task, trigger, state, source, requested_at, fire_at, reason, finished_at, owner_pid, owner_start)
@@ -362,7 +368,9 @@ class SqliteRunStore implements RunStore {
   }
 
   finishAttempt(id: number, finish: AttemptFinish): void {
-    this.statements.finish.run({ id, ...finish });
+    const { started, ...end } = finish;
+    if (started) this.statements.finishStarted.run({ id, ...end, ...started });
+    else this.statements.finish.run({ id, ...end });
   }
 
   discardAttempt(id: number): void {
