@@ -45,3 +45,63 @@ describe('the health store', () => {
     expect(createHealthStore(dir).read('job')).toEqual({ status: 'success', timestamp: '2026-11-29T10:00:00Z', exit_code: 0 });
   });
 });
+
+describe('the health store on its worker thread (after THREAD_AFTER files)', () => {
+  const at = (minute: number) => `2026-11-29T10:${String(minute).padStart(2, '0')}:00Z`;
+
+  it('writes every task the latest content it was given, atomically, once flushed', async () => {
+    const dir = path.join(tempDir(), 'automation_health');
+    const store = createHealthStore(dir, () => {}, { threadAfter: 0 });
+    for (let minute = 0; minute < 5; minute++) {
+      for (let task = 0; task < 40; task++) store.write(`t${task}`, { status: minute === 4 && task % 2 ? 'failed' : 'success', timestamp: at(minute), exit_code: minute === 4 && task % 2 ? 1 : 0 });
+      // Some turns of the event loop between the bursts: each burst is a batch of its own.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await store.flush();
+    for (let task = 0; task < 40; task++) {
+      expect(fs.readFileSync(path.join(dir, `t${task}.health`), 'utf8')).toBe(task % 2 ? `failed:${at(4)}:1\n` : `success:${at(4)}:0\n`);
+    }
+    // Nothing but the health files: no temp file left behind.
+    expect(fs.readdirSync(dir).filter((name) => !name.endsWith('.health'))).toEqual([]);
+  });
+
+  it('makes its folder again when it was removed under it', async () => {
+    const dir = path.join(tempDir(), 'automation_health');
+    const store = createHealthStore(dir, () => {}, { threadAfter: 0 });
+    store.write('a', { status: 'success', timestamp: at(1), exit_code: 0 });
+    await store.flush();
+    fs.rmSync(dir, { recursive: true });
+    store.write('a', { status: 'timeout', timestamp: at(2), exit_code: null });
+    await store.flush();
+    expect(fs.readFileSync(path.join(dir, 'a.health'), 'utf8')).toBe(`timeout:${at(2)}:\n`);
+  });
+
+  it('reports a failure once while writes keep failing, and again after one worked', async () => {
+    const dir = path.join(tempDir(), 'automation_health');
+    const errors: string[] = [];
+    const store = createHealthStore(dir, (task, error) => errors.push(`${task}: ${error.message}`), { threadAfter: 0 });
+    fs.mkdirSync(path.join(dir, 'stuck.health'), { recursive: true }); // a folder where the file goes
+    for (let round = 0; round < 3; round++) {
+      store.write('stuck', { status: 'success', timestamp: at(round), exit_code: 0 });
+      await store.flush();
+    }
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^stuck: .*(EISDIR|directory)/);
+    store.write('fine', { status: 'success', timestamp: at(5), exit_code: 0 });
+    await store.flush();
+    store.write('stuck', { status: 'success', timestamp: at(6), exit_code: 0 });
+    await store.flush();
+    expect(errors).toHaveLength(2);
+    expect(fs.readFileSync(path.join(dir, 'fine.health'), 'utf8')).toBe(`success:${at(5)}:0\n`);
+    expect(fs.readdirSync(dir).sort()).toEqual(['fine.health', 'stuck.health']);
+  });
+
+  it('hands over from the pool without reordering a task: the last content written wins', async () => {
+    const dir = path.join(tempDir(), 'automation_health');
+    const store = createHealthStore(dir, () => {}, { threadAfter: 3 });
+    for (let minute = 0; minute < 30; minute++) store.write(minute % 2 ? 'odd' : 'even', { status: 'success', timestamp: at(minute), exit_code: minute });
+    await store.flush();
+    expect(fs.readFileSync(path.join(dir, 'even.health'), 'utf8')).toBe(`success:${at(28)}:28\n`);
+    expect(fs.readFileSync(path.join(dir, 'odd.health'), 'utf8')).toBe(`success:${at(29)}:29\n`);
+  });
+});
