@@ -31,9 +31,10 @@ export interface WatchFolder {
   /**
    * Moves (renames: never copies) `file` into `dir` under `name`, or `name-N.ext` when that is
    * taken; never overwrites. Returns the new path, or null when the file is no longer there to
-   * move (its command, or anyone, moved or deleted it); throws an Error saying why it could not.
+   * move (its command, or anyone, moved or deleted it), or `replaced` when `inode` is given and
+   * another file is under the name now (it is left where it is); throws an Error saying why it could not.
    */
-  moveInto(file: Buffer, name: Buffer, dir: string): Buffer | null;
+  moveInto(file: Buffer, name: Buffer, dir: string, inode?: string | null): Buffer | null | 'replaced';
   /** Writes a status file atomically into `dir` (created if missing), never over another; returns its path. */
   writeStatus(dir: string, name: Buffer, at: number, text: string): Promise<Buffer>;
   /** Whether `dir` holds a status file of the file `name` for the run `runId` (recovery after a crash). */

@@ -227,6 +227,55 @@ describe('a watch task in the daemon', () => {
     await exitOf(daemon);
   });
 
+  it('leaves a file renamed over the name while its predecessor runs where it is, and runs it on its own', async () => {
+    const home = makeHome({
+      tasks: [
+        {
+          name: 'swap',
+          command: `printf '%s;' "$(cat "$CONDUCTOR_FILE")" >> seen.txt; if [ "$(cat "$CONDUCTOR_FILE")" = v1 ]; then while [ ! -e release ]; do sleep 0.05; done; fi`,
+          watch: { path: 'in', settle_ms: 20, workers: 1 },
+        },
+      ],
+    });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const daemon = startDaemon(home);
+    dropFile(dir, 'x', 'v1');
+    await waitFor(() => fs.existsSync(path.join(home, 'seen.txt')), 'v1 to run');
+    // A new file under the same name (written beside it, renamed over it), while v1's run goes.
+    dropFile(dir, 'x', 'v2');
+    await waitFor(() => fileRows(home).some((r) => r.state === 'pending'), 'v2 to wait for the worker');
+    fs.writeFileSync(path.join(home, 'release'), '');
+    await waitFor(() => statusFiles(home, 'swap').length === 2, 'both to be dealt with');
+    // v1's end moved nothing (v1 itself is gone: renamed over); v2 ran, then went to processed/.
+    expect(fs.readFileSync(path.join(home, 'seen.txt'), 'utf8')).toBe('v1;v2;');
+    expect(fs.readdirSync(path.join(dir, 'processed'))).toEqual(['x']);
+    expect(fs.readFileSync(path.join(dir, 'processed', 'x'), 'utf8')).toBe('v2');
+    expect(fs.readdirSync(dir).filter((n) => n !== 'processed')).toEqual([]);
+    const v1 = statusFiles(home, 'swap').find((st) => !st.message.includes('moved to'));
+    expect(v1?.message).toContain('not moved: another file took its name');
+    expect(rows(home).filter((r) => r.task === 'swap').map((r) => r.status)).toEqual(['success', 'success']);
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+
+  it('runs a file its own command writes to once, and moves it with that run (a change during its run is not a new file)', async () => {
+    const home = makeHome({
+      tasks: [{ name: 'stamp', command: 'echo stamped >> "$CONDUCTOR_FILE"; sleep 0.5; echo "$CONDUCTOR_RUN_ID" >> runs.txt', watch: { path: 'in', settle_ms: 20, workers: 2 } }],
+    });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const daemon = startDaemon(home);
+    dropFile(dir, 'a', 'orig\n');
+    await waitFor(() => statusFiles(home, 'stamp').length === 1, 'the file to be dealt with');
+    await new Promise((resolve) => setTimeout(resolve, 600)); // a second run would have started by now
+    expect(fs.readFileSync(path.join(home, 'runs.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, 'processed', 'a'), 'utf8')).toBe('orig\nstamped\n');
+    expect(fileRows(home).map((r) => `${r.name.toString()}:${r.state}`)).toEqual(['a:done']);
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+
   it('fails invalid JSON and a schema mismatch without running the command, naming where, without retries', async () => {
     const home = makeHome({
       tasks: [

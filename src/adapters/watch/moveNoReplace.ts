@@ -4,6 +4,8 @@
 // watched folder; on a file system without hard links, a rename after checking the name is free.
 // A crash between the link and the unlink leaves the same file under both names: the next try
 // sees that and only unlinks. Another file system is refused (EXDEV): that would be a copy.
+// Given the inode of the file that ran, a file renamed over its name meanwhile is not moved
+// (`replaced`): it is a new file, with a run of its own.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathIn, suffixedName } from '../../core/watch/fileNames.js';
@@ -11,17 +13,28 @@ import { pathIn, suffixedName } from '../../core/watch/fileNames.js';
 const MAX_SUFFIX = 100_000;
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
-export function moveNoReplace(file: Buffer, name: Buffer, dir: string): Buffer {
+export function moveNoReplace(file: Buffer, name: Buffer, dir: string, inode: string | null = null): Buffer | 'replaced' {
   // Into the folder it is in (however `dir` is spelled: a symlink, `..`), the link would name
   // the file itself and the unlink would delete its only name.
   if (sameInode(folderOf(file), dir)) throw new Error(`${dir} is the folder the file is in: it is left there`);
+  const other = (path: Buffer) => {
+    const now = inodeOf(path);
+    return inode !== null && now !== null && now !== inode;
+  };
+  if (other(file)) return 'replaced';
   let linkable = true;
   for (let n = 0; n <= MAX_SUFFIX; n++) {
     const target = pathIn(dir, n === 0 ? name : suffixedName(name, n));
     if (linkable) {
       try {
         fs.linkSync(file, target);
-        fs.unlinkSync(file);
+        // Renamed over between the look and the link: the new file's link goes, the file stays.
+        if (other(target)) {
+          fs.unlinkSync(target);
+          return 'replaced';
+        }
+        // Renamed over since the link: the file that ran is moved, the new one keeps the name.
+        if (!other(file)) fs.unlinkSync(file);
         return target;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -64,6 +77,12 @@ function sameInode(a: Buffer | string, b: Buffer | string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `dev:ino` of the file at `path` (as the watch folder's stat says it), or null. */
+function inodeOf(path: Buffer): string | null {
+  const stat = fs.statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.dev}:${stat.ino}` : null;
 }
 
 function exists(target: Buffer): boolean {

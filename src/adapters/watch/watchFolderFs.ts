@@ -30,7 +30,7 @@ export function createWatchFolderFs(): WatchFolder {
       try {
         // throwIfNoEntry: a name that left the folder (most events of a busy one) costs no exception.
         const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
-        return stat?.isFile() ? { size: Number(stat.size), mtimeNs: stat.mtimeNs } : null;
+        return stat?.isFile() ? { size: Number(stat.size), mtimeNs: stat.mtimeNs, inode: `${stat.dev}:${stat.ino}` } : null;
       } catch {
         return null;
       }
@@ -44,7 +44,7 @@ export function createWatchFolderFs(): WatchFolder {
         throw new Error(`cannot read the file: ${describe(error)}`);
       }
     },
-    moveInto(file: Buffer, name: Buffer, dir: string): Buffer | null {
+    moveInto(file: Buffer, name: Buffer, dir: string, inode: string | null = null): Buffer | null | 'replaced' {
       const make = () => {
         try {
           fs.mkdirSync(dir, { recursive: true });
@@ -56,7 +56,7 @@ export function createWatchFolderFs(): WatchFolder {
       // A failed move of a file that is gone is no failure: there was nothing left to move.
       const move = () => {
         try {
-          return moveNoReplace(file, name, dir);
+          return moveNoReplace(file, name, dir, inode);
         } catch (error) {
           if (gone(file)) return null;
           throw error;

@@ -9,6 +9,11 @@ export interface FileIdentity {
   size: number;
   /** Modification time in nanoseconds since the epoch. */
   mtimeNs: bigint;
+  /**
+   * `dev:ino`, where the file system says: which file is under the name (a file renamed over it
+   * is another one; one written in place is the same). Not part of `sameIdentity`.
+   */
+  inode?: string;
 }
 
 /** What was last seen of a file, and since when it has not changed. */

@@ -19,7 +19,7 @@ const CORRELATION_LIMIT = 1024 * 1024;
 
 export type Look =
   | { kind: 'gone'; reason: string; replaced: boolean }
-  | { kind: 'run'; failure: string | null; correlationId: string | null };
+  | { kind: 'run'; failure: string | null; correlationId: string | null; inode: string | null };
 
 export async function lookBeforeRun(deps: WatchDeps, task: Task, row: WatchFileRow): Promise<Look> {
   const file = pathIn(deps.paths.dir, row.name);
@@ -27,18 +27,19 @@ export async function lookBeforeRun(deps: WatchDeps, task: Task, row: WatchFileR
   if (!now) return { kind: 'gone', reason: 'deleted before its run started', replaced: false };
   if (!sameIdentity(now, row)) return { kind: 'gone', reason: 'replaced before its run started', replaced: true };
   const spec = task.watch!;
+  const inode = now.inode ?? null;
   const wantsJson = spec.json || spec.json_schema !== null;
   const named = decodeSurrogateEscape(row.name).toLowerCase().endsWith('.json') && row.size <= CORRELATION_LIMIT;
-  if (!wantsJson && !named) return { kind: 'run', failure: null, correlationId: null };
+  if (!wantsJson && !named) return { kind: 'run', failure: null, correlationId: null, inode };
   if (now.size > JSON_LIMIT) {
-    return { kind: 'run', failure: wantsJson ? `the file is ${now.size} bytes, over the ${JSON_LIMIT} bytes a JSON check reads` : null, correlationId: null };
+    return { kind: 'run', failure: wantsJson ? `the file is ${now.size} bytes, over the ${JSON_LIMIT} bytes a JSON check reads` : null, correlationId: null, inode };
   }
   try {
     const check = checkJsonFile(await deps.folder.read(file, now.size), wantsJson ? deps.schema : null);
-    if (check.ok) return { kind: 'run', failure: null, correlationId: correlationIdOf(check.value) };
-    return { kind: 'run', failure: wantsJson ? check.reason : null, correlationId: null };
+    if (check.ok) return { kind: 'run', failure: null, correlationId: correlationIdOf(check.value), inode };
+    return { kind: 'run', failure: wantsJson ? check.reason : null, correlationId: null, inode };
   } catch (error) {
-    return { kind: 'run', failure: wantsJson ? (error as Error).message : null, correlationId: null };
+    return { kind: 'run', failure: wantsJson ? (error as Error).message : null, correlationId: null, inode };
   }
 }
 

@@ -36,6 +36,8 @@ export interface Ending {
   attempts: number;
   /** Recovery found the file moved and its status file written (a crash came before the row was settled): only settle it. */
   alreadyFinished?: boolean;
+  /** `dev:ino` of the file its run ran: another file under the name now is not moved. */
+  inode?: string | null;
 }
 
 /** Moves the file (per its outcome) and writes its status file; the caller settles the row. Never throws. */
@@ -50,9 +52,16 @@ export async function finishFile(deps: WatchDeps, ending: Ending): Promise<{ mov
   let gone = false;
   if (target) {
     try {
-      movedTo = folder.moveInto(file, row.name, target);
-      gone = movedTo === null;
-      if (gone) moveError = `the file was no longer in ${paths.dir} to be moved (the command, or something else, moved or deleted it)`;
+      const moved = folder.moveInto(file, row.name, target, ending.inode ?? null);
+      if (moved === 'replaced') {
+        // Another file took the name while the run went (renamed over it): a new file, with a run of its own.
+        moveError = `not moved: another file took its name in ${paths.dir} while it ran; that one stays for a run of its own`;
+        gone = true;
+      } else {
+        movedTo = moved;
+        gone = movedTo === null;
+        if (gone) moveError = `the file was no longer in ${paths.dir} to be moved (the command, or something else, moved or deleted it)`;
+      }
     } catch (error) {
       moveError = `the file stays in ${paths.dir}: ${(error as Error).message}`;
     }

@@ -17,8 +17,8 @@ export interface SettlerOptions {
   folder: WatchFolder;
   /** The task's pattern (on the surrogateescaped name). */
   matches(name: string): boolean;
-  /** True when the task already has this file (same name, size and mtime). */
-  known(key: WatchFileKey): boolean;
+  /** True when the task already has this file (same name, size and mtime), or a run of it runs this inode. */
+  known(key: WatchFileKey & { inode?: string }): boolean;
   /** Files that became ready, in one batch per look. */
   ready(files: WatchFileKey[]): void;
   /** A name the settler was told about is not a file (any more). */

@@ -32,7 +32,7 @@ export function recoverFiles(watch: WatchTask, deps: WatchDeps, skip: (runId: st
     const run = row.run_id ? store.getRun(row.run_id) : null;
     const correlationId = correlationOf(run);
     if (row.state === 'running' && run && OPEN.has(run.state) && engine.openRun(run.run_id)) {
-      watch.adopt({ row, task: watch.task, runId: run.run_id, slot: 0, startedAt: row.started_at ?? now, correlationId: correlationId ?? run.run_id });
+      watch.adopt({ row, task: watch.task, runId: run.run_id, slot: 0, startedAt: row.started_at ?? now, correlationId: correlationId ?? run.run_id, inode: null });
       continue;
     }
     // Another conductor alive (a daemon while `run --task` starts, or the other way round) owns

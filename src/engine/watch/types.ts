@@ -43,4 +43,6 @@ export interface Flight {
   slot: number;
   startedAt: number;
   correlationId: string;
+  /** `dev:ino` of the file as its run started (null: not known, a run picked up after a restart). */
+  inode: string | null;
 }

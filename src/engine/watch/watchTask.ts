@@ -68,6 +68,9 @@ export class WatchTask {
       folder: deps.folder,
       matches: (name) => pattern.ok && pattern.test(name),
       known: (key) => {
+        // The file a run of it is running, changed (its command wrote to it): part of that run,
+        // judged when it ends, not a new file. A file renamed over the name is another inode.
+        if (key.inode && this.runningInode(keyOf(key.name)) === key.inode) return true;
         const known = this.known.get(keyOf(key.name)) === identityOf(key);
         if (known && this.deps.mode === 'once' && !this.isTaken(keyOf(key.name))) this.resolveOnce(keyOf(key.name));
         return known;
@@ -228,6 +231,7 @@ export class WatchTask {
       slot: flight.slot,
       durationMs: at - flight.startedAt,
       attempts: event.attempts,
+      inode: flight.inode,
     });
     if (!this.stopped) queueMicrotask(() => this.pump());
   }
@@ -315,6 +319,12 @@ export class WatchTask {
     this.resolveOnce(key);
   }
 
+  /** The inode of the file of that name a run of this task is running, if any. */
+  private runningInode(key: string): string | null {
+    for (const flight of this.flights.values()) if (flight.inode && keyOf(flight.row.name) === key) return flight.inode;
+    return null;
+  }
+
   private isTaken(key: string): boolean {
     for (const flight of this.flights.values()) if (keyOf(flight.row.name) === key) return true;
     return this.window.holds((row) => keyOf(row.name) === key);
@@ -355,7 +365,7 @@ export class WatchTask {
     if (this.stopped) return release();
     const at = ctx.clock.now();
     const runId = newRunId(at);
-    const flight: Flight = { row, task: this.task, runId, slot, startedAt: at, correlationId: look.correlationId ?? runId };
+    const flight: Flight = { row, task: this.task, runId, slot, startedAt: at, correlationId: look.correlationId ?? runId, inode: look.inode };
     let claimed = false;
     try {
       ctx.store.batch(() => {
