@@ -62,8 +62,13 @@ export function watchSpecProblems(watch: WatchFolders, at: string, home: string)
     if (target === dir || (stat && folder && stat.ino === folder.ino && stat.dev === folder.dev)) {
       problems.push({ where: `${at}/${key}`, message: `${target} is the watched folder itself: a file would be "moved" to where it is (use null to leave files in place)` });
     } else if (stat && !stat.isDirectory()) problems.push({ where: `${at}/${key}`, message: `${target} is a file, not a folder` });
-    else if (stat && stat.dev !== (folder?.isDirectory() ? folder.dev : nearestExisting(dir)?.dev)) {
-      problems.push({ where: `${at}/${key}`, message: `${target} is on another file system than ${dir}: files are renamed there, never copied` });
+    else {
+      // A folder not made yet lands on its nearest existing ancestor's file system.
+      const targetDev = stat ? stat.dev : nearestExisting(target)?.dev;
+      const folderDev = folder?.isDirectory() ? folder.dev : nearestExisting(dir)?.dev;
+      if (targetDev !== undefined && folderDev !== undefined && targetDev !== folderDev) {
+        problems.push({ where: `${at}/${key}`, message: `${target} is on another file system than ${dir}: files are renamed there, never copied` });
+      }
     }
   }
   if (watch.json_schema !== null) {

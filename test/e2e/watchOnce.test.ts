@@ -263,6 +263,13 @@ describe('the watch checks of validate and start', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`/tasks/0/watch/processed_dir: ${other} is on another file system than ${path.join(h, 'not-made-yet')}`);
       expect(fs.existsSync(path.join(h, 'not-made-yet'))).toBe(false);
+      // A failed_dir not made yet either: judged by the file system it would be made on.
+      const missing = path.join(other, 'failed', 'later');
+      const h2 = makeHome({ tasks: [{ name: 'b', command: 'true', watch: { path: 'in', failed_dir: missing } }] });
+      const refused = runCli(['validate'], { home: h2 });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`/tasks/0/watch/failed_dir: ${missing} is on another file system than ${path.join(h2, 'in')}`);
+      expect(fs.existsSync(missing)).toBe(false);
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }
