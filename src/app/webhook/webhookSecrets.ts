@@ -16,7 +16,7 @@ export function secretEnvProblems(task: string, name: string | null, index: numb
   return [
     {
       where: `/tasks/${index}/webhook/secret_env`,
-      message: `the environment variable ${name} (the webhook secret of task "${task}") is not set; set it where the daemon starts, or remove secret_env to use the API token`,
+      message: `the environment variable ${name} (the webhook secret of task "${task}") is ${env[name] === undefined ? 'not set' : 'empty'}; set it where the daemon starts, or remove secret_env to use the API token`,
     },
   ];
 }
@@ -25,6 +25,6 @@ export function secretEnvProblems(task: string, name: string | null, index: numb
 export function webhookSecret(secretEnv: string | null, env: NodeJS.ProcessEnv = process.env): string | null {
   if (secretEnv === null) return null;
   const value = env[secretEnv] ?? '';
-  if (value === '') throw new Error(`the environment variable ${secretEnv} is not set`);
+  if (value === '') throw new Error(`the environment variable ${secretEnv} is ${env[secretEnv] === undefined ? 'not set' : 'empty'}`);
   return value;
 }

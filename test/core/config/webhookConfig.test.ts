@@ -52,6 +52,11 @@ describe('webhookSecretProblems', () => {
   ])('with %j: problems at %j', (env, where) => {
     const found = webhookSecretProblems(config(), env);
     expect(found.map((p) => p.where)).toEqual(where);
-    for (const problem of found) expect(problem.message).toMatch(/the environment variable HOOK_[AB] \(the webhook secret of task "(signed|other)"\) is not set/);
+    for (const problem of found) {
+      const name = /HOOK_[AB]/.exec(problem.message)?.[0] as keyof typeof env;
+      // Said as it is: a variable set to nothing is empty, not unset.
+      const state = env[name] === undefined ? 'not set' : 'empty';
+      expect(problem.message).toMatch(new RegExp(`the environment variable ${name} \\(the webhook secret of task "(signed|other)"\\) is ${state};`));
+    }
   });
 });
