@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import type { Executor } from '../../ports/executor.js';
 import type { Logger } from '../../ports/logger.js';
 import { dropConnections, quietAfterClose } from './closeWithin.js';
-import { KEEP_JOBS, LOCK_SETTINGS } from './lockSettings.js';
+import { FENCE_MS, KEEP_JOBS, LOCK_SETTINGS } from './lockSettings.js';
 import type { JobData } from './messages.js';
 import { controlChannel, queueName, stopKey } from './names.js';
 import { OutputFiles } from './outputFiles.js';
@@ -32,6 +32,8 @@ export interface QueueWorkerOptions {
 }
 
 const STOP_POLL_MS = 2000;
+/** Why a job was stopped by its worker's self-fencing (see armFence). */
+const FENCED = `could not renew the job's lock for ${Math.round(FENCE_MS / 1000)} s (cut off from Redis): stopped so that it never runs beside a retry`;
 /** After the drain timeout, how long stopped jobs may take to end and report before the worker exits anyway. */
 const STOPPED_WAIT_MS = 30_000;
 
@@ -40,6 +42,11 @@ export class QueueWorker {
   private readonly subscriber: Redis;
   private readonly workers: Worker[] = [];
   private readonly running = new Map<string, JobControl>();
+  /** When each running job's lock was last known held (monotonic ms): taken, or renewed. */
+  private readonly lockHeld = new Map<string, number>();
+  private fence: NodeJS.Timeout | null = null;
+  /** Jobs past FENCE_MS before their process started (their first round trip waited for Redis): given up as they register. */
+  private readonly fenced = new Set<string>();
   private readonly instance = randomUUID();
   private readonly startedAt = new Date().toISOString();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -95,6 +102,10 @@ export class QueueWorker {
       worker.on('lockRenewalFailed', (ids) => {
         for (const id of ids) this.running.get(id)?.giveUp("lost the job's lock (cut off from Redis for too long)", true);
       });
+      worker.on('locksRenewed', ({ jobIds }) => {
+        const now = performance.now();
+        for (const id of jobIds) if (this.lockHeld.has(id)) this.lockHeld.set(id, now);
+      });
       this.workers.push(worker);
     }
     this.timers.push(setInterval(() => void this.heartbeat(), HEARTBEAT_MS), setInterval(() => void this.pollStops(), STOP_POLL_MS));
@@ -132,6 +143,7 @@ export class QueueWorker {
   /** Drops the connections (after a drain, or when stopped before it could start). */
   close(): void {
     this.closed = true;
+    if (this.fence) clearTimeout(this.fence);
     if (this.soon) clearTimeout(this.soon);
     for (const timer of this.timers) clearInterval(timer);
     this.subscriber.disconnect();
@@ -149,16 +161,54 @@ export class QueueWorker {
     const { logger } = this.options;
     // Per job: debug (LOG_LEVEL=debug); at hundreds of jobs a second, info would flood the journal.
     logger.debug({ job: jobId, task: job.data.task, run_id: job.data.run_id, attempt: job.data.attempt }, 'job started');
+    // Its lock was taken as BullMQ handed it over.
+    this.lockHeld.set(jobId, performance.now());
+    this.armFence();
     const report = await runJob(this.context, jobId, job.data, (control) => {
       this.running.set(jobId, control);
       this.heartbeatSoon();
+      if (this.fenced.delete(jobId)) control.giveUp(FENCED, true);
       return () => {
         this.running.delete(jobId);
         this.heartbeatSoon();
       };
+    }).finally(() => {
+      this.lockHeld.delete(jobId);
+      this.fenced.delete(jobId);
+      this.armFence();
     });
     const level = report.lost ? 'warn' : 'debug';
     logger[level]({ job: jobId, task: job.data.task, exit_code: report.exit_code, signal: report.signal, lost: report.lost }, 'job ended');
+  }
+
+  /**
+   * Self-fencing: a job whose lock has not been renewed for FENCE_MS (Redis unreachable from
+   * here, while the scheduler may still reach it) is stopped at once, before the lock expires and
+   * the attempt can be found stalled and retried on another worker. BullMQ itself gives a job up
+   * only when Redis answers that its lock is gone, which a worker cut off never hears in time.
+   * One timer, for the next job due.
+   */
+  private armFence(): void {
+    if (this.fence) clearTimeout(this.fence);
+    this.fence = null;
+    if (this.lockHeld.size === 0 || this.closed) return;
+    const oldest = Math.min(...this.lockHeld.values());
+    this.fence = setTimeout(() => this.checkFence(), Math.max(0, oldest + FENCE_MS - performance.now()) + 1);
+    this.fence.unref();
+  }
+
+  private checkFence(): void {
+    this.fence = null;
+    const now = performance.now();
+    for (const [id, held] of this.lockHeld) {
+      if (now - held < FENCE_MS) continue;
+      this.lockHeld.delete(id);
+      this.options.logger.warn({ job: id, since_ms: Math.round(now - held) }, "stopping a job whose lock could not be renewed (Redis unreachable): it may be retried elsewhere");
+      const control = this.running.get(id);
+      if (control) control.giveUp(FENCED, true);
+      else this.fenced.add(id);
+    }
+    this.armFence();
   }
 
   private onControl(message: string): void {

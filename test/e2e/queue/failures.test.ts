@@ -2,6 +2,7 @@
 // a worker killed mid-run, a worker told to stop, Redis stopped and restarted under a running
 // daemon, and a conductor that died with a job still waiting in the queue.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +71,70 @@ describe('when a worker is killed mid-run (kill -9)', () => {
       [1, 'interrupted', 'doomed', 'worker doomed lost'],
     ]);
     expect(fs.readFileSync(path.join(home, 'logs', 'automation', 'job.log'), 'utf8')).toContain('done by rescuer');
+  }, 90_000);
+});
+
+/** A TCP proxy to Redis that can be cut: what a worker sees when its network to Redis goes. */
+async function cuttableProxy(redis: TestRedis): Promise<{ url: string; cut(): void }> {
+  const target = new URL(redis.url);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const cut = () => {
+    server.close();
+    for (const socket of sockets) socket.destroy();
+  };
+  cleanups.push(cut);
+  return { url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}${target.pathname}`, cut };
+}
+
+describe('when a worker is cut off from Redis mid-run while the scheduler is not', () => {
+  it('stops its job before the lock expires, so the retry on another worker never runs beside it', async () => {
+    const redis = await redisForTest();
+    const proxy = await cuttableProxy(redis);
+    const dir = shared();
+    const island = await startWorker({ url: proxy.url } as TestRedis, 'island', { queues: 'solo' });
+    track(island.child);
+    const home = makeHome({
+      tasks: [
+        {
+          name: 'job',
+          queue: 'solo',
+          retry_count: 1,
+          retry_delay: 0,
+          env: { SHARED: dir },
+          command: 'echo $$ > "$SHARED/pid.$CONDUCTOR_ATTEMPT"; if [ "$CONDUCTOR_ATTEMPT" = 1 ]; then sleep 120; fi; echo "done by $CONDUCTOR_WORKER"',
+        },
+      ],
+      settings: { executor: { type: 'queue', redis_url: redis.url } },
+    });
+    const run = track(spawnCli(['run', '--task', 'job'], { home }));
+    await waitFor(() => fs.existsSync(path.join(dir, 'pid.1')) && fs.readFileSync(path.join(dir, 'pid.1'), 'utf8').trim(), 'attempt 1 to start');
+    const first = Number(fs.readFileSync(path.join(dir, 'pid.1'), 'utf8'));
+    const other = await startWorker(redis, 'mainland', { queues: 'solo' });
+    track(other.child);
+    proxy.cut();
+    // Each time attempt 2 is seen started, attempt 1 must be gone already.
+    const overlap = await waitFor(() => {
+      if (!fs.existsSync(path.join(dir, 'pid.2'))) return null;
+      return { firstAlive: processAlive(first) };
+    }, 'the retry to start on the other worker', 40_000);
+    expect(overlap.firstAlive).toBe(false);
+    expect((await exitOf(run)).code).toBe(0);
+    const history = JSON.parse(runCli(['history', '--json'], { home }).stdout);
+    expect(history.map((r: Record<string, unknown>) => [r.attempt, r.status, r.worker])).toEqual([
+      [2, 'success', 'mainland'],
+      [1, 'interrupted', 'island'],
+    ]);
+    expect(island.output()).toContain('stopping a job whose lock could not be renewed');
   }, 90_000);
 });
 
