@@ -15,7 +15,7 @@ export function readHomeConfig(paths: HomePaths): LoadedConfig {
 }
 
 /** The RunStore's read side, as much of it as maintenance needs (the lead keeps these signatures). */
-export type HistoryReader = Pick<RunStore, 'history' | 'since' | 'lastRun' | 'lastWithStatus'>;
+export type HistoryReader = Pick<RunStore, 'history' | 'since' | 'lastRun' | 'lastWithStatus' | 'getRun'>;
 
 /**
  * Runs `read` on the home's history, opened for the call and closed after it. A home without a

@@ -1,15 +1,19 @@
 // What `logs` prints, and following a log as it grows (across rotations). Following covers the
 // output of runs that overlap another run of the task too: each from its own file while it runs,
-// and, once appended to the task's log, only what was not printed yet. Written to stdout with its
+// and, once appended to the task's log, only what was not printed yet. `--run ID -f` follows that
+// run only (its retries too) and ends when the run has ended; without `--run`, `-f` follows the
+// task's log, run after run, until SIGINT/SIGTERM. Written to stdout with its
 // backpressure: a pipe keeps in memory whatever it is handed, so `logs | head` of a 2 GB log
 // would hold the log, and a reader that goes away ends the command (main.ts) at its next drain.
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { concurrentFiles } from '../adapters/fileTaskLog.js';
+import { isLiveProcess } from '../adapters/process/procfs.js';
 import { unsafeNameReason } from '../core/config/semanticProblems.js';
 import { ConductorError, EXIT } from '../core/errors.js';
-import { copyFile, copyRunOutput, lastRunId, logFiles, SectionFilter, sectionKey, type Drained } from './readTaskLog.js';
+import { copyFile, copyRunOutput, lastRunId, logFiles, SectionFilter, sectionKey, type Drained, type SectionHeader } from './readTaskLog.js';
+import { readHistory } from './homeReaders.js';
 import type { HomePaths } from './paths.js';
 import { onStopSignals } from './signals.js';
 
@@ -33,22 +37,77 @@ export async function showLogs(paths: HomePaths, request: { task: string; run?: 
     throw new ConductorError('USAGE', `no output of run ${request.run} in the logs of task "${request.task}"`);
   }
   if (!request.follow) return EXIT.ok;
-  await follow(current, printed ?? new Map());
+  if (request.run === undefined) {
+    await follow(current, printed ?? new Map(), null);
+    return EXIT.ok;
+  }
+  const run = request.run;
+  // A run that has ended has printed all it will; one still going is followed until it ends.
+  if (!runOver(paths, run)) await follow(current, printed ?? new Map(), { runId: run, over: () => runOver(paths, run) });
   return EXIT.ok;
+}
+
+/** The last section header in the first `end` bytes of `file`, or null. */
+async function lastHeaderBefore(file: string, end: number): Promise<SectionHeader | null> {
+  let last: SectionHeader | null = null;
+  const filter = new SectionFilter((header) => {
+    last = header;
+    return Infinity;
+  }, () => {});
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buffer = Buffer.alloc(256 * 1024);
+    for (let at = 0, read; at < end && (read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at)) > 0; at += read) {
+      filter.feed(buffer.subarray(0, read));
+    }
+    filter.end();
+  } finally {
+    fs.closeSync(fd);
+  }
+  return last;
+}
+
+const OPEN_STATES = new Set(['queued', 'waiting', 'awaiting_approval', 'running', 'retrying']);
+
+/** Run `runId` has ended, or cannot go on (not in the history, or its conductor is gone). */
+function runOver(paths: HomePaths, runId: string): boolean {
+  let run;
+  try {
+    run = readHistory(paths, (store) => store.getRun(runId));
+  } catch {
+    return false; // the history cannot be read just now (a migration, a lock): look again
+  }
+  if (!run || !OPEN_STATES.has(run.state)) return true;
+  return run.owner_pid !== null && !isLiveProcess(run.owner_pid, run.owner_start);
 }
 
 /**
  * Prints what is appended to `file`, and to the task's overlapping runs' own files, until
  * SIGINT/SIGTERM; reopens the log when it is rotated. `printed`: bytes of own files printed so far.
+ * With `only`, just that run's sections, and it ends once `only.over()` (after a last look, so
+ * that what the run wrote before it ended is printed).
  */
-async function follow(file: string, printed: Map<string, number>): Promise<void> {
+async function follow(file: string, printed: Map<string, number>, only: { runId: string; over: () => boolean } | null): Promise<void> {
   let position = fs.existsSync(file) ? fs.statSync(file).size : 0;
   let inode = fs.existsSync(file) ? fs.statSync(file).ino : -1;
-  // Sections appended to the log from an own file skip what was printed from that file.
-  const filter = new SectionFilter((header) => printed.get(sectionKey(header)) ?? 0, write, 0);
+  // Sections appended to the log from an own file skip what was printed from that file; with
+  // `only`, another run's sections are left out, and what follows `position` before the next
+  // header belongs to the section the log ends in now: printed only when it is that run's.
+  const within = only ? await lastHeaderBefore(file, position) : null;
+  const filter = new SectionFilter(
+    (header) => (only && header.run_id !== only.runId ? Infinity : (printed.get(sectionKey(header)) ?? 0)),
+    write,
+    only && within?.run_id !== only.runId ? Infinity : 0,
+  );
   const buffer = Buffer.alloc(64 * 1024);
   const tick = async () => {
     for (const own of concurrentFiles(file)) {
+      if (only && own.run_id !== only.runId) continue;
       const key = sectionKey(own);
       const size = await copyFile(own, write, printed.get(key) ?? 0, drained);
       if (size !== null) printed.set(key, size);
@@ -80,15 +139,19 @@ async function follow(file: string, printed: Map<string, number>): Promise<void>
     // The next look 200 ms after the last one ended: one that waits for the reader never overlaps the next.
     let timer: NodeJS.Timeout | null = null;
     let stopped = false;
-    const next = () => {
-      if (!stopped) timer = setTimeout(() => void tick().then(next), 200);
-    };
-    next();
-    const stop = onStopSignals(() => {
+    const finish = () => {
       stopped = true;
       if (timer) clearTimeout(timer);
       stop();
       resolve();
-    });
+    };
+    const next = () => {
+      if (stopped) return;
+      // Whether the run had ended is asked before the look, so that the look prints its last output.
+      const over = only?.over() ?? false;
+      timer = setTimeout(() => void tick().then(over ? finish : next), 200);
+    };
+    next();
+    const stop = onStopSignals(finish);
   });
 }

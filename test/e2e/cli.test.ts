@@ -305,6 +305,53 @@ describe('logs', () => {
     expect(runCli(['logs', '--task', 'n', '--run', 'nope'], { home }).code).toBe(1);
   });
 
+  it('with --run and -f, prints a finished run and ends at once, never another run', async () => {
+    const home = makeHome({ tasks: [{ name: 'r', command: 'echo "out of $CONDUCTOR_RUN_ID"' }] });
+    runCli(['run', '--task', 'r'], { home });
+    runCli(['run', '--task', 'r'], { home });
+    const [, first] = rows(home);
+    const follower = spawnCli(['logs', '--task', 'r', '--run', first!.run_id, '-f'], { home });
+    let out = '';
+    follower.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    expect((await exitOf(follower)).code).toBe(0);
+    expect(out.match(/^out of .*$/gm)).toEqual([`out of ${first!.run_id}`]);
+  });
+
+  it('with --run and -f, follows that run through its retries, leaves out other runs, and ends when it ends', async () => {
+    const home = makeHome({
+      tasks: [
+        {
+          name: 'slow',
+          command: 'echo "start $CONDUCTOR_ATTEMPT"; while [ ! -e "release$CONDUCTOR_ATTEMPT" ]; do sleep 0.05; done; echo "end $CONDUCTOR_ATTEMPT"; [ "$CONDUCTOR_ATTEMPT" -ge 2 ]',
+          retry_count: 1,
+          retry_delay: 0,
+        },
+      ],
+    });
+    fs.writeFileSync(path.join(home, 'release1'), '');
+    fs.writeFileSync(path.join(home, 'release2'), '');
+    runCli(['run', '--task', 'slow'], { home }); // an earlier run, in the log before it
+    fs.rmSync(path.join(home, 'release1'));
+    fs.rmSync(path.join(home, 'release2'));
+    const run = spawnCli(['run', '--task', 'slow'], { home });
+    await waitFor(() => rows(home).some((r) => r.status === 'running'), 'the run to start');
+    const runId = rows(home).find((r) => r.status === 'running')!.run_id;
+    const follower = spawnCli(['logs', '--task', 'slow', '--run', runId, '-f'], { home });
+    let out = '';
+    let ended = false;
+    follower.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    void exitOf(follower).then(() => (ended = true));
+    await waitFor(() => out.includes('start 1'), 'its first attempt');
+    fs.writeFileSync(path.join(home, 'release1'), '');
+    await waitFor(() => out.includes('start 2'), 'its retry');
+    expect(ended).toBe(false);
+    fs.writeFileSync(path.join(home, 'release2'), '');
+    expect((await exitOf(run)).code).toBe(0);
+    expect((await exitOf(follower)).code).toBe(0);
+    expect(out.match(/^(start|end) \d$/gm)).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+    expect(out.match(/run=\S+/g)?.every((m) => m === `run=${runId}`)).toBe(true);
+  });
+
   it('follows the log with -f until SIGINT, then exits 0', async () => {
     const home = makeHome({ tasks: [{ name: 'f', command: 'echo later' }] });
     runCli(['run', '--task', 'f'], { home });
