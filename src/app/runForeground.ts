@@ -58,7 +58,7 @@ export async function runForeground(
     );
   }
   const ctx = await composeEngine(paths, config, { source: 'foreground' });
-  ctx.events.onAny(onEvent);
+  ctx.events.onAny(ctx.executor.remote ? sayWhenNoWorker(config, onEvent) : onEvent);
   ctx.logger.info({ trigger, tasks: selection.tasks.map((t) => t.name) }, 'foreground run started');
   // Signals are taken before the first process starts: a Ctrl-C an instant later must not
   // find the default action (death without a record).
@@ -93,6 +93,34 @@ export async function runForeground(
     ctx.store.close();
     ctx.logger.flush();
   }
+}
+
+/** How long a run's attempt may wait for a worker before the progress says so. */
+const NO_WORKER_YET_MS = 1000;
+
+/**
+ * With the queue executor, a run whose attempt no worker has taken a second after it was queued
+ * gets a progress line (`.. X: queued (waiting for a worker on queue Q)`), as `run --task`
+ * through the daemon prints: a queue no worker serves does not look like a hang.
+ */
+function sayWhenNoWorker(config: Config, onEvent: (event: RunEvent) => void): (event: RunEvent) => void {
+  const waiting = new Map<string, NodeJS.Timeout>();
+  const settle = (runId: string) => {
+    clearTimeout(waiting.get(runId));
+    waiting.delete(runId);
+  };
+  return (event) => {
+    onEvent(event);
+    if (event.type === 'run.queued' && !event.reason) {
+      const queue = config.tasks.find((t) => t.name === event.task)?.queue ?? 'default';
+      const timer = setTimeout(() => {
+        waiting.delete(event.run_id);
+        onEvent({ ...event, reason: `waiting for a worker on queue ${queue}` });
+      }, NO_WORKER_YET_MS);
+      timer.unref();
+      waiting.set(event.run_id, timer);
+    } else if (event.type === 'attempt.started' || event.type === 'run.ended') settle(event.run_id);
+  };
 }
 
 /** The audit log's row for a run by hand from this shell (the daemon writes its own for the API). */

@@ -555,9 +555,14 @@ export class Engine {
     this.stopping = null;
   }
 
-  /** Stops every running run at once (SIGTERM, SIGKILL after grace) with this reason: a foreground Ctrl-C. */
+  /**
+   * Stops every running run at once (SIGTERM, SIGKILL after grace) with this reason: a foreground
+   * Ctrl-C. An attempt still queued for a worker is taken back first: it never ran, so its run
+   * ends skipped, `not started: <reason>`, as a run still waiting for a slot does.
+   */
   interruptAll(reason: string): void {
     this.stopping ??= reason;
+    for (const execution of this.runs.executions()) execution.withdraw(reason, false);
     for (const execution of this.runs.executions()) execution.stop('interrupted', reason);
   }
 

@@ -120,6 +120,25 @@ describe('when a foreground command stops with an attempt queued for a worker', 
   });
 });
 
+describe('when a foreground command is interrupted (Ctrl-C) with an attempt queued for a worker', () => {
+  it('takes it back and records the run skipped, not started, with no health file: it never ran', async () => {
+    const { ctx, clock, queue, scheduler, health } = setUp([{ name: 'waits' }, { name: 'runs' }], 'foreground');
+    const waits = scheduler.engine.submit({ task: 'waits', trigger: 'manual' });
+    scheduler.engine.submit({ task: 'runs', trigger: 'manual' });
+    await clock.advance(10);
+    queue.job('runs')?.start();
+    await clock.advance(10);
+    scheduler.engine.interruptAll('interrupted by SIGTERM');
+    await clock.advance(10);
+    expect(queue.waiting()).toEqual([]);
+    expect(rowsOf(ctx.store, 'waits')).toEqual([[1, 'skipped', 'not started: interrupted by SIGTERM']]);
+    expect(ctx.store.getRun(waits.run_id ?? '')).toMatchObject({ state: 'skipped', reason: 'not started: interrupted by SIGTERM' });
+    expect(health.has('waits')).toBe(false);
+    // The one a worker started is stopped, as before: interrupted.
+    expect(rowsOf(ctx.store, 'runs')).toEqual([[1, 'interrupted', 'interrupted by SIGTERM']]);
+  });
+});
+
 describe('when the daemon stops with a retry queued for a worker', () => {
   it('takes it back and leaves the run waiting to retry, due at once: the next start sends the retry out, once', async () => {
     const { ctx, clock, queue, scheduler, cfg } = setUp([{ name: 'flaky', retry_count: 2, retry_delay: 0 }]);

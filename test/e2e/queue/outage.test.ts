@@ -64,7 +64,7 @@ describe('when Redis is stopped and restarted under a running daemon', () => {
 });
 
 describe('when a foreground run is interrupted while Redis is down', () => {
-  it('ends at once, the attempt interrupted, and its job never runs once Redis is back', async () => {
+  it('ends at once, the run skipped (not started: it never ran), and its job never runs once Redis is back', async () => {
     const { redis, dir } = await setUp();
     track((await startWorker(redis, 'patient')).child);
     const home = makeHome({
@@ -79,11 +79,30 @@ describe('when a foreground run is interrupted while Redis is down', () => {
     await waitFor(() => rows(home).find((r) => r.status === 'queued'), 'the attempt to wait for Redis');
     run.kill('SIGINT');
     expect((await exitOf(run)).code).toBe(3);
-    expect(rows(home)[0]).toMatchObject({ status: 'interrupted', reason: 'interrupted by SIGINT' });
+    expect(rows(home)[0]).toMatchObject({ status: 'skipped', reason: 'not started: interrupted by SIGINT' });
+    expect(fs.existsSync(path.join(home, 'status', 'automation_health', 'never.health'))).toBe(false);
     await redis.up();
     expect(runCli(['run', '--task', 'later'], { home }).code).toBe(0);
     expect(fs.existsSync(path.join(dir, 'later-ran'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'never-ran'))).toBe(false);
+  }, 60_000);
+});
+
+describe('when a foreground run waits for a worker no one runs', () => {
+  it('says so after a second, and on SIGTERM records the run skipped, not started, exit 3', async () => {
+    const { redis } = await setUp();
+    const home = makeHome({
+      tasks: [{ name: 'z', command: 'echo z', queue: 'zzz' }],
+      settings: { executor: { type: 'queue', redis_url: redis.url } },
+    });
+    const run = track(spawnCli(['run', '--task', 'z'], { home }));
+    let out = '';
+    run.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    await waitFor(() => out.includes('.. z: queued (waiting for a worker on queue zzz)'), 'the progress line');
+    run.kill('SIGTERM');
+    expect((await exitOf(run)).code).toBe(3);
+    expect(rows(home)).toMatchObject([{ task: 'z', status: 'skipped', reason: 'not started: interrupted by SIGTERM' }]);
+    expect(fs.existsSync(path.join(home, 'status', 'automation_health', 'z.health'))).toBe(false);
   }, 60_000);
 });
 
