@@ -52,6 +52,10 @@ function seedHistory(target: string): void {
   db.transaction(() => {
     for (let i = 0; i < 120; i++) seed('archive', i, start + i * 60_000, i % 10 === 0 ? 'failed' : 'success');
     for (let i = 0; i < 75; i++) seed('burst', 1000 + i, start + (i < 5 ? i : i < 65 ? 5 : i - 59) * 60_000, 'success');
+    // Two attempts of a queue task: the first on worker gpu-1, the second run here.
+    seed('remote', 2000, start, 'success');
+    seed('remote', 2001, start + 60_000, 'success');
+    db.prepare("UPDATE attempts SET worker = 'gpu-1' WHERE task = 'remote' AND run_id LIKE '%-00002000'").run();
   })();
   db.close();
 }
@@ -191,6 +195,17 @@ describe('the runs view', () => {
       const box = await bar.boundingBox();
       expect(box && chart && box.width >= 3 && box.x >= chart.x && box.x + box.width <= chart.x + chart.width + 0.5).toBe(true);
     }
+  });
+
+  it('names the worker of each attempt once one ran on a worker (spec/scale-out.md), and has no such column otherwise', async () => {
+    await go('#/runs?task=remote');
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
+    await page.locator('table.runs thead').getByText('Worker', { exact: true }).waitFor();
+    const workers = await page.locator('table.runs tbody td[data-label="Worker"]').allInnerTexts();
+    expect(workers).toEqual(['local', 'gpu-1']);
+    await go('#/runs?task=archive');
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(50);
+    expect(await page.locator('table.runs thead th').allInnerTexts()).not.toContain('Worker');
   });
 
   it('a new filter starts at its newest page: no page of it is asked for with the old filter’s cursor', async () => {

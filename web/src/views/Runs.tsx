@@ -108,6 +108,8 @@ function RunFilterForm({ filters, onChange }: { filters: RunFilters; onChange: (
 }
 
 export function RunTable({ rows, showTask = true }: { rows: RunRow[]; showTask?: boolean }) {
+  // Which worker ran each attempt (spec/scale-out.md): a column once any attempt shown ran on one.
+  const showWorker = rows.some((row) => row.worker);
   return (
     <table class="runs stack">
       <thead>
@@ -117,6 +119,7 @@ export function RunTable({ rows, showTask = true }: { rows: RunRow[]; showTask?:
           <th scope="col">Run</th>
           <th scope="col">Status</th>
           <th scope="col">Trigger</th>
+          {showWorker && <th scope="col">Worker</th>}
           <th scope="col">Duration</th>
           <th scope="col">Exit</th>
           <th scope="col">Reason</th>
@@ -141,6 +144,11 @@ export function RunTable({ rows, showTask = true }: { rows: RunRow[]; showTask?:
               <Badge status={row.status} />
             </td>
             <td data-label="Trigger">{row.trigger}</td>
+            {showWorker && (
+              <td data-label="Worker" title={row.worker ? `worker ${row.worker}` : 'run here, by the scheduler'}>
+                {row.worker ?? 'local'}
+              </td>
+            )}
             <td data-label="Duration">{duration(row.duration_ms)}</td>
             <td data-label="Exit">{row.exit_code ?? (row.signal ? row.signal : '')}</td>
             <td data-label="Reason" class="reason">
