@@ -26,7 +26,14 @@ export async function runTask(
     const daemon = findDaemon(paths);
     if (daemon.kind === 'api') {
       const { runViaDaemon } = await import('./remote/runViaDaemon.js');
-      return runViaDaemon(daemon, { task: request.task, withDeps: request.withDeps, approved: request.approved === true }, onEvent);
+      try {
+        return await runViaDaemon(daemon, { task: request.task, withDeps: request.withDeps, approved: request.approved === true }, onEvent);
+      } catch (error) {
+        // A standby of a cluster takes no writes: the run goes on here, in the foreground, as
+        // the operator asked; its rows reach the cluster through the standby's publisher.
+        if ((error as { apiCode?: string }).apiCode !== 'standby') throw error; // a DaemonRefused (loaded with the client)
+        note('the daemon on this home is a standby of its cluster: running here, in the foreground; its rows are published to the cluster');
+      }
     }
     if (daemon.kind === 'no_api') note('the daemon on this home serves no API (settings.http.enabled is false): running here, outside its limits');
   }

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiOf } from '../../helpers/cli.js';
+import { apiOf, runCli } from '../../helpers/cli.js';
 import { exitOf, waitFor } from '../../helpers/wait.js';
 import { dropFile, namesIn } from '../../helpers/watch.js';
 import { attempts, Cluster, nodeOf, waitForRole } from './cluster.js';
@@ -62,5 +62,22 @@ describe('a watch task and a webhook in a cluster', () => {
     b.child.kill('SIGTERM');
     expect((await exitOf(b.child)).code).toBe(0);
     expect(takenBy()).toHaveLength(2);
+  }, 90_000);
+});
+
+describe('run --task on a standby machine', () => {
+  it('runs there, in the foreground (the standby takes no writes), and its rows reach the leader', async () => {
+    cluster = await Cluster.start();
+    const config = cluster.config([{ name: 'byhand', command: 'echo "ran on $CONDUCTOR_HOME"' }], {}, { http: { enabled: true, port: 0 } });
+    const { homeA, homeB } = await cluster.leaderAndStandby(config);
+    await waitFor(() => apiOf(homeB), "b's API");
+    const run = runCli(['run', '--task', 'byhand'], { home: homeB });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('the daemon on this home is a standby of its cluster: running here, in the foreground');
+    expect(run.stdout).toMatch(/ok byhand: succeeded/);
+    const ranOnB = attempts(homeB).find((r) => r.task === 'byhand');
+    expect(ranOnB).toMatchObject({ status: 'success', trigger: 'manual' });
+    // Published: the leader's history has the same run.
+    await waitFor(() => attempts(homeA).find((r) => r.run_id === ranOnB?.run_id && r.status === 'success'), "the run's rows on the leader", 15_000);
   }, 90_000);
 });

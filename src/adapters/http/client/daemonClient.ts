@@ -51,8 +51,8 @@ export class DaemonClient {
       // not JSON: said below with the status
     }
     if (!response.ok) {
-      const message = (parsed as { error?: { message?: string } } | null)?.error?.message ?? text.slice(0, 200);
-      throw new ConductorError('USAGE', `the daemon refused (${response.status}): ${message}`);
+      const error = (parsed as { error?: { message?: string; code?: string } } | null)?.error;
+      throw new DaemonRefused(response.status, error?.code ?? null, error?.message ?? text.slice(0, 200));
     }
     return parsed as T;
   }
@@ -182,5 +182,17 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return null;
+  }
+}
+
+/** The daemon answered a request with an error: its HTTP status and the API's error code. */
+export class DaemonRefused extends ConductorError {
+  constructor(
+    readonly status: number,
+    /** The API's `error.code` (`standby`, `not_found`, ...), or null. */
+    readonly apiCode: string | null,
+    message: string,
+  ) {
+    super('USAGE', `the daemon refused (${status}): ${message}`);
   }
 }
