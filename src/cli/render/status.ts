@@ -15,7 +15,7 @@ export interface TerminalOptions {
 
 function executorLine(executor: NonNullable<StatusReport['executor']>): string {
   const head = `executor: ${executor.type}, ${executor.connected ? 'connected' : `NOT connected (${executor.reason ?? 'unknown'})`}`;
-  if (executor.workers.length === 0) return `${head}; no worker registered`;
+  if (executor.workers.length === 0) return `${head}; ${executor.connected ? 'no worker registered' : 'workers unknown while Redis is away'}`;
   const workers = executor.workers.map(
     (w) => `${w.name} [${w.queues.join(',')}] ${w.running} running, ${w.alive ? 'alive' : `last seen ${w.last_seen}`}`,
   );

@@ -55,3 +55,13 @@ describe("the daemon lines of a cluster node that cannot reach the cluster's Red
     expect(text.split('\n').slice(0, 2)).toEqual(['daemon: running (pid 42), standby (leader: unknown)', `cluster: NOT connected (${reason})`]);
   });
 });
+
+describe('the executor line of a queue executor', () => {
+  const withExecutor = (executor: NonNullable<StatusReport['executor']>) => renderStatus({ ...report([]), executor }, { now: NOW, colour: false });
+
+  it('does not say "no worker registered" while Redis is away: who is registered is not known then', () => {
+    const reason = 'Redis unreachable at redis://127.0.0.1:6391/0: connect ECONNREFUSED 127.0.0.1:6391';
+    expect(withExecutor({ type: 'queue', connected: false, reason, workers: [] })).toContain(`executor: queue, NOT connected (${reason}); workers unknown while Redis is away`);
+    expect(withExecutor({ type: 'queue', connected: true, reason: null, workers: [] })).toContain('executor: queue, connected; no worker registered');
+  });
+});
