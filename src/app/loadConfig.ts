@@ -32,7 +32,7 @@ export function loadConfig(file: string, home?: string): LoadedConfig {
   const text = readConfigText(file, shown);
   const parsed = parseJson(text, shown);
   if (!parsed.ok) {
-    throw new ConductorError('CONFIG_JSON', `${formatProblemInline(parsed.problem)}`);
+    throw new ConductorError('CONFIG_JSON', `${formatProblemInline(parsed.problem)}`, { located: parsed.problem });
   }
   const result = validateConfig(parsed.value);
   const problems = result.ok

@@ -44,17 +44,23 @@ export class ConductorError extends Error {
   readonly code: ErrorCode;
   readonly problems: Problem[];
   readonly exitCode: number;
+  /**
+   * The one place the input goes wrong, when the summary already says it (a JSON syntax error:
+   * `file:line:col`): not repeated in `lines()`, listed as the problem in JSON output.
+   */
+  readonly located: Problem | null;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { problems?: Problem[]; cause?: unknown; exitCode?: number } = {},
+    options: { problems?: Problem[]; cause?: unknown; exitCode?: number; located?: Problem } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ConductorError';
     this.code = code;
     this.problems = options.problems ?? [];
     this.exitCode = options.exitCode ?? EXIT.usage;
+    this.located = options.located ?? null;
   }
 
   /** Every line a user should read, summary first. */

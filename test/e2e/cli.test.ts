@@ -38,6 +38,21 @@ describe('validate, when the config is bad', () => {
     expect(result.stderr).toMatch(/config\/conductor_config\.json: config file not found/);
   });
 
+  it('with --json, gives a JSON syntax error as its one problem, where = file:line:column', () => {
+    const home = makeHome();
+    fs.mkdirSync(path.join(home, 'config'));
+    fs.writeFileSync(path.join(home, 'config', 'conductor_config.json'), '{"tasks": [\n  {"name": "a", "command": "true"},\n]}\n');
+    const result = runCli(['validate', '--json'], { home });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      valid: false,
+      error: expect.stringMatching(/conductor_config\.json:3:1: invalid JSON: trailing comma before '\]'$/),
+      problems: [{ where: expect.stringMatching(/conductor_config\.json:3:1$/), message: "invalid JSON: trailing comma before ']'" }],
+    });
+    // The text form says it once.
+    expect(runCli(['validate'], { home }).stderr.match(/trailing comma/g)).toHaveLength(1);
+  });
+
   it('lists every problem at once', () => {
     const home = makeHome({ tasks: [{ name: 'a', command: 'true', retries: 1 }, { name: 'b', command: 'true', schedule: 'x' }] });
     const result = runCli(['validate'], { home });

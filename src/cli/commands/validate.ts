@@ -28,7 +28,8 @@ export const validateCommand: CommandModule<GlobalArgs, Args> = {
       }
     } catch (error) {
       if (!argv.json || !isConductorError(error)) throw error;
-      printJson({ valid: false, error: error.message, problems: error.problems });
+      // A JSON syntax error is its one problem there too, `where` being `file:line:column`.
+      printJson({ valid: false, error: error.message, problems: error.problems.length === 0 && error.located ? [error.located] : error.problems });
       process.exitCode = error.exitCode;
       return;
     }
