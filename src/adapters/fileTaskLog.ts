@@ -73,8 +73,10 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
         let fd = openAppending(target);
         let size = fs.fstatSync(fd).size;
         // The task's log is rotated when it has grown too large; a stat of it before opening cost
-        // a call a run (and an exception for a task's first run, with no log yet).
-        if (direct && size > limits.maxBytes) {
+        // a call a run (and an exception for a task's first run, with no log yet). Before a run's
+        // first attempt only: a retry's output follows its run's, which is never cut (with
+        // log_keep 0 a rotation between two attempts would delete the first ones).
+        if (direct && header.attempt === 1 && size > limits.maxBytes) {
           fs.closeSync(fd);
           rotateIfLarge(target, limits.maxBytes, limits.keep);
           fd = openAppending(target);
@@ -239,6 +241,22 @@ function openAppending(file: string): number {
   }
 }
 
+/** `<task>.log.N` for every N over `keep`: what a larger log_keep of before left (rotations are rare: one listing each). */
+function removeBeyond(file: string, keep: number): void {
+  const base = path.basename(file);
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`)) continue;
+    const n = name.slice(base.length + 1);
+    if (/^[1-9]\d*$/.test(n) && Number(n) > keep) fs.rmSync(path.join(path.dirname(file), name), { force: true });
+  }
+}
+
 /** `<task>.log` over `maxBytes` becomes `<task>.log.1`; older ones shift up, beyond `keep` they go. */
 export function rotateIfLarge(file: string, maxBytes: number, keep: number): boolean {
   let size: number;
@@ -248,6 +266,7 @@ export function rotateIfLarge(file: string, maxBytes: number, keep: number): boo
     return false;
   }
   if (size <= maxBytes) return false;
+  removeBeyond(file, keep);
   if (keep === 0) {
     fs.rmSync(file, { force: true });
     return true;

@@ -32,6 +32,30 @@ describe('task logs', () => {
     expect(fs.readFileSync(path.join(d, 't.log.2'), 'utf8')).toMatch(/run=r1 [\s\S]*x{300}$/);
   });
 
+  it('never rotate between two attempts of one run: with log_keep 0 its first attempts stay', () => {
+    const d = dir();
+    const log = createTaskLog(d, { maxBytes: 100, keep: 0 });
+    attempt(log, 'r0', 1, 'o'.repeat(150)); // an earlier run, over the limit
+    attempt(log, 'r1', 1, 'a'.repeat(150)); // rotated away (keep 0: gone) before r1
+    attempt(log, 'r1', 2, 'second try\n'); // a retry: r1's output stays whole
+    expect(fs.readdirSync(d)).toEqual(['t.log']);
+    const text = fs.readFileSync(path.join(d, 't.log'), 'utf8');
+    expect(text).not.toContain('run=r0');
+    expect(text).toMatch(/run=r1 attempt=1[^\n]*\na{150}\n=== symphony-conductor run=r1 attempt=2[^\n]*\nsecond try\n$/);
+  });
+
+  it('drop the rotated files beyond a log_keep made smaller', () => {
+    const d = dir();
+    for (const n of [1, 2, 3, 4, 5]) fs.writeFileSync(path.join(d, `t.log.${n}`), `old ${n}\n`);
+    fs.writeFileSync(path.join(d, 't.log.bak'), 'not ours\n');
+    const log = createTaskLog(d, { maxBytes: 10, keep: 2 });
+    attempt(log, 'r1', 1, 'x'.repeat(20));
+    attempt(log, 'r2', 1, 'y\n');
+    expect(fs.readdirSync(d).sort()).toEqual(['t.log', 't.log.1', 't.log.2', 't.log.bak']);
+    expect(fs.readFileSync(path.join(d, 't.log.1'), 'utf8')).toMatch(/run=r1/);
+    expect(fs.readFileSync(path.join(d, 't.log.2'), 'utf8')).toBe('old 1\n');
+  });
+
   it('find the latest run and copy one run out, across rotated files, attempts included', async () => {
     const d = dir();
     const log = createTaskLog(d, { maxBytes: 60, keep: 5 });
