@@ -73,10 +73,10 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
         let fd = openAppending(target);
         let size = fs.fstatSync(fd).size;
         // The task's log is rotated when it has grown too large; a stat of it before opening cost
-        // a call a run (and an exception for a task's first run, with no log yet). Before a run's
-        // first attempt only: a retry's output follows its run's, which is never cut (with
-        // log_keep 0 a rotation between two attempts would delete the first ones).
-        if (direct && header.attempt === 1 && size > limits.maxBytes) {
+        // a call a run (and an exception for a task's first run, with no log yet). Before a retry
+        // only when the run's earlier attempts are kept (in .1): with log_keep 0 the rotation
+        // would delete them, and one run's output is never cut.
+        if (direct && (header.attempt === 1 || limits.keep > 0) && size > limits.maxBytes) {
           fs.closeSync(fd);
           rotateIfLarge(target, limits.maxBytes, limits.keep);
           fd = openAppending(target);
