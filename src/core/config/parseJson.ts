@@ -27,7 +27,9 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   let lineStart = 0;
   const end = Math.min(offset, text.length);
   for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
+    const c = text.charCodeAt(i);
+    // \n, \r\n, and a lone \r (old Mac files) each end a line, as editors count them.
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
       line++;
       lineStart = i + 1;
     }

@@ -21,6 +21,10 @@ export function runnableProblems(task: Record<string, unknown>, index: number): 
     const value = task[key];
     if (typeof value === 'string' && value.includes('\0')) problems.push({ where: `${at}/${key}`, message: 'must not hold a NUL byte' });
   }
+  // Only blanks would run as a shell that does nothing and succeeds: refused as "" is.
+  if (typeof task.command === 'string' && task.command !== '' && task.command.trim() === '') {
+    problems.push({ where: `${at}/command`, message: 'must not be only spaces (it would do nothing and succeed)' });
+  }
   const env = task.env;
   if (typeof env !== 'object' || env === null || Array.isArray(env)) return problems;
   for (const [name, value] of Object.entries(env as Record<string, unknown>)) {

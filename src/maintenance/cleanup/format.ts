@@ -15,7 +15,7 @@ const pad = (text: string, width: number): string => text.padStart(width);
 export function formatAnalysis(a: Analysis, limit: number): string[] {
   const lines = [
     `Cleanup candidates in ${a.root} (inventory of ${a.generated_at})`,
-    `  ${a.totals.candidates} candidates, ${formatSize(a.totals.candidate_bytes)}, out of ${a.totals.files} files`,
+    `  ${a.totals.candidates} candidate${a.totals.candidates === 1 ? '' : 's'}, ${formatSize(a.totals.candidate_bytes)}, out of ${a.totals.files} file${a.totals.files === 1 ? '' : 's'}`,
   ];
   for (const [kind, b] of Object.entries(a.by_reason)) lines.push(`    ${kind}: ${b.files} (${formatSize(b.bytes)})`);
   const ex = a.excluded;

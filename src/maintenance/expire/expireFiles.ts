@@ -1,6 +1,7 @@
 // The expired-files task: register a file with an expiry (`expire add`), list the registry,
 // and move the expired ones to the quarantine (like cleanup), pruning the registry after.
 import fs from 'node:fs';
+import path from 'node:path';
 import { ConductorError } from '../../core/errors.js';
 import { openActionsLog } from '../shared/actionsLog.js';
 import { toJsonPath, type BytePath, type JsonPath } from '../shared/bytePath.js';
@@ -42,7 +43,12 @@ export function addExpiry(
   const refuse = (message: string): never => {
     throw new ConductorError('USAGE', `Cannot register ${input.path}`, { problems: [{ where: input.path, message }] });
   };
-  if (rel === null) return refuse(`outside the root ${root.rootText}`);
+  if (rel === null) {
+    // The root itself (however spelled) is not a file inside it.
+    const abs = path.resolve(input.path);
+    if (abs === root.rootText || (input.spelledRoot !== undefined && abs === path.resolve(input.spelledRoot))) return refuse('is the root itself, not a file in it');
+    return refuse(`outside the root ${root.rootText}`);
+  }
   if (isStatePath(rel)) refuse('is the tools\' own state');
   const rule = protectedBy(input.rules, rel);
   if (rule !== null) refuse(`protected (${rule}); it would never be removed`);

@@ -22,7 +22,13 @@ export function fsPath(path: BytePath): Buffer {
 
 /** Joins relative byte paths with `/`; empty parts are dropped. */
 export function joinPath(...parts: string[]): BytePath {
-  return parts.filter((part) => part.length > 0).join('/') as BytePath;
+  // A part that already ends in '/' (the root '/') takes no second one: '/x', not '//x'.
+  let joined = '';
+  for (const part of parts) {
+    if (part.length === 0) continue;
+    joined = joined === '' ? part : joined.endsWith('/') ? joined + part : `${joined}/${part}`;
+  }
+  return joined as BytePath;
 }
 
 export function parentOf(path: BytePath): BytePath {

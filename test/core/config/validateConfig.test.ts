@@ -139,6 +139,15 @@ describe('when the config is wrong', () => {
     expect(problems({ tasks: [task({ kill_grace: 31_536_000, timeout: 31_536_000 })] })).toEqual([]);
   });
 
+  it('refuses a command of only spaces, as it refuses an empty one: it would do nothing and succeed', () => {
+    const result = validateConfig({ tasks: [{ name: 'a', command: '   ' }, { name: 'b', command: '' }, { name: 'c', command: ' true ' }] });
+    expect(result.ok).toBe(false);
+    expect((result.ok ? [] : result.problems).map((p) => [p.where, p.message])).toEqual([
+      ['/tasks/0/command', 'must not be only spaces (it would do nothing and succeed)'],
+      ['/tasks/1/command', 'must not be empty'],
+    ]);
+  });
+
   it('suggests the key that was probably meant', () => {
     expect(problems({ tasks: [task({ retry_cuont: 2 })] })).toContain('/tasks/0/retry_cuont: unknown key (did you mean "retry_count"?)');
   });
@@ -187,6 +196,13 @@ describe('when the JSON itself is malformed', () => {
     ['an object in an array', '[{"a": 1}, {"b": [true, false, null]}]'],
   ])('finds no error in valid JSON: %s', (_label, text) => {
     expect(findJsonError(text)).toBeNull();
+  });
+
+  it('counts a lone CR (an old Mac file) as a line end, as \\n and \\r\\n', () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const parsed = parseJson(`{${eol}"tasks": [${eol}  {"name": "a"},${eol}]}`, 'c.json');
+      expect(parsed.ok ? null : parsed.problem.where, JSON.stringify(eol)).toBe('c.json:4:1');
+    }
   });
 
   it('accepts a byte-order mark', () => {

@@ -75,6 +75,7 @@ describe('when expire add is given a bad path or time', () => {
     ['protected', () => ['config/app.json.bak'], /protected \(config\/\)/],
     ['missing', () => ['no-such-file'], /no such file/],
     ['a folder', () => ['docs'], /folders cannot expire/],
+    ['the root itself', () => [repo.root], /is the root itself, not a file in it/],
   ])('refuses a path %s with exit 1', (_name, args, message) => {
     const result = cli('expire', 'add', ...args(), '--in', '1d', '--reason', 'x');
     expect(result.code).toBe(1);
