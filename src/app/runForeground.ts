@@ -34,6 +34,8 @@ export interface ForegroundResult {
   interruptedBy: string | null;
   /** Once-mode of a watch task: the line that says how the folder went (files processed, failed, left). */
   summary?: string;
+  /** `run --all`: the tasks it did not run, and why (disabled, watching a folder). */
+  notRun?: [task: string, why: string][];
 }
 
 /** `loaded`: the home's config when the caller has just loaded it (else it is loaded here). */
@@ -85,7 +87,7 @@ export async function runForeground(
     const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'timeout');
     const exitCode = interruptedBy ? EXIT.interrupted : failed ? EXIT.taskFailed : EXIT.ok;
     ctx.logger.info({ trigger, exit_code: exitCode }, 'foreground run finished');
-    return { outcomes, exitCode, interruptedBy };
+    return { outcomes, exitCode, interruptedBy, ...(request.all && { notRun: [...selection.unavailable] }) };
   } finally {
     stopListening();
     await ctx.executor.close();

@@ -187,6 +187,16 @@ describe('run --all', () => {
     expect(outcome.after_off).toMatchObject({ status: 'skipped', reason: 'dependency off is disabled' });
     expect(outcome.off).toBeUndefined();
     expect(rows(home).every((r) => r.trigger === 'once')).toBe(true);
+    // The summary for people names the tasks it left out, and why.
+    const text = runCli(['run', '--all'], { home });
+    expect(text.stdout).toMatch(/^2 succeeded, 1 failed, 2 skipped\nnot run: off is disabled\nsee the output with: symphony-conductor logs --task bad\n$/m);
+  });
+
+  it('names a watch task it leaves to run --task in its summary', () => {
+    const home = makeHome({ tasks: [{ name: 'a', command: 'true' }, { name: 'intake', command: 'true', watch: { path: 'in' } }] });
+    const result = runCli(['run', '--all'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1 succeeded\nnot run: intake watches a folder (run --task intake processes its files)\n');
   });
 });
 

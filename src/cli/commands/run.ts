@@ -71,7 +71,7 @@ export const runCommand: CommandModule<GlobalArgs, Args> = {
       progress.flush();
     }
     if (argv.json) printJson(result.outcomes);
-    else out.write(result.summary !== undefined ? `${result.summary}\n` : renderOutcomes(result.outcomes, result.interruptedBy));
+    else out.write(result.summary !== undefined ? `${result.summary}\n` : renderOutcomes(result.outcomes, result.interruptedBy, result.notRun));
     process.exitCode = result.exitCode;
   },
 };

@@ -30,7 +30,8 @@ export function renderRunEvent(event: RunEvent): string {
   }
 }
 
-export function renderOutcomes(outcomes: DagOutcome[], interruptedBy: string | null): string {
+/** The summary line of a foreground run; `notRun`: the tasks `run --all` left out, and why. */
+export function renderOutcomes(outcomes: DagOutcome[], interruptedBy: string | null, notRun: [string, string][] = []): string {
   const count = (status: string) => outcomes.filter((o) => o.status === status).length;
   const parts = [`${count('success')} succeeded`];
   for (const status of ['failed', 'timeout', 'skipped', 'interrupted', 'cancelled']) {
@@ -39,5 +40,6 @@ export function renderOutcomes(outcomes: DagOutcome[], interruptedBy: string | n
   }
   const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'timeout');
   const hint = failed.length > 0 ? `\nsee the output with: symphony-conductor logs --task ${(failed[0] as DagOutcome).task}` : '';
-  return `${interruptedBy ? `${interruptedBy}; ` : ''}${parts.join(', ')}${hint}\n`;
+  const left = notRun.map(([task, why]) => `\nnot run: ${task} ${why}`).join('');
+  return `${interruptedBy ? `${interruptedBy}; ` : ''}${parts.join(', ')}${left}${hint}\n`;
 }
