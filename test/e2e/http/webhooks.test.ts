@@ -226,7 +226,8 @@ describe('a secret_env that is not set', () => {
     const bare = makeHome(config);
     const result = runCli(['validate'], { home: bare, env: { UNSET_HOOK_SECRET_FOR_TEST: '' } });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/\/tasks\/0\/webhook\/secret_env: the environment variable UNSET_HOOK_SECRET_FOR_TEST .* is not set/);
+    // Set to nothing here: said as it is ("is empty"; unset, it says "is not set").
+    expect(result.stderr).toMatch(/\/tasks\/0\/webhook\/secret_env: the environment variable UNSET_HOOK_SECRET_FOR_TEST .* is empty/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(runCli(['validate'], { home: bare, env: { UNSET_HOOK_SECRET_FOR_TEST: 'set' } }).code).toBe(0);
   });
