@@ -182,7 +182,12 @@ export class ClusterNode implements FireGate {
     }
     if (before?.reason === link.reason) return;
     try {
+      // A standby that cannot reach the cluster names no leader (never a stale one), from the
+      // moment it knows, not from its next lease read (first, so that a status that reads the
+      // trouble never finds the old leader beside it); once it is back, the leader it knows.
+      if (!this.leading && link.failing) this.deps.replica.setRole('standby', null);
       this.deps.replica.setClusterTrouble(link.reason);
+      if (!this.leading && !link.failing) this.deps.replica.setRole('standby', this.state.leader);
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'cannot note the link to the cluster Redis for status');
     }
