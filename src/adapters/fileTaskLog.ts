@@ -67,7 +67,7 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
     path.join(concurrentDir(file(task)), `${runId}.${attempt}.${ending}`);
   return {
     path: file,
-    openAttempt(header: AttemptHeader, direct: boolean): AttemptLog {
+    openAttempt(header: AttemptHeader, direct: boolean, deferHeader = false): AttemptLog {
       const target = direct ? file(header.task) : own(header.task, header.run_id, header.attempt, 'log');
       try {
         let fd = openAppending(target);
@@ -81,6 +81,18 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
           rotateIfLarge(target, limits.maxBytes, limits.keep);
           fd = openAppending(target);
           size = fs.fstatSync(fd).size;
+        }
+        if (deferHeader) {
+          const opened = fd;
+          return {
+            fd,
+            path: target,
+            direct,
+            writeHeader: (at) => {
+              const now = fs.fstatSync(opened).size;
+              fs.writeSync(opened, `${endsLine(opened, now) ? '' : '\n'}${formatHeader({ ...header, at })}`);
+            },
+          };
         }
         try {
           fs.writeSync(fd, `${endsLine(fd, size) ? '' : '\n'}${formatHeader(header)}`);

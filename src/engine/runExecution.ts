@@ -365,7 +365,9 @@ export class RunExecution {
     let endedAt: number | undefined;
     let withdrawn = false;
     try {
-      log = openAttemptLog(ctx, { task: task.name, run_id: runId, attempt, trigger, at: startedAt }, this.logToken(attempt));
+      // An attempt queued for a worker gets its header when a worker starts it: one that never
+      // starts (taken back, cancelled, sent again by the next start) leaves none behind.
+      log = openAttemptLog(ctx, { task: task.name, run_id: runId, attempt, trigger, at: startedAt }, this.logToken(attempt), ctx.executor.remote);
     } catch (error) {
       outcome = {
         status: 'failed',
@@ -481,6 +483,14 @@ export class RunExecution {
       },
       (started) => {
         const at = ctx.clock.now();
+        if (log.writeHeader) {
+          try {
+            log.writeHeader(at);
+          } catch (error) {
+            ctx.logger.warn({ task: task.name, run_id: runId, attempt, err: (error as Error).message }, 'cannot write the header of an attempt to the task log');
+          }
+          log.writeHeader = undefined;
+        }
         this.worker = started.worker;
         this.waitingForWorker = false;
         startedRows(ctx.store, ctx.logger).add([rowId, started.handle, started.worker, at], ctx.executor.stopsWithConductor === true);

@@ -12,11 +12,14 @@ export type LogTurnContext = Pick<EngineContext, 'store' | 'taskLog' | 'logger'>
 
 let turns = 0;
 
-/** The task's log when the attempt can claim it (no other run of the task writes it), else its own file. */
-export function openAttemptLog(ctx: LogTurnContext, header: AttemptHeader, token: string): AttemptLog {
+/**
+ * The task's log when the attempt can claim it (no other run of the task writes it), else its own
+ * file. `deferHeader`: the header waits for the attempt's start (the log's `writeHeader`).
+ */
+export function openAttemptLog(ctx: LogTurnContext, header: AttemptHeader, token: string, deferHeader = false): AttemptLog {
   const direct = ctx.store.claimTaskLog(header.task, token, header.at);
   try {
-    return ctx.taskLog.openAttempt(header, direct);
+    return ctx.taskLog.openAttempt(header, direct, deferHeader);
   } catch (error) {
     if (direct) ctx.store.releaseTaskLog(header.task, token);
     throw error;

@@ -19,14 +19,20 @@ export interface AttemptLog {
   direct: boolean;
   /** Set when the output cannot be kept (the file system is full): why; the attempt runs anyway. */
   lost?: string;
+  /**
+   * With a deferred header (an attempt queued for a worker): writes it, with the instant the
+   * attempt really started. An attempt that never starts leaves no header behind.
+   */
+  writeHeader?: (at: number) => void;
 }
 
 export interface TaskLog {
   /**
    * Writes the header and returns an fd open for appending: on the task's log (rotated first if
-   * needed) when `direct` (the caller holds the log), else on the attempt's own file.
+   * needed) when `direct` (the caller holds the log), else on the attempt's own file. With
+   * `deferHeader`, the header waits for the returned log's `writeHeader`.
    */
-  openAttempt(header: AttemptHeader, direct: boolean): AttemptLog;
+  openAttempt(header: AttemptHeader, direct: boolean, deferHeader?: boolean): AttemptLog;
   /** Closes the attempt's output; its own file is then finished, waiting to be appended. */
   close(log: AttemptLog): void;
   /**

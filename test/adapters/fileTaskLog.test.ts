@@ -56,6 +56,22 @@ describe('task logs', () => {
     expect(fs.readFileSync(path.join(d, 't.log.2'), 'utf8')).toBe('old 1\n');
   });
 
+  it('defer the header of an attempt queued for a worker until writeHeader: none if it never starts', () => {
+    const d = dir();
+    const log = createTaskLog(d, { maxBytes: 1 << 20, keep: 1 });
+    attempt(log, 'r1', 1, 'earlier, no newline');
+    const queued = log.openAttempt({ task: 't', run_id: 'r2', attempt: 1, trigger: 'schedule', at: Date.UTC(2025, 0, 1, 0, 0, 0) }, true, true);
+    log.close(queued); // taken back: it never started
+    const started = log.openAttempt({ task: 't', run_id: 'r2', attempt: 1, trigger: 'schedule', at: Date.UTC(2025, 0, 1, 0, 0, 0) }, true, true);
+    expect(read(path.join(d, 't.log'))).not.toContain('run=r2');
+    started.writeHeader?.(Date.UTC(2025, 0, 1, 0, 5, 0));
+    fs.writeSync(started.fd, 'from the worker\n');
+    log.close(started);
+    const text = read(path.join(d, 't.log'));
+    expect(text.match(/run=r2/g)).toHaveLength(1);
+    expect(text).toMatch(/earlier, no newline\n=== symphony-conductor run=r2 attempt=1 [^\n]*2025-01-01T00:05:00[^\n]*\nfrom the worker\n$/);
+  });
+
   it('find the latest run and copy one run out, across rotated files, attempts included', async () => {
     const d = dir();
     const log = createTaskLog(d, { maxBytes: 60, keep: 5 });

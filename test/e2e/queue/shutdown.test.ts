@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupsAfterEach } from '../../helpers/cleanups.js';
-import { apiOf, makeHome, spawnCli } from '../../helpers/cli.js';
+import { apiOf, makeHome, runCli, spawnCli } from '../../helpers/cli.js';
 import { startWorker, TestRedis } from '../../helpers/redis.js';
 import { exitOf, rows, waitFor } from '../../helpers/wait.js';
 
@@ -67,5 +67,8 @@ describe('when the daemon is told to stop with an attempt still queued for a wor
     expect((await exitOf(next)).code).toBe(0);
     expect(lines(ran)).toEqual([queuedId]);
     expect(rows(home).filter((r) => r.run_id === queuedId)).toMatchObject([{ attempt: 1, status: 'success', worker: 'late' }]);
+    // Its output has one header, written when the worker started it (none for the time it only waited).
+    const shown = runCli(['logs', '--task', 'unserved', '--run', queuedId], { home });
+    expect(shown.stdout.match(/^=== symphony-conductor run=/gm)).toHaveLength(1);
   }, 90_000);
 });
