@@ -119,6 +119,9 @@ export async function runDaemon(paths: HomePaths): Promise<number> {
     if (message) notifier?.send(message);
   });
   ctx.events.on('run.awaiting_approval', (waiting) => notifier?.send(approvalNotification(waiting, os.hostname(), ctx.clock.now())));
+  // Health files a dead daemon was writing (kill -9 mid-write): their temp files go; the files stay whole.
+  const leftovers = ctx.health.sweepLeftovers?.() ?? 0;
+  if (leftovers > 0) logger.info({ files: leftovers }, 'removed the temp files of health files a dead process was writing');
   const recovered = await recoverOrphans(ctx.store, ctx.health, ctx.executor, config, logger, () => ctx.clock.now(), {
     taskLog: ctx.taskLog,
     heartbeat: readHeartbeat(paths.pidFile), // a dead daemon's: read before this one writes the file

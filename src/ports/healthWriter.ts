@@ -7,4 +7,6 @@ export interface HealthStore {
   read(task: string): Health | null;
   /** Resolves once every queued write is on disk (called before exit). */
   flush(): Promise<void>;
+  /** Removes the temp files a process that died left mid-write (the daemon, as it starts). */
+  sweepLeftovers?(): number;
 }

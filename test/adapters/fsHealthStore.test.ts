@@ -46,12 +46,12 @@ describe('the health store', () => {
   });
 });
 
-describe('the health store on its worker thread (after THREAD_AFTER files)', () => {
+describe('the health store writing many files', () => {
   const at = (minute: number) => `2026-11-29T10:${String(minute).padStart(2, '0')}:00Z`;
 
   it('writes every task the latest content it was given, atomically, once flushed', async () => {
     const dir = path.join(tempDir(), 'automation_health');
-    const store = createHealthStore(dir, () => {}, { threadAfter: 0 });
+    const store = createHealthStore(dir);
     for (let minute = 0; minute < 5; minute++) {
       for (let task = 0; task < 40; task++) store.write(`t${task}`, { status: minute === 4 && task % 2 ? 'failed' : 'success', timestamp: at(minute), exit_code: minute === 4 && task % 2 ? 1 : 0 });
       // Some turns of the event loop between the bursts: each burst is a batch of its own.
@@ -67,7 +67,7 @@ describe('the health store on its worker thread (after THREAD_AFTER files)', () 
 
   it('makes its folder again when it was removed under it', async () => {
     const dir = path.join(tempDir(), 'automation_health');
-    const store = createHealthStore(dir, () => {}, { threadAfter: 0 });
+    const store = createHealthStore(dir);
     store.write('a', { status: 'success', timestamp: at(1), exit_code: 0 });
     await store.flush();
     fs.rmSync(dir, { recursive: true });
@@ -76,32 +76,47 @@ describe('the health store on its worker thread (after THREAD_AFTER files)', () 
     expect(fs.readFileSync(path.join(dir, 'a.health'), 'utf8')).toBe(`timeout:${at(2)}:\n`);
   });
 
-  it('reports a failure once while writes keep failing, and again after one worked', async () => {
+  it("reports each task's failure once while it goes on, every task's, and again after its own write worked", async () => {
     const dir = path.join(tempDir(), 'automation_health');
     const errors: string[] = [];
-    const store = createHealthStore(dir, (task, error) => errors.push(`${task}: ${error.message}`), { threadAfter: 0 });
-    fs.mkdirSync(path.join(dir, 'stuck.health'), { recursive: true }); // a folder where the file goes
+    const store = createHealthStore(dir, (task, error) => errors.push(`${task}: ${error.message}`));
+    for (const task of ['a', 'b']) fs.mkdirSync(path.join(dir, `${task}.health`), { recursive: true }); // folders where the files go
     for (let round = 0; round < 3; round++) {
-      store.write('stuck', { status: 'success', timestamp: at(round), exit_code: 0 });
+      for (const task of ['a', 'b', 'fine']) store.write(task, { status: 'success', timestamp: at(round), exit_code: 0 });
       await store.flush();
     }
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^stuck: .*(EISDIR|directory)/);
-    store.write('fine', { status: 'success', timestamp: at(5), exit_code: 0 });
+    // Each said once (in whichever order the pool finished them).
+    expect(errors.map((e) => e.split(':')[0]).sort()).toEqual(['a', 'b']);
+    for (const error of errors) expect(error).toMatch(/^[ab]: .*(EISDIR|directory)/);
+    // a's own write works again, then fails again: said again; b's goes on: not said again.
+    fs.rmSync(path.join(dir, 'a.health'), { recursive: true });
+    store.write('a', { status: 'success', timestamp: at(5), exit_code: 0 });
     await store.flush();
-    store.write('stuck', { status: 'success', timestamp: at(6), exit_code: 0 });
+    fs.rmSync(path.join(dir, 'a.health'));
+    fs.mkdirSync(path.join(dir, 'a.health'));
+    for (const task of ['a', 'b']) store.write(task, { status: 'success', timestamp: at(6), exit_code: 0 });
     await store.flush();
-    expect(errors).toHaveLength(2);
-    expect(fs.readFileSync(path.join(dir, 'fine.health'), 'utf8')).toBe(`success:${at(5)}:0\n`);
-    expect(fs.readdirSync(dir).sort()).toEqual(['fine.health', 'stuck.health']);
+    expect(errors.map((e) => e.split(':')[0]).sort()).toEqual(['a', 'a', 'b']);
+    expect(fs.readFileSync(path.join(dir, 'fine.health'), 'utf8')).toBe(`success:${at(2)}:0\n`);
   });
 
-  it('hands over from the pool without reordering a task: the last content written wins', async () => {
+  it('keeps each task in order: the last content written wins', async () => {
     const dir = path.join(tempDir(), 'automation_health');
-    const store = createHealthStore(dir, () => {}, { threadAfter: 3 });
+    const store = createHealthStore(dir);
     for (let minute = 0; minute < 30; minute++) store.write(minute % 2 ? 'odd' : 'even', { status: 'success', timestamp: at(minute), exit_code: minute });
     await store.flush();
     expect(fs.readFileSync(path.join(dir, 'even.health'), 'utf8')).toBe(`success:${at(28)}:28\n`);
     expect(fs.readFileSync(path.join(dir, 'odd.health'), 'utf8')).toBe(`success:${at(29)}:29\n`);
+  });
+});
+
+describe('the temp files of health files a dead process was writing', () => {
+  it("are removed by sweepLeftovers; a live process's, and anything else, are left", () => {
+    const dir = tempDir();
+    const dead = 2 ** 22 + 12345; // above pid_max's default: no such process
+    const names = [`a.health.tmp-${dead}-0123abcd0`, `b.health.tmp-${process.pid}-0123abcd1`, `c.health.tmp-1-0123abcd2`, 'd.health', 'e.health.bak'];
+    for (const name of names) fs.writeFileSync(path.join(dir, name), 'success:2026-11-29T10:00:00Z:0\n');
+    expect(createHealthStore(dir).sweepLeftovers?.()).toBe(1);
+    expect(fs.readdirSync(dir).sort()).toEqual(names.slice(1).sort());
   });
 });
