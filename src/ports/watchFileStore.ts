@@ -56,6 +56,11 @@ export interface WatchFileStore {
   finish(id: number, state: 'done' | 'failed' | 'pending', at: number, reason: string | null): void;
   /** Deleted or replaced before its run started. */
   markGone(id: number, at: number, reason: string): void;
+  /**
+   * The file stays in place and its own run changed it (wrote to it): it is known from now on by
+   * its size and mtime as they are (a file of that identity already known keeps its row).
+   */
+  restamp(id: number, key: Pick<WatchFileKey, 'size' | 'mtimeNs'>): void;
   /** The file was moved (or stays: null) and its status file written; `reason` when it could not be moved. */
   settle(id: number, movedTo: Buffer | null, reason: string | null): void;
   counts(task: string, since: number): WatchCounts;

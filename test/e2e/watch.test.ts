@@ -276,6 +276,53 @@ describe('a watch task in the daemon', () => {
     await exitOf(daemon);
   });
 
+  it('with processed_dir null, runs a file its own command writes to once: it stays, known as it is now, also after a restart', async () => {
+    const config = {
+      tasks: [{ name: 'stay', command: 'echo stamped >> "$CONDUCTOR_FILE"; echo "$CONDUCTOR_RUN_ID" >> runs.txt', watch: { path: 'in', settle_ms: 20, workers: 2, processed_dir: null, failed_dir: null } }],
+      settings: { http: { port: 0 } },
+    };
+    const home = makeHome(config);
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    let daemon = startDaemon(home);
+    dropFile(dir, 'a', 'orig\n');
+    await waitFor(() => statusFiles(home, 'stay').length === 1, 'the file to be dealt with');
+    // The next start lists the folder: the file, changed by its own run, is known as it is now.
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+    daemon = startDaemon(home);
+    await waitFor(() => daemon.output().includes('watching the folder'), 'the next daemon to watch');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fs.readFileSync(path.join(home, 'runs.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, 'a'), 'utf8')).toBe('orig\nstamped\n');
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+
+  it('says a file renamed over with the same size and mtime counts as the one that ran (a file is its name, size and mtime)', async () => {
+    const home = makeHome({
+      tasks: [{ name: 'same', command: 'if [ ! -e released ]; then while [ ! -e release ]; do sleep 0.05; done; touch released; fi', watch: { path: 'in', settle_ms: 20, workers: 1 } }],
+    });
+    const dir = path.join(home, 'in');
+    fs.mkdirSync(dir);
+    const old = new Date('2026-01-01T00:00:00Z');
+    const put = (content: string) => {
+      fs.writeFileSync(path.join(dir, '.x.part'), content);
+      fs.utimesSync(path.join(dir, '.x.part'), old, old);
+      fs.renameSync(path.join(dir, '.x.part'), path.join(dir, 'x'));
+    };
+    const daemon = startDaemon(home);
+    put('v1');
+    await waitFor(() => fileRows(home).some((r) => r.state === 'running'), 'v1 to run');
+    put('v2'); // as cp -p or rsync -t would: the same size and mtime
+    fs.writeFileSync(path.join(home, 'release'), '');
+    await waitFor(() => statusFiles(home, 'same').length === 1, 'v1 to be dealt with');
+    expect(statusFiles(home, 'same')[0]?.message).toContain('with the same size and mtime, so it counts as the file that ran and is left there (touch it to run it)');
+    expect(fs.readFileSync(path.join(dir, 'x'), 'utf8')).toBe('v2');
+    daemon.kill('SIGTERM');
+    await exitOf(daemon);
+  });
+
   it('fails invalid JSON and a schema mismatch without running the command, naming where, without retries', async () => {
     const home = makeHome({
       tasks: [

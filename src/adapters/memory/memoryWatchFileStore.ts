@@ -58,6 +58,13 @@ export function createMemoryWatchFileStore(appendRunReason: (runId: string, text
       const row = byId.get(id);
       if (row) Object.assign(row, { state: 'gone', finished_at: at, reason, settled: true });
     },
+    restamp(id, key) {
+      const row = byId.get(id);
+      if (!row || byKey.has(keyOf(row.task, { name: row.name, ...key }))) return;
+      byKey.delete(keyOf(row.task, row));
+      Object.assign(row, { size: key.size, mtimeNs: key.mtimeNs });
+      byKey.set(keyOf(row.task, row), row);
+    },
     settle(id, movedTo, reason) {
       const row = byId.get(id);
       if (row) Object.assign(row, { settled: true, moved_to: movedTo, reason: reason ?? row.reason });

@@ -60,6 +60,7 @@ export function createWatchFileStore(db: Database.Database): WatchFileStore {
     claim: () => db.prepare(`UPDATE watch_files SET state = 'running', run_id = ?, started_at = ? WHERE id = ? AND state = 'pending'`),
     finish: () => db.prepare(`UPDATE watch_files SET state = @state, finished_at = @at, reason = @reason, settled = 0 WHERE id = @id`),
     gone: () => db.prepare(`UPDATE watch_files SET state = 'gone', finished_at = ?, reason = ?, settled = 1 WHERE id = ?`),
+    restamp: () => db.prepare('UPDATE OR IGNORE watch_files SET size = ?, mtime_ns = ? WHERE id = ?'),
     settle: () => db.prepare(`UPDATE watch_files SET settled = 1, moved_to = ?, reason = coalesce(?, reason) WHERE id = ?`),
     countOpen: () => db.prepare(`SELECT state, count(*) AS n FROM watch_files WHERE task = ? AND state IN ('pending', 'running') GROUP BY state`),
     countEnded: () => db.prepare(
@@ -111,6 +112,9 @@ export function createWatchFileStore(db: Database.Database): WatchFileStore {
     },
     markGone(id, at, reason) {
       s.gone.run(at, reason, id);
+    },
+    restamp(id, key) {
+      s.restamp.run(key.size, key.mtimeNs, id);
     },
     settle(id, movedTo, reason) {
       s.settle.run(movedTo, reason, id);

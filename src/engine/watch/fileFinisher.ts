@@ -4,6 +4,7 @@
 // be moved stays where it is, and why goes into its run's history row and its status file.
 import { decodeSurrogateEscape } from '../../core/bytes/decodeSurrogateEscape.js';
 import { pathIn } from '../../core/watch/fileNames.js';
+import { sameIdentity } from '../../core/watch/settleCheck.js';
 import type { FileOutcome } from '../../core/watch/fileOutcome.js';
 import type { WatchDeps } from './types.js';
 import type { WatchFileRow } from '../../ports/watchFileStore.js';
@@ -54,8 +55,14 @@ export async function finishFile(deps: WatchDeps, ending: Ending): Promise<{ mov
     try {
       const moved = folder.moveInto(file, row.name, target, ending.inode ?? null);
       if (moved === 'replaced') {
-        // Another file took the name while the run went (renamed over it): a new file, with a run of its own.
-        moveError = `not moved: another file took its name in ${paths.dir} while it ran; that one stays for a run of its own`;
+        // Another file took the name while the run went (renamed over it): a new file, with a run
+        // of its own, unless it has the size and mtime of the one that ran (cp -p, rsync -t): a
+        // file is its name, size and mtime, so it counts as that one, and it is left as it is.
+        const now = folder.stat(file);
+        moveError =
+          now && sameIdentity(now, row)
+            ? `not moved: another file took its name in ${paths.dir} while it ran, with the same size and mtime, so it counts as the file that ran and is left there (touch it to run it)`
+            : `not moved: another file took its name in ${paths.dir} while it ran; that one stays for a run of its own`;
         gone = true;
       } else {
         movedTo = moved;

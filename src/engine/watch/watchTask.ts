@@ -7,6 +7,7 @@ import { decodeSurrogateEscape } from '../../core/bytes/decodeSurrogateEscape.js
 import { newRunId } from '../../core/run/runId.js';
 import type { Task } from '../../core/types.js';
 import { fileOutcome } from '../../core/watch/fileOutcome.js';
+import { pathIn } from '../../core/watch/fileNames.js';
 import { compilePattern } from '../../core/watch/namePattern.js';
 import type { WatchCounts, WatchFileKey, WatchFileRow } from '../../ports/watchFileStore.js';
 import type { FolderWatch } from '../../ports/watchFolder.js';
@@ -205,6 +206,7 @@ export class WatchTask {
     const at = this.deps.ctx.clock.now();
     this.flushSettles();
     this.deps.ctx.store.watchFiles.finish(flight.row.id, outcome.state, at, event.reason);
+    if (outcome.state !== 'pending') this.keepChangedInPlace(flight, outcome.moveTo);
     if (outcome.state === 'done') this.tally.processed++;
     else if (outcome.state === 'failed') this.tally.failed++;
     else {
@@ -234,6 +236,21 @@ export class WatchTask {
       inode: flight.inode,
     });
     if (!this.stopped) queueMicrotask(() => this.pump());
+  }
+
+  /**
+   * A file that stays in place after its run ended for good (no folder to move it to), changed by that run (its
+   * command wrote to it: the same inode, another size or mtime), is known from now on as it is:
+   * what its own run wrote is part of that run, not a new file to run again (in this process, as
+   * `known`, before any listing can look, and in its row for the next start).
+   */
+  private keepChangedInPlace(flight: Flight, moveTo: 'processed' | 'failed' | null): void {
+    const target = moveTo === 'processed' ? this.deps.paths.processedDir : moveTo === 'failed' ? this.deps.paths.failedDir : null;
+    if (target !== null || !flight.inode) return;
+    const now = this.deps.folder.stat(pathIn(this.deps.paths.dir, flight.row.name));
+    if (!now || now.inode !== flight.inode || (now.size === flight.row.size && now.mtimeNs === flight.row.mtimeNs)) return;
+    this.deps.ctx.store.watchFiles.restamp(flight.row.id, now);
+    this.known.set(keyOf(flight.row.name), identityOf({ name: flight.row.name, ...now }));
   }
 
   /** Deals with a file after its run (or the recovery of one); tracked for `settled()`. */
