@@ -803,7 +803,11 @@ print_foreground() {
   say ""
   say "        $(foreground_command)"
   say ""
-  say "    (it stops on Ctrl-C or SIGTERM and reloads its config on SIGHUP)"
+  if ((WORKER)); then
+    say "    (it drains on Ctrl-C, SIGTERM or SIGHUP: no new job, the running ones finish up to the drain timeout)"
+  else
+    say "    (it stops on Ctrl-C or SIGTERM and reloads its config on SIGHUP)"
+  fi
 }
 
 UNIT_CHANGED=0

@@ -111,17 +111,22 @@ function sayWhenNoWorker(config: Config, onEvent: (event: RunEvent) => void): (e
     clearTimeout(waiting.get(runId));
     waiting.delete(runId);
   };
+  const watch = (runId: string, task: string, trigger: Trigger, afterMs: number) => {
+    settle(runId);
+    const queue = config.tasks.find((t) => t.name === task)?.queue ?? 'default';
+    const timer = setTimeout(() => {
+      waiting.delete(runId);
+      onEvent({ type: 'run.queued', run_id: runId, task, trigger, at: Date.now(), fire_at: null, reason: `waiting for a worker on queue ${queue}` });
+    }, afterMs + NO_WORKER_YET_MS);
+    timer.unref();
+    waiting.set(runId, timer);
+  };
   return (event) => {
     onEvent(event);
-    if (event.type === 'run.queued' && !event.reason) {
-      const queue = config.tasks.find((t) => t.name === event.task)?.queue ?? 'default';
-      const timer = setTimeout(() => {
-        waiting.delete(event.run_id);
-        onEvent({ ...event, reason: `waiting for a worker on queue ${queue}` });
-      }, NO_WORKER_YET_MS);
-      timer.unref();
-      waiting.set(event.run_id, timer);
-    } else if (event.type === 'attempt.started' || event.type === 'run.ended') settle(event.run_id);
+    if (event.type === 'run.queued' && !event.reason) watch(event.run_id, event.task, event.trigger, 0);
+    // A retry is queued for a worker once its delay is over: the same line if none takes it.
+    else if (event.type === 'attempt.ended' && event.retry_in_ms !== null) watch(event.run_id, event.task, event.trigger, event.retry_in_ms);
+    else if (event.type === 'attempt.started' || event.type === 'run.ended') settle(event.run_id);
   };
 }
 

@@ -1,6 +1,7 @@
 // `worker`: a process that runs the scheduler's attempts on this machine. It takes jobs from the
 // queues it serves, runs each as the local executor runs a process (the same code: spawn helper,
-// process group, timeout, kill_grace, reaping), and streams the output back. SIGTERM/SIGINT:
+// process group, timeout, kill_grace, reaping), and streams the output back. SIGTERM/SIGINT
+// (and SIGHUP: its terminal closed; a worker has no config to reload):
 // no new job, running ones finish up to the drain timeout, then are stopped (they end
 // interrupted, and are retried by the scheduler if their task has retries left); a second
 // signal stops them at once. Exit 0 after a drain.
@@ -42,7 +43,7 @@ export async function runWorker(request: WorkerRequest): Promise<number> {
   const stopListening = onStopSignals((signal, count) => {
     if (count === 1) stopRequested(signal);
     else worker.stopAll(`stopped (${signal} twice)`, true);
-  });
+  }, ['SIGINT', 'SIGTERM', 'SIGHUP']);
   try {
     // Until it connects, each failure is said (adapters/queue/connectionWatch); it keeps trying.
     logger.info({ redis: redactedUrl(request.redis), name: request.name }, `worker ${request.name}: connecting to Redis at ${redactedUrl(request.redis)}`);

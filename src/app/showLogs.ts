@@ -14,6 +14,7 @@ import { unsafeNameReason } from '../core/config/semanticProblems.js';
 import { ConductorError, EXIT } from '../core/errors.js';
 import { copyFile, copyRunOutput, lastRunId, logFiles, SectionFilter, sectionKey, type Drained, type SectionHeader } from './readTaskLog.js';
 import { readHistory } from './homeReaders.js';
+import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
 import { onStopSignals } from './signals.js';
 
@@ -31,6 +32,14 @@ export async function showLogs(paths: HomePaths, request: { task: string; run?: 
   if (!anything && !request.follow) {
     throw new ConductorError('USAGE', `no output recorded for task "${request.task}" (${current} does not exist)`);
   }
+  if (!anything) {
+    // Following a log that does not exist yet: a task of the config waits for its first run; a
+    // name the config does not know (a typo) would wait forever, so it is refused.
+    if (!knownTask(paths, request.task)) {
+      throw new ConductorError('USAGE', `no task "${request.task}" in the config, and no output recorded for it (${current} does not exist)`);
+    }
+    process.stderr.write(`waiting for the output of "${request.task}" (nothing recorded yet in ${current})\n`);
+  }
   const runId = request.run ?? (await lastRunId(current));
   const printed = runId === null ? new Map<string, number>() : await copyRunOutput(current, KEEP, runId, write, drained);
   if (request.run !== undefined && printed === null) {
@@ -45,6 +54,15 @@ export async function showLogs(paths: HomePaths, request: { task: string; run?: 
   // A run that has ended has printed all it will; one still going is followed until it ends.
   if (!runOver(paths, run)) await follow(current, printed ?? new Map(), { runId: run, over: () => runOver(paths, run) });
   return EXIT.ok;
+}
+
+/** Whether the home's config names the task (true when the config cannot be read: then nothing is refused for it). */
+function knownTask(paths: HomePaths, task: string): boolean {
+  try {
+    return loadConfig(paths.config).config.tasks.some((t) => t.name === task);
+  } catch {
+    return true;
+  }
 }
 
 /** The last section header in the first `end` bytes of `file`, or null. */

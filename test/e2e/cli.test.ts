@@ -377,6 +377,23 @@ describe('logs', () => {
     expect(out.match(/run=\S+/g)?.every((m) => m === `run=${runId}`)).toBe(true);
   });
 
+  it('with -f, refuses a task the config does not name (a typo would wait forever), and says it waits for a task not run yet', async () => {
+    const home = makeHome({ tasks: [{ name: 'later', command: 'echo later' }] });
+    const unknown = runCli(['logs', '--task', 'nosuch', '-f'], { home });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no task "nosuch" in the config, and no output recorded for it');
+    const follower = spawnCli(['logs', '--task', 'later', '-f'], { home });
+    let err = '';
+    let out = '';
+    follower.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+    follower.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    await waitFor(() => err.includes('waiting for the output of "later" (nothing recorded yet in'), 'the waiting note');
+    expect(runCli(['run', '--task', 'later'], { home }).code).toBe(0);
+    await waitFor(() => out.includes('later'), 'its first output');
+    follower.kill('SIGINT');
+    expect((await exitOf(follower)).code).toBe(0);
+  });
+
   it('follows the log with -f until SIGINT, then exits 0', async () => {
     const home = makeHome({ tasks: [{ name: 'f', command: 'echo later' }] });
     runCli(['run', '--task', 'f'], { home });

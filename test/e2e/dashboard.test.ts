@@ -55,6 +55,7 @@ function seedHistory(target: string): void {
     // Two attempts of a queue task: the first on worker gpu-1, the second run here.
     seed('remote', 2000, start, 'success');
     seed('remote', 2001, start + 60_000, 'success');
+    seed('remote', 2002, start + 120_000, 'skipped'); // ran nowhere
     db.prepare("UPDATE attempts SET worker = 'gpu-1' WHERE task = 'remote' AND run_id LIKE '%-00002000'").run();
   })();
   db.close();
@@ -199,10 +200,10 @@ describe('the runs view', () => {
 
   it('names the worker of each attempt once one ran on a worker (spec/scale-out.md), and has no such column otherwise', async () => {
     await go('#/runs?task=remote');
-    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(3);
     await page.locator('table.runs thead').getByText('Worker', { exact: true }).waitFor();
     const workers = await page.locator('table.runs tbody td[data-label="Worker"]').allInnerTexts();
-    expect(workers).toEqual(['local', 'gpu-1']);
+    expect(workers).toEqual(['', 'local', 'gpu-1']); // the skipped fire ran nowhere
     await go('#/runs?task=archive');
     await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(50);
     expect(await page.locator('table.runs thead th').allInnerTexts()).not.toContain('Worker');

@@ -138,8 +138,8 @@ describe('when a worker is cut off from Redis mid-run while the scheduler is not
   }, 90_000);
 });
 
-describe('when a worker is told to stop (SIGTERM)', () => {
-  it('takes no new job, lets the running one finish within the drain timeout, and exits 0', async () => {
+describe('when a worker is told to stop (SIGTERM, or SIGHUP: its terminal closed)', () => {
+  it.each(['SIGTERM', 'SIGHUP'] as const)('on %s takes no new job, lets the running one finish within the drain timeout, and exits 0', async (signal) => {
     const redis = await redisForTest();
     const worker = await startWorker(redis, 'leaving', { concurrency: 1, drainTimeout: 60 });
     track(worker.child);
@@ -154,7 +154,7 @@ describe('when a worker is told to stop (SIGTERM)', () => {
     const run = track(spawnCli(['run', '--all'], { home }));
     await waitFor(() => fs.existsSync(path.join(worker.home, 'first.started')), 'the first job to run');
     await waitFor(() => rows(home).filter((r) => r.status === 'queued').length === 1, 'the second job to wait in the queue');
-    worker.child.kill('SIGTERM');
+    worker.child.kill(signal);
     await waitFor(() => worker.output().includes('worker stopping'), 'the worker to start draining');
     fs.writeFileSync(gate, '');
     expect((await exitOf(worker.child)).code).toBe(0);

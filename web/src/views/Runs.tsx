@@ -107,6 +107,9 @@ function RunFilterForm({ filters, onChange }: { filters: RunFilters; onChange: (
   );
 }
 
+/** An attempt that ran (not skipped, nor still waiting): with no worker, it ran here. */
+const ranHere = (row: RunRow) => !['skipped', 'queued', 'awaiting_approval'].includes(row.status);
+
 export function RunTable({ rows, showTask = true }: { rows: RunRow[]; showTask?: boolean }) {
   // Which worker ran each attempt (spec/scale-out.md): a column once any attempt shown ran on one.
   const showWorker = rows.some((row) => row.worker);
@@ -145,8 +148,8 @@ export function RunTable({ rows, showTask = true }: { rows: RunRow[]; showTask?:
             </td>
             <td data-label="Trigger">{row.trigger}</td>
             {showWorker && (
-              <td data-label="Worker" title={row.worker ? `worker ${row.worker}` : 'run here, by the scheduler'}>
-                {row.worker ?? 'local'}
+              <td data-label="Worker" title={row.worker ? `worker ${row.worker}` : ranHere(row) ? 'run here, by the scheduler' : 'it ran nowhere'}>
+                {row.worker ?? (ranHere(row) ? 'local' : '')}
               </td>
             )}
             <td data-label="Duration">{duration(row.duration_ms)}</td>
