@@ -127,14 +127,15 @@ export async function copyFile(own: ConcurrentFile | string, write: (chunk: Buff
 }
 
 /**
- * Reads `file` in chunks; at each header line asks `select` whether the section that follows
- * (header included) is wanted, and passes wanted bytes to `write`.
+ * Reads `file` in chunks (its first `end` bytes); at each header line asks `select` whether the
+ * section that follows (header included) is wanted, and passes wanted bytes to `write`.
  */
 export async function scanFile(
   file: string,
   select: (header: SectionHeader) => boolean,
   write: (chunk: Buffer) => void,
   drained: Drained = neverBehind,
+  end = Infinity,
 ): Promise<void> {
   let fd: number;
   try {
@@ -145,7 +146,7 @@ export async function scanFile(
   const filter = new SectionFilter((header) => (select(header) ? 0 : Infinity), write);
   const buffer = Buffer.alloc(256 * 1024);
   try {
-    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+    for (let at = 0, read; at < end && (read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, end - at), null)) > 0; at += read) {
       filter.feed(buffer.subarray(0, read));
       await drained();
     }

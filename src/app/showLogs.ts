@@ -12,7 +12,7 @@ import { concurrentFiles } from '../adapters/fileTaskLog.js';
 import { isLiveProcess } from '../adapters/process/procfs.js';
 import { unsafeNameReason } from '../core/config/semanticProblems.js';
 import { ConductorError, EXIT } from '../core/errors.js';
-import { copyFile, copyRunOutput, lastRunId, logFiles, SectionFilter, sectionKey, type Drained, type SectionHeader } from './readTaskLog.js';
+import { copyFile, copyRunOutput, lastRunId, logFiles, scanFile, SectionFilter, sectionKey, type Drained, type SectionHeader } from './readTaskLog.js';
 import { readHistory } from './homeReaders.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
@@ -68,25 +68,7 @@ function knownTask(paths: HomePaths, task: string): boolean {
 /** The last section header in the first `end` bytes of `file`, or null. */
 async function lastHeaderBefore(file: string, end: number): Promise<SectionHeader | null> {
   let last: SectionHeader | null = null;
-  const filter = new SectionFilter((header) => {
-    last = header;
-    return Infinity;
-  }, () => {});
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const buffer = Buffer.alloc(256 * 1024);
-    for (let at = 0, read; at < end && (read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at)) > 0; at += read) {
-      filter.feed(buffer.subarray(0, read));
-    }
-    filter.end();
-  } finally {
-    fs.closeSync(fd);
-  }
+  await scanFile(file, (header) => ((last = header), false), () => {}, undefined, end);
   return last;
 }
 
