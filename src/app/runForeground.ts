@@ -60,12 +60,15 @@ export async function runForeground(
     );
   }
   const ctx = await composeEngine(paths, config, { source: 'foreground' });
-  ctx.events.onAny(ctx.executor.remote ? sayWhenNoWorker(config, onEvent) : onEvent);
+  // (The engine is made below; the progress asks it only once a run has waited a second.)
+  let engineRef: Engine | null = null;
+  ctx.events.onAny(ctx.executor.remote ? sayWhenNoWorker(config, onEvent, (runId) => engineRef?.openRun(runId)?.state) : onEvent);
   ctx.logger.info({ trigger, tasks: selection.tasks.map((t) => t.name) }, 'foreground run started');
   // Signals are taken before the first process starts: a Ctrl-C an instant later must not
   // find the default action (death without a record).
   let interruptedBy: string | null = null;
   const engine = new Engine(ctx, config);
+  engineRef = engine;
   const session = new DagSession(engine, { tasks: selection.tasks, unavailable: selection.unavailable }, trigger, ctx.clock.now(), ctx.store, request.approved === true);
   const stopListening = onStopSignals((signal, n) => {
     interruptedBy ??= `interrupted by ${signal}`;
@@ -101,11 +104,13 @@ export async function runForeground(
 const NO_WORKER_YET_MS = 1000;
 
 /**
- * With the queue executor, a run whose attempt no worker has taken a second after it was queued
+ * With the queue executor, a run whose attempt no worker has taken a second after it was sent
  * gets a progress line (`.. X: queued (waiting for a worker on queue Q)`), as `run --task`
- * through the daemon prints: a queue no worker serves does not look like a hang.
+ * through the daemon prints: a queue no worker serves does not look like a hang. A run still
+ * waiting for a slot (`run --all`, max_concurrent_tasks) is not waiting for a worker: looked at
+ * again a second later.
  */
-function sayWhenNoWorker(config: Config, onEvent: (event: RunEvent) => void): (event: RunEvent) => void {
+function sayWhenNoWorker(config: Config, onEvent: (event: RunEvent) => void, stateOf: (runId: string) => string | undefined): (event: RunEvent) => void {
   const waiting = new Map<string, NodeJS.Timeout>();
   const settle = (runId: string) => {
     clearTimeout(waiting.get(runId));
@@ -116,7 +121,9 @@ function sayWhenNoWorker(config: Config, onEvent: (event: RunEvent) => void): (e
     const queue = config.tasks.find((t) => t.name === task)?.queue ?? 'default';
     const timer = setTimeout(() => {
       waiting.delete(runId);
-      onEvent({ type: 'run.queued', run_id: runId, task, trigger, at: Date.now(), fire_at: null, reason: `waiting for a worker on queue ${queue}` });
+      const state = stateOf(runId);
+      if (state === 'queued') watch(runId, task, trigger, 0); // still waiting for a slot, not for a worker
+      else if (state === 'running') onEvent({ type: 'run.queued', run_id: runId, task, trigger, at: Date.now(), fire_at: null, reason: `waiting for a worker on queue ${queue}` });
     }, afterMs + NO_WORKER_YET_MS);
     timer.unref();
     waiting.set(runId, timer);

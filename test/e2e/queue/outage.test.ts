@@ -106,6 +106,21 @@ describe('when a foreground run waits for a worker no one runs', () => {
   }, 60_000);
 });
 
+describe('when a foreground run --all waits for slots, with workers there', () => {
+  it('says nothing of waiting for a worker: a run waiting for a free slot is not', async () => {
+    const { redis } = await setUp();
+    track((await startWorker(redis, 'steady', { concurrency: 1 })).child);
+    const home = makeHome({
+      tasks: ['one', 'two', 'three'].map((name) => ({ name, command: 'sleep 1.3' })),
+      settings: { executor: { type: 'queue', redis_url: redis.url }, max_concurrent_tasks: 1 },
+    });
+    const run = runCli(['run', '--all'], { home });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('3 succeeded');
+    expect(run.stdout).not.toContain('waiting for a worker');
+  }, 60_000);
+});
+
 describe('when a conductor died while its job waited in the queue', () => {
   it('the next one removes the job (it never runs) and records the attempt interrupted', async () => {
     const { redis, dir } = await setUp();
