@@ -31,7 +31,6 @@ export class WatchTask {
   readonly settler: FileSettler;
   private readonly window: PendingWindow;
   readonly flights = new Map<string, Flight>();
-  private readonly inodes = new Map<string, string>();
   private preparing = 0;
   private readonly freeSlots: number[];
   /** Files this task has a row for (name -> size:mtime), so a repeated event costs no query. */
@@ -124,7 +123,7 @@ export class WatchTask {
 
   /** A run picked up from before a restart, still going in this engine: it holds a worker until it ends. */
   adopt(flight: Flight): void {
-    this.addFlight(flight);
+    this.flights.set(flight.runId, flight);
     this.window.hold(flight.row.id);
     this.known.set(keyOf(flight.row.name), identityOf(flight.row));
   }
@@ -200,7 +199,7 @@ export class WatchTask {
   runEnded(event: EventOf<'run.ended'>): void {
     const flight = this.flights.get(event.run_id);
     if (!flight) return;
-    this.removeFlight(event.run_id);
+    this.flights.delete(event.run_id);
     this.window.release(flight.row.id);
     if (flight.slot > 0) this.freeSlots.push(flight.slot);
     const outcome = fileOutcome(event.status, event.reason);
@@ -337,23 +336,10 @@ export class WatchTask {
     this.resolveOnce(key);
   }
 
-  /** The inode of the file of that name a run of this task is running, if any (a lookup: asked for every name the settler looks at). */
+  /** The inode of the file of that name a run of this task is running, if any. */
   private runningInode(key: string): string | null {
-    return this.inodes.get(key) ?? null;
-  }
-
-  /** The runs of this task going on, by run id, and the inodes of their files by name. */
-  private addFlight(flight: Flight): void {
-    this.flights.set(flight.runId, flight);
-    if (flight.inode) this.inodes.set(keyOf(flight.row.name), flight.inode);
-  }
-
-  private removeFlight(runId: string): void {
-    const flight = this.flights.get(runId);
-    if (!flight) return;
-    this.flights.delete(runId);
-    const key = keyOf(flight.row.name);
-    if (flight.inode && this.inodes.get(key) === flight.inode) this.inodes.delete(key);
+    for (const flight of this.flights.values()) if (flight.inode && keyOf(flight.row.name) === key) return flight.inode;
+    return null;
   }
 
   private isTaken(key: string): boolean {
@@ -404,7 +390,7 @@ export class WatchTask {
         claimed = ctx.store.watchFiles.claim(row.id, runId, at);
         if (!claimed) return;
         // A flight before the request: a refused file's run.ended comes at once, inside it.
-        this.addFlight(flight);
+        this.flights.set(runId, flight);
         if (look.failure) engine.fail({ task: this.name, trigger: 'watch', runId }, `${decodeSurrogateEscape(row.name)}: ${look.failure}`);
         else {
           engine.request(fileRunRequest(this.deps, this.task, flight));
@@ -412,7 +398,7 @@ export class WatchTask {
         }
       });
     } catch (error) {
-      this.removeFlight(runId);
+      this.flights.delete(runId);
       ctx.logger.error({ task: this.name, file: decodeSurrogateEscape(row.name), err: (error as Error).message }, 'cannot start the run of a watched file; it stays pending');
       return release();
     }
