@@ -232,7 +232,8 @@ describe('a watch task in the daemon', () => {
       tasks: [
         {
           name: 'swap',
-          command: `printf '%s;' "$(cat "$CONDUCTOR_FILE")" >> seen.txt; if [ "$(cat "$CONDUCTOR_FILE")" = v1 ]; then while [ ! -e release ]; do sleep 0.05; done; fi`,
+          // One read: v2, renamed over the name right after seen.txt appears, must not end v1's run.
+          command: `c=$(cat "$CONDUCTOR_FILE"); printf '%s;' "$c" >> seen.txt; if [ "$c" = v1 ]; then while [ ! -e release ]; do sleep 0.05; done; fi`,
           watch: { path: 'in', settle_ms: 20, workers: 1 },
         },
       ],
