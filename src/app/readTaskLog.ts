@@ -51,7 +51,8 @@ export async function lastRunId(current: string): Promise<string | null> {
 
 /**
  * Streams the sections (header and output) of run `runId` from `files` to `write`, leaving out
- * the sections whose key is in `skip`. Returns true when the run was found.
+ * the sections whose key is in `skip`, and reading `upTo.file` only to byte `upTo.end` (where a
+ * follow goes on). Returns true when the run was found.
  */
 export async function copyRun(
   files: string[],
@@ -59,6 +60,7 @@ export async function copyRun(
   write: (chunk: Buffer) => void,
   skip: ReadonlySet<string> = new Set(),
   drained: Drained = neverBehind,
+  upTo: { file: string; end: number } | null = null,
 ): Promise<boolean> {
   let found = false;
   for (const file of files) {
@@ -71,6 +73,7 @@ export async function copyRun(
       },
       write,
       drained,
+      file === upTo?.file ? upTo.end : Infinity,
     );
   }
   return found;
@@ -87,15 +90,17 @@ export async function copyRunOutput(
   runId: string,
   write: (chunk: Buffer) => void,
   drained: Drained = neverBehind,
+  currentEnd = Infinity,
 ): Promise<Map<string, number> | null> {
   const own = concurrentFiles(current).filter((f) => f.run_id === runId);
   const printed = new Map<string, number>();
-  let found = await copyRun(logFiles(current, keep), runId, write, new Set(own.map(sectionKey)), drained);
+  let found = await copyRun(logFiles(current, keep), runId, write, new Set(own.map(sectionKey)), drained, { file: current, end: currentEnd });
   for (const file of own) {
     const size = await copyFile(file, write, 0, drained);
     if (size === null) {
       // Appended to the task's log and removed in between: read it there.
-      found = (await copyRun(logFiles(current, keep), runId, write, new Set(own.filter((f) => f !== file).map(sectionKey)), drained)) || found;
+      const skip = new Set(own.filter((f) => f !== file).map(sectionKey));
+      found = (await copyRun(logFiles(current, keep), runId, write, skip, drained, { file: current, end: currentEnd })) || found;
       continue;
     }
     printed.set(sectionKey(file), size);

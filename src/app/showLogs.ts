@@ -40,19 +40,21 @@ export async function showLogs(paths: HomePaths, request: { task: string; run?: 
     }
     process.stderr.write(`waiting for the output of "${request.task}" (nothing recorded yet in ${current})\n`);
   }
+  // A follow goes on exactly where the copy stopped: a line appended in between is printed once.
+  const start = request.follow ? wholeLinesOf(current) : null;
   const runId = request.run ?? (await lastRunId(current));
-  const printed = runId === null ? new Map<string, number>() : await copyRunOutput(current, KEEP, runId, write, drained);
+  const printed = runId === null ? new Map<string, number>() : await copyRunOutput(current, KEEP, runId, write, drained, start?.size);
   if (request.run !== undefined && printed === null) {
     throw new ConductorError('USAGE', `no output of run ${request.run} in the logs of task "${request.task}"`);
   }
   if (!request.follow) return EXIT.ok;
   if (request.run === undefined) {
-    await follow(current, printed ?? new Map(), null);
+    await follow(current, start, printed ?? new Map(), null);
     return EXIT.ok;
   }
   const run = request.run;
   // A run that has ended has printed all it will; one still going is followed until it ends.
-  if (!runOver(paths, run)) await follow(current, printed ?? new Map(), { runId: run, over: () => runOver(paths, run) });
+  if (!runOver(paths, run)) await follow(current, start, printed ?? new Map(), { runId: run, over: () => runOver(paths, run) });
   return EXIT.ok;
 }
 
@@ -62,6 +64,29 @@ function knownTask(paths: HomePaths, task: string): boolean {
     return loadConfig(paths.config).config.tasks.some((t) => t.name === task);
   } catch {
     return true;
+  }
+}
+
+/**
+ * The log's inode and its size up to its last line end now (a line being written is left to the
+ * follow, so that a header is never cut in two), or null when there is no log yet.
+ */
+function wholeLinesOf(file: string): { size: number; ino: number } | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const { size, ino } = fs.fstatSync(fd);
+    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+    const read = fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+    const newline = tail.subarray(0, read).lastIndexOf(0x0a);
+    if (newline >= 0) return { size: size - tail.length + newline + 1, ino };
+    return { size: tail.length < size ? size : 0, ino }; // a line longer than the tail read is taken whole
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -88,13 +113,19 @@ function runOver(paths: HomePaths, runId: string): boolean {
 
 /**
  * Prints what is appended to `file`, and to the task's overlapping runs' own files, until
- * SIGINT/SIGTERM; reopens the log when it is rotated. `printed`: bytes of own files printed so far.
+ * SIGINT/SIGTERM; reopens the log when it is rotated. `from`: the log's inode and the byte where
+ * the copy before the follow stopped. `printed`: bytes of own files printed so far.
  * With `only`, just that run's sections, and it ends once `only.over()` (after a last look, so
  * that what the run wrote before it ended is printed).
  */
-async function follow(file: string, printed: Map<string, number>, only: { runId: string; over: () => boolean } | null): Promise<void> {
-  let position = fs.existsSync(file) ? fs.statSync(file).size : 0;
-  let inode = fs.existsSync(file) ? fs.statSync(file).ino : -1;
+async function follow(
+  file: string,
+  from: { size: number; ino: number } | null,
+  printed: Map<string, number>,
+  only: { runId: string; over: () => boolean } | null,
+): Promise<void> {
+  let position = from?.size ?? 0;
+  let inode = from?.ino ?? -1;
   // Sections appended to the log from an own file skip what was printed from that file; with
   // `only`, another run's sections are left out, and what follows `position` before the next
   // header belongs to the section the log ends in now: printed only when it is that run's.

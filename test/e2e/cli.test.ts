@@ -377,6 +377,31 @@ describe('logs', () => {
     expect(out.match(/run=\S+/g)?.every((m) => m === `run=${runId}`)).toBe(true);
   });
 
+  it('with -f, goes on from the byte its copy of the log stopped at: no line written in between is lost or printed twice', async () => {
+    const home = makeHome({ tasks: [{ name: 'chatty', command: 'i=0; while [ ! -e stop ]; do echo "line $i"; i=$((i+1)); sleep 0.001; done' }] });
+    const run = spawnCli(['run', '--task', 'chatty'], { home });
+    await waitFor(() => rows(home).some((r) => r.status === 'running'), 'the run to start');
+    const runId = rows(home).find((r) => r.status === 'running')!.run_id;
+    const followers = [['logs', '--task', 'chatty', '--run', runId, '-f'], ['logs', '--task', 'chatty', '-f']].map((args) => {
+      const child = spawnCli(args, { home });
+      const out = { text: '' };
+      child.stdout?.on('data', (c: Buffer) => (out.text += c.toString()));
+      return { child, out };
+    });
+    await waitFor(() => followers.every((f) => f.out.text.includes('\nline ')), 'both followers to print');
+    fs.writeFileSync(path.join(home, 'stop'), '');
+    expect((await exitOf(run)).code).toBe(0);
+    expect((await exitOf(followers[0]!.child)).code).toBe(0); // --run: ends with the run
+    const linesOf = (text: string) => text.split('\n').filter((l) => l.startsWith('line '));
+    const lines = linesOf(followers[0]!.out.text);
+    expect(lines.length).toBeGreaterThan(100);
+    expect(lines.filter((l, i) => l !== `line ${i}`).slice(0, 1)).toEqual([]);
+    await waitFor(() => followers[1]!.out.text.includes(`\n${lines.at(-1)}\n`), 'the plain follower to print the last line');
+    followers[1]!.child.kill('SIGINT');
+    await exitOf(followers[1]!.child);
+    expect(linesOf(followers[1]!.out.text)).toEqual(lines);
+  });
+
   it('with -f, refuses a task the config does not name (a typo would wait forever), and says it waits for a task not run yet', async () => {
     const home = makeHome({ tasks: [{ name: 'later', command: 'echo later' }] });
     const unknown = runCli(['logs', '--task', 'nosuch', '-f'], { home });
