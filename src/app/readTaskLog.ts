@@ -51,8 +51,9 @@ export async function lastRunId(current: string): Promise<string | null> {
 
 /**
  * Streams the sections (header and output) of run `runId` from `files` to `write`, leaving out
- * the sections whose key is in `skip`, and reading `upTo.file` only to byte `upTo.end` (where a
- * follow goes on). Returns true when the run was found.
+ * the sections whose key is in `skip`, and reading the file of inode `upTo.ino` (the log, or the
+ * same log rotated meanwhile) only to byte `upTo.end`, where a follow goes on. Returns true when
+ * the run was found.
  */
 export async function copyRun(
   files: string[],
@@ -60,7 +61,7 @@ export async function copyRun(
   write: (chunk: Buffer) => void,
   skip: ReadonlySet<string> = new Set(),
   drained: Drained = neverBehind,
-  upTo: { file: string; end: number } | null = null,
+  upTo?: { ino: number; end: number },
 ): Promise<boolean> {
   let found = false;
   for (const file of files) {
@@ -73,7 +74,7 @@ export async function copyRun(
       },
       write,
       drained,
-      file === upTo?.file ? upTo.end : Infinity,
+      upTo && inodeOf(file) === upTo.ino ? upTo.end : Infinity,
     );
   }
   return found;
@@ -90,23 +91,31 @@ export async function copyRunOutput(
   runId: string,
   write: (chunk: Buffer) => void,
   drained: Drained = neverBehind,
-  currentEnd = Infinity,
+  upTo?: { ino: number; end: number },
 ): Promise<Map<string, number> | null> {
   const own = concurrentFiles(current).filter((f) => f.run_id === runId);
   const printed = new Map<string, number>();
-  let found = await copyRun(logFiles(current, keep), runId, write, new Set(own.map(sectionKey)), drained, { file: current, end: currentEnd });
+  let found = await copyRun(logFiles(current, keep), runId, write, new Set(own.map(sectionKey)), drained, upTo);
   for (const file of own) {
     const size = await copyFile(file, write, 0, drained);
     if (size === null) {
       // Appended to the task's log and removed in between: read it there.
       const skip = new Set(own.filter((f) => f !== file).map(sectionKey));
-      found = (await copyRun(logFiles(current, keep), runId, write, skip, drained, { file: current, end: currentEnd })) || found;
+      found = (await copyRun(logFiles(current, keep), runId, write, skip, drained, upTo)) || found;
       continue;
     }
     printed.set(sectionKey(file), size);
     found = true;
   }
   return found ? printed : null;
+}
+
+function inodeOf(file: string): number | null {
+  try {
+    return fs.statSync(file).ino;
+  } catch {
+    return null;
+  }
 }
 
 /** Copies a whole file to `write`; its size, or null when it is gone. */

@@ -43,7 +43,8 @@ export async function showLogs(paths: HomePaths, request: { task: string; run?: 
   // A follow goes on exactly where the copy stopped: a line appended in between is printed once.
   const start = request.follow ? wholeLinesOf(current) : null;
   const runId = request.run ?? (await lastRunId(current));
-  const printed = runId === null ? new Map<string, number>() : await copyRunOutput(current, KEEP, runId, write, drained, start?.size);
+  const upTo = start ? { ino: start.ino, end: start.size } : undefined;
+  const printed = runId === null ? new Map<string, number>() : await copyRunOutput(current, KEEP, runId, write, drained, upTo);
   if (request.run !== undefined && printed === null) {
     throw new ConductorError('USAGE', `no output of run ${request.run} in the logs of task "${request.task}"`);
   }
@@ -55,6 +56,7 @@ export async function showLogs(paths: HomePaths, request: { task: string; run?: 
   const run = request.run;
   // A run that has ended has printed all it will; one still going is followed until it ends.
   if (!runOver(paths, run)) await follow(current, start, printed ?? new Map(), { runId: run, over: () => runOver(paths, run) });
+  else if (start) fs.closeSync(start.fd);
   return EXIT.ok;
 }
 
@@ -67,27 +69,34 @@ function knownTask(paths: HomePaths, task: string): boolean {
   }
 }
 
-/**
- * The log's inode and its size up to its last line end now (a line being written is left to the
- * follow, so that a header is never cut in two), or null when there is no log yet.
- */
-function wholeLinesOf(file: string): { size: number; ino: number } | null {
-  let fd: number;
+/** The task log, open: read through this descriptor, a log renamed away (rotated) is still read to its end. */
+interface OpenLog {
+  fd: number;
+  ino: number;
+}
+
+function openLog(file: string): OpenLog | null {
   try {
-    fd = fs.openSync(file, 'r');
+    const fd = fs.openSync(file, 'r');
+    return { fd, ino: fs.fstatSync(fd).ino };
   } catch {
     return null;
   }
-  try {
-    const { size, ino } = fs.fstatSync(fd);
-    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
-    const read = fs.readSync(fd, tail, 0, tail.length, size - tail.length);
-    const newline = tail.subarray(0, read).lastIndexOf(0x0a);
-    if (newline >= 0) return { size: size - tail.length + newline + 1, ino };
-    return { size: tail.length < size ? size : 0, ino }; // a line longer than the tail read is taken whole
-  } finally {
-    fs.closeSync(fd);
-  }
+}
+
+/**
+ * The log, open, and its size up to its last line end now (a line being written is left to the
+ * follow, so that a header is never cut in two), or null when there is no log yet.
+ */
+function wholeLinesOf(file: string): (OpenLog & { size: number }) | null {
+  const log = openLog(file);
+  if (!log) return null;
+  const { size } = fs.fstatSync(log.fd);
+  const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+  const read = fs.readSync(log.fd, tail, 0, tail.length, size - tail.length);
+  const newline = tail.subarray(0, read).lastIndexOf(0x0a);
+  if (newline >= 0) return { ...log, size: size - tail.length + newline + 1 };
+  return { ...log, size: tail.length < size ? size : 0 }; // a line longer than the tail read is taken whole
 }
 
 /** The last section header in the first `end` bytes of `file`, or null. */
@@ -113,19 +122,20 @@ function runOver(paths: HomePaths, runId: string): boolean {
 
 /**
  * Prints what is appended to `file`, and to the task's overlapping runs' own files, until
- * SIGINT/SIGTERM; reopens the log when it is rotated. `from`: the log's inode and the byte where
- * the copy before the follow stopped. `printed`: bytes of own files printed so far.
+ * SIGINT/SIGTERM; when the log is rotated, reads the old one to its end, then the new one. `from`:
+ * the log as the copy before the follow read it, open, and the byte where that copy stopped.
+ * `printed`: bytes of own files printed so far.
  * With `only`, just that run's sections, and it ends once `only.over()` (after a last look, so
  * that what the run wrote before it ended is printed).
  */
 async function follow(
   file: string,
-  from: { size: number; ino: number } | null,
+  from: (OpenLog & { size: number }) | null,
   printed: Map<string, number>,
   only: { runId: string; over: () => boolean } | null,
 ): Promise<void> {
+  let log: OpenLog | null = from;
   let position = from?.size ?? 0;
-  let inode = from?.ino ?? -1;
   // Sections appended to the log from an own file skip what was printed from that file; with
   // `only`, another run's sections are left out, and what follows `position` before the next
   // header belongs to the section the log ends in now: printed only when it is that run's.
@@ -136,6 +146,16 @@ async function follow(
     only && within?.run_id !== only.runId ? Infinity : 0,
   );
   const buffer = Buffer.alloc(64 * 1024);
+  /** Prints what the open log has past `position`. */
+  const readOn = async (open: OpenLog) => {
+    if (fs.fstatSync(open.fd).size < position) position = 0; // truncated
+    let read: number;
+    while ((read = fs.readSync(open.fd, buffer, 0, buffer.length, position)) > 0) {
+      filter.feed(buffer.subarray(0, read));
+      position += read;
+      await drained();
+    }
+  };
   const tick = async () => {
     for (const own of concurrentFiles(file)) {
       if (only && own.run_id !== only.runId) continue;
@@ -143,28 +163,22 @@ async function follow(
       const size = await copyFile(own, write, printed.get(key) ?? 0, drained);
       if (size !== null) printed.set(key, size);
     }
-    let stat: fs.Stats;
+    if (log) await readOn(log);
+    let ino: number;
     try {
-      stat = fs.statSync(file);
+      ino = fs.statSync(file).ino;
     } catch {
-      return;
+      return; // no log at that name (yet, or just now): the open one is all there is
     }
-    if (stat.ino !== inode || stat.size < position) {
-      inode = stat.ino;
-      position = 0;
+    if (log?.ino === ino) return;
+    // Rotated (or made): the old log's last bytes, then the new one from its start.
+    if (log) {
+      await readOn(log);
+      fs.closeSync(log.fd);
     }
-    if (stat.size <= position) return;
-    const fd = fs.openSync(file, 'r');
-    try {
-      let read: number;
-      while ((read = fs.readSync(fd, buffer, 0, buffer.length, position)) > 0) {
-        filter.feed(buffer.subarray(0, read));
-        position += read;
-        await drained();
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
+    log = openLog(file);
+    position = 0;
+    if (log) await readOn(log);
   };
   await new Promise<void>((resolve) => {
     // The next look 200 ms after the last one ended: one that waits for the reader never overlaps the next.
@@ -173,6 +187,8 @@ async function follow(
     const finish = () => {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (log) fs.closeSync(log.fd);
+      log = null;
       stop();
       resolve();
     };

@@ -377,6 +377,35 @@ describe('logs', () => {
     expect(out.match(/run=\S+/g)?.every((m) => m === `run=${runId}`)).toBe(true);
   });
 
+  it('with --run and -f, reads a log rotated between two attempts to its end before the new one', async () => {
+    const home = makeHome({
+      settings: { log_max_bytes: 1024, log_keep: 5 },
+      tasks: [
+        {
+          name: 'big',
+          // Attempt 1 fills the log past log_max_bytes: attempt 2 starts in a new one.
+          command: 'head -c 2000 /dev/zero | tr "\\0" x; echo; echo "start $CONDUCTOR_ATTEMPT"; while [ ! -e "release$CONDUCTOR_ATTEMPT" ]; do sleep 0.05; done; echo "end $CONDUCTOR_ATTEMPT"; [ "$CONDUCTOR_ATTEMPT" -ge 2 ]',
+          retry_count: 1,
+          retry_delay: 0,
+        },
+      ],
+    });
+    const run = spawnCli(['run', '--task', 'big'], { home });
+    await waitFor(() => rows(home).some((r) => r.status === 'running'), 'the run to start');
+    const runId = rows(home).find((r) => r.status === 'running')!.run_id;
+    const follower = spawnCli(['logs', '--task', 'big', '--run', runId, '-f'], { home });
+    let out = '';
+    follower.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    await waitFor(() => out.includes('start 1'), 'its first attempt');
+    fs.writeFileSync(path.join(home, 'release1'), '');
+    await waitFor(() => out.includes('start 2'), 'its retry');
+    expect(fs.existsSync(path.join(home, 'logs', 'automation', 'big.log.1'))).toBe(true);
+    fs.writeFileSync(path.join(home, 'release2'), '');
+    expect((await exitOf(run)).code).toBe(0);
+    expect((await exitOf(follower)).code).toBe(0);
+    expect(out.match(/^(start|end) \d$/gm)).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
+
   it('with -f, goes on from the byte its copy of the log stopped at: no line written in between is lost or printed twice', async () => {
     const home = makeHome({ tasks: [{ name: 'chatty', command: 'i=0; while [ ! -e stop ]; do echo "line $i"; i=$((i+1)); sleep 0.001; done' }] });
     const run = spawnCli(['run', '--task', 'chatty'], { home });
