@@ -1,11 +1,14 @@
 // The daemon's history with a watch on its writes: the last write that failed is remembered
 // (for `GET /health`) until a later write succeeds. A Proxy, so the store's port can grow
-// without this being edited; reads pass through untouched.
+// without this being edited for its reads; a method that writes is named below. Only a write
+// clears a failure: a read, or a batch that only read, succeeds while another process holds the
+// database's write lock, and must not make /health say "ok" while nothing can be recorded.
 import type { RunStore } from '../ports/runStore.js';
 
-const READS = new Set([
-  'getRun', 'firstRowOf', 'openRuns', 'history', 'historyPage', 'lastRun', 'lastRuns', 'dataVersion', 'lastWithStatus',
-  'runRows', 'since', 'orphans', 'getWatermark', 'getDaemonInfo', 'pausedTasks', 'audit', 'deliveryRun', 'close',
+const WRITES = new Set([
+  'createRun', 'setRunState', 'adoptRun', 'startAttempt', 'markQueued', 'dispatchAttempt', 'attemptStarted',
+  'finishAttempt', 'discardAttempt', 'recordSkip', 'markInterrupted', 'setPaused', 'recordAudit', 'prune',
+  'recordDelivery', 'setWatermark', 'claimTaskLog', 'releaseTaskLog', 'setDaemonInfo',
 ]);
 
 export interface WriteWatch {
@@ -16,19 +19,42 @@ export interface WriteWatch {
 
 export function watchWrites(store: RunStore, now: () => number): WriteWatch {
   let failure: { message: string; at: number } | null = null;
+  let batchDepth = 0;
+  let wroteInBatch = false;
+  const failed = (error: unknown) => {
+    failure = { message: (error as Error).message, at: now() };
+  };
   const watched = new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function' || typeof property !== 'string' || READS.has(property)) {
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...a: unknown[]) => unknown).bind(target);
+      if (property === 'batch') {
+        // A batch's writes are done when it commits: it clears a failure only if it wrote.
+        return (fn: () => unknown) => {
+          if (batchDepth === 0) wroteInBatch = false;
+          batchDepth++;
+          try {
+            const result = method(fn);
+            if (batchDepth === 1 && wroteInBatch) failure = null;
+            return result;
+          } catch (error) {
+            failed(error);
+            throw error;
+          } finally {
+            batchDepth--;
+          }
+        };
       }
+      if (typeof property !== 'string' || !WRITES.has(property)) return method;
       return (...args: unknown[]) => {
         try {
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-          failure = null;
+          const result = method(...args);
+          if (batchDepth > 0) wroteInBatch = true;
+          else failure = null;
           return result;
         } catch (error) {
-          failure = { message: (error as Error).message, at: now() };
+          failed(error);
           throw error;
         }
       };
