@@ -51,6 +51,14 @@ describe('GET /api/v1/events', () => {
     expect(ours[1].at).toMatch(/Z$/);
   });
 
+  it('answers HEAD with its headers and ends (no stream left open that nothing reads)', async () => {
+    const answer = await Promise.race([daemon.call('/api/v1/events', { method: 'HEAD' }), new Promise<null>((resolve) => setTimeout(resolve, 5000, null))]);
+    expect(answer, 'no answer within 5 s').not.toBeNull();
+    const response = answer as Response;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  });
+
   it('sends a task event on a pause and a resume', async () => {
     const stream = await daemon.call('/api/v1/events');
     const events = readEvents(stream, (e) => e.event === 'task' && e.data.paused === false);

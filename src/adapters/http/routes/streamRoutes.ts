@@ -67,10 +67,13 @@ export function streamRoutes(app: FastifyInstance, api: DaemonApi, logger: Logge
   );
 
   const serialized = new WeakMap<ApiEvent, string>();
-  app.get('/api/v1/events', (_request, reply) => {
+  const streamHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+  app.get('/api/v1/events', (request, reply) => {
+    // HEAD (Fastify's own route for every GET): the headers, no stream that could never be read.
+    if (request.method === 'HEAD') return reply.code(200).headers(streamHeaders).send();
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, streamHeaders);
     let closed = false;
     /** Stops sending: cut off (the client went away, or reads too slowly), or ended whole (the server closes). */
     const close = (how: 'destroy' | 'end' = 'destroy') => {
