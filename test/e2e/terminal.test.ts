@@ -40,12 +40,15 @@ describe('on a terminal', () => {
   });
 
   it('fits the table to a narrow terminal, cutting the reason with an ellipsis, never a run id', () => {
-    const out = onTerminal(home, 'history', { columns: 100, env: 'NO_COLOR=1' });
+    const out = onTerminal(home, 'history', { columns: 90, env: 'NO_COLOR=1' });
     const lines = out.trimEnd().split('\n');
-    // Too narrow for every column: the reason is cut first, then the columns the rest say well enough go.
+    // Too narrow for every column: the reason is cut first, then the columns the rest say well
+    // enough go, and what they freed goes back to the reason: at 90 columns it is still cut.
     expect(lines[0]).toMatch(/^STARTED\s+TASK\s+RUN\s+STATUS\s+.*REASON$/);
-    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(90);
     expect(out).toMatch(/exit c.*…/);
+    // At 100, the room the dropped columns left holds the whole reason.
+    expect(onTerminal(home, 'history', { columns: 100, env: 'NO_COLOR=1' })).toMatch(/exit code 4$/m);
     expect(out).toMatch(/\d{8}T\d{6}Z-[0-9a-f]{8}/); // the run id stays whole
   });
 

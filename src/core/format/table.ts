@@ -48,7 +48,10 @@ export function renderTable(header: string[], given: string[][], options: TableO
   return [line(header, -1), ...rows.map((row, index) => line(row, index))];
 }
 
-/** Narrows the shrinkable columns, then leaves out or shortens the droppable ones, until the table fits. */
+/**
+ * Narrows the shrinkable columns, then leaves out or shortens the droppable ones, until the table
+ * fits; the width a left-out column freed goes back to the narrowed ones, the last given first.
+ */
 function fit(
   widths: number[],
   shown: number[],
@@ -59,6 +62,7 @@ function fit(
   drop: NonNullable<TableOptions['drop']>,
 ): void {
   const total = () => shown.reduce((sum, i) => sum + (widths[i] ?? 0), 0) + GAP * (shown.length - 1);
+  const natural = [...widths];
   for (const column of shrink) {
     const over = total() - maxWidth;
     if (over <= 0) return;
@@ -68,7 +72,7 @@ function fit(
     widths[column] = Math.min(width, Math.max(floor, width - over));
   }
   for (const step of drop) {
-    if (total() <= maxWidth) return;
+    if (total() <= maxWidth) break;
     if (typeof step === 'number') {
       const at = shown.indexOf(step);
       if (at >= 0) shown.splice(at, 1);
@@ -78,5 +82,11 @@ function fit(
       for (const cell of step.cells) width = Math.max(width, cell.length);
       widths[step.column] = Math.min(widths[step.column] ?? 0, width);
     }
+  }
+  for (const column of [...shrink].reverse()) {
+    const spare = maxWidth - total();
+    if (spare <= 0) return;
+    if (!shown.includes(column)) continue;
+    widths[column] = Math.min(natural[column] ?? 0, (widths[column] ?? 0) + spare);
   }
 }
