@@ -94,6 +94,16 @@ describe('doctor', () => {
     expect(bad.findings[0]?.fix).toMatch(/^correct it, then check with: symphony-conductor validate/);
   });
 
+  it('names a working directory that does not exist, not the program in it as "not found"', () => {
+    const home = makeHome({ tasks: [{ name: 'c', command: 'date', cwd: 'nosuchdir' }, { name: 'd', command: './x.sh', cwd: 'nosuchdir' }] });
+    const { code, findings } = doctor(home);
+    expect(code).toBe(8);
+    expect(findings.filter((f) => f.check === 'commands').map((f) => [f.message, f.fix])).toEqual([
+      [expect.stringMatching(/^task c: its working directory .*nosuchdir does not exist$/), "create it, or correct the task's cwd"],
+      [expect.stringMatching(/^task d: its working directory .*nosuchdir does not exist$/), "create it, or correct the task's cwd"],
+    ]);
+  });
+
   it('fails a config as validate does: a watch task\'s json_schema that is not there', () => {
     const home = makeHome({ tasks: [{ name: 'intake', command: 'true', watch: { path: 'in', json: true, json_schema: 'config/intent.schema.json' } }] });
     const { code, findings } = doctor(home);

@@ -27,6 +27,12 @@ export function checkCommands(config: Config, home: string): Finding[] {
     const word = firstWord(task.command);
     if (word === null) continue;
     const cwd = task.cwd ? path.resolve(home, task.cwd) : home;
+    // Without its folder no run starts at all, whatever the command: that is the finding.
+    const folder = folderProblem(task, cwd);
+    if (folder) {
+      findings.push(folder);
+      continue;
+    }
     const env = { ...process.env, ...task.env };
     if (word.includes('/')) {
       const problem = checkProgramPath(task, word, cwd, env.HOME);
@@ -44,6 +50,25 @@ export function checkCommands(config: Config, home: string): Finding[] {
   const checked = config.tasks.filter((t) => firstWord(t.command) !== null).length;
   if (findings.length === 0) findings.push(finding('commands', 'ok', `the programs of ${checked} task command${checked === 1 ? '' : 's'} are found`));
   return findings;
+}
+
+/** The task's working directory, when it is not a folder this user may enter. */
+function folderProblem(task: Task, cwd: string): Finding | null {
+  const disabled = task.enabled ? '' : ' (the task is disabled)';
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(cwd);
+  } catch (error) {
+    const gone = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return finding('commands', 'fail', `task ${task.name}: its working directory ${shownPath(cwd)} ${gone ? 'does not exist' : `cannot be read (${(error as NodeJS.ErrnoException).code})`}${disabled}`, gone ? 'create it, or correct the task\'s cwd' : 'correct the task\'s cwd or its permissions');
+  }
+  if (!stat.isDirectory()) return finding('commands', 'fail', `task ${task.name}: its working directory ${shownPath(cwd)} is not a folder${disabled}`, 'correct the task\'s cwd');
+  try {
+    fs.accessSync(cwd, fs.constants.X_OK);
+  } catch {
+    return finding('commands', 'fail', `task ${task.name}: its working directory ${shownPath(cwd)} cannot be entered by this user${disabled}`, 'correct the task\'s cwd or its permissions');
+  }
+  return null;
 }
 
 function missing(task: Task, word: string, cwd: string): Finding {
