@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readConfigText } from '../adapters/configFile.js';
 import { ConductorError, type Problem } from '../core/errors.js';
 import { duplicateKeys } from '../core/config/duplicateKeys.js';
+import { tokenEnvProblems } from '../core/config/httpProblems.js';
 import { parseJson } from '../core/config/parseJson.js';
 import { validateConfig } from '../core/config/validateConfig.js';
 import type { Config } from '../core/types.js';
@@ -38,7 +39,7 @@ export function loadConfig(file: string, home?: string): LoadedConfig {
   const problems = result.ok
     ? home === undefined
       ? []
-      : [...watchPathProblems(result.config, home), ...webhookSecretProblems(result.config)]
+      : [...watchPathProblems(result.config, home), ...webhookSecretProblems(result.config), ...httpTokenProblems(result.config)]
     : [...result.problems, ...(home === undefined ? [] : rawHomeProblems(parsed.value, home, result.problems))];
   if (!result.ok || problems.length > 0) {
     const count = problems.length;
@@ -50,6 +51,12 @@ export function loadConfig(file: string, home?: string): LoadedConfig {
     (d): Problem => ({ where: d.pointer, message: `given twice (lines ${d.firstLine} and ${d.line}); the last one counts, the first is ignored` }),
   );
   return { config: result.config, warnings: [...twice, ...result.warnings], shown };
+}
+
+/** The extra API tokens' variables, when the daemon would serve HTTP: start refuses an unset one. */
+function httpTokenProblems(config: Config): Problem[] {
+  const http = config.settings.http;
+  return http.enabled ? tokenEnvProblems(http.tokens, process.env) : [];
 }
 
 function formatProblemInline(problem: Problem): string {

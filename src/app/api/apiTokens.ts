@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { MAIN_TOKEN_LABEL } from '../../core/config/httpProblems.js';
+import { MAIN_TOKEN_LABEL, tokenEnvProblems } from '../../core/config/httpProblems.js';
 import { ConductorError } from '../../core/errors.js';
 import type { HttpSettings } from '../../core/types.js';
 import type { HomePaths } from '../paths.js';
@@ -23,9 +23,7 @@ export function tokenFile(paths: HomePaths): string {
 
 /** The daemon's tokens, the main one first (its file made now if needed). */
 export function resolveTokens(paths: HomePaths, http: HttpSettings, env: NodeJS.ProcessEnv = process.env): ApiToken[] {
-  const problems = http.tokens.flatMap((token, index) =>
-    (env[token.env] ?? '') === '' ? [{ where: `/settings/http/tokens/${index}/env`, message: `the environment variable ${token.env} (token "${token.label}") is not set` }] : [],
-  );
+  const problems = tokenEnvProblems(http.tokens, env);
   if (problems.length > 0) {
     throw new ConductorError('CONFIG_INVALID', `settings.http.tokens: ${problems.length === 1 ? 'a token is' : `${problems.length} tokens are`} missing:`, { problems });
   }

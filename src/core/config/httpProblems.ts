@@ -7,6 +7,15 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The main token's label in the audit log (`api:default`); an extra token may not take it. */
 export const MAIN_TOKEN_LABEL = 'default';
 
+/** The extra tokens whose environment variable is not set (or empty), each named where the config names it. */
+export function tokenEnvProblems(tokens: readonly { label: string; env: string }[], env: Readonly<Record<string, string | undefined>>): Problem[] {
+  return tokens.flatMap((token, index) =>
+    (env[token.env] ?? '') === ''
+      ? [{ where: `/settings/http/tokens/${index}/env`, message: `the environment variable ${token.env} (token "${token.label}") is ${env[token.env] === undefined ? 'not set' : 'empty'}` }]
+      : [],
+  );
+}
+
 /** True for a host only this machine can reach: localhost, 127.0.0.0/8, ::1. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();

@@ -43,6 +43,12 @@ describe('a daemon that cannot serve as configured refuses to start, exit 1, bef
   it('when a labelled token names a variable that is not set', () => {
     const home = makeHome({ tasks: [tick], settings: { http: { port: 0, tokens: [{ label: 'ci', env: 'NO_SUCH_TOKEN_VAR' }] } } });
     expect(refusedStart(home)).toMatch(/\/settings\/http\/tokens\/0\/env: the environment variable NO_SUCH_TOKEN_VAR \(token "ci"\) is not set/);
+    // validate says so too, before a start fails on it; with the server off, the token is not needed
+    const validate = runCli(['validate'], { home });
+    expect(validate.code).toBe(1);
+    expect(validate.stdout + validate.stderr).toMatch(/\/settings\/http\/tokens\/0\/env: the environment variable NO_SUCH_TOKEN_VAR \(token "ci"\) is not set/);
+    writeConfig(home, { tasks: [tick], settings: { http: { enabled: false, tokens: [{ label: 'ci', env: 'NO_SUCH_TOKEN_VAR' }] } } });
+    expect(runCli(['validate'], { home }).code).toBe(0);
   });
 });
 
