@@ -29,15 +29,13 @@ export async function showLogs(paths: HomePaths, request: { task: string; run?: 
   if (unsafe) throw new ConductorError('USAGE', `--task: ${unsafe}`);
   const current = path.join(paths.taskLogsDir, `${request.task}.log`);
   const anything = logFiles(current, KEEP).length > 0 || concurrentFiles(current).length > 0;
-  if (!anything && !request.follow) {
-    throw new ConductorError('USAGE', `no output recorded for task "${request.task}" (${current} does not exist)`);
-  }
   if (!anything) {
-    // Following a log that does not exist yet: a task of the config waits for its first run; a
-    // name the config does not know (a typo) would wait forever, so it is refused.
+    // A name the config does not know (a typo) is said so; following a log that does not exist
+    // yet, a task of the config waits for its first run.
     if (!knownTask(paths, request.task)) {
       throw new ConductorError('USAGE', `no task "${request.task}" in the config, and no output recorded for it (${current} does not exist)`);
     }
+    if (!request.follow) throw new ConductorError('USAGE', `no output recorded for task "${request.task}" (${current} does not exist)`);
     process.stderr.write(`waiting for the output of "${request.task}" (nothing recorded yet in ${current})\n`);
   }
   // A follow goes on exactly where the copy stopped: a line appended in between is printed once.

@@ -43,10 +43,24 @@ export const historyCommand: CommandModule<GlobalArgs, Args> = {
       return;
     }
     if (runs.length === 0) {
-      process.stdout.write(argv.task ? `no runs of ${argv.task} recorded\n` : 'no runs recorded\n');
+      process.stdout.write(argv.task ? `no runs of ${argv.task} recorded${await notInConfig(paths.config, argv.task)}\n` : 'no runs recorded\n');
       return;
     }
     const { renderHistory } = await import('../render/history.js');
     process.stdout.write(renderHistory(runs, Date.now()));
   },
 };
+
+/** For a task with no runs: ` (no task "X" in the config...)` when the config does not name it (a typo), else ''. */
+async function notInConfig(configFile: string, task: string): Promise<string> {
+  const [{ loadConfig }, { closeNames }] = await Promise.all([import('../../app/loadConfig.js'), import('../../app/selectTasks.js')]);
+  let names: string[];
+  try {
+    names = loadConfig(configFile).config.tasks.map((t) => t.name);
+  } catch {
+    return ''; // no readable config: nothing to say about the name
+  }
+  if (names.includes(task)) return '';
+  const close = closeNames(task, names);
+  return ` (no task "${task}" in the config${close.length > 0 ? `; did you mean ${close.map((n) => `"${n}"`).join(', ')}?` : ''})`;
+}

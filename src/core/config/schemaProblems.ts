@@ -1,4 +1,5 @@
 // Checks a config's shape against the built-in JSON Schema and words each failure for people.
+import { editDistance } from '../text/editDistance.js';
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../errors.js';
 import { validateSchema } from './compiledSchema.js';
@@ -86,18 +87,6 @@ function suggest(key: string, at: string): string {
   return best && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-}
 
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
