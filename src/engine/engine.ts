@@ -111,10 +111,9 @@ export class Engine {
     if (admission.kind === 'skip') return this.skip(request, admission.reason);
     const elsewhere = this.runElsewhere(entry.task.name, policy);
     if (elsewhere) return this.skip(request, elsewhere);
-    if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason, lane);
     if (!isByHand(request.trigger, request.byHand) && entry.task.budget) {
       // A run by hand (the CLI, the API, the dashboard) is the operator's own decision; what comes by itself is held to the budget.
-      const budget = budgetDecision(entry.task.budget, this.ctx.store.usageSince(request.task, utcDayStart(now), now));
+      const budget = budgetDecision(entry.task.budget, this.usageToday(request.task, now));
       if (budget.kind === 'skip') return this.skip(request, budget.reason);
     }
     const run: ActiveRun = {
@@ -136,12 +135,26 @@ export class Engine {
     if (entry.task.approval && !request.approved) {
       // Only the daemon can hold a run for days; a foreground command does not wait for a decision.
       if (this.ctx.source === 'foreground') return this.skip(request, 'needs approval: a foreground run does not wait for one (run it with --approved)');
+      // Under replace, a newer fire takes the place of one still waiting for a decision; a run
+      // that goes on is replaced only once this one is approved (proceed).
+      if (admission.kind === 'replace') this.replaceRuns(request.task, admission.reason, lane, true);
       return this.awaitApproval(run, entry.task.approval, now);
     }
     return this.proceed(run, entry, now);
   }
 
-  /** Past admission (and approval): the dependency gate, then the queue. */
+  /** Runs of `task` today (UTC) for its budget: those recorded, and those admitted that have not started yet. */
+  private usageToday(task: string, now: number): { runs: number; runtimeSeconds: number } {
+    const used = this.ctx.store.usageSince(task, utcDayStart(now), now);
+    const coming = this.runs.of(task).filter((r) => !r.resumeFrom && (r.state === 'queued' || r.state === 'waiting' || r.state === 'awaiting_approval')).length;
+    return { runs: used.runs + coming, runtimeSeconds: used.runtimeSeconds };
+  }
+
+  /**
+   * Past admission (and approval): the dependency gate, then the queue. Under `replace`, the runs
+   * of the task going on are stopped here, once this one is sure to go ahead: a fire skipped by
+   * its dependencies (or its budget, before) cuts nothing.
+   */
   private proceed(run: ActiveRun, entry: TaskEntry, now: number): RequestOutcome {
     let gate: ReturnType<typeof gateDependencies> = { kind: 'ready' };
     if (TRIGGERS_THAT_GATE.has(run.trigger) && entry.task.dependencies.length > 0) {
@@ -151,6 +164,10 @@ export class Engine {
         this.endUnstarted(run, 'skipped', gate.reason);
         return { run_id: run.id, status: 'skipped', reason: gate.reason };
       }
+    }
+    if (run.trigger !== 'watch') {
+      const admission = admitRun(entry.task.concurrency_policy, this.runs.busyState(run.task, run.lane));
+      if (admission.kind === 'replace') this.replaceRuns(run.task, admission.reason, run.lane);
     }
     this.runs.track(run);
     if (gate.kind === 'wait') {
@@ -682,8 +699,8 @@ export class Engine {
   }
 
   /** Queued and waiting runs of the task (in this lane) end skipped; running ones are stopped (concurrency_policy replace). */
-  private replaceRuns(task: string, reason: string, lane: ActiveRun['lane']): void {
-    for (const run of this.runs.of(task).filter((r) => r.lane === lane)) {
+  private replaceRuns(task: string, reason: string, lane: ActiveRun['lane'], unstartedOnly = false): void {
+    for (const run of this.runs.of(task).filter((r) => r.lane === lane && !(unstartedOnly && r.execution))) {
       if (run.execution) run.execution.stop('interrupted', reason);
       else this.endUnstarted(run, 'skipped', reason);
     }

@@ -155,6 +155,75 @@ describe('a task with a budget', () => {
   });
 });
 
+describe('a budget with concurrency_policy replace, and runs that wait', () => {
+  it('a fire the budget skips does not stop the run going: the only run of the day goes on', async () => {
+    const { scheduler, clock, ctx } = setup('2025-06-01T00:59:00Z', [
+      { name: 'rb', schedule: '*/30 * * * *', command: 'sleep=2400000 exit=0', concurrency_policy: 'replace', budget: { max_runs_per_day: 1 } },
+    ]);
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T02:10:00Z');
+    // 01:00 runs for 40 minutes; the 01:30 and 02:00 fires are over budget and cut nothing.
+    expect(rowsOf(ctx, 'rb')).toEqual([
+      ['success', null],
+      ['skipped', 'budget exhausted: 1 of 1 runs used today (UTC)'],
+      ['skipped', 'budget exhausted: 1 of 1 runs used today (UTC)'],
+    ]);
+  });
+
+  it('a fire its dependencies skip does not stop the run going', async () => {
+    const { scheduler, clock, ctx } = setup('2025-06-01T00:59:00Z', [
+      { name: 'dep' },
+      { name: 'rd', schedule: '*/30 * * * *', command: 'sleep=2400000 exit=0', concurrency_policy: 'replace', dependencies: ['dep'] },
+    ]);
+    scheduler.start();
+    scheduler.engine.submit({ task: 'dep', trigger: 'manual' });
+    await clock.advanceTo('2025-06-01T01:50:00Z');
+    // 01:00 runs (dep ran before it); 01:30 finds dep not run since 01:00: skipped, and 01:00's run goes on.
+    expect(rowsOf(ctx, 'rd').map(([status]) => status)).toEqual(['success', 'skipped']);
+  });
+
+  it('an approved run replaces the run going when it is approved, not when it is asked for', async () => {
+    const { scheduler, clock, ctx } = setup('2025-06-01T00:59:00Z', [
+      { name: 'ra', schedule: '*/30 * * * *', command: 'sleep=2400000 exit=0', concurrency_policy: 'replace', approval: { timeout: 86400 } },
+    ]);
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T01:00:01Z');
+    scheduler.engine.decide(scheduler.engine.awaitingApproval()[0]!.run_id, 'approve', 'alice', null);
+    await clock.advanceTo('2025-06-01T01:30:01Z');
+    expect(ctx.store.openRuns().map((r) => [r.task, r.state]).sort()).toEqual([['ra', 'awaiting_approval'], ['ra', 'running']]);
+    scheduler.engine.decide(scheduler.engine.awaitingApproval()[0]!.run_id, 'approve', 'alice', null);
+    await clock.advance(1000);
+    expect(rowsOf(ctx, 'ra').filter(([status]) => status !== 'running')).toEqual([['interrupted', 'replaced by a newer fire (concurrency_policy replace)']]);
+  });
+
+  it('counts the runs admitted but not started yet: queued fires do not overrun max_runs_per_day', async () => {
+    const { scheduler, clock, ctx } = setup(
+      '2025-06-01T00:59:00Z',
+      [
+        { name: 'hog', schedule: '0 1 * * *', command: 'sleep=600000 exit=0' },
+        { name: 'qb', schedule: '*/2 * * * *', command: 'sleep=1000 exit=0', concurrency_policy: 'allow', budget: { max_runs_per_day: 2 } },
+      ],
+      { max_concurrent_tasks: 1 },
+    );
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T01:20:00Z');
+    const qb = rowsOf(ctx, 'qb');
+    expect(qb.filter(([status]) => status === 'success')).toHaveLength(2);
+    expect(qb.filter(([status]) => status !== 'success').every(([status, reason]) => status === 'skipped' && /^budget exhausted: 2 of 2 runs/.test(String(reason)))).toBe(true);
+  });
+
+  it('a run cancelled before it started used none of the budget', async () => {
+    const { scheduler, clock, ctx } = setup('2025-06-01T00:59:00Z', [
+      { name: 'ab', schedule: '0 * * * *', approval: { timeout: 86400 }, budget: { max_runs_per_day: 1 } },
+    ]);
+    scheduler.start();
+    await clock.advanceTo('2025-06-01T01:00:01Z');
+    expect(scheduler.engine.cancel(scheduler.engine.awaitingApproval()[0]!.run_id, 'cancelled by ops')).toBe(true);
+    await clock.advanceTo('2025-06-01T02:00:01Z');
+    expect(scheduler.engine.awaitingApproval()).toHaveLength(1); // the 02:00 fire was not held to a spent budget
+  });
+});
+
 describe('a task with a budget, run by hand', () => {
   it('runs when a person asks (the CLI, the API, run --all) though the budget is spent, and counts those runs', async () => {
     const { scheduler, clock, ctx } = setup('2025-06-01T20:30:00Z', [{ name: 'hourly', schedule: '0 * * * *', budget: { max_runs_per_day: 1 } }]);

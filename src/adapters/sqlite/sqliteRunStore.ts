@@ -198,9 +198,11 @@ class SqliteRunStore implements RunStore {
         'UPDATE attempts SET status = @status, started_at = @at, reason = NULL, owner_pid = @owner_pid, owner_start = @owner_start WHERE id = @id',
       ),
       markQueued: () => db.prepare(`UPDATE attempts SET status = 'queued', reason = ? WHERE id = ?`),
+      // A cancelled attempt that never started (no process, handle or worker) is not a run used.
       usage: () => db.prepare(
         `SELECT count(DISTINCT run_id) AS runs, coalesce(sum(coalesce(duration_ms, MAX(0, @now - started_at))), 0) AS ms
-         FROM attempts WHERE task = @task AND started_at >= @since AND status NOT IN (${NOT_A_RUN})`,
+         FROM attempts WHERE task = @task AND started_at >= @since AND status NOT IN (${NOT_A_RUN})
+           AND NOT (status = 'cancelled' AND pid IS NULL AND handle IS NULL AND worker IS NULL)`,
       ),
       adoptRun: () => db.prepare('UPDATE runs SET owner_pid = @owner_pid, owner_start = @owner_start WHERE run_id = @run_id'),
       // An attempt written running (a local one) learns only its process: no indexed column is
