@@ -43,7 +43,8 @@ export async function showLogs(paths: HomePaths, request: { task: string; run?: 
   const runId = request.run ?? (await lastRunId(current));
   const upTo = start ? { ino: start.ino, end: start.size } : undefined;
   const printed = runId === null ? new Map<string, number>() : await copyRunOutput(current, KEEP, runId, write, drained, upTo);
-  if (request.run !== undefined && printed === null) {
+  // A run that has not printed yet (queued, waiting, awaiting approval) is followed until it has ended.
+  if (request.run !== undefined && printed === null && (!request.follow || runOver(paths, request.run))) {
     throw new ConductorError('USAGE', `no output of run ${request.run} in the logs of task "${request.task}"`);
   }
   if (!request.follow) return EXIT.ok;

@@ -43,7 +43,7 @@ export function startRun(ctx: ApiContext, name: string, options: { withDeps: boo
     const outcome = ctx.store.batch(() => {
       const submitted = ctx.engine.submit({ task: name, trigger, approved });
       audit(ctx, caller, 'run', { task: name, run_id: submitted.run_id, detail: submitted.status === 'skipped' ? `skipped: ${submitted.reason}` : `trigger ${trigger}` });
-      if (approved) audit(ctx, caller, 'approve', { task: name, run_id: submitted.run_id, detail: 'approved as it was asked for (--approved)' });
+      if (approved && submitted.status !== 'skipped') audit(ctx, caller, 'approve', { task: name, run_id: submitted.run_id, detail: 'approved as it was asked for (--approved)' });
       return submitted;
     });
     // Running once it has a slot, and (remote) once a worker started it: queued until then.

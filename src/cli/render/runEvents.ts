@@ -18,7 +18,9 @@ export function renderRunEvent(event: RunEvent): string {
       const took = formatDuration(event.duration_ms);
       if (event.status === 'success') return `ok ${event.task}: succeeded in ${took}\n`;
       const retry = event.retry_in_ms !== null ? `; retrying in ${formatDuration(event.retry_in_ms)}` : '';
-      return `!! ${event.task}: ${event.status} after ${took}${event.status === 'timeout' ? '' : `: ${visible(event.reason ?? '')}`}${retry}\n`;
+      // A timeout's reason starts with what the line says already (timed out after N s): only what follows it is added.
+      const reason = event.status === 'timeout' ? (event.reason ?? '').replace(/^timed out after [^;]*(; )?/, '') : (event.reason ?? '');
+      return `!! ${event.task}: ${event.status} after ${took}${reason ? `: ${visible(reason)}` : ''}${retry}\n`;
     }
     case 'run.ended':
       if (event.status === 'skipped' || (event.status === 'cancelled' && event.attempts === 0)) return `-- ${event.task}: ${event.status}: ${visible(event.reason ?? '')}\n`;

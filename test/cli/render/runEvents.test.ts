@@ -19,3 +19,13 @@ describe('renderRunEvent of a run awaiting approval', () => {
     expect(renderRunEvent({ ...event, message: null })).toBe('.. deploy: awaiting approval: symphony-conductor approve --run r1 (or reject); it gives up at 2026-12-01T12:00:00.000Z\n');
   });
 });
+
+describe('renderRunEvent of an attempt that timed out', () => {
+  const ended = { type: 'attempt.ended' as const, run_id: 'r1', task: 'rto', attempt: 1, trigger: 'manual' as const, status: 'timeout' as const, exit_code: 124, duration_ms: 1000, retry_in_ms: null, worker: null };
+  it('says only what its reason adds to "timeout after": why it is not retried, how it was stopped', () => {
+    expect(renderRunEvent({ ...ended, reason: 'timed out after 1s' } as never)).toBe('!! rto: timeout after 1.0s\n');
+    expect(renderRunEvent({ ...ended, reason: 'timed out after 1s; a timeout is not retried (retry_on_timeout: false)' } as never)).toBe(
+      '!! rto: timeout after 1.0s: a timeout is not retried (retry_on_timeout: false)\n',
+    );
+  });
+});

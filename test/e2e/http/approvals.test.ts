@@ -145,6 +145,24 @@ describe('run --task of a task with an approval gate', () => {
 });
 
 describe('a run awaiting approval, with the real daemon', () => {
+  it('is followed by logs --run -f until it has run; a second run --approved, skipped under forbid, audits no approval', async () => {
+    const own = makeHome({ tasks: [{ name: 'gate', command: 'echo gate ran', approval: { timeout: 3600 } }], settings: { http: { port: 0 } } });
+    const d = await startDaemon(own);
+    const started = (await (await d.call('/api/v1/tasks/gate/run', { method: 'POST' })).json()) as { run_id: string };
+    const follower = spawnCli(['logs', '--task', 'gate', '--run', started.run_id, '-f'], { home: own });
+    let out = '';
+    follower.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    const skipped = runCli(['run', '--task', 'gate', '--approved'], { home: own });
+    expect(skipped.stdout).toContain('-- gate: skipped: awaiting approval');
+    const audit = JSON.parse(runCli(['audit', '--json'], { home: own }).stdout) as { action: string; detail: string }[];
+    expect(audit.map((a) => a.action)).not.toContain('approve');
+    expect(follower.exitCode).toBeNull(); // still following the run that waits
+    expect(runCli(['approve', '--run', started.run_id], { home: own }).code).toBe(0);
+    expect((await exitOf(follower)).code).toBe(0);
+    expect(out).toContain('gate ran');
+    await d.stop();
+  });
+
   it('is skipped when its timeout passes with no decision (approval timed out), and a late approve is refused', async () => {
     const own = makeHome({ tasks: [{ name: 'brief', command: 'true', approval: { timeout: 1 } }], settings: { http: { port: 0 } } });
     const d = await startDaemon(own);
