@@ -224,7 +224,8 @@ describe('an imported task, run by the conductor', () => {
     const name = (JSON.parse(fs.readFileSync(path.join(home, 'config', 'conductor_config.json'), 'utf8')).tasks[0] as { name: string }).name;
     const run = runCli(['run', '--task', name], { home });
     expect(run.code).toBe(0);
-    expect(fs.readFileSync(out, 'utf8')).toBe(`first line\nsecond 'line'100% at ${new Date().getFullYear()}\n`);
+    // cron ends the input with a newline (Vixie cron's need_newline)
+    expect(fs.readFileSync(out, 'utf8')).toBe(`first line\nsecond 'line'\n100% at ${new Date().getFullYear()}\n`);
   });
 
   it("runs under cron's SHELL with the crontab's environment", () => {

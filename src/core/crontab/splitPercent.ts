@@ -1,8 +1,8 @@
 // What cron makes of `%` in a command (Vixie cron's do_command): the first unescaped `%` ends
 // the command and the rest becomes the job's standard input, each further unescaped `%` a
 // newline; `\%` is a literal `%` (the backslash dropped), in both parts. Every other backslash
-// stays. With no `%`, the job's input is empty. Ported character by character, quirks included
-// (in the input, `\\%` gives `\%`).
+// stays. With no `%`, the job's input is empty; input that does not end with a newline gets one,
+// as cron writes it. Ported character by character, quirks included (in the input, `\\%` gives `\%`).
 
 export interface CronCommand {
   /** What cron hands to the shell. */
@@ -32,9 +32,11 @@ export function splitPercent(raw: string): CronCommand {
   return { command, stdin: cronInput(raw.slice(index + 1)) };
 }
 
+/** cron's writing of the input: a newline added at its end when it does not end with one (need_newline). */
 function cronInput(data: string): string {
   let input = '';
   let escaped = false;
+  let needNewline = false;
   for (const original of data) {
     let ch = original;
     if (escaped) {
@@ -44,6 +46,8 @@ function cronInput(data: string): string {
     }
     escaped = ch === '\\';
     if (!escaped) input += ch;
+    needNewline = ch !== '\n';
   }
-  return escaped ? `${input}\\` : input;
+  if (escaped) input += '\\';
+  return needNewline ? `${input}\n` : input;
 }

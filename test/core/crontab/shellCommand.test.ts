@@ -23,6 +23,8 @@ describe('shellCommand', () => {
       ['shell syntax that must stay inert', '$(touch /tmp/never) `id` ${HOME} *; | & "'],
       ['printf formats', '%s %d %% \\n \\\\'],
       ['nothing', ''],
+      ['a newline alone', '\n'],
+      ['printf formats, ended by a newline as cron ends its input', '%s %d \\n\n'],
     ])('passes %s byte for byte', (_label, stdin) => {
       const { stdout, code } = runSh(shellCommand({ command: 'od -An -c', stdin }));
       expect(code).toBe(0);
