@@ -13,6 +13,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { isDiskFull } from './fileSystemOf.js';
+import { makeDirs } from './makeDirs.js';
 
 export interface DaemonLock {
   /** True when status/daemon.lock was removed or replaced and has been taken again at its path. */
@@ -49,7 +50,7 @@ export async function acquireDaemonLock(home: string, file: string): Promise<Dae
       if (current?.stillAt()) return false;
       let again: FileLock | null;
       try {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
+        makeDirs(path.dirname(file));
         again = lockFile(file);
       } catch {
         return false; // not yet (the disk is still full): the home lock still holds

@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AttemptHeader, AttemptLog, TaskLog } from '../ports/taskLog.js';
 import { describeFullFileSystem, isDiskFull } from './fileSystemOf.js';
 import { readRange } from './readText.js';
+import { makeDirs } from './makeDirs.js';
 
 export const HEADER_PREFIX = '=== symphony-conductor ';
 /** The folder, beside the task logs, of the output of attempts that overlapped another run. */
@@ -248,7 +249,7 @@ function openAppending(file: string): number {
     return fs.openSync(file, 'a+', 0o644); // a+: endsLine() reads the last byte
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeDirs(path.dirname(file));
     return fs.openSync(file, 'a+', 0o644); // a+: endsLine() reads the last byte
   }
 }

@@ -12,6 +12,7 @@ import type { Health } from '../core/types.js';
 import type { HealthStore } from '../ports/healthWriter.js';
 import { writeFileAtomicAsync } from './atomicWrite.js';
 import { readText } from './readText.js';
+import { makeDirs } from './makeDirs.js';
 
 export function createHealthStore(dir: string, onError: (task: string, error: Error) => void = () => {}): HealthStore {
   let made = false;
@@ -49,7 +50,7 @@ export function createHealthStore(dir: string, onError: (task: string, error: Er
   return {
     write(task: string, health: Health): void {
       if (!made) {
-        fs.mkdirSync(dir, { recursive: true });
+        makeDirs(dir);
         made = true;
       }
       latest.set(task, formatHealth(health));

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
+import { makeDirs } from './makeDirs.js';
 
 const RUN_FILE = /^(.+)\.json$/;
 
@@ -13,7 +14,7 @@ export function payloadFile(dir: string, runId: string): string {
 
 /** Writes the body (the folder made 0700 if missing); the file is whole or absent. */
 export function writePayload(dir: string, runId: string, body: Buffer): string {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir, 0o700);
   const file = payloadFile(dir, runId);
   writeFileAtomic(file, body, { mode: 0o600 });
   return file;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import type { Logger } from '../ports/logger.js';
 import { describeFullFileSystem, isDiskFull } from './fileSystemOf.js';
+import { makeDirs } from './makeDirs.js';
 
 export interface LoggerOptions {
   file: string;
@@ -42,7 +43,7 @@ function once(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function createPinoLogger(options: LoggerOptions): Logger {
-  fs.mkdirSync(path.dirname(options.file), { recursive: true });
+  makeDirs(path.dirname(options.file));
   const destination = pino.destination({ dest: options.file, sync: options.sync, mkdir: true, maxLength: MAX_BUFFERED_BYTES });
   const health = watchDestination(destination, options.file);
   const log = pino(
@@ -126,7 +127,7 @@ function watchDestination(destination: Destination, file: string) {
     lastCheck = now;
     if (!replaced(destination, file)) return;
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      makeDirs(path.dirname(file));
       destination.reopen();
     } catch (error) {
       failed(error as Error);

@@ -3,11 +3,12 @@
 import fs from 'node:fs';
 import { ConductorError } from '../core/errors.js';
 import { userName } from './userName.js';
+import { makeDirs } from '../adapters/makeDirs.js';
 
 /** `dir` made if missing, or the error naming why it cannot be written; `purpose` says what is written there. */
 export function ensureWritableDir(dir: string, purpose?: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =

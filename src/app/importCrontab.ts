@@ -21,6 +21,7 @@ import { ConductorError } from '../core/errors.js';
 import { systemTimezone } from '../core/schedule/systemTimezone.js';
 import { shownPath } from './loadConfig.js';
 import { userName } from './userName.js';
+import { makeDirs } from '../adapters/makeDirs.js';
 
 export interface ImportRequest {
   /** A crontab file, or `-` for standard input. */
@@ -83,7 +84,7 @@ export function importCrontabFile(request: ImportRequest): ImportReport {
 /** `text` written atomically to `file` (its folder made), or the error that says why it cannot be. */
 function writeOutput(file: string, text: string): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeDirs(path.dirname(file));
     writeFileAtomic(file, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -18,6 +18,7 @@ import type { HomePaths } from './paths.js';
 import { refusedConfig } from './refusedConfig.js';
 import { packageVersion } from './version.js';
 import { compileWatchSchemas, watchPaths } from './watchConfig.js';
+import { makeDirs } from '../adapters/makeDirs.js';
 
 /** The folder is listed again this often, in case inotify dropped an event (its queue overflowed). */
 export const RESCAN_MS = 10_000;
@@ -59,7 +60,7 @@ export function watchResolver(paths: HomePaths, schemas: Map<string, SchemaCheck
 /** A watched folder is created when missing (spec/triggers.md); one that cannot be is logged and waited for. */
 function makeWatchedFolder(task: string, dir: string, logger: Logger): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (error) {
     logger.error({ task, path: dir, err: (error as Error).message }, 'cannot create the watched folder; waiting for it');
   }

@@ -23,6 +23,7 @@ import { osUser } from './remote/daemonEndpoint.js';
 import { onStopSignals } from './signals.js';
 import { watchResolver, watchShared } from './watchComposition.js';
 import { compileWatchSchemas, watchPaths } from './watchConfig.js';
+import { makeDirs } from '../adapters/makeDirs.js';
 
 export interface WatchOnceRequest {
   task: string;
@@ -107,7 +108,7 @@ export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, 
 /** The names in the folder (created when missing), or exit 1 when it cannot be read. */
 function listFolder(dir: string): Buffer[] {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     return fs.readdirSync(dir, { encoding: 'buffer' });
   } catch (error) {
     throw new ConductorError('PATH_NOT_WRITABLE', `${dir}: the watched folder cannot be read: ${(error as Error).message}`, { exitCode: EXIT.usage });

@@ -215,6 +215,16 @@ describe.skipIf(asNobody !== null)('import-crontab --output where the user canno
   });
 });
 
+describe('import-crontab --output where no folder can be made', () => {
+  it('says so and exits 1 at once under /proc (Node\'s own recursive mkdir loops there for ever)', () => {
+    const home = makeHome();
+    fs.writeFileSync(path.join(home, 'crontab'), '0 1 * * * /bin/x\n');
+    const result = runCli(['import-crontab', 'crontab', '--output', '/proc/nope/x.json'], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^symphony-conductor: cannot write \/proc\/nope\/x.json: .*nothing was written\n$/);
+  });
+});
+
 describe('an imported task, run by the conductor', () => {
   it("gets cron's input from % and a literal % from \\%", () => {
     const home = makeHome();

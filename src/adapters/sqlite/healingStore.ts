@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunStore } from '../../ports/runStore.js';
+import { makeDirs } from '../makeDirs.js';
 
 /** What the store over one connection can do beyond the port. */
 export interface CopyableStore extends RunStore {
@@ -23,7 +24,7 @@ export function healingStore(open: () => CopyableStore, file: string): RunStore 
     let said = 'was replaced by another file while the conductor ran: going on with that one (what this conductor wrote before stays in the old file)';
     if (!now) {
       try {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
+        makeDirs(path.dirname(file));
         current.copyTo(file);
         said = 'was removed while the conductor ran: written again from the copy it had open (nothing lost)';
       } catch (error) {

@@ -31,6 +31,7 @@ import { createWatchFileStore } from './sqliteWatchFileStore.js';
 import { WalCheckpointer } from './walCheckpointer.js';
 import { WebhookDeliveries } from './webhookDeliveries.js';
 import { preparedWhenUsed } from './preparedWhenUsed.js';
+import { makeDirs } from '../makeDirs.js';
 
 interface Row {
   run_id: string;
@@ -111,7 +112,7 @@ function openOnce(file: string, options: OpenOptions): RunStore {
 }
 
 function openForWriting(file: string): Database.Database {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') makeDirs(path.dirname(file));
   const db = new Database(file, { timeout: 10_000 });
   try {
     if (file !== ':memory:') {

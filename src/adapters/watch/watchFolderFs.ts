@@ -8,6 +8,7 @@ import type { FileIdentity } from '../../core/watch/settleCheck.js';
 import type { WatchFolder } from '../../ports/watchFolder.js';
 import { watchFolder } from './folderWatcher.js';
 import { moveNoReplace } from './moveNoReplace.js';
+import { makeDirs } from '../makeDirs.js';
 
 let counter = 0;
 /** Read synchronously up to this size (see `read`). */
@@ -47,7 +48,7 @@ export function createWatchFolderFs(): WatchFolder {
     moveInto(file: Buffer, name: Buffer, dir: string, inode: string | null = null): Buffer | null | 'replaced' {
       const make = () => {
         try {
-          fs.mkdirSync(dir, { recursive: true });
+          makeDirs(dir);
         } catch (error) {
           throw new Error(`${dir} cannot be made: ${describe(error)}`);
         }
@@ -106,7 +107,7 @@ export function createWatchFolderFs(): WatchFolder {
         fd = fs.openSync(temp, 'w', 0o644);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        fs.mkdirSync(dir, { recursive: true }); // removed since it was made
+        makeDirs(dir); // removed since it was made
         fd = fs.openSync(temp, 'w', 0o644);
       }
       try {

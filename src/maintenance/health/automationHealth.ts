@@ -7,6 +7,7 @@ import type { HomePaths } from '../../app/paths.js';
 import { ConductorError } from '../../core/errors.js';
 import type { Level, TaskHealth } from './assessTask.js';
 import { collectTaskHealth } from './collectTaskHealth.js';
+import { makeDirs } from '../../adapters/makeDirs.js';
 
 export const AUTOMATION_HEALTH_FILE = 'automation_health_report.json';
 
@@ -24,7 +25,7 @@ export function writeAutomationHealth(paths: HomePaths, now: number): { report: 
   const report: AutomationHealthReport = { generated_at: new Date(now).toISOString(), summary, tasks };
   const file = path.join(paths.statusDir, AUTOMATION_HEALTH_FILE);
   try {
-    fs.mkdirSync(paths.statusDir, { recursive: true });
+    makeDirs(paths.statusDir);
     writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
   } catch (error) {
     throw new ConductorError('PATH_NOT_WRITABLE', `${file}: cannot write the automation health report: ${(error as Error).message}`, {
