@@ -80,6 +80,11 @@ export class Engine {
   }
 
   /** Runs that hold a slot (running, or waiting to retry). */
+  /** Told to stop (draining): what is asked for now waits, as rows, for the next start. */
+  get isStopping(): boolean {
+    return this.stopping !== null;
+  }
+
   get runningCount(): number {
     return this.runs.runningCount;
   }

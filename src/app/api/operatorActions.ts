@@ -49,7 +49,11 @@ export function startRun(ctx: ApiContext, name: string, options: { withDeps: boo
     // Running once it has a slot, and (remote) once a worker started it: queued until then.
     const state = ctx.engine.shownState(outcome.run_id);
     const status = state === 'running' ? 'running' : outcome.status;
-    const waitsFor = ctx.engine.openRun(outcome.run_id)?.state === 'running' ? 'waiting for a worker' : 'waiting for a free slot';
+    const waitsFor = ctx.engine.isStopping
+      ? 'the daemon is stopping: the run waits for its next start'
+      : ctx.engine.openRun(outcome.run_id)?.state === 'running'
+        ? 'waiting for a worker'
+        : 'waiting for a free slot';
     const reason = outcome.status === 'skipped' ? outcome.reason : status === 'queued' ? waitsFor : undefined;
     return { run_id: outcome.run_id, task: name, status, ...(reason !== undefined ? { reason } : {}) };
   }

@@ -47,4 +47,19 @@ describe('stopping with streams open', () => {
     expect(await exited).toBe(0);
     expect(rows(home).find((r) => r.run_id === runId)?.status).toBe('interrupted');
   });
+
+  it('takes a run asked for during the drain as a row for the next start, and says so', async () => {
+    const home = makeHome({
+      tasks: [{ name: 'long', command: 'exec sleep 60', kill_grace: 1 }, { name: 'ok', command: 'true' }],
+      settings: { http: { port: 0 }, shutdown_timeout: 3, max_concurrent_tasks: 3 },
+    });
+    const daemon = await startDaemon(home);
+    const { run_id: longRun } = (await (await daemon.call('/api/v1/tasks/long/run', { method: 'POST' })).json()) as { run_id: string };
+    await waitFor(() => rows(home).some((r) => r.run_id === longRun && r.status === 'running'), 'the run to start');
+    daemon.child.kill('SIGTERM');
+    await waitFor(() => /stopping/.test(daemon.output()), 'the drain');
+    const asked = await daemon.call('/api/v1/tasks/ok/run', { method: 'POST' });
+    expect(asked.status).toBe(202);
+    expect(await asked.json()).toMatchObject({ task: 'ok', status: 'queued', reason: 'the daemon is stopping: the run waits for its next start' });
+  });
 });
