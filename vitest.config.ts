@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/globalTmp.ts'],
+    setupFiles: ['test/killLeftovers.ts'],
     // Integration tests spawn real processes and daemons; two cores are shared.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,5 +1,5 @@
 // Runs the built CLI (dist/cli/main.js) as a user would, in a temporary home.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,13 +33,24 @@ export function runCli(
 }
 
 /** Starts the CLI without waiting, for signals and daemons. */
+const spawned = new Set<ChildProcess>();
+
 export function spawnCli(args: string[], options: { home?: string; env?: Record<string, string> } = {}) {
   const full = options.home ? ['--home', options.home, ...args] : args;
-  return spawn(process.execPath, [cliPath, ...full], {
+  const child = spawn(process.execPath, [cliPath, ...full], {
     cwd: options.home ?? repoRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
+  return child;
+}
+
+/** Kills what spawnCli started and is still running (a test that failed before stopping it): run after each file. */
+export function killSpawned(): void {
+  for (const child of spawned) child.kill('SIGKILL');
+  spawned.clear();
 }
 
 /** A fresh temporary home, with an optional config written to config/conductor_config.json. */
