@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeHome, runCli } from '../helpers/cli.js';
+import { makeHome, runCli, spawnCli } from '../helpers/cli.js';
+import { exitOf, waitFor } from '../helpers/wait.js';
 
 const tasks = [
   { name: 'scan', command: 'true', schedule: '0 2 * * *', timezone: 'America/New_York' },
@@ -26,6 +27,24 @@ describe('simulate', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^2025-03-09T03:00:00-04:00\s+analyze\s+schedule\s+waits on scan; runs$/));
     expect(lines.filter((l) => /\sreport\s+dependency\s+runs/.test(l))).toHaveLength(3);
     expect(lines.at(-1)).toMatch(/^9 fires from 2025-03-08T00:00:00\+00:00 to 2025-03-11T00:00:00\+00:00$/);
+  });
+
+  it('stopped by Ctrl-C in the middle of a year, exits 3 (interrupted by a signal) at once', async () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ name: `t${i}`, command: 'true', schedule: `${i % 60} * * * *` }));
+    const home = makeHome({ tasks: many, settings: { timezone: 'UTC' } });
+    const child = spawnCli(['simulate', '--days', '365', '--json'], { home });
+    let bytes = 0;
+    let tail = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      bytes += c.length;
+      tail = (tail + c.toString()).slice(-100);
+    });
+    await waitFor(() => bytes > 100_000, 'the first fires');
+    child.kill('SIGINT');
+    expect((await exitOf(child)).code).toBe(3);
+    // Heard between two batches of fires, not once the year (2.6 million fires, ~300 MB) was done.
+    expect(tail.endsWith(']\n')).toBe(false);
+    expect(bytes).toBeLessThan(200_000_000);
   });
 
   it('gives JSON with the contract fields, and --task shows one task', () => {

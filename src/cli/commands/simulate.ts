@@ -58,6 +58,9 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     stopWhenOutputCloses();
     writeStdoutInBlockingMode();
+    // Stopped by a signal (Ctrl-C on a year of fires): exit 3 as the contract says, not 130/143.
+    const [{ onStopSignals }, { EXIT }] = await Promise.all([import('../../app/signals.js'), import('../../core/errors.js')]);
+    onStopSignals(() => process.exit(EXIT.interrupted));
     const [{ loadConfig }, { simulateHome }, { resolveWindow }, render] = await Promise.all([
       import('../../app/loadConfig.js'),
       import('../../app/simulate/simulateHome.js'),
@@ -75,7 +78,15 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
     const threaded = (await import('../render/simulationThread.js')).threadedPrinter(argv.json ? 'json' : 'text', config, window);
     const printer = threaded ?? (argv.json ? render.jsonPrinter(config) : render.textPrinter(config, window));
     // The fast path runs without pausing: it waits for a backed-up stdout (a pipe read slowly) so the output is never held in memory.
-    const outputReady = () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : null);
+    // It also lets the event loop turn now and then (every 4 questions, ~8,000 steps), so that
+    // a Ctrl-C is heard within a few milliseconds, not when a year of fires is done.
+    let asked = 0;
+    const outputReady = () =>
+      process.stdout.writableNeedDrain
+        ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()))
+        : ++asked % 4 === 0
+          ? new Promise<void>((resolve) => setImmediate(resolve))
+          : null;
     try {
       await simulateHome(
         paths,
