@@ -456,6 +456,8 @@ describe('a watch task in the daemon', () => {
     expect(daemon.output()).toMatch(new RegExp(`the watch path changed: 3 files waiting in ${dir} stay there and will not run`));
     fs.writeFileSync(path.join(home, 'release'), '');
     await waitFor(() => states().includes(`${first}:done`), 'the running file to finish in the old folder');
+    // Its row is done with the run's end commit; the move to processed/ comes after that commit.
+    await waitFor(() => namesIn(path.join(dir, 'processed')).map(String).includes(first as string), 'the finished file to be moved');
     expect(daemon.output()).not.toMatch(/deleted before its run started/);
     for (const name of waiting) {
       expect(fileRows(home, 'w').find((r) => r.name.toString() === name)).toMatchObject({ state: 'gone', reason: 'left in in: the watch path changed to in2' });
