@@ -10,7 +10,7 @@ const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/)
 
 describe('validate, when the config is bad', () => {
   it.each([
-    ['malformed JSON', '{\n  "tasks": [\n    {"name": "a",}\n  ]\n}', /conductor_config\.json:3:18: invalid JSON: trailing comma/],
+    ['malformed JSON', '{\n  "tasks": [\n    {"name": "a",}\n  ]\n}', /conductor_config\.json:3:17: invalid JSON: trailing comma/],
     ['an empty file', '', /conductor_config\.json: the file is empty/],
     ['an unknown key', { tasks: [{ name: 'a', command: 'true', retries: 2 }] }, /\/tasks\/0\/retries: unknown key/],
     ['a wrong type', { tasks: [{ name: 'a', command: 'true', timeout: 'soon' }] }, /\/tasks\/0\/timeout: expected a number, got "soon"/],
@@ -46,8 +46,8 @@ describe('validate, when the config is bad', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
       valid: false,
-      error: expect.stringMatching(/conductor_config\.json:3:1: invalid JSON: trailing comma before '\]'$/),
-      problems: [{ where: expect.stringMatching(/conductor_config\.json:3:1$/), message: "invalid JSON: trailing comma before ']'" }],
+      error: expect.stringMatching(/conductor_config\.json:2:35: invalid JSON: trailing comma before '\]'$/),
+      problems: [{ where: expect.stringMatching(/conductor_config\.json:2:35$/), message: "invalid JSON: trailing comma before ']'" }],
     });
     // The text form says it once.
     expect(runCli(['validate'], { home }).stderr.match(/trailing comma/g)).toHaveLength(1);

@@ -88,9 +88,11 @@ export function findJsonError(text: string): JsonSyntaxError | null {
       const close = inside === '{' ? '}' : ']';
       ws();
       if (text[i] === ',') {
+        const comma = i;
         i++;
         ws();
-        if (text[i] === close) fail(`trailing comma before '${close}'`);
+        // Named where the comma is: the line to edit, not the bracket lines below it.
+        if (text[i] === close) fail(`trailing comma before '${close}'`, comma);
         if (inside === '{') key();
         return true;
       }

@@ -173,7 +173,7 @@ describe('a task with a queue while the executor is local', () => {
 
 describe('when the JSON itself is malformed', () => {
   it.each([
-    ['a trailing comma', '{\n  "tasks": [],\n}', 'f.json:3:1: invalid JSON: trailing comma'],
+    ['a trailing comma, named where it is', '{\n  "tasks": [],\n}', 'f.json:2:14: invalid JSON: trailing comma'],
     ['a missing colon', '{\n  "tasks" []\n}', "f.json:2:11: invalid JSON: unexpected '[', expected ':'"],
     ['a truncated file', '{"tasks": [', 'f.json:1:12: invalid JSON: unexpected end of file'],
     ['a bad literal', '{"tasks": tru}', "f.json:1:11: invalid JSON: unexpected 't'"],
@@ -188,7 +188,7 @@ describe('when the JSON itself is malformed', () => {
   it('says where a deeply nested value goes wrong, without recursion', () => {
     const result = parseJson(`{"tasks": ${'['.repeat(1_000_000)}1,]`, 'f.json');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(`${result.problem.where}: ${result.problem.message}`).toBe("f.json:1:1000013: invalid JSON: trailing comma before ']'");
+    if (!result.ok) expect(`${result.problem.where}: ${result.problem.message}`).toBe("f.json:1:1000012: invalid JSON: trailing comma before ']'");
   });
 
   it.each([
@@ -201,7 +201,7 @@ describe('when the JSON itself is malformed', () => {
   it('counts a lone CR (an old Mac file) as a line end, as \\n and \\r\\n', () => {
     for (const eol of ['\n', '\r\n', '\r']) {
       const parsed = parseJson(`{${eol}"tasks": [${eol}  {"name": "a"},${eol}]}`, 'c.json');
-      expect(parsed.ok ? null : parsed.problem.where, JSON.stringify(eol)).toBe('c.json:4:1');
+      expect(parsed.ok ? null : parsed.problem.where, JSON.stringify(eol)).toBe('c.json:3:16');
     }
   });
 
