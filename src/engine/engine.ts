@@ -79,12 +79,12 @@ export class Engine {
     return this.config.settings;
   }
 
-  /** Runs that hold a slot (running, or waiting to retry). */
   /** Told to stop (draining): what is asked for now waits, as rows, for the next start. */
   get isStopping(): boolean {
     return this.stopping !== null;
   }
 
+  /** Runs that hold a slot (running, or waiting to retry). */
   get runningCount(): number {
     return this.runs.runningCount;
   }
