@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeHome, runCli, spawnCli } from '../helpers/cli.js';
-import { exitOf, waitFor } from '../helpers/wait.js';
+import { exitOf, rows, waitFor } from '../helpers/wait.js';
 
 const tasks = [
   { name: 'scan', command: 'true', schedule: '0 2 * * *', timezone: 'America/New_York' },
@@ -45,6 +45,19 @@ describe('simulate', () => {
     // Heard between two batches of fires, not once the year (2.6 million fires, ~300 MB) was done.
     expect(tail.endsWith(']\n')).toBe(false);
     expect(bytes).toBeLessThan(200_000_000);
+  });
+
+  it('says on stderr that a run going now is not modelled (the window starts with nothing running)', async () => {
+    const home = makeHome({ tasks: [{ name: 'long', command: 'sleep 30', schedule: '*/5 * * * *' }], settings: { timezone: 'UTC' } });
+    const running = spawnCli(['run', '--task', 'long'], { home });
+    await waitFor(() => rows(home).some((r) => r.status === 'running'), 'the run to start');
+    const result = runCli(['simulate', '--days', '1', '--json'], { home });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^symphony-conductor: note: long has a run running now \(run \S+, since 20\d\d-.*Z\); the simulation starts with nothing running/);
+    expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
+    running.kill('SIGTERM');
+    await exitOf(running);
+    expect(runCli(['simulate', '--days', '1'], { home }).stderr).toBe('');
   });
 
   it('gives JSON with the contract fields, and --task shows one task', () => {

@@ -1,9 +1,11 @@
 // `simulate` on a home: the config, expected durations (a --durations file, else the medians of
 // the history, else 0), each task's last run and the tasks paused now, then the simulation itself.
 import fs from 'node:fs';
+import { isLiveProcess } from '../../adapters/process/procfs.js';
 import { openRunStore } from '../../adapters/sqlite/sqliteRunStore.js';
 import { ConductorError } from '../../core/errors.js';
 import type { Config, RunRecord } from '../../core/types.js';
+import type { StoredRun } from '../../ports/runStore.js';
 import { loadConfig } from '../loadConfig.js';
 import type { HomePaths } from '../paths.js';
 import { medianDuration, simulate, type SimulationOptions } from './simulate.js';
@@ -18,6 +20,8 @@ export interface SimulateOptions {
   durationsFile?: string;
   /** The config, when the caller has loaded it already. */
   config?: Config;
+  /** Told what the simulation does not model that holds for this window (a run going now). */
+  note?: (text: string) => void;
 }
 
 export async function simulateHome(paths: HomePaths, options: SimulateOptions, emit: (fire: SimulatedFire) => void, run: SimulationOptions = {}): Promise<void> {
@@ -37,11 +41,27 @@ export async function simulateHome(paths: HomePaths, options: SimulateOptions, e
     // As they were when the window opens: a window already in the history must not see its own
     // future (a dependency's real failure later on skipping a dependent the window shows earlier).
     lastRuns.push(...store.lastRuns(config.tasks.map((t) => t.name), options.from).values());
+    if (options.note && options.until > Date.now()) for (const text of runsGoing(store.openRuns(), config)) options.note(text);
   } finally {
     store.close();
   }
   const durationMs = (task: string) => (fromFile ? (fromFile.get(task) ?? 0) : (medians.get(task) ?? 0));
   await simulate({ config, from: options.from, until: options.until, durationMs, lastRuns, paused, home: paths.home }, emit, run);
+}
+
+/**
+ * The runs going now (their conductor alive): the simulation starts its window with nothing
+ * running, so a task's fires while such a run goes (and its dependents') may go otherwise.
+ */
+function runsGoing(open: StoredRun[], config: Config): string[] {
+  const known = new Set(config.tasks.map((t) => t.name));
+  return open
+    .filter((run) => known.has(run.task) && (run.owner_pid === null || isLiveProcess(run.owner_pid, run.owner_start)))
+    .map(
+      (run) =>
+        `note: ${run.task} has a run ${run.state} now (run ${run.run_id}, since ${new Date(run.requested_at).toISOString()}); ` +
+        'the simulation starts with nothing running, so its fires and its dependents may not go as shown while that run lasts',
+    );
 }
 
 /** `{"task": seconds}`; every name must be a task of the config. */

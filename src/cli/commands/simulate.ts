@@ -90,7 +90,7 @@ export const simulateCommand: CommandModule<GlobalArgs, Args> = {
     try {
       await simulateHome(
         paths,
-        { ...window, durationsFile: argv.durations, config },
+        { ...window, durationsFile: argv.durations, config, note: (text) => process.stderr.write(`symphony-conductor: ${text}\n`) },
         (fire) => {
           if (argv.task === undefined || fire.task === argv.task) printer.fire(fire);
         },
