@@ -22,7 +22,8 @@ export interface Layout {
 }
 
 const HEIGHT = 34;
-const nodeWidth = (name: string) => Math.min(260, 44 + name.length * 7.2);
+/** Wide enough for the name (12 px bold) and for the line under it, "never ran · paused" (10 px) at least. */
+const nodeWidth = (name: string) => Math.min(260, Math.max(112, 44 + name.length * 7.2));
 
 /** Up to this many linked tasks, both directions are laid out and the one that fits better is kept. */
 const TRY_BOTH = 300;
