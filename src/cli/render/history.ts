@@ -31,8 +31,10 @@ export function renderHistory(runs: RunRecord[], now: number): string {
     runs.map((run) => columns.map(([, cell]) => cell(run))),
     {
       maxWidth: tty ? terminalWidth() : undefined,
-      // The reason first, then the task's name; never the run id (logs --run needs it whole).
-      shrink: [columns.length - 1, index('TASK')],
+      // The reason first; the task's name only when leaving columns out is not enough; never
+      // the run id (logs --run needs it whole).
+      shrink: [columns.length - 1],
+      shrinkLast: [index('TASK')],
       // Then, on a narrow terminal, what the rest of the row says well enough; then the start
       // without weekday, year and zone, then how long it took (80 columns hold the rest).
       drop: [

@@ -57,8 +57,10 @@ export function renderStatus(report: StatusReport, options: TerminalOptions): st
   const table = lines.concat(
     renderTable(['TASK', 'SCHEDULE', 'NEXT', 'LEFT', 'LAST', 'PASSED', 'STATUS', 'HEALTH'], rows, {
       maxWidth: width,
-      shrink: [1, 0, 7],
+      // The task's name is cut last: the columns the others say well enough go first.
+      shrink: [1, 7],
       drop: [7, 4, 2, 5],
+      shrinkLast: [0],
       paint: (row, column, text) => (row >= 0 && column === 6 ? paint(statuses[row] ?? '', text, colour) : text),
     }),
   );

@@ -12,6 +12,8 @@ export interface TableOptions {
   maxWidth?: number;
   /** Columns that may be cut to fit, the first given cut first. */
   shrink?: number[];
+  /** Columns cut only when leaving out the droppable ones is not enough (a row's name). */
+  shrinkLast?: number[];
   /**
    * What may go when cutting is not enough, the first given first: a column's index leaves it
    * out; `{column, cells}` writes it with those shorter cells (one a row, e.g. a time without
@@ -33,7 +35,7 @@ export function renderTable(header: string[], given: string[][], options: TableO
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   const shown = header.map((_, i) => i);
   const shorter = new Map<number, string[]>();
-  if (options.maxWidth !== undefined) fit(widths, shown, shorter, header, options.maxWidth, options.shrink ?? [], options.drop ?? []);
+  if (options.maxWidth !== undefined) fit(widths, shown, shorter, header, options.maxWidth, options.shrink ?? [], options.drop ?? [], options.shrinkLast ?? []);
   const line = (cells: string[], row: number): string =>
     shown
       .map((i, position) => {
@@ -49,8 +51,9 @@ export function renderTable(header: string[], given: string[][], options: TableO
 }
 
 /**
- * Narrows the shrinkable columns, then leaves out or shortens the droppable ones, until the table
- * fits; the width a left-out column freed goes back to the narrowed ones, the last given first.
+ * Narrows the shrinkable columns, then leaves out or shortens the droppable ones, then narrows the
+ * columns cut last, until the table fits; the width a left-out column freed goes back to the
+ * narrowed ones, those cut last first, then the last given first.
  */
 function fit(
   widths: number[],
@@ -60,17 +63,21 @@ function fit(
   maxWidth: number,
   shrink: number[],
   drop: NonNullable<TableOptions['drop']>,
+  shrinkLast: number[],
 ): void {
   const total = () => shown.reduce((sum, i) => sum + (widths[i] ?? 0), 0) + GAP * (shown.length - 1);
   const natural = [...widths];
-  for (const column of shrink) {
-    const over = total() - maxWidth;
-    if (over <= 0) return;
-    const width = widths[column] ?? 0;
-    const floor = Math.max((header[column] ?? '').length, MIN_SHRUNK);
-    // Never wider than it was: a column narrower than the floor keeps its width.
-    widths[column] = Math.min(width, Math.max(floor, width - over));
-  }
+  const narrow = (columns: number[]) => {
+    for (const column of columns) {
+      const over = total() - maxWidth;
+      if (over <= 0) return;
+      const width = widths[column] ?? 0;
+      const floor = Math.max((header[column] ?? '').length, MIN_SHRUNK);
+      // Never wider than it was: a column narrower than the floor keeps its width.
+      widths[column] = Math.min(width, Math.max(floor, width - over));
+    }
+  };
+  narrow(shrink);
   for (const step of drop) {
     if (total() <= maxWidth) break;
     if (typeof step === 'number') {
@@ -83,7 +90,8 @@ function fit(
       widths[step.column] = Math.min(widths[step.column] ?? 0, width);
     }
   }
-  for (const column of [...shrink].reverse()) {
+  narrow(shrinkLast);
+  for (const column of [...shrinkLast, ...[...shrink].reverse()]) {
     const spare = maxWidth - total();
     if (spare <= 0) return;
     if (!shown.includes(column)) continue;

@@ -44,6 +44,16 @@ describe('renderTable', () => {
     expect(renderTable(header, rows, { maxWidth: 56, shrink: [1, 0], drop: [3] })[2]).toBe('cleanup_execution  0 3 * *…  Sun 2026-12-06 03:00:00 UTC');
   });
 
+  it('cuts a shrinkLast column only once leaving out the droppable ones is not enough', () => {
+    const header = ['TASK', 'SCHEDULE', 'NEXT', 'LEFT'];
+    const rows = [['cleanup_execution', '0 3 * * 0', 'Sun 2026-12-06 03:00:00 UTC', 'in 4 days']];
+    const options = { shrink: [1], drop: [2], shrinkLast: [0] };
+    // Without NEXT there is room for the whole name.
+    expect(renderTable(header, rows, { ...options, maxWidth: 50 })[1]).toBe('cleanup_execution  0 3 * * 0  in 4 days');
+    // Not even then: the name is cut, as little as it must be.
+    expect(renderTable(header, rows, { ...options, maxWidth: 30 })[1]).toBe('cleanup_…  0 3 * *…  in 4 days');
+  });
+
   it('treats a missing cell as empty', () => {
     expect(renderTable(['A', 'B', 'C'], [['x']])).toEqual(['A  B  C', 'x']);
   });
