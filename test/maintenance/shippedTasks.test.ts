@@ -44,6 +44,30 @@ describe('when the conductor runs the shipped cleanup tasks on a scratch reposit
     expect(diffSnapshots(without(before, moved), after)).toEqual([]);
   });
 
+  it("leaves the home's own files alone: health files with the same line, a task log and the conductor's log not written for months", () => {
+    const old = (rel: string, text: string, days: number) => {
+      const file = path.join(repo.root, rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+      const when = new Date(Date.now() - days * 24 * 3600 * 1000);
+      fs.utimesSync(file, when, when);
+      return rel;
+    };
+    const own = [
+      old('status/automation_health/quiet_a.health', 'success:2026-01-01T00:00:00Z:0\n', 1),
+      old('status/automation_health/quiet_b.health', 'success:2026-01-01T00:00:00Z:0\n', 1),
+      old('logs/automation/monthly.log', '=== run of a monthly task\n', 60),
+      old('logs/automation/monthly.log.1', '=== an earlier run\n', 90),
+      old('logs/symphony_conductor.log.1', '{"msg":"rotated"}\n', 60),
+    ];
+    const stray = old('logs/other_app.log', 'not the conductor\'s\n', 60);
+    const result = runCli(['run', '--task', 'cleanup_execution', '--with-deps'], { home: repo.root });
+    expect(result.code).toBe(0);
+    for (const rel of own) expect(fs.existsSync(path.join(repo.root, rel)), rel).toBe(true);
+    // An old log of something else in logs/ is still a candidate.
+    expect(fs.existsSync(path.join(repo.root, stray))).toBe(false);
+  });
+
   it('runs the expiry task on the registry', () => {
     const past = new Date(Date.now() - 1000).toISOString();
     fs.writeFileSync(path.join(repo.root, '.cleanup_registry.json'), JSON.stringify({ version: 1, entries: [{ path: 'keep/notes.md', expires_at: past, reason: 'demo' }] }));

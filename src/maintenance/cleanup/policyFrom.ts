@@ -12,7 +12,7 @@ export function policyFrom(
   stateFiles: BytePath[],
 ): CandidatePolicy {
   return {
-    rules: protectRules(input.root, flags.protect ?? []),
+    rules: protectRules(input.root, [...input.own, ...(flags.protect ?? [])]),
     includeTracked: flags.includeTracked === true,
     minAgeMs: parseDuration(flags.minAge ?? '1h', { flag: '--min-age', allowZero: true }),
     stateFiles,

@@ -27,7 +27,7 @@ const add: CommandModule<GlobalArgs, AddArgs> = {
     const { rootFrom, expiryFrom, addExpiry, protectRules } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const now = new Date();
-    const result = addExpiry(input.root, { path: argv.path, spelledRoot: input.spelled, expiresAt: expiryFrom(argv, now), reason: argv.reason, rules: protectRules(input.root, []) }, now);
+    const result = addExpiry(input.root, { path: argv.path, spelledRoot: input.spelled, expiresAt: expiryFrom(argv, now), reason: argv.reason, rules: protectRules(input.root, input.own) }, now);
     if (argv.json) printJson(result);
     else printLines([`${result.replaced ? 'Updated' : 'Registered'} ${result.entry.path}: expires ${result.entry.expires_at}`]);
   },
@@ -61,7 +61,7 @@ const run: CommandModule<GlobalArgs, RunArgs> = {
     const { rootFrom, maxDeletionsFrom, runExpiry, expiryFailed, formatExpireRun, protectRules } = await lib();
     const input = rootFrom({ root: argv.root, home: pathsFrom(argv).home });
     const result = runExpiry(input.root, {
-      rules: protectRules(input.root, argv.protect ?? []),
+      rules: protectRules(input.root, [...input.own, ...(argv.protect ?? [])]),
       includeTracked: argv['include-tracked'] === true,
       dryRun: argv['dry-run'] === true,
       maxDeletions: maxDeletionsFrom(argv['max-deletions']),
