@@ -25,11 +25,21 @@ export function formatHeader(header: AttemptHeader): string {
   return `${HEADER_PREFIX}run=${header.run_id} attempt=${header.attempt} task=${header.task} trigger=${header.trigger} at=${at} ===\n`;
 }
 
-/** Reads a header line back; null when the line is task output. */
-export function parseHeader(line: string): { run_id: string; attempt: number; at: string } | null {
+/**
+ * Reads a header line back; null when the line is task output. Given the log's task, a header of
+ * another task is output too: a task that prints another task's log (a report, a mail) does not
+ * make its own log look like that task's runs.
+ */
+export function parseHeader(line: string, task?: string): { run_id: string; attempt: number; at: string } | null {
   if (!line.startsWith(HEADER_PREFIX)) return null;
-  const match = /run=(\S+) attempt=(\d+) task=\S+ trigger=\S+ at=(\S+) ===/.exec(line);
-  return match ? { run_id: match[1] as string, attempt: Number(match[2]), at: match[3] as string } : null;
+  const match = /run=(\S+) attempt=(\d+) task=(\S+) trigger=\S+ at=(\S+) ===/.exec(line);
+  if (!match || (task !== undefined && match[3] !== task)) return null;
+  return { run_id: match[1] as string, attempt: Number(match[2]), at: match[4] as string };
+}
+
+/** The task of a log file: `<task>.log`, or rotated, `<task>.log.N`. */
+export function taskOfLog(file: string): string {
+  return path.basename(file).replace(/\.log(?:\.\d+)?$/, '');
 }
 
 /** The folder of a task's overlapping attempts, given the path of its log file. */
@@ -118,7 +128,7 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
       const target = file(task);
       const stat = fs.statSync(target, { throwIfNoEntry: false });
       if (!stat) return null;
-      const last = lastHeader(target, stat.size);
+      const last = lastHeader(target, stat.size, task);
       return last === null || (last.run_id === runId && last.attempt === attempt) ? Math.floor(stat.mtimeMs) : null;
     },
     finishLeftover(task: string, runId: string, attempt: number): boolean {
@@ -218,7 +228,7 @@ const TAIL_BYTES = 64 * 1024;
  * The last header in the final TAIL_BYTES of a log, or null when there is none there (the output
  * at its end is then one attempt's, which started earlier).
  */
-function lastHeader(file: string, size: number): ReturnType<typeof parseHeader> {
+function lastHeader(file: string, size: number, task: string): ReturnType<typeof parseHeader> {
   const length = Math.min(size, TAIL_BYTES);
   const text = readRange(file, size - length, length);
   if (text === null) return null;
@@ -226,7 +236,7 @@ function lastHeader(file: string, size: number): ReturnType<typeof parseHeader> 
   for (let from = at; from >= 0; from = from === 0 ? -1 : text.lastIndexOf(HEADER_PREFIX, from - 1)) {
     // A header starts a line (output may mention the prefix anywhere).
     if (from > 0 && text[from - 1] !== '\n') continue;
-    const header = parseHeader(text.slice(from, text.indexOf('\n', from) + 1 || undefined));
+    const header = parseHeader(text.slice(from, text.indexOf('\n', from) + 1 || undefined), task);
     if (header) return header;
   }
   return null;

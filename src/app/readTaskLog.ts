@@ -5,7 +5,7 @@
 // log once it ended: a section is read from its own file while that exists, and from the task's
 // log otherwise, never from both.
 import fs from 'node:fs';
-import { concurrentFiles, HEADER_PREFIX, parseHeader, type ConcurrentFile } from '../adapters/fileTaskLog.js';
+import { concurrentFiles, HEADER_PREFIX, parseHeader, taskOfLog, type ConcurrentFile } from '../adapters/fileTaskLog.js';
 import { readRange } from '../adapters/readText.js';
 
 const HEADER = Buffer.from(HEADER_PREFIX);
@@ -34,19 +34,23 @@ export function logFiles(current: string, keep: number): string[] {
   return files;
 }
 
-/** The run id of the latest section: the last header of the log, or a later overlapping run's. */
+/**
+ * The run of the latest attempt to start (as `history` orders them): the latest header's of the
+ * log, or of an overlapping run's own file. Not the log's last section: overlapping runs are
+ * appended as they end, so a run that started earlier may come last.
+ */
 export async function lastRunId(current: string): Promise<string | null> {
-  let last: SectionHeader | null = null;
+  let latest: SectionHeader | null = null;
+  const later = (header: SectionHeader) => latest === null || header.at >= latest.at;
   await scanFile(current, (header) => {
-    last = header;
+    if (later(header)) latest = header;
     return false;
   }, () => {});
-  let latest = last as SectionHeader | null;
   for (const own of concurrentFiles(current)) {
     const header = firstHeader(own.file);
-    if (header && (latest === null || header.at >= latest.at)) latest = header;
+    if (header && later(header)) latest = header;
   }
-  return latest?.run_id ?? null;
+  return (latest as SectionHeader | null)?.run_id ?? null;
 }
 
 /**
@@ -157,7 +161,7 @@ export async function scanFile(
   } catch {
     return;
   }
-  const filter = new SectionFilter((header) => (select(header) ? 0 : Infinity), write);
+  const filter = new SectionFilter((header) => (select(header) ? 0 : Infinity), write, Infinity, taskOfLog(file));
   const buffer = Buffer.alloc(256 * 1024);
   try {
     for (let at = 0, read; at < end && (read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, end - at), null)) > 0; at += read) {
@@ -185,6 +189,8 @@ export class SectionFilter {
     private readonly write: (chunk: Buffer) => void,
     /** For bytes before the first header. */
     initialDrop = Infinity,
+    /** The log's task: a line shaped as another task's header is output (parseHeader). */
+    private readonly task?: string,
   ) {
     this.dropping = initialDrop;
   }
@@ -238,7 +244,7 @@ export class SectionFilter {
   }
 
   private finishLine(line: Buffer): void {
-    const header = line.subarray(0, HEADER.length).equals(HEADER) ? parseHeader(line.toString('utf8')) : null;
+    const header = line.subarray(0, HEADER.length).equals(HEADER) ? parseHeader(line.toString('utf8'), this.task) : null;
     if (header) this.dropping = this.drop(header);
     this.emit(line);
   }

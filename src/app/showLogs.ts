@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { concurrentFiles } from '../adapters/fileTaskLog.js';
+import { concurrentFiles, taskOfLog } from '../adapters/fileTaskLog.js';
 import { isLiveProcess } from '../adapters/process/procfs.js';
 import { unsafeNameReason } from '../core/config/semanticProblems.js';
 import { ConductorError, EXIT } from '../core/errors.js';
@@ -143,6 +143,7 @@ async function follow(
     (header) => (only && header.run_id !== only.runId ? Infinity : (printed.get(sectionKey(header)) ?? 0)),
     write,
     only && within?.run_id !== only.runId ? Infinity : 0,
+    taskOfLog(file),
   );
   const buffer = Buffer.alloc(64 * 1024);
   /** Prints what the open log has past `position`. */

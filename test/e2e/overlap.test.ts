@@ -117,3 +117,54 @@ describe('under concurrency_policy allow, two runs of one task at once', () => {
     expect(new Set(lines).size).toBe(lines.length); // nothing printed twice when B's file joined the log
   });
 });
+
+describe('logs --task after overlapping runs and with header-shaped output', () => {
+  /** Prints its run id, then waits for release-<run id>. */
+  const held = 'echo "$CONDUCTOR_RUN_ID out"; while [ ! -e release-$CONDUCTOR_RUN_ID ]; do sleep 0.05; done';
+
+  it('prints the run that started last, though an earlier one ended last and was appended after it', async () => {
+    const home = makeHome({ tasks: [{ name: 'many', command: held, concurrency_policy: 'allow' }] });
+    const runs = [];
+    for (let n = 1; n <= 3; n++) {
+      runs.push(spawnCli(['run', '--task', 'many'], { home }));
+      await waitFor(() => running(home, 'many').length === n, `run ${n}`);
+    }
+    const [a, b, c] = running(home, 'many')
+      .sort((x, y) => Number(x.started_at) - Number(y.started_at))
+      .map((r) => r.run_id) as [string, string, string];
+    const end = async (id: string, child: ReturnType<typeof spawnCli>) => {
+      fs.writeFileSync(path.join(home, `release-${id}`), '');
+      expect((await exitOf(child)).code).toBe(0);
+    };
+    // c ends first, then a (its end appends c's file), then b: the log reads a, c, b.
+    await end(c, runs[2] as ReturnType<typeof spawnCli>);
+    await end(a, runs[0] as ReturnType<typeof spawnCli>);
+    await end(b, runs[1] as ReturnType<typeof spawnCli>);
+    const log = fs.readFileSync(path.join(home, 'logs/automation/many.log'), 'utf8');
+    expect([...log.matchAll(/^=== symphony-conductor run=(\S+)/gm)].map((m) => m[1])).toEqual([a, c, b]);
+    const shown = runCli(['logs', '--task', 'many'], { home });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`${c} out`);
+    expect(shown.stdout).not.toContain(`${b} out`);
+  });
+
+  it("takes another task's header in a task's output for output, not for a run", () => {
+    const home = makeHome({
+      tasks: [
+        { name: 'source', command: 'echo from-source' },
+        { name: 'report', command: 'echo before; cat logs/automation/source.log; echo after' },
+      ],
+    });
+    expect(runCli(['run', '--task', 'source'], { home }).code).toBe(0);
+    expect(runCli(['run', '--task', 'report'], { home }).code).toBe(0);
+    const [report] = rows(home).filter((r) => r.task === 'report');
+    const [source] = rows(home).filter((r) => r.task === 'source');
+    const latest = runCli(['logs', '--task', 'report'], { home });
+    expect(latest.stdout).toContain(`run=${report?.run_id}`);
+    expect(latest.stdout).toMatch(/before\n=== symphony-conductor run=\S+ attempt=1 task=source [^\n]*\nfrom-source\nafter\n/);
+    const one = runCli(['logs', '--task', 'report', '--run', report?.run_id as string], { home });
+    expect(one.stdout).toContain('after');
+    const other = runCli(['logs', '--task', 'report', '--run', source?.run_id as string], { home });
+    expect(other.code).toBe(1);
+  });
+});

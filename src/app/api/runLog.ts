@@ -4,6 +4,7 @@
 // back-pressure from the reader, so a slow client or a 1 GiB log never fills the daemon's memory.
 import fs from 'node:fs';
 import type { LogSink } from '../../ports/daemonApi.js';
+import { taskOfLog } from '../../adapters/fileTaskLog.js';
 import { logFiles, SectionFilter } from '../readTaskLog.js';
 
 const CHUNK = 64 * 1024;
@@ -20,7 +21,7 @@ export interface RunLogRequest {
 
 export async function streamRunLog(request: RunLogRequest, sink: LogSink): Promise<void> {
   const out: Buffer[] = [];
-  const filter = new SectionFilter((header) => (header.run_id === request.runId ? 0 : Infinity), (chunk) => out.push(chunk));
+  const filter = new SectionFilter((header) => (header.run_id === request.runId ? 0 : Infinity), (chunk) => out.push(chunk), Infinity, taskOfLog(request.current));
   const stop = () => sink.closed || request.signal.aborted;
   const pump = async (handle: fs.promises.FileHandle, from: number): Promise<number> => {
     const buffer = Buffer.alloc(CHUNK);
