@@ -132,6 +132,13 @@ describe('the daemon', () => {
     await waitFor(() => (daemon.output().match(/config reload refused/g) ?? []).length === 2, 'the second refusal');
     const logged = fs.readFileSync(path.join(home, 'logs', 'symphony_conductor.log'), 'utf8').split('\n').filter((l) => l.includes('config reload refused')).at(-1);
     expect(JSON.parse(logged ?? '{}').problems).toEqual([expect.stringMatching(/conductor_config\.json:2:13: invalid JSON: unexpected ','/)]);
+    // A file moved away: status still shows what the daemon runs, and says where the file went.
+    const configFile = path.join(home, 'config', 'conductor_config.json');
+    fs.renameSync(configFile, `${configFile}.moved`);
+    const moved = runCli(['status', '--json'], { home });
+    expect(moved.code).toBe(0);
+    expect(JSON.parse(moved.stdout).tasks.map((t: { name: string }) => t.name)).toEqual(['second']);
+    expect(moved.stderr).toContain('config file not found');
     daemon.kill('SIGTERM');
     expect((await exitOf(daemon)).code).toBe(0);
     // With no daemon, the invalid file is an error again.

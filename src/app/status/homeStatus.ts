@@ -27,11 +27,14 @@ export async function homeStatus(paths: HomePaths, now: number, warn: (message: 
   return { ...report, executor: await probeExecutor(executor.redis_url, executor.prefix, PROBE_MS, now) };
 }
 
+/** What can be wrong with the config file while the daemon runs on the config it read before. */
+const FILE_PROBLEMS = new Set(['CONFIG_INVALID', 'CONFIG_JSON', 'CONFIG_NOT_FOUND', 'CONFIG_UNREADABLE', 'CONFIG_EMPTY']);
+
 function configShown(paths: HomePaths, warn: (message: string) => void): Config {
   try {
     return loadConfig(paths.config).config;
   } catch (error) {
-    if (!isConductorError(error) || (error.code !== 'CONFIG_INVALID' && error.code !== 'CONFIG_JSON')) throw error;
+    if (!isConductorError(error) || !FILE_PROBLEMS.has(error.code)) throw error;
     const running = isDaemonLockHeld(daemonLockPath(paths), paths.home) ? readRunningConfig(paths) : null;
     if (!running) throw error;
     const lines = error.lines();
