@@ -123,9 +123,7 @@ export function semanticProblems(value: unknown): SemanticResult {
     if (!edges.has(task.name)) edges.set(task.name, [...seen].filter((d) => d !== task.name));
   });
   for (const name of indexByName.keys()) if (!edges.has(name)) edges.set(name, []);
-  const watch = watchProblems(rawTasks);
-  problems.push(...watch.problems);
-  warnings.push(...watch.warnings);
+  problems.push(...watchProblems(rawTasks));
 
   const search = findCycles(edges);
   for (const cycle of search.cycles) {

@@ -86,3 +86,75 @@ function escapeRegExp(ch: string): string {
 function escapeClass(ch: string): string {
   return /[\\\]^-]/.test(ch) ? `\\${ch}` : ch;
 }
+
+/**
+ * Whether two valid patterns may match one name. Conservative: false only when they cannot, by
+ * their literal starts or ends (`in-*` and `out-*`, `*.csv` and `*.json`), alternative by
+ * alternative of a `{a,b}`; any other pair may.
+ */
+export function patternsMayOverlap(a: string, b: string): boolean {
+  return alternatives(a).some((x) => alternatives(b).some((y) => literalsAgree(x, y)));
+}
+
+/** The pattern once per alternative of its (single level of) braces. */
+function alternatives(pattern: string): string[] {
+  const open = unescapedIndex(pattern, '{');
+  const close = open < 0 ? -1 : unescapedIndex(pattern, '}', open);
+  if (close < 0) return [pattern];
+  const choices = splitUnescaped(pattern.slice(open + 1, close), ',');
+  return choices.flatMap((choice) => alternatives(pattern.slice(0, open) + choice + pattern.slice(close + 1)));
+}
+
+/** The pattern's literal characters before its first wildcard, and after its last. */
+function literalEnds(pattern: string): { head: string; tail: string; whole: boolean } {
+  const parts: { literal: string | null }[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    if (ch === '\\' && i + 1 < pattern.length) parts.push({ literal: pattern[++i] as string });
+    else if (ch === '*' || ch === '?') parts.push({ literal: null });
+    else if (ch === '[') {
+      const close = findClass(pattern, i);
+      parts.push({ literal: null });
+      i = close < 0 ? pattern.length : close;
+    } else parts.push({ literal: ch });
+  }
+  const wild = parts.findIndex((p) => p.literal === null);
+  if (wild < 0) return { head: parts.map((p) => p.literal).join(''), tail: '', whole: true };
+  let last = parts.length - 1;
+  while (parts[last]?.literal !== null) last--;
+  return { head: parts.slice(0, wild).map((p) => p.literal).join(''), tail: parts.slice(last + 1).map((p) => p.literal).join(''), whole: false };
+}
+
+function literalsAgree(a: string, b: string): boolean {
+  const x = literalEnds(a);
+  const y = literalEnds(b);
+  if (x.whole && y.whole) return x.head === y.head;
+  const prefixes = x.head.startsWith(y.head) || y.head.startsWith(x.head);
+  const suffixes = x.tail.endsWith(y.tail) || y.tail.endsWith(x.tail);
+  // A literal name against a pattern: its head and tail must fit the name.
+  if (x.whole) return x.head.startsWith(y.head) && x.head.endsWith(y.tail);
+  if (y.whole) return y.head.startsWith(x.head) && y.head.endsWith(x.tail);
+  return prefixes && suffixes;
+}
+
+function unescapedIndex(text: string, ch: string, from = 0): number {
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === ch) return i;
+  }
+  return -1;
+}
+
+function splitUnescaped(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === separator) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}

@@ -46,11 +46,33 @@ describe('when a task watches a folder', () => {
     expect(problems({ tasks: [watchTask(watch)] })).toContain(expected);
   });
 
-  it('warns when two tasks watch one folder', () => {
-    const result = validateConfig({ tasks: [watchTask({ path: 'in' }), watchTask({ path: './in/' }, { name: 'other' })] });
+  it('refuses two tasks on one folder whose patterns can take the same file', () => {
+    const result = validateConfig({ tasks: [watchTask({ path: 'in' }), watchTask({ path: './in/', pattern: '*.json' }, { name: 'other' })] });
+    expect(result.ok).toBe(false);
+    expect(problems({ tasks: [watchTask({ path: 'in' }), watchTask({ path: './in/', pattern: '*.json' }, { name: 'other' })] })).toContain(
+      '/tasks/1/watch/pattern: /tasks/0 watches the same folder with a pattern that can take the same files ("*", "*.json"): a file would be run by one task and moved away from the other; give them patterns that cannot match one name ("*.csv", "*.json"), or folders of their own',
+    );
+  });
+
+  it.each([
+    ['*.csv', '*.json'],
+    ['in-*', 'out-*'],
+    ['{a,b}-*.txt', 'c-*.txt'],
+    ['report.csv', '*.json'],
+    ['data-[0-9].csv', 'data-*.json'],
+  ])('accepts two tasks on one folder with patterns %s and %s that cannot take one file', (a, b) => {
+    const result = validateConfig({ tasks: [watchTask({ path: 'in', pattern: a }), watchTask({ path: 'in', pattern: b }, { name: 'other' })] });
     expect(result.ok).toBe(true);
-    expect(result.warnings.map((w) => `${w.where}: ${w.message}`)).toEqual([
-      '/tasks/1/watch/path: /tasks/0 watches the same folder: a file both patterns match gets a run of each, and the first to finish moves it',
-    ]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it.each([
+    ['*', 'x'],
+    ['a*', '*b'],
+    ['{a,c}-*', 'c-*.txt'],
+    ['report.csv', 'report.*'],
+    ['?.txt', '[ab].txt'],
+  ])('refuses patterns %s and %s on one folder, which can take one file', (a, b) => {
+    expect(validateConfig({ tasks: [watchTask({ path: 'in', pattern: a }), watchTask({ path: 'in', pattern: b }, { name: 'other' })] }).ok).toBe(false);
   });
 });
