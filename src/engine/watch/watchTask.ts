@@ -39,7 +39,7 @@ export class WatchTask {
   private readonly settles: { id: number; movedTo: Buffer | null; reason: string | null }[] = [];
   private watch: FolderWatch | null = null;
   private stopped = false;
-  private readonly tally = { pending: 0, processed: 0, failed: 0 };
+  private readonly tally = { processed: 0, failed: 0 };
   /** Once-mode: the names listed at the start that are not dealt with yet. */
   readonly onceLeft = new Set<string>();
   /** Once-mode: how many listed files matched, and how many of them a stop left in place after their run began. */
@@ -90,14 +90,18 @@ export class WatchTask {
     return this.deps.paths.dir;
   }
 
-  /** Counts for status and metrics (pending: ready and waiting; processed/failed: since this start). */
+  /**
+   * Counts for status and metrics (pending: ready and waiting; processed/failed: since this start).
+   * Pending is the history's count (an indexed count): a `run --task` of the task beside the
+   * daemon adds and claims rows too, which a tally of this process's own would miss.
+   */
   counts(): WatchCounts {
-    return { pending: this.tally.pending, running: this.flights.size, processed: this.tally.processed, failed: this.tally.failed };
+    const { pending } = this.deps.ctx.store.watchFiles.counts(this.name, Number.MAX_SAFE_INTEGER);
+    return { pending, running: this.flights.size, processed: this.tally.processed, failed: this.tally.failed };
   }
 
   /** Starts: picks up what a previous run left (recovery is the caller's), then the folder. */
   start(names: Buffer[] | null): void {
-    this.tally.pending = this.deps.ctx.store.watchFiles.counts(this.name, 0).pending;
     if (this.deps.mode === 'daemon') {
       const { logger } = this.deps.ctx;
       const where = { task: this.name, path: this.deps.paths.dir };
@@ -210,7 +214,6 @@ export class WatchTask {
     if (outcome.state === 'done') this.tally.processed++;
     else if (outcome.state === 'failed') this.tally.failed++;
     else {
-      this.tally.pending++;
       // Skipped (its budget spent, a foreground run that will not wait for approval): once-mode
       // leaves it in place; the daemon tries it again, but not before SKIPPED_WAIT_MS.
       if (event.status === 'skipped') {
@@ -324,7 +327,6 @@ export class WatchTask {
       if (row?.state === 'pending') this.window.reread(row);
       else this.resolveOnce(key);
     }
-    this.tally.pending += added.length;
     this.window.add(added);
     this.pump();
   }
@@ -372,7 +374,6 @@ export class WatchTask {
     const look = await lookBeforeRun(this.deps, this.task, row);
     if (look.kind === 'gone') {
       ctx.store.watchFiles.markGone(row.id, ctx.clock.now(), look.reason);
-      this.tally.pending--;
       ctx.logger.info({ task: this.name, file: decodeSurrogateEscape(row.name) }, `watched file ${look.reason}`);
       if (this.known.get(key) === identityOf(row)) this.known.delete(key);
       if (look.replaced) this.settler.look([row.name]);
@@ -402,7 +403,6 @@ export class WatchTask {
       ctx.logger.error({ task: this.name, file: decodeSurrogateEscape(row.name), err: (error as Error).message }, 'cannot start the run of a watched file; it stays pending');
       return release();
     }
-    this.tally.pending--;
     if (claimed) {
       this.preparing--;
       return;
