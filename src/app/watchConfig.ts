@@ -28,6 +28,15 @@ export function watchPathProblems(config: Config, home: string): Problem[] {
   return config.tasks.flatMap((task, index) => (task.watch ? watchSpecProblems(task.watch, `/tasks/${index}/watch`, home) : []));
 }
 
+/** True when `file` is a symbolic link whose target does not exist (mkdir cannot make the folder through it). */
+function danglingLink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** What of a watch the file-system checks read; a field absent (null) is not checked. */
 export interface WatchFolders {
   path: string;
@@ -51,6 +60,8 @@ export function watchSpecProblems(watch: WatchFolders, at: string, home: string)
     } catch {
       problems.push({ where: `${at}/path`, message: `${dir} cannot be read (permission denied)` });
     }
+  } else if (danglingLink(dir)) {
+    problems.push({ where: `${at}/path`, message: `${dir} is a symbolic link to ${fs.readlinkSync(dir)}, which does not exist (make that folder, or point the link at one)` });
   } else if (!creatable(dir)) {
     problems.push({ where: `${at}/path`, message: `${dir} does not exist and cannot be created (its parent is not a writable folder)` });
   }

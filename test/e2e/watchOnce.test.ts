@@ -227,6 +227,16 @@ describe('the watch checks of validate and start', () => {
     }
   });
 
+  it('refuses a watch.path that is a symbolic link to nothing, at validate, start and run --task alike', () => {
+    const h = makeHome({ tasks: [{ name: 'w', command: 'true', watch: { path: 'dangling' } }] });
+    fs.symlinkSync(path.join(h, 'gone'), path.join(h, 'dangling'));
+    for (const args of [['validate'], ['start'], ['run', '--task', 'w']]) {
+      const result = runCli(args, { home: h });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(`/tasks/0/watch/path: ${path.join(h, 'dangling')} is a symbolic link to ${path.join(h, 'gone')}, which does not exist`);
+    }
+  });
+
   it('refuses a processed_dir or failed_dir that is the watched folder however it is spelled (absolute, .., a symlink)', () => {
     const h = makeHome({
       tasks: [
