@@ -31,6 +31,7 @@ const tasks = [
   { name: 'down', command: 'echo down', dependencies: ['up'] },
   { name: 'checked', command: 'echo checked ran', approval: { timeout: 3600, message: 'look at the analysis first' } },
   { name: 'off', command: 'true', enabled: false },
+  { name: 'intake', command: 'true', watch: { path: 'in', pattern: '*.csv' } },
 ];
 
 /**
@@ -135,6 +136,9 @@ describe('the tasks view', () => {
     expect(await row('up').innerText()).toMatch(/✓ success/);
     expect(await row('off').innerText()).toMatch(/disabled/);
     expect(await row('off').getByRole('button', { name: 'Run off now' }).isDisabled()).toBe(true);
+    // A watch task: its folder and files in place of a schedule, and no run to start without a file.
+    expect(await row('intake').locator('td[data-label="Schedule"]').innerText()).toMatch(/^each file in\s+in\s+0 waiting · 0 running · 0 done · 0 failed$/);
+    expect(await row('intake').getByRole('button', { name: 'Run intake now' }).isDisabled()).toBe(true);
     await page.getByLabel('Filter tasks by name').fill('ui');
     await expect.poll(() => page.locator('table.tasks tbody tr[data-task]').count()).toBe(1);
     expect(await page.locator('table.tasks tbody tr[data-task]').getAttribute('data-task')).toBe('quick');

@@ -120,6 +120,10 @@ describe('a watch task in the daemon', () => {
     expect(await apiCounts()).toEqual(done);
     const after = await (await fetch(`${api?.url}/metrics`)).text();
     expect(after).toMatch(/^conductor_watch_files_pending\{task="queue"\} 0$/m);
+    // "Run now" has no file to give a watch task with no schedule: refused, as run --all does.
+    const runNow = await fetch(`${api?.url}/api/v1/tasks/queue/run`, { method: 'POST', headers: { authorization: `Bearer ${api?.token}` } });
+    expect(runNow.status).toBe(409);
+    expect(((await runNow.json()) as { error: { message: string } }).error.message).toMatch(/^task queue watches a folder: each file that arrives gets a run of its own/);
     daemon.kill('SIGTERM');
     expect((await exitOf(daemon)).code).toBe(0);
   });

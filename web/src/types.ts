@@ -37,6 +37,8 @@ export interface TaskStatus {
   last_run: RunRow | null;
   health: { status: RunStatus; timestamp: string; exit_code: number | null } | null;
   paused: boolean;
+  /** A watch task's folder and its files: waiting, running, and processed and failed since the daemon started. */
+  watch?: { path: string; pending: number; running: number; processed: number; failed: number };
 }
 
 export interface Awaiting {

@@ -36,6 +36,10 @@ function knownTask(ctx: ApiContext, name: string) {
 export function startRun(ctx: ApiContext, name: string, options: { withDeps: boolean; manual: boolean; approved?: boolean }, caller: Caller): StartedRun {
   const entry = knownTask(ctx, name);
   if (!entry.task.enabled) throw new ApiRefusal('conflict', `task ${name} is disabled in the config; enable it to run it`);
+  // As run --all: a run of a watch task is one file's, and the daemon makes them as files arrive.
+  if (entry.task.watch && !entry.task.schedule && !options.manual) {
+    throw new ApiRefusal('conflict', `task ${name} watches a folder: each file that arrives gets a run of its own, so there is no run to start without one (run --task ${name} processes the files waiting now)`);
+  }
   const trigger: Trigger = options.manual ? 'manual' : 'api';
   // Approving as one asks is the caller's decision on the gate: audited as theirs.
   const approved = options.approved === true && entry.task.approval !== null;

@@ -100,9 +100,10 @@ function TaskRow({ task, now }: { task: TaskStatus; now: number }) {
           <>
             {said && <span class="words">{said}</span>} <code title={`timezone ${task.timezone}`}>{task.schedule}</code>
           </>
-        ) : (
+        ) : task.watch ? null : (
           <span class="muted">after its dependencies, or by hand</span>
         )}
+        {task.watch && <WatchCell watch={task.watch} />}
       </td>
       <td data-label="Next run" title={task.next_run ? `${task.next_run} · ${clockTime(task.next_run)} in this browser's zone` : ''}>
         {task.next_run ? (
@@ -128,6 +129,18 @@ function TaskRow({ task, now }: { task: TaskStatus; now: number }) {
         <TaskActions task={task} />
       </td>
     </tr>
+  );
+}
+
+/** A watch task's folder and its files now: waiting and running, then done and failed since the daemon started. */
+function WatchCell({ watch }: { watch: NonNullable<TaskStatus['watch']> }) {
+  return (
+    <span class="watch">
+      <span class="words">each file in</span> <code>{watch.path}</code>{' '}
+      <span class="muted small">
+        {watch.pending} waiting · {watch.running} running · {watch.processed} done · {watch.failed} failed
+      </span>
+    </span>
   );
 }
 
@@ -161,7 +174,16 @@ function TaskActions({ task }: { task: TaskStatus }) {
   const resume = () => run(() => act(() => postJson(`/api/v1/tasks/${enc(name)}/resume`), () => `${name} resumed`));
   return (
     <>
-      <button type="button" key="run" disabled={!task.enabled} aria-disabled={busy || undefined} onClick={runNow} aria-label={`Run ${name} now`}>
+      {/* A watch task with no schedule runs per file, as files arrive: there is no run to start without one. */}
+      <button
+        type="button"
+        key="run"
+        disabled={!task.enabled || (task.watch !== undefined && !task.schedule)}
+        title={task.watch !== undefined && !task.schedule ? 'each file that arrives in its folder gets a run' : undefined}
+        aria-disabled={busy || undefined}
+        onClick={runNow}
+        aria-label={`Run ${name} now`}
+      >
         Run now
       </button>
       <button type="button" key="pause" aria-disabled={busy || undefined} onClick={task.paused ? resume : pause} aria-label={`${task.paused ? 'Resume' : 'Pause'} ${name}`}>
