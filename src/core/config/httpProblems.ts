@@ -51,3 +51,28 @@ export function httpProblems(http: Record<string, unknown>): Problem[] {
   });
   return problems;
 }
+
+/**
+ * With the HTTP server off, what of the config nothing can reach: a webhook (it is delivered to
+ * the daemon's port), and an approval gate (approve and reject reach the daemon through its API,
+ * so its runs could only expire). Warnings: the config still runs.
+ */
+export function httpOffWarnings(settings: Record<string, unknown>, rawTasks: unknown[]): Problem[] {
+  const http = settings.http;
+  if (typeof http !== 'object' || http === null || (http as Record<string, unknown>).enabled !== false) return [];
+  const warnings: Problem[] = [];
+  rawTasks.forEach((task, index) => {
+    if (typeof task !== 'object' || task === null) return;
+    const { webhook, approval } = task as Record<string, unknown>;
+    if (typeof webhook === 'object' && webhook !== null) {
+      warnings.push({ where: `/tasks/${index}/webhook`, message: 'settings.http.enabled is false: nothing can deliver to this webhook (it is served on the daemon\'s HTTP port)' });
+    }
+    if (typeof approval === 'object' && approval !== null) {
+      warnings.push({
+        where: `/tasks/${index}/approval`,
+        message: "settings.http.enabled is false: approve and reject reach the daemon through its API, so the daemon's runs of this task could only expire (run --task TASK --approved still runs it by hand)",
+      });
+    }
+  });
+  return warnings;
+}

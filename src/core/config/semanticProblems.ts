@@ -4,7 +4,7 @@ import { findCycles } from '../dag/findCycles.js';
 import { checkCron, checkTimezone } from '../schedule/cron.js';
 import { executorProblems, executorWarnings } from './executorProblems.js';
 import { haProblems } from './haProblems.js';
-import { httpProblems } from './httpProblems.js';
+import { httpProblems, httpOffWarnings } from './httpProblems.js';
 import { runnableProblems } from './runnableProblems.js';
 import { describeValue } from './schemaProblems.js';
 import { watchProblems } from './watchProblems.js';
@@ -62,6 +62,7 @@ export function semanticProblems(value: unknown): SemanticResult {
   const rawTasks = Array.isArray(value.tasks) ? (value.tasks as unknown[]) : [];
   problems.push(...executorProblems(settings, rawTasks));
   warnings.push(...executorWarnings(settings, rawTasks));
+  warnings.push(...httpOffWarnings(settings, rawTasks));
   problems.push(...haProblems(settings));
   rawTasks.forEach((task, index) => {
     if (!isObject(task) || typeof task.name !== 'string') return;

@@ -64,3 +64,20 @@ describe('configChanges: what a reload changed, for the audit log', () => {
     expect(describeChanges(configChanges(config, withDefaults({ tasks })))).toBeNull();
   });
 });
+
+describe('with the HTTP server off', () => {
+  const gated = { name: 'gate', command: 'true', approval: { timeout: 60 } };
+  const hook = { name: 'hook', command: 'true', webhook: {} };
+
+  it('warns that a webhook cannot be delivered and an approval gate cannot be answered', () => {
+    const result = validateConfig({ tasks: [gated, hook], settings: { http: { enabled: false } } });
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => w.where)).toEqual(['/tasks/0/approval', '/tasks/1/webhook']);
+    expect(result.warnings[0]?.message).toContain('approve and reject reach the daemon through its API');
+    expect(result.warnings[1]?.message).toContain('nothing can deliver to this webhook');
+  });
+
+  it('says nothing of them with the server on (the default)', () => {
+    expect(validateConfig({ tasks: [gated, hook] }).warnings).toEqual([]);
+  });
+});
