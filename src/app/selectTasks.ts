@@ -2,7 +2,7 @@
 import { ConductorError } from '../core/errors.js';
 import { upstreamOf } from '../core/dag/closure.js';
 import { topoOrder } from '../core/dag/topoOrder.js';
-import { editDistance } from '../core/text/editDistance.js';
+import { closeNames } from '../core/text/editDistance.js';
 import type { Config, Task } from '../core/types.js';
 
 export interface Selection {
@@ -17,26 +17,6 @@ export function findTask(config: Config, name: string): Task {
   const close = closeNames(name, names);
   const hint = close.length > 0 ? ` (did you mean ${close.map((n) => `"${n}"`).join(', ')}?)` : ` (tasks: ${names.join(', ') || 'none'})`;
   throw new ConductorError('UNKNOWN_TASK', `no task named "${name}" in the config${hint}`);
-}
-
-/**
- * Up to three names a typo of `name` may have meant, closest first: a few edits away (case
- * aside), or one containing it (a prefix of three characters or more).
- */
-export function closeNames(name: string, names: readonly string[]): string[] {
-  const typed = name.toLowerCase();
-  const within = Math.max(2, Math.floor(typed.length / 3));
-  return names
-    .map((candidate) => {
-      const lower = candidate.toLowerCase();
-      const distance = editDistance(typed, lower);
-      const contains = typed.length >= 3 && lower.includes(typed);
-      return { candidate, rank: distance <= within && distance < typed.length ? distance : contains ? within + 1 : Infinity };
-    })
-    .filter((c) => c.rank !== Infinity)
-    .sort((a, b) => a.rank - b.rank)
-    .slice(0, 3)
-    .map((c) => c.candidate);
 }
 
 /**

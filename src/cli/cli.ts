@@ -2,6 +2,7 @@
 // exit codes. Command modules load their heavy parts only when they run. Loaded by main.ts.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { closeNames } from '../core/text/editDistance.js';
 import { isConductorError, EXIT } from '../core/errors.js';
 import { coreCommands } from './commands/index.js';
 import { maintenanceCommands } from './commands/maintenance/index.js';
@@ -47,6 +48,33 @@ function handleOutputErrors(): void {
   process.stderr.on('error', onError(process.stderr, 'standard error'));
 }
 
+/** The top-level command names (aliases too), from the command modules. */
+function commandNames(): string[] {
+  return [...coreCommands, ...maintenanceCommands].flatMap((module) => {
+    const names = [module.command, ...(Array.isArray(module.aliases) ? module.aliases : module.aliases ? [module.aliases] : [])];
+    return names.flatMap((name) => (typeof name === 'string' ? [name.split(' ')[0] as string] : []));
+  });
+}
+
+/**
+ * "unknown command X" (with the names it may be a typo of, a prefix first) when the first word is
+ * no command: yargs says only "Did you mean logs?" for `foo`, and "Unknown argument" for a word
+ * nothing resembles.
+ */
+function unknownCommand(argv: string[]): string | null {
+  let word: string | undefined;
+  for (let i = 0; i < argv.length && word === undefined; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--home' || arg === '--config') i++; // the global flags that take a value
+    else if (!arg.startsWith('-')) word = arg;
+  }
+  const names = commandNames();
+  if (word === undefined || names.includes(word)) return null;
+  const prefixed = names.filter((name) => word.length >= 2 && name.startsWith(word));
+  const close = [...new Set([...prefixed, ...closeNames(word, names)])].slice(0, 3);
+  return `unknown command "${word}"${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''}`;
+}
+
 async function main(argv: string[]): Promise<void> {
   handleOutputErrors();
   keepTypedArgs(argv);
@@ -73,7 +101,8 @@ async function main(argv: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    // The terminal's width; none when piped: an example command is never cut in two to fit 100 columns.
+    .wrap(process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : null)
     .check(
       (argv, options) =>
         firstProblem(repeatedProblem(argv, options), emptyProblem('--home', argv.home), emptyProblem('--config', argv.config), emptyFlagProblem(argv, options)),
@@ -83,7 +112,8 @@ async function main(argv: string[]): Promise<void> {
     // choice), and with none for an error thrown by a command, which main().catch reports.
     .fail((message: string | null, error: Error | undefined) => {
       if (message === null && error) throw error;
-      process.stderr.write(`symphony-conductor: ${message ?? String(error)}\nRun with --help for usage.\n`);
+      const said = unknownCommand(argv) ?? message ?? String(error);
+      process.stderr.write(`symphony-conductor: ${said}\nRun with --help for usage.\n`);
       process.exit(EXIT.usage);
     });
   // `completion` reads the global flags from the parser's state as yargs leaves it after

@@ -1,6 +1,6 @@
 // The "did you mean" of an unknown task name on the command line (run --task, pause, ...).
 import { describe, expect, it } from 'vitest';
-import { closeNames } from '../../src/app/selectTasks.js';
+import { closeNames } from '../../src/core/text/editDistance.js';
 
 const shipped = ['inventory_scan', 'cleanup_analysis', 'cleanup_execution', 'health_check', 'git_maintenance'];
 

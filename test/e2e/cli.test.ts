@@ -307,6 +307,24 @@ describe('status, history, next and graph', () => {
     }
   });
 
+  it('names an unknown command as such, with the commands it may be a typo of (a prefix first)', () => {
+    const cases: [string, RegExp][] = [
+      ['stat', /^symphony-conductor: unknown command "stat"; did you mean status, start/],
+      ['histroy', /^symphony-conductor: unknown command "histroy"; did you mean history\?/],
+      ['zzzzzzzz', /^symphony-conductor: unknown command "zzzzzzzz"\n/],
+    ];
+    for (const [word, expected] of cases) {
+      const result = runCli([word], { home: makeHome(config) });
+      expect(result.code, word).toBe(1);
+      expect(result.stderr, word).toMatch(expected);
+    }
+  });
+
+  it('prints each example command whole in --help, piped (no wrapping at a fixed width)', () => {
+    const help = runCli(['reject', '--help']);
+    expect(help.stdout).toMatch(/^ {2}symphony-conductor reject --run \S+ --comment "[^"\n]+"/m);
+  });
+
   it('refuses an unknown flag with exit 1', () => {
     const result = runCli(['status', '--bogus'], { home: makeHome(config) });
     expect(result.code).toBe(1);

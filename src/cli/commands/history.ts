@@ -53,7 +53,7 @@ export const historyCommand: CommandModule<GlobalArgs, Args> = {
 
 /** For a task with no runs: ` (no task "X" in the config...)` when the config does not name it (a typo), else ''. */
 async function notInConfig(configFile: string, task: string): Promise<string> {
-  const [{ loadConfig }, { closeNames }] = await Promise.all([import('../../app/loadConfig.js'), import('../../app/selectTasks.js')]);
+  const [{ loadConfig }, { closeNames }] = await Promise.all([import('../../app/loadConfig.js'), import('../../core/text/editDistance.js')]);
   let names: string[];
   try {
     names = loadConfig(configFile).config.tasks.map((t) => t.name);
