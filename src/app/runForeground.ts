@@ -88,7 +88,10 @@ export async function runForeground(
     const outcomes = await session.done;
     recordRunByHand(ctx.store, request, outcomes, ctx.clock.now(), target?.approval !== undefined && target.approval !== null);
     const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'timeout');
-    const exitCode = interruptedBy ? EXIT.interrupted : failed ? EXIT.taskFailed : EXIT.ok;
+    // A run that did not finish (its worker lost, a retry left by a drain, an operator's cancel)
+    // is exit 3 as one stopped by a signal here, and as the same run through the daemon.
+    const stopped = outcomes.some((o) => o.status === 'interrupted' || o.status === 'cancelled');
+    const exitCode = interruptedBy || stopped ? EXIT.interrupted : failed ? EXIT.taskFailed : EXIT.ok;
     ctx.logger.info({ trigger, exit_code: exitCode }, 'foreground run finished');
     return { outcomes, exitCode, interruptedBy, ...(request.all && { notRun: [...selection.unavailable] }) };
   } finally {

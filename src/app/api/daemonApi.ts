@@ -36,7 +36,8 @@ export function createDaemonApi(base: Omit<ApiContext, 'publish' | 'planned'>): 
     return {
       run_id: runId,
       task: stored?.task ?? (last as RunRecord).task,
-      status: stored?.state ?? (last as RunRecord).status,
+      // As the engine shows it: a run handed to the queue that no worker has started is queued.
+      status: ctx.engine.shownState(runId) ?? stored?.state ?? (last as RunRecord).status,
       trigger: stored?.trigger ?? (last as RunRecord).trigger,
       reason: stored ? stored.reason : (last?.reason ?? null),
       attempts,

@@ -179,8 +179,8 @@ describe('when a worker is told to stop (SIGTERM, or SIGHUP: its terminal closed
     worker.child.kill('SIGTERM');
     expect((await exitOf(worker.child)).code).toBe(0);
     expect(processAlive(Number(fs.readFileSync(pidFile, 'utf8')))).toBe(false);
-    // Interrupted is not failed (exit 8), and the run command itself was not interrupted (exit 3).
-    expect((await exitOf(run)).code).toBe(0);
+    // The run did not finish: exit 3, as the same run followed through the daemon (not 0: not all good).
+    expect((await exitOf(run)).code).toBe(3);
     const row = JSON.parse(runCli(['history', '--json'], { home }).stdout)[0];
     expect(row).toMatchObject({ status: 'interrupted', worker: 'impatient', exit_code: 143, reason: 'worker impatient stopped (SIGTERM) before the attempt ended' });
   }, 60_000);

@@ -41,6 +41,9 @@ describe('a run request whose attempt waits in the queue for a worker', () => {
     cleanups.push(() => void client.disconnect());
     const jobKey = `bull:conductor.later:${unserved.body.run_id}.1`;
     await waitFor(async () => (await client.exists(jobKey)) === 1, 'its job in Redis');
+    // GET of the run says queued too, not running, while no worker has started it.
+    const shown = await fetch(`${api.url}/api/v1/runs/${unserved.body.run_id}`, { headers: { authorization: `Bearer ${api.token}` } });
+    expect(((await shown.json()) as { status: string }).status).toBe('queued');
     const cancelled = runCli(['cancel', '--run', unserved.body.run_id], { home });
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(cancelled.stdout.trim()).toBe(`cancelled run ${unserved.body.run_id} of unserved (it was queued; it will not start)`);
