@@ -46,9 +46,19 @@ export class MemoryRunStore implements RunStore {
   private readonly paused = new Map<string, { at: number; actor: string }>();
   private readonly audits: AuditEntry[] = [];
   private readonly deliveries = new Map<string, WebhookDelivery>();
+  /** Each task's usage recorded from `since` (the start of that UTC day) until `until` (a simulation opens). */
+  private readonly usedBefore = new Map<string, { since: number; until: number; runs: number; runtimeSeconds: number }>();
   readonly watchFiles: WatchFileStore = createMemoryWatchFileStore((runId, text) => this.appendReason(runId, text));
 
   constructor(private readonly keep: number) {}
+
+  /**
+   * Seeds what a task used of its budget from `since` to `until` (the real history's, up to where a
+   * simulation opens): counted instead of the rows before `until` (a seeded last run among them).
+   */
+  seedUsage(task: string, since: number, until: number, used: { runs: number; runtimeSeconds: number }): void {
+    this.usedBefore.set(task, { since, until, ...used });
+  }
 
   /** Seeds a task's last run (a simulation starts from the real history's). */
   seedLastRun(record: RunRecord): void {
@@ -111,12 +121,15 @@ export class MemoryRunStore implements RunStore {
   usageSince(task: string, since: number, now: number): { runs: number; runtimeSeconds: number } {
     const runs = new Set<string>();
     let ms = 0;
+    const before = this.usedBefore.get(task);
+    const seeded = before && since <= before.since ? before : null;
+    const from = seeded ? Math.max(since, seeded.until) : since;
     for (const row of this.recent) {
-      if (row.task !== task || row.startedMs < since || NOT_A_RUN.has(row.status)) continue;
+      if (row.task !== task || row.startedMs < from || NOT_A_RUN.has(row.status)) continue;
       runs.add(row.run_id);
       ms += row.duration_ms ?? Math.max(0, now - row.startedMs);
     }
-    return { runs: runs.size, runtimeSeconds: ms / 1000 };
+    return { runs: runs.size + (seeded?.runs ?? 0), runtimeSeconds: ms / 1000 + (seeded?.runtimeSeconds ?? 0) };
   }
 
   openRuns(): StoredRun[] {

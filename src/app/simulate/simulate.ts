@@ -5,6 +5,7 @@
 // models (fastPathFits) takes it instead: the same decisions without the engine's bookkeeping,
 // the same output, ~100x sooner.
 import { createMemoryRunStore } from '../../adapters/memory/memoryRunStore.js';
+import { utcDayStart } from '../../core/scheduler/budgetDecision.js';
 import { SimulatedClock } from '../../adapters/simulatedClock.js';
 import { createSimulatedExecutor } from '../../adapters/simulatedExecutor.js';
 import type { Config, RunRecord } from '../../core/types.js';
@@ -23,6 +24,8 @@ export interface SimulationInput {
   durationMs: (task: string) => number;
   /** Each task's latest real run, from the history. */
   lastRuns: RunRecord[];
+  /** What each task with a budget used of it on the UTC day the window opens, before it opens (the history's). */
+  usedToday?: ReadonlyMap<string, { runs: number; runtimeSeconds: number }>;
   /** The tasks paused now (persisted by the daemon): their fires are skipped, `paused`. */
   paused?: ReadonlyMap<string, { at: number; actor: string }>;
   home: string;
@@ -49,6 +52,7 @@ export async function simulateWithEngine(input: SimulationInput, emit: (fire: Si
   const clock = new SimulatedClock(input.from);
   const store = createMemoryRunStore({ keep: 1000 });
   for (const run of input.lastRuns) store.seedLastRun(run);
+  for (const [task, used] of input.usedToday ?? []) store.seedUsage(task, utcDayStart(input.from), input.from, used);
   for (const [task, pause] of input.paused ?? []) store.setPaused(task, pause);
   const silent = () => {};
   const events = new EventBus((error) => {

@@ -2,6 +2,7 @@
 // the history, else 0), each task's last run and the tasks paused now, then the simulation itself.
 import fs from 'node:fs';
 import { isLiveProcess } from '../../adapters/process/procfs.js';
+import { utcDayStart } from '../../core/scheduler/budgetDecision.js';
 import { openRunStore } from '../../adapters/sqlite/sqliteRunStore.js';
 import { ConductorError } from '../../core/errors.js';
 import type { Config, RunRecord } from '../../core/types.js';
@@ -29,6 +30,7 @@ export async function simulateHome(paths: HomePaths, options: SimulateOptions, e
   const fromFile = options.durationsFile === undefined ? null : readDurations(options.durationsFile, new Set(config.tasks.map((t) => t.name)));
   const medians = new Map<string, number>();
   const lastRuns: RunRecord[] = [];
+  const usedToday = new Map<string, { runs: number; runtimeSeconds: number }>();
   let paused = new Map<string, { at: number; actor: string }>();
   const store = openRunStore(paths.database, { create: false });
   try {
@@ -41,12 +43,14 @@ export async function simulateHome(paths: HomePaths, options: SimulateOptions, e
     // As they were when the window opens: a window already in the history must not see its own
     // future (a dependency's real failure later on skipping a dependent the window shows earlier).
     lastRuns.push(...store.lastRuns(config.tasks.map((t) => t.name), options.from).values());
+    // A budget goes on from what the day used before the window opens (the daemon counts it so).
+    for (const task of config.tasks) if (task.budget) usedToday.set(task.name, store.usageSince(task.name, utcDayStart(options.from), options.from));
     if (options.note && options.until > Date.now()) for (const text of runsGoing(store.openRuns(), config)) options.note(text);
   } finally {
     store.close();
   }
   const durationMs = (task: string) => (fromFile ? (fromFile.get(task) ?? 0) : (medians.get(task) ?? 0));
-  await simulate({ config, from: options.from, until: options.until, durationMs, lastRuns, paused, home: paths.home }, emit, run);
+  await simulate({ config, from: options.from, until: options.until, durationMs, lastRuns, usedToday, paused, home: paths.home }, emit, run);
 }
 
 /**
