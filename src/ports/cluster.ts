@@ -40,8 +40,13 @@ export interface ClusterStore {
    * task's shared watermark. Null when the lease is no longer `lease` (fenced): nothing claimed.
    */
   claimFires(lease: string, fires: readonly FireClaim[]): Promise<boolean[] | null>;
-  /** Takes runs over for `node` (free, or already its own); null when fenced. */
-  adoptRuns(lease: string, node: string, runIds: readonly string[]): Promise<boolean[] | null>;
+  /**
+   * Takes runs over for `node`, whoever had them: only the lease's holder asks, after its history
+   * caught up with the stream, so a run it still sees awaiting approval is one no other node
+   * decided (a node that adopted it and then stopped would otherwise hold it for good). False
+   * when the lease is no longer `lease` (fenced): nothing taken.
+   */
+  adoptRuns(lease: string, node: string, runIds: readonly string[]): Promise<boolean>;
   /** The shared watermarks: per task, the last fire claimed in the cluster. */
   watermarks(): Promise<Map<string, number>>;
   /** Raises shared watermarks to these (never lowers one); false when fenced. */

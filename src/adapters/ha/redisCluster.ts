@@ -82,16 +82,8 @@ return out`,
   haAdopt: {
     keys: 1,
     lua: `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-local out = {}
-for i = 5, #ARGV do
-  local key = ARGV[4] .. 'run:' .. ARGV[i]
-  local owner = redis.call('GET', key)
-  if (not owner) or owner == ARGV[2] then
-    redis.call('SET', key, ARGV[2], 'PX', ARGV[3])
-    out[i - 4] = 1
-  else out[i - 4] = 0 end
-end
-return out`,
+for i = 5, #ARGV do redis.call('SET', ARGV[4] .. 'run:' .. ARGV[i], ARGV[2], 'PX', ARGV[3]) end
+return 1`,
   },
   haRaise: {
     keys: 2,
@@ -178,10 +170,9 @@ class RedisCluster implements ClusterStore {
     return answer === -1 ? null : (answer as number[]).map((n) => n === 1);
   }
 
-  async adoptRuns(lease: string, node: string, runIds: readonly string[]): Promise<boolean[] | null> {
-    if (runIds.length === 0) return [];
-    const answer = (await this.commands.haAdopt(this.key('lease'), lease, node, this.options.adoptTtlMs, this.prefix, ...runIds)) as number | number[];
-    return answer === -1 ? null : (answer as number[]).map((n) => n === 1);
+  async adoptRuns(lease: string, node: string, runIds: readonly string[]): Promise<boolean> {
+    if (runIds.length === 0) return true;
+    return (await this.commands.haAdopt(this.key('lease'), lease, node, this.options.adoptTtlMs, this.prefix, ...runIds)) === 1;
   }
 
   async watermarks(): Promise<Map<string, number>> {

@@ -56,12 +56,10 @@ export async function prepareTakeover(deps: TakeoverDeps, lease: string, current
     .openRuns()
     .filter((run) => run.state === 'awaiting_approval')
     .map((run) => run.run_id);
-  const answers = await cluster.adoptRuns(lease, node, [...foreign, ...ownAwaiting]);
-  if (answers === null || !current()) return null;
-  const adopted = foreign.filter((_, i) => answers[i]);
-  // A run of ours that another leader took over meanwhile is its own now (the stream will say so).
-  const takenFromUs = new Set(ownAwaiting.filter((_, i) => !answers[foreign.length + i]));
-  replica.adopt(adopted);
-  if (adopted.length > 0) logger.info({ runs: adopted }, 'took over runs awaiting approval from the node before');
-  return store.openRuns().filter((run) => !takenFromUs.has(run.run_id));
+  // Ours or another node's (one that led and adopted them, then stopped): still awaiting in a
+  // history caught up with the stream, so no node decided them; this node leads now.
+  if (!(await cluster.adoptRuns(lease, node, [...foreign, ...ownAwaiting])) || !current()) return null;
+  replica.adopt(foreign);
+  if (foreign.length > 0) logger.info({ runs: foreign }, 'took over runs awaiting approval from the node before');
+  return store.openRuns();
 }
