@@ -130,6 +130,19 @@ describe('simulate', () => {
     expect(result.stderr).not.toMatch(/internal error|at .*\.js:/);
   });
 
+  it('lists approval fires in the order of their instants, and one still awaiting approval at the end as pending', () => {
+    const home = makeHome({ tasks: [{ name: 'gate', command: 'true', schedule: '*/20 * * * * *', approval: { timeout: 30 } }], settings: { timezone: 'UTC' } });
+    const result = runCli(['simulate', '--from', '2026-12-01T12:00:00Z', '--until', '2026-12-01T12:01:00Z'], { home });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split('\n').slice(1, -1)).toEqual([
+      expect.stringMatching(/^2026-12-01T12:00:20\+00:00\s+gate\s+schedule\s+skipped: approval timed out$/),
+      expect.stringMatching(/^2026-12-01T12:00:40\+00:00\s+gate\s+schedule\s+skipped: awaiting approval/),
+      expect.stringMatching(/^2026-12-01T12:01:00\+00:00\s+gate\s+schedule\s+still awaiting approval at the end of the window$/),
+    ]);
+    const json = JSON.parse(runCli(['simulate', '--from', '2026-12-01T12:00:00Z', '--until', '2026-12-01T12:01:00Z', '--json'], { home }).stdout);
+    expect(json.at(-1)).toMatchObject({ task: 'gate', outcome: 'pending', reason: 'awaiting approval' });
+  });
+
   it("goes on from what a budget used today before the window opens, as the daemon counts it", () => {
     const home = makeHome({ tasks: [{ name: 'capped', command: 'true', schedule: '*/10 * * * *', budget: { max_runs_per_day: 3 } }], settings: { timezone: 'UTC' } });
     // Two runs by hand today: one run of the day's three is left.

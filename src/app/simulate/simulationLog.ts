@@ -29,6 +29,9 @@ interface Pending extends SimulatedFire {
  * Collects the fires in the order of their instants and hands each to `emit` once it is final
  * (its run ended) and every earlier one was handed over: memory holds only the runs in flight.
  */
+/** The reason of a fire still awaiting its approval at the end of the window. */
+export const AWAITING_APPROVAL = 'awaiting approval';
+
 export function recordSimulation(events: EventBus, emit: (fire: SimulatedFire) => void, now: () => number): { flush(): void } {
   const byRun = new Map<string, Pending>();
   // A queue read from `head` (a run that waits for hours holds everything after it back).
@@ -59,9 +62,16 @@ export function recordSimulation(events: EventBus, emit: (fire: SimulatedFire) =
     const entry = open(e.run_id, { at: e.fire_at ?? now(), task: e.task, trigger: e.trigger });
     if (!entry.waits_on.includes(e.on)) entry.waits_on.push(e.on);
   });
+  // Opened when it starts to wait (at its fire), so that it keeps its place among the fires, and
+  // one still waiting when the window closes is listed, pending, as a dependency wait is.
+  events.on('run.awaiting_approval', (e) => {
+    const entry = open(e.run_id, { at: e.at, task: e.task, trigger: e.trigger });
+    entry.reason = AWAITING_APPROVAL;
+  });
   events.on('attempt.started', (e) => {
     const entry = open(e.run_id, { at: e.fire_at ?? e.at, task: e.task, trigger: e.trigger });
     entry.start ??= e.at;
+    if (entry.reason === AWAITING_APPROVAL) entry.reason = null;
   });
   events.on('run.ended', (e) => {
     const entry = open(e.run_id, { at: e.fire_at ?? now(), task: e.task, trigger: e.trigger });

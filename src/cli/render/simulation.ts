@@ -2,7 +2,7 @@
 // memory): aligned lines for people, or a JSON array streamed element by element. Written in
 // chunks of ~64 KB, and each instant formatted once per zone however many fires share it: a
 // year at a thousand tasks is ~640k lines.
-import type { SimulatedFire } from '../../app/simulate/simulationLog.js';
+import { AWAITING_APPROVAL, type SimulatedFire } from '../../app/simulate/simulationLog.js';
 import { formatInZone, resolveTimezone } from '../../core/schedule/cron.js';
 import type { Config } from '../../core/types.js';
 import { formatDuration } from '../../core/format/duration.js';
@@ -128,7 +128,8 @@ function describe(fire: SimulatedFire, format: (ms: number) => string): string {
       return `${waits}runs${at}${took}`;
     }
     case 'pending':
-      return `${waits}${fire.start === null ? 'still waiting at the end of the window' : `runs from ${clock(fire.start)}, past the window`}`;
+      if (fire.start !== null) return `${waits}runs from ${clock(fire.start)}, past the window`;
+      return `${waits}${fire.reason === AWAITING_APPROVAL ? 'still awaiting approval' : 'still waiting'} at the end of the window`;
     case 'timeout':
       return `${waits}runs ${clock(fire.start)}, times out at ${clock(fire.end)}`;
     default:
