@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkDaemon } from '../../src/app/doctor/checkDaemon.js';
 import { checkUnit } from '../../src/app/doctor/checkSystem.js';
 import { firstWord } from '../../src/app/doctor/checkCommands.js';
 import { homePaths } from '../../src/app/paths.js';
@@ -253,6 +254,13 @@ describe('the unit check', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('calls the daemon not running a problem when a unit is installed to run the home, a warning otherwise', async () => {
+    const home = makeHome({ tasks: [{ name: 'a', command: 'true' }] });
+    const asService = (await checkDaemon(homePaths(home), null, true)).findings[0];
+    expect(asService).toMatchObject({ check: 'daemon', status: 'fail', message: 'the daemon is not running, though its unit is installed for this home: nothing fires' });
+    expect((await checkDaemon(homePaths(home), null, false)).findings[0]).toMatchObject({ check: 'daemon', status: 'warn' });
   });
 
   it('the built CLI (a bundle in dist/cli/) takes its own dist/cli/main.js as the entry a unit must start', () => {

@@ -11,17 +11,22 @@ import type { HomePaths } from '../paths.js';
 import { readPidFile } from '../pidFile.js';
 import { finding, type Finding } from './finding.js';
 
-export async function checkDaemon(paths: HomePaths, config: Config | null): Promise<{ findings: Finding[]; running: boolean }> {
+/** `asService`: a unit is installed to run this home, so the daemon should be running. */
+export async function checkDaemon(paths: HomePaths, config: Config | null, asService = false): Promise<{ findings: Finding[]; running: boolean }> {
   const running = isDaemonLockHeld(daemonLockPath(paths));
-  return { findings: await daemonFindings(paths, config, running), running };
+  return { findings: await daemonFindings(paths, config, running, asService), running };
 }
 
-async function daemonFindings(paths: HomePaths, config: Config | null, running: boolean): Promise<Finding[]> {
+async function daemonFindings(paths: HomePaths, config: Config | null, running: boolean, asService: boolean): Promise<Finding[]> {
   const pid = readPidFile(paths.pidFile);
   const pidShown = shownPath(paths.pidFile);
   const findings: Finding[] = [];
   if (!running) {
-    findings.push(finding('daemon', 'warn', 'the daemon is not running: nothing fires', 'systemctl start symphony-conductor, or: symphony-conductor start'));
+    findings.push(
+      asService
+        ? finding('daemon', 'fail', 'the daemon is not running, though its unit is installed for this home: nothing fires', 'systemctl start symphony-conductor (journalctl -u symphony-conductor says why it stopped)')
+        : finding('daemon', 'warn', 'the daemon is not running: nothing fires', 'systemctl start symphony-conductor, or: symphony-conductor start'),
+    );
     if (pid !== null) {
       findings.push(
         finding('pid file', 'fail', `${pidShown} names pid ${pid}, but no daemon holds the lock (one died without cleaning up)`, `rm ${pidShown} (it does not block a start, but misleads people and tools)`),

@@ -8,9 +8,12 @@ import type { Finding } from './finding.js';
 
 export async function runDoctor(paths: HomePaths): Promise<Finding[]> {
   const { findings, config } = await checkConfig(paths);
-  const daemon = await checkDaemon(paths, config);
+  const unit = checkUnit(paths);
+  // Installed to run this home as a service, the daemon not running is a problem; without a unit,
+  // a daemon run by hand may just not be started now (a warning).
+  const daemon = await checkDaemon(paths, config, unit.status === 'ok');
   findings.push(...checkFolders(paths, daemon.running), ...checkHistory(paths), checkDisk(paths), ...daemon.findings);
-  findings.push(checkUnit(paths), checkClock());
+  findings.push(unit, checkClock());
   if (config) findings.push(...checkCommands(config, paths.home));
   return findings;
 }
