@@ -296,7 +296,7 @@ function banner(paths: HomePaths, shown: string, config: Config, logger: Logger,
   const enabled = config.tasks.filter((t) => t.enabled).length;
   logger.info(
     { version: packageVersion(), pid: process.pid, home: paths.home, config: shown, tasks: config.tasks.length, enabled },
-    `symphony-conductor ${packageVersion()} started: ${config.tasks.length} tasks (${enabled} enabled) from ${shown}`,
+    `symphony-conductor ${packageVersion()} started: ${config.tasks.length} task${config.tasks.length === 1 ? '' : 's'} (${enabled} enabled) from ${shown}`,
   );
   if (recovered > 0) logger.warn({ runs: recovered }, 'runs left running by a previous daemon were marked interrupted');
 }
