@@ -118,6 +118,14 @@ export function createTaskLog(dir: string, limits: { maxBytes: number; keep: num
         return { fd: fs.openSync('/dev/null', 'a'), path: '/dev/null', direct, lost };
       }
     },
+    note(log: AttemptLog, line: string): void {
+      if (log.lost) return;
+      try {
+        fs.writeSync(log.fd, `${line}\n`);
+      } catch {
+        // a full disk: the reason is in the history anyway
+      }
+    },
     close(log: AttemptLog): void {
       fs.closeSync(log.fd);
       if (!log.direct && !log.lost) finish(log.path);

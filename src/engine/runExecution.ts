@@ -379,6 +379,10 @@ export class RunExecution {
       const end = await this.runProcess(attempt, log, rowId, startedAt);
       endedAt = end.endedAt;
       withdrawn = end.notStarted === true && this.withdrawal !== null;
+      // The command never ran here: the log says why under its header (`logs --task` is where
+      // the failure line points), as the history's reason does. (A remote attempt's header waits
+      // for its worker: one that never started has none to write under.)
+      if (end.startError && !end.notStarted && !ctx.executor.remote) ctx.taskLog.note?.(log, `symphony-conductor: ${end.startError}`);
       closeAttemptLog(ctx, log);
       outcome = attemptOutcome({
         ...end,

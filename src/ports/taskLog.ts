@@ -35,6 +35,8 @@ export interface TaskLog {
   openAttempt(header: AttemptHeader, direct: boolean, deferHeader?: boolean): AttemptLog;
   /** Closes the attempt's output; its own file is then finished, waiting to be appended. */
   close(log: AttemptLog): void;
+  /** Appends a line of the conductor's own to the attempt's output (why its command could not start). */
+  note?(log: AttemptLog, line: string): void;
   /**
    * When an attempt's output was last written (ms): its own file's mtime, or the task's log's when
    * it wrote there and no other attempt's header came after it; null when not known. Asked for the

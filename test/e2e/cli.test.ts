@@ -335,6 +335,15 @@ describe('status, history, next and graph', () => {
 void writeConfig;
 
 describe('logs', () => {
+  it("shows why a run's command could not start under its header, as the history does", () => {
+    const home = makeHome({ tasks: [{ name: 'nocwd', command: 'echo hi', cwd: 'not-here' }] });
+    const run = runCli(['run', '--task', 'nocwd'], { home });
+    expect(run.code).toBe(8);
+    const shown = runCli(['logs', '--task', 'nocwd'], { home });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^=== symphony-conductor run=\S+ attempt=1 task=nocwd [^\n]*\nsymphony-conductor: cannot start the command: working directory \S*not-here: No such file or directory\n$/);
+  });
+
   it('prints one run with --run, every attempt of it, and only it', () => {
     const home = makeHome({ tasks: [{ name: 'n', command: 'echo "attempt $CONDUCTOR_ATTEMPT of $CONDUCTOR_RUN_ID"; exit 1', retry_count: 1, retry_delay: 0 }] });
     runCli(['run', '--task', 'n'], { home });
