@@ -116,7 +116,7 @@ function openForWriting(file: string): Database.Database {
   const db = new Database(file, { timeout: 10_000 });
   try {
     if (file !== ':memory:') {
-      db.pragma('journal_mode = WAL');
+      walMode(db);
       db.pragma('synchronous = NORMAL');
       // The WAL is checkpointed on a worker thread (WalCheckpointer) every few hundred commits,
       // but a checkpoint that runs beside the writer never catches up with it, and only one that
@@ -134,6 +134,25 @@ function openForWriting(file: string): Database.Database {
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Turns a history into WAL mode. On a new file two processes can race for it (two `run --task` at
+ * the same instant on a fresh home), and SQLite answers the loser SQLITE_BUSY at once, without its
+ * busy handler: tried again for up to 10 s, as any other locked statement waits.
+ */
+function walMode(db: Database.Database): void {
+  const until = Date.now() + 10_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= until) throw error;
+      Atomics.wait(pause, 0, 0, 5);
+    }
   }
 }
 
