@@ -515,6 +515,8 @@ export class Engine {
   async stop(reason: string, drainMs: number): Promise<void> {
     // A cluster node that stood by first (hold) ended its queued runs already: so ends what it had queued for a worker.
     const keep = this.ctx.source === 'daemon' && this.stopping === null;
+    // A retry not yet due outlives any daemon: left for the next start, or for the cluster's next leader.
+    const keepRetries = this.ctx.source === 'daemon';
     this.draining = keep;
     this.stopping = reason;
     if (this.ctx.source === 'foreground') {
@@ -524,7 +526,7 @@ export class Engine {
       });
     }
     const executions = () => this.runs.executions();
-    for (const execution of executions()) execution.stopRetrying(reason, keep);
+    for (const execution of executions()) execution.stopRetrying(reason, keepRetries);
     for (const execution of executions()) execution.withdraw(reason, keep);
     if (executions().length === 0) return;
     const drained = this.whenIdle();
@@ -557,12 +559,15 @@ export class Engine {
    * A scheduler of a cluster that does not (or no longer) hold the lease: it starts nothing more
    * (no queued run, no retry, no downstream trigger) and lets running attempts finish. Runs that
    * never started end skipped with the reason (whoever leads now fires on), except runs awaiting
-   * approval, which are only let go: their rows stay open for the new leader to take over.
+   * approval and retries not yet due, which are only let go: their rows stay open (`awaiting_approval`,
+   * `retrying` with the due time) for the new leader to take over.
    */
   hold(reason: string): void {
     this.stopping = reason;
     this.draining = false;
-    for (const execution of this.runs.executions()) execution.stopRetrying(reason);
+    // A retry not yet due stays `retrying` with its due time, for whichever node leads next to
+    // take over (this one, when it leads again before another node did).
+    for (const execution of this.runs.executions()) execution.stopRetrying(reason, true);
     // An attempt still queued for a worker would start after the lease is gone: taken back, it ends skipped too.
     for (const execution of this.runs.executions()) execution.withdraw(reason, false);
     this.ctx.store.batch(() => {

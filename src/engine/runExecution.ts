@@ -126,8 +126,8 @@ export class RunExecution {
 
   /**
    * Lets the current attempt finish but starts no retry (the conductor is stopping). With `keep`
-   * (a daemon that stops) a resumable run's retry is left for the next start instead: the run's
-   * row stays `retrying` with the retry's due time.
+   * (a daemon that stops, a cluster node that no longer leads) a resumable run's retry is left
+   * for the next start or leader instead: the run's row stays `retrying` with the retry's due time.
    */
   stopRetrying(reason: string, keep = false): void {
     if (keep && this.request.resumable) {
@@ -233,7 +233,7 @@ export class RunExecution {
     const { task, runId, trigger } = this.request;
     this.ctx.logger.info(
       { task: task.name, run_id: runId, attempt: attempts + 1, due_at: new Date(dueAt).toISOString(), reason: this.leaveRetry },
-      'the retry is left for the next start',
+      "the retry is left for the next start, or for the cluster's next leader",
     );
     this.reported = true;
     this.request.onLeftOpen?.();

@@ -39,6 +39,15 @@ export class Scheduler {
     this.cron.start();
   }
 
+  /** The leader of a cluster resumes these open runs another node left it (its own rows now). */
+  adopt(runIds: readonly string[]): void {
+    const ids = new Set(runIds);
+    this.ctx.store.batch(() => {
+      this.engine.resume(this.ctx.store.openRuns().filter((run) => ids.has(run.run_id)));
+      this.engine.dispatch();
+    });
+  }
+
   /** A cluster node without the lease: no fire, no new start; running attempts finish (Engine.hold). */
   standBy(reason: string): void {
     this.cron.stop();

@@ -29,12 +29,14 @@ export interface ReplicaStore {
   /**
    * A new leader settles the open runs of other nodes: running ones end `interrupted`, never
    * started ones (queued, waiting) `skipped`, with the reasons given per node; runs awaiting
-   * approval are left to be taken over. Runs of nodes still `alive` (a leader that stepped down
+   * approval, and a daemon's runs waiting to retry with their due time, are left to be taken over. Runs of nodes still `alive` (a leader that stepped down
    * and drains) are left to their own word. Each is noted for publishing as `inferred`. Returns how many runs.
    */
   settleForeignRuns(at: number, reasons: (node: string) => { interrupted: string; skipped: string }, alive: ReadonlySet<string>): number;
   /** Runs of other nodes awaiting an operator's decision. */
   foreignAwaiting(): string[];
+  /** Runs of other nodes' daemons waiting to retry, left with their due time for whoever leads next. */
+  foreignRetries(): string[];
   /** These runs (and their attempt rows) are now this home's own; their next change is published as such. */
   adopt(runIds: readonly string[]): void;
   /** What `status` says of this daemon. */

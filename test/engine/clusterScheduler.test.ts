@@ -75,7 +75,7 @@ describe('when fires go through a gate', () => {
 });
 
 describe('when a node stands by after leading', () => {
-  it('stops firing, skips its runs that never started, lets a running one finish without a retry or a downstream run', async () => {
+  it('stops firing, skips its runs that never started, lets a running one finish and leaves its retry to the next leader, with no downstream run', async () => {
     const { scheduler, clock, executor, ctx } = setup(
       [
         { name: 'long', command: 'sleep=60000 exit=1', retry_count: 2, retry_delay: 1 },
@@ -94,6 +94,9 @@ describe('when a node stands by after leading', () => {
     await clock.advance(5 * 60_000);
     const rows = ctx.store.history({ limit: 50 });
     expect(rows.filter((r) => r.task === 'long').map((r) => `${r.attempt} ${r.status}`)).toEqual(['1 failed']);
+    // Its retry is not run here and not given up: the run stays open with the retry's due time.
+    const failedAt = Date.parse(rows.find((r) => r.task === 'long')?.finished_at as string);
+    expect(ctx.store.openRuns().map((r) => [r.task, r.state, r.deadline])).toEqual([['long', 'retrying', failedAt + 1000]]);
     expect(rows.filter((r) => r.task === 'after_long')).toEqual([]);
     expect(rows.filter((r) => r.task === 'tick' && r.status === 'skipped').map((r) => r.reason)).toEqual(['not started: this node lost the lease']);
     // No fire after standing by: the minutely tick fired at 02:01, 02:02... never.
@@ -114,6 +117,31 @@ describe('when a node stands by after leading', () => {
     // Leading again, it takes it back from its rows.
     scheduler.lead(ctx.store.openRuns());
     expect(scheduler.engine.awaitingApproval().map((r) => r.task)).toEqual(['deploy']);
+  });
+
+  it('leaves a run waiting to retry open with its due time, and runs the retry once it leads again', async () => {
+    const { scheduler, clock, executor, ctx } = setup([{ name: 'flaky', command: 'sleep=0 exit=1', retry_count: 1, retry_delay: 60 }], {
+      claim: async (fires) => fires,
+    });
+    scheduler.lead([]);
+    const { run_id: runId } = scheduler.engine.submit({ task: 'flaky', trigger: 'manual' }) as { run_id: string };
+    await clock.settle();
+    const failedAt = executor.spawns[0]?.at as number; // it fails at once (sleep=0)
+    scheduler.standBy('this node lost the lease');
+    await clock.advance(120_000);
+    // Not retried while it stands by, and not ended either.
+    expect(executor.spawns.map((s) => s.task)).toEqual(['flaky']);
+    expect(ctx.store.openRuns().map((r) => [r.run_id, r.state, r.deadline])).toEqual([[runId, 'retrying', failedAt + 60_000]]);
+    // Leading again (no other node took it over), it runs the retry at once: it is past due.
+    const ledAt = clock.now();
+    scheduler.lead(ctx.store.openRuns());
+    await clock.advance(0);
+    expect(executor.spawns.map((s) => [s.task, s.at])).toEqual([
+      ['flaky', failedAt],
+      ['flaky', ledAt],
+    ]);
+    expect(ctx.store.history({ limit: 5 }).map((r) => `${r.run_id === runId} ${r.attempt} ${r.status}`)).toEqual(['true 2 failed', 'true 1 failed']);
+    expect(ctx.store.openRuns()).toEqual([]);
   });
 
   it('fires again from its watermarks when it leads again', async () => {

@@ -12,6 +12,8 @@ import { migrate } from './migrations.js';
 const RUN_FIELDS = 'run_id, task, trigger, state, source, requested_at, fire_at, deadline, payload, reason, attempts, finished_at';
 const ATTEMPT_FIELDS = 'run_id, task, attempt, trigger, status, started_at, finished_at, exit_code, signal, duration_ms, reason, fire_at, worker';
 const OPEN_RUN = "'queued', 'waiting', 'awaiting_approval', 'running', 'retrying'";
+/** A daemon's run between attempts with its next one's due time: left for whoever leads next (see Engine.hold). */
+const LEFT_RETRY = "state = 'retrying' AND source = 'daemon' AND deadline IS NOT NULL";
 /** Statuses of an attempt that ended for real (a health file shows them). */
 const ENDED: ReadonlySet<string> = new Set(['success', 'failed', 'timeout', 'interrupted', 'cancelled']);
 
@@ -75,7 +77,11 @@ class SqliteReplicaStore implements ReplicaStore {
       watermark: db.prepare(
         `INSERT INTO watermarks (task, fire_at) VALUES (?, ?) ON CONFLICT (task) DO UPDATE SET fire_at = MAX(fire_at, excluded.fire_at)`,
       ),
-      foreignOpen: db.prepare(`SELECT run_id, node, state FROM runs WHERE node IS NOT NULL AND state IN ('running', 'retrying', 'queued', 'waiting')`),
+      // A retry a daemon left for the next leader (its due time kept) is taken over, not settled.
+      foreignOpen: db.prepare(
+        `SELECT run_id, node, state FROM runs WHERE node IS NOT NULL AND state IN ('running', 'retrying', 'queued', 'waiting')
+           AND NOT (${LEFT_RETRY})`,
+      ),
       foreignOpenAttempts: db.prepare(
         `SELECT a.run_id, a.node FROM attempts a WHERE a.node IS NOT NULL AND a.status IN ('running', 'queued')
            AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_id = a.run_id AND r.state IN ('queued', 'waiting', 'awaiting_approval'))`,
@@ -86,6 +92,7 @@ class SqliteReplicaStore implements ReplicaStore {
          WHERE run_id = @run_id AND node IS NOT NULL AND status IN ('running', 'queued')`,
       ),
       foreignAwaiting: db.prepare(`SELECT run_id FROM runs WHERE node IS NOT NULL AND state = 'awaiting_approval' ORDER BY requested_at`),
+      foreignRetries: db.prepare(`SELECT run_id FROM runs WHERE node IS NOT NULL AND ${LEFT_RETRY} ORDER BY requested_at`),
       adoptRun: db.prepare('UPDATE runs SET node = NULL WHERE run_id = ?'),
       adoptAttempts: db.prepare('UPDATE attempts SET node = NULL WHERE run_id = ?'),
       role: db.prepare('UPDATE daemon SET role = ?, leader = ? WHERE id = 1'),
@@ -167,6 +174,10 @@ class SqliteReplicaStore implements ReplicaStore {
 
   foreignAwaiting(): string[] {
     return this.guard(() => (this.s.foreignAwaiting.all() as { run_id: string }[]).map((r) => r.run_id));
+  }
+
+  foreignRetries(): string[] {
+    return this.guard(() => (this.s.foreignRetries.all() as { run_id: string }[]).map((r) => r.run_id));
   }
 
   adopt(runIds: readonly string[]): void {

@@ -67,6 +67,12 @@ export class ClusterNode implements FireGate {
   /** The link to Redis as last said (log, status); when the warning about it was last logged. */
   private link: ClusterLink | null = null;
   private warnedAt: number | null = null;
+  /** A take-over of left retries in flight, and whether another was asked for meanwhile. */
+  private adopting: Promise<void> | null = null;
+  private adoptAgain = false;
+  /** The last take-over of left retries failed (Redis away): tried again at the next tick. */
+  private adoptFailed = false;
+  private adoptWarned: string | null = null;
 
   constructor(private readonly deps: ClusterNodeDeps) {
     this.timing = leaseTiming(deps.leaseSeconds);
@@ -102,6 +108,7 @@ export class ClusterNode implements FireGate {
     this.scheduler = scheduler;
     scheduler.standBy(`this node is a standby of the cluster`);
     this.deps.replica.setRole('standby', null);
+    this.deps.follower.onApplied(() => this.takeLeftRetries());
     this.ticker = setInterval(() => this.tick(), this.timing.pollMs / 4);
     this.beater = setInterval(() => this.beat(), this.timing.renewMs);
     this.tick();
@@ -160,6 +167,7 @@ export class ClusterNode implements FireGate {
     this.step({ kind: 'tick', now: this.mono(), eligible: this.deps.follower.caughtUp });
     const lease = this.state.lease;
     if (this.leading && lease !== null) this.deps.pauses.push(lease).catch(() => {});
+    if (this.leading && this.adoptFailed) this.takeLeftRetries();
     this.watchLink();
   }
 
@@ -248,11 +256,53 @@ export class ClusterNode implements FireGate {
       replica.setRole('leader', node);
       this.beat();
       logger.info({ resumed: open.length }, 'this node leads the cluster: it fires');
+      this.takeLeftRetries(); // any left since the takeover read them
     } catch (error) {
       if (!current()) return;
       logger.error({ err: (error as Error).message }, 'taking over failed; giving the lease back to try again');
       this.step({ kind: 'release', now: this.mono() });
     }
+  }
+
+  /**
+   * While it leads: a retry another node left with its due time after the takeover (its attempt
+   * ended while it drained, after it handed the lease over) is taken over and resumed here, as the
+   * takeover does with those left before. One at a time: a run is resumed once.
+   */
+  private takeLeftRetries(): void {
+    if (this.adopting) {
+      this.adoptAgain = true;
+      return;
+    }
+    this.adopting = this.adoptLeftRetries()
+      .catch((error: Error) => {
+        if (this.adoptWarned !== error.message) this.deps.logger.warn({ err: error.message }, 'cannot take over the retries another node left yet; trying again');
+        this.adoptWarned = error.message;
+        this.adoptFailed = true;
+      })
+      .finally(() => {
+        this.adopting = null;
+        if (this.adoptAgain) {
+          this.adoptAgain = false;
+          this.takeLeftRetries();
+        }
+      });
+  }
+
+  private async adoptLeftRetries(): Promise<void> {
+    const { replica, cluster, node, logger } = this.deps;
+    this.adoptFailed = false;
+    const lease = this.state.lease;
+    if (!this.leading || lease === null || !this.scheduler) return;
+    const runs = replica.foreignRetries();
+    if (runs.length === 0) return;
+    const taken = await cluster.adoptRuns(lease, node, runs);
+    this.adoptWarned = null;
+    if (!taken) return;
+    if (!this.leading || this.stopped || this.state.lease !== lease) return;
+    replica.adopt(runs);
+    this.scheduler.adopt(runs);
+    logger.info({ runs }, 'took over runs waiting to retry that another node left');
   }
 
   private standDown(reason: string): void {

@@ -84,6 +84,7 @@ export class Follower {
   private waiters: Array<{ since: number; resolve: () => void }> = [];
   private reads = 0;
   private failing: string | null = null;
+  private appliedListeners: Array<() => void> = [];
 
   constructor(
     private readonly replica: ReplicaStore,
@@ -114,6 +115,11 @@ export class Follower {
     this.loop = this.run();
   }
 
+  /** Told after each batch of other nodes' entries is applied to this home's history. */
+  onApplied(listener: () => void): void {
+    this.appliedListeners.push(listener);
+  }
+
   /** Resolves once a read that started after this call found nothing more (everything published so far is applied). */
   catchUp(): Promise<void> {
     return new Promise((resolve) => this.waiters.push({ since: this.reads + 1, resolve }));
@@ -134,7 +140,10 @@ export class Follower {
       try {
         const entries = await this.cluster.read(this.replica.position(), BATCH, this.caught ? READ_BLOCK_MS : 1);
         if (this.stopped) return;
-        if (entries.length > 0) this.writeHealth(this.replica.apply(this.node, entries));
+        if (entries.length > 0) {
+          this.writeHealth(this.replica.apply(this.node, entries));
+          for (const listener of this.appliedListeners) listener();
+        }
         if (this.failing) this.logger.info({}, 'reading the cluster history works again');
         this.failing = null;
         if (entries.length < BATCH) {

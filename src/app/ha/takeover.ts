@@ -2,8 +2,9 @@
 // stream; the shared watermarks come into its history (and its own, if later, go to Redis), so
 // the cron source starts where the cluster stopped and applies catch-up as after a restart; the
 // open runs of a node that is gone are settled (it cannot stop their processes on another host:
-// it says so), and runs awaiting approval are taken over. It returns the open runs to resume,
-// or null when the lease was lost on the way.
+// it says so), and runs awaiting approval or waiting to retry are taken over. It returns the open
+// runs to resume, or null when the lease was lost on the way. Retries a node leaves later (its
+// attempt ended as it drained) are taken over while this node leads: takeLeftRetries.
 import type { ClusterStore } from '../../ports/cluster.js';
 import type { Logger } from '../../ports/logger.js';
 import type { ReplicaStore } from '../../ports/replica.js';
@@ -52,14 +53,18 @@ export async function prepareTakeover(deps: TakeoverDeps, lease: string, current
   if (settled > 0) logger.warn({ runs: settled }, 'settled the open runs of a node that lost the lease');
 
   const foreign = replica.foreignAwaiting();
+  const retries = replica.foreignRetries();
   const ownAwaiting = store
     .openRuns()
     .filter((run) => run.state === 'awaiting_approval')
     .map((run) => run.run_id);
   // Ours or another node's (one that led and adopted them, then stopped): still awaiting in a
-  // history caught up with the stream, so no node decided them; this node leads now.
-  if (!(await cluster.adoptRuns(lease, node, [...foreign, ...ownAwaiting])) || !current()) return null;
-  replica.adopt(foreign);
+  // history caught up with the stream, so no node decided them; this node leads now. So with a
+  // retry another node's daemon left with its due time as it stopped leading (or died between
+  // attempts): no node runs it unless the leader does.
+  if (!(await cluster.adoptRuns(lease, node, [...foreign, ...retries, ...ownAwaiting])) || !current()) return null;
+  replica.adopt([...foreign, ...retries]);
   if (foreign.length > 0) logger.info({ runs: foreign }, 'took over runs awaiting approval from the node before');
+  if (retries.length > 0) logger.info({ runs: retries }, 'took over runs waiting to retry from the node before');
   return store.openRuns();
 }

@@ -180,6 +180,28 @@ describe('when a new leader settles the runs of the node that lost the lease', (
     expect(c.store.runRows('run')[0]?.status).toBe('success');
   });
 
+  it('leaves a daemon\'s run waiting to retry with its due time to be taken over; one with no due time (a foreground run\'s) is settled', () => {
+    const a = home();
+    const b = home();
+    for (const [runId, source, deadline] of [['later', 'daemon', T + 5000], ['fg', 'foreground', null]] as const) {
+      a.store.createRun({ run_id: runId, task: 'x', trigger: 'manual', state: 'running', source, requested_at: T, fire_at: null, deadline: null, payload: null, reason: null });
+      const row = a.store.startAttempt({ run_id: runId, task: 'x', attempt: 1, trigger: 'manual', started_at: T, fire_at: null, status: 'running' });
+      a.store.finishAttempt(row, { status: 'failed', finished_at: T + 1000, exit_code: 1, signal: null, reason: 'exit code 1' });
+      a.store.setRunState(runId, 'retrying', { attempts: 1, deadline });
+    }
+    b.replica.apply('b', publish(a.replica, 'a'));
+    expect(b.replica.settleForeignRuns(T + 20_000, reasons, new Set())).toBe(1);
+    expect(b.store.runRows('fg').map((r) => r.status)).toEqual(['failed']);
+    expect(b.replica.foreignRetries()).toEqual(['later']);
+    b.replica.adopt(b.replica.foreignRetries());
+    expect(b.store.openRuns().map((r) => [r.run_id, r.state, r.deadline])).toEqual([['later', 'retrying', T + 5000]]);
+    expect(b.replica.foreignRetries()).toEqual([]);
+    // a hears that b took it over: the run is no longer its own to resume.
+    b.store.setRunState('later', 'retrying', { attempts: 1, deadline: T + 5000 });
+    a.replica.apply('a', publish(b.replica, 'b'));
+    expect(a.store.openRuns().map((r) => r.run_id)).not.toContain('later');
+  });
+
   it('takes over a run awaiting approval: it becomes the new leader\'s own, and its old owner gives it up', () => {
     const { a, b } = setUp();
     b.replica.adopt(['ask']);

@@ -50,14 +50,14 @@ async function until(done: () => boolean): Promise<void> {
 async function leadingNode() {
   const engine = fakeEngine('2025-06-01T02:00:00Z');
   const { store, claims } = fakeCluster();
-  const replica = { setRole: () => {}, setClusterTrouble: () => {} } as unknown as ReplicaStore;
+  const replica = { setRole: () => {}, setClusterTrouble: () => {}, foreignRetries: () => [] } as unknown as ReplicaStore;
   const node = new ClusterNode({
     node: 'a',
     leaseSeconds: 10,
     redis: 'redis://127.0.0.1:6379/0',
     cluster: store,
     replica,
-    follower: { caughtUp: true } as Follower,
+    follower: { caughtUp: true, onApplied: () => {} } as unknown as Follower,
     clock: engine.clock,
     logger: engine.ctx.logger,
     info: { node: 'a', host: 'h', home: '/srv', pid: 1, machine: 'm', since: 0, version: 'test' },
