@@ -25,10 +25,12 @@ export function shownPath(file: string): string {
 
 /**
  * `home`: also check what the config names on disk (watched folders: spec/triggers.md) and in the
- * environment (webhook secrets), as validate, start, reload and a watch task's `run --task` do;
+ * environment (webhook secrets, extra API tokens), as validate, start and reload do; a watch
+ * task's `run --task` checks the folders only (`secrets: false`: it serves no hook and no API);
  * every other command reads only.
  */
-export function loadConfig(file: string, home?: string): LoadedConfig {
+export function loadConfig(file: string, home?: string, options: { secrets?: boolean } = {}): LoadedConfig {
+  const secrets = options.secrets ?? true;
   const shown = shownPath(file);
   const text = readConfigText(file, shown);
   const parsed = parseJson(text, shown);
@@ -39,8 +41,8 @@ export function loadConfig(file: string, home?: string): LoadedConfig {
   const problems = result.ok
     ? home === undefined
       ? []
-      : [...watchPathProblems(result.config, home), ...webhookSecretProblems(result.config), ...httpTokenProblems(result.config)]
-    : [...result.problems, ...(home === undefined ? [] : rawHomeProblems(parsed.value, home, result.problems))];
+      : [...watchPathProblems(result.config, home), ...(secrets ? [...webhookSecretProblems(result.config), ...httpTokenProblems(result.config)] : [])]
+    : [...result.problems, ...(home === undefined ? [] : rawHomeProblems(parsed.value, home, result.problems, secrets))];
   if (!result.ok || problems.length > 0) {
     const count = problems.length;
     throw new ConductorError('CONFIG_INVALID', `${shown}: invalid config, ${count} problem${count === 1 ? '' : 's'}:`, { problems });
@@ -68,7 +70,7 @@ function formatProblemInline(problem: Problem): string {
  * listed at once, so those of a well-formed `watch` or `webhook` are not kept for a second pass.
  * Only fields that are strings are looked at; a field the validation refused is not looked at again.
  */
-function rawHomeProblems(value: unknown, home: string, refused: Problem[]): Problem[] {
+function rawHomeProblems(value: unknown, home: string, refused: Problem[], secrets: boolean): Problem[] {
   const tasks = (value as { tasks?: unknown } | null)?.tasks;
   if (!Array.isArray(tasks)) return [];
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -83,7 +85,7 @@ function rawHomeProblems(value: unknown, home: string, refused: Problem[]): Prob
       const folders = { path: watchPath, processed_dir: text(watch.processed_dir), failed_dir: text(watch.failed_dir), json_schema: text(watch.json_schema) };
       found.push(...watchSpecProblems(folders, `/tasks/${index}/watch`, home));
     }
-    found.push(...secretEnvProblems(text(task.name) ?? `#${index}`, text(object(task.webhook)?.secret_env), index));
+    if (secrets) found.push(...secretEnvProblems(text(task.name) ?? `#${index}`, text(object(task.webhook)?.secret_env), index));
   });
   return found.filter((problem) => !refused.some((r) => r.where === problem.where || problem.where.startsWith(`${r.where}/`)));
 }

@@ -36,7 +36,8 @@ export interface WatchOnceRequest {
 
 export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, onEvent: (event: RunEvent) => void): Promise<ForegroundResult> {
   if (request.withDeps) throw new ConductorError('USAGE', `task "${request.task}" watches a folder: run --task processes its files and runs no dependencies (drop --with-deps)`);
-  const { config, shown } = loadConfig(paths.config, paths.home);
+  // Its folders must be right; a webhook's secret or an API token is the daemon's business.
+  const { config, shown } = loadConfig(paths.config, paths.home, { secrets: false });
   const task = selectTask(config, request.task, false).tasks[0]!;
   const schemas = await compileWatchSchemas(config, paths.home, shown);
   const dir = watchPaths(task, paths.home, paths.statusDir).dir;

@@ -103,6 +103,27 @@ describe('run --task on a watch task (once-mode)', () => {
     expect(rows(h).map((r) => r.status)).toEqual(['success']);
   });
 
+  it('needs no webhook secret nor API token variable of the daemon set: it serves neither', () => {
+    const h = makeHome({
+      tasks: [
+        { name: 'drain', command: 'true', watch: { path: 'in', settle_ms: 0 } },
+        { name: 'hook', command: 'true', webhook: { secret_env: 'SC_TEST_UNSET_SECRET' } },
+      ],
+      settings: { http: { tokens: [{ label: 'ci', env: 'SC_TEST_UNSET_TOKEN' }] } },
+    });
+    fs.mkdirSync(path.join(h, 'in'));
+    fs.writeFileSync(path.join(h, 'in', 'a.txt'), 'x');
+    const result = runCli(['run', '--task', 'drain'], { home: h, env: { SC_TEST_UNSET_SECRET: '', SC_TEST_UNSET_TOKEN: '' } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('drain: 1 processed, 0 failed, 0 left in place');
+    // validate (as start) still refuses both.
+    const checked = runCli(['validate'], { home: h, env: { SC_TEST_UNSET_SECRET: '', SC_TEST_UNSET_TOKEN: '' } });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain('/tasks/1/webhook/secret_env');
+    expect(checked.stderr).toContain('/settings/http/tokens/0');
+  });
+
   it('exits 0 with no files, making the folder when it is missing', () => {
     const h = makeHome({ tasks: [{ name: 'drain', command: 'true', watch: { path: 'not/yet' } }] });
     const result = runCli(['run', '--task', 'drain'], { home: h });
