@@ -18,6 +18,9 @@ import { findTask, selectAll, selectTask } from './selectTasks.js';
 import { osUser } from './remote/daemonEndpoint.js';
 import { onStopSignals } from './signals.js';
 
+/** An engine event as a foreground run shows it; once-mode adds the file a watch run works on. */
+export type ProgressEvent = RunEvent & { file?: string };
+
 export interface ForegroundRequest {
   task?: string;
   all: boolean;
@@ -42,7 +45,7 @@ export interface ForegroundResult {
 export async function runForeground(
   paths: HomePaths,
   request: ForegroundRequest,
-  onEvent: (event: RunEvent) => void,
+  onEvent: (event: ProgressEvent) => void,
   loaded?: Config,
 ): Promise<ForegroundResult> {
   const config = loaded ?? loadConfig(paths.config).config;

@@ -4,16 +4,15 @@
 // how they went; the daemon's own watch of the folder leaves the files this process claims).
 import { ConductorError } from '../core/errors.js';
 import type { Config } from '../core/types.js';
-import type { RunEvent } from '../engine/events.js';
 import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
 import { findDaemon } from './remote/daemonEndpoint.js';
-import { runForeground, type ForegroundRequest, type ForegroundResult } from './runForeground.js';
+import { runForeground, type ForegroundRequest, type ForegroundResult, type ProgressEvent } from './runForeground.js';
 
 export async function runTask(
   paths: HomePaths,
   request: ForegroundRequest,
-  onEvent: (event: RunEvent) => void,
+  onEvent: (event: ProgressEvent) => void,
   note: (text: string) => void,
 ): Promise<ForegroundResult> {
   // Read and checked once (1,000 tasks: ~50 ms), for the watch question and the run itself.

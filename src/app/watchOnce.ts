@@ -17,7 +17,7 @@ import { loadConfig } from './loadConfig.js';
 import type { HomePaths } from './paths.js';
 import { readHeartbeat } from './pidFile.js';
 import { recoverOrphans } from './recoverOrphans.js';
-import type { ForegroundResult } from './runForeground.js';
+import type { ForegroundResult, ProgressEvent } from './runForeground.js';
 import { selectTask } from './selectTasks.js';
 import { osUser } from './remote/daemonEndpoint.js';
 import { onStopSignals } from './signals.js';
@@ -34,7 +34,7 @@ export interface WatchOnceRequest {
   approved?: boolean;
 }
 
-export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, onEvent: (event: RunEvent) => void): Promise<ForegroundResult> {
+export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, onEvent: (event: ProgressEvent) => void): Promise<ForegroundResult> {
   if (request.withDeps) throw new ConductorError('USAGE', `task "${request.task}" watches a folder: run --task processes its files and runs no dependencies (drop --with-deps)`);
   // Its folders must be right; a webhook's secret or an API token is the daemon's business.
   const { config, shown } = loadConfig(paths.config, paths.home, { secrets: false });
@@ -43,8 +43,17 @@ export async function runWatchOnce(paths: HomePaths, request: WatchOnceRequest, 
   const dir = watchPaths(task, paths.home, paths.statusDir).dir;
   const names = listFolder(dir);
   const ctx = await composeEngine(paths, config, { source: 'foreground' });
-  ctx.events.onAny(onEvent);
   let watch: WatchTask | null = null;
+  // Each line names the file its run works on: several files' runs of one task go at once.
+  const fileOf = new Map<string, string>();
+  ctx.events.onAny((event) => {
+    if (event.trigger !== 'watch') return onEvent(event);
+    let file = fileOf.get(event.run_id);
+    const name = file === undefined ? watch?.flights.get(event.run_id)?.row.name : undefined;
+    if (name !== undefined) fileOf.set(event.run_id, (file = decodeSurrogateEscape(name)));
+    if (event.type === 'run.ended') fileOf.delete(event.run_id);
+    onEvent(file === undefined ? event : { ...event, file });
+  });
   const outcomes: (DagOutcome & { file: string | null })[] = [];
   // Before the watch task's own listener: its flight (and so the file's name) is still there.
   ctx.events.on('run.ended', (e) => {

@@ -67,6 +67,9 @@ describe('run --task on a watch task (once-mode)', () => {
     const text = runCli(['run', '--task', 'drain'], { home: h });
     expect(text.code).toBe(8);
     expect(text.stdout).toContain('drain: 0 processed, 1 failed, 0 left in place');
+    // Each progress line names the file its run works on (two of the task's runs go at once).
+    expect(text.stdout).toMatch(/^-> drain \(worse\.json\): started \(run \S+, attempt 1, pid \d+\)$/m);
+    expect(text.stdout).toMatch(/^!! drain \(worse\.json\): failed after \S+: exit code 1$/m);
   });
 
   it.each([

@@ -2,30 +2,35 @@
 import { formatDuration } from '../../core/format/duration.js';
 import { visible } from '../../core/format/visible.js';
 import type { DagOutcome } from '../../engine/dagSession.js';
-import type { RunEvent } from '../../engine/events.js';
+import type { ProgressEvent } from '../../app/runForeground.js';
 
-export function renderRunEvent(event: RunEvent): string {
+/** The task, and for a watch task's once-mode the file its run works on: `process_intent (a.json)`. */
+function subject(event: ProgressEvent): string {
+  return event.file === undefined ? event.task : `${event.task} (${visible(event.file)})`;
+}
+
+export function renderRunEvent(event: ProgressEvent): string {
   switch (event.type) {
     case 'run.queued':
       // Only a run that did not start at once says why it waits (the engine's own event comes
       // before every start: a line for each task of `run --all` would say nothing).
-      return event.reason ? `.. ${event.task}: queued (${event.reason})\n` : '';
+      return event.reason ? `.. ${subject(event)}: queued (${event.reason})\n` : '';
     case 'run.awaiting_approval':
-      return `.. ${event.task}: awaiting approval${event.message ? ` (${visible(event.message)})` : ''}: symphony-conductor approve --run ${event.run_id} (or reject); it gives up at ${new Date(event.expires_at).toISOString()}\n`;
+      return `.. ${subject(event)}: awaiting approval${event.message ? ` (${visible(event.message)})` : ''}: symphony-conductor approve --run ${event.run_id} (or reject); it gives up at ${new Date(event.expires_at).toISOString()}\n`;
     case 'attempt.started':
-      return `-> ${event.task}: started (run ${event.run_id}, attempt ${event.attempt}, ${event.label})\n`;
+      return `-> ${subject(event)}: started (run ${event.run_id}, attempt ${event.attempt}, ${event.label})\n`;
     case 'attempt.ended': {
       const took = formatDuration(event.duration_ms);
-      if (event.status === 'success') return `ok ${event.task}: succeeded in ${took}\n`;
+      if (event.status === 'success') return `ok ${subject(event)}: succeeded in ${took}\n`;
       const retry = event.retry_in_ms !== null ? `; retrying in ${formatDuration(event.retry_in_ms)}` : '';
       // A timeout's reason starts with what the line says already (timed out after N s): only what follows it is added.
       const reason = event.status === 'timeout' ? (event.reason ?? '').replace(/^timed out after [^;]*(; )?/, '') : (event.reason ?? '');
-      return `!! ${event.task}: ${event.status} after ${took}${reason ? `: ${visible(reason)}` : ''}${retry}\n`;
+      return `!! ${subject(event)}: ${event.status} after ${took}${reason ? `: ${visible(reason)}` : ''}${retry}\n`;
     }
     case 'run.ended':
-      if (event.status === 'skipped' || (event.status === 'cancelled' && event.attempts === 0)) return `-- ${event.task}: ${event.status}: ${visible(event.reason ?? '')}\n`;
+      if (event.status === 'skipped' || (event.status === 'cancelled' && event.attempts === 0)) return `-- ${subject(event)}: ${event.status}: ${visible(event.reason ?? '')}\n`;
       // Refused before its command could start (a watched file that is not valid JSON).
-      if (event.status === 'failed' && event.attempts === 0) return `!! ${event.task}: failed: ${visible(event.reason ?? '')}\n`;
+      if (event.status === 'failed' && event.attempts === 0) return `!! ${subject(event)}: failed: ${visible(event.reason ?? '')}\n`;
       return '';
     default:
       return '';
