@@ -224,6 +224,7 @@ export function formatTable(result) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
   const out = [`== ${result.scenario} (${result.size}) ==`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  for (const c of result.cases) if (c.process_floor) out.push(`${c.name}: process floor (xargs starting /bin/sh -c true, the best of 1, one and two per core at once) median ${fmt(c.process_floor.median, 'runs/s')} shells/s${c.median ? `; the conductor at ${fmt(c.median / c.process_floor.median)}x of it` : ''}`);
   for (const c of result.cases) if (c.os_floor) out.push(`${c.name}: os floor (shell fan-out) p50 ${fmt(c.os_floor.p50)} p99 ${fmt(c.os_floor.p99)} max ${fmt(c.os_floor.max)} ms over ${c.os_floor.fires} fires`);
   if (!result.size.startsWith('full')) out.push('(not the full size: met/missed is not comparable with the targets)');
   for (const note of result.notes ?? []) out.push(`note: ${note}`);

@@ -5,14 +5,17 @@
 // (add, a no-op processor, completion) on the same Redis. The jobs/s case also records the CPU
 // each job costs (user+sys of the scheduler side, of each worker with its spawn helper and
 // shells, and of redis-server, over the round, divided by the jobs): a shared machine's load
-// moves jobs/s much more than it moves CPU per job.
+// moves jobs/s much more than it moves CPU per job. Beside them, the process floor: `/bin/sh -c
+// true` started by xargs (1, one per core, two per core at once; the best of the three), no Node
+// and no Redis: what this machine's kernel allows for starting shells (a VM slow at fork and page
+// faults puts it below 1,000 a second, and no executor of real processes goes much faster).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CLI, DIST, NODE, REPO, alternate, makeCase, makeTempDir, removeDir, round, sleep, startProcess, taskName, timeOk, waitFor, writeConfig } from '../lib.mjs';
+import { CLI, DIST, NODE, REPO, alternate, makeCase, makeTempDir, removeDir, round, sleep, startProcess, stats, taskName, timeOk, waitFor, writeConfig } from '../lib.mjs';
 import { generateDag } from './dag.mjs';
 
 export const description = 'queue executor: layered DAG through 2 workers vs local and make -j4; jobs/s through one Redis';
@@ -171,6 +174,27 @@ async function executorRate({ QueueExecutor, StopController }, redis, count, inF
   return count / seconds;
 }
 
+/** `count` runs of `/bin/sh -c true`, `parallel` at once, started by xargs: shells a second. */
+function shellRate(count, parallel) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('/bin/sh', ['-c', `seq ${count} | xargs -P ${parallel} -n 1 /bin/sh -c true`], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(count / ((performance.now() - started) / 1000)) : reject(new Error(`the shell fan-out exited ${code}`))));
+  });
+}
+
+/**
+ * The most shells a second this machine starts: `count` of them at 1, one per core and two per
+ * core at once, the best of the three (on some VMs forks contend and one at a time is fastest).
+ */
+async function shellFloor(count) {
+  const cores = os.availableParallelism();
+  let best = 0;
+  for (const parallel of [1, cores, 2 * cores]) best = Math.max(best, await shellRate(count, parallel));
+  return best;
+}
+
 /** Bare BullMQ on the same Redis: add `count` jobs, a no-op processor, until all completed. */
 async function bullmqRate(count, concurrency, url) {
   const { Queue, Worker } = await import('bullmq');
@@ -223,6 +247,7 @@ export async function run(params, { log }) {
             return jobsPerSecond;
           },
           bullmq: () => bullmqRate(params.throughput_jobs, params.worker_concurrency, redis.url),
+          floor: () => shellFloor(Math.min(params.throughput_jobs, 1000)),
         },
         { log },
       );
@@ -236,7 +261,13 @@ export async function run(params, { log }) {
         samples: rate.conductor,
         yardstick: { name: 'bare BullMQ, no-op processor', samples: rate.bullmq },
         target: { text: 'at least 1,000 jobs/s', stat: 'median', op: '>=', limit: 1000 },
-        extra: { in_flight: params.in_flight, worker_concurrency: params.worker_concurrency, cpu_ms_per_job: cpu, load_average_1m: load },
+        extra: {
+          in_flight: params.in_flight,
+          worker_concurrency: params.worker_concurrency,
+          cpu_ms_per_job: cpu,
+          load_average_1m: load,
+          process_floor: { ...stats(rate.floor), unit: 'shells/s', samples: rate.floor.map((x) => round(x, 3)) },
+        },
       }),
     );
     return {
@@ -246,6 +277,7 @@ export async function run(params, { log }) {
         'DAG: run --all --json, max_concurrent_tasks 4, each worker --concurrency 4; the three sides alternate round by round after one warm-up each',
         'CPU per job (jobs/s case, each round): user+sys of the bench process (scheduler side), of both workers with their spawn helpers and shells, and of redis-server, over the jobs; load_average_1m at the start of each round',
         'jobs/s: the queue executor runs in the bench process (the scheduler side), each job a real `/bin/sh -c true` on a worker, its start, output stream and end followed; the yardstick is bare BullMQ with a no-op processor: what one Redis carries without our process and streams',
+        `jobs/s: the process floor is ${Math.min(params.throughput_jobs, 1000)} \`/bin/sh -c true\` started by \`xargs -P\` 1, ${os.availableParallelism()} and ${2 * os.availableParallelism()} at once, the best of the three, no Node, no Redis: about the most shells a second this machine starts; where it is near or below 1,000, so is any executor of real processes`,
         `jobs/s: the workers first run ${params.throughput_warmup} jobs unmeasured, as a long-lived worker has: over its first few thousand jobs V8 is still compiling the hot paths (a worker's node CPU was ~0.8 ms a job over its first 5,000 against ~0.45 ms after; 200 were run before 2026-11-30)`,
       ],
     };
