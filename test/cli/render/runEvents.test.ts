@@ -29,3 +29,12 @@ describe('renderRunEvent of an attempt that timed out', () => {
     );
   });
 });
+
+describe('renderRunEvent of a once-mode file run', () => {
+  const started = { type: 'attempt.started' as const, run_id: 'r1', task: 'drain', attempt: 1, trigger: 'watch' as const, at: 0, fire_at: null, label: 'pid 42', worker: null };
+  it('names the file after the task, its control characters made visible', () => {
+    expect(renderRunEvent({ ...started, file: 'a.json' })).toBe('-> drain (a.json): started (run r1, attempt 1, pid 42)\n');
+    expect(renderRunEvent({ ...started, file: 'a\nb.json' })).toBe('-> drain (a\\nb.json): started (run r1, attempt 1, pid 42)\n');
+    expect(renderRunEvent(started)).toBe('-> drain: started (run r1, attempt 1, pid 42)\n');
+  });
+});
