@@ -14,18 +14,33 @@ import { CLI, NODE, formatTable, machineInfo, requireBuild, resultsDirDefault, s
 
 const SCENARIOS = ['dag', 'lateness', 'startup', 'memory', 'validate', 'history', 'queue', 'http', 'watch', 'simulate', 'dashboard'];
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    size: { type: 'string', default: 'full' },
-    tiny: { type: 'boolean', default: false },
-    results: { type: 'string' },
-    tmp: { type: 'string' },
-    set: { type: 'string', multiple: true, default: [] },
-    list: { type: 'boolean', default: false },
-    quiet: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm run bench [-- [NAME...] [--size full|tiny] [--tiny] [--set key=value] [--results DIR] [--tmp DIR] [--quiet] [--list]]
+scenarios: ${SCENARIOS.join(', ')} (all when none is named; --list describes them)`;
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      size: { type: 'string', default: 'full' },
+      tiny: { type: 'boolean', default: false },
+      results: { type: 'string' },
+      tmp: { type: 'string' },
+      set: { type: 'string', multiple: true, default: [] },
+      list: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (error) {
+  console.error(`bench: ${error.message.split('. ')[0]}\n${USAGE}`);
+  process.exit(2);
+}
+const { values, positionals } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 async function load(name) {
   return import(`./scenarios/${name}.mjs`);
