@@ -14,7 +14,7 @@ const T = Date.parse('2025-06-01T00:00:00Z');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conductor-plans-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-type Statement = { source: string; all: (...args: unknown[]) => unknown; get: (...args: unknown[]) => unknown };
+type Statement = { source: string; all: (...args: unknown[]) => unknown; get: (...args: unknown[]) => unknown; iterate: (...args: unknown[]) => unknown };
 
 /** The SQL of every statement `work` runs through better-sqlite3, with the arguments. */
 function statementsRunBy(work: () => void): { sql: string; args: unknown[] }[] {
@@ -22,8 +22,8 @@ function statementsRunBy(work: () => void): { sql: string; args: unknown[] }[] {
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Statement;
   probe.close();
   const seen: { sql: string; args: unknown[] }[] = [];
-  const original = { all: proto.all, get: proto.get };
-  for (const name of ['all', 'get'] as const) {
+  const original = { all: proto.all, get: proto.get, iterate: proto.iterate };
+  for (const name of ['all', 'get', 'iterate'] as const) {
     proto[name] = function (this: Statement, ...args: unknown[]) {
       seen.push({ sql: this.source, args });
       return original[name].apply(this, args);
@@ -125,4 +125,84 @@ describe('the SQLite run store on a big history', () => {
   });
 
   afterAll(() => store.close());
+});
+
+describe('the last runs of many tasks at once (status at a thousand tasks)', () => {
+  const names = Array.from({ length: 100 }, (_, i) => `k${String(i).padStart(3, '0')}`);
+
+  /** A store at `file` and a way to write one finished attempt of a task that started at a time, in a run of its own. */
+  function history(file: string) {
+    const store = openRunStore(path.join(dir, file), { create: true });
+    let n = 0;
+    const ran = (task: string, at: number, status: 'success' | 'failed' = 'success'): void => {
+      const runId = `r${++n}`;
+      store.createRun({ run_id: runId, task, trigger: 'schedule', state: 'running', source: 'daemon', requested_at: at, fire_at: at, deadline: null, payload: null, reason: null });
+      const id = store.startAttempt({ run_id: runId, task, attempt: 1, trigger: 'schedule', started_at: at, fire_at: at, status: 'running' });
+      store.finishAttempt(id, { status, finished_at: at + 5, exit_code: status === 'success' ? 0 : 1, signal: null, reason: null });
+      store.setRunState(runId, status, { attempts: 1, finished_at: at + 5 });
+    };
+    // k001's newest row is a skipped fire and k002's a queued retry: neither is a run, the run before is the last.
+    const notRuns = (at: number): void => {
+      store.recordSkip({ run_id: `r${++n}`, task: 'k001', trigger: 'schedule', source: 'daemon', at, fire_at: at, reason: 'still running' });
+      store.createRun({ run_id: `q${n}`, task: 'k002', trigger: 'schedule', state: 'retrying', source: 'daemon', requested_at: at, fire_at: at, deadline: null, payload: null, reason: null });
+      store.startAttempt({ run_id: `q${n}`, task: 'k002', attempt: 2, trigger: 'schedule', started_at: at, fire_at: at, status: 'queued' });
+    };
+    return { store, ran, notRuns, file: path.join(dir, file) };
+  }
+
+  /** The same map, asked task by task (lastRun: one indexed search each). */
+  function oneByOne(store: RunStore, asked: string[]): [string, unknown][] {
+    return asked.flatMap((task) => {
+      const last = store.lastRun(task);
+      return last ? [[task, last] as [string, unknown]] : [];
+    });
+  }
+
+  it('reads them from the newest rows alone when every task ran lately, skipped and queued rows passed over, ties to the later row', () => {
+    const { store, ran, notRuns } = history('lately.db');
+    try {
+      for (const name of names) ran(name, T - 86_400_000, 'failed');
+      for (const name of names) ran(name, T + (name === 'k007' ? 0 : names.indexOf(name)));
+      ran('k007', T, 'failed'); // the same millisecond as k007's run before: the later row is the last
+      notRuns(T + 500);
+      const seen = statementsRunBy(() => {
+        const all = store.lastRuns(names);
+        expect([...all.entries()]).toEqual(oneByOne(store, names));
+        expect(all.get('k001')?.started_at).toBe(new Date(T + 1).toISOString());
+        expect(all.get('k002')?.started_at).toBe(new Date(T + 2).toISOString());
+        expect(all.get('k007')?.status).toBe('failed');
+      });
+      // the newest-first read found them all: no search task by task was needed (the rest are lastRun's)
+      expect(seen.filter(({ sql }) => !/LIMIT 1$/.test(sql.trim()))).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('asks one by one for the tasks the newest rows do not hold: ran long ago, never ran, behind a chatty task', () => {
+    const { store, ran, notRuns, file } = history('mixed.db');
+    try {
+      for (const name of names.slice(0, 90)) ran(name, T - 86_400_000); // k090-k099 never ran
+      for (let i = 0; i < 600; i++) ran('chatty', T - 3_600_000 + i);
+      for (const name of names.slice(0, 50)) ran(name, T + names.indexOf(name), 'failed');
+      notRuns(T + 500);
+      const asked = [...names, 'chatty'];
+      const seen = statementsRunBy(() => {
+        const all = store.lastRuns(asked);
+        expect([...all.entries()]).toEqual(oneByOne(store, asked));
+        expect(all.get('k001')).toMatchObject({ status: 'failed', started_at: new Date(T + 1).toISOString() });
+        expect(all.get('k060')?.started_at).toBe(new Date(T - 86_400_000).toISOString());
+        expect(all.has('k095')).toBe(false);
+        expect(all.get('chatty')?.started_at).toBe(new Date(T - 3_600_000 + 599).toISOString());
+      });
+      const statements = seen.filter(({ sql }) => !/LIMIT 1$/.test(sql.trim()));
+      expect(statements).toHaveLength(2); // the newest rows, then a search for each task they did not hold
+      for (const { sql, args } of statements) {
+        const plan = planOf(file, sql, args);
+        expect(plan.filter((step) => /^SCAN (a|attempts)\b/.test(step) && !/USING (COVERING )?INDEX/.test(step)), plan.join(' | ')).toEqual([]);
+      }
+    } finally {
+      store.close();
+    }
+  });
 });
