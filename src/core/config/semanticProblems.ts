@@ -145,14 +145,19 @@ export function semanticProblems(value: unknown): SemanticResult {
 
 /** A "did you mean" for an unknown dependency: a task that differs only in case or in '-'/'_'. */
 function nearestName(known: Map<string, number>): (name: string) => string {
-  // Indexed once, so a config with thousands of unknown dependencies stays linear.
+  // Indexed once, at the first unknown name (a valid config has none: every `status` and `run`
+  // validates it), so a config with thousands of unknown dependencies stays linear.
   const byLower = new Map<string, string>();
   const byBare = new Map<string, string>();
-  for (const candidate of known.keys()) {
-    if (!byLower.has(candidate.toLowerCase())) byLower.set(candidate.toLowerCase(), candidate);
-    if (!byBare.has(bare(candidate))) byBare.set(bare(candidate), candidate);
-  }
+  let indexed = false;
   return (name) => {
+    if (!indexed) {
+      indexed = true;
+      for (const candidate of known.keys()) {
+        if (!byLower.has(candidate.toLowerCase())) byLower.set(candidate.toLowerCase(), candidate);
+        if (!byBare.has(bare(candidate))) byBare.set(bare(candidate), candidate);
+      }
+    }
     const matches = [byLower.get(name.toLowerCase()), byBare.get(bare(name))].filter((m): m is string => m !== undefined);
     if (matches.length === 0) return '';
     const first = matches.reduce((a, b) => ((known.get(a) as number) <= (known.get(b) as number) ? a : b));

@@ -76,6 +76,16 @@ describe('when the config is wrong', () => {
       '/tasks/3/schedule: "61 * * * *" is not a valid cron expression (minute 61 out of range',
     ],
     ['a missing dependency', { tasks: [task({ dependencies: ['ghost'] })] }, '/tasks/0/dependencies/0: unknown task "ghost"'],
+    [
+      'a dependency that differs from a task in case',
+      { tasks: [task({ name: 'fetch_data' }), task({ name: 'b', dependencies: ['Fetch_Data'] })] },
+      '/tasks/1/dependencies/0: unknown task "Fetch_Data" (did you mean "fetch_data"?)',
+    ],
+    [
+      'a dependency that differs from a task in - and _',
+      { tasks: [task({ name: 'b', dependencies: ['fetch-data', 'zzz'] }), task({ name: 'fetch_data' })] },
+      '/tasks/0/dependencies/0: unknown task "fetch-data" (did you mean "fetch_data"?)',
+    ],
     ['a self dependency', { tasks: [task({ dependencies: ['a'] })] }, '/tasks/0/dependencies/0: task "a" depends on itself'],
     ['a duplicate name', { tasks: [task(), task()] }, '/tasks/1/name: duplicate task name "a" (first at /tasks/0)'],
     ['a name with a slash', { tasks: [task({ name: '../etc/passwd' })] }, '/tasks/0/name: "../etc/passwd" is not a safe task name'],
