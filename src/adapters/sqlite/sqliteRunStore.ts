@@ -170,6 +170,7 @@ const RUN_COLUMNS =
 class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly statements;
+  private deferred: ((read: () => unknown) => unknown) | null = null;
   private readonly operators: OperatorTables;
   readonly watchFiles: WatchFileStore;
   private readonly deliveries: WebhookDeliveries;
@@ -451,12 +452,16 @@ class SqliteRunStore implements RunStore {
   }
 
   lastRuns(tasks: readonly string[], before?: number): Map<string, RunRecord> {
-    const newest = before === undefined && tasks.length >= NEWEST_FIRST_FROM ? this.newestRunsOf(tasks) : new Map<string, unknown[]>();
-    const rest = newest.size === 0 ? tasks : tasks.filter((task) => !newest.has(task));
-    if (rest.length > 0) {
-      const rows = before === undefined ? this.statements.lastRuns.all(JSON.stringify(rest)) : this.statements.lastRunsBefore.all(JSON.stringify(rest), before);
-      for (const values of rows as unknown[][]) newest.set(values[1] as string, values);
-    }
+    // Both reads in one transaction: one snapshot of the history, as the single statement was.
+    const newest = this.readTogether(() => {
+      const met = before === undefined && tasks.length >= NEWEST_FIRST_FROM ? this.newestRunsOf(tasks) : new Map<string, unknown[]>();
+      const rest = met.size === 0 ? tasks : tasks.filter((task) => !met.has(task));
+      if (rest.length > 0) {
+        const rows = before === undefined ? this.statements.lastRuns.all(JSON.stringify(rest)) : this.statements.lastRunsBefore.all(JSON.stringify(rest), before);
+        for (const values of rows as unknown[][]) met.set(values[1] as string, values);
+      }
+      return met;
+    });
     const found = new Map<string, RunRecord>();
     for (const task of tasks) {
       const values = newest.get(task);
@@ -575,6 +580,13 @@ class SqliteRunStore implements RunStore {
   }
 
   /** One IMMEDIATE transaction: the write lock is taken at BEGIN, so what `fn` reads stays true until it commits. */
+  /** `fn`'s reads in one deferred transaction (one snapshot of a WAL history), or in the caller's. */
+  private readTogether<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    this.deferred ??= this.db.transaction((read: () => unknown) => read());
+    return this.deferred(fn) as T;
+  }
+
   batch<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     const result = this.immediate(fn) as T;
