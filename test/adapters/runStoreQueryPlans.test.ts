@@ -144,7 +144,8 @@ describe('the last runs of many tasks at once (status at a thousand tasks)', () 
     // k001's newest row is a skipped fire and k002's a queued retry: neither is a run, the run before is the last.
     const notRuns = (at: number): void => {
       store.recordSkip({ run_id: `r${++n}`, task: 'k001', trigger: 'schedule', source: 'daemon', at, fire_at: at, reason: 'still running' });
-      store.createRun({ run_id: `q${n}`, task: 'k002', trigger: 'schedule', state: 'retrying', source: 'daemon', requested_at: at, fire_at: at, deadline: null, payload: null, reason: null });
+      store.createRun({ run_id: `q${n}`, task: 'k002', trigger: 'schedule', state: 'running', source: 'daemon', requested_at: at, fire_at: at, deadline: null, payload: null, reason: null });
+      store.setRunState(`q${n}`, 'retrying', { attempts: 1 });
       store.startAttempt({ run_id: `q${n}`, task: 'k002', attempt: 2, trigger: 'schedule', started_at: at, fire_at: at, status: 'queued' });
     };
     return { store, ran, notRuns, file: path.join(dir, file) };

@@ -1,7 +1,7 @@
 // The benchmark suite (bench/, `npm run bench`) at a tiny size, so it cannot rot: every
 // scenario runs once through the dispatcher, prints its table and writes a well-formed
 // result JSON. No timing is asserted: these numbers mean nothing at this size.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,5 +84,37 @@ describe('npm run bench at a tiny size', () => {
 
   it('leaves no temporary home behind', () => {
     expect(fs.readdirSync(tmpDir)).toEqual([]);
+  });
+});
+
+describe('npm run bench, asked wrongly', () => {
+  const bench = (args: string[]) => {
+    const result = spawnSync(process.execPath, [runner, ...args], { cwd: repoRoot, encoding: 'utf8' });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it.each([
+    [['--bogus'], "bench: Unknown option '--bogus'"],
+    [['--size'], "bench: Option '--size <value>' argument missing"],
+  ])('refuses %j with its name and the usage, exit 2, no stack trace', (args, message) => {
+    const result = bench(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(message);
+    expect(result.stderr).toContain('usage: npm run bench');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints the usage for --help and -h, exit 0, running nothing', () => {
+    for (const flag of ['--help', '-h']) {
+      const result = bench([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^usage: npm run bench .*\nscenarios: dag, lateness, startup, memory/);
+    }
+  });
+
+  it('refuses an unknown scenario by name, exit 1', () => {
+    const result = bench(['nosuch']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('bench: unknown scenario nosuch; one of dag,');
   });
 });
