@@ -31,6 +31,10 @@ export function createHealthStore(dir: string, onError: (task: string, error: Er
   };
 
   const drain = async (task: string): Promise<void> => {
+    // A microtask later: a run's end writes its health file right after the commit that also
+    // started what the end set off, whose start request goes out in a microtask queued before
+    // this one; the pool's first request (and the thread it wakes) comes after it.
+    await null;
     for (let content = latest.get(task); content !== undefined; content = latest.get(task)) {
       latest.delete(task);
       try {
