@@ -17,7 +17,7 @@ export interface DagOutcome {
 }
 
 /** What a session asks of the engine (an interface, so a caller may watch what it asks). */
-export type SessionEngine = Pick<Engine, 'request' | 'skip' | 'dispatch' | 'openRun' | 'cancel'>;
+export type SessionEngine = Pick<Engine, 'request' | 'skip' | 'dispatch' | 'openRun' | 'cancel' | 'expect'>;
 
 export class DagSession implements RunObserver {
   readonly done: Promise<DagOutcome[]>;
@@ -49,7 +49,10 @@ export class DagSession implements RunObserver {
   start(): void {
     const { state, step } = startDag(this.plan);
     this.state = state;
-    this.store.batch(() => this.apply(step));
+    this.store.batch(() => {
+      this.engine.expect(this.plan.tasks.map((task) => task.name));
+      this.apply(step);
+    });
     this.finishIfDone();
   }
 

@@ -685,9 +685,19 @@ export class Engine {
    * `run --all` of 1,000 tasks asked the history once a task (~45 us each, one at every start).
    */
   private learnLastStatuses(task: string): void {
-    const tasks = [...new Set([task, ...this.runs.tasks()])].filter((name) => !this.lastStatus.has(name));
-    const last = this.ctx.store.lastRuns(tasks);
-    for (const task of tasks) this.lastStatus.set(task, last.get(task)?.status ?? null);
+    this.expect([task, ...this.runs.tasks()]);
+  }
+
+  /**
+   * Tasks about to run (a session's, `run --all`): their last statuses, which a run's end compares
+   * its own with, are read now in one query rather than one query a task as each starts (on a
+   * chain, on the way from one task's end to the next one's start).
+   */
+  expect(tasks: Iterable<string>): void {
+    const unknown = [...new Set(tasks)].filter((name) => !this.lastStatus.has(name));
+    if (unknown.length === 0) return;
+    const last = this.ctx.store.lastRuns(unknown);
+    for (const task of unknown) this.lastStatus.set(task, last.get(task)?.status ?? null);
   }
 
   /**

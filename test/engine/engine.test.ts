@@ -538,6 +538,26 @@ describe("a run's end names the status the task had before", () => {
     await session.done;
     expect(ended.sort()).toEqual(['failed_before:failed->success', 'new_task:null->success', 'ok_before:success->success']);
   });
+
+  it('read for all the tasks of a session in one query at its start, not one query a task as each starts', async () => {
+    const cfg = config([
+      { name: 'a', command: 'sleep=0 exit=0' },
+      { name: 'b', command: 'sleep=0 exit=0', dependencies: ['a'] },
+      { name: 'c', command: 'sleep=0 exit=0', dependencies: ['b'] },
+    ]);
+    const { ctx, clock } = fakeEngine('2025-06-01T00:00:00Z', 'foreground');
+    const asked: string[][] = [];
+    const lastRuns = ctx.store.lastRuns.bind(ctx.store);
+    ctx.store.lastRuns = (tasks, before) => {
+      asked.push([...tasks]);
+      return lastRuns(tasks, before);
+    };
+    const session = new DagSession(new Engine(ctx, cfg), { tasks: cfg.tasks, unavailable: new Map() }, 'once', clock.now(), ctx.store);
+    session.start();
+    await clock.advance(10_000);
+    expect((await session.done).map((o) => o.status)).toEqual(['success', 'success', 'success']);
+    expect(asked).toEqual([['a', 'b', 'c']]);
+  });
 });
 
 describe("a run's end and the runs it sets off", () => {

@@ -78,6 +78,7 @@ export function startRun(ctx: ApiContext, name: string, options: { withDeps: boo
     dispatch: () => ctx.engine.dispatch(),
     openRun: (runId) => ctx.engine.openRun(runId),
     cancel: (runId, reason, kind) => ctx.engine.cancel(runId, reason, kind),
+    expect: (tasks) => ctx.engine.expect(tasks),
   };
   // The task asked for has its run id from the start, for the answer (202 {run_id}); its upstream's come as they start.
   const runId = newRunId(ctx.clock.now());
