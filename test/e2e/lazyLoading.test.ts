@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, repoRoot, runCli } from '../helpers/cli.js';
+import { killDaemons, startDaemon } from '../helpers/daemon.js';
 
 const HEAVY = [
   '// node_modules/fastify/',
@@ -16,6 +17,7 @@ const HEAVY = [
   '// node_modules/bullmq/',
   '// node_modules/ioredis/',
   '// dist/adapters/http/server.js',
+  '// dist/adapters/http/app.js',
   '// dist/adapters/http/routes/webRoutes.js',
   '// dist/adapters/queue/queueExecutor.js',
 ];
@@ -38,11 +40,21 @@ afterAll(() => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
+/** The environment that has the CLI record what it loads in `log`. */
+function recording(log: string): Record<string, string> {
+  return { NODE_OPTIONS: `--import=${pathToFileURL(path.join(hooks, 'register.mjs')).href}`, CONDUCTOR_TEST_LOADS: log };
+}
+
 /** The files the CLI loaded to run `args`, and what of HEAVY they hold. */
 function loads(args: string[]): { files: string[]; heavy: string[] } {
   const log = path.join(hooks, `${args[0]}.loads`);
-  const result = runCli(args, { home, env: { NODE_OPTIONS: `--import=${pathToFileURL(path.join(hooks, 'register.mjs')).href}`, CONDUCTOR_TEST_LOADS: log } });
+  const result = runCli(args, { home, env: recording(log) });
   expect(result.code, result.stderr).toBe(0);
+  return loaded(log);
+}
+
+/** The files recorded in `log` so far, and what of HEAVY they hold. */
+function loaded(log: string): { files: string[]; heavy: string[] } {
   const files = fs
     .readFileSync(log, 'utf8')
     .split('\n')
@@ -71,5 +83,30 @@ describe('what a command loads', () => {
     const { files, heavy } = loads(command.split(' '));
     expect(files.some((file) => file.endsWith(path.join('dist', 'cli', 'main.js')))).toBe(true); // the hook saw the CLI
     expect(heavy).toEqual([]);
+  });
+});
+
+describe('what the daemon loads', () => {
+  afterAll(() => killDaemons());
+
+  it('listens from its start, and loads Fastify and the routes only when the first request comes', async () => {
+    const daemonHome = makeHome({ tasks: [{ name: 'hello', command: 'true', schedule: '0 3 1 1 *' }], settings: { http: { port: 0 } } });
+    try {
+      const log = path.join(hooks, 'start.loads');
+      const daemon = await startDaemon(daemonHome, recording(log));
+      const fastify = (heavy: string[]) => heavy.filter((mark) => /fastify|http\/app\.js/.test(mark));
+      expect(fastify(loaded(log).heavy)).toEqual([]);
+      // The metrics count from the start: prom-client is loaded with the daemon.
+      expect(loaded(log).heavy.some((mark) => mark.includes('prom-client'))).toBe(true);
+      const [health, unknown] = await Promise.all([daemon.call('/health', { token: null }), daemon.call('/api/v1/tasks/nope')]);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { status: string }).status).toBe('ok');
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'no task named nope' } });
+      expect(fastify(loaded(log).heavy)).toEqual(expect.arrayContaining([expect.stringContaining('// node_modules/fastify/'), expect.stringContaining('// dist/adapters/http/app.js')]));
+      expect(await daemon.stop()).toBe(0);
+    } finally {
+      fs.rmSync(daemonHome, { recursive: true, force: true });
+    }
   });
 });

@@ -1,26 +1,22 @@
-// The daemon's HTTP server (Fastify): `/api/` routes behind a bearer token, `/health`,
-// `/metrics` and the dashboard's files open. Requests are answered from the daemon's memory or one indexed query, so no
-// request holds up a fire; bodies are small JSON (64 KiB at most). Its warnings and errors go to
-// the conductor's log (pino) under `http`; requests themselves are not logged.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { maxHeaderSize } from 'node:http';
+// The daemon's HTTP server. It listens at start (a port in use is an error before anything
+// runs, and status/http.url is right at once), on a plain node:http server; the application
+// (Fastify, ajv, the routes: app.ts) is built the first time a request comes, and the requests
+// that come meanwhile wait for it. An idle daemon nobody asks over HTTP so never loads it (~6 MB
+// of its memory, and part of its start-up); the first request waits for it once (~0.3 s on a
+// 2-core VM: loading Fastify and compiling the routes' schemas).
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DaemonApi } from '../../ports/daemonApi.js';
 import type { Logger } from '../../ports/logger.js';
 import type { WebhookReceiver } from '../../ports/webhookReceiver.js';
-import { eventStreamToken, tokenChecker, type AuthResult, type Token } from './auth.js';
+import type { HttpApp } from './app.js';
+import { tokenChecker, type AuthResult, type Token } from './auth.js';
 import type { Metrics } from './metrics.js';
-import { clientErrorHandler, errorHandler, sendError } from './replyError.js';
-import { validatorCompiler } from './validators.js';
-import { actionRoutes } from './routes/actionRoutes.js';
-import { openRoutes } from './routes/openRoutes.js';
-import { readRoutes } from './routes/readRoutes.js';
-import { streamRoutes } from './routes/streamRoutes.js';
-import { webhookRoutes } from './routes/webhookRoutes.js';
-import { webRoutes } from './routes/webRoutes.js';
+import { clientErrorHandler } from './replyError.js';
 import type { WebFile } from './webAssets.js';
 
-const BODY_LIMIT = 64 * 1024;
+/** Fastify's defaults, which the server had when Fastify made it. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 export interface HttpServerOptions {
   host: string;
@@ -45,56 +41,116 @@ export interface HttpServer {
 /** Listens, or throws a message fit for the operator (a port in use, an address not here). */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   let check: (header: string | undefined) => AuthResult = tokenChecker(options.tokens);
-  const onError = errorHandler(options.logger);
-  const app = Fastify({
-    loggerInstance: loggerShim(options.logger),
-    bodyLimit: BODY_LIMIT,
-    forceCloseConnections: true,
-    return503OnClosing: true,
-    // A path parameter as long as the request line can be: an over-long task name or run id is
-    // then looked up and not found (404), as any other unknown one, not Fastify's own 414.
-    routerOptions: { maxParamLength: maxHeaderSize },
-    // A path that is not valid percent-encoding, and a request Node cannot parse at all (not
-    // HTTP, headers over maxHeaderSize), are answered in the error shape too.
-    frameworkErrors: onError,
-    clientErrorHandler,
-  });
-  app.setValidatorCompiler(validatorCompiler()); // query strings coerced from text, JSON bodies not
-  app.removeContentTypeParser('text/plain'); // JSON bodies only: anything else is a clear 400
-  app.setErrorHandler(onError);
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
-  app.addHook('onRequest', async (request: FastifyRequest & { tokenLabel?: string }, reply) => {
-    if (!request.url.startsWith('/api/')) return;
-    const result = check(request.headers.authorization ?? eventStreamToken(request.url));
-    if (!result.ok) {
-      reply.header('www-authenticate', 'Bearer');
-      return sendError(reply, 401, 'unauthorized', result.message);
-    }
-    request.tokenLabel = result.label;
-  });
-  register(app, options);
-  if (options.webhooks) webhookRoutes(app, { receiver: options.webhooks, authorize: (header) => check(header), metrics: options.metrics, logger: options.logger });
+  const servers: http.Server[] = [];
+  let app: HttpApp | null = null;
+  let building: Promise<HttpApp> | null = null;
+  let closing = false;
+  const waiting: [http.IncomingMessage, http.ServerResponse][] = [];
+
+  const build = (server: http.Server) => {
+    building ??= import('./app.js')
+      .then(({ buildHttpApp }) => buildHttpApp(server, options, (header) => check(header)))
+      .then(
+        (built) => {
+          app = built;
+          for (const [request, response] of waiting.splice(0)) built.handle(request, response);
+          return built;
+        },
+        (error: Error) => {
+          // Said, and each request waiting is answered; the next request tries again.
+          options.logger.error({ component: 'http', err: error.message }, 'the HTTP server cannot answer: its application did not load');
+          for (const [, response] of waiting.splice(0)) answer(response, 500, 'internal', `internal error: the HTTP application did not load: ${error.message}`);
+          building = null;
+          throw error;
+        },
+      );
+    building.catch(() => {});
+  };
+  const onRequest = (server: http.Server) => (request: http.IncomingMessage, response: http.ServerResponse) => {
+    if (app) return app.handle(request, response);
+    if (closing) return answer(response, 503, 'unavailable', 'the daemon is stopping', true);
+    waiting.push([request, response]);
+    build(server);
+  };
+  const serve = () => {
+    const server = http.createServer();
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.requestTimeout = 0;
+    server.on('request', onRequest(server));
+    server.on('clientError', clientErrorHandler);
+    return server;
+  };
+
+  const main = serve();
   try {
-    await app.listen({ host: options.host, port: options.port });
+    await listen(main, options.host, options.port);
   } catch (error) {
-    await app.close().catch(() => {});
     throw new Error(listenProblem(error as NodeJS.ErrnoException, options.host, options.port));
   }
-  const address = app.server.address() as AddressInfo;
+  servers.push(main);
+  const address = main.address() as AddressInfo;
+  // `localhost` is both 127.0.0.1 and ::1 (as Fastify's own listen did): the other one too, if it can.
+  if (options.host === 'localhost') servers.push(...(await otherLoopbacks(address, serve)));
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
     setTokens: (tokens) => (check = tokenChecker(tokens)),
-    close: () => app.close(),
+    async close() {
+      closing = true;
+      const built = app ?? (building ? await building.catch(() => null) : null);
+      // New requests get 503 and the open streams end whole, while the connections are still up.
+      if (built) await built.close();
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
+    },
   };
 }
 
-function register(app: FastifyInstance, options: HttpServerOptions): void {
-  openRoutes(app, options.api, options.metrics);
-  readRoutes(app, options.api);
-  streamRoutes(app, options.api, options.logger);
-  actionRoutes(app, options.api);
-  webRoutes(app, options.web);
+function listen(server: http.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error) => reject(error);
+    server.once('error', failed);
+    server.listen({ host, port }, () => {
+      server.removeListener('error', failed);
+      resolve();
+    });
+  });
+}
+
+/** The loopback addresses `localhost` also names, each listened on at the same port (best effort). */
+async function otherLoopbacks(main: AddressInfo, serve: () => http.Server): Promise<http.Server[]> {
+  const { lookup } = await import('node:dns/promises');
+  const addresses = await lookup('localhost', { all: true }).catch(() => []);
+  const more: http.Server[] = [];
+  for (const { address } of addresses) {
+    if (address === main.address) continue;
+    const server = serve();
+    try {
+      await listen(server, address, main.port);
+      more.push(server);
+    } catch {
+      // that address is not there, or the port is taken on it: the main address serves
+    }
+  }
+  return more;
+}
+
+/** An answer in the error shape, for a request that never reached the application. */
+function answer(response: http.ServerResponse, status: number, code: string, message: string, close = false): void {
+  const body = JSON.stringify({ error: { code, message } });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...(close ? { connection: 'close' } : {}),
+  });
+  response.end(body);
 }
 
 function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
@@ -104,23 +160,4 @@ function listenProblem(error: NodeJS.ErrnoException, host: string, port: number)
   if (error.code === 'EACCES') return `cannot listen on ${where}: permission denied (ports below 1024 need privileges; settings.http.port)`;
   if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return `cannot listen on ${where}: the host name does not resolve (settings.http.host)`;
   return `cannot listen on ${where}: ${error.message}`;
-}
-
-/** Fastify's logger interface over the conductor's: warnings and errors only. */
-function loggerShim(logger: Logger): FastifyBaseLogger {
-  const fields = (args: unknown[]) => (typeof args[0] === 'object' && args[0] !== null ? { ...(args[0] as object), component: 'http' } : { component: 'http' });
-  const message = (args: unknown[]) => String(args.find((a) => typeof a === 'string') ?? (args[0] instanceof Error ? args[0].message : 'http'));
-  const silent = () => {};
-  const shim: FastifyBaseLogger = {
-    level: 'warn',
-    trace: silent,
-    debug: silent,
-    info: silent,
-    warn: (...args: unknown[]) => logger.warn(fields(args), message(args)),
-    error: (...args: unknown[]) => logger.error(fields(args), message(args)),
-    fatal: (...args: unknown[]) => logger.error(fields(args), message(args)),
-    silent,
-    child: () => shim,
-  } as unknown as FastifyBaseLogger;
-  return shim;
 }
