@@ -13,14 +13,15 @@ export const ISSUE_17_ROWS = [
   { measure: 'status at 1,000 tasks, 1M rows, vs node -e 0', scenario: 'startup', matches: (c) => /^status --json \(1000 tasks, 1000000 rows\)$/.test(c.name), value: ratio, unit: 'x', yardstick: (c) => c.yardstick?.name, target: 3, goal: 2 },
   { measure: 'run --task of true, wall, vs node -e 0', scenario: 'startup', matches: (c) => /^run --task of true, wall \(1000 tasks, 1000000 rows\)$/.test(c.name), value: ratio, unit: 'x', yardstick: (c) => c.yardstick?.name, target: 3, goal: 2 },
   { measure: '100 tasks on one second, p99 start lateness, vs a bare shell forking the same', scenario: 'lateness', matches: (c) => c.name === 'busy: 100 tasks on * * * * * *', value: ratioToFloorP99, unit: 'x', yardstick: () => 'one /bin/sh forking all (os floor), p99', target: 1.3, goal: 1.1 },
-  { measure: 'daemon idle RSS at 1,000 tasks (as the unit runs it)', scenario: 'memory', matches: (c) => /^idle RSS, 1000 tasks, NODE_OPTIONS=/.test(c.name), value: medianOf, unit: ' MB', yardstick: rssFloors, target: 60, goal: 50 },
+  { measure: 'daemon idle RSS at 1,000 tasks (as the unit runs it; no HTTP request yet)', scenario: 'memory', matches: (c) => /^idle RSS, 1000 tasks, NODE_OPTIONS=/.test(c.name), value: medianOf, unit: ' MB', yardstick: rssFloors, target: 60, goal: 50 },
 ];
 
 /** Bare Node's RSS, and the contract's stack alone (no conductor) when the scenario measured it: the floor under the daemon. */
 function rssFloors(c, result) {
   const bare = `${c.yardstick?.name ?? 'bare node'} ${fmt(c.yardstick?.median, ' MB')}`;
   const stack = result.cases.find((x) => x.name.startsWith('idle RSS, the stack alone'));
-  return stack ? `${bare}; the stack alone ${fmt(stack.median, ' MB')}` : bare;
+  const asked = result.cases.find((x) => /^idle RSS, 1000 tasks, after GET/.test(x.name));
+  return [bare, stack && `the stack alone ${fmt(stack.median, ' MB')}`, asked && `the daemon after a probe and a scrape ${fmt(asked.median, ' MB')}`].filter(Boolean).join('; ');
 }
 
 const fmt = (value, unit) => (value === null || value === undefined ? '-' : `${Math.round(value * 100) / 100}${unit}`);

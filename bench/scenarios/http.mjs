@@ -118,7 +118,7 @@ export async function run(params, { log }) {
       const theirs = { latencies: [], rps: [] };
       const side = (target, into) => async () => {
         const result = await load({ ...target, paths: [route], concurrency: params.concurrency, seconds: params.load_seconds });
-        into.latencies.push(...result.latencies);
+        for (const latency of result.latencies) into.latencies.push(latency); // (a spread of ~10^5 would overflow the stack)
         into.rps.push(result.rps);
         return result.rps;
       };
