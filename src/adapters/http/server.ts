@@ -48,7 +48,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const waiting: [http.IncomingMessage, http.ServerResponse][] = [];
 
   const build = (server: http.Server) => {
-    building ??= import('./app.js')
+    if (building) return;
+    building = import('./app.js')
       .then(({ buildHttpApp }) => buildHttpApp(server, options, (header) => check(header)))
       .then(
         (built) => {
@@ -67,8 +68,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     building.catch(() => {});
   };
   const onRequest = (server: http.Server) => (request: http.IncomingMessage, response: http.ServerResponse) => {
-    if (app) return app.handle(request, response);
+    // Stopping: a new request is refused in the contract's error shape (Fastify's own 503 has
+    // another), whether or not the application was ever built.
     if (closing) return answer(response, 503, 'unavailable', 'the daemon is stopping', true);
+    if (app) return app.handle(request, response);
     waiting.push([request, response]);
     build(server);
   };
