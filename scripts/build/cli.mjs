@@ -1,8 +1,8 @@
-// After tsc and write-schema: replaces dist/cli/main.js with an esbuild bundle of it, so a command
-// loads a few files instead of ~150 modules (issue 17: module loading was a third of `status`).
-// Code split: each command's lazily imported parts become chunks beside main.js (dist/cli/chunk-*),
-// loaded only when the command runs. The chunks sit at the depth of dist/app, so the paths the
-// code finds relative to its own module (../native/*, ../web/, ../../package.json) still resolve.
+// After tsc and write-schema: bundles the CLI with esbuild, so a command loads a few files instead
+// of ~150 modules (issue 17: module loading was a third of `status`), and writes the bin.
+// Code split: each command's lazily imported parts become chunks (dist/cli/chunk-*), loaded only
+// when the command runs. The chunks sit at the depth of dist/app, so the paths the code finds
+// relative to its own module (../native/*, ../web/, ../../package.json) still resolve.
 // Every package's JavaScript is bundled, each into the chunks of the commands that use it:
 // loading ~260 CommonJS files of BullMQ and ioredis from node_modules through the ES module
 // loader (a resolve, a read, a compile and an export scan each) cost the queue executor and a
@@ -10,15 +10,22 @@
 // it serves. Commands that need none of them load none of their chunks. pino too: we use no
 // pino transport (whose worker would have to stay a real file). Native addons stay in
 // node_modules: better-sqlite3's (sqliteAddon below) and msgpackr's optional one (external).
+//
+// The chunks are then turned into CommonJS (entry.cjs, chunk-*.cjs), which the bin
+// (src/cli/main.ts, bundled alone into dist/cli/main.js) compiles with V8's code cache: Node 20
+// has no compile cache for ES modules, and compiling was a fifth of a short command
+// (src/cli/chunkLoader.ts). Each is a plain CommonJS module (Node's require could load it too):
+// strict, its imports `require("./chunk-X.cjs")`, import.meta.url made from __filename.
 // The rest of dist/ (tsc's output) stays, for the tests and the tools.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cliDir = path.join(root, 'dist', 'cli');
-const entry = path.join(cliDir, 'main.js');
+const entry = path.join(cliDir, 'entry.js');
+const bin = path.join(cliDir, 'main.js');
 
 const EXTERNAL = ['msgpackr-extract'];
 
@@ -101,9 +108,11 @@ const ioredisOwnPath = {
   },
 };
 
-for (const name of fs.readdirSync(cliDir)) if (/^chunk-.*\.js$/.test(name)) fs.rmSync(path.join(cliDir, name));
+for (const name of fs.readdirSync(cliDir)) if (/^chunk-.*\.c?js$/.test(name) || name === 'entry.cjs') fs.rmSync(path.join(cliDir, name));
+// Caches of an earlier build's chunks would never be read again.
+fs.rmSync(path.join(cliDir, 'compile-cache'), { recursive: true, force: true });
 
-await build({
+const split = await build({
   absWorkingDir: root,
   entryPoints: [entry],
   outdir: cliDir,
@@ -116,9 +125,57 @@ await build({
   chunkNames: 'chunk-[hash]',
   external: EXTERNAL,
   plugins: [yargsOwnPath, cliuiWordWrap, sqliteAddon, ioredisOwnPath],
-  // CommonJS packages bundled into ESM still call require() (for node: modules and each other).
-  banner: { js: "import { createRequire as __conductorRequire } from 'node:module'; const require = __conductorRequire(import.meta.url);" },
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+
+/**
+ * One ES module chunk as a CommonJS module: imports become require() of the .cjs beside it (the
+ * dynamic ones too, run a microtask later as import() would), exports become getters (live, as
+ * ES module bindings are), import.meta.url the file's own URL. A chunk with a top-level await
+ * cannot be one: esbuild refuses it, and the build fails.
+ */
+function toCommonJs(file) {
+  const result = transformSync(fs.readFileSync(file, 'utf8'), {
+    sourcefile: path.relative(root, file),
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__conductorUrl' },
+    banner: '"use strict";\nvar __conductorUrl = require("node:url").pathToFileURL(__filename).href;',
+    logLevel: 'warning',
+  });
+  const code = result.code.replace(/require\("\.\/(chunk-[A-Z0-9]+|entry)\.js"\)/g, 'require("./$1.cjs")');
+  // Left over, either would fail at run time: vm.Script has no import() and a script no import.meta.
+  const bare = code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+  const left = /\bimport\s*\(|\bimport\.meta\b/.exec(bare);
+  if (left) throw new Error(`${file}: "${left[0]}" is left in its CommonJS form: update scripts/build/cli.mjs`);
+  fs.writeFileSync(file.replace(/\.js$/, '.cjs'), code);
+  fs.rmSync(file);
+}
+
+// What each chunk holds (the files bundled into it), for the tests that check what a command loads
+// and for whoever wonders where a module went.
+const manifest = {};
+for (const [output, { inputs }] of Object.entries(split.metafile.outputs)) {
+  toCommonJs(path.join(root, output));
+  manifest[path.basename(output).replace(/\.js$/, '.cjs')] = Object.keys(inputs).sort();
+}
+fs.writeFileSync(path.join(cliDir, 'chunks.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+
+// The bin: main.ts with the loader, alone (it loads entry.cjs, which loads the rest).
+await build({
+  absWorkingDir: root,
+  entryPoints: [bin],
+  outfile: bin,
+  allowOverwrite: true,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
   legalComments: 'none',
   logLevel: 'warning',
 });
-fs.chmodSync(entry, 0o755);
+fs.chmodSync(bin, 0o755);

@@ -45,17 +45,3 @@ export function holdHangups(): Hangups {
 
 /** The process's one holder (the CLI takes it first thing for `start`, the daemon then uses it). */
 let hangups: Hangups | null = null;
-
-/**
- * The command of a CLI argument list, before yargs has parsed it: the first word that is not an
- * option or the value of a global option (`--home X start`).
- */
-export function commandOf(argv: readonly string[]): string | null {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') return argv[i + 1] ?? null;
-    if (arg === '--home' || arg === '--config') i++;
-    else if (!arg.startsWith('-')) return arg;
-  }
-  return null;
-}

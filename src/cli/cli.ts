@@ -1,9 +1,10 @@
 // The CLI: parse flags with yargs, hand off to one command module, turn errors into messages and
-// exit codes. Command modules load their heavy parts only when they run. Loaded by main.ts.
+// exit codes. Command modules load their heavy parts only when they run. Loaded by entry.ts.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { closeNames } from '../core/text/editDistance.js';
 import { isConductorError, EXIT } from '../core/errors.js';
+import { markCommandRan } from './compileCache.js';
 import { coreCommands } from './commands/index.js';
 import { maintenanceCommands } from './commands/maintenance/index.js';
 import { emptyFlagProblem, emptyProblem, firstProblem, isOutputTheWork, keepTypedArgs, repeatedProblem } from './shared.js';
@@ -95,6 +96,9 @@ async function main(argv: string[]): Promise<void> {
     })
     .command(coreCommands)
     .command(maintenanceCommands)
+    // Runs once yargs has validated the arguments, before the command's handler: the compile
+    // cache is kept for commands that ran, not for --help or a typo.
+    .middleware(() => markCommandRan())
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .recommendCommands()

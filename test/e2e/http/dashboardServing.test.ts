@@ -83,7 +83,9 @@ describe('the link that logs the page in', () => {
   it('is printed on stdout, a pipe too (http.md: start prints it), but never to the log', async () => {
     expect(daemon.output()).toContain(`dashboard on ${daemon.url}/ (it asks for the token of status/api.token)`);
     await waitFor(() => daemon.output().includes(`open the dashboard: ${daemon.url}/#token=${daemon.token}`), 'the link');
-    expect(fs.readFileSync(path.join(home, 'logs', 'symphony_conductor.log'), 'utf8')).not.toContain(daemon.token);
+    const log = path.join(home, 'logs', 'symphony_conductor.log');
+    await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('dashboard on '), 'the log to say where the dashboard is');
+    expect(fs.readFileSync(log, 'utf8')).not.toContain(daemon.token);
   });
 
   it('is not printed when stdout is the journal (JOURNAL_STREAM names it, as systemd does)', async () => {
@@ -114,7 +116,10 @@ describe('the link that logs the page in', () => {
       const url = fs.readFileSync(path.join(other, 'status', 'http.url'), 'utf8').trim();
       const token = fs.readFileSync(path.join(other, 'status', 'api.token'), 'utf8').trim();
       expect(line).toBe(`${url}/#token=${token}`);
-      expect(fs.readFileSync(path.join(other, 'logs', 'symphony_conductor.log'), 'utf8')).not.toContain(token);
+      // The log file is opened off the main thread: its `dashboard on` line may land a moment after the link.
+      const log = path.join(other, 'logs', 'symphony_conductor.log');
+      await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('dashboard on '), 'the log to say where the dashboard is');
+      expect(fs.readFileSync(log, 'utf8')).not.toContain(token);
     } finally {
       const pid = Number(fs.readFileSync(path.join(other, 'conductor.pid'), 'utf8'));
       process.kill(pid, 'SIGTERM');
