@@ -1,7 +1,10 @@
 // CLI start-up: `status --json`, `run --task` of a task whose command is `true`, and `next` on a
 // home with 1000 tasks and a million history rows, against `node -e 0` (the floor of starting
 // Node at all), alternated round by round. The home's config is as shipped: the HTTP server on
-// (its default; only the port is a free one), no watcher, the local executor.
+// (its default; only the port is a free one), no watcher, the local executor. The CLI keeps V8's
+// caches of what each command compiled (src/cli/chunkLoader.ts): the untimed warm-up of each
+// command makes them, as a user's first run does; `run --task` is also timed without them
+// (CONDUCTOR_NO_COMPILE_CACHE), as the first run after an install or a Node upgrade is.
 import fs from 'node:fs';
 import path from 'node:path';
 import { NODE, CLI, alternate, buildHistoryHome, makeCase, makeTempDir, removeDir, timeOk, writeConfig } from '../lib.mjs';
@@ -43,8 +46,9 @@ export async function run(params, { log }) {
       if (lines !== params.tasks * 5) throw new Error(`next printed ${lines} lines, not ${params.tasks * 5}`);
       return result.ms;
     };
-    const runTrue = async () => {
-      const result = await timeOk(NODE, [CLI, 'run', '--task', trueTask, '--json', '--home', home], { capture: true });
+    const noCache = { ...process.env, CONDUCTOR_NO_COMPILE_CACHE: '1' };
+    const runTrue = async (env = process.env) => {
+      const result = await timeOk(NODE, [CLI, 'run', '--task', trueTask, '--json', '--home', home], { capture: true, env });
       const outcomes = JSON.parse(result.stdout);
       if (outcomes.length !== 1 || outcomes[0].status !== 'success') throw new Error(`run --task ${trueTask}: ${result.stdout.trim().slice(0, 300)}`);
       return result.ms;
@@ -53,7 +57,7 @@ export async function run(params, { log }) {
     await status();
     await runTrue();
     await next();
-    const samples = await alternate(params.rounds, { node, status, run: runTrue, next }, { log });
+    const samples = await alternate(params.rounds, { node, status, run: () => runTrue(), next, 'run uncached': () => runTrue(noCache) }, { log });
     const yardstick = { name: 'node -e 0', samples: samples.node };
     return {
       cases: [
@@ -71,10 +75,12 @@ export async function run(params, { log }) {
           yardstick,
           target: { text: 'within 3x of node -e 0', stat: 'ratio', op: '<=', limit: 3 },
         }),
+        makeCase({ name: `run --task of true, wall, without the compile cache (${params.tasks} tasks, ${params.rows} rows)`, unit: 'ms', samples: samples['run uncached'], yardstick }),
         makeCase({ name: `next (${params.tasks} tasks x 5 fires)`, unit: 'ms', samples: samples.next, yardstick }),
       ],
       notes: [
-        'wall time, process start to exit, stdout read through a pipe (not a TTY), after one untimed warm-up of each',
+        'wall time, process start to exit, stdout read through a pipe (not a TTY), after one untimed warm-up of each (it writes the command\'s compile cache, as a user\'s first run does)',
+        'run --task without the compile cache: CONDUCTOR_NO_COMPILE_CACHE=1, as the first run of a command after a build or a Node upgrade (which then writes the cache: ~15-25 ms more, once)',
         'run --task: the home\'s first task with its command made `true`, no daemon running (so it runs in the foreground: the spawn helper, the history rows, the task log and the health file, as a user\'s run does); each round adds one run to the history',
         'the config is as shipped: the HTTP server on (its default; a free port), the local executor, no watch task',
         'history rows are bulk-inserted with better-sqlite3 into the database the CLI created (same schema), then the WAL is checkpointed',
