@@ -124,10 +124,15 @@ function readIfAny(file: string): Buffer | undefined {
   }
 }
 
+/**
+ * Writes `data` as `file` whole: a temporary file of its own (two processes may write the same
+ * cache at once), synced, then renamed over. V8 checks a cache's header (its version, flags,
+ * source length) but, in release builds, not its payload: a cache is never left half-written.
+ */
 function writeWhole(file: string, data: Buffer): void {
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
-    const fd = fs.openSync(temp, 'w', 0o644);
+    const fd = fs.openSync(temp, 'wx', 0o644);
     try {
       fs.writeSync(fd, data);
       fs.fsyncSync(fd);
