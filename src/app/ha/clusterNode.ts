@@ -83,8 +83,13 @@ export class ClusterNode implements FireGate {
     return this.leading ? 'leader' : 'standby';
   }
 
-  /** The node that holds the lease, as last heard from Redis. */
+  /**
+   * The node that holds the lease, as last heard from Redis; none for a standby that cannot reach
+   * Redis (never a stale one), from the moment it knows: the lease read in flight may take a while
+   * to fail, and `status` (the replica's role, set in watchLink) says none from that same moment.
+   */
   leader(): string | null {
+    if (!this.leading && this.link?.failing) return null;
     return this.state.leader;
   }
 

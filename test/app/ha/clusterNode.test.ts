@@ -117,3 +117,51 @@ describe('the fire gate of a leading node', () => {
     expect(claims).toEqual([]);
   });
 });
+
+describe('the leader a standby names', () => {
+  it('is none from the moment the link to Redis fails, while the lease read in flight has not failed yet (as status says)', async () => {
+    const engine = fakeEngine('2025-06-01T02:00:00Z');
+    let down = false;
+    const roles: (string | null)[] = [];
+    const store: Partial<ClusterStore> = {
+      // Held by b while Redis answers; once it is down, the read hangs (ioredis queues it while it reconnects).
+      acquire: () => (down ? new Promise(() => {}) : Promise.resolve({ kind: 'held', holder: 'b' })),
+      release: async () => {},
+      beat: async () => {},
+      nodes: async () => [],
+      pauses: async () => null,
+      forget: async () => {},
+      connection: () => (down ? { up: false, error: 'connect ECONNREFUSED 127.0.0.1:6379' } : { up: true, error: null }),
+    };
+    const replica = { setRole: (_role: string, leader: string | null) => roles.push(leader), setClusterTrouble: () => {}, foreignRetries: () => [] } as unknown as ReplicaStore;
+    const node = new ClusterNode({
+      node: 'a',
+      leaseSeconds: 10,
+      redis: 'redis://127.0.0.1:6379/0',
+      cluster: store as ClusterStore,
+      replica,
+      follower: { caughtUp: true, onApplied: () => {} } as unknown as Follower,
+      clock: engine.clock,
+      logger: engine.ctx.logger,
+      info: { node: 'a', host: 'h', home: '/srv', pid: 1, machine: 'm', since: 0, version: 'test' },
+      url: () => null,
+      takeOver: async () => [],
+      pauses: new PauseSync(() => null, () => engine.ctx.store, store as ClusterStore),
+    });
+    nodes.push(node);
+    const config = withDefaults({ tasks: [{ name: 't', command: 'true', schedule: '* * * * * *' }], settings: { timezone: 'UTC' } });
+    node.start(new Scheduler(engine.ctx, config, { gate: node }));
+    for (let i = 0; i < 20 && node.leader() !== 'b'; i++) await engine.clock.settle();
+    expect(node.leader()).toBe('b');
+
+    // The node looks at its link at each tick of its (real) timer.
+    down = true;
+    await until(() => roles.at(-1) === null); // what status reads
+    expect(node.role()).toBe('standby');
+    expect(node.leader()).toBeNull(); // what /health and the standby's redirect say
+
+    down = false;
+    await until(() => node.leader() !== null);
+    expect(node.leader()).toBe('b');
+  });
+});
