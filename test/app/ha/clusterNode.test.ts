@@ -47,10 +47,9 @@ async function until(done: () => boolean): Promise<void> {
   while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
-async function leadingNode() {
+/** Node `a` over `store` and `replica` on a fake engine, started (its first tick asks for the lease). */
+function startNode(store: ClusterStore, replica: ReplicaStore) {
   const engine = fakeEngine('2025-06-01T02:00:00Z');
-  const { store, claims } = fakeCluster();
-  const replica = { setRole: () => {}, setClusterTrouble: () => {}, foreignRetries: () => [] } as unknown as ReplicaStore;
   const node = new ClusterNode({
     node: 'a',
     leaseSeconds: 10,
@@ -68,6 +67,13 @@ async function leadingNode() {
   nodes.push(node);
   const config = withDefaults({ tasks: [{ name: 't', command: 'true', schedule: '* * * * * *' }], settings: { timezone: 'UTC' } });
   node.start(new Scheduler(engine.ctx, config, { gate: node }));
+  return { node, engine };
+}
+
+async function leadingNode() {
+  const { store, claims } = fakeCluster();
+  const replica = { setRole: () => {}, setClusterTrouble: () => {}, foreignRetries: () => [] } as unknown as ReplicaStore;
+  const { node, engine } = startNode(store, replica);
   // The first tick asked for the lease; the answer and the takeover settle in a few turns.
   for (let i = 0; i < 20 && node.role() !== 'leader'; i++) await engine.clock.settle();
   expect(node.role()).toBe('leader');
@@ -120,7 +126,6 @@ describe('the fire gate of a leading node', () => {
 
 describe('the leader a standby names', () => {
   it('is none from the moment the link to Redis fails, while the lease read in flight has not failed yet (as status says)', async () => {
-    const engine = fakeEngine('2025-06-01T02:00:00Z');
     let down = false;
     const roles: (string | null)[] = [];
     const store: Partial<ClusterStore> = {
@@ -134,23 +139,7 @@ describe('the leader a standby names', () => {
       connection: () => (down ? { up: false, error: 'connect ECONNREFUSED 127.0.0.1:6379' } : { up: true, error: null }),
     };
     const replica = { setRole: (_role: string, leader: string | null) => roles.push(leader), setClusterTrouble: () => {}, foreignRetries: () => [] } as unknown as ReplicaStore;
-    const node = new ClusterNode({
-      node: 'a',
-      leaseSeconds: 10,
-      redis: 'redis://127.0.0.1:6379/0',
-      cluster: store as ClusterStore,
-      replica,
-      follower: { caughtUp: true, onApplied: () => {} } as unknown as Follower,
-      clock: engine.clock,
-      logger: engine.ctx.logger,
-      info: { node: 'a', host: 'h', home: '/srv', pid: 1, machine: 'm', since: 0, version: 'test' },
-      url: () => null,
-      takeOver: async () => [],
-      pauses: new PauseSync(() => null, () => engine.ctx.store, store as ClusterStore),
-    });
-    nodes.push(node);
-    const config = withDefaults({ tasks: [{ name: 't', command: 'true', schedule: '* * * * * *' }], settings: { timezone: 'UTC' } });
-    node.start(new Scheduler(engine.ctx, config, { gate: node }));
+    const { node, engine } = startNode(store as ClusterStore, replica);
     for (let i = 0; i < 20 && node.leader() !== 'b'; i++) await engine.clock.settle();
     expect(node.leader()).toBe('b');
 
