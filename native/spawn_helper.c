@@ -13,8 +13,16 @@
  * replaces that variable. The conductor so sends only a run's own variables, not its whole
  * environment with every request. GRACE_MS is the run's kill grace, used only if the conductor
  * dies (below).
+ *   "write" ID TARGET TEMP CONTENT    (ID: digits; CONTENT: any bytes but NUL)
+ * Replaces the file TARGET atomically, in a thread of its own (the health files the conductor
+ * writes after every run): TEMP is created (O_EXCL, never through a symlink, mode 0644 less the
+ * umask), CONTENT written to it, fsynced, closed and renamed over TARGET; TEMP is removed when a
+ * step fails. Writes are done one after another, in the order asked: the last one asked for a
+ * file wins. The conductor so makes no request of libuv's thread pool for them (each request
+ * wakes a pool thread, then the conductor's main thread: five a file).
  * Replies on stdout, whole lines (the `started` lines of the requests read together in one write,
- * after all of them, or 32 of them, were started; every other reply in a write of its own):
+ * after all of them, or 32 of them, were started; the `wrote` lines of the writes done together,
+ * in one write; every other reply in a write of its own):
  *   started ID PID STARTTICKS     (STARTTICKS: field 22 of /proc/PID/stat, or - if unreadable)
  *   error ID STAGE MESSAGE        (STAGE: output | cwd | spawn; MESSAGE: strerror text)
  *   exit ID PID CODE SIGNAL EMPTY STRAYS
@@ -23,6 +31,9 @@
  *                                  once the leader and every child ended with it were reaped, else 0;
  *                                  STRAYS, with EMPTY 1: the children taken in then that the helper
  *                                  did not start, comma-separated, or - for none; ? when not listed)
+ *   wrote ID 0                    (the write is done)
+ *   wrote ID ERRNO STEP MESSAGE   (it failed: ERRNO the error number; STEP: open | write | fsync |
+ *                                  close | rename; MESSAGE: strerror text)
  * The helper is a child subreaper (PR_SET_CHILD_SUBREAPER): a process a run left behind outside
  * its process group (setsid, a double fork) becomes the helper's child when its parent ends, so
  * the conductor can find it among the helper's children (/proc/HELPER/task/HELPER/children) and
@@ -30,12 +41,14 @@
  * When the conductor dies (its parent death signal, SIGTERM) or closes stdin, the helper stops
  * what it started: SIGTERM to every remembered group and to every other child, SIGKILL to each
  * after its run's grace, then exits once all are gone (or 5 s after the last SIGKILL): no task
- * outlives the conductor that started it, however that conductor ended.
+ * outlives the conductor that started it, however that conductor ended. Writes already asked for
+ * are done before it exits.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -71,7 +84,11 @@ static size_t nchildren, children_cap;
 #define REPORT_EVERY 32
 static size_t *unreported;
 static size_t nunreported, unreported_cap;
-static int conductor_gone; /* its reply pipe broke, its death signal came, or stdin ended */
+/* Its reply pipe broke, its death signal came, or stdin ended. Set under out_lock; read without
+   it only by the main thread, which is the only other one to set it (from 0 to 1, never back). */
+static volatile int conductor_gone;
+/* Reply lines go out whole: the writer thread's and the main thread's never interleave. */
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *buf;
 static size_t buf_len, buf_cap;
 
@@ -92,8 +109,8 @@ static void *grow(void *array, size_t *cap, size_t size) {
 
 /* Writes whole reply lines; nothing once the conductor is gone. */
 static void write_replies(const char *text, size_t n) {
-  if (conductor_gone) return;
-  for (size_t off = 0; off < n;) {
+  pthread_mutex_lock(&out_lock);
+  for (size_t off = 0; off < n && !conductor_gone;) {
     ssize_t w = write(STDOUT_FILENO, text + off, n - off);
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && errno == EAGAIN) { /* a non-blocking stdout: wait until it drains */
@@ -103,11 +120,12 @@ static void write_replies(const char *text, size_t n) {
     }
     if (w < 0 && errno == EPIPE) { /* the conductor is gone: so are the replies' readers */
       conductor_gone = 1;
-      return;
+      break;
     }
     if (w < 0) fatal("write", errno);
     off += (size_t)w;
   }
+  pthread_mutex_unlock(&out_lock);
 }
 
 /* One reply line, in a write() of its own (lines stay far below PIPE_BUF). */
@@ -244,22 +262,153 @@ static int overridden(const char *entry, char *const *set, unsigned long n) {
   return 0;
 }
 
+/* A write asked for: the fields point into one allocation of their own. */
+struct write_job {
+  struct write_job *next;
+  char id[24];
+  const char *target, *temp, *content;
+  size_t content_len;
+};
+
+static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t jobs_cond = PTHREAD_COND_INITIALIZER;
+static struct write_job *jobs_head, **jobs_tail = &jobs_head;
+static int writer_closing, writer_running;
+static pthread_t writer;
+
+/* Does one write; returns 0, or the error number with the step that failed in *step. */
+static int write_file(const struct write_job *job, const char **step) {
+  *step = "open";
+  int fd = open(job->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return errno;
+  int err = 0;
+  for (size_t off = 0; off < job->content_len;) {
+    ssize_t w = write(fd, job->content + off, job->content_len - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      err = errno;
+      *step = "write";
+      break;
+    }
+    off += (size_t)w;
+  }
+  if (!err && fsync(fd) != 0) {
+    err = errno;
+    *step = "fsync";
+  }
+  if (close(fd) != 0 && !err && errno != EINTR) {
+    err = errno;
+    *step = "close";
+  }
+  if (!err && rename(job->temp, job->target) != 0) {
+    err = errno;
+    *step = "rename";
+  }
+  if (err) unlink(job->temp);
+  return err;
+}
+
+/* The writer thread: takes every write queued, does them in order, replies for all in one write. */
+static void *write_files(void *unused) {
+  (void)unused;
+  char *text = NULL;
+  size_t text_cap = 0;
+  for (;;) {
+    pthread_mutex_lock(&jobs_lock);
+    while (!jobs_head && !writer_closing) pthread_cond_wait(&jobs_cond, &jobs_lock);
+    struct write_job *batch = jobs_head;
+    jobs_head = NULL;
+    jobs_tail = &jobs_head;
+    pthread_mutex_unlock(&jobs_lock);
+    if (!batch) break; /* closing, and nothing is left */
+    size_t len = 0;
+    while (batch) {
+      struct write_job *job = batch;
+      batch = job->next;
+      const char *step;
+      int err = write_file(job, &step);
+      if (text_cap - len < 320) {
+        size_t cap = text_cap ? text_cap * 2 : 4096;
+        char *grown = realloc(text, cap);
+        if (!grown) fatal("out of memory", 0);
+        text = grown;
+        text_cap = cap;
+      }
+      int n = err ? snprintf(text + len, text_cap - len, "wrote %s %d %s %s\n", job->id, err, step, strerror(err))
+                  : snprintf(text + len, text_cap - len, "wrote %s 0\n", job->id);
+      if (n < 0 || (size_t)n >= text_cap - len) fatal("reply too long", 0);
+      len += (size_t)n;
+      free(job);
+    }
+    write_replies(text, len);
+  }
+  free(text);
+  return NULL;
+}
+
+/* Queues a write for the writer thread (started with the first). */
+static void queue_write(const char *id, const char *target, const char *temp, const char *content) {
+  size_t lt = strlen(target) + 1, lp = strlen(temp) + 1, lc = strlen(content);
+  struct write_job *job = malloc(sizeof *job + lt + lp + lc + 1);
+  if (!job) fatal("out of memory", 0);
+  char *at = (char *)(job + 1);
+  job->next = NULL;
+  snprintf(job->id, sizeof job->id, "%s", id);
+  job->target = memcpy(at, target, lt);
+  job->temp = memcpy(at + lt, temp, lp);
+  job->content = memcpy(at + lt + lp, content, lc + 1);
+  job->content_len = lc;
+  pthread_mutex_lock(&jobs_lock);
+  if (!writer_running) {
+    int err = pthread_create(&writer, NULL, write_files, NULL);
+    if (err) fatal("pthread_create", err);
+    writer_running = 1;
+  }
+  *jobs_tail = job;
+  jobs_tail = &job->next;
+  pthread_cond_signal(&jobs_cond);
+  pthread_mutex_unlock(&jobs_lock);
+}
+
+/* Waits until every write asked for is done (before exiting). */
+static void finish_writes(void) {
+  pthread_mutex_lock(&jobs_lock);
+  int running = writer_running;
+  writer_closing = 1;
+  pthread_cond_signal(&jobs_cond);
+  pthread_mutex_unlock(&jobs_lock);
+  if (running) pthread_join(writer, NULL);
+}
+
+/* True for an ID of 1-20 digits. */
+static int valid_id(const char *id) {
+  size_t len = strspn(id, "0123456789");
+  return len > 0 && len <= 20 && id[len] == '\0';
+}
+
 /* Parses and runs one request from the front of buf; returns its length, or 0 if incomplete. */
 static size_t take_request(void) {
   char *field[7];
   size_t pos = 0;
-  for (int i = 0; i < 7; i++) {
+  int nfields = 7;
+  for (int i = 0; i < nfields; i++) {
     char *nul = memchr(buf + pos, '\0', buf_len - pos);
     if (!nul) return 0;
     field[i] = buf + pos;
     pos = (size_t)(nul - buf) + 1;
+    if (i == 0 && strcmp(field[0], "write") == 0) nfields = 5;
+    else if (i == 0 && strcmp(field[0], "start") != 0) fatal("malformed request", 0);
+  }
+  if (nfields == 5) {
+    if (!valid_id(field[1]) || !field[2][0] || !field[3][0]) fatal("malformed request", 0);
+    queue_write(field[1], field[2], field[3], field[4]);
+    return pos;
   }
   char *end, *grace_end;
   errno = 0;
   unsigned long n = strtoul(field[6], &end, 10);
   long grace_ms = strtol(field[5], &grace_end, 10);
-  size_t idlen = strspn(field[1], "0123456789");
-  if (strcmp(field[0], "start") != 0 || idlen == 0 || idlen > 20 || field[1][idlen] != '\0' || errno ||
+  if (!valid_id(field[1]) || errno ||
       end == field[6] || *end != '\0' || n > MAX_REQUEST / 2 || grace_end == field[5] || *grace_end != '\0' ||
       grace_ms < 0)
     fatal("malformed request", 0);
@@ -462,7 +611,9 @@ static int has_children(void) {
 
 /* The conductor is gone: stop every group and stray (SIGTERM, SIGKILL after each grace), then exit. */
 static void stop_everything(int sfd) {
+  pthread_mutex_lock(&out_lock);
   conductor_gone = 1;
+  pthread_mutex_unlock(&out_lock);
   long long start = now_ms(), last_kill = start;
   long grace_max = 0;
   for (size_t i = 0; i < nchildren; i++) {
@@ -488,8 +639,10 @@ static void stop_everything(int sfd) {
       if (signal_strays(SIGKILL) > 0) last_kill = now;
       strays_killed = 1;
     }
-    if (!left && !has_children()) exit(0);
-    if (strays_killed && now - last_kill > SURVIVOR_WAIT_MS && now - start > grace_max + SURVIVOR_WAIT_MS) exit(0);
+    if ((!left && !has_children()) || (strays_killed && now - last_kill > SURVIVOR_WAIT_MS && now - start > grace_max + SURVIVOR_WAIT_MS)) {
+      finish_writes();
+      exit(0);
+    }
     struct pollfd fds = {.fd = sfd, .events = POLLIN};
     if (poll(&fds, 1, 20) > 0) {
       struct signalfd_siginfo info;

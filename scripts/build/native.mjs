@@ -16,8 +16,8 @@ function mtime(file) {
   }
 }
 
-/** Compiles native/<source> to dist/native/<target>; `what` and `fallback` word the skip message. */
-export function buildNative({ source: sourceName, target: targetName, what, fallback }) {
+/** Compiles native/<source> to dist/native/<target> (with `flags` too); `what` and `fallback` word the skip message. */
+export function buildNative({ source: sourceName, target: targetName, what, fallback, flags = [] }) {
   const source = path.join(root, 'native', sourceName);
   const target = path.join(root, 'dist', 'native', targetName);
   const skip = (reason) => {
@@ -35,7 +35,7 @@ export function buildNative({ source: sourceName, target: targetName, what, fall
   const temp = `${target}.${process.pid}.tmp`;
   let failure = null;
   for (const compiler of compilers) {
-    const result = spawnSync(compiler, ['-O2', '-Wall', '-Wextra', '-o', temp, source], { encoding: 'utf8' });
+    const result = spawnSync(compiler, ['-O2', '-Wall', '-Wextra', ...flags, '-o', temp, source], { encoding: 'utf8' });
     if (result.error && result.error.code === 'ENOENT') continue;
     if (result.error) {
       failure = `${compiler}: ${result.error.message}`;

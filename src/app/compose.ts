@@ -1,5 +1,6 @@
 // The composition root: real adapters wired into the engine's context for one home.
 import { fileURLToPath } from 'node:url';
+import type { AtomicFileWriter } from '../adapters/atomicWrite.js';
 import { createTaskLog } from '../adapters/fileTaskLog.js';
 import { createHealthStore } from '../adapters/fsHealthStore.js';
 import { createPinoLogger } from '../adapters/pinoLogger.js';
@@ -36,11 +37,11 @@ export async function composeEngine(paths: HomePaths, config: Config, options: C
     else logger.warn({ file: paths.database }, notice.message);
     if (!daemon) process.stderr.write(`symphony-conductor: ${notice.message}\n`);
   });
-  const executor = await chooseExecutor(paths, config, logger);
+  const { executor, files } = await chooseExecutor(paths, config, logger);
   return {
     executor,
     store,
-    health: createHealthStore(paths.healthDir, (task, error) => logger.error({ task, err: error.message }, 'cannot write the health file')),
+    health: createHealthStore(paths.healthDir, (task, error) => logger.error({ task, err: error.message }, 'cannot write the health file'), files),
     taskLog: createTaskLog(paths.taskLogsDir, { maxBytes: config.settings.log_max_bytes, keep: config.settings.log_keep }),
     logger,
     clock: systemClock,
@@ -50,19 +51,24 @@ export async function composeEngine(paths: HomePaths, config: Config, options: C
   };
 }
 
-/** `local`: processes on this machine; `queue`: BullMQ jobs for workers (loaded only then: BullMQ and ioredis are large). */
-async function chooseExecutor(paths: HomePaths, config: Config, logger: Logger): Promise<Executor> {
+/**
+ * `local`: processes on this machine; `queue`: BullMQ jobs for workers (loaded only then: BullMQ
+ * and ioredis are large). With it, what writes the health files when it is not libuv's pool (the
+ * spawn helper's writer thread).
+ */
+async function chooseExecutor(paths: HomePaths, config: Config, logger: Logger): Promise<{ executor: Executor; files: AtomicFileWriter | null }> {
   const settings = config.settings.executor;
   if (settings.type === 'queue' && settings.redis_url) {
     const { QueueExecutor } = await import('../adapters/queue/queueExecutor.js');
     const queues = [...new Set(['default', ...config.tasks.map((t) => t.queue)])];
-    return new QueueExecutor({ url: settings.redis_url, prefix: settings.prefix, home: paths.home, queues, logger });
+    return { executor: new QueueExecutor({ url: settings.redis_url, prefix: settings.prefix, home: paths.home, queues, logger }), files: null };
   }
   const backend = await chooseBackend();
-  return createLocalExecutor(backend, systemClock, {
+  const executor = createLocalExecutor(backend, systemClock, {
     onSurvivor: (task, handle) => logger.warn({ task, handle }, 'processes of the run survive SIGKILL (uninterruptible?)'),
     startsFirst: true,
   });
+  return { executor, files: backend.files ?? null };
 }
 
 /**

@@ -1,10 +1,16 @@
 // Health files read back by the store `status` uses: what was written, nothing for a missing or
-// unreadable file, and a file longer than the read buffer read whole.
+// unreadable file, and a file longer than the read buffer read whole. Written through libuv's
+// pool, and through the spawn helper's writer thread, as the engine does when the helper runs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createHealthStore } from '../../src/adapters/fsHealthStore.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AtomicFileWriter } from '../../src/adapters/atomicWrite.js';
+import { createHealthStore, createHealthStore as createStore } from '../../src/adapters/fsHealthStore.js';
+import { createHelperBackend } from '../../src/adapters/process/helperBackend.js';
+import { buildSpawnHelper, helperBinary, helperPids } from '../helpers/spawnHelper.js';
+
+beforeAll(() => buildSpawnHelper());
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -46,8 +52,13 @@ describe('the health store', () => {
   });
 });
 
-describe('the health store writing many files', () => {
-  const at = (minute: number) => `2026-11-29T10:${String(minute).padStart(2, '0')}:00Z`;
+const at = (minute: number) => `2026-11-29T10:${String(minute).padStart(2, '0')}:00Z`;
+
+describe.each([
+  ["libuv's pool", (): AtomicFileWriter | null => null],
+  ["the spawn helper's writer thread", (): AtomicFileWriter | null => createHelperBackend(helperBinary)!.files!],
+])('the health store writing many files through %s', (_, writer) => {
+  const createHealthStore: typeof createStore = (dir, onError) => createStore(dir, onError, writer());
 
   it('writes every task the latest content it was given, atomically, once flushed', async () => {
     const dir = path.join(tempDir(), 'automation_health');
@@ -107,6 +118,34 @@ describe('the health store writing many files', () => {
     await store.flush();
     expect(fs.readFileSync(path.join(dir, 'even.health'), 'utf8')).toBe(`success:${at(28)}:28\n`);
     expect(fs.readFileSync(path.join(dir, 'odd.health'), 'utf8')).toBe(`success:${at(29)}:29\n`);
+  });
+});
+
+describe("the health store when the spawn helper dies with writes it has not answered", () => {
+  it("has the pool write each task's latest content, and goes on with a new helper", async () => {
+    const dir = path.join(tempDir(), 'automation_health');
+    const errors: string[] = [];
+    const backend = createHelperBackend(helperBinary)!;
+    const store = createStore(dir, (task, error) => errors.push(`${task}: ${error.message}`), backend.files!);
+    const before = new Set(helperPids());
+    store.write('a', { status: 'success', timestamp: at(1), exit_code: 0 });
+    await store.flush();
+    const [helper] = helperPids().filter((pid) => !before.has(pid));
+    expect(helper).toBeGreaterThan(0);
+    process.kill(helper!, 'SIGSTOP'); // asked for, never answered
+    store.write('a', { status: 'failed', timestamp: at(2), exit_code: 1 });
+    store.write('b', { status: 'success', timestamp: at(2), exit_code: 0 });
+    store.write('a', { status: 'failed', timestamp: at(3), exit_code: 2 });
+    process.kill(helper!, 'SIGKILL');
+    await store.flush();
+    expect(fs.readFileSync(path.join(dir, 'a.health'), 'utf8')).toBe(`failed:${at(3)}:2\n`);
+    expect(fs.readFileSync(path.join(dir, 'b.health'), 'utf8')).toBe(`success:${at(2)}:0\n`);
+    store.write('b', { status: 'timeout', timestamp: at(4), exit_code: null });
+    await store.flush();
+    expect(fs.readFileSync(path.join(dir, 'b.health'), 'utf8')).toBe(`timeout:${at(4)}:\n`);
+    expect(helperPids().filter((pid) => !before.has(pid) && pid !== helper)).toHaveLength(1);
+    expect(errors).toEqual([]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.health', 'b.health']);
   });
 });
 

@@ -9,10 +9,11 @@ import { createExecaBackend } from '../../src/adapters/process/execaBackend.js';
 import { createHelperBackend } from '../../src/adapters/process/helperBackend.js';
 import { groupHasLiveMember, processStartTicks } from '../../src/adapters/process/procfs.js';
 import type { ProcessSpec, SpawnBackend } from '../../src/adapters/process/spawnBackend.js';
+import { buildSpawnHelper, helperBinary, helperPids } from '../helpers/spawnHelper.js';
 import { exitOf, processAlive, waitFor } from '../helpers/wait.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = path.join(root, 'dist', 'native', 'spawn-helper');
+const binary = helperBinary;
 const dirs: string[] = [];
 const groups: number[] = []; // process groups a test may leave behind on failure
 
@@ -25,21 +26,6 @@ function tempDir(name = 'helper-'): string {
 function spec(command: string, more: Partial<ProcessSpec> = {}): ProcessSpec {
   // The helper opens outputPath itself; outputFd is what the engine also holds (unused here).
   return { command, cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, outputFd: -1, outputPath: '/dev/null', ...more };
-}
-
-/** Pids of this process's spawn-helper children (one per executor that has started something). */
-function helperPids(parent = process.pid): number[] {
-  return fs.readdirSync('/proc').flatMap((entry) => {
-    if (!/^\d+$/.test(entry)) return [];
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      return comm === 'spawn-helper' && Number(fields[1]) === parent && fields[0] !== 'Z' ? [Number(entry)] : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 function groupMembers(pgid: number): number[] {
@@ -58,8 +44,8 @@ function groupMembers(pgid: number): number[] {
 /** The adapter compiled on its own (type-only imports vanish), for scripts that run in plain Node. */
 function transpiledAdapter(): string {
   const dir = tempDir('helper-js-');
-  // The adapter and what it imports (/proc reads, the surrogateescape encoding of environment bytes).
-  for (const name of ['adapters/process/helperBackend', 'adapters/process/procfs', 'adapters/readText', 'core/bytes/surrogateEscape']) {
+  // The adapter and what it imports (/proc reads, the surrogateescape encoding of environment bytes, the writer's error code).
+  for (const name of ['adapters/process/helperBackend', 'adapters/process/procfs', 'adapters/readText', 'adapters/atomicWrite', 'core/bytes/surrogateEscape']) {
     const source = fs.readFileSync(path.join(root, 'src', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
@@ -73,10 +59,7 @@ function transpiledAdapter(): string {
 let executor: SpawnBackend;
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build', 'spawn-helper.mjs')], { encoding: 'utf8' });
-  if (build.status !== 0 || build.stderr.includes('not built') || !fs.existsSync(binary)) {
-    throw new Error(`the spawn helper could not be built (a C compiler is required here): ${build.stderr || `exit ${build.status}`}`);
-  }
+  buildSpawnHelper();
   const created = createHelperBackend(binary);
   if (!created) throw new Error(`createHelperBackend(${binary}) returned null`);
   executor = created;
@@ -299,6 +282,94 @@ executor.start({ command: 'sleep 0.3; exit 4', cwd: '/', env: {}, outputFd: -1, 
     expect(result.stdout).toBe(`${JSON.stringify({ exitCode: 4, signal: null, startError: null })}\n`);
     expect(result.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe("the spawn helper's writer thread (files.writeAtomic)", () => {
+  const write = (backend: SpawnBackend, target: string, content: string, temp = `${target}.tmp-${Math.random()}`) =>
+    new Promise<NodeJS.ErrnoException | null>((resolve, reject) => {
+      if (!backend.files!.writeAtomic(target, temp, content, resolve)) reject(new Error('not taken'));
+    });
+
+  it('replaces a file through its temp file, fsynced and renamed: the content whole, no temp left', async () => {
+    const dir = tempDir();
+    const target = path.join(dir, 'job.health');
+    fs.writeFileSync(target, 'old\n');
+    const backend = createHelperBackend(binary)!;
+    expect(await write(backend, target, 'success:2026-12-02T10:00:00Z:0\n')).toBeNull();
+    expect(fs.readFileSync(target, 'utf8')).toBe('success:2026-12-02T10:00:00Z:0\n');
+    expect(fs.readdirSync(dir)).toEqual(['job.health']);
+    expect(fs.statSync(target).mode & 0o777).toBe(0o644 & ~process.umask());
+  });
+
+  it('does the writes in the order asked: the last one of a file wins, and each is answered', async () => {
+    const dir = tempDir();
+    const backend = createHelperBackend(binary)!;
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => write(backend, path.join(dir, `f${i % 3}`), `${i}\n`)));
+    expect(answers.every((answer) => answer === null)).toBe(true);
+    expect([0, 1, 2].map((f) => fs.readFileSync(path.join(dir, `f${f}`), 'utf8'))).toEqual(['297\n', '298\n', '299\n']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['f0', 'f1', 'f2']);
+  });
+
+  it("fails as node:fs does, naming the step, and leaves the target as it was and no temp file", async () => {
+    const dir = tempDir();
+    const backend = createHelperBackend(binary)!;
+    const missing = await write(backend, path.join(dir, 'no', 'such.health'), 'x\n', path.join(dir, 'no', 'such.tmp'));
+    expect(missing).toMatchObject({ code: 'ENOENT', syscall: 'open', errno: -os.constants.errno.ENOENT });
+    expect(missing!.message).toBe(`ENOENT: no such file or directory, open '${path.join(dir, 'no', 'such.tmp')}'`);
+    const folder = path.join(dir, 'a.health');
+    fs.mkdirSync(folder); // a folder where the file goes: the rename fails
+    const temp = path.join(dir, 'a.health.tmp-1');
+    const taken = await write(backend, folder, 'y\n', temp);
+    expect(taken).toMatchObject({ code: 'EISDIR', syscall: 'rename' });
+    expect(taken!.message).toBe(`EISDIR: is a directory, rename '${temp}' -> '${folder}'`);
+    const existing = path.join(dir, 'b.tmp');
+    fs.writeFileSync(existing, 'someone else\n'); // a temp name that is taken is never written through
+    expect(await write(backend, path.join(dir, 'b.health'), 'z\n', existing)).toMatchObject({ code: 'EEXIST', syscall: 'open' });
+    expect(fs.readFileSync(existing, 'utf8')).toBe('someone else\n');
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.health', 'b.tmp']);
+    expect(fs.statSync(folder).isDirectory()).toBe(true);
+  });
+
+  it('takes no content, target or temp name holding a NUL byte', () => {
+    const backend = createHelperBackend(binary)!;
+    const never = () => expect.unreachable('told about a write it did not take');
+    expect(backend.files!.writeAtomic('/tmp/x', '/tmp/x.tmp', 'a\0b', never)).toBe(false);
+    expect(backend.files!.writeAtomic('/tmp/x\0y', '/tmp/x.tmp', 'a', never)).toBe(false);
+    expect(backend.files!.writeAtomic('/tmp/x', '', 'a', never)).toBe(false);
+  });
+
+  it('tells every write not yet answered when the helper dies (WRITER_GONE), and a new helper takes the next', async () => {
+    const dir = tempDir();
+    const backend = createHelperBackend(binary)!;
+    const before = new Set(helperPids());
+    expect(await write(backend, path.join(dir, 'first'), '1\n')).toBeNull();
+    const [helper] = helperPids().filter((pid) => !before.has(pid));
+    process.kill(helper!, 'SIGSTOP'); // these are asked for, never answered
+    const pending = [write(backend, path.join(dir, 'second'), '2\n'), write(backend, path.join(dir, 'third'), '3\n')];
+    process.kill(helper!, 'SIGKILL');
+    for (const answer of await Promise.all(pending)) expect(answer).toMatchObject({ code: 'WRITER_GONE', message: expect.stringContaining('the spawn helper died (killed by SIGKILL)') });
+    expect(await write(backend, path.join(dir, 'fourth'), '4\n')).toBeNull();
+    expect(fs.readFileSync(path.join(dir, 'fourth'), 'utf8')).toBe('4\n');
+  });
+
+  it('keeps Node alive while a write is not answered, and not once it is', () => {
+    const adapter = transpiledAdapter();
+    const dir = tempDir();
+    const script = path.join(path.dirname(adapter), 'write.mjs');
+    fs.writeFileSync(
+      script,
+      `import { createHelperBackend } from ${JSON.stringify(adapter)};
+const backend = createHelperBackend(process.argv[2]);
+const target = ${JSON.stringify(path.join(dir, 'out'))};
+backend.files.writeAtomic(target, target + '.tmp', 'done\\n', (error) => console.log(String(error)));
+`,
+    );
+    const result = spawnSync(process.execPath, [script, binary], { encoding: 'utf8', timeout: 10_000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('null\n');
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'out'), 'utf8')).toBe('done\n');
   });
 });
 

@@ -4,13 +4,15 @@
 // Same behaviour as the execa executor otherwise: signals and liveness checks go from Node to the
 // group directly. The pid arrives asynchronously: it is -1 until `ready` resolves. Beyond execa:
 // when the conductor dies (even by SIGKILL) the helper stops the groups it started, and as a
-// subreaper it takes in processes that escaped their group, which `strays()` lists.
+// subreaper it takes in processes that escaped their group, which `strays()` lists. Its writer
+// thread also replaces files atomically for the conductor (`files`: the health files).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { encodeSurrogateEscape } from '../../core/bytes/surrogateEscape.js';
+import { WRITER_GONE, type AtomicFileWriter } from '../atomicWrite.js';
 import type { ProcessExit, ProcessSpec, RunningProcess, SpawnBackend } from './spawnBackend.js';
 import { childrenOf, groupHasLiveMember } from './procfs.js';
 
@@ -26,7 +28,16 @@ export function createHelperBackend(binaryPath: string): SpawnBackend | null {
     return null;
   }
   let helper: Helper | null = null;
+  const running = (): Helper => {
+    // A helper that died is replaced; the old one still settles its own requests when it closes.
+    if (!helper?.usable()) helper = new Helper(binaryPath);
+    return helper;
+  };
+  const files: AtomicFileWriter = {
+    writeAtomic: (target, temp, content, done) => running().writeAtomic(target, temp, content, done),
+  };
   return {
+    files,
     start(spec: ProcessSpec): RunningProcess {
       const run = new HelperRun();
       const problem = invalidSpec(spec);
@@ -34,9 +45,7 @@ export function createHelperBackend(binaryPath: string): SpawnBackend | null {
         run.fail(`cannot start the command: ${problem}`);
         return run;
       }
-      // A helper that died is replaced; the old one still settles its own requests when it closes.
-      if (!helper?.usable()) helper = new Helper(binaryPath);
-      helper.start(run, spec);
+      running().start(run, spec);
       return run;
     },
     whenStartsCatchUp: () => helper?.whenStartsCatchUp() ?? null,
@@ -99,10 +108,20 @@ interface Request {
   outputPath: string;
 }
 
+interface Write {
+  target: string;
+  temp: string;
+  done: (error: NodeJS.ErrnoException | null) => void;
+}
+
 /** One helper process, its requests in flight, and its reply stream. */
 class Helper {
   private readonly child: ChildProcess | null = null;
   private readonly requests = new Map<string, Request>();
+  /** Writes asked of its writer thread, not yet done: who is told, and what to say in an error. */
+  private readonly writes = new Map<string, Write>();
+  /** Write requests of this turn, sent together a microtask later. */
+  private writesToSend = '';
   /** The pids of the shells it started that have not exited. */
   private readonly shells = new Set<number>();
   private nextId = 1;
@@ -186,6 +205,33 @@ class Helper {
     stdin.write(encodeSurrogateEscape(message));
   }
 
+  /** Asks the writer thread to replace `target` with `content` through `temp` (AtomicFileWriter). */
+  writeAtomic(target: string, temp: string, content: string, done: (error: NodeJS.ErrnoException | null) => void): boolean {
+    const message = `write\0${this.nextId}\0${target}\0${temp}\0${content}\0`;
+    // Five fields, each ended by a NUL: any other NUL was inside one, which the helper cannot take.
+    if (countNul(message) !== 5 || target === '' || temp === '') return false;
+    const id = String(this.nextId++);
+    if (this.dead || !this.child?.stdin) {
+      queueMicrotask(() => done(writerGone('the spawn helper is not running')));
+      return true;
+    }
+    this.writes.set(id, { target, temp, done });
+    if (this.requests.size + this.writes.size === 1) this.setRef(true);
+    // Sent a microtask later, the writes of this turn together: a run's end writes its health
+    // file right after the commit that also started what the end set off, whose start request
+    // goes out in a microtask queued before this one, so that it reaches the helper first.
+    if (this.writesToSend === '') queueMicrotask(() => this.sendWrites());
+    this.writesToSend += message;
+    return true;
+  }
+
+  private sendWrites(): void {
+    const messages = this.writesToSend;
+    this.writesToSend = '';
+    // A helper that died meanwhile told these writes so (die).
+    if (!this.dead) this.child?.stdin?.write(encodeSurrogateEscape(messages));
+  }
+
   private onData(chunk: string): void {
     this.text += chunk;
     let newline: number;
@@ -198,6 +244,7 @@ class Helper {
 
   private onReply(words: string[]): void {
     const [kind, id = ''] = words;
+    if (kind === 'wrote') return this.onWrote(id, words);
     const request = this.requests.get(id);
     if (!request) return;
     const { run } = request;
@@ -229,6 +276,16 @@ class Helper {
     }
   }
 
+  /** `wrote ID 0`, or `wrote ID ERRNO STEP MESSAGE`: a write is done, or failed at STEP. */
+  private onWrote(id: string, words: string[]): void {
+    const write = this.writes.get(id);
+    if (!write) return;
+    this.writes.delete(id);
+    if (this.requests.size + this.writes.size === 0) this.setRef(false);
+    const errno = Number(words[2]);
+    write.done(errno === 0 ? null : writeError(errno, words[3] ?? '', words.slice(4).join(' '), write));
+  }
+
   /** While STARTS_BACKLOG or more starts are still to be made, a promise of the moment fewer are. */
   whenStartsCatchUp(): Promise<void> | null {
     if (this.unstarted < STARTS_BACKLOG) return null;
@@ -250,7 +307,7 @@ class Helper {
     const pid = this.requests.get(id)?.run.pid ?? -1;
     if (pid > 0) this.shells.delete(pid);
     this.requests.delete(id);
-    if (this.requests.size === 0) this.setRef(false);
+    if (this.requests.size + this.writes.size === 0) this.setRef(false);
   }
 
   /** The helper is gone: what was in flight can no longer start, or its exit status is lost. */
@@ -259,6 +316,8 @@ class Helper {
     this.dead = true;
     const requests = [...this.requests.values()];
     this.requests.clear();
+    const writes = [...this.writes.values()];
+    this.writes.clear();
     this.unstarted = 0;
     this.releaseWaiters();
     this.child?.stdin?.destroy();
@@ -271,6 +330,7 @@ class Helper {
           : `cannot start the command: the spawn helper died (${reason})`,
       );
     }
+    for (const { done } of writes) done(writerGone(`the spawn helper died (${reason})`));
   }
 
   /** Keeps the event loop alive exactly while some request is in flight. */
@@ -298,6 +358,29 @@ function countNul(text: string): number {
   return count;
 }
 
+
+const ERRNO_NAMES = new Map<number, string>();
+for (const [name, number] of Object.entries(os.constants.errno)) {
+  if (!ERRNO_NAMES.has(number)) ERRNO_NAMES.set(number, name);
+}
+
+/** The error of a failed write, worded and coded as node:fs's (`ENOSPC: no space left on device, fsync '/x/y.tmp-1'`). */
+function writeError(errno: number, step: string, message: string, write: Write): NodeJS.ErrnoException {
+  const code = ERRNO_NAMES.get(errno) ?? `E${errno}`;
+  const where = step === 'rename' ? `'${write.temp}' -> '${write.target}'` : `'${write.temp}'`;
+  const error: NodeJS.ErrnoException = new Error(`${code}: ${message.toLowerCase()}, ${step} ${where}`);
+  error.code = code;
+  error.errno = -errno;
+  error.syscall = step;
+  error.path = write.temp;
+  return error;
+}
+
+function writerGone(why: string): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(`the write was not confirmed: ${why}`);
+  error.code = WRITER_GONE;
+  return error;
+}
 
 function startProblem(stage: string, message: string, request: Request): string {
   if (stage === 'cwd') return `working directory ${request.cwd}: ${message}`;

@@ -1,5 +1,6 @@
 // Starting a local process group: what the local executor asks of a spawn back end (the C spawn
 // helper, or execa). The local executor adds timeouts, stopping and reaping on top.
+import type { AtomicFileWriter } from '../atomicWrite.js';
 export interface ProcessSpec {
   command: string;
   cwd: string;
@@ -61,6 +62,8 @@ export interface RunningProcess {
 
 export interface SpawnBackend {
   start(spec: ProcessSpec): RunningProcess;
+  /** Writes files atomically in the back end's own process (the spawn helper's writer thread); absent for execa. */
+  readonly files?: AtomicFileWriter;
   /**
    * While two or more of the processes asked for are not started yet (a burst that the back end
    * starts one after another), a promise that resolves once fewer than two wait; null otherwise.
