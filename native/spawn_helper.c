@@ -107,6 +107,17 @@ static void *grow(void *array, size_t *cap, size_t size) {
   return grown;
 }
 
+/* `text` (of *cap bytes, `len` used) with at least `need` bytes free, grown twice over as needed. */
+static char *room(char *text, size_t *cap, size_t len, size_t need) {
+  if (*cap - len >= need) return text;
+  size_t next = *cap ? *cap * 2 : 8192;
+  while (next - len < need) next *= 2;
+  char *grown = realloc(text, next);
+  if (!grown) fatal("out of memory", 0);
+  *cap = next;
+  return grown;
+}
+
 /* Writes whole reply lines; nothing once the conductor is gone. */
 static void write_replies(const char *text, size_t n) {
   pthread_mutex_lock(&out_lock);
@@ -237,13 +248,7 @@ static void report_started(void) {
   size_t len = 0;
   for (size_t i = 0; i < nunreported; i++) {
     const struct child *c = &children[unreported[i]];
-    if (text_cap - len < 128) {
-      size_t cap = text_cap ? text_cap * 2 : 8192;
-      char *grown = realloc(text, cap);
-      if (!grown) fatal("out of memory", 0);
-      text = grown;
-      text_cap = cap;
-    }
+    text = room(text, &text_cap, len, 128);
     long long ticks = start_ticks(c->pid);
     int n = ticks >= 0 ? snprintf(text + len, text_cap - len, "started %s %d %lld\n", c->id, (int)c->pid, ticks)
                        : snprintf(text + len, text_cap - len, "started %s %d -\n", c->id, (int)c->pid);
@@ -327,13 +332,7 @@ static void *write_files(void *unused) {
       batch = job->next;
       const char *step;
       int err = write_file(job, &step);
-      if (text_cap - len < 320) {
-        size_t cap = text_cap ? text_cap * 2 : 4096;
-        char *grown = realloc(text, cap);
-        if (!grown) fatal("out of memory", 0);
-        text = grown;
-        text_cap = cap;
-      }
+      text = room(text, &text_cap, len, 320);
       int n = err ? snprintf(text + len, text_cap - len, "wrote %s %d %s %s\n", job->id, err, step, strerror(err))
                   : snprintf(text + len, text_cap - len, "wrote %s 0\n", job->id);
       if (n < 0 || (size_t)n >= text_cap - len) fatal("reply too long", 0);

@@ -36,7 +36,7 @@ export function createHealthStore(dir: string, onError: (task: string, error: Er
   /** Writes handed to `writer` and not yet answered; `flush` waits for none to be left. */
   let handedOver = 0;
   let settled: (() => void)[] = [];
-  /** Each task's last write handed to `writer` (its number), and the content. */
+  /** The number of each task's last write handed to `writer` (an older answer then changes nothing). */
   const lastHanded = new Map<string, number>();
   let handedCount = 0;
 

@@ -56,6 +56,14 @@ function transpiledAdapter(): string {
   return path.join(dir, 'adapters', 'process', 'helperBackend.js');
 }
 
+/** Runs `body` in plain Node, with createHelperBackend imported from the transpiled adapter and the helper's path as argv[2]. */
+function runWithAdapter(body: string) {
+  const adapter = transpiledAdapter();
+  const script = path.join(path.dirname(adapter), 'script.mjs');
+  fs.writeFileSync(script, `import { createHelperBackend } from ${JSON.stringify(adapter)};\n${body}\n`);
+  return spawnSync(process.execPath, [script, binary], { encoding: 'utf8', timeout: 10_000 });
+}
+
 let executor: SpawnBackend;
 
 beforeAll(() => {
@@ -266,18 +274,10 @@ describe('the spawn helper back end', () => {
   });
 
   it('does not keep Node alive when idle, but does while a run is in flight', async () => {
-    const adapter = transpiledAdapter();
-    const script = path.join(path.dirname(adapter), 'idle.mjs');
-    fs.writeFileSync(
-      script,
-      `import { createHelperBackend } from ${JSON.stringify(adapter)};
-const executor = createHelperBackend(process.argv[2]);
-executor.start({ command: 'sleep 0.3; exit 4', cwd: '/', env: {}, outputFd: -1, outputPath: '/dev/null' })
-  .exited.then((exit) => console.log(JSON.stringify(exit)));
-`,
-    );
     const started = Date.now();
-    const result = spawnSync(process.execPath, [script, binary], { encoding: 'utf8', timeout: 10_000 });
+    const result = runWithAdapter(`const executor = createHelperBackend(process.argv[2]);
+executor.start({ command: 'sleep 0.3; exit 4', cwd: '/', env: {}, outputFd: -1, outputPath: '/dev/null' })
+  .exited.then((exit) => console.log(JSON.stringify(exit)));`);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(`${JSON.stringify({ exitCode: 4, signal: null, startError: null })}\n`);
     expect(result.status).toBe(0);
@@ -331,6 +331,22 @@ describe("the spawn helper's writer thread (files.writeAtomic)", () => {
     expect(fs.statSync(folder).isDirectory()).toBe(true);
   });
 
+  it('writes empty content as an empty file and 8 MiB whole; never writes through a symlink at the temp name', async () => {
+    const dir = tempDir();
+    const backend = createHelperBackend(binary)!;
+    expect(await write(backend, path.join(dir, 'empty'), '')).toBeNull();
+    expect(fs.readFileSync(path.join(dir, 'empty'), 'utf8')).toBe('');
+    const huge = `${'0123456789abcdef'.repeat(512 * 1024)}\n`;
+    expect(await write(backend, path.join(dir, 'huge'), huge)).toBeNull();
+    expect(fs.readFileSync(path.join(dir, 'huge'), 'utf8')).toBe(huge);
+    const victim = path.join(dir, 'victim');
+    fs.writeFileSync(victim, 'keep\n');
+    fs.symlinkSync(victim, path.join(dir, 'link.tmp'));
+    expect(await write(backend, path.join(dir, 'x.health'), 'evil\n', path.join(dir, 'link.tmp'))).toMatchObject({ code: 'EEXIST', syscall: 'open' });
+    expect(fs.readFileSync(victim, 'utf8')).toBe('keep\n');
+    expect(fs.existsSync(path.join(dir, 'x.health'))).toBe(false);
+  });
+
   it('takes no content, target or temp name holding a NUL byte', () => {
     const backend = createHelperBackend(binary)!;
     const never = () => expect.unreachable('told about a write it did not take');
@@ -354,18 +370,10 @@ describe("the spawn helper's writer thread (files.writeAtomic)", () => {
   });
 
   it('keeps Node alive while a write is not answered, and not once it is', () => {
-    const adapter = transpiledAdapter();
     const dir = tempDir();
-    const script = path.join(path.dirname(adapter), 'write.mjs');
-    fs.writeFileSync(
-      script,
-      `import { createHelperBackend } from ${JSON.stringify(adapter)};
-const backend = createHelperBackend(process.argv[2]);
+    const result = runWithAdapter(`const backend = createHelperBackend(process.argv[2]);
 const target = ${JSON.stringify(path.join(dir, 'out'))};
-backend.files.writeAtomic(target, target + '.tmp', 'done\\n', (error) => console.log(String(error)));
-`,
-    );
-    const result = spawnSync(process.execPath, [script, binary], { encoding: 'utf8', timeout: 10_000 });
+backend.files.writeAtomic(target, target + '.tmp', 'done\\n', (error) => console.log(String(error)));`);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('null\n');
     expect(result.status).toBe(0);

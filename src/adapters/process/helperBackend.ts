@@ -196,7 +196,7 @@ class Helper {
     run.helper = this;
     this.requests.set(id, { run, cwd, outputPath });
     this.unstarted++;
-    if (this.requests.size === 1) this.setRef(true);
+    if (this.requests.size + this.writes.size === 1) this.setRef(true);
     // Each request is written at once, not gathered per turn of the event loop: the helper
     // starts the first process while the next runs are prepared (100 fires on one second, p99
     // start 275 -> 245 ms against gathering them into one write).
