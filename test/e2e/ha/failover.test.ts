@@ -76,11 +76,22 @@ describe('when the leader is killed (kill -9) mid-schedule', () => {
     const [from, to] = killHole as [number, number];
     expect(to - from).toBeLessThanOrEqual(16_000); // taken over within 15 s (fires are a second apart)
     for (const [holeFrom, holeTo] of holes) expect((holeFrom <= killedAt && killedAt <= holeTo) || (holeFrom <= stoppedAt + 1000 && stoppedAt - 1000 <= holeTo)).toBe(true);
-    // What really ran: each run once, and each run one fire of the history.
+    // What really ran: each run once, and each run one fire of the history. A fire whose row a
+    // committed just before the kill may have had its shell stopped (a's spawn helper stops its
+    // groups when a dies) before the echo: that run is in the history, interrupted, and not in
+    // RAN. Only such a run may be missing, and only one: the fire in flight at the kill.
     const ran = cluster.ranIds();
     expect(new Set(ran).size).toBe(ran.length);
     const tickRuns = [...attempts(homeA), ...attempts(homeB)].filter((r) => r.node === null && r.task === 'tick' && r.status !== 'skipped');
-    expect(ran.sort()).toEqual(tickRuns.map((r) => r.run_id).sort());
+    const historyIds = new Set(tickRuns.map((r) => r.run_id));
+    expect(ran.filter((id) => !historyIds.has(id))).toEqual([]);
+    const ranIds = new Set(ran);
+    const notRan = tickRuns.filter((r) => !ranIds.has(r.run_id));
+    expect(notRan.length).toBeLessThanOrEqual(1);
+    for (const run of notRan) {
+      expect(run.status).toBe('interrupted');
+      expect(Math.abs(run.started_at - killedAt)).toBeLessThan(2000);
+    }
     console.log(`failover: kill -9 at ${new Date(killedAt).toISOString()}, fires ${new Date(from).toISOString()} then ${new Date(to).toISOString()} (${(to - from) / 1000} s); ${fires.length} fires once each`);
   }, 120_000);
 });
